@@ -1,0 +1,91 @@
+"""The library's front door: load a scenario, check it, build, solve, verify, collect results.
+
+The CLI and the app are thin layers over ``Planner``::
+
+    from planner import Planner
+    p = Planner.from_file("models/baseline.toml", overrides=["budget.total_wan_cny=5000000"])
+    result = p.solve()
+    result.plan, result.regions, result.verifier.ok
+    result = p.resolve_with_budget(6_000_000)   # what-if: same model, new budget
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from .checks import CheckReport, explain_infeasible, run_checks
+from .errors import PlannerError
+from .inputs import PlanInputs, resolve
+from .model import PlanModel
+from .results import PlanResult, collect
+from .scenario import LoadedScenario, load_scenario
+from .solve import SolveReport, Solver
+from .verify import verify
+
+
+class InfeasibleError(PlannerError):
+    pass
+
+
+class Planner:
+    def __init__(self, loaded: LoadedScenario):
+        self.loaded = loaded
+        self.inputs: PlanInputs = resolve(loaded)
+        self.checks: CheckReport = run_checks(self.inputs)
+        self._pm: PlanModel | None = None
+        self._solver: Solver | None = None
+        self.build_seconds = 0.0
+
+    @classmethod
+    def from_file(cls, path: str | Path | None = None, overrides: list[str] | None = None) -> "Planner":
+        return cls(load_scenario(path, overrides))
+
+    @property
+    def scenario(self):
+        return self.inputs.scenario
+
+    def build(self) -> PlanModel:
+        if self._pm is None:
+            t0 = time.perf_counter()
+            self._pm = PlanModel(self.inputs)
+            self.build_seconds = time.perf_counter() - t0
+            self._solver = Solver(self._pm)
+        return self._pm
+
+    def solve(self, time_limit: float | None = None, gap: float | None = None,
+              duals: bool | None = None) -> PlanResult:
+        """Solve (or re-solve after a budget change) and verify. Raises PlannerError on failed checks."""
+        if not self.checks.ok:
+            raise InfeasibleError("The scenario cannot be solved as it stands: " + " ".join(self.checks.errors))
+        first = self._pm is None
+        pm = self.build()
+        assert self._solver is not None
+        rep: SolveReport = self._solver.solve(time_limit, gap, duals,
+                                              build_seconds=self.build_seconds if first else 0.0)
+        if rep.status == "infeasible":
+            rep.message += ". " + explain_infeasible(self.inputs)
+        result = collect(pm, rep)
+        result.verifier = verify(self.inputs, result.plan, result.flows, result.mobile, result.units,
+                                 result.regions) if rep.has_plan else None
+        return result
+
+    def resolve_with_budget(self, total_wan: float | None = None, per_year_wan: list[float] | None = None,
+                            **kw) -> PlanResult:
+        """What-if: change only the budget and re-solve the same model (no rebuild)."""
+        pm = self.build()
+        pm.set_budget(total_wan, per_year_wan)
+        if total_wan is not None:
+            self.inputs.scenario.budget.total_wan_cny = float(total_wan) + self.inputs.scenario.budget.committed_wan_cny
+        if per_year_wan is not None:
+            self.inputs.scenario.budget.per_year_wan_cny = [float(b) for b in per_year_wan]
+        self.checks = run_checks(self.inputs)
+        return self.solve(**kw)
+
+
+def solve_file(path: str | Path | None = None, overrides: list[str] | None = None,
+               time_limit: float | None = None, gap: float | None = None) -> PlanResult:
+    return Planner.from_file(path, overrides).solve(time_limit, gap)
+
+
+__all__ = ["Planner", "solve_file", "InfeasibleError"]

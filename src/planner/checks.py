@@ -1,0 +1,143 @@
+"""Pre-solve checks: impossibilities that can be seen without a solver, said in plain words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .inputs import PlanInputs
+
+
+@dataclass
+class CheckReport:
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # lower bound on what hard rules alone must spend, 万元
+    required_spend_wan: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def required_units(inp: PlanInputs) -> np.ndarray:
+    """(R, T, M, Y) fewest units in service that hard rules demand, tier by tier where a rule names a tier.
+
+    Hard per-million targets name no tier, so their need is placed on the cheapest-to-reach tier later;
+    here it is returned separately by ``required_by_target``.
+    """
+    return inp.min_units()
+
+
+def required_by_target(inp: PlanInputs) -> np.ndarray:
+    """(R, M, Y) units in service (all tiers) that hard per-million targets require."""
+    scn = inp.scenario
+    out = np.zeros((len(inp.regions), len(inp.modalities), len(inp.years)))
+    if not scn.constraints.density_targets:
+        return out
+    for m, name in enumerate(inp.modalities):
+        mod = scn.modalities[name]
+        if mod.target_hard and mod.target_per_million > 0:
+            out[:, m, :] = np.ceil(mod.target_per_million * inp.pop / 1e6 - 1e-9)
+    return out
+
+
+def run_checks(inp: PlanInputs) -> CheckReport:
+    scn = inp.scenario
+    rep = CheckReport()
+    names = inp.regions["name_zh"].to_numpy()
+    price = inp.param("price_wan_cny")
+    years = inp.years
+    if len(inp.regions) == 0:
+        rep.errors.append("the scenario has no regions: check regions.table and regions.include_parent")
+        return rep
+    for m, name in enumerate(inp.modalities):
+        if not inp.allowed[:, m].any():
+            rep.warnings.append(f"{name} is not allowed at any tier (eligibility): no {name} can be bought")
+
+    presence = required_units(inp)            # (R, T, M, Y)
+    target = required_by_target(inp)          # (R, M, Y)
+    surv = inp.surviving
+    # Units that must be bought, per region and modality, by each year: the tier rules and the
+    # all-tier target are both lower bounds; the larger one is what must exist.
+    need_tier = np.maximum(presence - surv, 0).sum(axis=1)             # (R, M, Y)
+    need_target = np.maximum(target - surv.sum(axis=1), 0)             # (R, M, Y)
+    need = np.maximum(need_tier, need_target)
+    # new units are cumulative: what must be bought by year y is the largest need up to y
+    need_by = np.maximum.accumulate(need, axis=2)
+    cost_by = (need_by * price[None, :, None]).sum(axis=(0, 1))       # (Y,)
+    rep.required_spend_wan = float(cost_by[-1]) if len(cost_by) else 0.0
+
+    # Facility limits against hard rules.
+    cap_all = np.where(np.isfinite(inp.limit), inp.limit, 1e12).sum(axis=1)   # (R, M)
+    for r, m, y in zip(*np.nonzero(target > cap_all[:, :, None] + 1e-9)):
+        rep.errors.append(
+            f"hard {inp.modalities[m]} target in {names[r]} ({inp.codes[r]}) needs {target[r, m, y]:.0f} units in "
+            f"{years[y]}, but facilities there can hold at most {cap_all[r, m]:.0f}: make the target soft "
+            f"(modalities.{inp.modalities[m]}.target_hard = false) or raise eligibility limits")
+        break
+    for r, t, m, y in zip(*np.nonzero(presence > np.where(inp.allowed[None, :, :], inp.limit, 0)[..., None] + 1e-9)):
+        rep.errors.append(
+            f"the minimum-presence rule needs {presence[r, t, m, y]:.0f} {inp.modalities[m]} at {inp.tiers[t]} in "
+            f"{names[r]} ({inp.codes[r]}), but that tier may hold at most {inp.limit[r, t, m]:.0f} there: "
+            "check policy.min_units and eligibility")
+        break
+
+    if scn.constraints.budget:
+        budget = inp.budget_total_wan
+        if rep.required_spend_wan > budget + 1e-6:
+            worst = np.argsort(-(need_by[:, :, -1] * price[None, :]).sum(axis=1))[:3]
+            detail = "; ".join(
+                f"{names[r]} needs " + ", ".join(f"{need_by[r, m, -1]:.0f} {inp.modalities[m]}"
+                                                 for m in range(len(inp.modalities)) if need_by[r, m, -1] > 0)
+                for r in worst if need_by[r, :, -1].sum() > 0)
+            rep.errors.append(
+                f"hard targets and minimum-presence rules need at least {rep.required_spend_wan:,.0f} 万元 of new "
+                f"units, but the budget allows {budget:,.0f} 万元 (largest needs: {detail}). Raise "
+                "budget.total_wan_cny, make targets soft, or relax policy.min_units")
+        if inp.budget_year_wan is not None:
+            cum_budget = np.cumsum(inp.budget_year_wan)
+            for y in np.flatnonzero(cost_by > cum_budget + 1e-6):
+                rep.errors.append(
+                    f"by {years[y]} hard rules need {cost_by[y]:,.0f} 万元 of new units, but the yearly budgets up "
+                    f"to then add up to {cum_budget[y]:,.0f} 万元: raise the early years' budget.per_year_wan_cny")
+                break
+        if budget > 0 and price.min() > budget:
+            rep.warnings.append(f"the budget {budget:,.0f} 万元 is below the price of the cheapest unit "
+                                f"({price.min():,.0f} 万元): nothing can be bought")
+
+    spu = inp.param("staff_per_unit")
+    if scn.constraints.staffing and scn.staffing.enabled and spu.any():
+        staff_need = ((surv + np.maximum(presence - surv, 0)) * spu[None, None, :, None]).sum(axis=(1, 2))
+        staff_need = np.maximum(staff_need, (np.maximum(target, surv.sum(axis=1)) * spu[None, :, None]).sum(axis=1))
+        existing = (surv * spu[None, None, :, None]).sum(axis=(1, 2))
+        avail = np.maximum(inp.staff_available, existing)
+        for r, y in zip(*np.nonzero(staff_need > avail + 1e-6)):
+            rep.errors.append(
+                f"in {names[r]} ({inp.codes[r]}) in {years[y]} hard rules need {staff_need[r, y]:,.0f} imaging staff, "
+                f"{avail[r, y]:,.0f} are available: add staff (staffing or a staff table) or relax the rules")
+            break
+        over = existing > inp.staff_available + 1e-6
+        if over.any():
+            rep.warnings.append(
+                f"in {int(over.any(axis=1).sum())} region(s) the existing units already need more staff than the "
+                "staff table gives: no new units can be staffed there until units retire")
+    return rep
+
+
+def explain_infeasible(inp: PlanInputs) -> str:
+    rep = run_checks(inp)
+    if rep.errors:
+        return " ".join(rep.errors)
+    soft = [m for m in inp.modalities if inp.scenario.modalities[m].target_hard]
+    hints = []
+    if soft:
+        hints.append(f"make the hard targets of {', '.join(soft)} soft")
+    if inp.scenario.policy.min_units:
+        hints.append("relax policy.min_units")
+    if inp.budget_year_wan is not None:
+        hints.append("remove or raise budget.per_year_wan_cny")
+    return ("HiGHS proved that no plan satisfies all hard constraints together, although each passes its "
+            "own check. Try: " + ("; ".join(hints) if hints else "turning constraint families off in [constraints] "
+                                  "one at a time to find the conflict"))

@@ -1,0 +1,102 @@
+"""`planner` command line: a thin layer over planner.api. Errors are printed for people, not as tracebacks."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import PlannerError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Plan where new CT, MRI, DR and mobile imaging units go, within a budget.")
+
+ScenarioArg = Annotated[Optional[Path], typer.Argument(help="scenario TOML (default: models/baseline.toml)")]
+SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="override a scenario value, e.g. "
+                                                     "--set budget.total_wan_cny=5000000 (repeatable)")]
+
+
+def _fail(e: Exception) -> None:
+    typer.secho("Error: " + str(e).replace("\n", "\n       "), fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=2)
+
+
+@app.command()
+def solve(
+    scenario: ScenarioArg = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="folder for results (default results/<name>)")] = None,
+    set_: SetOpt = None,
+    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="seconds (default: scenario)")] = None,
+    gap: Annotated[Optional[float], typer.Option("--gap", help="relative MIP gap, e.g. 0.01 (default: scenario)")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="print only where results went")] = False,
+) -> None:
+    """Solve a scenario, verify the plan, print a summary and write results."""
+    from .api import Planner
+    from .output import write_results
+    from .scenario import REPO_ROOT, load_scenario
+    from .summary import text_summary
+
+    try:
+        loaded = load_scenario(scenario, set_ or [])
+        planner = Planner(loaded)
+        for w in planner.checks.warnings:
+            typer.secho("Warning: " + w, fg=typer.colors.YELLOW, err=True)
+        result = planner.solve(time_limit=time_limit, gap=gap)
+    except PlannerError as e:
+        _fail(e)
+        return
+    if time_limit is not None:
+        loaded.scenario.solver.time_limit_s = time_limit
+    if gap is not None:
+        loaded.scenario.solver.mip_rel_gap = gap
+    dest = out or (REPO_ROOT / "results" / loaded.scenario.name)
+    write_results(result, loaded, dest)
+    if not quiet:
+        typer.echo(text_summary(result))
+    typer.echo(f"Results written to {dest}/ (plan.csv, regions.csv, summary.json, scenario.toml)")
+    if not result.report.has_plan:
+        raise typer.Exit(code=1)
+    if result.verifier is not None and not result.verifier.ok:
+        typer.secho("The verifier found violations: do not use this plan.", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=3)
+
+
+@app.command()
+def check(scenario: ScenarioArg = None, set_: SetOpt = None) -> None:
+    """Validate the inputs and run the pre-solve checks, without solving."""
+    from .api import Planner
+    from .scenario import load_scenario
+
+    try:
+        planner = Planner(load_scenario(scenario, set_ or []))
+    except PlannerError as e:
+        _fail(e)
+        return
+    inp = planner.inputs
+    typer.echo(f"Scenario '{inp.scenario.name}': {len(inp.regions)} regions, tiers {inp.tiers}, modalities "
+               f"{inp.modalities}, years {inp.years[0]}-{inp.years[-1]}")
+    typer.echo(f"Existing units at end of {inp.scenario.years.base_year}: " + ", ".join(
+        f"{m} {inp.stock_base[:, :, i].sum():,.0f}" for i, m in enumerate(inp.modalities)))
+    typer.echo(f"Hard rules need at least {planner.checks.required_spend_wan:,.0f} 万元 of the "
+               f"{inp.budget_total_wan:,.0f} 万元 budget")
+    for w in planner.checks.warnings:
+        typer.secho("Warning: " + w, fg=typer.colors.YELLOW)
+    if planner.checks.errors:
+        for e in planner.checks.errors:
+            typer.secho("Problem: " + e, fg=typer.colors.RED)
+        raise typer.Exit(code=1)
+    typer.echo("All checks passed.")
+
+
+def main() -> None:  # pragma: no cover - entry point wrapper
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("Interrupted.", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

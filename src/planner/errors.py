@@ -1,0 +1,116 @@
+"""Errors a planner can act on: each names the file, the row or key, the value and the fix."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from pydantic import ValidationError
+
+
+class PlannerError(Exception):
+    """Base class: the message is written for the planner, not for a programmer."""
+
+
+class InputError(PlannerError):
+    """Bad input: a file, a row, a column or key, a value, and what to do about it."""
+
+    def __init__(self, file: str, problem: str, *, row: int | None = None, column: str | None = None,
+                 value: object = None, fix: str = ""):
+        self.file, self.row, self.column, self.value, self.fix = file, row, column, value, fix
+        where = [file]
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column '{column}'")
+        text = f"{', '.join(where)}: {problem}"
+        if value is not None:
+            text += f" (value: {value!r})"
+        if fix:
+            text += f". Fix: {fix}"
+        super().__init__(text)
+
+
+class InputErrors(PlannerError):
+    """Several input errors found in one pass, so the planner can fix them all at once."""
+
+    def __init__(self, errors: list[InputError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+def nearest(word: str, choices: Iterable[str]) -> str | None:
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
+    return found[0] if found else None
+
+
+def _fields_at(model: type, loc: tuple) -> list[str]:
+    """The valid keys of the (sub)model reached by ``loc``, for 'did you mean' suggestions."""
+    from pydantic import BaseModel
+
+    cur = model
+    for part in loc:
+        if not (isinstance(cur, type) and issubclass(cur, BaseModel)):
+            return []
+        field = cur.model_fields.get(str(part))
+        if field is None:
+            # a dict value (e.g. modalities.CT): step into the dict's value type
+            return []
+        ann = field.annotation
+        args = getattr(ann, "__args__", ())
+        nxt = None
+        for a in (ann, *args):
+            if isinstance(a, type) and issubclass(a, BaseModel):
+                nxt = a
+                break
+            for b in getattr(a, "__args__", ()):
+                if isinstance(b, type) and issubclass(b, BaseModel):
+                    nxt = b
+        cur = nxt
+    if isinstance(cur, type) and issubclass(cur, BaseModel):
+        return list(cur.model_fields)
+    return []
+
+
+def explain_validation(file: str, exc: ValidationError, model: type) -> InputErrors:
+    """Turn Pydantic's errors into planner-facing ones: key path, value, fix, nearest valid key."""
+    out: list[InputError] = []
+    for err in exc.errors():
+        loc = tuple(err.get("loc", ()))
+        key = ".".join(str(p) for p in loc) or "(top level)"
+        kind = err.get("type", "")
+        msg = err.get("msg", "")
+        if kind == "extra_forbidden":
+            parent = loc[:-1]
+            valid = _fields_at(model, _schema_path(parent))
+            guess = nearest(str(loc[-1]), valid)
+            fix = f"did you mean '{'.'.join(map(str, parent + (guess,)))}'?" if guess else (
+                f"remove it; valid keys here are {', '.join(valid)}" if valid else "remove it")
+            out.append(InputError(file, f"unknown key '{key}'", fix=fix))
+        elif kind == "missing":
+            out.append(InputError(file, f"required key '{key}' is missing", fix="add it (see models/baseline.toml)"))
+        else:
+            msg = msg.removeprefix("Value error, ")
+            value = err.get("input")
+            shown = value if isinstance(value, (int, float, str, bool)) else None
+            out.append(InputError(file, f"'{key}': {msg}", value=shown,
+                                  fix="" if "Fix" in msg or ":" in msg else "correct the value"))
+    return InputErrors(out)
+
+
+def _schema_path(loc: tuple) -> tuple:
+    """Drop dict keys (modality and tier names) from a location, keeping only model field names."""
+    from .schema import Scenario
+
+    dict_fields = {"modalities", "tiers"}
+    path: list = []
+    skip = False
+    for part in loc:
+        if skip:
+            skip = False
+            continue
+        path.append(part)
+        if part in dict_fields:
+            skip = True
+    del Scenario
+    return tuple(path)

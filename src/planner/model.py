@@ -1,0 +1,353 @@
+"""The planning MIP as a Pyomo model.
+
+Index sets are built as tables first (one row per variable, PyPSA-style), then every constraint family is
+assembled as a sparse (row, column, coefficient) list with numpy and turned into Pyomo
+``LinearExpression`` objects in one pass. Building this way keeps Python work per nonzero small, which
+matters at county scale. The mathematics is written out in README.md, "The model".
+
+Variable families (all per year y):
+  x[u,y]  integer  new units bought for unit slot u = (region, tier, modality)
+  n[u,y]  >= 0     units in service (existing survivors + new units within their service life)
+  s[r,t,k,y] >= 0  thousand exams of type k served at tier t by fixed units
+  f[r,t,k,y] >= 0  thousand exams referred from tier t to the next tier up
+  u[r,t,k,y] >= 0  thousand exams unmet at tier t
+  z[a,m,y]   >= 0  thousand exams a mobile modality m based at arc a's base delivers to its target
+  G[r,m,y]   >= 0  units missing against the per-million target (soft targets)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression
+
+from .inputs import PlanInputs
+
+INF = float("inf")
+
+
+@dataclass
+class Family:
+    """One block of variables: a table of its index columns and its offset in the global column list."""
+
+    name: str
+    index: pd.DataFrame
+    offset: int = 0
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+
+@dataclass
+class RowBlock:
+    name: str
+    rows: int
+    cols: np.ndarray
+    row_of: np.ndarray
+    coefs: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    index: pd.DataFrame  # what each row means (for duals and explanations)
+
+
+class PlanModel:
+    """Builds the Pyomo model for a ``PlanInputs`` and keeps the maps from model to plan."""
+
+    def __init__(self, inp: PlanInputs):
+        self.inp = inp
+        self.families: dict[str, Family] = {}
+        self.blocks: dict[str, RowBlock] = {}
+        self.budget_offset: dict = {"total": 0.0, "year": None}
+        self._index()
+        self.model = self._build()
+
+    # ------------------------------------------------------------------ index tables
+    def _index(self) -> None:
+        inp = self.inp
+        R, T, M, Y = len(inp.regions), len(inp.tiers), len(inp.modalities), len(inp.years)
+        K = len(inp.exam_types)
+        # unit slots: (r, t, m) where the tier may hold the modality and the facility limit allows any unit
+        rr, tt, mm = np.nonzero((inp.limit > 0) | (inp.stock_base > 0))
+        keep = inp.allowed[tt, mm]
+        if not inp.scenario.constraints.mobile:
+            keep &= ~inp.mobile[mm] | (inp.stock_base[rr, tt, mm] > 0)
+        slots = pd.DataFrame({"r": rr[keep], "t": tt[keep], "m": mm[keep]})
+        self.slots = slots
+        S = len(slots)
+        yy = np.arange(Y)
+        slot_year = pd.DataFrame({"slot": np.repeat(np.arange(S), Y), "y": np.tile(yy, S)})
+        slot_year = slot_year.join(slots, on="slot")
+        self._add("x", slot_year)
+        self._add("n", slot_year.copy())
+        # served: where some fixed slot of a modality serving k exists at (r, t)
+        fixed = slots[~inp.mobile[slots["m"].to_numpy()]].copy()
+        fixed["k"] = inp.serves[fixed["m"].to_numpy()]
+        cap_cells = fixed[["r", "t", "k"]].drop_duplicates().sort_values(["r", "t", "k"])
+        self._add("s", _cross_years(cap_cells, Y))
+        rtk = pd.DataFrame(np.array(np.meshgrid(np.arange(R), np.arange(T), np.arange(K), indexing="ij"))
+                           .reshape(3, -1).T, columns=["r", "t", "k"])
+        self._add("u", _cross_years(rtk, Y))
+        self._add("f", _cross_years(rtk[rtk["t"] < T - 1], Y))
+        # mobile deliveries: along every arc from a base holding a slot of a mobile modality
+        mob_bases = slots[inp.mobile[slots["m"].to_numpy()]][["r", "m"]].drop_duplicates()
+        arcs = inp.arcs.merge(mob_bases, left_on="base", right_on="r").drop(columns="r")
+        arcs = arcs.sort_values(["m", "base", "target"]).reset_index(drop=True)
+        self._add("z", _cross_years(arcs, Y))
+        # density shortfall, for modalities with a target
+        target = inp.param("target_per_million")
+        use = np.flatnonzero(target > 0) if inp.scenario.constraints.density_targets else np.array([], int)
+        rm = pd.DataFrame(np.array(np.meshgrid(np.arange(R), use, indexing="ij")).reshape(2, -1).T,
+                          columns=["r", "m"])
+        self._add("G", _cross_years(rm, Y))
+
+    def _add(self, name: str, index: pd.DataFrame) -> None:
+        offset = sum(len(f) for f in self.families.values())
+        self.families[name] = Family(name, index.reset_index(drop=True), offset)
+
+    def col(self, name: str, rows: np.ndarray | None = None) -> np.ndarray:
+        f = self.families[name]
+        return f.offset + (np.arange(len(f)) if rows is None else np.asarray(rows))
+
+    def _lookup(self, name: str, keys: list[str]) -> dict:
+        f = self.families[name]
+        return {tuple(v): i for i, v in enumerate(f.index[keys].to_numpy().tolist())}
+
+    # ------------------------------------------------------------------ bounds and objective
+    def _bounds(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        inp = self.inp
+        ncol = sum(len(f) for f in self.families.values())
+        lo, hi = np.zeros(ncol), np.full(ncol, INF)
+        integer = np.zeros(ncol, dtype=bool)
+        x = self.families["x"].index
+        # No bound from the budget here: the budget is a what-if knob that changes without a rebuild
+        # (HiGHS's presolve derives that bound from the budget row on each solve anyway).
+        hi[self.col("x")] = inp.limit[x["r"], x["t"], x["m"]]
+        integer[self.col("x")] = [inp.scenario.modalities[inp.modalities[m]].integer for m in x["m"]]
+        n = self.families["n"].index
+        hi[self.col("n")] = inp.limit[n["r"], n["t"], n["m"]]
+        lo[self.col("n")] = inp.min_units()[n["r"], n["t"], n["m"], n["y"]]
+        G = self.families["G"].index
+        hard = np.array([inp.scenario.modalities[m].target_hard for m in inp.modalities])
+        hi[self.col("G", np.flatnonzero(hard[G["m"].to_numpy()]))] = 0.0
+        return lo, hi, integer
+
+    def _objective(self) -> np.ndarray:
+        inp, w = self.inp, self.inp.scenario.weights
+        ncol = sum(len(f) for f in self.families.values())
+        c = np.zeros(ncol)
+        x, n = self.families["x"].index, self.families["n"].index
+        price, opex = inp.param("price_wan_cny"), inp.param("running_cost_wan_cny_per_year")
+        c[self.col("x")] = w.cost_weight * price[x["m"]]
+        if inp.scenario.budget.include_running_cost:
+            c[self.col("n")] = w.cost_weight * opex[n["m"]]
+        tier_w = np.array([inp.scenario.tiers[t].unmet_weight for t in inp.tiers])
+        u = self.families["u"].index
+        c[self.col("u")] = w.unmet_wan_cny_per_thousand_exams * tier_w[u["t"]]
+        c[self.col("f")] = w.referral_wan_cny_per_thousand_exams
+        z = self.families["z"].index
+        c[self.col("z")] = w.mobile_away_wan_cny_per_thousand_exams * (z["base"] != z["target"])
+        c[self.col("G")] = w.density_shortfall_wan_cny_per_unit_year
+        return c
+
+    # ------------------------------------------------------------------ constraint blocks
+    def _blocks(self) -> None:
+        inp, scn = self.inp, self.inp.scenario
+        Y = len(inp.years)
+        cap = inp.param("capacity_exams_per_unit_per_year") / 1000.0  # thousand exams per unit-year
+        life = inp.param("service_life_years").astype(int)
+        x, n = self.families["x"].index, self.families["n"].index
+
+        # stock: n[u,y] - sum_{q<=y, y-q<life} x[u,q] = surviving[u,y]
+        rows, cols, coefs = [np.arange(len(n))], [self.col("n")], [np.ones(len(n))]
+        for lag in range(Y):
+            sel = np.flatnonzero((n["y"].to_numpy() >= lag) & (life[n["m"].to_numpy()] > lag))
+            rows.append(sel)
+            cols.append(self.col("x", sel - lag))  # x rows share n's (slot, y) order
+            coefs.append(-np.ones(len(sel)))
+        rhs = inp.surviving[n["r"], n["t"], n["m"], n["y"]]
+        self._block("stock", rows, cols, coefs, rhs, rhs, n[["r", "t", "m", "y"]])
+
+        # capacity of fixed units: s[r,t,k,y] - sum_m cap_m n[(r,t,m),y] <= 0
+        s = self.families["s"].index
+        if len(s) and scn.constraints.capacity:
+            s_pos = self._lookup("s", ["r", "t", "k", "y"])
+            nf = n[~inp.mobile[n["m"].to_numpy()]]
+            key = list(zip(nf["r"], nf["t"], inp.serves[nf["m"].to_numpy()], nf["y"]))
+            srow = np.array([s_pos[k] for k in key])
+            rows = [np.arange(len(s)), srow]
+            cols = [self.col("s"), self.col("n", nf.index.to_numpy())]
+            coefs = [np.ones(len(s)), -cap[nf["m"].to_numpy()]]
+            self._block("capacity", rows, cols, coefs, np.full(len(s), -INF), np.zeros(len(s)), s)
+
+        # capacity of mobile units: sum_arcs z / efficiency - cap_m sum_t n[(b,t,m),y] <= 0
+        z = self.families["z"].index
+        if len(z):
+            bm = z[["base", "m", "y"]].drop_duplicates().reset_index(drop=True)
+            bm_pos = {k: i for i, k in enumerate(zip(bm["base"], bm["m"], bm["y"]))}
+            zr = np.array([bm_pos[k] for k in zip(z["base"], z["m"], z["y"])])
+            nm = n[inp.mobile[n["m"].to_numpy()]]
+            nr = np.array([bm_pos.get(k, -1) for k in zip(nm["r"], nm["m"], nm["y"])])
+            ok = nr >= 0
+            rows = [zr, nr[ok]]
+            cols = [self.col("z"), self.col("n", nm.index.to_numpy()[ok])]
+            coefs = [1.0 / z["efficiency"].to_numpy(), -cap[nm["m"].to_numpy()[ok]]]
+            self._block("mobile_capacity", rows, cols, coefs, np.full(len(bm), -INF), np.zeros(len(bm)), bm)
+
+        # demand balance at each tier:
+        # s + [lowest tier] mobile inflow + f_out + u - f_in(from the tier below) = demand
+        u = self.families["u"].index
+        u_pos = self._lookup("u", ["r", "t", "k", "y"])
+        rows, cols, coefs = [np.arange(len(u))], [self.col("u")], [np.ones(len(u))]
+        if len(s):
+            rows.append(np.array([u_pos[k] for k in zip(s["r"], s["t"], s["k"], s["y"])]))
+            cols.append(self.col("s")), coefs.append(np.ones(len(s)))
+        f = self.families["f"].index
+        if len(f):
+            out_rows = np.array([u_pos[k] for k in zip(f["r"], f["t"], f["k"], f["y"])])
+            in_rows = np.array([u_pos[k] for k in zip(f["r"], f["t"] + 1, f["k"], f["y"])])
+            rows += [out_rows, in_rows]
+            cols += [self.col("f"), self.col("f")]
+            coefs += [np.ones(len(f)), -np.ones(len(f))]
+        if len(z):
+            zk = inp.serves[z["m"].to_numpy()]
+            rows.append(np.array([u_pos[k] for k in zip(z["target"], np.zeros(len(z), int), zk, z["y"])]))
+            cols.append(self.col("z")), coefs.append(np.ones(len(z)))
+        rhs = inp.demand[u["r"], u["t"], u["k"], u["y"]]
+        self._block("demand", rows, cols, coefs, rhs, rhs, u)
+
+        # density: sum_t n[(r,t,m),y] + G[r,m,y] >= target_m * pop[r,y] / 1e6
+        G = self.families["G"].index
+        if len(G):
+            g_pos = self._lookup("G", ["r", "m", "y"])
+            nrow = np.array([g_pos.get(k, -1) for k in zip(n["r"], n["m"], n["y"])])
+            ok = nrow >= 0
+            target = inp.param("target_per_million")
+            rhs = target[G["m"]] * inp.pop[G["r"], G["y"]] / 1e6
+            self._block("density", [np.arange(len(G)), nrow[ok]], [self.col("G"), self.col("n", np.flatnonzero(ok))],
+                        [np.ones(len(G)), np.ones(int(ok.sum()))], rhs, np.full(len(G), INF), G)
+
+        # budget: capital (+ running cost of new units if the scenario says so)
+        if scn.constraints.budget:
+            price, opex = inp.param("price_wan_cny"), inp.param("running_cost_wan_cny_per_year")
+            run = scn.budget.include_running_cost
+            surv_cost = np.asarray(opex[n["m"]] * inp.surviving[n["r"], n["t"], n["m"], n["y"]]) if run else 0
+            rows = [np.zeros(len(x), int)] + ([np.zeros(len(n), int)] if run else [])
+            cols = [self.col("x")] + ([self.col("n")] if run else [])
+            cf = [price[x["m"]]] + ([opex[n["m"]]] if run else [])
+            # With running costs counted, survivors' running cost sits on both sides of the row: keep
+            # it as an offset so a what-if budget change moves only the planner's number.
+            self.budget_offset = {"total": float(np.sum(surv_cost)) if run else 0.0}
+            total_rhs = inp.budget_total_wan + self.budget_offset["total"]
+            self._block("budget_total", rows, cols, cf, np.array([-INF]), np.array([total_rhs]),
+                        pd.DataFrame({"what": ["total"]}))
+            if inp.budget_year_wan is not None:
+                rows = [x["y"].to_numpy()] + ([n["y"].to_numpy()] if run else [])
+                by_year = np.zeros(Y)
+                if run:
+                    np.add.at(by_year, n["y"].to_numpy(), surv_cost)
+                self.budget_offset["year"] = by_year
+                self._block("budget_year", rows, cols, cf, np.full(Y, -INF), inp.budget_year_wan + by_year,
+                            pd.DataFrame({"y": np.arange(Y)}))
+
+        # staffing: sum_u staff_per_unit * n[u,y] <= staff available (never below what existing units use)
+        spu = inp.param("staff_per_unit")
+        if scn.constraints.staffing and scn.staffing.enabled and spu.any():
+            ry = pd.DataFrame({"r": np.repeat(np.arange(len(inp.regions)), Y), "y": np.tile(np.arange(Y), len(inp.regions))})
+            row = n["r"].to_numpy() * Y + n["y"].to_numpy()
+            existing = np.zeros(len(ry))
+            np.add.at(existing, row, spu[n["m"]] * inp.surviving[n["r"], n["t"], n["m"], n["y"]])
+            rhs = np.maximum(inp.staff_available.ravel(), existing)
+            self._block("staffing", [row], [self.col("n")], [spu[n["m"]].astype(float)],
+                        np.full(len(ry), -INF), rhs, ry)
+
+    def _block(self, name, rows, cols, coefs, lower, upper, index) -> None:
+        row_of = np.concatenate([np.asarray(r, dtype=np.int64) for r in rows])
+        col = np.concatenate([np.asarray(c, dtype=np.int64) for c in cols])
+        coef = np.concatenate([np.asarray(c, dtype=float) for c in coefs])
+        keep = coef != 0
+        self.blocks[name] = RowBlock(name, len(index), col[keep], row_of[keep], coef[keep],
+                                     np.asarray(lower, float), np.asarray(upper, float),
+                                     index.reset_index(drop=True))
+
+    # ------------------------------------------------------------------ Pyomo
+    def _build(self) -> pyo.ConcreteModel:
+        self._blocks()
+        lo, hi, integer = self._bounds()
+        c = self._objective()
+        self.lower, self.upper, self.integer, self.cost = lo, hi, integer, c
+        m = pyo.ConcreteModel(name=self.inp.scenario.name)
+        ncol = len(c)
+        m.v = pyo.Var(range(ncol), domain=pyo.Reals)
+        v = [m.v[i] for i in range(ncol)]
+        self.vars = v
+        for i in range(ncol):
+            var = v[i]
+            var.domain = pyo.Integers if integer[i] else pyo.Reals
+            var.setlb(lo[i])
+            var.setub(None if hi[i] == INF else hi[i])
+        # What-if knobs: the budget right-hand sides are mutable, so a persistent solver re-solves
+        # without rebuilding when only the budget changes.
+        for name, blk in self.blocks.items():
+            order = np.argsort(blk.row_of, kind="stable")
+            rows_sorted, cols_sorted, coef_sorted = blk.row_of[order], blk.cols[order], blk.coefs[order]
+            bounds = np.searchsorted(rows_sorted, np.arange(blk.rows + 1))
+            mutable = name.startswith("budget")
+            if mutable:
+                rhs = pyo.Param(range(blk.rows), initialize=dict(enumerate(blk.upper.tolist())), mutable=True)
+                m.add_component(f"{name}_rhs", rhs)
+            exprs = []
+            for i in range(blk.rows):
+                a, b = bounds[i], bounds[i + 1]
+                exprs.append(LinearExpression(constant=0.0, linear_coefs=coef_sorted[a:b].tolist(),
+                                              linear_vars=[v[j] for j in cols_sorted[a:b]]))
+            lower, upper = blk.lower, blk.upper
+
+            def rule(_m, i, exprs=exprs, lower=lower, upper=upper, mutable=mutable, name=name):
+                lo_i = None if lower[i] == -INF else float(lower[i])
+                if mutable:
+                    return pyo.inequality(lo_i, exprs[i], getattr(_m, f"{name}_rhs")[i]) if lo_i is not None \
+                        else exprs[i] <= getattr(_m, f"{name}_rhs")[i]
+                up_i = None if upper[i] == INF else float(upper[i])
+                return (lo_i, exprs[i], up_i)
+
+            m.add_component(name, pyo.Constraint(range(blk.rows), rule=rule))
+        nz = np.flatnonzero(c)
+        m.obj = pyo.Objective(expr=LinearExpression(constant=0.0, linear_coefs=c[nz].tolist(),
+                                                     linear_vars=[v[j] for j in nz]), sense=pyo.minimize)
+        return m
+
+    # ------------------------------------------------------------------ reading values back
+    def values(self, name: str) -> np.ndarray:
+        f = self.families[name]
+        out = np.empty(len(f))
+        for i in range(len(f)):
+            out[i] = self.vars[f.offset + i].value or 0.0
+        return out
+
+    def set_budget(self, total_wan: float | None = None, per_year_wan: list[float] | None = None) -> None:
+        """Change the budget in place (for what-if re-solves with a persistent solver)."""
+        m = self.model
+        if total_wan is not None and hasattr(m, "budget_total_rhs"):
+            self.inp.budget_total_wan = float(total_wan)
+            m.budget_total_rhs[0] = float(total_wan) + self.budget_offset["total"]
+        if per_year_wan is not None and hasattr(m, "budget_year_rhs"):
+            self.inp.budget_year_wan = np.asarray(per_year_wan, float)
+            for i, b in enumerate(per_year_wan):
+                m.budget_year_rhs[i] = float(b) + float(self.budget_offset["year"][i])
+
+    @property
+    def size(self) -> dict[str, int]:
+        return {"columns": len(self.cost), "integer_columns": int(self.integer.sum()),
+                "rows": sum(b.rows for b in self.blocks.values()),
+                "nonzeros": sum(len(b.coefs) for b in self.blocks.values())}
+
+
+def _cross_years(cells: pd.DataFrame, Y: int) -> pd.DataFrame:
+    """Repeat each row of ``cells`` for every plan year (year index varies fastest)."""
+    cells = cells.reset_index(drop=True)
+    out = cells.loc[np.repeat(cells.index.to_numpy(), Y)].reset_index(drop=True)
+    out["y"] = np.tile(np.arange(Y), len(cells))
+    return out

@@ -1,0 +1,101 @@
+"""Reading, overriding and writing scenario TOML files."""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import ValidationError
+
+from .errors import InputError, explain_validation
+from .schema import Scenario
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SCENARIO = REPO_ROOT / "models" / "baseline.toml"
+
+
+class LoadedScenario:
+    """A validated scenario plus the folder its relative table paths are resolved against."""
+
+    def __init__(self, scenario: Scenario, base_dir: Path, source: str):
+        self.scenario = scenario
+        self.base_dir = base_dir
+        self.source = source
+
+    def path(self, relative: str | None) -> Path | None:
+        if not relative:
+            return None
+        p = Path(relative)
+        return p if p.is_absolute() else (self.base_dir / p).resolve()
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        raise InputError(str(path), "scenario file not found", fix="check the path; scenarios live in models/")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(str(path), "not UTF-8 text", fix="save the scenario as UTF-8") from None
+    except tomllib.TOMLDecodeError as e:
+        raise InputError(str(path), f"not valid TOML: {e}", fix="correct the syntax at that line") from None
+
+
+def _parse_value(text: str) -> Any:
+    """`--set` values are TOML literals (numbers, true/false, [lists], "strings"); bare words are strings."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def apply_overrides(raw: dict[str, Any], overrides: list[str], source: str = "--set") -> dict[str, Any]:
+    """Apply ``key.path=value`` overrides to a raw scenario dict; unknown keys are caught by validation."""
+    out = copy.deepcopy(raw)
+    for item in overrides:
+        if "=" not in item:
+            raise InputError(source, f"'{item}' is not of the form key.path=value",
+                             fix="write e.g. --set budget.total_wan_cny=500000")
+        key, _, text = item.partition("=")
+        parts = [p for p in key.strip().split(".") if p]
+        if not parts:
+            raise InputError(source, f"'{item}' has an empty key", fix="write e.g. budget.total_wan_cny=500000")
+        node = out
+        for i, p in enumerate(parts[:-1]):
+            nxt = node.get(p)
+            if nxt is None:
+                nxt = node[p] = {}
+            if not isinstance(nxt, dict):
+                raise InputError(source, f"'{'.'.join(parts[: i + 1])}' is a value, not a section",
+                                 fix=f"set '{'.'.join(parts[: i + 1])}' itself")
+            node = nxt
+        # An unknown key is left in place: validation rejects it and suggests the nearest valid key.
+        node[parts[-1]] = _parse_value(text.strip())
+    return out
+
+
+def validate(raw: dict[str, Any], source: str) -> Scenario:
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as e:
+        raise explain_validation(source, e, Scenario) from None
+
+
+def load_scenario(path: str | Path | None = None, overrides: list[str] | None = None) -> LoadedScenario:
+    p = Path(path) if path else DEFAULT_SCENARIO
+    raw = read_toml(p)
+    if overrides:
+        raw = apply_overrides(raw, overrides)
+    return LoadedScenario(validate(raw, str(p)), p.resolve().parent, str(p))
+
+
+def scenario_from_dict(raw: dict[str, Any], base_dir: Path, source: str = "<scenario>") -> LoadedScenario:
+    return LoadedScenario(validate(raw, source), Path(base_dir).resolve(), source)
+
+
+def dump_scenario(scn: Scenario) -> str:
+    """The scenario as TOML text (None values are left out: TOML has no null)."""
+    data = scn.model_dump(mode="json", exclude_none=True)
+    return tomli_w.dumps(data)

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def write_case(folder: Path, toml: str, **tables: str) -> Path:
+    """Write a scenario TOML and its CSV tables into ``folder``; returns the TOML path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in tables.items():
+        (folder / f"{name}.csv").write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    path = folder / "scenario.toml"
+    path.write_text(textwrap.dedent(toml).lstrip(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def case(tmp_path):
+    def make(toml: str, **tables: str) -> Path:
+        return write_case(tmp_path, toml, **tables)
+
+    return make
+
+
+# One tier, CT only, one plan year; regions and stock come from each test.
+ONE_TIER_CT = """
+name = "hand"
+[regions]
+table = "regions.csv"
+stock = "stock.csv"
+{extra_regions}
+[years]
+base_year = 2025
+first_plan_year = 2026
+last_plan_year = {last_year}
+population_year = 2026
+population_growth_pct_per_year = 0.0
+
+[modalities.CT]
+price_wan_cny = 100
+running_cost_wan_cny_per_year = {opex}
+capacity_exams_per_unit_per_year = 10000
+service_life_years = {life}
+exam_rate_per_1000_per_year = 50
+target_per_million = 0
+
+[tiers.hospital]
+rank = 1
+
+[eligibility]
+hospital = {{ CT = 100 }}
+
+[referral]
+CT = {{ hospital = 1.0 }}
+
+[budget]
+total_wan_cny = {budget}
+include_running_cost = {running}
+
+[staffing]
+enabled = false
+
+[weights]
+unmet_wan_cny_per_thousand_exams = 10
+cost_weight = {cost_weight}
+
+[solver]
+time_limit_s = 30
+mip_rel_gap = 0.0
+"""
+
+
+def one_tier_ct(budget=300, last_year=2026, life=10, opex=0, running="false", cost_weight=0.0,
+                extra_regions="") -> str:
+    return ONE_TIER_CT.format(budget=budget, last_year=last_year, life=life, opex=opex, running=running,
+                              cost_weight=cost_weight, extra_regions=extra_regions)

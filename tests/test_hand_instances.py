@@ -1,0 +1,204 @@
+"""Small instances whose optimum is worked out by hand in each docstring, asserted exactly."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner import Planner
+from planner.errors import PlannerError
+from tests.conftest import one_tier_ct
+
+REGIONS_AB = """
+    code,name_zh,name_en,population
+    100001,甲,Alpha,500000
+    100002,乙,Beta,2000000
+"""
+STOCK_AB = """
+    code,tier,modality,units
+    100001,hospital,CT,2
+    100002,hospital,CT,1
+"""
+
+
+def test_budget_goes_where_unmet_demand_is_largest(case):
+    """Alpha: 0.5 M people x 50/1,000 = 25 thousand exams, 2 units x 10 = 20 capacity, 5 unmet.
+    Beta: 2 M x 50/1,000 = 100 thousand, 1 unit = 10 capacity, 90 unmet. 300 万元 buys 3 units of
+    10 thousand exams each. A unit in Alpha closes only 5, in Beta 10, so all three go to Beta:
+    unmet = 5 + (90 - 30) = 65 thousand, objective 10 x 65 = 650."""
+    p = Planner.from_file(case(one_tier_ct(budget=300), regions=REGIONS_AB, stock=STOCK_AB))
+    r = p.solve()
+    assert r.report.status == "optimal"
+    assert r.report.objective == pytest.approx(650.0)
+    assert r.plan[["region_code", "new_units"]].values.tolist() == [["100002", 3.0]]
+    assert r.plan["capex_cny"].tolist() == [3_000_000.0]
+    assert r.verifier.ok, r.verifier.violations
+    unmet = r.regions.set_index("region_code")["unmet_thousand_exams"]
+    assert unmet["100001"] == pytest.approx(5.0) and unmet["100002"] == pytest.approx(60.0)
+    # the marginal 100万元 buys one more unit in Beta: 10 thousand exams x 10 = 100
+    assert r.report.budget_marginal["total"] == pytest.approx(-1.0)
+
+
+def test_retiring_stock_is_replaced_in_the_year_it_retires(case):
+    """Alpha needs 25 thousand exams a year = 2.5 units; Beta 100 = 10 units. With a 2-year service life,
+    existing units are half gone in 2026 and all gone in 2027 (even ages). Beta's 1 unit: 0.5 -> rounds
+    to 1 (half up) in 2026, 0 in 2027. Make Beta the only region and give it exactly the budget to
+    stay served: it needs 10 units each year: buys 9 in 2026 and 1 more in 2027 (when its last old unit
+    retires). Running costs count against the budget and the objective, so buying early is worse."""
+    regions = """
+        code,name_zh,population
+        100002,乙,2000000
+    """
+    stock = """
+        code,tier,modality,units
+        100002,hospital,CT,1
+    """
+    toml = one_tier_ct(budget=2000, last_year=2027, life=2, opex=10, running="true", cost_weight=0.01)
+    p = Planner.from_file(case(toml, regions=regions, stock=stock))
+    assert p.inputs.surviving[0, 0, 0].tolist() == [1.0, 0.0]
+    r = p.solve()
+    assert r.report.status == "optimal"
+    by_year = r.plan.set_index("year")["new_units"].to_dict()
+    assert by_year == {2026: 9.0, 2027: 1.0}
+    assert r.regions["unmet_thousand_exams"].sum() == pytest.approx(0.0)
+    # capex 10 x 100 = 1,000; running: 9 x 10 in 2026 + 10 x 10 in 2027 = 190
+    assert r.verifier.recomputed["spend_total_wan_cny"] == pytest.approx(1190.0)
+    assert r.verifier.ok
+
+
+TWO_TIER = """
+name = "referral"
+[regions]
+table = "regions.csv"
+stock = "stock.csv"
+{travel}
+[years]
+base_year = 2025
+first_plan_year = 2026
+last_plan_year = 2026
+population_year = 2026
+population_growth_pct_per_year = 0.0
+
+[modalities.CT]
+price_wan_cny = {ct_price}
+capacity_exams_per_unit_per_year = 10000
+exam_rate_per_1000_per_year = 10
+target_per_million = 0
+
+[modalities.MOBILE_CT]
+mobile = true
+serves = "CT"
+price_wan_cny = 350
+capacity_exams_per_unit_per_year = 6000
+target_per_million = 0
+
+[tiers.grassroots]
+rank = 1
+unmet_weight = 2.0
+[tiers.secondary]
+rank = 2
+
+[eligibility]
+grassroots = {{ CT = 0, MOBILE_CT = 0 }}
+secondary = {{ CT = 5, MOBILE_CT = 1 }}
+
+[referral]
+CT = {{ grassroots = 1.0, secondary = 0.0 }}
+
+[budget]
+total_wan_cny = {budget}
+
+[staffing]
+enabled = false
+
+[mobile]
+max_travel_minutes = 120
+working_minutes_per_day = 480
+max_neighbours = 4
+
+[weights]
+unmet_wan_cny_per_thousand_exams = 10
+referral_wan_cny_per_thousand_exams = 1
+mobile_away_wan_cny_per_thousand_exams = 0.5
+cost_weight = 0.01
+
+[solver]
+time_limit_s = 30
+mip_rel_gap = 0.0
+"""
+
+
+def test_grassroots_demand_is_referred_up_not_down(case):
+    """Grassroots may not hold CT. 0.3 M people x 10/1,000 = 3 thousand exams
+    present at grassroots; the secondary tier has 1 CT (10 thousand capacity), no budget. All 3 thousand
+    are referred up (cost 1 each) rather than left unmet (cost 20 each): objective 3."""
+    regions = """
+        code,name_zh,population
+        100001,甲,300000
+    """
+    stock = """
+        code,tier,modality,units
+        100001,secondary,CT,1
+    """
+    toml = TWO_TIER.format(travel="", ct_price=100, budget=0)
+    r = Planner.from_file(case(toml, regions=regions, stock=stock)).solve()
+    assert r.report.objective == pytest.approx(3.0)
+    f = r.flows.set_index("tier")
+    assert f.loc["grassroots", "referred_up_k"] == pytest.approx(3.0)
+    assert f.loc["secondary", "referred_in_k"] == pytest.approx(3.0)
+    assert f.loc["secondary", "served_fixed_k"] == pytest.approx(3.0)
+    assert f["unmet_k"].sum() == pytest.approx(0.0)
+    assert r.verifier.ok
+
+
+def test_mobile_unit_is_based_where_it_travels_least(case):
+    """Alpha has 1.5 thousand grassroots CT exams, Beta 3 thousand, 60 minutes apart (efficiency
+    1 - 2 x 60/480 = 0.75). Fixed CT costs more than the budget; one mobile unit (6 thousand) fits.
+    Based in Alpha it uses 1.5 + 3/0.75 = 5.5 and pays 0.5 x 3 for away exams; based in Beta it uses
+    3 + 1.5/0.75 = 5 and pays 0.5 x 1.5 = 0.75. So: one mobile CT in Beta, objective 0.75 + 0.01 x 350."""
+    regions = """
+        code,name_zh,population
+        100001,甲,150000
+        100002,乙,300000
+    """
+    stock = """
+        code,tier,modality,units
+        100001,secondary,CT,0
+    """
+    travel = """
+        from_code,to_code,minutes
+        100001,100002,60
+        100002,100001,60
+    """
+    toml = TWO_TIER.format(travel='travel = "travel.csv"', ct_price=10_000, budget=400)
+    r = Planner.from_file(case(toml, regions=regions, stock=stock, travel=travel)).solve()
+    assert r.report.status == "optimal"
+    assert r.plan[["region_code", "modality", "new_units"]].values.tolist() == [["100002", "MOBILE_CT", 1.0]]
+    assert r.report.objective == pytest.approx(0.75 + 3.5)
+    mob = r.mobile.set_index("target_code")["exams_k"]
+    assert mob["100001"] == pytest.approx(1.5) and mob["100002"] == pytest.approx(3.0)
+    assert r.mobile["efficiency"].min() == pytest.approx(0.75)
+    assert r.verifier.ok
+
+
+def test_hard_target_beyond_budget_is_explained_before_solving(case):
+    """A hard target of 10 CT per million in Beta (2 M people) needs 20 units; it has 1 and Alpha
+    (0.5 M) needs 5 and has 2: 19 + 3 = 22 units = 2,200 万元 against a 300 万元 budget."""
+    toml = one_tier_ct(budget=300).replace("target_per_million = 0", "target_per_million = 10\ntarget_hard = true")
+    p = Planner.from_file(case(toml, regions=REGIONS_AB, stock=STOCK_AB))
+    assert not p.checks.ok
+    msg = p.checks.errors[0]
+    assert "2,200 万元" in msg and "300 万元" in msg and "乙 needs 19 CT" in msg
+    with pytest.raises(PlannerError, match="cannot be solved"):
+        p.solve()
+
+
+def test_soft_target_shortfall_is_priced(case):
+    """Same as the first case with a soft target of 10 per million and no unmet weight: the shortfall
+    is 19 units in Beta and 3 in Alpha (weight 50 per unit-year); 3 units fit the budget and each
+    closes one unit of shortfall, so 22 - 3 = 19 units remain short: objective 19 x 50 = 950."""
+    toml = one_tier_ct(budget=300).replace("target_per_million = 0", "target_per_million = 10").replace(
+        "unmet_wan_cny_per_thousand_exams = 10", "unmet_wan_cny_per_thousand_exams = 0")
+    r = Planner.from_file(case(toml, regions=REGIONS_AB, stock=STOCK_AB)).solve()
+    assert r.report.objective == pytest.approx(950.0)
+    assert r.plan["new_units"].sum() == 3
+    assert r.verifier.ok
