@@ -61,12 +61,30 @@ def _gap(obj: float | None, bound: float | None) -> float | None:
     return abs(obj - bound) / max(abs(obj), 1e-9)
 
 
+class PlannerHighs(Highs):
+    """Pyomo's persistent HiGHS interface, declaring every column in one call before the rows.
+
+    Pyomo's ``add_block`` adds the columns each constraint introduces one constraint at a time: an
+    ``addVars`` and a ``changeColsIntegrality`` call per row (28,752 pairs for Sichuan by county, about
+    40 % of the hand-off). Declaring them first, in the model's own order (purchases, units in service,
+    flows), makes that one call and hands HiGHS its columns in block order.
+    """
+
+    def add_block(self, block):
+        self.add_variables(list(block.component_data_objects(pyo.Var, descend_into=True)))
+        return super().add_block(block)
+
+    def add_variables(self, variables):
+        if variables:
+            super().add_variables(variables)
+
+
 class Solver:
     """A persistent HiGHS solver bound to one PlanModel: re-solves after budget changes reuse the model."""
 
     def __init__(self, pm: PlanModel):
         self.pm = pm
-        self.opt = Highs()
+        self.opt = PlannerHighs()
         self._cols: np.ndarray | None = None   # HiGHS column of each PlanModel column
 
     def _options(self, time_limit: float | None, gap: float | None) -> dict:
@@ -127,7 +145,7 @@ class Solver:
         want_duals = self.pm.inp.scenario.solver.compute_duals if duals is None else duals
         if want_duals and rep.has_plan:
             t1 = time.perf_counter()
-            rep.duals, rep.budget_marginal = marginal_values(self.pm)
+            rep.duals, rep.budget_marginal = marginal_values(self.pm, self.opt, self._cols)
             rep.duals_seconds = time.perf_counter() - t1
         return rep
 
@@ -213,41 +231,46 @@ def _message(status: str, gap: float | None, tol: float, limit: float) -> str:
     }[status]
 
 
-def marginal_values(pm: PlanModel) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+def marginal_values(pm: PlanModel, opt: Highs, cols: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     """Duals of the LP with the integer purchases fixed at the plan, and the budget's LP-relaxation dual.
 
-    With purchases fixed, the budget row has nothing left to move, so its marginal value is taken from
-    the LP relaxation instead (integers relaxed, not fixed) and labelled as such.
+    Both LPs are solved on the HiGHS object Pyomo already holds (no second hand-off), and every change
+    is undone afterwards. With purchases fixed, the budget row has nothing left to move, so its
+    marginal value comes from the LP relaxation instead (integers relaxed, not fixed), labelled as such.
+    Signs are HiGHS's: for a binding "<=" row of this minimisation the dual is <= 0.
     """
-    m = pm.model
-    ints = [v for v, is_int in zip(pm.vars, pm.integer) if is_int]
-    saved = [(v, v.value) for v in ints]
-    for v in ints:
-        v.domain = pyo.Reals
+    highs = opt._solver_model
+    ints = np.flatnonzero(pm.integer)
+    icol = cols[ints]
+    lp = highs.getLp()
+    lo0, hi0 = np.asarray(lp.col_lower_)[icol].copy(), np.asarray(lp.col_upper_)[icol].copy()
+    plan = np.round([pm.vars[i].value or 0.0 for i in ints])
+    row_of = opt._pyomo_con_to_solver_con_map
+    cont, integ = highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger
     duals: dict[str, np.ndarray] = {}
     budget: dict[str, float] = {}
+    old_out = _option(highs, "output_flag")
+    highs.setOptionValue("output_flag", False)
+    highs.changeColsIntegrality(len(icol), icol, np.full(len(icol), cont))
     try:
-        for v, val in saved:
-            v.fix(round(val or 0.0))
-        res = Highs().solve(m, load_solutions=False, raise_exception_on_nonoptimal_result=False)
-        if res.termination_condition == TC.convergenceCriteriaSatisfied:
-            d = res.solution_loader.get_duals()
-            for name in pm.blocks:
-                comp = getattr(m, name)
-                duals[name] = np.array([d.get(comp[i], 0.0) for i in range(pm.blocks[name].rows)])
-        for v, _ in saved:
-            v.unfix()
-        if hasattr(m, "budget_total"):
-            res = Highs().solve(m, load_solutions=False, raise_exception_on_nonoptimal_result=False)
-            if res.termination_condition == TC.convergenceCriteriaSatisfied:
-                d = res.solution_loader.get_duals()
-                budget["total"] = float(d.get(m.budget_total[0], 0.0))
-                if hasattr(m, "budget_year"):
+        highs.changeColsBounds(len(icol), icol, plan, plan)
+        highs.run()
+        if highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            d = np.asarray(highs.getSolution().row_dual)
+            for name, blk in pm.blocks.items():
+                comp = getattr(pm.model, name)
+                duals[name] = d[[row_of[comp[i]] for i in range(blk.rows)]]
+        highs.changeColsBounds(len(icol), icol, lo0, hi0)
+        if "budget_total" in pm.blocks:
+            highs.run()
+            if highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                d = np.asarray(highs.getSolution().row_dual)
+                budget["total"] = float(d[row_of[pm.model.budget_total[0]]])
+                if "budget_year" in pm.blocks:
                     for i in range(pm.blocks["budget_year"].rows):
-                        budget[str(pm.inp.years[i])] = float(d.get(m.budget_year[i], 0.0))
+                        budget[str(pm.inp.years[i])] = float(d[row_of[pm.model.budget_year[i]]])
     finally:
-        for v, val in saved:
-            v.unfix()
-            v.domain = pyo.Integers
-            v.set_value(val, skip_validation=True)
+        highs.changeColsBounds(len(icol), icol, lo0, hi0)
+        highs.changeColsIntegrality(len(icol), icol, np.full(len(icol), integ))
+        highs.setOptionValue("output_flag", bool(old_out))
     return duals, budget
