@@ -10,7 +10,7 @@ import typer
 
 from .errors import PlannerError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Plan where new CT, MRI, DR and mobile imaging units go, within a budget.")
 
 ScenarioArg = Annotated[Optional[Path], typer.Argument(help="scenario TOML (default: models/baseline.toml)")]
@@ -90,12 +90,24 @@ def check(scenario: ScenarioArg = None, set_: SetOpt = None) -> None:
     typer.echo("All checks passed.")
 
 
-def main() -> None:  # pragma: no cover - entry point wrapper
+def main() -> None:
+    """Entry point: a planner never sees a traceback; an unexpected failure is logged to a file."""
     try:
-        app()
+        app(standalone_mode=True)
     except KeyboardInterrupt:
-        typer.echo("Interrupted.", err=True)
+        typer.echo("Interrupted: nothing was written for the unfinished solve.", err=True)
         sys.exit(130)
+    except Exception as e:  # noqa: BLE001 - last line of defence for people, not programmers
+        import tempfile
+        import traceback
+
+        fd, log = tempfile.mkstemp(prefix="planner-error-", suffix=".log")
+        with open(fd, "w", encoding="utf-8") as fh:
+            traceback.print_exc(file=fh)
+        typer.secho(f"Internal error ({e.__class__.__name__}: {e}). This is a bug in planner, not in your "
+                    f"inputs; the details are in {log}: please attach that file to a bug report.",
+                    fg=typer.colors.RED, err=True)
+        sys.exit(70)
 
 
 if __name__ == "__main__":  # pragma: no cover

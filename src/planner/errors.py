@@ -25,6 +25,10 @@ class InputError(PlannerError):
             where.append(f"column '{column}'")
         text = f"{', '.join(where)}: {problem}"
         if value is not None:
+            if hasattr(value, "item"):          # numpy scalar -> plain Python for a readable repr
+                value = value.item()
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
             text += f" (value: {value!r})"
         if fix:
             text += f". Fix: {fix}"
