@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
+import pandas as pd
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition as TC
 from pyomo.contrib.solver.solvers.highs import Highs
@@ -150,67 +151,216 @@ class Solver:
         return rep
 
 
-def relax_and_round(pm: PlanModel, highs, cols: np.ndarray, time_limit: float) -> bool:
+def relax_and_round(pm: PlanModel, highs, cols: np.ndarray, time_limit: float, rounds: int = 6) -> bool:
     """Give HiGHS a starting plan built from the LP relaxation, so a time-limited run always has one.
 
-    Rounding each year's purchases separately loses thin fractions spread over years, so the rounding
-    is done on cumulative purchases per unit slot: round the LP's cumulative count down, then, largest
-    fraction first, add one unit from the first year the LP wanted it, while the total and yearly budget
-    rows still have room. Rounding down keeps every upper-limit rule satisfied; HiGHS completes the
-    continuous variables and ignores the start if a lower-limit rule (hard target, presence) is broken.
-    Returns whether a start was handed over.
+    A short fix-and-resolve dive on cumulative purchases per unit slot: solve the LP, fix every slot whose
+    cumulative purchases are (nearly) whole and half of the rest at their nearest whole numbers, re-solve
+    the LP (warm, on the same HiGHS object), and repeat; the slots still free at the end are rounded down,
+    then topped up by the largest fractions while every budget, staff and facility limit has room. A slot
+    that rounding would push below a presence rule or hard target is never rounded below it. HiGHS
+    completes the continuous variables itself and ignores a start that breaks a rule. Every bound and
+    integrality change is undone before returning. Returns whether a start was handed over.
     """
     fam = pm.families["x"]
     S, Y = len(pm.slots), len(pm.inp.years)
     if not S or not pm.integer.any():
         return False
-    xcols = cols[pm.col("x")]
+    xcols = cols[pm.col("x")].astype(np.int32)
     ints = np.flatnonzero(pm.integer)
-    icol = cols[ints]
+    icol = cols[ints].astype(np.int32)
+    lp0 = highs.getLp()
+    lo0, hi0 = np.asarray(lp0.col_lower_)[xcols].copy(), np.asarray(lp0.col_upper_)[xcols].copy()
+    is_int = pm.integer[pm.col("x")].reshape(S, Y)[:, 0]
     cont, integ = highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger
-    highs.changeColsIntegrality(len(icol), icol, np.full(len(icol), cont))
     old_limit, old_out = _option(highs, "time_limit"), _option(highs, "output_flag")
-    try:
-        highs.setOptionValue("time_limit", float(max(1.0, 0.2 * time_limit)))
-        highs.setOptionValue("output_flag", False)
+    deadline = time.perf_counter() + max(1.0, 0.25 * time_limit)
+
+    def solve_lp() -> np.ndarray | None:
+        highs.setOptionValue("time_limit", float(max(0.5, deadline - time.perf_counter())))
         highs.run()
-        ok = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
-        lp = np.asarray(highs.getSolution().col_value) if ok else None
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return np.cumsum(np.asarray(highs.getSolution().col_value)[xcols].reshape(S, Y), axis=1)
+
+    def fix(slots: np.ndarray, cum_values: np.ndarray) -> None:
+        buy = np.diff(cum_values, axis=1, prepend=0.0).ravel()
+        idx = (slots[:, None] * Y + np.arange(Y)[None, :]).ravel()
+        highs.changeColsBounds(len(idx), xcols[idx], buy, buy)
+
+    highs.changeColsIntegrality(len(icol), icol, np.full(len(icol), cont))
+    highs.setOptionValue("output_flag", False)
+    rc = None
+    try:
+        cum = solve_lp()
+        if cum is None:
+            return False
+        free = np.flatnonzero(is_int)
+        fixed = np.zeros((S, Y))
+        room = _Room(pm)
+        for _ in range(rounds):
+            if not len(free) or time.perf_counter() > deadline:
+                break
+            near = np.round(cum[free])
+            dist = np.abs(cum[free] - near).max(axis=1)
+            order = np.argsort(dist, kind="stable")
+            take = order[: max(int((dist < 1e-6).sum()), len(order) // 2, 1)]
+            chosen = free[take]
+            values = room.round(chosen, cum[chosen])
+            fix(chosen, values)
+            nxt = solve_lp()
+            if nxt is None:  # rounding to nearest broke a limit: round this batch down instead
+                values = np.maximum.accumulate(np.floor(cum[chosen] + 1e-6), axis=1)
+                fix(chosen, values)
+                nxt = solve_lp()
+                if nxt is None:
+                    break
+            fixed[chosen] = values
+            room.commit(chosen, values)
+            free = np.setdiff1d(free, chosen)
+            cum = nxt
+        rc = np.where(is_int[:, None], fixed, cum)
+        rc[free] = np.maximum.accumulate(np.floor(cum[free] + 1e-6), axis=1)
     finally:
+        highs.changeColsBounds(len(xcols), xcols, lo0, hi0)
         highs.changeColsIntegrality(len(icol), icol, np.full(len(icol), integ))
         highs.setOptionValue("time_limit", float(old_limit))
         highs.setOptionValue("output_flag", bool(old_out))
-    if lp is None:
+    if rc is None:
         return False
-    cum = np.cumsum(lp[xcols].reshape(S, Y), axis=1)   # x columns are slot-major, year fastest
-    is_int = pm.integer[pm.col("x")].reshape(S, Y)[:, 0]
-    lower_cum = np.cumsum(pm.lower[pm.col("x")].reshape(S, Y), axis=1)
-    rc = np.where(is_int[:, None], np.maximum(np.floor(cum + 1e-9), lower_cum), cum)
-    rc = np.maximum.accumulate(rc, axis=1)
-    price = pm.inp.param("price_wan_cny")[fam.index["m"].to_numpy().reshape(S, Y)[:, 0]]
-    inp = pm.inp
-    if not inp.scenario.budget.include_running_cost and inp.scenario.constraints.budget:
-        buy = np.diff(rc, axis=1, prepend=0.0)
-        room_total = inp.budget_total_wan - float((buy * price[:, None]).sum())
-        room_year = (inp.budget_year_wan - (buy * price[:, None]).sum(axis=0)
-                     if inp.budget_year_wan is not None else np.full(Y, np.inf))
-        frac = np.where(is_int, cum[:, -1] - rc[:, -1], 0.0)
-        for s in np.argsort(-frac):
-            if frac[s] < 1e-6 or room_total < price.min():
-                break
-            if price[s] > room_total:
-                continue
-            first = int(np.argmax(cum[s] > rc[s, -1] + 1e-9))
-            for y in range(first, Y):
-                if room_year[y] >= price[s]:
-                    rc[s, y:] = np.maximum(rc[s, y:], rc[s, -1] + 1)
-                    room_total -= price[s]
-                    room_year[y] -= price[s]
-                    break
+    rc = _respect_lower_limits(pm, rc)
+    rc = _top_up(pm, rc, cum, is_int)
     buy = np.diff(rc, axis=1, prepend=0.0).ravel()
     sel = pm.integer[pm.col("x")]
-    highs.setSolution(int(sel.sum()), xcols[sel].astype(np.int32), buy[sel])
+    highs.setSolution(int(sel.sum()), xcols[sel], buy[sel])
+    del fam
     return True
+
+
+class _Room:
+    """Budget and staff left for rounding up, counting slots already fixed at their values and free
+    slots at their lowest possible purchases (what presence rules force)."""
+
+    def __init__(self, pm: PlanModel):
+        inp, sl = pm.inp, pm.slots
+        self.r, t, m = sl["r"].to_numpy(), sl["t"].to_numpy(), sl["m"].to_numpy()
+        Y = len(inp.years)
+        self.price = inp.param("price_wan_cny")[m]
+        self.spu = inp.param("staff_per_unit")[m]
+        self.surv = inp.surviving[self.r, t, m, :]
+        self.floor = np.maximum.accumulate(np.maximum(np.ceil(inp.min_units()[self.r, t, m, :] - self.surv - 1e-9), 0),
+                                           axis=1)
+        self.cum = self.floor.copy()
+        scn = inp.scenario
+        self.check_budget = scn.constraints.budget and not scn.budget.include_running_cost
+        self.budget_year = inp.budget_year_wan
+        self.budget_total = inp.budget_total_wan
+        self.check_staff = scn.constraints.staffing and scn.staffing.enabled
+        existing = np.zeros((len(inp.regions), Y))
+        np.add.at(existing, self.r, self.spu[:, None] * self.surv)
+        self.staff = np.maximum(inp.staff_available, existing)
+        self.Y = Y
+
+    def _spend(self, cum: np.ndarray) -> tuple[float, np.ndarray]:
+        buy = np.diff(cum, axis=1, prepend=0.0) * self.price[:, None]
+        return float(buy.sum()), buy.sum(axis=0)
+
+    def round(self, slots: np.ndarray, lp_cum: np.ndarray) -> np.ndarray:
+        """Nearest whole numbers for ``slots``, rounding up only where budget and staff still have room."""
+        down = np.maximum.accumulate(np.maximum(np.floor(lp_cum + 1e-6), self.floor[slots]), axis=1)
+        near = np.maximum.accumulate(np.maximum(np.round(lp_cum), down), axis=1)
+        trial = self.cum.copy()
+        trial[slots] = down
+        total, by_year = self._spend(trial)
+        used = np.zeros_like(self.staff)
+        np.add.at(used, self.r, self.spu[:, None] * (self.surv + trial))
+        out = down.copy()
+        frac = (lp_cum - down)[:, -1]
+        for i in np.argsort(-frac):
+            extra = near[i] - down[i]
+            if not extra.any():
+                continue
+            s = slots[i]
+            cost = float(extra[-1] * self.price[s])
+            cost_y = np.diff(extra, prepend=0.0) * self.price[s]
+            if self.check_budget and (total + cost > self.budget_total + 1e-6 or (
+                    self.budget_year is not None and (by_year + cost_y > self.budget_year + 1e-6).any())):
+                continue
+            if self.check_staff and (used[self.r[s]] + self.spu[s] * extra > self.staff[self.r[s]] + 1e-9).any():
+                continue
+            out[i] = near[i]
+            total += cost
+            by_year += cost_y
+            used[self.r[s]] += self.spu[s] * extra
+        return out
+
+    def commit(self, slots: np.ndarray, values: np.ndarray) -> None:
+        self.cum[slots] = values
+
+
+def _respect_lower_limits(pm: PlanModel, rc: np.ndarray) -> np.ndarray:
+    """Raise cumulative purchases so presence rules and hard targets hold after rounding."""
+    inp, slots = pm.inp, pm.slots
+    r, t, m = slots["r"].to_numpy(), slots["t"].to_numpy(), slots["m"].to_numpy()
+    need = inp.min_units()[r, t, m, :] - inp.surviving[r, t, m, :]
+    rc = np.maximum.accumulate(np.maximum(rc, np.ceil(need - 1e-9)), axis=1)
+    target = inp.param("target_per_million")
+    hard = np.array([inp.scenario.modalities[x].target_hard for x in inp.modalities]) & (target > 0)
+    if hard.any() and inp.scenario.constraints.density_targets:
+        for key, idx in pd.DataFrame({"r": r, "m": m}).groupby(["r", "m"]).groups.items():
+            rr, mm = key
+            if not hard[mm]:
+                continue
+            idx = np.asarray(idx)
+            have = (inp.surviving[rr, t[idx], mm, :] + rc[idx]).sum(axis=0)
+            short = np.ceil(target[mm] * inp.pop[rr] / 1e6 - 1e-9) - have
+            if (short > 0).any():
+                room = pm.upper[pm.col("n", idx * len(inp.years))] - inp.surviving[rr, t[idx], mm, 0]
+                best = idx[int(np.argmax(room))]
+                rc[best] += np.maximum.accumulate(np.maximum(short, 0.0))
+    return rc
+
+
+def _top_up(pm: PlanModel, rc: np.ndarray, cum: np.ndarray, is_int: np.ndarray) -> np.ndarray:
+    """Add one unit to the slots the LP wanted most, largest fraction first, while limits have room."""
+    inp, slots = pm.inp, pm.slots
+    Y = len(inp.years)
+    if inp.scenario.budget.include_running_cost or not inp.scenario.constraints.budget:
+        return rc
+    r, t, m = slots["r"].to_numpy(), slots["t"].to_numpy(), slots["m"].to_numpy()
+    price = inp.param("price_wan_cny")[m]
+    spu = inp.param("staff_per_unit")[m]
+    buy = np.diff(rc, axis=1, prepend=0.0)
+    room_total = inp.budget_total_wan - float((buy * price[:, None]).sum())
+    room_year = (inp.budget_year_wan - (buy * price[:, None]).sum(axis=0)
+                 if inp.budget_year_wan is not None else np.full(Y, np.inf))
+    n_now = inp.surviving[r, t, m, :] + rc
+    limit = inp.limit[r, t, m]
+    staffed = inp.scenario.constraints.staffing and inp.scenario.staffing.enabled
+    staff_room = np.full((len(inp.regions), Y), np.inf)
+    if staffed:
+        used = np.zeros((len(inp.regions), Y))
+        np.add.at(used, r, spu[:, None] * n_now)
+        existing = np.zeros((len(inp.regions), Y))
+        np.add.at(existing, r, spu[:, None] * inp.surviving[r, t, m, :])
+        staff_room = np.maximum(inp.staff_available, existing) - used
+    frac = np.where(is_int, cum[:, -1] - rc[:, -1], 0.0)
+    for s in np.argsort(-frac):
+        if frac[s] < 1e-6 or room_total < price.min():
+            break
+        if price[s] > room_total:
+            continue
+        first = int(np.argmax(cum[s] > rc[s, -1] + 1e-9))
+        for y in range(first, Y):
+            if (room_year[y] >= price[s] and (n_now[s, y:] + 1 <= limit[s] + 1e-9).all()
+                    and (staff_room[r[s], y:] >= spu[s] - 1e-9).all()):
+                rc[s, y:] = np.maximum(rc[s, y:], rc[s, -1] + 1)
+                n_now[s, y:] += 1
+                staff_room[r[s], y:] -= spu[s]
+                room_total -= price[s]
+                room_year[y] -= price[s]
+                break
+    return rc
 
 
 def _option(highs, name: str):
