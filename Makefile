@@ -13,7 +13,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,data]"
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -25,9 +25,8 @@ check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# Rebuild data/regions/ from ../shared/data/external (needs the [data] extras).
+# Rebuild data/regions/ from ../shared/data/external.
 data: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[data]"
 	$(BIN)/python scripts/build_regions.py
 
 bench: $(STAMP)
