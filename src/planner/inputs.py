@@ -66,14 +66,14 @@ class PlanInputs:
 
 def _regions(ls: LoadedScenario) -> pd.DataFrame:
     scn = ls.scenario
-    path = ls.path(scn.regions.table)
-    df = tables.read_table(path, tables.REGIONS, scn.regions.sheet)
+    path = ls.label("table")
+    df = ls.read("table", tables.REGIONS)
     if scn.regions.include_parent:
         keep = df["code"].isin(scn.regions.include_parent)
         if "parent_code" in df.columns:
             keep |= df["parent_code"].isin(scn.regions.include_parent)
         if not keep.any():
-            raise InputError(str(path), f"no region has code or parent_code in {scn.regions.include_parent}",
+            raise InputError(path, f"no region has code or parent_code in {scn.regions.include_parent}",
                              column="parent_code", fix="check regions.include_parent in the scenario")
         df = df[keep].reset_index(drop=True)
     if "name_en" not in df.columns:
@@ -127,8 +127,8 @@ def resolve(ls: LoadedScenario) -> PlanInputs:
         allowed[:] = True
 
     # Existing stock, carried from its reference year to base_year at the modality's growth rate.
-    stock_path = ls.path(scn.regions.stock)
-    st = tables.read_table(stock_path, tables.STOCK, scn.regions.sheet)
+    stock_path = ls.label("stock")
+    st = ls.read("stock", tables.STOCK)
     errs = _check_known(st, "tier", tiers, str(stock_path), "tier")
     errs += _check_known(st, "modality", mods, str(stock_path), "modality")
     if errs:
@@ -180,9 +180,9 @@ def resolve(ls: LoadedScenario) -> PlanInputs:
     # Facility limits: units per facility x facilities, never below what is already installed.
     facilities = None
     limit = np.full((R, T, M), np.inf)
-    if scn.regions.facilities:
-        fpath = ls.path(scn.regions.facilities)
-        fac = tables.read_table(fpath, tables.FACILITIES, scn.regions.sheet)
+    if scn.regions.facilities or "facilities" in ls.tables:
+        fpath = ls.label("facilities")
+        fac = ls.read("facilities", tables.FACILITIES)
         errs = _check_known(fac, "tier", tiers, str(fpath), "tier")
         scope = fac["code"].isin(pos) if scn.regions.include_parent else pd.Series(True, index=fac.index)
         errs += _check_known(fac[scope], "code", codes, str(fpath), "region code (not in the region table)")
@@ -207,9 +207,9 @@ def resolve(ls: LoadedScenario) -> PlanInputs:
     staff0 = np.maximum(need_base * (1 + sf.headroom_pct / 100.0),
                         sf.min_staff_per_million * regions["population"].to_numpy(float) / 1e6)
     staff_available = staff0[:, None] * (1 + sf.growth_pct_per_year / 100.0) ** (yrs[None, :] - base)
-    if scn.regions.staff:
-        spath = ls.path(scn.regions.staff)
-        stf = tables.read_table(spath, tables.STAFF, scn.regions.sheet)
+    if scn.regions.staff or "staff" in ls.tables:
+        spath = ls.label("staff")
+        stf = ls.read("staff", tables.STAFF)
         errs = _check_known(stf, "code", codes, str(spath), "region code (not in the region table)")
         if errs:
             raise InputErrors(errs)
@@ -220,13 +220,13 @@ def resolve(ls: LoadedScenario) -> PlanInputs:
                     staff_available[r, years.index(int(row["year"]))] = row["staff"]
             else:
                 staff_available[r, :] = row["staff"] * (1 + sf.growth_pct_per_year / 100.0) ** (yrs - base)
-        notes.append(f"staff available read from {spath.name}")
+        notes.append(f"staff available read from {spath}")
 
     # Mobile reach.
     matrix = None
-    if scn.regions.travel:
-        tpath = ls.path(scn.regions.travel)
-        matrix = tables.read_table(tpath, tables.TRAVEL, scn.regions.sheet)
+    if scn.regions.travel or "travel" in ls.tables:
+        tpath = ls.label("travel")
+        matrix = ls.read("travel", tables.TRAVEL)
         errs = _check_known(matrix, "from_code", codes, str(tpath), "region code (not in the region table)")
         errs += _check_known(matrix, "to_code", codes, str(tpath), "region code (not in the region table)")
         if errs and not scn.regions.include_parent:

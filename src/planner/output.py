@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from .results import PlanResult
-from .scenario import LoadedScenario, dump_scenario
+from .scenario import TABLE_KEYS, LoadedScenario, dump_scenario
 from .schema import WAN
 
 
@@ -82,20 +82,31 @@ def summary_dict(result: PlanResult) -> dict:
     }
 
 
-def _copy_inputs(loaded: LoadedScenario, out: Path) -> dict[str, str]:
-    """Copy each table the scenario reads into out/inputs/ and return the new relative paths."""
-    reg = loaded.scenario.regions
-    new = {}
-    for key in ("table", "stock", "facilities", "staff", "travel", "boundaries"):
-        rel = getattr(reg, key)
-        src = loaded.path(rel)
-        if src is None:
-            continue
-        dest = out / "inputs" / src.name
-        if src.resolve() != dest.resolve():
-            atomic_write_bytes(dest, src.read_bytes())
-        new[key] = f"inputs/{src.name}"
-    return new
+def save_scenario(loaded: LoadedScenario, folder: str | Path, name: str = "scenario.toml") -> Path:
+    """Write the scenario and every table it uses into ``folder`` (tables under ``inputs/``), so that
+    ``planner solve folder/scenario.toml`` replays it. Tables edited in memory are written as CSV;
+    the others are copied byte for byte. Nothing outside ``folder`` is touched."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    scn = loaded.scenario.model_copy(deep=True)
+    for key in (*TABLE_KEYS, "boundaries"):
+        dest_name = None
+        if key in loaded.tables:
+            dest_name = f"{key if key != 'table' else 'regions'}.csv"
+            atomic_write_csv(folder / "inputs" / dest_name, loaded.tables[key])
+        else:
+            src = loaded.path(getattr(scn.regions, key))
+            if src is None:
+                continue
+            dest_name = src.name
+            dest = folder / "inputs" / dest_name
+            if src.resolve() != dest.resolve():
+                atomic_write_bytes(dest, src.read_bytes())
+        setattr(scn.regions, key, f"inputs/{dest_name}")
+    path = folder / name
+    atomic_write_text(path, f"# Resolved inputs of scenario '{scn.name}'. Replay with:\n"
+                      f"#   planner solve {path}\n" + dump_scenario(scn))
+    return path
 
 
 def write_results(result: PlanResult, loaded: LoadedScenario, out: str | Path) -> Path:
@@ -103,12 +114,7 @@ def write_results(result: PlanResult, loaded: LoadedScenario, out: str | Path) -
     out.mkdir(parents=True, exist_ok=True)
     # Remove a previous summary first, so a crash mid-write never leaves an old summary beside new files.
     (out / "summary.json").unlink(missing_ok=True)
-    paths = _copy_inputs(loaded, out)
-    scn = loaded.scenario.model_copy(deep=True)
-    for key, rel in paths.items():
-        setattr(scn.regions, key, rel)
-    atomic_write_text(out / "scenario.toml", f"# Resolved inputs of scenario '{scn.name}'. Replay with:\n"
-                      f"#   planner solve {out / 'scenario.toml'}\n" + dump_scenario(scn))
+    save_scenario(loaded, out)
     atomic_write_csv(out / "plan.csv", result.plan)
     atomic_write_csv(out / "regions.csv", result.regions)
     atomic_write_csv(out / "units.csv", result.units)

@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import tomli_w
 from pydantic import ValidationError
 
@@ -17,19 +18,46 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SCENARIO = REPO_ROOT / "models" / "baseline.toml"
 
 
-class LoadedScenario:
-    """A validated scenario plus the folder its relative table paths are resolved against."""
+TABLE_KEYS = ("table", "stock", "facilities", "staff", "travel")
+TABLE_NAMES = {"table": "region table", "stock": "stock table", "facilities": "facilities table",
+               "staff": "staff table", "travel": "travel table"}
 
-    def __init__(self, scenario: Scenario, base_dir: Path, source: str):
+
+class LoadedScenario:
+    """A validated scenario, the folder its relative table paths are resolved against, and any tables
+    edited in memory (the app's editors), which take the place of the files they were read from."""
+
+    def __init__(self, scenario: Scenario, base_dir: Path, source: str,
+                 tables: dict[str, "pd.DataFrame"] | None = None):
         self.scenario = scenario
         self.base_dir = base_dir
         self.source = source
+        self.tables = dict(tables or {})
 
     def path(self, relative: str | None) -> Path | None:
         if not relative:
             return None
         p = Path(relative)
         return p if p.is_absolute() else (self.base_dir / p).resolve()
+
+    def read(self, key: str, spec) -> "pd.DataFrame":
+        """The table named by ``regions.<key>``: the in-memory edit if there is one, else the file.
+        Both go through the same validation, so an edited cell gets the same message a file would."""
+        from . import tables as tbl
+
+        if key in self.tables:
+            return tbl.validate_table(self.tables[key], spec, self.label(key))
+        return tbl.read_table(self.path(getattr(self.scenario.regions, key)), spec, self.scenario.regions.sheet)
+
+    def label(self, key: str) -> str:
+        """How errors name the table: its file, or the app's editor."""
+        if key in self.tables:
+            return f"{TABLE_NAMES[key]} (edited)"
+        return str(self.path(getattr(self.scenario.regions, key)))
+
+    def with_changes(self, scenario: Scenario | None = None, **tables: "pd.DataFrame") -> "LoadedScenario":
+        merged = {**self.tables, **tables}
+        return LoadedScenario(scenario or self.scenario, self.base_dir, self.source, merged)
 
 
 def read_toml(path: Path) -> dict[str, Any]:
