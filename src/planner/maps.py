@@ -1,0 +1,102 @@
+"""Map layers as plain GeoJSON: region boundaries joined with a value, a fill colour and a tooltip.
+
+No tiles and no scripts are fetched: the app draws these with pydeck and ``map_style=None``, and the
+same FeatureCollection is offered for download.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+# Sequential (light yellow -> dark blue) and diverging (red <- white -> blue) ramps, RGB.
+SEQUENTIAL = np.array([[255, 255, 217], [199, 233, 180], [127, 205, 187], [65, 182, 196], [29, 145, 192],
+                       [34, 94, 168], [12, 44, 132]], dtype=float)
+DIVERGING = np.array([[178, 24, 43], [239, 138, 98], [253, 219, 199], [247, 247, 247], [209, 229, 240],
+                      [103, 169, 207], [33, 102, 172]], dtype=float)
+NO_DATA = [210, 210, 210, 160]
+
+
+@lru_cache(maxsize=8)
+def _read(path: str, mtime: float) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
+def load_boundaries(path: str | Path) -> dict:
+    p = Path(path)
+    return json.loads(_read(str(p), p.stat().st_mtime))
+
+
+def colour(values: np.ndarray, diverging: bool = False) -> tuple[list[list[int]], float, float]:
+    """Fill colours for values (NaN -> grey); returns colours and the (low, high) the ramp spans."""
+    v = np.asarray(values, dtype=float)
+    ok = np.isfinite(v)
+    ramp = DIVERGING if diverging else SEQUENTIAL
+    if not ok.any():
+        return [NO_DATA] * len(v), 0.0, 0.0
+    if diverging:
+        hi = float(np.nanmax(np.abs(v[ok]))) or 1.0
+        lo = -hi
+    else:
+        lo, hi = float(np.nanmin(v[ok])), float(np.nanmax(v[ok]))
+        if hi == lo:
+            hi = lo + 1.0
+    t = np.clip((np.where(ok, v, lo) - lo) / (hi - lo), 0, 1) * (len(ramp) - 1)
+    i = np.floor(t).astype(int).clip(0, len(ramp) - 2)
+    f = (t - i)[:, None]
+    rgb = ramp[i] * (1 - f) + ramp[i + 1] * f
+    out = [[int(r), int(g), int(b), 200] if k else NO_DATA for (r, g, b), k in zip(rgb, ok)]
+    return out, lo, hi
+
+
+def layer(boundaries: dict, values: pd.DataFrame, value: str, label: str, unit: str,
+          diverging: bool = False, extra: list[str] | None = None) -> tuple[dict, float, float]:
+    """Join ``values`` (one row per region_code) onto the boundaries for one map layer.
+
+    Each feature gets ``value``, ``fill`` (RGBA), names in Chinese and English, and a ``tooltip`` line
+    with the number and its unit. Regions without a value are grey and say "no data".
+    """
+    v = values.drop_duplicates("region_code").set_index("region_code")
+    codes = [str(f["properties"].get("code")) for f in boundaries["features"]]
+    vals = v[value].reindex(codes).to_numpy(dtype=float)
+    fills, lo, hi = colour(vals, diverging)
+    features = []
+    for f, code, x, fill in zip(boundaries["features"], codes, vals, fills):
+        props = dict(f["properties"])
+        row = v.loc[code] if code in v.index else None
+        zh = props.get("name_zh") or (row["region_name"] if row is not None and "region_name" in v.columns else "")
+        en = row["region_name_en"] if row is not None and "region_name_en" in v.columns else ""
+        shown = "no data" if not np.isfinite(x) else f"{x:,.2f} {unit}"
+        lines = [f"{zh} {en} ({code})", f"{label}: {shown}"]
+        for col in extra or []:
+            if row is not None and col in v.columns:
+                lines.append(f"{col}: {row[col]:,.2f}" if isinstance(row[col], (int, float, np.number))
+                             else f"{col}: {row[col]}")
+        props.update({"code": code, "name_zh": zh, "name_en": en, "value": None if not np.isfinite(x) else float(x),
+                      "fill": fill, "tooltip": "\n".join(lines)})
+        features.append({"type": "Feature", "geometry": f["geometry"], "properties": props})
+    return {"type": "FeatureCollection", "features": features}, lo, hi
+
+
+def centre(boundaries: dict) -> tuple[float, float, float]:
+    """(lon, lat, zoom) that frames all features, for the map's initial view."""
+    xs, ys = [], []
+
+    def walk(c):
+        if isinstance(c[0], (int, float)):
+            xs.append(c[0]), ys.append(c[1])
+        else:
+            for cc in c:
+                walk(cc)
+
+    for f in boundaries["features"]:
+        walk(f["geometry"]["coordinates"])
+    if not xs:
+        return 104.0, 35.0, 3.0
+    span = max(max(xs) - min(xs), (max(ys) - min(ys)) * 1.3, 1e-3)
+    zoom = float(np.clip(np.log2(360.0 / span) - 0.3, 2.0, 10.0))
+    return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, zoom

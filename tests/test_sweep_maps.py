@@ -1,0 +1,53 @@
+"""Budget sweeps reuse the model and are monotone; map layers carry values, colours and tooltips."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from planner import Planner
+from planner.maps import colour, layer, load_boundaries
+from planner.scenario import REPO_ROOT
+from planner.sweep import budget_sweep, gap_closed
+from tests.conftest import one_tier_ct
+from tests.test_hand_instances import REGIONS_AB, STOCK_AB
+
+
+def test_budget_sweep_on_the_hand_instance(case):
+    """Units of 100 万元 each close 10 thousand exams until Beta's 90 and Alpha's 5 are closed:
+    unmet = 95 - 10 x units, down to 5 once Beta is served (9 units), then 0 (10 units)."""
+    p = Planner.from_file(case(one_tier_ct(budget=0), regions=REGIONS_AB, stock=STOCK_AB))
+    p.solve()
+    table, results = budget_sweep(p, [0, 300, 900, 1000, 1500])
+    assert table["unmet_thousand_exams"].tolist() == pytest.approx([95, 65, 5, 0, 0])
+    assert table["spend_wan_cny"].tolist() == pytest.approx([0, 300, 900, 1000, 1000])
+    assert (np.diff(table["objective"]) <= 1e-9).all()
+    assert table["verifier_ok"].all() and set(results) == {0.0, 300.0, 900.0, 1000.0, 1500.0}
+
+
+def test_gap_closed_against_hand_numbers(case):
+    """Soft target 10 per million: Alpha (0.5 M) needs 5, has 2; Beta (2 M) needs 20, has 1: gap 22 units.
+    300 万元 buys 3 units, all closing gap: 3/22 closed."""
+    toml = one_tier_ct(budget=300).replace("target_per_million = 0", "target_per_million = 10").replace(
+        "unmet_wan_cny_per_thousand_exams = 10", "unmet_wan_cny_per_thousand_exams = 0")
+    r = Planner.from_file(case(toml, regions=REGIONS_AB, stock=STOCK_AB)).solve()
+    assert gap_closed(r)["CT"] == pytest.approx(3 / 22)
+
+
+def test_map_layer_joins_values_and_names():
+    b = load_boundaries(REPO_ROOT / "data" / "regions" / "provinces.geojson")
+    import pandas as pd
+    values = pd.DataFrame({"region_code": ["510000", "110000"], "region_name": ["四川省", "北京市"],
+                           "region_name_en": ["Sichuan", "Beijing"], "density": [12.5, 30.0]})
+    fc, lo, hi = layer(b, values, "density", "CT per million", "units/M")
+    props = {f["properties"]["code"]: f["properties"] for f in fc["features"]}
+    assert len(props) == 31 and (lo, hi) == (12.5, 30.0)
+    assert props["510000"]["tooltip"].startswith("四川省 Sichuan (510000)")
+    assert "12.50 units/M" in props["510000"]["tooltip"]
+    assert props["440000"]["value"] is None and "no data" in props["440000"]["tooltip"]
+    assert props["510000"]["fill"] != props["110000"]["fill"]
+
+
+def test_diverging_colours_are_symmetric():
+    fills, lo, hi = colour(np.array([-2.0, 0.0, 2.0]), diverging=True)
+    assert (lo, hi) == (-2.0, 2.0) and fills[1][:3] == [247, 247, 247]
