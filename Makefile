@@ -19,6 +19,9 @@ $(STAMP): $(BIN)/python pyproject.toml
 run: $(STAMP)
 	$(BIN)/planner solve models/baseline.toml --out results/baseline
 
+app: $(STAMP)
+	$(BIN)/planner app
+
 check: $(STAMP)
 	$(BIN)/planner check models/baseline.toml
 

@@ -90,6 +90,29 @@ def check(scenario: ScenarioArg = None, set_: SetOpt = None) -> None:
     typer.echo("All checks passed.")
 
 
+@app.command("app", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def run_app(ctx: typer.Context) -> None:
+    """Start the Streamlit app on 127.0.0.1 (pass Streamlit options through, e.g. --server.port 8600).
+
+    Streamlit's own environment variables (STREAMLIT_SERVER_PORT, ...) work too. Nothing is fetched from
+    the internet: maps are drawn from the repository's boundaries without tiles.
+    """
+    import os
+    import subprocess
+
+    from .scenario import REPO_ROOT
+
+    args = list(ctx.args)
+    defaults = {"server.address": "127.0.0.1", "browser.gatherUsageStats": "false", "server.maxUploadSize": "50",
+                "server.headless": "true"}
+    for key, value in defaults.items():
+        env = "STREAMLIT_" + key.replace(".", "_").replace("gatherUsageStats", "GATHER_USAGE_STATS").upper()
+        if not any(a.startswith(f"--{key}") for a in args) and env not in os.environ:
+            args += [f"--{key}", value]
+    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app" / "app.py"), *args]
+    raise typer.Exit(subprocess.call(cmd))
+
+
 def main() -> None:
     """Entry point: a planner never sees a traceback; an unexpected failure is logged to a file."""
     try:

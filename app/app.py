@@ -1,0 +1,33 @@
+"""Streamlit app: a thin layer over the planner library (no model logic here).
+
+Run with `make app` or `planner app` (binds to 127.0.0.1; no map tiles or scripts are fetched).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # sibling modules, also under AppTest
+
+import streamlit as st  # noqa: E402
+
+import other_pages  # noqa: E402
+import plan_page  # noqa: E402
+from i18n import lang, t  # noqa: E402
+
+st.set_page_config(page_title="Imaging planner · 影像设备规划", layout="wide")
+
+with st.sidebar:
+    st.radio("Language / 语言", ["en", "zh"], format_func=lambda k: {"en": "English", "zh": "中文"}[k],
+             key="lang", horizontal=True)
+    pages = {"page_plan": plan_page.page, "page_compare": other_pages.compare_page,
+             "page_sweep": other_pages.sweep_page, "page_runs": other_pages.runs_page}
+    # Translated labels are the options (see widgets.region_map); the chosen page survives a language switch.
+    labels = {t(k): k for k in pages}
+    current = st.session_state.get("page_key", "page_plan")
+    choice = labels[st.radio(t("page"), list(labels), index=list(pages).index(current), key=f"page_{lang()}")]
+    st.session_state["page_key"] = choice
+
+st.title(t("title"))
+pages[choice]()

@@ -1,0 +1,154 @@
+"""Compare runs, sweep budgets, manage saved runs."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import state
+import widgets
+from i18n import t
+from planner import maps
+from planner.errors import PlannerError
+from planner.sweep import budget_sweep
+
+
+def _run_label(runs: pd.DataFrame):
+    names = dict(zip(runs["id"], runs["name"]))
+    return lambda i: f"#{i} {names.get(i, '')}"
+
+
+def compare_page() -> None:
+    runs = state.store().list()
+    if len(runs) < 2:
+        st.info(t("compare_need_two"))
+        return
+    ids = runs["id"].tolist()
+    label = _run_label(runs)
+    c1, c2 = st.columns(2)
+    a = c1.selectbox(t("compare_a"), ids, index=1, format_func=label, key="cmp_a")
+    b = c2.selectbox(t("compare_b"), ids, index=0, format_func=label, key="cmp_b")
+    ra, rb = state.store().load(a), state.store().load(b)
+    for col, run in ((c1, ra), (c2, rb)):
+        s = run.summary
+        col.metric(t("spend"), widgets.fmt_wan(s["spend_total_cny"] / 1e4))
+        col.metric(t("unmet"), f"{s['unmet_thousand_exams'] / 1e3:,.2f} million exams")
+        col.caption(s["status_message"])
+    keys = ["region_code", "modality", "year"]
+    cols = ["units_after", "density_after_per_million", "unmet_thousand_exams"]
+    m = ra.regions[keys + ["region_name", "region_name_en"] + cols].merge(
+        rb.regions[keys + cols], on=keys, how="outer", suffixes=("_a", "_b"))
+    for c in cols:
+        m[f"{c}_diff"] = m[f"{c}_b"].fillna(0) - m[f"{c}_a"].fillna(0)
+    st.subheader(t("difference"))
+    mods = list(dict.fromkeys(m["modality"]))
+    years = sorted(m["year"].unique())
+    c1, c2, c3 = st.columns(3)
+    mod = c1.selectbox(t("modality"), mods, key="cmp_mod")
+    year = c2.selectbox(t("year"), years, index=len(years) - 1, key="cmp_year")
+    what = c3.selectbox(t("layer"), [f"{c}_diff" for c in cols], key="cmp_what")
+    sel = m[(m["modality"] == mod) & (m["year"] == year)]
+    geo = state.view_from_stored(rb).get("boundaries_json")
+    if geo:
+        fc, lo, hi = maps.layer(geo, sel, what, what, "", diverging=True)
+        st.pydeck_chart(widgets.deck(fc, maps.centre(geo)), key="cmp_deck")
+        st.caption(f"{what}: {lo:,.2f} (red, A higher) … 0 (white) … {hi:,.2f} (blue, B higher)")
+    widgets.table_with_downloads(sel.sort_values(what, key=np.abs, ascending=False), f"compare_{a}_{b}", "cmp")
+
+
+def sweep_page() -> None:
+    loaded = st.session_state.get("loaded")
+    if loaded is None:
+        state.load_file(state.scenario_files()[0])
+        loaded = st.session_state["loaded"]
+    edited = st.session_state.get("edited") or loaded
+    base = float(edited.scenario.budget.total_wan_cny)
+    st.caption(f"{edited.scenario.title or edited.scenario.name}")
+    c1, c2, c3 = st.columns(3)
+    lo = c1.number_input(t("sweep_from"), min_value=0.0, value=float(round(base * 0.25)), step=10_000.0, key="sw_lo")
+    hi = c2.number_input(t("sweep_to"), min_value=0.0, value=float(round(base * 1.5)), step=10_000.0, key="sw_hi")
+    n = int(c3.number_input(t("sweep_points"), min_value=2, max_value=50, value=5, key="sw_n"))
+    if st.button(t("sweep_run"), type="primary", key="sw_run"):
+        try:
+            planner = state.planner_for(edited)
+            if planner._pm is None:
+                planner.build()
+            bar = st.progress(0.0, text="0 / %d" % n)
+
+            def progress(i, total, row):
+                bar.progress(i / total, text=f"{i} / {total}: {widgets.fmt_wan(row['budget_wan_cny'])} → "
+                                              f"{row['status']}, unmet {row['unmet_thousand_exams'] / 1e3:,.2f} M")
+
+            table, results = budget_sweep(planner, list(np.linspace(lo, hi, n)), progress=progress)
+            st.session_state["sweep"] = (table, {b: state.view_from_result(r, edited) for b, r in results.items()})
+        except PlannerError as e:
+            st.error(str(e))
+    if "sweep" not in st.session_state:
+        return
+    table, views = st.session_state["sweep"]
+    pick = alt.selection_point(fields=["budget_wan_cny"], name="pick")
+    base_chart = alt.Chart(table).encode(x=alt.X("budget_wan_cny:Q", title="budget (万元)"))
+    unmet = base_chart.mark_line(point=True).encode(
+        y=alt.Y("unmet_thousand_exams:Q", title="unmet demand (thousand exams)"),
+        tooltip=["budget_wan_cny", "unmet_thousand_exams", "status", "gap"]).add_params(pick).properties(
+        title=t("sweep_unmet"), height=260)
+    event = st.altair_chart(unmet, width="stretch", on_select="rerun", key="sw_chart")
+    gap_cols = [c for c in table.columns if c.startswith("gap_closed_")]
+    if gap_cols:
+        long = table.melt(id_vars="budget_wan_cny", value_vars=gap_cols, var_name="modality", value_name="closed")
+        long["modality"] = long["modality"].str.removeprefix("gap_closed_")
+        st.altair_chart(alt.Chart(long).mark_line(point=True).encode(
+            x=alt.X("budget_wan_cny:Q", title="budget (万元)"),
+            y=alt.Y("closed:Q", title="share of density gap closed", axis=alt.Axis(format="%")),
+            color="modality:N", tooltip=["budget_wan_cny", "modality", alt.Tooltip("closed:Q", format=".1%")]
+        ).properties(title=t("sweep_gap"), height=260), width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", key="sw_table")
+    budgets = sorted(views)
+    chosen = None
+    try:
+        sel = event.selection["pick"] if event else None
+        if sel:
+            chosen = float(sel[0]["budget_wan_cny"])
+    except (KeyError, IndexError, TypeError, AttributeError):
+        chosen = None
+    b = st.selectbox(t("sweep_pick"), budgets, index=budgets.index(chosen) if chosen in budgets else len(budgets) - 1,
+                     format_func=widgets.fmt_wan, key="sw_pick")
+    widgets.show_result(views[b], key="sweep")
+
+
+def runs_page() -> None:
+    runs = state.store().list()
+    if not len(runs):
+        st.info(t("runs_none"))
+        return
+    show = runs[["id", "name", "scenario", "created", "status", "gap", "spend_cny", "unmet_thousand_exams"]]
+    st.dataframe(show, hide_index=True, width="stretch", key="runs_table")
+    ids = runs["id"].tolist()
+    rid = st.selectbox(t("run"), ids, format_func=_run_label(runs), key="runs_pick")
+    c1, c2 = st.columns([3, 1])
+    new = c1.text_input(t("new_name"), value=dict(zip(runs["id"], runs["name"]))[rid], key=f"runs_name_{rid}")
+    if c2.button(t("rename"), key="runs_rename"):
+        state.store().rename(rid, new)
+        st.rerun()
+    buf = io.BytesIO()
+    with tempfile.TemporaryDirectory() as d:
+        state.store().export(rid, d)
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for p in Path(d).rglob("*"):
+                if p.is_file():
+                    z.write(p, p.relative_to(d))
+    c1, c2 = st.columns(2)
+    c1.download_button(t("export"), buf.getvalue(), file_name=f"run_{rid}.zip", mime="application/zip",
+                       key="runs_export")
+    if c2.button(t("delete"), key="runs_delete"):
+        state.store().delete(rid)
+        st.rerun()
+    if st.toggle(t("open_run"), key="runs_open"):
+        widgets.show_result(state.view_from_stored(state.store().load(rid)), key="runs")

@@ -1,0 +1,227 @@
+"""The Plan page: pick or upload a scenario, edit every input, solve, read the plan."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+import state
+import widgets
+from i18n import lang, t
+from planner.errors import PlannerError
+from planner.output import save_scenario
+from planner.scenario import LoadedScenario, validate
+from planner.tables import read_raw
+
+MOD_COLUMNS = {  # scenario field -> column header with its unit
+    "price_wan_cny": "price (万元)",
+    "running_cost_wan_cny_per_year": "running cost (万元/yr)",
+    "capacity_exams_per_unit_per_year": "capacity (exams/unit/yr)",
+    "service_life_years": "service life (yr)",
+    "staff_per_unit": "staff per unit",
+    "exam_rate_per_1000_per_year": "exam rate (per 1,000/yr)",
+    "demand_growth_pct_per_year": "demand growth (%/yr)",
+    "stock_growth_pct_per_year": "stock carry-forward (%/yr)",
+    "target_per_million": "target (units/M)",
+    "target_hard": "hard target",
+}
+TIER_COLUMNS = {"label": "label", "rank": "rank (1 = grassroots)", "unmet_weight": "unmet-demand weight"}
+WEIGHT_COLUMNS = {
+    "unmet_wan_cny_per_thousand_exams": "unmet (万元 per 1,000 exams)",
+    "referral_wan_cny_per_thousand_exams": "referral (万元 per 1,000 exams)",
+    "mobile_away_wan_cny_per_thousand_exams": "mobile away (万元 per 1,000 exams)",
+    "density_shortfall_wan_cny_per_unit_year": "density shortfall (万元 per unit-year)",
+    "cost_weight": "cost weight (per 万元)",
+}
+TABLE_LABELS = {"table": "regions_table", "stock": "stock_table", "facilities": "facilities_table"}
+
+
+def scenario_picker() -> None:
+    files = state.scenario_files()
+    names = [f.name for f in files]
+    current = st.session_state.get("source_name", "baseline.toml")
+    idx = names.index(current) if current in names else 0
+    choice = st.selectbox(t("choose_scenario"), names, index=idx, key="scenario_choice")
+    if "loaded" not in st.session_state or (choice != st.session_state.get("source_name")
+                                            and st.session_state.get("picked") != choice):
+        st.session_state["picked"] = choice
+        state.load_file(files[names.index(choice)])
+    with st.expander(t("upload_scenario")):
+        ups = st.file_uploader(t("upload_scenario"), type=["toml", "csv", "xlsx", "geojson"], accept_multiple_files=True,
+                               key="upload_files", label_visibility="collapsed")
+        if ups and st.button("Load upload / 载入上传", key="load_upload"):
+            try:
+                state.load_upload(ups)
+                st.success(f"{st.session_state['source_name']} loaded")
+            except (PlannerError, ValueError) as e:
+                st.error(str(e))
+
+
+def _modalities_frame(scn) -> pd.DataFrame:
+    rows = {m: {MOD_COLUMNS[k]: getattr(v, k) for k in MOD_COLUMNS} for m, v in scn.modalities.items()}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def edit_inputs(loaded: LoadedScenario) -> tuple[LoadedScenario | None, list[str]]:
+    """Show every editor; return the edited scenario (or None) and the problems found, shown in place."""
+    scn = loaded.scenario
+    raw = scn.model_dump(mode="json")
+    problems: list[str] = []
+    st.subheader(t("inputs"))
+
+    with st.expander(t("budget"), expanded=True):
+        c1, c2 = st.columns(2)
+        raw["budget"]["total_wan_cny"] = c1.number_input(t("budget_total"), min_value=0.0, step=10_000.0,
+                                                         value=float(scn.budget.total_wan_cny), key="edit_budget_total")
+        raw["budget"]["committed_wan_cny"] = c2.number_input(t("budget_committed"), min_value=0.0, step=10_000.0,
+                                                             value=float(scn.budget.committed_wan_cny),
+                                                             key="edit_budget_committed")
+        raw["budget"]["include_running_cost"] = st.checkbox(t("running"), value=scn.budget.include_running_cost,
+                                                            key="edit_running")
+        yearly = st.checkbox(t("use_yearly"), value=scn.budget.per_year_wan_cny is not None, key="edit_use_yearly")
+        if yearly:
+            years = scn.years.plan_years
+            start = scn.budget.per_year_wan_cny or [scn.budget.total_wan_cny / len(years)] * len(years)
+            df = st.data_editor(pd.DataFrame({"year": years, "cap (万元)": start}), disabled=["year"],
+                                hide_index=True, key="edit_yearly")
+            raw["budget"]["per_year_wan_cny"] = [float(v) for v in df["cap (万元)"].fillna(0)]
+        else:
+            raw["budget"]["per_year_wan_cny"] = None
+
+    with st.expander(t("modalities")):
+        mods = st.data_editor(_modalities_frame(scn), key="edit_modalities")
+        inv = {v: k for k, v in MOD_COLUMNS.items()}
+        for m, row in mods.iterrows():
+            for col, val in row.items():
+                if pd.isna(val) and inv[col] == "exam_rate_per_1000_per_year":
+                    continue
+                raw["modalities"][m][inv[col]] = val.item() if hasattr(val, "item") else val
+    with st.expander(t("tiers")):
+        tiers = st.data_editor(pd.DataFrame.from_dict({k: {TIER_COLUMNS[f]: getattr(v, f) for f in TIER_COLUMNS}
+                                                       for k, v in scn.tiers.items()}, orient="index"), key="edit_tiers")
+        inv = {v: k for k, v in TIER_COLUMNS.items()}
+        for tier, row in tiers.iterrows():
+            for col, val in row.items():
+                raw["tiers"][tier][inv[col]] = val.item() if hasattr(val, "item") else val
+        st.caption(t("eligibility"))
+        elig = pd.DataFrame(scn.eligibility).T.reindex(columns=list(scn.modalities)).fillna(0.0)
+        elig = st.data_editor(elig, key="edit_eligibility")
+        raw["eligibility"] = {tier: {m: float(v) for m, v in row.items()} for tier, row in elig.iterrows()}
+        st.caption(t("referral"))
+        ref = pd.DataFrame(scn.referral).T.reindex(columns=list(scn.tiers)).fillna(0.0)
+        ref = st.data_editor(ref, key="edit_referral")
+        raw["referral"] = {k: {tier: float(v) for tier, v in row.items()} for k, row in ref.iterrows()}
+    with st.expander(t("weights")):
+        w = st.data_editor(pd.DataFrame([{WEIGHT_COLUMNS[k]: getattr(scn.weights, k) for k in WEIGHT_COLUMNS}]),
+                           hide_index=True, key="edit_weights")
+        inv = {v: k for k, v in WEIGHT_COLUMNS.items()}
+        for col, val in w.iloc[0].items():
+            raw["weights"][inv[col]] = float(val)
+    with st.expander(t("solver")):
+        c1, c2 = st.columns(2)
+        raw["solver"]["time_limit_s"] = c1.number_input(t("time_limit"), min_value=1.0, value=float(scn.solver.time_limit_s),
+                                                        key="edit_time_limit")
+        raw["solver"]["mip_rel_gap"] = c2.number_input(t("gap"), min_value=0.0, max_value=1.0, format="%.4f",
+                                                       value=float(scn.solver.mip_rel_gap), key="edit_gap")
+
+    edited_tables: dict[str, pd.DataFrame] = {}
+    for key, label in TABLE_LABELS.items():
+        if not getattr(scn.regions, key) and key not in loaded.tables:
+            continue
+        with st.expander(t(label)):
+            base = loaded.tables.get(key)
+            if base is None:
+                base = read_raw(loaded.path(getattr(scn.regions, key)), scn.regions.sheet)
+            edited_tables[key] = st.data_editor(base, num_rows="dynamic", key=f"edit_table_{key}", hide_index=True)
+    with st.expander(t("upload_table")):
+        labels = {t(v): k for k, v in TABLE_LABELS.items()}  # translated labels as options (see widgets.choose)
+        which = labels[st.selectbox(t("which_table"), list(labels), key=f"replace_which_{lang()}")]
+        up = st.file_uploader(t("upload_table"), type=["csv", "xlsx"], key="replace_file", label_visibility="collapsed")
+        if up is not None:
+            if up.size > state.MAX_UPLOAD_BYTES:
+                problems.append(f"{up.name}: over the {state.MAX_UPLOAD_BYTES / 1e6:.0f} MB upload limit")
+            else:
+                with tempfile.TemporaryDirectory() as d:
+                    path = Path(d) / Path(up.name).name
+                    path.write_bytes(up.getvalue())
+                    try:
+                        edited_tables[which] = read_raw(path)
+                        st.caption(f"{up.name} replaces {t(TABLE_LABELS[which])}")
+                    except PlannerError as e:
+                        problems.append(str(e))
+    try:
+        new_scn = validate(raw, "scenario (edited)")
+    except PlannerError as e:
+        problems.append(str(e))
+        return None, problems
+    return loaded.with_changes(scenario=new_scn, **edited_tables), problems
+
+
+def solve(edited: LoadedScenario) -> None:
+    try:
+        with st.status(t("solving"), expanded=False) as box:
+            planner = state.planner_for(edited)
+            budget = edited.scenario.budget
+            if planner._pm is not None:  # a built model: only the budget changed
+                result = planner.resolve_with_budget(budget.total_wan_cny - budget.committed_wan_cny,
+                                                     budget.per_year_wan_cny)
+            else:
+                result = planner.solve()
+            box.update(label=f"{t('status')}: {result.report.message}", state="complete")
+    except PlannerError as e:
+        st.error(str(e))
+        return
+    view = state.view_from_result(result, edited)
+    st.session_state["view"] = view
+    if result.report.has_plan:
+        name = f"{edited.scenario.name} · {widgets.fmt_wan(budget.total_wan_cny)} · {time.strftime('%H:%M:%S')}"
+        run_id = state.store().save(result, edited, name=name)
+        st.session_state["last_run_id"] = run_id
+        st.toast(f"{t('run_saved')} #{run_id}: {name}")
+
+
+def scenario_zip(edited: LoadedScenario) -> bytes:
+    buf = io.BytesIO()
+    with tempfile.TemporaryDirectory() as d:
+        save_scenario(edited, d)
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for p in Path(d).rglob("*"):
+                if p.is_file():
+                    z.write(p, p.relative_to(d))
+    return buf.getvalue()
+
+
+def page() -> None:
+    scenario_picker()
+    loaded: LoadedScenario = st.session_state["loaded"]
+    scn = loaded.scenario
+    st.caption(f"**{scn.title or scn.name}** — {scn.description.strip()[:400]}")
+    edited, problems = edit_inputs(loaded)
+    st.session_state["edited"] = edited if edited is not None else loaded
+    if edited is not None:
+        try:
+            checks = state.planner_for(edited).checks
+            problems += checks.errors
+            for w in checks.warnings:
+                st.warning(w)
+        except PlannerError as e:
+            problems.append(str(e))
+    if problems:
+        st.error(t("fix_inputs") + "\n\n" + "\n\n".join(f"- {p}" for p in problems))
+    c1, c2 = st.columns([1, 2])
+    if c1.button(t("solve"), type="primary", disabled=bool(problems), key="solve_button"):
+        solve(edited)
+    if edited is not None and not problems:
+        c2.download_button(t("download_scenario"), scenario_zip(edited), file_name=f"{scn.name}.zip",
+                           mime="application/zip", key="dl_scenario")
+    view = st.session_state.get("view")
+    if view is None:
+        st.info(t("no_result"))
+        return
+    widgets.show_result(view, key="plan")

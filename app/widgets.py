@@ -1,0 +1,192 @@
+"""Shared display pieces: maps (pydeck, no basemap), charts (Altair), tables with downloads."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import altair as alt
+import pandas as pd
+import pydeck as pdk
+import streamlit as st
+
+from i18n import lang, t
+from planner import maps
+
+LAYERS = {  # layer key -> (column in regions table, unit, diverging?)
+    "layer_density_after": ("density_after_per_million", "units/M", False),
+    "layer_density_before": ("density_before_per_million", "units/M", False),
+    "layer_gap_after": ("gap_after_per_million", "units/M", False),
+    "layer_new_units": ("new_units_cumulative", "units", False),
+    "layer_unmet": ("unmet_thousand_exams", "thousand exams", False),
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def boundaries(path: str) -> dict:
+    return maps.load_boundaries(path)
+
+
+def region_values(regions: pd.DataFrame, modality: str, year: int) -> pd.DataFrame:
+    g = regions[(regions["modality"] == modality) & (regions["year"] == year)].copy()
+    g["new_units_cumulative"] = g["units_after"] - g["units_before"]
+    return g
+
+
+def deck(fc: dict, view: tuple[float, float, float], extra_layers: list | None = None) -> pdk.Deck:
+    lon, lat, zoom = view
+    layer = pdk.Layer("GeoJsonLayer", fc, pickable=True, filled=True, stroked=True, get_fill_color="properties.fill",
+                      get_line_color=[255, 255, 255], line_width_min_pixels=1)
+    return pdk.Deck(layers=[layer, *(extra_layers or [])], map_style=None,
+                    initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom),
+                    tooltip={"text": "{tooltip}"})
+
+
+def legend(label: str, lo: float, hi: float, unit: str) -> None:
+    st.caption(f"{label}: {lo:,.2f} (light) → {hi:,.2f} (dark) {unit}; grey = no data")
+
+
+def region_map(regions: pd.DataFrame, b: dict | None, key: str, mobile: pd.DataFrame | None = None,
+               centroids: pd.DataFrame | None = None, modality: str | None = None, year: int | None = None,
+               layer_key: str | None = None) -> dict | None:
+    """Choropleth of one layer x modality x year, with the layer as downloadable GeoJSON. Returns the layer."""
+    if not b:
+        st.info("This scenario names no boundary file (regions.boundaries): no map.")
+        return None
+    c1, c2, c3 = st.columns(3)
+    # Translated labels are the options themselves (a translating format_func confuses widget state when
+    # the language changes), and the key carries the language so each language has its own widget.
+    labels = {t(k): k for k in LAYERS}
+    layer_key = labels[c1.selectbox(t("layer"), list(labels), key=f"{key}_layer_{lang()}",
+                                    index=list(LAYERS).index(layer_key) if layer_key else 0)]
+    mods = list(dict.fromkeys(regions["modality"]))
+    modality = c2.selectbox(t("modality"), mods, key=f"{key}_mod", index=mods.index(modality) if modality in mods else 0)
+    years = sorted(regions["year"].unique())
+    year = c3.selectbox(t("year"), years, key=f"{key}_year", index=years.index(year) if year in years else len(years) - 1)
+    col, unit, div = LAYERS[layer_key]
+    vals = region_values(regions, modality, year)
+    fc, lo, hi = maps.layer(b, vals, col, t(layer_key), unit, diverging=div,
+                            extra=["population", "target_per_million"])
+    extra = []
+    if mobile is not None and len(mobile) and centroids is not None:
+        extra = mobile_layers(mobile[(mobile["year"] == year)], centroids)
+    st.pydeck_chart(deck(fc, maps.centre(b), extra), key=f"{key}_deck")
+    legend(t(layer_key), lo, hi, unit)
+    if extra:
+        st.caption(t("mobile_layer"))
+    st.download_button(t("download_geojson"), json.dumps(fc, ensure_ascii=False), file_name=f"{layer_key}_{modality}_{year}.geojson",
+                       mime="application/geo+json", key=f"{key}_dl_geo")
+    return fc
+
+
+def mobile_layers(mobile: pd.DataFrame, centroids: pd.DataFrame) -> list:
+    c = centroids.set_index("code")[["centroid_lon", "centroid_lat"]]
+    m = mobile.join(c, on="base_code").join(c, on="target_code", rsuffix="_t").dropna()
+    if not len(m):
+        return []
+    bases = m.groupby("base_code").agg(lon=("centroid_lon", "first"), lat=("centroid_lat", "first"),
+                                       exams=("exams_k", "sum")).reset_index()
+    bases["tooltip"] = bases.apply(lambda r: f"mobile base {r['base_code']}: {r['exams']:,.1f} thousand exams", axis=1)
+    lines = m[m["base_code"] != m["target_code"]].copy()
+    lines["tooltip"] = lines.apply(lambda r: f"{r['base_code']} → {r['target_code']}: {r['exams_k']:,.2f} thousand exams",
+                                   axis=1)
+    return [
+        pdk.Layer("LineLayer", lines, get_source_position=["centroid_lon", "centroid_lat"],
+                  get_target_position=["centroid_lon_t", "centroid_lat_t"], get_color=[220, 80, 20, 200],
+                  get_width=2, pickable=True),
+        pdk.Layer("ScatterplotLayer", bases, get_position=["lon", "lat"], get_radius=6000, radius_min_pixels=4,
+                  get_fill_color=[220, 80, 20, 230], pickable=True),
+    ]
+
+
+def table_with_downloads(df: pd.DataFrame, name: str, key: str) -> None:
+    st.dataframe(df, width="stretch", hide_index=True, key=f"{key}_df")
+    c1, c2 = st.columns(2)
+    c1.download_button(t("download_csv"), df.to_csv(index=False).encode("utf-8-sig"), file_name=f"{name}.csv",
+                       mime="text/csv", key=f"{key}_csv")
+    buf = io.BytesIO()
+    df.to_excel(buf, index=False)
+    c2.download_button(t("download_xlsx"), buf.getvalue(), file_name=f"{name}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
+
+
+def spend_chart(spend: pd.DataFrame) -> alt.Chart:
+    d = spend[["year", "capex_wan_cny"]].rename(columns={"capex_wan_cny": "万元"})
+    return alt.Chart(d).mark_bar().encode(x="year:O", y="万元:Q", tooltip=["year", "万元"]).properties(
+        title=t("spend_by_year"), height=240)
+
+
+def units_chart(plan: pd.DataFrame) -> alt.Chart:
+    g = plan.groupby(["modality", "tier"], as_index=False)["new_units"].sum()
+    return alt.Chart(g).mark_bar().encode(x="modality:N", y="new_units:Q", color="tier:N",
+                                          tooltip=["modality", "tier", "new_units"]).properties(
+        title=t("units_by_mod_tier"), height=240)
+
+
+def density_chart(regions: pd.DataFrame, year: int) -> alt.Chart:
+    g = regions[regions["year"] == year].groupby("modality").agg(
+        population=("population", "sum"), before=("units_before", "sum"), after=("units_after", "sum"),
+        target=("target_per_million", "first")).reset_index()
+    g["before"] = g["before"] / g["population"] * 1e6
+    g["after"] = g["after"] / g["population"] * 1e6
+    long = g.melt(id_vars="modality", value_vars=["before", "after", "target"], var_name="what",
+                  value_name="per million")
+    return alt.Chart(long).mark_bar().encode(x="modality:N", xOffset="what:N", y="per million:Q", color="what:N",
+                                             tooltip=["modality", "what", alt.Tooltip("per million:Q", format=".2f")]
+                                             ).properties(title=t("density_chart"), height=240)
+
+
+def fmt_wan(v: float) -> str:
+    return f"{v / 1e4:,.2f} 亿元" if abs(v) >= 1e4 else f"{v:,.0f} 万元"
+
+
+def summary_metrics(summary: dict, flows_unmet: float | None = None) -> None:
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("spend"), fmt_wan(summary["spend_total_cny"] / 1e4),
+              help=f"budget {fmt_wan(summary['budget_total'] / 1e4)}")
+    c2.metric(t("units_bought"), f"{sum(summary['units_bought_by_modality'].values()):,.0f}")
+    c3.metric(t("unmet"), f"{summary['unmet_thousand_exams'] / 1e3:,.2f} million exams",
+              help=f"of {summary['demand_thousand_exams'] / 1e3:,.1f} million over the plan years")
+
+
+def status_banner(summary: dict) -> None:
+    text = f"{t('status')}: {summary['status_message']} · objective {summary['objective'] if summary['objective'] is None else format(summary['objective'], ',.1f')} · bound {summary['bound'] if summary['bound'] is None else format(summary['bound'], ',.1f')}"
+    if summary["status"] == "optimal":
+        st.success(text)
+    elif summary["status"] == "time_limit":
+        st.warning(text)
+    else:
+        st.error(text)
+    ver = summary["verifier"]
+    if ver["ok"]:
+        st.success(t("verifier_ok"))
+    else:
+        st.error(t("verifier_bad") + " " + "; ".join(ver["violations"][:5]))
+
+
+def show_result(view: dict, key: str) -> None:
+    """Everything about one plan: status, verifier, metrics, map, tables, charts, marginal values."""
+    summary = view["summary"]
+    status_banner(summary)
+    if summary["status"] not in ("optimal", "time_limit"):
+        return
+    summary_metrics(summary)
+    b = view.get("boundaries_json") or (boundaries(view["boundaries_path"]) if view.get("boundaries_path") else None)
+    st.subheader(t("map"))
+    region_map(view["regions"], b, key=f"{key}_map", mobile=view.get("mobile"), centroids=view.get("centroids"))
+    st.subheader(t("charts"))
+    c1, c2 = st.columns(2)
+    c1.altair_chart(spend_chart(view["spend"]), width="stretch")
+    if len(view["plan"]):
+        c2.altair_chart(units_chart(view["plan"]), width="stretch")
+    st.altair_chart(density_chart(view["regions"], int(view["regions"]["year"].max())), width="stretch")
+    m = view.get("marginal")
+    if m is not None and len(m):
+        st.subheader(t("marginal"))
+        for text in m["plain_words"].head(8):
+            st.markdown(f"- {text}")
+    st.subheader(t("tables"))
+    st.markdown(f"**{t('plan_table')}**")
+    table_with_downloads(view["plan"], "plan", f"{key}_plan")
+    st.markdown(f"**{t('regions_summary')}**")
+    table_with_downloads(view["regions"], "regions", f"{key}_regions")

@@ -1,0 +1,139 @@
+"""Streamlit AppTest tests for each page: edits change the solve, bad input is shown, results appear."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from planner.scenario import REPO_ROOT
+
+APP = str(REPO_ROOT / "app" / "app.py")
+SMALL_MODELS = str(REPO_ROOT / "tests" / "data" / "app_models")
+
+
+@pytest.fixture
+def at(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANNER_RUNS", str(tmp_path / "runs.sqlite"))
+    monkeypatch.setenv("PLANNER_MODELS", SMALL_MODELS)
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def spend_text(at: AppTest) -> str:
+    return next(m.value for m in at.metric if m.label in ("Spend", "支出"))
+
+
+def spend_yi(at: AppTest) -> float:
+    """The Spend metric in 亿元 (whole units rarely use a budget to the last yuan)."""
+    return float(spend_text(at).split()[0].replace(",", ""))
+
+
+def solve(at: AppTest) -> None:
+    at.button(key="solve_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_plan_page_solves_and_shows_status_verifier_map_and_tables(at):
+    assert "Small test" in at.caption[0].value
+    solve(at)
+    texts = [s.value for s in at.success]
+    assert any(t.startswith("Solver status: optimal") for t in texts)
+    assert any("Independent check passed" in t for t in texts)
+    assert 399.0 <= spend_yi(at) <= 400.0
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    features = deck["layers"][0]["data"]["features"]
+    assert len(features) == 31 and all("tooltip" in f["properties"] for f in features)
+    assert any("per million" in f["properties"]["tooltip"] for f in features)
+    # plan and region tables are shown (after the editors' frames)
+    assert any("capex_cny" in d.value.columns for d in at.dataframe)
+
+
+def test_editing_the_budget_changes_the_solve(at):
+    solve(at)
+    first = spend_yi(at)
+    at.number_input(key="edit_budget_total").set_value(1_000_000).run()
+    solve(at)
+    assert 399.0 <= first <= 400.0 and 99.0 <= spend_yi(at) <= 100.0
+
+
+def test_editing_a_price_in_the_modality_table_changes_the_plan(at):
+    solve(at)
+    units_before = next(m.value for m in at.metric if m.label == "Units bought")
+    # CT three times dearer: the same budget buys fewer units
+    at.session_state["edit_modalities"] = {"edited_rows": {0: {"price (万元)": 411.0}}, "added_rows": [],
+                                           "deleted_rows": []}
+    at.run()
+    solve(at)
+    units_after = next(m.value for m in at.metric if m.label == "Units bought")
+    assert int(units_after.replace(",", "")) < int(units_before.replace(",", ""))
+
+
+def test_invalid_input_is_shown_and_blocks_solving(at):
+    # referral shares of CT no longer sum to 1
+    at.session_state["edit_referral"] = {"edited_rows": {0: {"grassroots": 0.5}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    errors = " ".join(e.value for e in at.error)
+    assert "Fix these inputs before solving" in errors and "referral.CT shares add up to 1.3500, not 1" in errors
+    assert at.button(key="solve_button").disabled
+
+
+def test_a_bad_cell_in_the_regions_table_names_row_and_column(at):
+    at.session_state["edit_table_table"] = {"edited_rows": {2: {"population": "-1"}}, "added_rows": [],
+                                            "deleted_rows": []}
+    at.run()
+    errors = " ".join(e.value for e in at.error)
+    assert "region table (edited), row 4, column 'population': must be greater than 0" in errors
+
+
+def test_chinese_interface(at):
+    at.radio(key="lang").set_value("zh").run()
+    assert at.title[0].value == "医学影像设备配置规划"
+    solve(at)
+    assert any(s.value.startswith("求解状态") for s in at.success)
+
+
+def test_compare_two_runs(at):
+    solve(at)
+    at.number_input(key="edit_budget_total").set_value(1_000_000).run()
+    solve(at)
+    at.radio(key="page_en").set_value("Compare runs").run()
+    assert not at.exception
+    spends = sorted(float(m.value.split()[0]) for m in at.metric if m.label == "Spend")
+    assert 99.0 <= spends[0] <= 100.0 and 399.0 <= spends[1] <= 400.0
+    diff = at.dataframe[-1].value
+    assert {"units_after_diff", "density_after_per_million_diff"} <= set(diff.columns)
+    assert len(json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"][0]["data"]["features"]) == 31
+
+
+def test_budget_sweep_reuses_the_model_and_draws(at):
+    at.radio(key="page_en").set_value("Budget sweep").run()
+    at.number_input(key="sw_lo").set_value(1_000_000)
+    at.number_input(key="sw_hi").set_value(4_000_000)
+    at.number_input(key="sw_n").set_value(3).run()
+    at.button(key="sw_run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d.value for d in at.dataframe if "budget_wan_cny" in d.value.columns)
+    assert table["budget_wan_cny"].tolist() == [1_000_000, 2_500_000, 4_000_000]
+    assert table["unmet_thousand_exams"].is_monotonic_decreasing
+    assert (table["status"] == "optimal").all() and table["verifier_ok"].all()
+    # picking a point shows that plan
+    at.selectbox(key="sw_pick").set_value(1_000_000.0).run()
+    assert 99.0 <= spend_yi(at) <= 100.0
+
+
+def test_saved_runs_can_be_renamed_and_deleted(at):
+    solve(at)
+    at.radio(key="page_en").set_value("Saved runs").run()
+    runs = at.dataframe[0].value
+    assert len(runs) == 1 and re.match(r"small · 400\.00 亿元", runs["name"][0]), runs["name"][0]
+    rid = int(runs["id"][0])
+    at.text_input(key=f"runs_name_{rid}").set_value("my plan").run()
+    at.button(key="runs_rename").click().run()
+    assert at.dataframe[0].value["name"].tolist() == ["my plan"]
+    at.button(key="runs_delete").click().run()
+    assert any("No saved runs" in i.value for i in at.info)
