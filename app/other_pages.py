@@ -123,6 +123,19 @@ def sweep_page() -> None:
     widgets.show_result(views[b], key="sweep")
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def run_zip(store_path: str, rid: int) -> bytes:
+    """A stored run's files as a zip (cached: a stored run never changes)."""
+    buf = io.BytesIO()
+    with tempfile.TemporaryDirectory() as d:
+        state.store().export(rid, d)
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for p in Path(d).rglob("*"):
+                if p.is_file():
+                    z.write(p, p.relative_to(d))
+    return buf.getvalue()
+
+
 def runs_page() -> None:
     runs = state.store().list()
     if not len(runs):
@@ -137,16 +150,9 @@ def runs_page() -> None:
     if c2.button(t("rename"), key="runs_rename"):
         state.store().rename(rid, new)
         st.rerun()
-    buf = io.BytesIO()
-    with tempfile.TemporaryDirectory() as d:
-        state.store().export(rid, d)
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            for p in Path(d).rglob("*"):
-                if p.is_file():
-                    z.write(p, p.relative_to(d))
     c1, c2 = st.columns(2)
-    c1.download_button(t("export"), buf.getvalue(), file_name=f"run_{rid}.zip", mime="application/zip",
-                       key="runs_export")
+    c1.download_button(t("export"), run_zip(state.default_path_str(), rid), file_name=f"run_{rid}.zip",
+                       mime="application/zip", key="runs_export")
     if c2.button(t("delete"), key="runs_delete"):
         state.store().delete(rid)
         st.rerun()

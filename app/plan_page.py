@@ -40,6 +40,28 @@ WEIGHT_COLUMNS = {
     "cost_weight": "cost weight (per 万元)",
 }
 TABLE_LABELS = {"table": "regions_table", "stock": "stock_table", "facilities": "facilities_table"}
+# Which editor section a problem belongs to, by the key path or table named in its message.
+SECTION_OF = [("'budget.", "budget"), ("budget", "budget"), ("'modalities.", "modalities"),
+              ("'tiers.", "tiers"), ("'eligibility.", "tiers"), ("'referral.", "tiers"), ("referral.", "tiers"),
+              ("'weights.", "weights"), ("'solver.", "solver"), ("region table", "table"),
+              ("stock", "stock"), ("facilit", "facilities"), ("staff", "budget")]
+
+
+def section_of(problem: str) -> str | None:
+    for needle, section in SECTION_OF:
+        if needle in problem:
+            return section
+    return None
+
+
+def show_problems(problems: list[str], slots: dict) -> None:
+    """Each problem beside its editor (when it names one), and all of them above the Solve button."""
+    for p in problems:
+        slot = slots.get(section_of(p))
+        if slot is not None:
+            slot.error(p)
+    if problems:
+        st.error(t("fix_inputs") + "\n\n" + "\n\n".join(f"- {p}" for p in problems))
 
 
 def scenario_picker() -> None:
@@ -68,14 +90,17 @@ def _modalities_frame(scn) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def edit_inputs(loaded: LoadedScenario) -> tuple[LoadedScenario | None, list[str]]:
-    """Show every editor; return the edited scenario (or None) and the problems found, shown in place."""
+def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | None, list[str]]:
+    """Show every editor; return the edited scenario (or None) and the problems found.
+
+    ``slots`` receives one container per editor section, so problems can be shown beside their field."""
     scn = loaded.scenario
     raw = scn.model_dump(mode="json")
     problems: list[str] = []
     st.subheader(t("inputs"))
 
     with st.expander(t("budget"), expanded=True):
+        slots["budget"] = st.container()
         c1, c2 = st.columns(2)
         raw["budget"]["total_wan_cny"] = c1.number_input(t("budget_total"), min_value=0.0, step=10_000.0,
                                                          value=float(scn.budget.total_wan_cny), key="edit_budget_total")
@@ -95,6 +120,7 @@ def edit_inputs(loaded: LoadedScenario) -> tuple[LoadedScenario | None, list[str
             raw["budget"]["per_year_wan_cny"] = None
 
     with st.expander(t("modalities")):
+        slots["modalities"] = st.container()
         mods = st.data_editor(_modalities_frame(scn), key="edit_modalities")
         inv = {v: k for k, v in MOD_COLUMNS.items()}
         for m, row in mods.iterrows():
@@ -103,6 +129,7 @@ def edit_inputs(loaded: LoadedScenario) -> tuple[LoadedScenario | None, list[str
                     continue
                 raw["modalities"][m][inv[col]] = val.item() if hasattr(val, "item") else val
     with st.expander(t("tiers")):
+        slots["tiers"] = st.container()
         tiers = st.data_editor(pd.DataFrame.from_dict({k: {TIER_COLUMNS[f]: getattr(v, f) for f in TIER_COLUMNS}
                                                        for k, v in scn.tiers.items()}, orient="index"), key="edit_tiers")
         inv = {v: k for k, v in TIER_COLUMNS.items()}
@@ -118,12 +145,14 @@ def edit_inputs(loaded: LoadedScenario) -> tuple[LoadedScenario | None, list[str
         ref = st.data_editor(ref, key="edit_referral")
         raw["referral"] = {k: {tier: float(v) for tier, v in row.items()} for k, row in ref.iterrows()}
     with st.expander(t("weights")):
+        slots["weights"] = st.container()
         w = st.data_editor(pd.DataFrame([{WEIGHT_COLUMNS[k]: getattr(scn.weights, k) for k in WEIGHT_COLUMNS}]),
                            hide_index=True, key="edit_weights")
         inv = {v: k for k, v in WEIGHT_COLUMNS.items()}
         for col, val in w.iloc[0].items():
             raw["weights"][inv[col]] = float(val)
     with st.expander(t("solver")):
+        slots["solver"] = st.container()
         c1, c2 = st.columns(2)
         raw["solver"]["time_limit_s"] = c1.number_input(t("time_limit"), min_value=1.0, value=float(scn.solver.time_limit_s),
                                                         key="edit_time_limit")
@@ -135,6 +164,7 @@ def edit_inputs(loaded: LoadedScenario) -> tuple[LoadedScenario | None, list[str
         if not getattr(scn.regions, key) and key not in loaded.tables:
             continue
         with st.expander(t(label)):
+            slots[key] = st.container()
             base = loaded.tables.get(key)
             if base is None:
                 base = read_raw(loaded.path(getattr(scn.regions, key)), scn.regions.sheet)
@@ -197,12 +227,22 @@ def scenario_zip(edited: LoadedScenario) -> bytes:
     return buf.getvalue()
 
 
+def cached_zip(edited: LoadedScenario) -> bytes:
+    """The scenario zip, rebuilt only when the inputs change (not on every widget interaction)."""
+    key = (state.model_key(edited), edited.scenario.budget.total_wan_cny)
+    if st.session_state.get("zip_key") != key:
+        st.session_state["zip"] = scenario_zip(edited)
+        st.session_state["zip_key"] = key
+    return st.session_state["zip"]
+
+
 def page() -> None:
     scenario_picker()
     loaded: LoadedScenario = st.session_state["loaded"]
     scn = loaded.scenario
     st.caption(f"**{scn.title or scn.name}** — {scn.description.strip()[:400]}")
-    edited, problems = edit_inputs(loaded)
+    slots: dict = {}
+    edited, problems = edit_inputs(loaded, slots)
     st.session_state["edited"] = edited if edited is not None else loaded
     if edited is not None:
         try:
@@ -212,13 +252,12 @@ def page() -> None:
                 st.warning(w)
         except PlannerError as e:
             problems.append(str(e))
-    if problems:
-        st.error(t("fix_inputs") + "\n\n" + "\n\n".join(f"- {p}" for p in problems))
+    show_problems(problems, slots)
     c1, c2 = st.columns([1, 2])
     if c1.button(t("solve"), type="primary", disabled=bool(problems), key="solve_button"):
         solve(edited)
     if edited is not None and not problems:
-        c2.download_button(t("download_scenario"), scenario_zip(edited), file_name=f"{scn.name}.zip",
+        c2.download_button(t("download_scenario"), cached_zip(edited), file_name=f"{scn.name}.zip",
                            mime="application/zip", key="dl_scenario")
     view = st.session_state.get("view")
     if view is None:

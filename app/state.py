@@ -31,8 +31,12 @@ def scenario_files() -> list[Path]:
     return sorted(Path(os.environ.get("PLANNER_MODELS", MODELS)).glob("*.toml"))
 
 
+def default_path_str() -> str:
+    return str(default_path())
+
+
 def store() -> RunStore:
-    return _store(str(default_path()))
+    return _store(default_path_str())
 
 
 @st.cache_resource(show_spinner=False)

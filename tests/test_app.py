@@ -77,8 +77,10 @@ def test_invalid_input_is_shown_and_blocks_solving(at):
     # referral shares of CT no longer sum to 1
     at.session_state["edit_referral"] = {"edited_rows": {0: {"grassroots": 0.5}}, "added_rows": [], "deleted_rows": []}
     at.run()
-    errors = " ".join(e.value for e in at.error)
-    assert "Fix these inputs before solving" in errors and "referral.CT shares add up to 1.3500, not 1" in errors
+    errors = [e.value for e in at.error]
+    # shown beside the referral editor (its own error box) and again above the Solve button
+    assert any(e.startswith("scenario (edited): referral.CT shares add up to 1.3500, not 1") for e in errors)
+    assert any(e.startswith("Fix these inputs before solving") and "referral.CT" in e for e in errors)
     assert at.button(key="solve_button").disabled
 
 

@@ -97,7 +97,8 @@ def explain_validation(file: str, exc: ValidationError, model: type) -> InputErr
             msg = msg.removeprefix("Value error, ")
             value = err.get("input")
             shown = value if isinstance(value, (int, float, str, bool)) else None
-            out.append(InputError(file, f"'{key}': {msg}", value=shown,
+            where = "" if not loc else f"'{key}': "  # whole-scenario checks already name their keys
+            out.append(InputError(file, f"{where}{msg}", value=shown,
                                   fix="" if "Fix" in msg or ":" in msg else "correct the value"))
     return InputErrors(out)
 
