@@ -196,13 +196,9 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
 def solve(edited: LoadedScenario) -> None:
     try:
         with st.status(t("solving"), expanded=False) as box:
-            planner = state.planner_for(edited)
+            planner = state.planner_for(edited)  # carries the current budget, built model or not
             budget = edited.scenario.budget
-            if planner._pm is not None:  # a built model: only the budget changed
-                result = planner.resolve_with_budget(budget.total_wan_cny - budget.committed_wan_cny,
-                                                     budget.per_year_wan_cny)
-            else:
-                result = planner.solve()
+            result = planner.solve()
             box.update(label=f"{t('status')}: {result.report.message}", state="complete")
     except PlannerError as e:
         st.error(str(e))

@@ -107,11 +107,18 @@ def model_key(loaded: LoadedScenario) -> str:
 
 
 def planner_for(loaded: LoadedScenario) -> Planner:
+    """The session's Planner for these inputs: rebuilt when anything but the budget total changes; the
+    budget total is pushed into the existing one (model, inputs and pre-solve checks alike)."""
     key = model_key(loaded)
     if st.session_state.get("planner_key") != key:
         st.session_state["planner"] = Planner(loaded)
         st.session_state["planner_key"] = key
-    return st.session_state["planner"]
+    planner: Planner = st.session_state["planner"]
+    budget = loaded.scenario.budget
+    wanted = budget.total_wan_cny - budget.committed_wan_cny
+    if planner.inputs.budget_total_wan != wanted:
+        planner.set_budget(wanted)
+    return planner
 
 
 def view_from_result(r: PlanResult, loaded: LoadedScenario) -> dict:

@@ -43,7 +43,8 @@ def deck(fc: dict, view: tuple[float, float, float], extra_layers: list | None =
 
 
 def legend(label: str, lo: float, hi: float, unit: str) -> None:
-    st.caption(f"{label}: {lo:,.2f} (light) → {hi:,.2f} (dark) {unit}; grey = no data")
+    st.caption(f"{label}: ≤ {lo:,.2f} (light) → ≥ {hi:,.2f} (dark) {unit} (5th to 95th percentile); "
+               "grey = no data")
 
 
 def region_map(regions: pd.DataFrame, b: dict | None, key: str, mobile: pd.DataFrame | None = None,

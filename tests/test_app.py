@@ -139,3 +139,11 @@ def test_saved_runs_can_be_renamed_and_deleted(at):
     assert at.dataframe[0].value["name"].tolist() == ["my plan"]
     at.button(key="runs_delete").click().run()
     assert any("No saved runs" in i.value for i in at.info)
+
+
+def test_budget_changed_before_the_first_solve_is_used(at):
+    """Regression: the Planner is built (for the pre-solve checks) before Solve is pressed; a budget typed
+    in before the first solve must reach it. The browser test found the old budget being solved."""
+    at.number_input(key="edit_budget_total").set_value(1_000_000).run()
+    solve(at)
+    assert 99.0 <= spend_yi(at) <= 100.0

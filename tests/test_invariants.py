@@ -159,3 +159,13 @@ def test_verifier_catches_a_tampered_plan(tmp_path):
     flows.loc[0, "unmet_k"] += 5.0
     rep = verify(p.inputs, r.plan, flows, r.mobile)
     assert any("do not balance" in v for v in rep.violations)
+
+
+def test_set_budget_before_the_first_solve(tmp_path):
+    p = Planner.from_file(generate(tmp_path / "a", 2, budget=6000))
+    p.set_budget(500)
+    assert p.inputs.budget_total_wan == 500 and p.scenario.budget.total_wan_cny == 500
+    r = p.solve()
+    assert r.verifier.recomputed["spend_total_wan_cny"] <= 500 + 1e-6
+    cold = Planner.from_file(generate(tmp_path / "b", 2, budget=500)).solve()
+    assert r.report.objective == pytest.approx(cold.report.objective, rel=1e-9)

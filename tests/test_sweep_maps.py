@@ -41,7 +41,7 @@ def test_map_layer_joins_values_and_names():
                            "region_name_en": ["Sichuan", "Beijing"], "density": [12.5, 30.0]})
     fc, lo, hi = layer(b, values, "density", "CT per million", "units/M")
     props = {f["properties"]["code"]: f["properties"] for f in fc["features"]}
-    assert len(props) == 31 and (lo, hi) == (12.5, 30.0)
+    assert len(props) == 31 and (lo, hi) == (12.5, 30.0)  # fewer than 5 values: full range
     assert props["510000"]["tooltip"].startswith("四川省 Sichuan (510000)")
     assert "12.50 units/M" in props["510000"]["tooltip"]
     assert props["440000"]["value"] is None and "no data" in props["440000"]["tooltip"]
@@ -51,3 +51,9 @@ def test_map_layer_joins_values_and_names():
 def test_diverging_colours_are_symmetric():
     fills, lo, hi = colour(np.array([-2.0, 0.0, 2.0]), diverging=True)
     assert (lo, hi) == (-2.0, 2.0) and fills[1][:3] == [247, 247, 247]
+
+
+def test_one_outlier_does_not_flatten_the_colours():
+    values = np.array([10.0, 11, 12, 13, 14, 15, 16, 17, 18, 60.0])
+    fills, lo, hi = colour(values)
+    assert hi < 60 and len({tuple(f) for f in fills[:9]}) >= 6

@@ -14,6 +14,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
+
 from .checks import CheckReport, explain_infeasible, run_checks
 from .errors import PlannerError
 from .inputs import PlanInputs, resolve
@@ -70,16 +72,24 @@ class Planner:
                                  result.regions) if rep.has_plan else None
         return result
 
+    def set_budget(self, total_wan: float | None = None, per_year_wan: list[float] | None = None) -> None:
+        """Change the budget (after committed spend) everywhere it lives: the inputs, the scenario, the
+        built model if there is one, and the pre-solve checks. Nothing is rebuilt."""
+        budget = self.inputs.scenario.budget
+        if total_wan is not None:
+            self.inputs.budget_total_wan = float(total_wan)
+            budget.total_wan_cny = float(total_wan) + budget.committed_wan_cny
+        if per_year_wan is not None:
+            self.inputs.budget_year_wan = np.asarray(per_year_wan, dtype=float)
+            budget.per_year_wan_cny = [float(b) for b in per_year_wan]
+        if self._pm is not None:
+            self._pm.set_budget(total_wan, per_year_wan)
+        self.checks = run_checks(self.inputs)
+
     def resolve_with_budget(self, total_wan: float | None = None, per_year_wan: list[float] | None = None,
                             **kw) -> PlanResult:
-        """What-if: change only the budget and re-solve the same model (no rebuild)."""
-        pm = self.build()
-        pm.set_budget(total_wan, per_year_wan)
-        if total_wan is not None:
-            self.inputs.scenario.budget.total_wan_cny = float(total_wan) + self.inputs.scenario.budget.committed_wan_cny
-        if per_year_wan is not None:
-            self.inputs.scenario.budget.per_year_wan_cny = [float(b) for b in per_year_wan]
-        self.checks = run_checks(self.inputs)
+        """What-if: change only the budget and solve the same model (built once, never rebuilt)."""
+        self.set_budget(total_wan, per_year_wan)
         return self.solve(**kw)
 
 

@@ -38,11 +38,18 @@ def colour(values: np.ndarray, diverging: bool = False) -> tuple[list[list[int]]
     ramp = DIVERGING if diverging else SEQUENTIAL
     if not ok.any():
         return [NO_DATA] * len(v), 0.0, 0.0
+    # The ramp spans the 5th to 95th percentile (values beyond get the end colours): one outlier, such
+    # as Qinghai's CT density, would otherwise leave every other region the same colour.
+    finite = v[ok]
     if diverging:
-        hi = float(np.nanmax(np.abs(v[ok]))) or 1.0
+        hi = float(np.percentile(np.abs(finite), 95)) if len(finite) >= 5 else float(np.abs(finite).max())
+        hi = hi or float(np.abs(finite).max()) or 1.0
         lo = -hi
     else:
-        lo, hi = float(np.nanmin(v[ok])), float(np.nanmax(v[ok]))
+        lo, hi = ((float(np.percentile(finite, 5)), float(np.percentile(finite, 95))) if len(finite) >= 5
+                  else (float(finite.min()), float(finite.max())))
+        if hi <= lo:
+            lo, hi = float(finite.min()), float(finite.max())
         if hi == lo:
             hi = lo + 1.0
     t = np.clip((np.where(ok, v, lo) - lo) / (hi - lo), 0, 1) * (len(ramp) - 1)
@@ -97,6 +104,9 @@ def centre(boundaries: dict) -> tuple[float, float, float]:
         walk(f["geometry"]["coordinates"])
     if not xs:
         return 104.0, 35.0, 3.0
-    span = max(max(xs) - min(xs), (max(ys) - min(ys)) * 1.3, 1e-3)
-    zoom = float(np.clip(np.log2(360.0 / span) - 0.3, 2.0, 10.0))
-    return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, zoom
+    # Web-Mercator zoom z shows 512 x 2^z pixels per 360 degrees; fit the extent in a frame of about
+    # 800 x 500 pixels (Streamlit's default map size), latitudes stretched by 1/cos(mid-latitude).
+    span_x = max(max(xs) - min(xs), 1e-3)
+    span_y = max(max(ys) - min(ys), 1e-3) / max(np.cos(np.radians((max(ys) + min(ys)) / 2)), 0.2)
+    zoom = float(np.log2(min(800 * 360 / (512 * span_x), 500 * 360 / (512 * span_y)))) - 0.1
+    return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, float(np.clip(zoom, 1.0, 12.0))

@@ -331,13 +331,12 @@ class PlanModel:
         return out
 
     def set_budget(self, total_wan: float | None = None, per_year_wan: list[float] | None = None) -> None:
-        """Change the budget in place (for what-if re-solves with a persistent solver)."""
+        """Push a new budget into the model's mutable right-hand sides (Planner.set_budget keeps the
+        inputs in step); a per-year cap can only be changed if the model was built with one."""
         m = self.model
         if total_wan is not None and hasattr(m, "budget_total_rhs"):
-            self.inp.budget_total_wan = float(total_wan)
             m.budget_total_rhs[0] = float(total_wan) + self.budget_offset["total"]
         if per_year_wan is not None and hasattr(m, "budget_year_rhs"):
-            self.inp.budget_year_wan = np.asarray(per_year_wan, float)
             for i, b in enumerate(per_year_wan):
                 m.budget_year_rhs[i] = float(b) + float(self.budget_offset["year"][i])
 
