@@ -39,7 +39,7 @@ def compare_page() -> None:
     for col, run in ((c1, ra), (c2, rb)):
         s = run.summary
         col.metric(t("spend"), widgets.fmt_wan(s["spend_total_cny"] / 1e4))
-        col.metric(t("unmet"), f"{s['unmet_thousand_exams'] / 1e3:,.2f} million exams")
+        col.metric(t("unmet"), widgets.exams(s["unmet_thousand_exams"]))
         col.caption(s["status_message"])
     keys = ["region_code", "modality", "year"]
     cols = ["units_after", "density_after_per_million", "unmet_thousand_exams"]

@@ -137,6 +137,13 @@ def density_chart(regions: pd.DataFrame, year: int) -> alt.Chart:
                                              ).properties(title=t("density_chart"), height=240)
 
 
+def exams(thousands: float) -> str:
+    """Exam counts the way each language says them: 亿人次 / 万人次 in Chinese, M exams in English."""
+    if lang() == "zh":
+        return f"{thousands / 1e5:,.2f} 亿人次" if thousands >= 1e5 else f"{thousands / 10:,.1f} 万人次"
+    return f"{thousands / 1e3:,.2f} M exams"
+
+
 def fmt_wan(v: float) -> str:
     return f"{v / 1e4:,.2f} 亿元" if abs(v) >= 1e4 else f"{v:,.0f} 万元"
 
@@ -146,8 +153,8 @@ def summary_metrics(summary: dict, flows_unmet: float | None = None) -> None:
     c1.metric(t("spend"), fmt_wan(summary["spend_total_cny"] / 1e4),
               help=f"budget {fmt_wan(summary['budget_total'] / 1e4)}")
     c2.metric(t("units_bought"), f"{sum(summary['units_bought_by_modality'].values()):,.0f}")
-    c3.metric(t("unmet"), f"{summary['unmet_thousand_exams'] / 1e3:,.2f} million exams",
-              help=f"of {summary['demand_thousand_exams'] / 1e3:,.1f} million over the plan years")
+    c3.metric(t("unmet"), exams(summary["unmet_thousand_exams"]),
+              help=f"of {exams(summary['demand_thousand_exams'])} over the plan years")
 
 
 def status_banner(summary: dict) -> None:
