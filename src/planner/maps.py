@@ -104,9 +104,16 @@ def centre(boundaries: dict) -> tuple[float, float, float]:
         walk(f["geometry"]["coordinates"])
     if not xs:
         return 104.0, 35.0, 3.0
-    # Web-Mercator zoom z shows 512 x 2^z pixels per 360 degrees; fit the extent in a frame of about
-    # 800 x 500 pixels (Streamlit's default map size), latitudes stretched by 1/cos(mid-latitude).
+    # Web Mercator: at zoom z the world is 512 x 2^z pixels wide, and y = ln(tan(pi/4 + lat/2)) spans
+    # 2*pi across that width. Centre on the Mercator midpoint (not the mean latitude, which sits too far
+    # south and clips the north) and fit the extent in about 760 x 460 pixels of the default 500 px map.
+    def merc(lat):
+        return np.log(np.tan(np.pi / 4 + np.radians(np.clip(lat, -85, 85)) / 2))
+
+    y0, y1 = merc(min(ys)), merc(max(ys))
+    lat_mid = float(np.degrees(2 * np.arctan(np.exp((y0 + y1) / 2)) - np.pi / 2))
     span_x = max(max(xs) - min(xs), 1e-3)
-    span_y = max(max(ys) - min(ys), 1e-3) / max(np.cos(np.radians((max(ys) + min(ys)) / 2)), 0.2)
-    zoom = float(np.log2(min(800 * 360 / (512 * span_x), 500 * 360 / (512 * span_y)))) - 0.1
-    return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, float(np.clip(zoom, 1.0, 12.0))
+    zoom_x = np.log2(760 * 360 / (512 * span_x))
+    zoom_y = np.log2(460 * 2 * np.pi / (512 * max(y1 - y0, 1e-5)))
+    zoom = float(min(zoom_x, zoom_y))
+    return (min(xs) + max(xs)) / 2, lat_mid, float(np.clip(zoom, 1.0, 12.0))
