@@ -157,8 +157,26 @@ def summary_metrics(summary: dict, flows_unmet: float | None = None) -> None:
               help=f"of {exams(summary['demand_thousand_exams'])} over the plan years")
 
 
+STATUS_ZH = {
+    "optimal": "最优: 已证明在 {tol} 间隙容差内 (间隙 {gap})",
+    "time_limit": "时间上限内找到的最佳方案, 未证明最优 (间隙 {gap})",
+    "no_solution": "时间上限内未找到方案: 请提高时间上限或放宽目标",
+    "infeasible": "没有满足全部硬约束的方案",
+    "error": "HiGHS 报错停止",
+}
+
+
+def status_text(summary: dict) -> str:
+    """The solver's status in the interface language (the engine writes English)."""
+    if lang() != "zh":
+        return summary["status_message"]
+    gap = "n/a" if summary.get("gap") is None else f"{summary['gap']:.2%}"
+    return STATUS_ZH.get(summary["status"], summary["status_message"]).format(
+        tol=f"{summary.get('gap_tolerance', 0):.2%}", gap=gap)
+
+
 def status_banner(summary: dict) -> None:
-    text = f"{t('status')}: {summary['status_message']} · objective {summary['objective'] if summary['objective'] is None else format(summary['objective'], ',.1f')} · bound {summary['bound'] if summary['bound'] is None else format(summary['bound'], ',.1f')}"
+    text = f"{t('status')}: {status_text(summary)} · objective {summary['objective'] if summary['objective'] is None else format(summary['objective'], ',.1f')} · bound {summary['bound'] if summary['bound'] is None else format(summary['bound'], ',.1f')}"
     if summary["status"] == "optimal":
         st.success(text)
     elif summary["status"] == "time_limit":
