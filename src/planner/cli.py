@@ -90,6 +90,90 @@ def check(scenario: ScenarioArg = None, set_: SetOpt = None) -> None:
     typer.echo("All checks passed.")
 
 
+def _progress_printer(quiet: bool):
+    """A one-line progress display: done/total, failures, elapsed and time left."""
+    def show(p) -> None:
+        if quiet:
+            return
+        eta = "?" if p.eta is None else f"{p.eta:,.0f} s"
+        bar = "#" * int(30 * p.done / max(p.total, 1))
+        typer.echo(f"\r[{bar:<30}] {p.done}/{p.total} cases, {p.failed} failed, {p.elapsed:,.0f} s elapsed, "
+                   f"{eta} left", nl=p.done == p.total, err=True)
+    return show
+
+
+def _run_batch(cases, out: Path, time_limit, gap, chunk_size, workers, scheduler, resume, quiet) -> None:
+    from .batch import BatchRunner
+
+    runner = BatchRunner(cases, out, time_limit=time_limit, gap=gap, chunk_size=chunk_size, workers=workers,
+                         scheduler=scheduler, resume=resume)
+    df = runner.run(progress=_progress_printer(quiet))
+    failed = int((df["status"] == "failed").sum()) if len(df) else 0
+    typer.echo(f"{len(df)} cases in {out}/results.csv and results.parquet ({failed} failed); "
+               f"per-case plans in {out}/cases/; manifest.json records versions and input hashes")
+    if failed:
+        for _, r in df[df["status"] == "failed"].head(5).iterrows():
+            typer.secho(f"  failed {r['case_id']} ({r.get('overrides', '')}): {r['error']}", fg=typer.colors.RED, err=True)
+
+
+BatchOpts = {
+    "out": typer.Option("--out", help="results folder"),
+    "time_limit": typer.Option("--time-limit", help="seconds per solve (default: scenario)"),
+    "gap": typer.Option("--gap", help="relative MIP gap (default: scenario)"),
+    "chunk_size": typer.Option("--chunk-size", help="cases solved on one built model (budget-only differences)"),
+    "workers": typer.Option("--workers", help="parallel processes or Dask workers (default: CPU count)"),
+    "scheduler": typer.Option("--scheduler", help="Dask scheduler address, or 'local' for a LocalCluster"),
+    "resume": typer.Option("--resume", help="continue an interrupted run: only unfinished cases are solved"),
+    "quiet": typer.Option("--quiet", help="no progress line"),
+}
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="scenario TOML")],
+    vary: Annotated[list[str], typer.Option("--vary", help="key=LO:HI:N or key=v1,v2 (repeatable: a grid)")],
+    out: Annotated[Path, BatchOpts["out"]],
+    set_: SetOpt = None,
+    time_limit: Annotated[Optional[float], BatchOpts["time_limit"]] = None,
+    gap: Annotated[Optional[float], BatchOpts["gap"]] = None,
+    chunk_size: Annotated[int, BatchOpts["chunk_size"]] = 5,
+    workers: Annotated[Optional[int], BatchOpts["workers"]] = None,
+    scheduler: Annotated[Optional[str], BatchOpts["scheduler"]] = None,
+    resume: Annotated[bool, BatchOpts["resume"]] = False,
+    quiet: Annotated[bool, BatchOpts["quiet"]] = False,
+) -> None:
+    """Solve a grid of cases (e.g. --vary budget.total_wan_cny=1000000:5000000:20) and tabulate them."""
+    from .batch import grid
+
+    try:
+        cases = grid(scenario, vary, set_ or [])
+        _run_batch(cases, out, time_limit, gap, chunk_size, workers, scheduler, resume, quiet)
+    except PlannerError as e:
+        _fail(e)
+
+
+@app.command()
+def batch(
+    scenarios: Annotated[list[Path], typer.Argument(help="scenario TOML files or folders of them")],
+    out: Annotated[Path, BatchOpts["out"]],
+    set_: SetOpt = None,
+    time_limit: Annotated[Optional[float], BatchOpts["time_limit"]] = None,
+    gap: Annotated[Optional[float], BatchOpts["gap"]] = None,
+    workers: Annotated[Optional[int], BatchOpts["workers"]] = None,
+    scheduler: Annotated[Optional[str], BatchOpts["scheduler"]] = None,
+    resume: Annotated[bool, BatchOpts["resume"]] = False,
+    quiet: Annotated[bool, BatchOpts["quiet"]] = False,
+) -> None:
+    """Solve a set of scenario files (one case each) and tabulate them."""
+    from .batch import files_cases
+
+    try:
+        cases = files_cases(scenarios, set_ or [])
+        _run_batch(cases, out, time_limit, gap, 1, workers, scheduler, resume, quiet)
+    except PlannerError as e:
+        _fail(e)
+
+
 @app.command("app", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def run_app(ctx: typer.Context) -> None:
     """Start the Streamlit app on 127.0.0.1 (pass Streamlit options through, e.g. --server.port 8600).
