@@ -169,3 +169,15 @@ def test_set_budget_before_the_first_solve(tmp_path):
     assert r.verifier.recomputed["spend_total_wan_cny"] <= 500 + 1e-6
     cold = Planner.from_file(generate(tmp_path / "b", 2, budget=500)).solve()
     assert r.report.objective == pytest.approx(cold.report.objective, rel=1e-9)
+
+
+def test_time_limit_covers_the_warm_start_and_is_reported_honestly():
+    """Regression (found by the benchmark): the warm start had its own budget on top of the limit."""
+    from planner.scenario import REPO_ROOT
+
+    p = Planner.from_file(REPO_ROOT / "models" / "sichuan.toml", overrides=["solver.compute_duals=false"])
+    r = p.solve(time_limit=3)
+    assert r.report.solve_seconds <= 3 * 1.25 + 0.5, r.report.solve_seconds
+    if r.report.status == "time_limit":
+        assert "NOT proven optimal" in r.report.message and r.report.gap is not None
+        assert r.verifier.ok  # a time-limited plan is still checked

@@ -87,6 +87,8 @@ class Solver:
         self.pm = pm
         self.opt = PlannerHighs()
         self._cols: np.ndarray | None = None   # HiGHS column of each PlanModel column
+        self._last: np.ndarray | None = None   # integer values of the last plan, for warm starts
+        self.start = "none"
 
     def _options(self, time_limit: float | None, gap: float | None) -> dict:
         s = self.pm.inp.scenario.solver
@@ -98,6 +100,15 @@ class Solver:
             load_solutions=False,
             raise_exception_on_nonoptimal_result=False,
         )
+
+    def _warm_start(self, highs, time_limit: float) -> str:
+        """The previous plan when there is one (after a budget rise it is feasible and near-optimal;
+        HiGHS checks it and ignores it if a smaller budget makes it infeasible), else relax-and-round."""
+        if self._last is not None:
+            icol = self._cols[np.flatnonzero(self.pm.integer)]
+            highs.setSolution(len(icol), icol, self._last)
+            return "previous plan"
+        return "relax-and-round" if relax_and_round(self.pm, highs, self._cols, time_limit) else "none"
 
     def _handoff(self) -> float:
         """Hand the model to HiGHS once; later solves only push changed parameters (the budget)."""
@@ -128,8 +139,11 @@ class Solver:
         highs = self.opt._solver_model  # the highspy.Highs object Pyomo drives
         opts = self._options(time_limit, gap)
         t_run0 = float(highs.getRunTime())  # HiGHS's clock is cumulative over runs: take differences
+        t_start = time.perf_counter()
         if self.pm.inp.scenario.solver.warm_start:
-            relax_and_round(self.pm, highs, self._cols, opts["time_limit"])
+            self.start = self._warm_start(highs, opts["time_limit"])
+        # The time limit covers the whole solve: the MIP gets what the warm start left of it.
+        opts["time_limit"] = max(0.5, opts["time_limit"] - (time.perf_counter() - t_start))
         res = self.opt.solve(self.pm.model, **opts)
         solve_s = float(highs.getRunTime()) - t_run0
         status = _status(res)
@@ -137,9 +151,11 @@ class Solver:
         bound = res.objective_bound
         if status in ("optimal", "time_limit"):
             res.solution_loader.load_vars()
+            ints = np.flatnonzero(self.pm.integer)
+            self._last = np.round([self.pm.vars[i].value or 0.0 for i in ints])
         nodes = getattr(res.extra_info, "mip_node_count", None)
         gap_v = _gap(obj, bound)
-        msg = _message(status, gap_v, opts["rel_gap"], opts["time_limit"])
+        msg = _message(status, gap_v, opts["rel_gap"], self._options(time_limit, gap)["time_limit"])
         rep = SolveReport(status=status, termination=str(res.termination_condition.name), objective=obj,
                           bound=bound, gap=gap_v, build_seconds=build_seconds, handoff_seconds=handoff,
                           solve_seconds=solve_s, mip_nodes=nodes, message=msg)
