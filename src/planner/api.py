@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .checks import CheckReport, explain_infeasible, run_checks
-from .errors import PlannerError
+from .errors import InputError, PlannerError
 from .inputs import PlanInputs, resolve
 from .model import PlanModel
 from .results import PlanResult, collect
@@ -85,6 +85,19 @@ class Planner:
         if self._pm is not None:
             self._pm.set_budget(total_wan, per_year_wan)
         self.checks = run_checks(self.inputs)
+
+    def set_targets(self, per_million: dict[str, float]) -> bool:
+        """Change soft or hard per-million targets in place (no rebuild). Returns False when the built
+        model has no density rows for a modality that now gets a target: build a new Planner then."""
+        for name in per_million:
+            if name not in self.inputs.modalities:
+                raise InputError("set_targets", f"unknown modality '{name}'", fix=f"use one of {self.inputs.modalities}")
+        if self._pm is not None and not self._pm.set_targets(per_million):
+            return False
+        for name, value in per_million.items():
+            self.inputs.scenario.modalities[name].target_per_million = float(value)
+        self.checks = run_checks(self.inputs)
+        return True
 
     def resolve_with_budget(self, total_wan: float | None = None, per_year_wan: list[float] | None = None,
                             **kw) -> PlanResult:

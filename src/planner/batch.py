@@ -19,6 +19,7 @@ import itertools
 import json
 import os
 import platform
+import re
 import subprocess
 import time
 import traceback
@@ -35,6 +36,12 @@ from .output import atomic_write_bytes, atomic_write_csv, atomic_write_text, sum
 from .scenario import REPO_ROOT, apply_overrides, read_toml
 
 BUDGET_KEY = "budget.total_wan_cny"
+_TARGET = re.compile(r"modalities\.[^.=]+\.target_per_million")
+
+
+def _is_rhs(override: str) -> bool:
+    key = override.partition("=")[0]
+    return key == BUDGET_KEY or bool(_TARGET.fullmatch(key))
 
 
 @dataclass(frozen=True)
@@ -46,8 +53,18 @@ class Case:
 
     @property
     def group(self) -> tuple:
-        """Cases with the same group share a built model (they differ only in the budget)."""
-        return (self.scenario, tuple(o for o in self.overrides if not o.startswith(BUDGET_KEY + "=")))
+        """Cases with the same group share a built model: they differ only in right-hand sides (the
+        budget total and per-million target values), which a built model changes in place."""
+        return (self.scenario, tuple(o for o in self.overrides if not _is_rhs(o)))
+
+    @property
+    def targets(self) -> dict[str, float]:
+        out = {}
+        for o in self.overrides:
+            key, _, value = o.partition("=")
+            if _TARGET.fullmatch(key):
+                out[key.split(".")[1]] = float(value)
+        return out
 
     @property
     def budget(self) -> float | None:
@@ -160,7 +177,9 @@ def solve_chunk(chunk: list[Case], time_limit: float | None, gap: float | None) 
     for case in chunk:
         t0 = time.perf_counter()
         try:
-            if planner is None or case.budget is None:
+            # Same model as the previous case unless its targets need density rows the model lacks.
+            reuse = planner is not None and case.budget is not None and planner.set_targets(case.targets)
+            if not reuse:
                 planner = Planner.from_file(case.scenario, list(case.overrides))
                 planner.scenario.solver.threads = 1
                 planner.scenario.solver.compute_duals = False

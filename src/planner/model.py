@@ -291,15 +291,16 @@ class PlanModel:
             v[i].setlb(float(lo[i]))
         for i in np.flatnonzero(hi != INF):
             v[i].setub(float(hi[i]))
-        # What-if knobs: the budget right-hand sides are mutable, so a persistent solver re-solves
-        # without rebuilding when only the budget changes.
         for name, blk in self.blocks.items():
             order = np.argsort(blk.row_of, kind="stable")
             rows_sorted, cols_sorted, coef_sorted = blk.row_of[order], blk.cols[order], blk.coefs[order]
             bounds = np.searchsorted(rows_sorted, np.arange(blk.rows + 1))
-            mutable = name.startswith("budget")
-            if mutable:
-                rhs = pyo.Param(range(blk.rows), initialize=dict(enumerate(blk.upper.tolist())), mutable=True)
+            # What-if knobs: the budget rows' upper bounds and the density rows' lower bounds (target x
+            # population) are mutable Params, so changing them needs no rebuild.
+            side = "upper" if name.startswith("budget") else "lower" if name == "density" else None
+            if side:
+                rhs = pyo.Param(range(blk.rows), initialize=dict(enumerate(getattr(blk, side).tolist())),
+                                mutable=True)
                 m.add_component(f"{name}_rhs", rhs)
             exprs = []
             for i in range(blk.rows):
@@ -308,12 +309,14 @@ class PlanModel:
                                               linear_vars=[v[j] for j in cols_sorted[a:b]]))
             lower, upper = blk.lower, blk.upper
 
-            def rule(_m, i, exprs=exprs, lower=lower, upper=upper, mutable=mutable, name=name):
+            def rule(_m, i, exprs=exprs, lower=lower, upper=upper, side=side, name=name):
                 lo_i = None if lower[i] == -INF else float(lower[i])
-                if mutable:
-                    return pyo.inequality(lo_i, exprs[i], getattr(_m, f"{name}_rhs")[i]) if lo_i is not None \
-                        else exprs[i] <= getattr(_m, f"{name}_rhs")[i]
                 up_i = None if upper[i] == INF else float(upper[i])
+                if side == "upper":
+                    return exprs[i] <= getattr(_m, f"{name}_rhs")[i] if lo_i is None else \
+                        pyo.inequality(lo_i, exprs[i], getattr(_m, f"{name}_rhs")[i])
+                if side == "lower":
+                    return exprs[i] >= getattr(_m, f"{name}_rhs")[i]
                 return (lo_i, exprs[i], up_i)
 
             m.add_component(name, pyo.Constraint(range(blk.rows), rule=rule))
@@ -339,6 +342,24 @@ class PlanModel:
         if per_year_wan is not None and hasattr(m, "budget_year_rhs"):
             for i, b in enumerate(per_year_wan):
                 m.budget_year_rhs[i] = float(b) + float(self.budget_offset["year"][i])
+
+    def set_targets(self, per_million: dict[str, float]) -> bool:
+        """Push new per-million targets into the density rows; False if a modality has no density rows
+        (it had no target when the model was built), in which case the model must be rebuilt."""
+        inp, m = self.inp, self.model
+        G = self.families["G"].index
+        built = set(G["m"].unique().tolist())
+        for name, value in per_million.items():
+            k = inp.modalities.index(name)
+            if value > 0 and k not in built:
+                return False
+        for name, value in per_million.items():
+            k = inp.modalities.index(name)
+            rows = np.flatnonzero(G["m"].to_numpy() == k)
+            rhs = value * inp.pop[G["r"].to_numpy()[rows], G["y"].to_numpy()[rows]] / 1e6
+            for i, v in zip(rows, rhs):
+                m.density_rhs[int(i)] = float(v)
+        return True
 
     @property
     def size(self) -> dict[str, int]:
