@@ -57,9 +57,12 @@ def _status(res) -> str:
 
 
 def _gap(obj: float | None, bound: float | None) -> float | None:
+    """Relative gap |objective - bound| / max(|objective|, 1): objectives are in 万元-equivalents, so a
+    difference far below one 万元 on an objective near zero is not a 'gap' (HiGHS reports 0 there too)."""
     if obj is None or bound is None or not np.isfinite(bound):
         return None
-    return abs(obj - bound) / max(abs(obj), 1e-9)
+    diff = abs(obj - bound)
+    return 0.0 if diff <= 1e-9 * max(1.0, abs(obj)) else diff / max(abs(obj), 1.0)
 
 
 class PlannerHighs(Highs):
