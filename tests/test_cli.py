@@ -77,3 +77,14 @@ def test_a_misspelt_override_is_an_error_with_a_suggestion():
     assert res.exit_code == 2
     assert "unknown key 'budget.total'" in res.output and "did you mean 'budget.total_wan_cny'?" in res.output
     assert "Traceback" not in res.output
+
+
+def test_results_are_readable_by_others(first_run):
+    """Atomic writes go through mkstemp (0600); results must get the usual permissions."""
+    out, _ = first_run
+    import os
+    import stat
+
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE((out / "plan.csv").stat().st_mode) == 0o666 & ~umask

@@ -174,6 +174,26 @@ def batch(
         _fail(e)
 
 
+@app.command()
+def report(
+    results_dir: Annotated[Path, typer.Argument(help="folder written by planner sweep or planner batch")],
+    out: Annotated[Optional[Path], typer.Option("--out", help="where to write (default RESULTS_DIR/report)")] = None,
+    cases: Annotated[Optional[list[str]], typer.Option("--case", help="case ids for the small-multiple maps")] = None,
+    modality: Annotated[str, typer.Option("--modality", help="modality for the maps")] = "CT",
+) -> None:
+    """Paper-ready tables (CSV, Markdown, LaTeX) and figures (PNG, SVG) from a sweep or batch."""
+    from .report import make_report
+
+    try:
+        files = make_report(results_dir, out, map_cases=cases or None, modality=modality)
+    except PlannerError as e:
+        _fail(e)
+        return
+    typer.echo(f"{len(files)} files written to {(out or results_dir / 'report')}/:")
+    for f in files:
+        typer.echo(f"  {f.name}")
+
+
 @app.command("app", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def run_app(ctx: typer.Context) -> None:
     """Start the Streamlit app on 127.0.0.1 (pass Streamlit options through, e.g. --server.port 8600).

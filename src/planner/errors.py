@@ -98,9 +98,26 @@ def explain_validation(file: str, exc: ValidationError, model: type) -> InputErr
             value = err.get("input")
             shown = value if isinstance(value, (int, float, str, bool)) else None
             where = "" if not loc else f"'{key}': "  # whole-scenario checks already name their keys
-            out.append(InputError(file, f"{where}{msg}", value=shown,
-                                  fix="" if "Fix" in msg or ":" in msg else "correct the value"))
+            fix = "" if "Fix" in msg or ":" in msg else _fix_for(kind, err.get("ctx") or {})
+            out.append(InputError(file, f"{where}{msg}", value=shown, fix=fix))
     return InputErrors(out)
+
+
+def _fix_for(kind: str, ctx: dict) -> str:
+    """A concrete fix for Pydantic's common value errors, instead of a bare 'correct the value'."""
+    bounds = {"greater_than": ("greater than", "gt"), "greater_than_equal": ("at least", "ge"),
+              "less_than": ("less than", "lt"), "less_than_equal": ("at most", "le")}
+    if kind in bounds:
+        words, key = bounds[kind]
+        bound = ctx.get(key)
+        return f"give a number {words} {bound:g}" if isinstance(bound, (int, float)) else f"give a number {words} {bound}"
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
+        return "give a number without quotes or units" if "int" not in kind else "give a whole number"
+    if kind in ("bool_parsing", "bool_type"):
+        return "write true or false (no quotes)"
+    if kind in ("string_type",):
+        return 'put the text in double quotes, e.g. "..."'
+    return "correct the value"
 
 
 def _schema_path(loc: tuple) -> tuple:

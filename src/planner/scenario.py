@@ -63,12 +63,29 @@ class LoadedScenario:
 def read_toml(path: Path) -> dict[str, Any]:
     if not path.exists():
         raise InputError(str(path), "scenario file not found", fix="check the path; scenarios live in models/")
+    data = path.read_bytes()
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError(str(path), "not UTF-8 text", fix="save the scenario as UTF-8") from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        # Notepad and WPS on Chinese Windows save as GBK: say where, so the planner can find the character.
+        line = data[:e.start].count(b"\n") + 1
+        raise InputError(str(path), f"not UTF-8 text (first non-UTF-8 character on line {line})",
+                         fix="save the scenario as UTF-8 (Notepad: Save As > Encoding: UTF-8)") from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise InputError(str(path), f"not valid TOML: {e}", fix="correct the syntax at that line") from None
+        shown = ""
+        lineno = getattr(e, "lineno", None)
+        if lineno is None:  # Python 3.11's message ends with "(at line N, column M)"
+            import re
+
+            found = re.search(r"at line (\d+)", str(e))
+            lineno = int(found.group(1)) if found else None
+        lines = text.splitlines()
+        if lineno and 1 <= lineno <= len(lines):
+            shown = f": {lines[lineno - 1].strip()}"
+        raise InputError(str(path), f"not valid TOML: {e}{shown}",
+                         fix="correct the syntax at that line (text values need \"quotes\", numbers none)") from None
 
 
 def _parse_value(text: str) -> Any:

@@ -16,6 +16,29 @@ WAN = 10_000.0
 # A budget above 10^8 万元 (one trillion yuan) for imaging equipment is larger than the whole national
 # market many times over (≈900亿元 in 2019, seed 004 l.62): such a number was almost surely typed in yuan.
 MAX_PLAUSIBLE_BUDGET_WAN_CNY = 1e8
+# Below 1 万元 (10,000 yuan) no imaging unit can be bought: a positive total this small was almost surely
+# typed in 亿元 (1 亿元 = 10,000 万元). 0 stays valid: "what if there is no money" is a real question.
+MIN_PLAUSIBLE_BUDGET_WAN_CNY = 1.0
+# No imaging unit costs 10亿元 (the dearest, PET-MR, is a few thousand 万元): a larger price is in yuan.
+MAX_PLAUSIBLE_PRICE_WAN_CNY = 100_000.0
+
+
+def _names(choices) -> str:
+    return ", ".join(f"'{c}'" for c in choices)
+
+
+def _did_you_mean(word: str, choices) -> str:
+    from .errors import nearest
+
+    guess = nearest(word, choices)
+    return f"did you mean '{guess}'? " if guess else ""
+
+
+def _not_yuan(v: float, limit: float, what: str) -> float:
+    """A 万元 amount above ``limit`` was almost surely typed in yuan: say so, with the converted value."""
+    if v > limit:
+        raise ValueError(f"{v:,.0f} 万元 {what} in yuan (元). Divide by 10,000 to give 万元 (here {v / WAN:,.0f})")
+    return v
 
 
 class Strict(BaseModel):
@@ -92,6 +115,11 @@ class Modality(Strict):
     integer: bool = Field(True, description="buy whole units (false: continuous, for fast screening)")
     source: str = Field("", description="where these defaults come from")
 
+    @field_validator("price_wan_cny")
+    @classmethod
+    def _plausible_price(cls, v: float) -> float:
+        return _not_yuan(v, MAX_PLAUSIBLE_PRICE_WAN_CNY, "(over 10亿元) for one unit: this is probably a price")
+
 
 class Tier(Strict):
     label: str = ""
@@ -110,10 +138,11 @@ class Budget(Strict):
     @field_validator("total_wan_cny")
     @classmethod
     def _plausible(cls, v: float) -> float:
-        if v > MAX_PLAUSIBLE_BUDGET_WAN_CNY:
+        _not_yuan(v, MAX_PLAUSIBLE_BUDGET_WAN_CNY, "is more than 1 trillion yuan: this looks like an amount")
+        if 0 < v < MIN_PLAUSIBLE_BUDGET_WAN_CNY:
             raise ValueError(
-                f"{v:,.0f} 万元 is more than 1 trillion yuan: this looks like an amount in yuan (元). "
-                f"Divide by 10,000 to give 万元 (here {v / WAN:,.0f})"
+                f"{v:g} 万元 is less than 10,000 yuan, too little to buy any unit: this looks like an amount "
+                f"in 亿元. Multiply by 10,000 to give 万元 (here {v * WAN:,.0f})"
             )
         return v
 
@@ -231,6 +260,11 @@ class Scenario(Strict):
         exam_types = [m for m, v in mods.items() if not v.mobile]
         for m, v in mods.items():
             if v.mobile:
+                if v.serves in mods and mods[v.serves].mobile:
+                    raise ValueError(
+                        f"modalities.{m}.serves = {v.serves!r}, which is itself mobile: a mobile unit performs "
+                        f"the exams of a fixed modality, so set serves to one of {exam_types}"
+                    )
                 if v.serves not in exam_types:
                     raise ValueError(
                         f"modalities.{m}.serves = {v.serves!r}: a mobile modality must name the fixed "
@@ -244,21 +278,26 @@ class Scenario(Strict):
             raise ValueError("tiers must have distinct ranks (1 = grassroots, higher = referral target)")
         for t, row in self.eligibility.items():
             if t not in tiers:
-                raise ValueError(f"eligibility.{t}: unknown tier; tiers are {list(tiers)}")
+                raise ValueError(f"eligibility.{t}: unknown tier; {_did_you_mean(t, tiers)}"
+                                 f"the tiers are {_names(tiers)}")
             for m, val in row.items():
                 if m not in mods:
-                    raise ValueError(f"eligibility.{t}.{m}: unknown modality; modalities are {list(mods)}")
+                    raise ValueError(f"eligibility.{t}.{m}: unknown modality; {_did_you_mean(m, mods)}"
+                                     f"the modalities are {_names(mods)}")
                 if val < 0:
                     raise ValueError(f"eligibility.{t}.{m} = {val}: units per facility cannot be negative")
         for k, shares in self.referral.items():
             if k not in exam_types:
-                raise ValueError(f"referral.{k}: not a fixed modality; use one of {exam_types}")
+                raise ValueError(f"referral.{k}: not a fixed modality; {_did_you_mean(k, exam_types)}"
+                                 f"use one of {_names(exam_types)}")
             for t in shares:
                 if t not in tiers:
-                    raise ValueError(f"referral.{k}.{t}: unknown tier; tiers are {list(tiers)}")
+                    raise ValueError(f"referral.{k}.{t}: unknown tier; {_did_you_mean(t, tiers)}"
+                                     f"the tiers are {_names(tiers)}")
             total = sum(shares.values())
             if abs(total - 1.0) > 1e-6:
-                raise ValueError(f"referral.{k} shares add up to {total:.4f}, not 1: make them sum to 1")
+                raise ValueError(f"referral.{k} shares add up to {total:.4f}, not 1: make them sum to 1 "
+                                 f"(they are shares of {k} demand, e.g. 0.3 and 0.7)")
         for k in exam_types:
             if k not in self.referral:
                 raise ValueError(f"referral.{k} is missing: say which share of {k} demand presents at each tier")
@@ -266,7 +305,9 @@ class Scenario(Strict):
         if py is not None and len(py) != len(self.years.plan_years):
             raise ValueError(
                 f"budget.per_year_wan_cny has {len(py)} numbers but the plan has "
-                f"{len(self.years.plan_years)} years ({self.years.first_plan_year}-{self.years.last_plan_year})"
+                f"{len(self.years.plan_years)} year{'s' if len(self.years.plan_years) != 1 else ''} "
+                f"({self.years.first_plan_year}-{self.years.last_plan_year}): "
+                f"give one number per plan year"
             )
         for i, rule in enumerate(self.policy.min_units):
             if rule.tier not in tiers or rule.modality not in mods:
