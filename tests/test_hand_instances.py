@@ -202,3 +202,63 @@ def test_soft_target_shortfall_is_priced(case):
     assert r.report.objective == pytest.approx(950.0)
     assert r.plan["new_units"].sum() == 3
     assert r.verifier.ok
+
+
+def test_conflicting_hard_rules_are_explained_by_the_smallest_relaxation(case):
+    """Each rule passes its own pre-check, but together they need more staff than there is.
+    2 county hospitals must each have a CT (2 units x 3 staff) and the hard MRI target of 1 per million
+    for 2 M people needs 2 MRI (2 x 3 staff): 12 staff, 10 available. The cheapest relaxation (a staff
+    member is priced 30, a missing unit 100) is 2 more staff."""
+    toml = """
+name = "conflict"
+[regions]
+table = "regions.csv"
+stock = "stock.csv"
+facilities = "facilities.csv"
+staff = "staff.csv"
+[years]
+base_year = 2025
+first_plan_year = 2026
+last_plan_year = 2026
+population_year = 2026
+population_growth_pct_per_year = 0.0
+[modalities.CT]
+price_wan_cny = 100
+capacity_exams_per_unit_per_year = 10000
+staff_per_unit = 3
+exam_rate_per_1000_per_year = 1
+[modalities.MRI]
+price_wan_cny = 500
+capacity_exams_per_unit_per_year = 5000
+staff_per_unit = 3
+exam_rate_per_1000_per_year = 1
+target_per_million = 1
+target_hard = true
+[tiers.hospital]
+rank = 1
+[eligibility]
+hospital = { CT = 2, MRI = 2 }
+[referral]
+CT = { hospital = 1.0 }
+MRI = { hospital = 1.0 }
+[budget]
+total_wan_cny = 10000
+[staffing]
+growth_pct_per_year = 0
+[[policy.min_units]]
+tier = "hospital"
+modality = "CT"
+per_facility = 1
+from_year = 2026
+[solver]
+mip_rel_gap = 0.0
+"""
+    path = case(toml, regions="code,name_zh,population\n100002,乙,2000000\n",
+                stock="code,tier,modality,units\n100002,hospital,CT,0\n",
+                facilities="code,tier,facilities\n100002,hospital,2\n", staff="code,staff\n100002,10\n")
+    p = Planner.from_file(path)
+    assert p.checks.ok  # every rule passes on its own
+    r = p.solve()
+    assert r.report.status == "infeasible"
+    assert "乙 (100002) in 2026 would need 2.0 more imaging staff" in r.report.message
+    assert "smallest relaxation" in r.report.message

@@ -126,10 +126,61 @@ def run_checks(inp: PlanInputs) -> CheckReport:
     return rep
 
 
+def elastic_explanation(inp: PlanInputs, time_limit: float = 30.0, top: int = 8) -> list[str]:
+    """The smallest relaxation of the hard rules that makes the scenario feasible, in planner's words.
+
+    Solves the elastic model (every hard target, presence rule, budget and staff row gets a priced
+    slack; see PlanModel(elastic=True)) and names the rules that had to give, largest first.
+    """
+    from .model import PlanModel
+    from .solve import Solver
+
+    pm = PlanModel(inp, elastic=True)
+    rep = Solver(pm).solve(time_limit=time_limit, gap=0.01, duals=False)
+    if not rep.has_plan:
+        return []
+    names, codes, years = inp.regions["name_zh"].to_numpy(), inp.codes, inp.years
+    found: list[tuple[float, str]] = []
+    G = pm.families["G"].index
+    for i, v in enumerate(pm.values("G")):
+        m = inp.modalities[int(G["m"].iloc[i])]
+        if v > 1e-6 and inp.scenario.modalities[m].target_hard:
+            r, y = int(G["r"].iloc[i]), int(G["y"].iloc[i])
+            found.append((100 * v, f"the hard {m} target in {names[r]} ({codes[r]}) in {years[y]} is "
+                                   f"{v:,.1f} unit(s) out of reach"))
+    if len(pm.families["P"]):
+        n = pm.families["n"].index
+        for (row, v) in zip(pm.families["P"].index["n_row"], pm.values("P")):
+            if v > 1e-6:
+                r, t, m, y = (int(n[c].iloc[row]) for c in ("r", "t", "m", "y"))
+                found.append((100 * v, f"the presence rule for {inp.modalities[m]} at {inp.tiers[t]} in "
+                                       f"{names[r]} ({codes[r]}) in {years[y]} is {v:,.1f} unit(s) out of reach"))
+    for v in pm.values("BT"):
+        if v > 1e-6:
+            found.append((v, f"the total budget would need {v:,.0f} 万元 more"))
+    for y, v in zip(pm.families["BY"].index["y"], pm.values("BY")):
+        if v > 1e-6:
+            found.append((v, f"the {years[int(y)]} budget would need {v:,.0f} 万元 more"))
+    SS = pm.families["SS"].index
+    for i, v in enumerate(pm.values("SS")):
+        if v > 1e-6:
+            r, y = int(SS["r"].iloc[i]), int(SS["y"].iloc[i])
+            found.append((30 * v, f"{names[r]} ({codes[r]}) in {years[y]} would need {v:,.1f} more imaging staff"))
+    found.sort(key=lambda f: -f[0])
+    return [text for _, text in found[:top]]
+
+
 def explain_infeasible(inp: PlanInputs) -> str:
     rep = run_checks(inp)
     if rep.errors:
         return " ".join(rep.errors)
+    try:
+        relax = elastic_explanation(inp)
+    except Exception:  # noqa: BLE001 - an explanation must never hide the infeasibility itself
+        relax = []
+    if relax:
+        return ("The hard rules conflict with each other. The smallest relaxation that makes a plan possible: "
+                + "; ".join(relax) + ". Relax one of these (or make the targets soft) and solve again.")
     soft = [m for m in inp.modalities if inp.scenario.modalities[m].target_hard]
     hints = []
     if soft:

@@ -56,8 +56,12 @@ class RowBlock:
 class PlanModel:
     """Builds the Pyomo model for a ``PlanInputs`` and keeps the maps from model to plan."""
 
-    def __init__(self, inp: PlanInputs):
+    def __init__(self, inp: PlanInputs, elastic: bool = False):
+        """``elastic``: every hard rule (hard targets, presence rules, budgets, staffing) gets a priced
+        slack and the objective becomes the size of the smallest relaxation: used to explain why a
+        scenario is infeasible (see checks.elastic_explanation)."""
         self.inp = inp
+        self.elastic = elastic
         self.families: dict[str, Family] = {}
         self.blocks: dict[str, RowBlock] = {}
         self.budget_offset: dict = {"total": 0.0, "year": None}
@@ -102,6 +106,14 @@ class PlanModel:
         rm = pd.DataFrame(np.array(np.meshgrid(np.arange(R), use, indexing="ij")).reshape(2, -1).T,
                           columns=["r", "m"])
         self._add("G", _cross_years(rm, Y))
+        if self.elastic:
+            n = self.families["n"].index
+            need = inp.min_units()[n["r"], n["t"], n["m"], n["y"]]
+            self._add("P", pd.DataFrame({"n_row": np.flatnonzero(need > 0)}))           # presence shortfall
+            self._add("BT", pd.DataFrame({"what": ["total"]}))                            # budget excess
+            self._add("BY", pd.DataFrame({"y": np.arange(Y) if inp.budget_year_wan is not None else []}, dtype=int))
+            R = len(inp.regions)
+            self._add("SS", pd.DataFrame({"r": np.repeat(np.arange(R), Y), "y": np.tile(np.arange(Y), R)}))
 
     def _add(self, name: str, index: pd.DataFrame) -> None:
         offset = sum(len(f) for f in self.families.values())
@@ -128,10 +140,12 @@ class PlanModel:
         integer[self.col("x")] = [inp.scenario.modalities[inp.modalities[m]].integer for m in x["m"]]
         n = self.families["n"].index
         hi[self.col("n")] = inp.limit[n["r"], n["t"], n["m"]]
-        lo[self.col("n")] = inp.min_units()[n["r"], n["t"], n["m"], n["y"]]
+        if not self.elastic:  # elastic: presence rules become rows with slack (see _blocks)
+            lo[self.col("n")] = inp.min_units()[n["r"], n["t"], n["m"], n["y"]]
         G = self.families["G"].index
         hard = np.array([inp.scenario.modalities[m].target_hard for m in inp.modalities])
-        hi[self.col("G", np.flatnonzero(hard[G["m"].to_numpy()]))] = 0.0
+        if not self.elastic:  # elastic: a hard target's shortfall is allowed and priced instead
+            hi[self.col("G", np.flatnonzero(hard[G["m"].to_numpy()]))] = 0.0
         return lo, hi, integer
 
     def _objective(self) -> np.ndarray:
@@ -150,6 +164,17 @@ class PlanModel:
         z = self.families["z"].index
         c[self.col("z")] = w.mobile_away_wan_cny_per_thousand_exams * (z["base"] != z["target"])
         c[self.col("G")] = w.density_shortfall_wan_cny_per_unit_year
+        if self.elastic:
+            # Only relaxations cost: a unit short (target or presence) ~ 100 万元, a staff member 30,
+            # a 万元 over budget 1, so the explanation names the cheapest set of rules to relax.
+            c[:] = 0.0
+            G = self.families["G"].index
+            hard = np.array([inp.scenario.modalities[m].target_hard for m in inp.modalities])
+            c[self.col("G", np.flatnonzero(hard[G["m"].to_numpy()]))] = 100.0
+            c[self.col("P")] = 100.0
+            c[self.col("BT")] = 1.0
+            c[self.col("BY")] = 1.0
+            c[self.col("SS")] = 30.0
         return c
 
     # ------------------------------------------------------------------ constraint blocks
@@ -241,16 +266,26 @@ class PlanModel:
             # it as an offset so a what-if budget change moves only the planner's number.
             self.budget_offset = {"total": float(np.sum(surv_cost)) if run else 0.0}
             total_rhs = inp.budget_total_wan + self.budget_offset["total"]
-            self._block("budget_total", rows, cols, cf, np.array([-INF]), np.array([total_rhs]),
-                        pd.DataFrame({"what": ["total"]}))
+            slack = ([np.zeros(1, int)], [self.col("BT")], [-np.ones(1)]) if self.elastic else ([], [], [])
+            self._block("budget_total", rows + slack[0], cols + slack[1], cf + slack[2], np.array([-INF]),
+                        np.array([total_rhs]), pd.DataFrame({"what": ["total"]}))
             if inp.budget_year_wan is not None:
                 rows = [x["y"].to_numpy()] + ([n["y"].to_numpy()] if run else [])
                 by_year = np.zeros(Y)
                 if run:
                     np.add.at(by_year, n["y"].to_numpy(), surv_cost)
                 self.budget_offset["year"] = by_year
-                self._block("budget_year", rows, cols, cf, np.full(Y, -INF), inp.budget_year_wan + by_year,
-                            pd.DataFrame({"y": np.arange(Y)}))
+                slack = ([np.arange(Y)], [self.col("BY")], [-np.ones(Y)]) if self.elastic else ([], [], [])
+                self._block("budget_year", rows + slack[0], cols + slack[1], cf + slack[2], np.full(Y, -INF),
+                            inp.budget_year_wan + by_year, pd.DataFrame({"y": np.arange(Y)}))
+
+        # elastic only: presence rules as rows n + P >= N (normally they are lower bounds on n)
+        if self.elastic and len(self.families["P"]):
+            P = self.families["P"].index
+            need = inp.min_units()[n["r"], n["t"], n["m"], n["y"]][P["n_row"].to_numpy()]
+            k = np.arange(len(P))
+            self._block("presence", [k, k], [self.col("n", P["n_row"].to_numpy()), self.col("P")],
+                        [np.ones(len(P)), np.ones(len(P))], need, np.full(len(P), INF), P)
 
         # staffing: sum_u staff_per_unit * n[u,y] <= staff available (never below what existing units use)
         spu = inp.param("staff_per_unit")
@@ -260,7 +295,10 @@ class PlanModel:
             existing = np.zeros(len(ry))
             np.add.at(existing, row, spu[n["m"]] * inp.surviving[n["r"], n["t"], n["m"], n["y"]])
             rhs = np.maximum(inp.staff_available.ravel(), existing)
-            self._block("staffing", [row], [self.col("n")], [spu[n["m"]].astype(float)],
+            srows, scols, scoef = [row], [self.col("n")], [spu[n["m"]].astype(float)]
+            if self.elastic:
+                srows, scols, scoef = srows + [np.arange(len(ry))], scols + [self.col("SS")], scoef + [-np.ones(len(ry))]
+            self._block("staffing", srows, scols, scoef,
                         np.full(len(ry), -INF), rhs, ry)
 
     def _block(self, name, rows, cols, coefs, lower, upper, index) -> None:
