@@ -147,3 +147,20 @@ def test_budget_changed_before_the_first_solve_is_used(at):
     at.number_input(key="edit_budget_total").set_value(1_000_000).run()
     solve(at)
     assert 99.0 <= spend_yi(at) <= 100.0
+
+
+def test_two_browser_sessions_do_not_see_each_others_inputs_or_results(tmp_path, monkeypatch):
+    """Each session keeps its own scenario, edits and result (st.session_state); only the run store,
+    which exists to share runs across restarts, is common to both."""
+    monkeypatch.setenv("PLANNER_RUNS", str(tmp_path / "runs.sqlite"))
+    monkeypatch.setenv("PLANNER_MODELS", SMALL_MODELS)
+    a = AppTest.from_file(APP, default_timeout=120).run()
+    b = AppTest.from_file(APP, default_timeout=120).run()
+    a.number_input(key="edit_budget_total").set_value(1_000_000).run()
+    solve(a)
+    b.run()
+    assert b.number_input(key="edit_budget_total").value == 4_000_000   # a's edit did not leak
+    assert not [m for m in b.metric if m.label == "Spend"]               # nor a's result
+    solve(b)
+    a.run()
+    assert 99.0 <= spend_yi(a) <= 100.0 and 399.0 <= spend_yi(b) <= 400.0

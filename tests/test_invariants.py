@@ -181,3 +181,19 @@ def test_time_limit_covers_the_warm_start_and_is_reported_honestly():
     if r.report.status == "time_limit":
         assert "NOT proven optimal" in r.report.message and r.report.gap is not None
         assert r.verifier.ok  # a time-limited plan is still checked
+
+
+def test_wall_clock_guard_stops_an_overrunning_solve(monkeypatch):
+    """HiGHS honours its limit loosely in some phases; the guard cancels it and says so honestly."""
+    from planner import solve as solve_mod
+    from planner.scenario import REPO_ROOT
+
+    monkeypatch.setattr(solve_mod, "guard_seconds", lambda limit: 1.0)  # fire long before HiGHS's 60 s
+    p = Planner.from_file(REPO_ROOT / "models" / "sichuan.toml",
+                          overrides=["solver.compute_duals=false", "solver.warm_start=false"])
+    r = p.solve(time_limit=60, gap=0.0)
+    assert r.report.solve_seconds < 15
+    assert r.report.status in ("time_limit", "no_solution")
+    assert "wall-clock guard" in r.report.message
+    if r.report.status == "time_limit":
+        assert r.verifier.ok and "NOT proven optimal" in r.report.message

@@ -10,6 +10,7 @@ Status words used everywhere (CLI, summary.json, app):
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -147,9 +148,22 @@ class Solver:
             self.start = self._warm_start(highs, opts["time_limit"])
         # The time limit covers the whole solve: the MIP gets what the warm start left of it.
         opts["time_limit"] = max(0.5, opts["time_limit"] - (time.perf_counter() - t_start))
-        res = self.opt.solve(self.pm.model, **opts)
+        # HiGHS checks its clock loosely in some phases (presolve, a long LP): a wall-clock guard
+        # cancels the run if it overruns the limit by more than guard_seconds allows.
+        fired = threading.Event()
+        highs.HandleUserInterrupt = True
+        timer = threading.Timer(guard_seconds(opts["time_limit"]), lambda: (fired.set(), highs.cancelSolve()))
+        timer.daemon = True
+        timer.start()
+        try:
+            res = self.opt.solve(self.pm.model, **opts)
+        finally:
+            timer.cancel()
         solve_s = float(highs.getRunTime()) - t_run0
         status = _status(res)
+        if fired.is_set() and status not in ("optimal", "infeasible"):
+            has = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
+            status = "time_limit" if has else "no_solution"
         obj = res.incumbent_objective if status in ("optimal", "time_limit") else None
         bound = res.objective_bound
         if status in ("optimal", "time_limit"):
@@ -159,6 +173,8 @@ class Solver:
         nodes = getattr(res.extra_info, "mip_node_count", None)
         gap_v = _gap(obj, bound)
         msg = _message(status, gap_v, opts["rel_gap"], self._options(time_limit, gap)["time_limit"])
+        if fired.is_set():
+            msg += " (HiGHS overran the limit and was stopped by the wall-clock guard)"
         rep = SolveReport(status=status, termination=str(res.termination_condition.name), objective=obj,
                           bound=bound, gap=gap_v, build_seconds=build_seconds, handoff_seconds=handoff,
                           solve_seconds=solve_s, mip_nodes=nodes, message=msg)
@@ -380,6 +396,11 @@ def _top_up(pm: PlanModel, rc: np.ndarray, cum: np.ndarray, is_int: np.ndarray) 
                 room_year[y] -= price[s]
                 break
     return rc
+
+
+def guard_seconds(time_limit: float) -> float:
+    """When the wall-clock guard stops HiGHS: 20 % past its own limit, plus 5 s."""
+    return 1.2 * time_limit + 5.0
 
 
 def _option(highs, name: str):
