@@ -93,6 +93,8 @@ class Solver:
         self._cols: np.ndarray | None = None   # HiGHS column of each PlanModel column
         self._last: np.ndarray | None = None   # integer values of the last plan, for warm starts
         self.start = "none"
+        self.warm_seconds = 0.0                # time the warm start took from the limit
+        self.mip_time_limit = 0.0              # what HiGHS's MIP was given
 
     def _options(self, time_limit: float | None, gap: float | None) -> dict:
         s = self.pm.inp.scenario.solver
@@ -147,7 +149,9 @@ class Solver:
         if self.pm.inp.scenario.solver.warm_start:
             self.start = self._warm_start(highs, opts["time_limit"])
         # The time limit covers the whole solve: the MIP gets what the warm start left of it.
-        opts["time_limit"] = max(0.5, opts["time_limit"] - (time.perf_counter() - t_start))
+        self.warm_seconds = time.perf_counter() - t_start
+        opts["time_limit"] = max(0.5, opts["time_limit"] - self.warm_seconds)
+        self.mip_time_limit = opts["time_limit"]
         # HiGHS checks its clock loosely in some phases (presolve, a long LP): a wall-clock guard
         # cancels the run if it overruns the limit by more than guard_seconds allows.
         fired = threading.Event()
