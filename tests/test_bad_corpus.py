@@ -89,6 +89,9 @@ EXPECTED = {
     # a blank line is skipped but still counted: the bad value is on spreadsheet row 4
     'blank_line_then_bad_value': (
         "regions.csv, row 4, column 'population': must be greater than 0 (value: -5). Fix: give the resident population in persons (not 万人), > 0"),
+    # the same across tables: the unknown code after a blank line is on spreadsheet row 4, not 3
+    'blank_line_then_unknown_stock_code': (
+        "stock.csv, row 4, column 'code': unknown region code (not in the region table) (value: '510399'). Fix: did you mean '510300'?"),
     'binary_garbage': (
         "stock.csv: this file is binary data, not a CSV. Fix: open it in Excel and use Save As > 'CSV UTF-8 (comma delimited)', or give the .xlsx file itself in the scenario"),
     'budget_below_committed': (

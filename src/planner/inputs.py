@@ -76,6 +76,7 @@ def _regions(ls: LoadedScenario) -> pd.DataFrame:
             raise InputError(path, f"no region has code or parent_code in {scn.regions.include_parent}",
                              column="parent_code", fix="check regions.include_parent in the scenario")
         df = df[keep].reset_index(drop=True)
+    df = df.reset_index(drop=True)  # region order is model order; file positions are not needed here
     if "name_en" not in df.columns:
         df["name_en"] = df["name_zh"]
     if "population_year" not in df.columns:
@@ -151,8 +152,8 @@ def resolve(ls: LoadedScenario) -> PlanInputs:
     bad = (stock_base > 0) & ~allowed[None, :, :]
     if bad.any() and scn.constraints.eligibility:
         r, t, m = (int(a[0]) for a in np.nonzero(bad))
-        row = int(np.flatnonzero(((st["code"] == codes[r]) & (st["tier"] == tiers[t]) &
-                                  (st["modality"] == mods[m])).to_numpy())[0]) + 2
+        hit = (st["code"] == codes[r]) & (st["tier"] == tiers[t]) & (st["modality"] == mods[m])
+        row = int(st.index[hit.to_numpy()][0]) + 2  # the index keeps file positions (tables.validate_table)
         raise InputError(str(stock_path), f"{mods[m]} units at tier '{tiers[t]}', which the scenario says "
                          f"cannot hold {mods[m]}", row=row, column="tier", value=tiers[t],
                          fix=f"move these units to another tier, or allow it with eligibility.{tiers[t]}."

@@ -368,7 +368,9 @@ def validate_table(df: pd.DataFrame, spec: TableSpec, file: str) -> pd.DataFrame
                                      fix="keep one row per " + ", ".join(key)))
     if errors:
         raise InputErrors(errors)
-    return out[~blank].reset_index(drop=True)
+    # Keep the original positions as the index (file row = index + 2), so later cross-table checks
+    # (unknown codes, ineligible stock) name the row the spreadsheet shows even after blank lines.
+    return out[~blank]
 
 
 def _looks_like_wan(num: pd.Series, below: float) -> bool:
