@@ -50,6 +50,10 @@ def load_file(path: Path) -> None:
     reset_results()
 
 
+def _size(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB" if n >= 1e6 else f"{n / 1e3:,.1f} KB" if n >= 1e3 else f"{n} bytes"
+
+
 def load_upload(files: list) -> None:
     """An uploaded scenario: its tables are matched by file name among the uploads only, then among the
     repository's region data (by name); no path written in an uploaded file is ever followed."""
@@ -60,7 +64,7 @@ def load_upload(files: list) -> None:
             raise ValueError(f"{name}: only .toml, .csv, .xlsx and .geojson files are read")
         data = f.getvalue()
         if len(data) > MAX_UPLOAD_BYTES:
-            raise ValueError(f"{name}: {len(data) / 1e6:.0f} MB is over the {MAX_UPLOAD_BYTES / 1e6:.0f} MB upload limit")
+            raise ValueError(f"{name}: {_size(len(data))} is over the {_size(MAX_UPLOAD_BYTES)} upload limit")
         by_name[name] = data
     tomls = [n for n in by_name if n.endswith(".toml")]
     if len(tomls) != 1:
