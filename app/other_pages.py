@@ -14,10 +14,16 @@ import streamlit as st
 
 import state
 import widgets
-from i18n import t
+from i18n import lang, t
 from planner import maps
 from planner.errors import PlannerError
+from planner.results import compare_regions
 from planner.sweep import budget_sweep
+
+
+# i18n key -> (regions-table column compared, unit shown on the map and legend)
+CMP_LAYERS = {"cmp_units": ("units_after", "units"), "cmp_density": ("density_after_per_million", "units/M"),
+              "cmp_unmet": ("unmet_thousand_exams", "thousand exams")}
 
 
 def _run_label(runs: pd.DataFrame):
@@ -41,25 +47,24 @@ def compare_page() -> None:
         col.metric(t("spend"), widgets.fmt_wan(s["spend_total_cny"] / 1e4))
         col.metric(t("unmet"), widgets.exams(s["unmet_thousand_exams"]))
         col.caption(s["status_message"])
-    keys = ["region_code", "modality", "year"]
-    cols = ["units_after", "density_after_per_million", "unmet_thousand_exams"]
-    m = ra.regions[keys + ["region_name", "region_name_en"] + cols].merge(
-        rb.regions[keys + cols], on=keys, how="outer", suffixes=("_a", "_b"))
-    for c in cols:
-        m[f"{c}_diff"] = m[f"{c}_b"].fillna(0) - m[f"{c}_a"].fillna(0)
+    m = compare_regions(ra.regions, rb.regions)
     st.subheader(t("difference"))
     mods = list(dict.fromkeys(m["modality"]))
     years = sorted(m["year"].unique())
     c1, c2, c3 = st.columns(3)
     mod = c1.selectbox(t("modality"), mods, key="cmp_mod")
     year = c2.selectbox(t("year"), years, index=len(years) - 1, key="cmp_year")
-    what = c3.selectbox(t("layer"), [f"{c}_diff" for c in cols], key="cmp_what")
+    # translated labels with units as the options (see widgets.region_map), each naming its column
+    labels = {f"{t(key)} (B − A)": (col, unit) for key, (col, unit) in CMP_LAYERS.items()}
+    label = c3.selectbox(t("layer"), list(labels), key=f"cmp_what_{lang()}")
+    what, unit = labels[label]
+    what = f"{what}_diff"
     sel = m[(m["modality"] == mod) & (m["year"] == year)]
     geo = state.view_from_stored(rb).get("boundaries_json")
     if geo:
-        fc, lo, hi = maps.layer(geo, sel, what, what, "", diverging=True)
+        fc, lo, hi = maps.layer(geo, sel, what, label, unit, diverging=True)
         st.pydeck_chart(widgets.deck(fc, maps.centre(geo)), key="cmp_deck")
-        st.caption(f"{what}: {lo:,.2f} (red, A higher) … 0 (white) … {hi:,.2f} (blue, B higher)")
+        st.caption(f"{label}: {lo:,.2f} {unit} (red, A higher) … 0 (white) … {hi:,.2f} {unit} (blue, B higher)")
     widgets.table_with_downloads(sel.sort_values(what, key=np.abs, ascending=False), f"compare_{a}_{b}", "cmp")
 
 
@@ -77,9 +82,7 @@ def sweep_page() -> None:
     n = int(c3.number_input(t("sweep_points"), min_value=2, max_value=50, value=5, key="sw_n"))
     if st.button(t("sweep_run"), type="primary", key="sw_run"):
         try:
-            planner = state.planner_for(edited)
-            if planner._pm is None:
-                planner.build()
+            planner = state.planner_for(edited)  # budget_sweep builds it once if it is not built yet
             bar = st.progress(0.0, text="0 / %d" % n)
 
             def progress(i, total, row):

@@ -57,3 +57,23 @@ def test_one_outlier_does_not_flatten_the_colours():
     values = np.array([10.0, 11, 12, 13, 14, 15, 16, 17, 18, 60.0])
     fills, lo, hi = colour(values)
     assert hi < 60 and len({tuple(f) for f in fills[:9]}) >= 6
+
+
+def test_compare_regions_by_hand():
+    """B - A per region, modality and year; a row only one run has counts as 0 in the other."""
+    import pandas as pd
+
+    from planner.results import compare_regions
+
+    base = {"region_name": "甲", "region_name_en": "Alpha", "modality": "CT", "year": 2030}
+    a = pd.DataFrame([{**base, "region_code": "100001", "units_after": 5, "density_after_per_million": 10.0,
+                       "unmet_thousand_exams": 3.0}])
+    b = pd.DataFrame([{**base, "region_code": "100001", "units_after": 8, "density_after_per_million": 16.0,
+                       "unmet_thousand_exams": 1.0},
+                      {**base, "region_code": "100002", "region_name": "乙", "units_after": 2,
+                       "density_after_per_million": 4.0, "unmet_thousand_exams": 0.5}])
+    m = compare_regions(a, b).set_index("region_code")
+    assert m.loc["100001", ["units_after_diff", "density_after_per_million_diff", "unmet_thousand_exams_diff"]
+                 ].tolist() == [3, 6.0, -2.0]
+    assert m.loc["100002", "units_after_a"] == 0 and m.loc["100002", "units_after_diff"] == 2
+    assert m.loc["100002", "region_name"] == "乙"

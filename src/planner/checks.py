@@ -21,15 +21,6 @@ class CheckReport:
         return not self.errors
 
 
-def required_units(inp: PlanInputs) -> np.ndarray:
-    """(R, T, M, Y) fewest units in service that hard rules demand, tier by tier where a rule names a tier.
-
-    Hard per-million targets name no tier, so their need is placed on the cheapest-to-reach tier later;
-    here it is returned separately by ``required_by_target``.
-    """
-    return inp.min_units()
-
-
 def required_by_target(inp: PlanInputs) -> np.ndarray:
     """(R, M, Y) units in service (all tiers) that hard per-million targets require."""
     scn = inp.scenario
@@ -56,7 +47,7 @@ def run_checks(inp: PlanInputs) -> CheckReport:
         if not inp.allowed[:, m].any():
             rep.warnings.append(f"{name} is not allowed at any tier (eligibility): no {name} can be bought")
 
-    presence = required_units(inp)            # (R, T, M, Y)
+    presence = inp.min_units()                # (R, T, M, Y) fewest units the presence rules demand
     target = required_by_target(inp)          # (R, M, Y)
     surv = inp.surviving
     # Units that must be bought, per region and modality, by each year: the tier rules and the

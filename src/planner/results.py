@@ -201,3 +201,29 @@ def marginal_table(pm: PlanModel, report: SolveReport, top: int = 25) -> pd.Data
             rows.append({"constraint": block, "where": f"{inp.codes[int(row['r'])]} {inp.years[int(row['y'])]}",
                          "marginal_value": abs(float(d[i])), "plain_words": text})
     return pd.DataFrame(rows, columns=["constraint", "where", "marginal_value", "plain_words"])
+
+
+# What a comparison of two runs reports per region x modality x year, with the label a planner reads.
+COMPARED = {
+    "units_after": "units in service",
+    "density_after_per_million": "units per million",
+    "unmet_thousand_exams": "unmet demand, thousand exams",
+}
+
+
+def compare_regions(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Two runs' region tables side by side with B - A differences (``<column>_a``, ``_b``, ``_diff``).
+
+    A region, modality or year present in one run only counts as 0 in the other, so the table also
+    shows what one plan covers and the other does not.
+    """
+    keys = ["region_code", "modality", "year"]
+    names = pd.concat([a, b])[keys[:1] + ["region_name", "region_name_en"]].drop_duplicates("region_code")
+    cols = list(COMPARED)
+    m = a[keys + cols].merge(b[keys + cols], on=keys, how="outer", suffixes=("_a", "_b"))
+    for c in cols:
+        m[f"{c}_a"] = m[f"{c}_a"].fillna(0.0)
+        m[f"{c}_b"] = m[f"{c}_b"].fillna(0.0)
+        m[f"{c}_diff"] = m[f"{c}_b"] - m[f"{c}_a"]
+    return names.merge(m, on="region_code", how="right").sort_values(keys).reset_index(drop=True)
+

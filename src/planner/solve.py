@@ -201,7 +201,6 @@ def relax_and_round(pm: PlanModel, highs, cols: np.ndarray, time_limit: float, r
     completes the continuous variables itself and ignores a start that breaks a rule. Every bound and
     integrality change is undone before returning. Returns whether a start was handed over.
     """
-    fam = pm.families["x"]
     S, Y = len(pm.slots), len(pm.inp.years)
     if not S or not pm.integer.any():
         return False
@@ -272,7 +271,6 @@ def relax_and_round(pm: PlanModel, highs, cols: np.ndarray, time_limit: float, r
     buy = np.diff(rc, axis=1, prepend=0.0).ravel()
     sel = pm.integer[pm.col("x")]
     highs.setSolution(int(sel.sum()), xcols[sel], buy[sel])
-    del fam
     return True
 
 
