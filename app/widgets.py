@@ -113,13 +113,16 @@ def table_with_downloads(df: pd.DataFrame, name: str, key: str) -> None:
 
 def spend_chart(spend: pd.DataFrame) -> alt.Chart:
     d = spend[["year", "capex_wan_cny"]].rename(columns={"capex_wan_cny": "万元"})
-    return alt.Chart(d).mark_bar().encode(x="year:O", y="万元:Q", tooltip=["year", "万元"]).properties(
+    return alt.Chart(d).mark_bar().encode(x=alt.X("year:O", title=t("year")), y="万元:Q",
+                                          tooltip=["year", "万元"]).properties(
         title=t("spend_by_year"), height=240)
 
 
 def units_chart(plan: pd.DataFrame) -> alt.Chart:
     g = plan.groupby(["modality", "tier"], as_index=False)["new_units"].sum()
-    return alt.Chart(g).mark_bar().encode(x="modality:N", y="new_units:Q", color="tier:N",
+    return alt.Chart(g).mark_bar().encode(x=alt.X("modality:N", title=t("modality")),
+                                          y=alt.Y("new_units:Q", title=t("units_bought")),
+                                          color=alt.Color("tier:N", title=t("tiers")),
                                           tooltip=["modality", "tier", "new_units"]).properties(
         title=t("units_by_mod_tier"), height=240)
 
@@ -132,7 +135,9 @@ def density_chart(regions: pd.DataFrame, year: int) -> alt.Chart:
     g["after"] = g["after"] / g["population"] * 1e6
     long = g.melt(id_vars="modality", value_vars=["before", "after", "target"], var_name="what",
                   value_name="per million")
-    return alt.Chart(long).mark_bar().encode(x="modality:N", xOffset="what:N", y="per million:Q", color="what:N",
+    return alt.Chart(long).mark_bar().encode(x=alt.X("modality:N", title=t("modality")), xOffset="what:N",
+                                             y=alt.Y("per million:Q", title="units per million"),
+                                             color=alt.Color("what:N", title=""),
                                              tooltip=["modality", "what", alt.Tooltip("per million:Q", format=".2f")]
                                              ).properties(title=t("density_chart"), height=240)
 
