@@ -90,6 +90,89 @@ def check(scenario: ScenarioArg = None, set_: SetOpt = None) -> None:
     typer.echo("All checks passed.")
 
 
+def _load_planner(scenario, set_):
+    from .api import Planner
+    from .scenario import load_scenario
+
+    loaded = load_scenario(scenario, set_ or [])
+    return loaded, Planner(loaded)
+
+
+def _write_study(loaded, suffix: str, out: Path | None, tables: dict, results, names) -> Path:
+    """Write a multi-plan study: its tables (CSV) and each plan's result folder. Returns the folder."""
+    from .output import atomic_write_csv, write_results
+    from .scenario import REPO_ROOT
+
+    dest = out or (REPO_ROOT / "results" / f"{loaded.scenario.name}-{suffix}")
+    dest.mkdir(parents=True, exist_ok=True)
+    for name, table in tables.items():
+        atomic_write_csv(dest / name, table)
+    for name, r in zip(names, results):
+        if r.report.has_plan:
+            write_results(r, loaded, dest / name)
+    return dest
+
+
+StudyOut = Annotated[Optional[Path], typer.Option("--out", help="folder (default results/<name>-<study>)")]
+SolveTimeOpt = Annotated[Optional[float], typer.Option("--time-limit", help="seconds per solve (default: scenario)")]
+SolveGapOpt = Annotated[Optional[float], typer.Option("--gap", help="relative MIP gap (default: scenario)")]
+
+
+@app.command()
+def frontier(
+    scenario: ScenarioArg = None,
+    out: StudyOut = None,
+    measure: Annotated[str, typer.Option("--measure", help="shortfall (largest per-million shortfall) or "
+                                                            "travel (longest travel to the nearest unit)")] = "shortfall",
+    points: Annotated[int, typer.Option("--points", help="plans on the frontier, both ends included")] = 5,
+    set_: SetOpt = None, time_limit: SolveTimeOpt = None, gap: SolveGapOpt = None,
+) -> None:
+    """Efficiency-equity frontier: from the most efficient plan to the one leaving no region furthest behind."""
+    from .frontier import frontier as run_frontier
+
+    try:
+        loaded, planner = _load_planner(scenario, set_)
+        fr = run_frontier(planner, measure, points, time_limit, gap)
+    except PlannerError as e:
+        _fail(e)
+        return
+    dest = _write_study(loaded, "frontier", out, {"frontier.csv": fr.table}, fr.results,
+                        [f"point_{i}" for i in range(len(fr.results))])
+    cols = ["point", "status", "gap", "measure", "weighted_sum_objective", "spend_wan_cny", "unmet_thousand_exams"]
+    typer.echo(f"Frontier on the {measure} measure ({fr.unit}); weighted sum in 万元-equivalents:")
+    typer.echo(fr.table[cols].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
+    typer.echo(f"Written to {dest}/ (frontier.csv, point_<i>/ with each plan)")
+
+
+@app.command()
+def alternatives(
+    scenario: ScenarioArg = None,
+    out: StudyOut = None,
+    k: Annotated[int, typer.Option("-k", "--count", help="how many alternative plans")] = 3,
+    within: Annotated[float, typer.Option("--within", help="percent above the best objective allowed")] = 5.0,
+    set_: SetOpt = None, time_limit: SolveTimeOpt = None, gap: SolveGapOpt = None,
+) -> None:
+    """Plans within a percentage of the best one but materially different, and how they differ."""
+    from .alternatives import alternatives as run_alternatives
+
+    try:
+        loaded, planner = _load_planner(scenario, set_)
+        alt = run_alternatives(planner, k, within, time_limit, gap)
+    except PlannerError as e:
+        _fail(e)
+        return
+    names = ["best"] + [f"alternative_{i}" for i in range(1, len(alt.results))]
+    dest = _write_study(loaded, "alternatives", out, {"alternatives.csv": alt.table, "by_region.csv": alt.by_region},
+                        alt.results, names)
+    typer.echo(f"{len(alt.results) - 1} alternative plan(s) within {within:g} % of the best:")
+    cols = ["plan", "status", "weighted_sum_objective", "above_best_pct", "units_bought", "units_moved_pct"]
+    typer.echo(alt.table[cols].to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    if len(alt.results) - 1 < k:
+        typer.echo(f"Only {len(alt.results) - 1} of {k} found that move at least 0.5 % of units: allow more "
+                   f"than {within:g} % (--within) for more different plans.")
+    typer.echo(f"Written to {dest}/ (alternatives.csv, by_region.csv, best/ and alternative_<i>/)")
+
+
 def _progress_printer(quiet: bool):
     """A one-line progress display: done/total, failures, elapsed and time left."""
     def show(p) -> None:

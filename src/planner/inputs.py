@@ -40,6 +40,7 @@ class PlanInputs:
     arcs: pd.DataFrame             # mobile reach: base, target (region indexes), minutes, efficiency
     budget_total_wan: float
     budget_year_wan: np.ndarray | None  # (Y,)
+    minutes: np.ndarray | None = None   # (R, R) travel minutes between regions
     notes: list[str] = field(default_factory=list)
 
     # --- parameters per modality as arrays (M,) -------------------------------------------------
@@ -223,17 +224,9 @@ def resolve(ls: LoadedScenario) -> PlanInputs:
                 staff_available[r, :] = row["staff"] * (1 + sf.growth_pct_per_year / 100.0) ** (yrs - base)
         notes.append(f"staff available read from {spath}")
 
-    # Mobile reach.
-    matrix = None
-    if scn.regions.travel or "travel" in ls.tables:
-        tpath = ls.label("travel")
-        matrix = ls.read("travel", tables.TRAVEL)
-        errs = _check_known(matrix, "from_code", codes, str(tpath), "region code (not in the region table)")
-        errs += _check_known(matrix, "to_code", codes, str(tpath), "region code (not in the region table)")
-        if errs and not scn.regions.include_parent:
-            raise InputErrors(errs)
+    # Travel times (mobile reach and access).
+    minutes = _travel(ls, regions, codes)
     mob = scn.mobile
-    minutes = travel_minutes(regions, mob.detour_factor, mob.speed_km_per_h, matrix)
     arcs = mobile_arcs(minutes, mob.max_travel_minutes, mob.max_neighbours, mob.working_minutes_per_day)
 
     budget_year = None
@@ -245,5 +238,34 @@ def resolve(ls: LoadedScenario) -> PlanInputs:
         serves=serves, mobile=mobile, pop=pop, stock_base=stock_base, surviving=surviving, demand=demand,
         allowed=allowed, limit=limit, facilities=facilities, staff_available=staff_available, arcs=arcs,
         budget_total_wan=scn.budget.total_wan_cny - scn.budget.committed_wan_cny,
-        budget_year_wan=budget_year, notes=notes,
+        budget_year_wan=budget_year, minutes=minutes, notes=notes,
     )
+
+
+def _travel(ls: LoadedScenario, regions: pd.DataFrame, codes: list[str]) -> np.ndarray:
+    """(R, R) travel minutes: the planner's table (minutes, or road km at mobile.speed_km_per_h; pairs or
+    a road graph's edges), else centroid great-circle distance x detour factor at that speed."""
+    scn, mob = ls.scenario, ls.scenario.mobile
+    if not (scn.regions.travel or "travel" in ls.tables):
+        return travel_minutes(regions, mob.detour_factor, mob.speed_km_per_h)
+    tpath = str(ls.label("travel"))
+    matrix = ls.read("travel", tables.TRAVEL)
+    if "minutes" not in matrix.columns and "km" not in matrix.columns:
+        raise InputError(tpath, "the travel table has neither a 'minutes' nor a 'km' column",
+                         fix="name the travel column 'minutes' (travel time) or 'km' (road distance)")
+    if "minutes" not in matrix.columns or matrix["minutes"].isna().all():
+        # Road km at the scenario's speed; the detour factor is for straight lines, not roads.
+        matrix["minutes"] = matrix["km"] / mob.speed_km_per_h * 60.0
+    errs = _check_known(matrix, "from_code", codes, tpath, "region code (not in the region table)")
+    errs += _check_known(matrix, "to_code", codes, tpath, "region code (not in the region table)")
+    if errs and not scn.regions.include_parent:
+        raise InputErrors(errs)
+    if not scn.regions.travel_is_road_graph:
+        return travel_minutes(regions, mob.detour_factor, mob.speed_km_per_h, matrix)
+    from .travel import shortest_path_matrix
+
+    known = matrix["from_code"].isin(codes) & matrix["to_code"].isin(codes)
+    graph = shortest_path_matrix(codes, matrix[known], "minutes")
+    # Regions the road graph does not connect keep the centroid estimate rather than 'unreachable'.
+    centroid = travel_minutes(regions, mob.detour_factor, mob.speed_km_per_h)
+    return np.where(np.isfinite(graph), graph, centroid)

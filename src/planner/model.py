@@ -13,6 +13,11 @@ Variable families (all per year y):
   u[r,t,k,y] >= 0  thousand exams unmet at tier t
   z[a,m,y]   >= 0  thousand exams a mobile modality m based at arc a's base delivers to its target
   G[r,m,y]   >= 0  units missing against the per-million target (soft targets)
+Only when the scenario asks for access or equity (or a caller for alternatives), in the last plan year:
+  o[k,r]   binary  region r holds at least one whole fixed unit of exam type k
+  v[k,r]   binary  a mobile unit of exam type k visits region r (delivers at least the minimum visit)
+  w[k,i,l] in [0,1] nothing open at distance level l or nearer to region i (see access.py)
+  Z[what]  >= 0    the largest per-million shortfall of a modality, or the longest travel for an exam type
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import pandas as pd
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
+from .access import build_levels, candidate_hosts
 from .inputs import PlanInputs
 
 INF = float("inf")
@@ -56,12 +62,21 @@ class RowBlock:
 class PlanModel:
     """Builds the Pyomo model for a ``PlanInputs`` and keeps the maps from model to plan."""
 
-    def __init__(self, inp: PlanInputs, elastic: bool = False):
+    def __init__(self, inp: PlanInputs, elastic: bool = False, equity: bool = False, objective_cap: bool = False):
         """``elastic``: every hard rule (hard targets, presence rules, budgets, staffing) gets a priced
         slack and the objective becomes the size of the smallest relaxation: used to explain why a
-        scenario is infeasible (see checks.elastic_explanation)."""
+        scenario is infeasible (see checks.elastic_explanation).
+        ``equity``: build the Z columns (largest shortfall, longest travel) even if the scenario's equity
+        section does not need them (for an efficiency-equity frontier).
+        ``objective_cap``: add a row 'weighted-sum objective <= cap' with a mutable cap (for alternatives)."""
         self.inp = inp
         self.elastic = elastic
+        eq = inp.scenario.equity
+        self.with_equity = not elastic and (equity or eq.objective != "efficiency" or
+                                            eq.max_shortfall_per_million is not None or
+                                            eq.max_travel_minutes is not None)
+        self.with_objective_cap = objective_cap and not elastic
+        self.levels: dict[int, object] = {}
         self.families: dict[str, Family] = {}
         self.blocks: dict[str, RowBlock] = {}
         self.budget_offset: dict = {"total": 0.0, "year": None}
@@ -106,6 +121,7 @@ class PlanModel:
         rm = pd.DataFrame(np.array(np.meshgrid(np.arange(R), use, indexing="ij")).reshape(2, -1).T,
                           columns=["r", "m"])
         self._add("G", _cross_years(rm, Y))
+        self._index_access_equity()
         if self.elastic:
             n = self.families["n"].index
             need = inp.min_units()[n["r"], n["t"], n["m"], n["y"]]
@@ -114,6 +130,42 @@ class PlanModel:
             self._add("BY", pd.DataFrame({"y": np.arange(Y) if inp.budget_year_wan is not None else []}, dtype=int))
             R = len(inp.regions)
             self._add("SS", pd.DataFrame({"r": np.repeat(np.arange(R), Y), "y": np.tile(np.arange(Y), R)}))
+
+    def _index_access_equity(self) -> None:
+        """Columns for travel to the nearest unit and for equity, all in the last plan year."""
+        inp, acc = self.inp, self.inp.scenario.access
+        Y = len(inp.years)
+        o_rows, v_rows, w_rows = [], [], []
+        if acc.exam_types and not self.elastic and inp.minutes is not None:
+            z = self.families["z"].index
+            zm = z["m"].to_numpy()
+            for name in acc.exam_types:
+                k = inp.exam_types.index(name)
+                hosts = candidate_hosts(inp, k, self.slots)
+                visitable = np.zeros(len(inp.regions), bool)
+                if acc.mobile_counts and len(z):
+                    sel = inp.mobile[zm] & (inp.serves[zm] == k) & (z["y"].to_numpy() == Y - 1)
+                    visitable[z["target"].to_numpy()[sel]] = True
+                lv = build_levels(inp.minutes, hosts, visitable, acc.cap_minutes, acc.limit_minutes)
+                self.levels[k] = lv
+                o_rows.append(pd.DataFrame({"k": k, "r": hosts}))
+                v_rows.append(pd.DataFrame({"k": k, "r": np.flatnonzero(visitable)}))
+                w_rows.append(pd.DataFrame({"k": k, "i": lv.region, "level": np.arange(len(lv.region))}))
+        empty = pd.DataFrame({"k": pd.Series(dtype=int), "r": pd.Series(dtype=int)})
+        self._add("o", pd.concat(o_rows, ignore_index=True) if o_rows else empty)
+        self._add("v", pd.concat(v_rows, ignore_index=True) if v_rows else empty.copy())
+        self._add("w", pd.concat(w_rows, ignore_index=True) if w_rows else
+                  pd.DataFrame({"k": pd.Series(dtype=int), "i": pd.Series(dtype=int), "level": pd.Series(dtype=int)}))
+        # One Z per measure: the largest shortfall over regions and equity modalities, the longest
+        # travel over regions and access exam types.
+        z_rows = []
+        if self.with_equity:
+            built = set(self.families["G"].index["m"].tolist())
+            if any(inp.modalities.index(name) in built for name in inp.scenario.equity_modalities):
+                z_rows.append({"what": "shortfall"})
+            if self.levels:
+                z_rows.append({"what": "travel"})
+        self._add("Z", pd.DataFrame(z_rows, columns=["what"]))
 
     def _add(self, name: str, index: pd.DataFrame) -> None:
         offset = sum(len(f) for f in self.families.values())
@@ -146,7 +198,30 @@ class PlanModel:
         hard = np.array([inp.scenario.modalities[m].target_hard for m in inp.modalities])
         if not self.elastic:  # elastic: a hard target's shortfall is allowed and priced instead
             hi[self.col("G", np.flatnonzero(hard[G["m"].to_numpy()]))] = 0.0
+        for fam in ("o", "v"):
+            hi[self.col(fam)] = 1.0
+            integer[self.col(fam)] = True
+        hi[self.col("w")] = 1.0
+        w = self.families["w"].index
+        if inp.scenario.access.require_within_limit:
+            # "every region within the limit": the level 'nothing open within the limit' must be 0
+            for k, lv in self.levels.items():
+                at = lv.beyond[lv.beyond >= 0]
+                rows = np.flatnonzero(w["k"].to_numpy() == k)[at]
+                hi[self.col("w", rows)] = 0.0
+        hi[self.col("Z")] = self.epsilon_bounds()
         return lo, hi, integer
+
+    def epsilon_bounds(self) -> np.ndarray:
+        """Upper bounds of the Z columns from the scenario's epsilon constraints (inf = none)."""
+        eq = self.inp.scenario.equity
+        Z = self.families["Z"].index
+        ub = np.full(len(Z), INF)
+        if eq.max_shortfall_per_million is not None:
+            ub[Z["what"].to_numpy() == "shortfall"] = eq.max_shortfall_per_million
+        if eq.max_travel_minutes is not None:
+            ub[Z["what"].to_numpy() == "travel"] = eq.max_travel_minutes
+        return ub
 
     def _objective(self) -> np.ndarray:
         inp, w = self.inp, self.inp.scenario.weights
@@ -164,6 +239,17 @@ class PlanModel:
         z = self.families["z"].index
         c[self.col("z")] = w.mobile_away_wan_cny_per_thousand_exams * (z["base"] != z["target"])
         c[self.col("G")] = w.density_shortfall_wan_cny_per_unit_year
+        acc = inp.scenario.access
+        wv = self.families["w"].index
+        if len(wv):
+            pop = inp.pop[wv["i"].to_numpy(), -1]
+            step = np.concatenate([lv.step for lv in self.levels.values()])
+            c[self.col("w")] = acc.travel_wan_cny_per_million_person_minutes * pop / 1e6 * step
+            if acc.beyond_limit_wan_cny_per_thousand_people:
+                for k, lv in self.levels.items():
+                    at = lv.beyond[lv.beyond >= 0]
+                    rows = np.flatnonzero(wv["k"].to_numpy() == k)[at]
+                    c[self.col("w", rows)] += acc.beyond_limit_wan_cny_per_thousand_people * inp.pop[lv.region[at], -1] / 1e3
         if self.elastic:
             # Only relaxations cost: a unit short (target or presence) ~ 100 万元, a staff member 30,
             # a 万元 over budget 1, so the explanation names the cheapest set of rules to relax.
@@ -301,6 +387,97 @@ class PlanModel:
             self._block("staffing", srows, scols, scoef,
                         np.full(len(ry), -INF), rhs, ry)
 
+        self._blocks_access_equity()
+
+    def _blocks_access_equity(self) -> None:
+        inp = self.inp
+        Y = len(inp.years)
+        n = self.families["n"].index
+        nr, nm, ny = n["r"].to_numpy(), n["m"].to_numpy(), n["y"].to_numpy()
+        o, v, w = self.families["o"].index, self.families["v"].index, self.families["w"].index
+        # o[k,r] <= sum over tiers of fixed units of k in service in the last year
+        if len(o):
+            o_pos = {key: i for i, key in enumerate(zip(o["k"], o["r"]))}
+            sel = np.flatnonzero((ny == Y - 1) & ~inp.mobile[nm])
+            key = [o_pos.get((inp.serves[m], r), -1) for m, r in zip(nm[sel], nr[sel])]
+            key = np.array(key, dtype=np.int64)
+            ok = key >= 0
+            self._block("access_host", [np.arange(len(o)), key[ok]], [self.col("o"), self.col("n", sel[ok])],
+                        [np.ones(len(o)), -np.ones(int(ok.sum()))], np.full(len(o), -INF), np.zeros(len(o)), o)
+        # min_visit * v[k,r] <= mobile exams of type k delivered to r in the last year
+        if len(v):
+            z = self.families["z"].index
+            zm = z["m"].to_numpy()
+            v_pos = {key: i for i, key in enumerate(zip(v["k"], v["r"]))}
+            sel = np.flatnonzero(inp.mobile[zm] & (z["y"].to_numpy() == Y - 1))
+            key = np.array([v_pos.get((inp.serves[m], t), -1) for m, t in zip(zm[sel], z["target"].to_numpy()[sel])],
+                           dtype=np.int64)
+            ok = key >= 0
+            minv = inp.scenario.access.min_mobile_visit_thousand_exams
+            self._block("access_visit", [np.arange(len(v)), key[ok]], [self.col("v"), self.col("z", sel[ok])],
+                        [np.full(len(v), minv), -np.ones(int(ok.sum()))], np.full(len(v), -INF), np.zeros(len(v)), v)
+        # levels: w_l - w_(l-1) + openers at l >= [l is first]
+        if len(w):
+            rows, cols, coefs = [np.arange(len(w))], [self.col("w")], [np.ones(len(w))]
+            first = np.concatenate([lv.first for lv in self.levels.values()])
+            later = np.flatnonzero(~first)
+            rows.append(later), cols.append(self.col("w", later - 1)), coefs.append(-np.ones(len(later)))
+            offset = 0
+            o_pos = {key: i for i, key in enumerate(zip(o["k"], o["r"]))}
+            v_pos = {key: i for i, key in enumerate(zip(v["k"], v["r"]))}
+            for k, lv in self.levels.items():
+                host = lv.opener_host
+                region_of_row = lv.region[lv.opener_row]
+                is_o = host >= 0
+                rows.append(offset + lv.opener_row[is_o])
+                cols.append(self.col("o", [o_pos[(k, h)] for h in host[is_o]]))
+                coefs.append(np.ones(int(is_o.sum())))
+                rows.append(offset + lv.opener_row[~is_o])
+                cols.append(self.col("v", [v_pos[(k, r)] for r in region_of_row[~is_o]]))
+                coefs.append(np.ones(int((~is_o).sum())))
+                offset += len(lv.region)
+            self._block("access_levels", rows, cols, coefs, first.astype(float), np.full(len(w), INF), w)
+        # Z >= largest shortfall per million (last year) / longest travel
+        Z = self.families["Z"].index
+        if len(Z):
+            rows, cols, coefs, lower, index = [], [], [], [], []
+            G = self.families["G"].index
+            gm, gy, gr = G["m"].to_numpy(), G["y"].to_numpy(), G["r"].to_numpy()
+            row = 0
+            equity_m = [inp.modalities.index(name) for name in inp.scenario.equity_modalities]
+            for zi, what in enumerate(Z["what"]):
+                zc = self.col("Z", [zi])[0]
+                if what == "shortfall":
+                    sel = np.flatnonzero(np.isin(gm, equity_m) & (gy == Y - 1))
+                    n_rows, lo = len(sel), np.zeros(len(sel))
+                    rows += [np.arange(row, row + n_rows), np.arange(row, row + n_rows)]
+                    cols += [np.full(n_rows, zc), self.col("G", sel)]
+                    coefs += [np.ones(n_rows), -1e6 / np.maximum(inp.pop[gr[sel], Y - 1], 1.0)]
+                    index.append(pd.DataFrame({"z": zi, "r": gr[sel], "m": gm[sel], "k": -1}))
+                else:
+                    R = len(inp.regions)
+                    parts_lo = []
+                    for j, (k, lv) in enumerate(self.levels.items()):
+                        at = row + j * R
+                        wrows = np.flatnonzero(w["k"].to_numpy() == k)
+                        rows += [np.arange(at, at + R), at + lv.region]
+                        cols += [np.full(R, zc), self.col("w", wrows)]
+                        coefs += [np.ones(R), -lv.step]
+                        parts_lo.append(lv.base)
+                        index.append(pd.DataFrame({"z": zi, "r": np.arange(R), "m": -1, "k": k}))
+                    lo = np.concatenate(parts_lo)
+                    n_rows = len(lo)
+                lower.append(lo)
+                row += n_rows
+            self._block("equity", rows, cols, coefs, np.concatenate(lower), np.full(row, INF),
+                        pd.concat(index, ignore_index=True))
+        # alternatives: weighted-sum objective <= cap (a mutable right-hand side, +inf until set)
+        if self.with_objective_cap:
+            c = self._objective()
+            nz = np.flatnonzero(c)
+            self._block("objective_cap", [np.zeros(len(nz), int)], [nz], [c[nz]], np.array([-INF]),
+                        np.array([1e30]), pd.DataFrame({"what": ["objective"]}))
+
     def _block(self, name, rows, cols, coefs, lower, upper, index) -> None:
         row_of = np.concatenate([np.asarray(r, dtype=np.int64) for r in rows])
         col = np.concatenate([np.asarray(c, dtype=np.int64) for c in cols])
@@ -335,7 +512,8 @@ class PlanModel:
             bounds = np.searchsorted(rows_sorted, np.arange(blk.rows + 1))
             # What-if knobs: the budget rows' upper bounds and the density rows' lower bounds (target x
             # population) are mutable Params, so changing them needs no rebuild.
-            side = "upper" if name.startswith("budget") else "lower" if name == "density" else None
+            side = ("upper" if name.startswith("budget") or name == "objective_cap"
+                    else "lower" if name == "density" else None)
             if side:
                 rhs = pyo.Param(range(blk.rows), initialize=dict(enumerate(getattr(blk, side).tolist())),
                                 mutable=True)

@@ -6,6 +6,8 @@ The file set is a contract other tools rely on:
                 served, unmet
   summary.json  status, objective, bound, gap, build_seconds, solve_seconds, budget_total, spend_by_year,
                 verifier = {ok, violations}
+  access.csv    per region x exam type: travel to the nearest unit before/after (only when [access] is on)
+  equity.csv    per modality: Gini and Theil of units per million, largest shortfall, before/after
   scenario.toml the fully resolved inputs; `planner solve DIR/scenario.toml` replays to the same plan
   inputs/       copies of every table the scenario read, so the folder is self-contained
 """
@@ -17,8 +19,10 @@ import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from .access import access_measures
 from .results import PlanResult
 from .scenario import TABLE_KEYS, LoadedScenario, dump_scenario
 from .schema import WAN
@@ -80,10 +84,29 @@ def summary_dict(result: PlanResult) -> dict:
         "budget_marginal_value_per_wan_cny": rep.budget_marginal,
         "verifier": {"ok": bool(ver.ok), "violations": ver.violations} if ver is not None
         else {"ok": False, "violations": ["no plan to verify: " + rep.message]},
+        "measures": _plain(result.measures),
+        "equity": _plain(result.equity.to_dict("records")) if len(result.equity) else [],
+        "access": _plain(access_measures(result.access, inp.scenario.access.limit_minutes,
+                                         inp.scenario.access.cap_minutes).to_dict("records"))
+        if len(result.access) else [],
         "notes": inp.notes,
         "units": {"money": "CNY unless the key says wan_cny (1 万元 = 10,000 CNY)",
                   "exams": "thousand exams per year where a key ends in thousand_exams or _k"},
     }
+
+
+def _plain(obj):
+    """JSON-safe copy: numpy numbers as floats, inf/NaN as null (JSON has neither)."""
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, (bool, np.bool_)):
+        return bool(obj)
+    if isinstance(obj, (int, float, np.integer, np.floating)):
+        v = float(obj) if not isinstance(obj, (int, np.integer)) else int(obj)
+        return None if isinstance(v, float) and not np.isfinite(v) else v
+    return obj
 
 
 def save_scenario(loaded: LoadedScenario, folder: str | Path, name: str = "scenario.toml") -> Path:
@@ -126,5 +149,9 @@ def write_results(result: PlanResult, loaded: LoadedScenario, out: str | Path) -
     atomic_write_csv(out / "mobile.csv", result.mobile)
     atomic_write_csv(out / "spend.csv", result.spend)
     atomic_write_csv(out / "marginal_values.csv", result.marginal)
+    if len(result.access):
+        atomic_write_csv(out / "access.csv", result.access)
+    if len(result.equity):
+        atomic_write_csv(out / "equity.csv", result.equity)
     atomic_write_text(out / "summary.json", json.dumps(summary_dict(result), ensure_ascii=False, indent=2))
     return out

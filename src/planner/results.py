@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .access import access_measures, access_table
+from .equity import equity_table, largest_shortfall
 from .inputs import PlanInputs
 from .model import PlanModel
 from .schema import WAN
@@ -26,6 +28,9 @@ class PlanResult:
     marginal: pd.DataFrame       # binding constraints and the value of budget, in plain words
     size: dict = field(default_factory=dict)
     verifier: object = None
+    access: pd.DataFrame = field(default_factory=pd.DataFrame)   # region x exam type: minutes before/after
+    equity: pd.DataFrame = field(default_factory=pd.DataFrame)   # modality: Gini, Theil before/after
+    measures: dict = field(default_factory=dict)                 # headline numbers (see plan_measures)
 
     @property
     def spend_total_wan(self) -> float:
@@ -109,8 +114,33 @@ def collect(pm: PlanModel, report: SolveReport) -> PlanResult:
     regions = region_summary(inp, units, flows)
     spend = spend_by_year(inp, units_new, units)
     marginal = marginal_table(pm, report)
+    last = np.zeros((len(inp.regions), len(tiers), len(mods)))
+    at_last = n["y"].to_numpy() == len(years) - 1
+    np.add.at(last, (n["r"].to_numpy()[at_last], n["t"].to_numpy()[at_last], n["m"].to_numpy()[at_last]),
+              units["in_service"].to_numpy()[at_last])
+    acc = access_table(inp, last, mobile) if have else pd.DataFrame()
+    eq = equity_table(inp, last) if have else pd.DataFrame()
+    measures = plan_measures(inp, last, acc, float(pm.cost @ np.array([v.value or 0.0 for v in pm.vars])) if have
+                             else None)
     return PlanResult(inputs=inp, report=report, plan=plan, units=units, flows=flows, mobile=mobile,
-                      regions=regions, spend=spend, marginal=marginal, size=pm.size)
+                      regions=regions, spend=spend, marginal=marginal, size=pm.size, access=acc, equity=eq,
+                      measures=measures)
+
+
+def plan_measures(inp: PlanInputs, last_rtm: np.ndarray, access: pd.DataFrame, weighted_sum: float | None) -> dict:
+    """Headline numbers recomputed from the plan: the weighted-sum objective (whatever HiGHS optimised),
+    the largest per-million shortfall, and travel to the nearest unit."""
+    out = {"weighted_sum_objective": weighted_sum,
+           "largest_shortfall_per_million": largest_shortfall(inp, last_rtm, inp.scenario.equity_modalities)}
+    acc = inp.scenario.access
+    am = access_measures(access, acc.limit_minutes, acc.cap_minutes)
+    for row in am[am["when"] == "after"].itertuples(index=False) if len(am) else []:
+        out[f"mean_minutes_{row.exam_type}"] = row.mean_minutes
+        out[f"people_beyond_limit_{row.exam_type}"] = row.people_beyond_limit
+        out[f"longest_minutes_{row.exam_type}"] = row.longest_minutes
+    if len(am):
+        out["longest_travel_minutes"] = float(am[am["when"] == "after"]["longest_minutes"].max())
+    return out
 
 
 def region_summary(inp: PlanInputs, units: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:

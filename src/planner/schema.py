@@ -52,7 +52,9 @@ class RegionData(Strict):
     stock: str = Field(description="existing units: code, tier, modality, units, reference_year")
     facilities: str | None = Field(None, description="facilities by tier: code, tier, facilities")
     staff: str | None = Field(None, description="optional imaging staff available: code, year, staff")
-    travel: str | None = Field(None, description="optional travel matrix: from_code, to_code, minutes")
+    travel: str | None = Field(None, description="optional travel table: from_code, to_code, minutes (or km)")
+    travel_is_road_graph: bool = Field(
+        False, description="the travel table is a road network's edge list: travel = shortest path over it")
     boundaries: str | None = Field(None, description="optional GeoJSON with a `code` property, for maps")
     sheet: str | None = Field(None, description="sheet name when a table is an Excel workbook")
     include_parent: list[str] = Field(
@@ -211,6 +213,61 @@ class Weights(Strict):
     )
 
 
+class Access(Strict):
+    """Travel to the nearest unit (an exam type's fixed units, and mobile visits), in the last plan year.
+
+    Off unless ``exam_types`` names some. Travel times come from the travel table, or from centroid
+    great-circle distance x ``mobile.detour_factor`` / ``mobile.speed_km_per_h`` (see travel.py).
+    """
+
+    exam_types: list[str] = Field(default_factory=list, description="e.g. ['CT', 'DR']: empty = access off")
+    limit_minutes: float = Field(60.0, gt=0, description="'within reach': travel at or below this")
+    cap_minutes: float = Field(
+        240.0, gt=0, description="travel beyond this counts as this (keeps the model small; >= limit)")
+    mobile_counts: bool = Field(True, description="a region a mobile unit visits has the exam at 0 minutes")
+    min_mobile_visit_thousand_exams: float = Field(
+        0.5, gt=0, description="mobile exams a year that count as a visit (thousand)")
+    require_within_limit: bool = Field(
+        False, description="hard rule: every region within limit_minutes of a unit (fixed or mobile)")
+    travel_wan_cny_per_million_person_minutes: float = Field(
+        0.0, ge=0, description="objective weight on population-weighted travel to the nearest unit")
+    beyond_limit_wan_cny_per_thousand_people: float = Field(
+        0.0, ge=0, description="objective weight on residents beyond limit_minutes of a unit")
+
+    @model_validator(mode="after")
+    def _cap_covers_limit(self) -> "Access":
+        if self.cap_minutes < self.limit_minutes:
+            raise ValueError(f"access.cap_minutes = {self.cap_minutes:g} is below access.limit_minutes = "
+                             f"{self.limit_minutes:g}: set cap_minutes to at least the limit")
+        return self
+
+
+class Equity(Strict):
+    """Fairness: the largest per-million shortfall (or travel) across regions, in the last plan year.
+
+    ``objective = "efficiency"`` is the weighted-sum objective of [weights]. ``"min_max_shortfall"``
+    first minimises the largest shortfall, then the weighted sum without making it worse;
+    ``"min_max_travel"`` does the same with the longest travel to the nearest unit (needs [access]).
+    The ``max_*`` bounds are epsilon constraints: they hold whatever the objective.
+    """
+
+    objective: str = Field("efficiency", description="efficiency | min_max_shortfall | min_max_travel")
+    modalities: list[str] = Field(
+        default_factory=list, description="modalities whose shortfall counts; empty = those with a target")
+    max_shortfall_per_million: float | None = Field(
+        None, ge=0, description="epsilon: no region's shortfall above this many units per million")
+    max_travel_minutes: float | None = Field(
+        None, ge=0, description="epsilon: no region's travel to the nearest unit above this")
+
+    @field_validator("objective")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        kinds = ("efficiency", "min_max_shortfall", "min_max_travel")
+        if v not in kinds:
+            raise ValueError(f"equity.objective = {v!r}: {_did_you_mean(v, kinds)}use one of {_names(kinds)}")
+        return v
+
+
 class Solver(Strict):
     time_limit_s: float = Field(60.0, gt=0)
     mip_rel_gap: float = Field(0.01, ge=0, le=1)
@@ -251,6 +308,8 @@ class Scenario(Strict):
     mobile: Mobile = Field(default_factory=Mobile)
     policy: Policy = Field(default_factory=Policy)
     weights: Weights = Field(default_factory=Weights)
+    access: Access = Field(default_factory=Access)
+    equity: Equity = Field(default_factory=Equity)
     solver: Solver = Field(default_factory=Solver)
     constraints: Constraints = Field(default_factory=Constraints)
 
@@ -309,6 +368,24 @@ class Scenario(Strict):
                 f"({self.years.first_plan_year}-{self.years.last_plan_year}): "
                 f"give one number per plan year"
             )
+        for k in self.access.exam_types:
+            if k not in exam_types:
+                raise ValueError(f"access.exam_types: {k!r} is not a fixed modality; "
+                                 f"{_did_you_mean(k, exam_types)}use some of {_names(exam_types)}")
+        for m in self.equity.modalities:
+            if m not in mods:
+                raise ValueError(f"equity.modalities: unknown modality {m!r}; {_did_you_mean(m, mods)}"
+                                 f"the modalities are {_names(mods)}")
+            if mods[m].target_per_million <= 0:
+                raise ValueError(f"equity.modalities: {m!r} has no per-million target, so no shortfall: "
+                                 f"set modalities.{m}.target_per_million or leave {m!r} out")
+        if (self.equity.objective == "min_max_travel" or self.equity.max_travel_minutes is not None) \
+                and not self.access.exam_types:
+            raise ValueError("equity on travel needs access: set access.exam_types (e.g. ['CT'])")
+        if (self.equity.objective == "min_max_shortfall" or self.equity.max_shortfall_per_million is not None) \
+                and not self.equity_modalities:
+            raise ValueError("equity on shortfall needs a per-million target: set target_per_million for "
+                             "a modality, or list modalities in equity.modalities")
         for i, rule in enumerate(self.policy.min_units):
             if rule.tier not in tiers or rule.modality not in mods:
                 raise ValueError(f"policy.min_units[{i}]: unknown tier {rule.tier!r} or modality {rule.modality!r}")
@@ -322,6 +399,13 @@ class Scenario(Strict):
     @property
     def tiers_low_to_high(self) -> list[str]:
         return sorted(self.tiers, key=lambda t: self.tiers[t].rank)
+
+    @property
+    def equity_modalities(self) -> list[str]:
+        """Modalities whose per-million shortfall the equity measures use."""
+        if self.equity.modalities:
+            return list(self.equity.modalities)
+        return [m for m, v in self.modalities.items() if v.target_per_million > 0]
 
     def serves(self, modality: str) -> str:
         v = self.modalities[modality]

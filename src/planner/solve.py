@@ -139,6 +139,25 @@ class Solver:
                 self.opt.config.auto_updates.update_parameters = False
         return time.perf_counter() - t0
 
+    def set_costs(self, cost: np.ndarray) -> None:
+        """Replace the objective's coefficients (one per PlanModel column) without a rebuild: used to switch
+        between the weighted sum, an equity measure and an alternatives objective. Pyomo's own objective
+        is left as the weighted sum; only HiGHS's copy changes (Pyomo's objective updates are off)."""
+        self._handoff()
+        highs = self.opt._solver_model
+        highs.changeColsCost(len(self._cols), self._cols, np.asarray(cost, dtype=float))
+        self._last = None  # a plan optimal for one objective is a poor start for another: re-derive
+
+    def set_upper(self, columns: np.ndarray, upper: np.ndarray) -> None:
+        """New upper bounds for some PlanModel columns (epsilon constraints), in Pyomo and in HiGHS."""
+        self._handoff()
+        for j, ub in zip(columns, upper):
+            self.pm.vars[int(j)].setub(None if not np.isfinite(ub) else float(ub))
+        highs = self.opt._solver_model
+        cols = self._cols[np.asarray(columns, dtype=np.int64)]
+        lower = np.array([self.pm.vars[int(j)].lb or 0.0 for j in columns], dtype=float)
+        highs.changeColsBounds(len(cols), cols, lower, np.where(np.isfinite(upper), upper, highspy.kHighsInf))
+
     def solve(self, time_limit: float | None = None, gap: float | None = None,
               duals: bool | None = None, build_seconds: float = 0.0) -> SolveReport:
         handoff = self._handoff()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .access import access_measures
 from .results import PlanResult
 
 
@@ -68,11 +69,45 @@ def text_summary(result: PlanResult, top: int = 8) -> str:
         lines.append(f"  {inp.tiers[0]} demand {gd / 1e3:,.1f} million: served there {g['served_fixed_k'].sum() / 1e3:,.1f}, "
                      f"by mobile units {g['served_mobile_k'].sum() / 1e3:,.2f}, referred up "
                      f"{g['referred_up_k'].sum() / 1e3:,.1f}, unmet {g['unmet_k'].sum() / 1e3:,.2f}")
+    lines += _equity_access_lines(result)
     if len(result.marginal):
         b = result.marginal[result.marginal["constraint"] == "budget"]
         for text in b["plain_words"].head(1):
             lines.append("Value of budget: " + text)
     return "\n".join(lines)
+
+
+def _equity_access_lines(result: PlanResult) -> list[str]:
+    """Gini/Theil of units per million and travel to the nearest unit, before -> after."""
+    lines = []
+    eq = result.equity
+    if len(eq):
+        piv = eq.set_index(["modality", "when"])
+        parts = []
+        for m in eq.loc[eq["target_per_million"] > 0, "modality"].unique():
+            b, a = piv.loc[(m, "before")], piv.loc[(m, "after")]
+            parts.append(f"{m} Gini {b['gini']:.3f} -> {a['gini']:.3f}, Theil {b['theil']:.4f} -> {a['theil']:.4f}, "
+                         f"largest shortfall {b['largest_shortfall_per_million']:.2f} -> "
+                         f"{a['largest_shortfall_per_million']:.2f} per million")
+        if parts:
+            lines.append("Equity across regions (units per million, population-weighted):")
+            lines += ["  " + p for p in parts]
+    stage = result.measures.get("equity_stage")
+    if stage:
+        lines.append(f"Equity objective first stage: {stage['status']}, value {stage['objective']:,.3f}, "
+                     f"gap {(stage['gap'] or 0) * 100:.2f} %")
+    acc = result.inputs.scenario.access
+    if len(result.access):
+        am = access_measures(result.access, acc.limit_minutes, acc.cap_minutes)
+        lines.append(f"Travel to the nearest unit (limit {acc.limit_minutes:g} min; beyond {acc.cap_minutes:g} "
+                     "counted as that):")
+        for k, g in am.groupby("exam_type", sort=False):
+            b, a = g[g["when"] == "before"].iloc[0], g[g["when"] == "after"].iloc[0]
+            lines.append(f"  {k:<6} mean {b['mean_minutes']:.0f} -> {a['mean_minutes']:.0f} min, longest "
+                         f"{b['longest_minutes']:.0f} -> {a['longest_minutes']:.0f} min; residents beyond the "
+                         f"limit {b['people_beyond_limit'] / 1e4:,.1f} -> {a['people_beyond_limit'] / 1e4:,.1f} 万 "
+                         f"({int(b['regions_beyond_limit'])} -> {int(a['regions_beyond_limit'])} regions)")
+    return lines
 
 
 __all__ = ["text_summary"]

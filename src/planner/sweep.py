@@ -39,6 +39,18 @@ def row(budget_wan: float, r: PlanResult) -> dict:
          "verifier_ok": bool(r.verifier.ok) if r.verifier is not None else False}
     for m, v in gap_closed(r).items():
         d[f"gap_closed_{m}"] = v
+    if rep.has_plan:
+        d.update(measure_columns(r))
+    return d
+
+
+def measure_columns(r: PlanResult) -> dict:
+    """Equity and access numbers of a plan as flat result-table columns."""
+    d = {k: v for k, v in r.measures.items() if isinstance(v, (int, float)) or v is None}
+    after = r.equity[r.equity["when"] == "after"] if len(r.equity) else r.equity
+    for e in after.itertuples(index=False) if len(after) else []:
+        if e.target_per_million > 0:
+            d[f"gini_{e.modality}"], d[f"theil_{e.modality}"] = e.gini, e.theil
     return d
 
 

@@ -99,7 +99,9 @@ STAFF = TableSpec("staff table", (
 TRAVEL = TableSpec("travel table", (
     Column("from_code", "code"),
     Column("to_code", "code"),
-    Column("minutes", "float", min=0, fix="give the travel time in minutes, 0 or more"),
+    # One of the two: minutes, or road km (turned into minutes at mobile.speed_km_per_h).
+    Column("minutes", "float", required=False, min=0, fix="give the travel time in minutes, 0 or more"),
+    Column("km", "float", required=False, min=0, fix="give the road distance in km, 0 or more"),
 ), key=("from_code", "to_code"))
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .access import access_table
 from .inputs import PlanInputs
 from .schema import WAN
 
@@ -228,7 +229,10 @@ def verify(inp: PlanInputs, plan: pd.DataFrame, flows: pd.DataFrame, mobile: pd.
         for i in np.flatnonzero(bad)[:20]:
             v.append(f"regions table row {i}: density {rt['density_after_per_million'].iloc[i]:.4f} != recomputed {d[i]:.4f}")
 
+    extra = _access_equity(inp, n, dens, mobile, v, checked)
+
     recomputed = {
+        **extra,
         "spend_total_wan_cny": float(spend_y.sum()),
         "capex_total_wan_cny": float(capex_y.sum()),
         "units_bought": float(x.sum()),
@@ -237,3 +241,40 @@ def verify(inp: PlanInputs, plan: pd.DataFrame, flows: pd.DataFrame, mobile: pd.
         "served_thousand_exams": float((served + mob_in).sum()),
     }
     return VerifierReport(ok=not v, violations=v, checked=checked, recomputed=recomputed)
+
+
+def _access_equity(inp: PlanInputs, n: np.ndarray, dens: np.ndarray, mobile: pd.DataFrame, v: list[str],
+                   checked: dict[str, int]) -> dict[str, float]:
+    """The access rule and the epsilon bounds, recomputed from the plan in the last plan year."""
+    scn = inp.scenario
+    acc, eq = scn.access, scn.equity
+    out: dict[str, float] = {}
+    target = inp.param("target_per_million")
+    largest = 0.0
+    for name in scn.equity_modalities:
+        m = inp.modalities.index(name)
+        short = float(np.maximum(target[m] - dens[:, m, -1], 0.0).max()) if len(dens) else 0.0
+        largest = max(largest, short)
+        if eq.max_shortfall_per_million is not None and short > eq.max_shortfall_per_million + 1e-4:
+            v.append(f"{name}: the largest shortfall in {inp.years[-1]} is {short:.3f} per million, above the "
+                     f"equity bound {eq.max_shortfall_per_million:g}")
+    out["largest_shortfall_per_million"] = largest
+    if not acc.exam_types or inp.minutes is None:
+        return out
+    at = access_table(inp, n[..., -1], mobile)
+    longest = 0.0
+    for name, g in at.groupby("exam_type", sort=False):
+        far = g[~g["within_limit_after"]]
+        if acc.require_within_limit:
+            for row in far.head(20).itertuples(index=False):
+                v.append(f"{row.region_name} ({row.region_code}): the nearest {name} is {row.minutes_after:.0f} "
+                         f"minutes away in {inp.years[-1]}, beyond the {acc.limit_minutes:g}-minute rule")
+        worst = float(np.minimum(g["minutes_after"], acc.cap_minutes).max())
+        longest = max(longest, worst)
+        if eq.max_travel_minutes is not None and worst > eq.max_travel_minutes + 1e-4:
+            v.append(f"{name}: the longest travel to a unit is {worst:.1f} minutes, above the equity bound "
+                     f"{eq.max_travel_minutes:g}")
+        out[f"people_beyond_limit_{name}"] = float(far["population"].sum())
+    out["longest_travel_minutes"] = longest
+    checked["access"] = len(at)
+    return out

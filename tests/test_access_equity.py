@@ -1,0 +1,198 @@
+"""Access, equity and alternatives in the full planner: hand-checked instances and invariants."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from planner import Planner
+from planner.alternatives import alternatives
+from planner.equity import gini, theil
+from planner.errors import PlannerError
+from planner.frontier import frontier
+
+DATA = Path(__file__).parent / "data"
+ACCESS = DATA / "access" / "access.toml"
+TINY = DATA / "tiny" / "tiny.toml"
+
+
+def after(result, code: str) -> float:
+    a = result.access
+    return float(a.loc[a["region_code"] == code, "minutes_after"].iloc[0])
+
+
+# ------------------------------------------------------------------------------ travel inputs
+def test_road_graph_gives_shortest_paths():
+    # edges A-B 30, B-C 50, C-D 50: A->D is 130 along the road, D->B 100
+    p = Planner.from_file(ACCESS)
+    m = p.inputs.minutes
+    assert m[0, 3] == pytest.approx(130) and m[3, 1] == pytest.approx(100) and m[2, 0] == pytest.approx(80)
+    assert np.allclose(m, m.T) and np.allclose(np.diag(m), 0)
+
+
+def test_road_km_become_minutes_at_the_scenario_speed():
+    p = Planner.from_file(ACCESS, ["regions.travel='roads_km.csv'", "mobile.speed_km_per_h=30"])
+    assert p.inputs.minutes[0, 3] == pytest.approx(130 * 2)  # 130 km at 30 km/h = 260 minutes
+
+
+def test_travel_pairs_without_graph_override_the_centroid_estimate():
+    p = Planner.from_file(ACCESS, ["regions.travel_is_road_graph=false"])
+    m = p.inputs.minutes
+    assert m[0, 1] == pytest.approx(30) and m[2, 3] == pytest.approx(50)
+    assert np.isinf(m[0, 3])  # no pair given and no centroids: unreachable
+
+
+# ------------------------------------------------------------------------------ access in the model
+def test_one_unit_goes_where_it_cuts_travel_most():
+    r = Planner.from_file(ACCESS).solve()
+    assert r.report.status == "optimal" and r.verifier.ok
+    assert r.plan[["region_code", "new_units"]].values.tolist() == [["100003", 1.0]]
+    # before: C 50 (to B), D 100; after: C 0, D 50 -> objective 0.2 M people x 50 min x 1 万元 = 10
+    before = r.access.set_index("region_code")["minutes_before"]
+    assert before.to_dict() == pytest.approx({"100001": 0, "100002": 0, "100003": 50, "100004": 100})
+    assert after(r, "100003") == 0 and after(r, "100004") == pytest.approx(50)
+    assert r.report.objective == pytest.approx(10.0, abs=1e-6)
+    assert r.measures["mean_minutes_CT"] == pytest.approx(0.2 * 50 / 2.7)
+    assert r.measures["people_beyond_limit_CT"] == 0  # D at 50 minutes is within the 60-minute limit
+
+
+def test_every_region_within_limit_as_a_hard_rule():
+    # limit 40: C and D both need their own unit -> two units (budget 200)
+    r = Planner.from_file(ACCESS, ["access.limit_minutes=40", "access.require_within_limit=true",
+                                   "budget.total_wan_cny=200"]).solve()
+    assert r.report.status == "optimal" and r.verifier.ok
+    assert sorted(r.plan["region_code"]) == ["100003", "100004"]
+    assert r.access["within_limit_after"].all()
+
+
+def test_within_limit_rule_with_too_little_money_is_infeasible_and_says_so():
+    p = Planner.from_file(ACCESS, ["access.limit_minutes=40", "access.require_within_limit=true"])
+    r = p.solve()
+    assert r.report.status == "infeasible" and not r.report.has_plan
+
+
+def test_beyond_limit_weight_counts_people_not_minutes():
+    # Only residents beyond 60 minutes count: before, D (0.2 M, 100 min) is beyond; any unit at C or D
+    # brings D within 60. Weight 1 万元 per thousand people -> objective 0 after the purchase.
+    r = Planner.from_file(ACCESS, ["access.travel_wan_cny_per_million_person_minutes=0",
+                                   "access.beyond_limit_wan_cny_per_thousand_people=1"]).solve()
+    assert r.report.objective == pytest.approx(0.0, abs=1e-6)
+    assert r.plan["region_code"].iloc[0] in ("100003", "100004")
+    assert r.measures["people_beyond_limit_CT"] == 0
+
+
+def test_min_max_travel_equity_never_worse_than_efficiency_on_travel():
+    eff = Planner.from_file(ACCESS).solve()
+    eq = Planner.from_file(ACCESS, ["equity.objective='min_max_travel'"]).solve()
+    assert eq.verifier.ok
+    assert eq.measures["longest_travel_minutes"] <= eff.measures["longest_travel_minutes"] + 1e-6
+    # one unit: C or D leaves the other 50 minutes away, so the longest travel is 50 either way; the
+    # weighted-sum stage then picks C (travel objective 10, as the efficiency plan)
+    assert eq.measures["longest_travel_minutes"] == pytest.approx(50)
+    assert eq.measures["weighted_sum_objective"] == pytest.approx(10.0, abs=1e-6)
+
+
+# ------------------------------------------------------------------------------ shortfall equity
+TARGET = ["modalities.CT.target_per_million=2", "budget.total_wan_cny=300"]
+
+
+def test_min_max_shortfall_by_hand():
+    # tiny: A 1 M people 2 CT, B 2 M 1 CT, C 0.5 M 0 CT; target 2 per million, 3 units to buy.
+    # Shortfalls per million with b units to B and c to C (b + c = 3): B (3 - b)/2, C (1 - c)/0.5.
+    # The best worst case is c = 1, b = 2: max(0.5, 0) = 0.5 per million.
+    r = Planner.from_file(TINY, TARGET + ["equity.objective='min_max_shortfall'"]).solve()
+    assert r.verifier.ok and r.report.has_plan
+    assert r.measures["largest_shortfall_per_million"] == pytest.approx(0.5, abs=1e-6)
+    eff = Planner.from_file(TINY, TARGET).solve()
+    assert r.measures["largest_shortfall_per_million"] <= eff.measures["largest_shortfall_per_million"] + 1e-9
+
+
+def test_epsilon_bound_on_shortfall_holds_and_is_verified():
+    r = Planner.from_file(TINY, TARGET + ["equity.max_shortfall_per_million=0.5"]).solve()
+    assert r.verifier.ok
+    assert r.measures["largest_shortfall_per_million"] <= 0.5 + 1e-6
+    tight = Planner.from_file(TINY, TARGET + ["equity.max_shortfall_per_million=0.4"]).solve()
+    assert tight.report.status == "infeasible"  # 0.5 is the best any 3 units can do
+
+
+def test_frontier_runs_from_efficiency_to_equity():
+    fr = frontier(Planner.from_file(TINY, TARGET + ["budget.total_wan_cny=500"]), "shortfall", points=4)
+    t = fr.table
+    assert t["point"].iloc[0] == "efficiency" and t["point"].iloc[-1] == "equity"
+    ok = t[t["status"].isin(["optimal", "time_limit"])]
+    # equity never worse on its own measure; efficiency never worse on the weighted sum
+    assert (np.diff(ok["measure"].to_numpy()) <= 1e-6).all()
+    assert (np.diff(ok["weighted_sum_objective"].to_numpy()) >= -1e-6).all()
+    assert all(r.verifier.ok for r in fr.results if r.report.has_plan)
+
+
+def test_gini_and_theil_by_hand():
+    assert gini(np.array([1.0, 1.0]), np.array([1.0, 1.0])) == pytest.approx(0.0)
+    assert gini(np.array([0.0, 1.0]), np.array([1.0, 1.0])) == pytest.approx(0.5)
+    assert theil(np.array([1.0, 1.0]), np.array([1.0, 1.0])) == pytest.approx(0.0)
+    assert theil(np.array([0.0, 2.0]), np.array([1.0, 1.0])) == pytest.approx(np.log(2))
+    # population weights count people: (x=1, 3 people) and (x=5, 1 person): mean 2
+    # Gini = sum_ij w_i w_j |x_i - x_j| / (2 W^2 mean) = 2 * 3 * 1 * 4 / (2 * 16 * 2) = 0.375
+    assert gini(np.array([1.0, 5.0]), np.array([3.0, 1.0])) == pytest.approx(0.375)
+
+
+def test_weighted_gini_matches_the_pairwise_definition():
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        x, w = rng.uniform(0, 10, 7), rng.uniform(0.1, 5, 7)
+        mean = np.average(x, weights=w)
+        pair = sum(w[i] * w[j] * abs(x[i] - x[j]) for i, j in itertools.product(range(7), repeat=2))
+        assert gini(x, w) == pytest.approx(pair / (2 * w.sum() ** 2 * mean))
+
+
+# ------------------------------------------------------------------------------ alternatives
+def test_alternatives_are_within_the_percentage_and_differ():
+    p = Planner.from_file(TINY, TARGET)
+    alt = alternatives(p, k=2, within_pct=10.0)
+    best = alt.table["weighted_sum_objective"].iloc[0]
+    assert len(alt.results) >= 2
+    for i, r in enumerate(alt.results[1:], start=1):
+        assert r.verifier.ok
+        # the weighted sum recomputed from the plan's own columns, not HiGHS's (MGA) objective
+        assert r.measures["weighted_sum_objective"] <= best + 0.10 * max(abs(best), 1) + 1e-6
+        assert alt.table["units_moved_pct"].iloc[i] > 0
+    assert set(alt.by_region.columns) >= {"region_code", "modality", "best", "alternative_1"}
+
+
+def test_bad_requests_are_plain_errors():
+    p = Planner.from_file(TINY)
+    with pytest.raises(PlannerError, match="shortfall"):
+        frontier(p, "shortfall")  # tiny has no target
+    with pytest.raises(PlannerError, match="alternatives"):
+        alternatives(p, k=0)
+
+
+def test_scenario_errors_name_the_key():
+    with pytest.raises(PlannerError, match="access.exam_types"):
+        Planner.from_file(TINY, ["access.exam_types=['XR']"])
+    with pytest.raises(PlannerError, match="cap_minutes"):
+        Planner.from_file(ACCESS, ["access.cap_minutes=30"])
+
+
+def test_cli_writes_access_equity_files(tmp_path):
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    res = CliRunner().invoke(app, ["solve", str(ACCESS), "--out", str(tmp_path / "s"), "--quiet"])
+    assert res.exit_code == 0, res.output
+    s = json.loads((tmp_path / "s" / "summary.json").read_text())
+    assert s["measures"]["mean_minutes_CT"] == pytest.approx(0.2 * 50 / 2.7)
+    assert (tmp_path / "s" / "access.csv").exists() and (tmp_path / "s" / "equity.csv").exists()
+    res = CliRunner().invoke(app, ["alternatives", str(TINY), "--out", str(tmp_path / "a"), "-k", "1",
+                                   "--within", "10", *sum((["--set", o] for o in TARGET), [])])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "a" / "alternatives.csv").exists() and (tmp_path / "a" / "best" / "plan.csv").exists()
+    res = CliRunner().invoke(app, ["frontier", str(TINY), "--out", str(tmp_path / "f"), "--points", "3",
+                                   *sum((["--set", o] for o in TARGET), [])])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "f" / "frontier.csv").exists()
