@@ -196,3 +196,27 @@ def test_cli_writes_access_equity_files(tmp_path):
                                    *sum((["--set", o] for o in TARGET), [])])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "f" / "frontier.csv").exists()
+
+
+def test_unreachable_access_rule_is_refused_before_solving():
+    # no hospital in C or D, so CT only in A and B: C is 50 and D 100 minutes from them; limit 40
+    p = Planner.from_file(ACCESS, ["access.limit_minutes=40", "access.require_within_limit=true",
+                                   "regions.facilities='facilities_ab.csv'"])
+    assert not p.checks.ok
+    assert "丙 (100003)" in p.checks.errors[0] and "丁 (100004)" in p.checks.errors[0]
+
+
+def test_sweep_over_equity_objective_and_access_weight_reports_the_measures(tmp_path):
+    from planner.batch import BatchRunner, grid
+
+    cases = grid(TINY, ["equity.objective=efficiency,min_max_shortfall"], TARGET)
+    df = BatchRunner(cases, tmp_path / "eq", workers=1).run().set_index("equity.objective")
+    assert set(df["status"]) == {"optimal"}
+    assert df.loc["min_max_shortfall", "largest_shortfall_per_million"] == pytest.approx(0.5, abs=1e-6)
+    assert df.loc["min_max_shortfall", "largest_shortfall_per_million"] <= \
+        df.loc["efficiency", "largest_shortfall_per_million"] + 1e-9
+    assert {"gini_CT", "theil_CT"} <= set(df.columns)
+    cases = grid(ACCESS, ["budget.total_wan_cny=0,100,200"])
+    df = BatchRunner(cases, tmp_path / "acc", workers=1).run().set_index("budget.total_wan_cny")
+    # more money never lengthens travel: 0 -> D 100 min mean 0.5*50+0.2*100 over 2.7 M; 100 -> C bought; 200 -> both
+    assert df["mean_minutes_CT"].to_list() == pytest.approx([45 / 2.7, 10 / 2.7, 0.0])

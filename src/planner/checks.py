@@ -114,7 +114,33 @@ def run_checks(inp: PlanInputs) -> CheckReport:
             rep.warnings.append(
                 f"in {int(over.any(axis=1).sum())} region(s) the existing units already need more staff than the "
                 "staff table gives: no new units can be staffed there until units retire")
+    _check_access_rule(inp, rep)
     return rep
+
+
+def _check_access_rule(inp: PlanInputs, rep: CheckReport) -> None:
+    """'Every region within the limit' is impossible where no region that may hold the exam type's units
+    (fixed, or a mobile base that can reach it) lies within the limit."""
+    acc = inp.scenario.access
+    if not (acc.require_within_limit and acc.exam_types) or inp.minutes is None:
+        return
+    may_hold = (inp.allowed[None, :, :] & (inp.limit > 0)) | (inp.stock_base > 0)     # (R, T, M)
+    names = inp.regions["name_zh"].to_numpy()
+    for name in acc.exam_types:
+        k = inp.exam_types.index(name)
+        fixed = may_hold[:, :, (~inp.mobile) & (inp.serves == k)].any(axis=(1, 2))
+        reach = (inp.minutes[:, fixed] <= acc.limit_minutes).any(axis=1)
+        mob = (inp.mobile) & (inp.serves == k)
+        if acc.mobile_counts and inp.scenario.constraints.mobile and mob.any() and len(inp.arcs):
+            bases = may_hold[:, :, mob].any(axis=(1, 2))
+            reach[inp.arcs["target"].to_numpy()[bases[inp.arcs["base"].to_numpy()]]] = True
+        far = np.flatnonzero(~reach)
+        if len(far):
+            shown = ", ".join(f"{names[r]} ({inp.codes[r]})" for r in far[:5])
+            rep.errors.append(
+                f"access.require_within_limit: {len(far)} region(s) have no place within {acc.limit_minutes:g} "
+                f"minutes that may hold a {name} unit, fixed or mobile ({shown}{', ...' if len(far) > 5 else ''}): "
+                f"raise access.limit_minutes, allow {name} at more tiers (eligibility), or turn the rule off")
 
 
 def elastic_explanation(inp: PlanInputs, time_limit: float = 30.0, top: int = 8) -> list[str]:
