@@ -157,7 +157,8 @@ def test_alternatives_are_within_the_percentage_and_differ():
     assert len(alt.results) >= 2
     for i, r in enumerate(alt.results[1:], start=1):
         assert r.verifier.ok
-        # the weighted sum recomputed from the plan's own columns, not HiGHS's (MGA) objective
+        # the weighted sum recomputed by the verifier from the plan's tables, not HiGHS's (MGA) objective
+        assert r.verifier.recomputed["weighted_sum_objective"] <= best + 0.10 * max(abs(best), 1) + 1e-6
         assert r.measures["weighted_sum_objective"] <= best + 0.10 * max(abs(best), 1) + 1e-6
         assert alt.table["units_moved_pct"].iloc[i] > 0
     assert set(alt.by_region.columns) >= {"region_code", "modality", "best", "alternative_1"}
@@ -220,3 +221,28 @@ def test_sweep_over_equity_objective_and_access_weight_reports_the_measures(tmp_
     df = BatchRunner(cases, tmp_path / "acc", workers=1).run().set_index("budget.total_wan_cny")
     # more money never lengthens travel: 0 -> D 100 min mean 0.5*50+0.2*100 over 2.7 M; 100 -> C bought; 200 -> both
     assert df["mean_minutes_CT"].to_list() == pytest.approx([45 / 2.7, 10 / 2.7, 0.0])
+
+
+def test_objective_counts_travel_no_purchase_can_change_and_the_verifier_agrees():
+    # No hospital in C or D: nothing bought changes their travel (C 50, D 100 minutes), so the whole
+    # objective is the constant 0.5 M x 50 + 0.2 M x 100 = 45 (万元 at 1 per million person-minutes).
+    r = Planner.from_file(ACCESS, ["regions.facilities='facilities_ab.csv'"]).solve()
+    assert r.report.objective == pytest.approx(45.0, abs=1e-6)
+    assert r.measures["weighted_sum_objective"] == pytest.approx(45.0, abs=1e-6)
+    assert r.verifier.recomputed["weighted_sum_objective"] == pytest.approx(45.0, abs=1e-6)
+
+
+def test_verifier_recomputes_the_objective_of_an_optimal_plan():
+    r = Planner.from_file(TINY, TARGET).solve()
+    assert r.report.status == "optimal"
+    assert r.verifier.recomputed["weighted_sum_objective"] == pytest.approx(r.report.objective, rel=1e-6)
+
+
+def test_alternatives_say_how_they_differ():
+    alt = alternatives(Planner.from_file(TINY, TARGET), k=1, within_pct=10.0)
+    text = alt.differences()
+    assert len(text) == 1 and text[0].startswith("alternative 1: ")
+    # every move named is a real difference of the side-by-side table
+    br = alt.by_region.set_index("region_code")
+    for code in br.index[(br["alternative_1"] - br["best"]).abs() > 0]:
+        assert f"({code}) CT" in text[0]

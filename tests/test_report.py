@@ -87,8 +87,15 @@ def test_small_sweep_report_with_maps(small_sweep, tmp_path):
     out = small_sweep / "report"
     _check_files(files, out)
     expected = {"summary.csv", "summary.md", "summary.tex"} | {
-        f"{stem}.{ext}" for stem in ("budget_vs_unmet", "budget_vs_gap_closed", "maps_CT") for ext in ("png", "svg")}
+        f"{stem}.{ext}" for stem in ("budget_vs_unmet", "budget_vs_gap_closed", "budget_vs_equity", "maps_CT")
+        for ext in ("png", "svg")}
     assert _names(files) == expected
+    csv = pd.read_csv(out / "summary.csv")
+    # more money never leaves the worst-off region further behind (the plans are within a 1 % gap)
+    short = csv["largest shortfall (per million)"].tolist()
+    assert short[1] <= short[0] + 0.05
+    assert all(0 <= g < 1 for g in csv["CT Gini"])
+    assert mpimg.imread(out / "budget_vs_equity.png").shape[:2] == _px((LINE_FIGSIZE[0] * 1.6, LINE_FIGSIZE[1]))
 
     md = (out / "summary.md").read_text(encoding="utf-8")
     assert len(_table_rows(md)) == 2

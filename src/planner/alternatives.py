@@ -31,6 +31,18 @@ class Alternatives:
     table: pd.DataFrame                 # one row per plan: objective, % above best, spend, units moved
     by_region: pd.DataFrame = field(default_factory=pd.DataFrame)  # new units per region x modality, per plan
 
+    def differences(self, top: int = 5) -> list[str]:
+        """Per alternative, in words: the largest moves of new units against the best plan."""
+        out = []
+        br = self.by_region
+        for col in [c for c in br.columns if c.startswith("alternative_")]:
+            d = br.assign(change=br[col] - br["best"])
+            d = d[d["change"].abs() > 1e-9].sort_values("change", key=abs, ascending=False)
+            moves = ", ".join(f"{r.region_name} ({r.region_code}) {r.modality} {r.change:+,.0f}"
+                              for r in d.head(top).itertuples(index=False))
+            out.append(f"{col.replace('_', ' ')}: " + (moves or "the same units as the best plan"))
+        return out
+
 
 def units_by_cell(r: PlanResult) -> pd.Series:
     """New units over the whole plan per (region code, modality)."""
@@ -64,7 +76,7 @@ def alternatives(planner: Planner, k: int = 3, within_pct: float = 5.0, time_lim
                          fix="give HiGHS more time or fix the scenario")
     z = float(best.measures["weighted_sum_objective"])
     cap = z + within_pct / 100.0 * max(abs(z), 1.0)
-    pm.model.objective_cap_rhs[0] = cap
+    pm.model.objective_cap_rhs[0] = cap - pm.objective_offset  # the row holds the non-constant part
     x = pm.families["x"].index
     cell = list(zip(inp.regions["code"].to_numpy()[x["r"]], np.array(inp.modalities)[x["m"]]))
     cells = sorted(set(cell))
@@ -89,7 +101,7 @@ def alternatives(planner: Planner, k: int = 3, within_pct: float = 5.0, time_lim
             continue
         results.append(r)
         used |= set(new.index)
-    solver.set_costs(pm.cost)
+    solver.use_weighted_sum()
     return Alternatives(within_pct=within_pct, results=results, table=summary_table(results, z),
                         by_region=side_by_side(results))
 

@@ -111,8 +111,8 @@ def run(inp: PlanInputs, pm: PlanModel, solver: Solver, time_limit: float | None
     if rep.status == "infeasible":
         rep.message += ". " + explain_infeasible(inp)
     result = collect(pm, rep)
-    result.verifier = verify(inp, result.plan, result.flows, result.mobile, result.units,
-                             result.regions) if rep.has_plan else None
+    result.verifier = verify(inp, result.plan, result.flows, result.mobile, result.units, result.regions,
+                             result.measures.get("weighted_sum_objective")) if rep.has_plan else None
     return result
 
 
@@ -143,12 +143,12 @@ def run_lexicographic(inp: PlanInputs, pm: PlanModel, solver: Solver, what: str,
         if not rep1.has_plan or stage_one_only:
             return first
         best = np.array([pm.vars[int(j)].value or 0.0 for j in cols])
-        solver.set_costs(pm.cost)
+        solver.use_weighted_sum()
         # the stage-one plan satisfies this bound, so stage two is never infeasible
         solver.set_upper(cols, np.minimum(eps, best + 1e-6 * np.maximum(1, best)))
         second = run(inp, pm, solver, limit / 2, gap, duals, 0.0)
     finally:
-        solver.set_costs(pm.cost)
+        solver.use_weighted_sum()
         if len(cols):
             solver.set_upper(cols, eps)
     rep2 = second.report

@@ -167,10 +167,48 @@ def alternatives(
     typer.echo(f"{len(alt.results) - 1} alternative plan(s) within {within:g} % of the best:")
     cols = ["plan", "status", "weighted_sum_objective", "above_best_pct", "units_bought", "units_moved_pct"]
     typer.echo(alt.table[cols].to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    typer.echo("Largest differences from the best plan (new units):")
+    for line in alt.differences():
+        typer.echo("  " + line)
     if len(alt.results) - 1 < k:
         typer.echo(f"Only {len(alt.results) - 1} of {k} found that move at least 0.5 % of units: allow more "
                    f"than {within:g} % (--within) for more different plans.")
     typer.echo(f"Written to {dest}/ (alternatives.csv, by_region.csv, best/ and alternative_<i>/)")
+
+
+@app.command()
+def locate(
+    source: Annotated[Path, typer.Argument(help="a scenario TOML (its regions, travel and population) or a "
+                                                "region table CSV: code, population[, centroid_lon, centroid_lat, "
+                                                "candidate, existing]")],
+    model: Annotated[str, typer.Option("--model", help="p-median, max-cover, set-cover or p-center")] = "p-median",
+    p: Annotated[Optional[int], typer.Option("--p", help="number of NEW sites (existing ones stay open)")] = None,
+    limit: Annotated[Optional[float], typer.Option("--limit", help="travel limit, minutes (covering models)")] = None,
+    exam_type: Annotated[str, typer.Option("--exam-type", help="with a scenario: whose units are the sites")] = "CT",
+    travel: Annotated[Optional[Path], typer.Option("--travel", help="with a table: from_code,to_code,minutes|km")] = None,
+    road_graph: Annotated[bool, typer.Option("--road-graph", help="the travel table is a road network's edges")] = False,
+    out: Annotated[Optional[Path], typer.Option("--out", help="folder (default results/locate-<model>)")] = None,
+    set_: SetOpt = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="seconds")] = 300.0,
+) -> None:
+    """Classic location models (p-median, maximal covering, set covering, p-center) on regions."""
+    from . import locate as loc
+    from .scenario import REPO_ROOT
+
+    try:
+        if source.suffix.lower() == ".toml":
+            inst = loc.from_scenario(source, exam_type, set_ or [])
+        else:
+            inst = loc.from_table(source, travel, road_graph)
+        result = loc.solve(inst, model, p, limit, time_limit)
+    except PlannerError as e:
+        _fail(e)
+        return
+    dest = loc.write(result, inst, out or REPO_ROOT / "results" / f"locate-{model}")
+    typer.echo(f"{model}: {result.status}, objective {result.objective:,.3f}, bound {result.bound:,.3f}, gap "
+               f"{result.gap * 100:.2f} %, {len(result.existing)} existing + {len(result.new_sites)} new site(s): "
+               + ", ".join(str(result.site_labels[j]) for j in result.new_sites[:20]))
+    typer.echo(f"Written to {dest}/ (assignment.csv, sites.csv, summary.json); costs in minutes, weights in residents")
 
 
 def _progress_printer(quiet: bool):

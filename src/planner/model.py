@@ -241,6 +241,15 @@ class PlanModel:
         c[self.col("G")] = w.density_shortfall_wan_cny_per_unit_year
         acc = inp.scenario.access
         wv = self.families["w"].index
+        self.objective_offset = 0.0
+        if self.levels and not self.elastic:
+            # Travel every region has whatever opens (its nearest possible host, or the cap) and residents
+            # no host could ever bring within the limit: constants, kept so the objective is the whole cost.
+            pop_last = inp.pop[:, -1]
+            for lv in self.levels.values():
+                self.objective_offset += acc.travel_wan_cny_per_million_person_minutes * float(pop_last @ lv.base) / 1e6
+                self.objective_offset += acc.beyond_limit_wan_cny_per_thousand_people * float(
+                    pop_last[lv.no_level_within_limit].sum()) / 1e3
         if len(wv):
             pop = inp.pop[wv["i"].to_numpy(), -1]
             step = np.concatenate([lv.step for lv in self.levels.values()])
@@ -475,6 +484,7 @@ class PlanModel:
         if self.with_objective_cap:
             c = self._objective()
             nz = np.flatnonzero(c)
+            # (the cap given to set is the whole objective: the constant offset is taken off it there)
             self._block("objective_cap", [np.zeros(len(nz), int)], [nz], [c[nz]], np.array([-INF]),
                         np.array([1e30]), pd.DataFrame({"what": ["objective"]}))
 
@@ -537,7 +547,7 @@ class PlanModel:
 
             m.add_component(name, pyo.Constraint(range(blk.rows), rule=rule))
         nz = np.flatnonzero(c)
-        m.obj = pyo.Objective(expr=LinearExpression(constant=0.0, linear_coefs=c[nz].tolist(),
+        m.obj = pyo.Objective(expr=LinearExpression(constant=self.objective_offset, linear_coefs=c[nz].tolist(),
                                                      linear_vars=[v[j] for j in nz]), sense=pyo.minimize)
         return m
 

@@ -131,6 +131,10 @@ class Results:
     def gap_closed_cols(self) -> list[str]:
         return [c for c in self.df.columns if c.startswith("gap_closed_") and self.df[c].notna().any()]
 
+    @property
+    def equity_cols(self) -> list[str]:
+        return [c for c in self.df.columns if c.startswith("gini_")]
+
     def case_label(self, i: int, keys: list[str] | None = None, sep: str = ", ", wan: str = WAN) -> str:
         r = self.df.iloc[i]
         keys = self.shown_varied if keys is None else keys
@@ -229,6 +233,12 @@ def _metric_cols(res: Results) -> list[tuple[str, str, int, float]]:
              ("unmet_thousand_exams", "unmet (thousand exams)", 1, 1.0),
              ("grassroots_unmet_thousand_exams", "grassroots unmet (thousand exams)", 1, 1.0)]
     cols += [(c, f"{c.removeprefix('gap_closed_')} gap closed (%)", 1, 100.0) for c in res.gap_closed_cols]
+    cols += [("largest_shortfall_per_million", "largest shortfall (per million)", 2, 1.0)]
+    cols += [(c, f"{c.removeprefix('gini_')} Gini", 3, 1.0) for c in res.equity_cols]
+    cols += [(c, f"{c.removeprefix('mean_minutes_')} mean travel (min)", 1, 1.0)
+             for c in res.df.columns if c.startswith("mean_minutes_")]
+    cols += [(c, f"{c.removeprefix('people_beyond_limit_')} beyond limit (万 people)", 1, 1e-4)
+             for c in res.df.columns if c.startswith("people_beyond_limit_")]
     return [c for c in cols if c[0] in res.df.columns]
 
 
@@ -472,6 +482,34 @@ def fig_budget_vs_gap_closed(res: Results, wan: str):
     return fig
 
 
+def fig_budget_vs_equity(res: Results, wan: str):
+    """Left: population-weighted Gini of units per million per modality; right: the largest per-million
+    shortfall, both in the last plan year, against the budget."""
+    b = res.budget_col
+    fig = _new_figure((LINE_FIGSIZE[0] * 1.6, LINE_FIGSIZE[1]))
+    left, right = fig.subplots(1, 2)
+    mods = [c.removeprefix("gini_") for c in res.equity_cols]
+    colours = _colours(max(len(mods), len(_groups(res))))
+    for gi, (label, idx) in enumerate(_groups(res)):
+        d = res.df.iloc[idx].sort_values(b)
+        x = d[b].astype(float)
+        for m, c in zip(mods, colours):
+            left.plot(x, d[f"gini_{m}"].astype(float), ["-", "--", ":", "-."][gi % 4], marker="o", ms=4, color=c,
+                      label=f"{m}{', ' + label if label else ''}")
+        if "largest_shortfall_per_million" in d.columns:
+            right.plot(x, d["largest_shortfall_per_million"].astype(float), "-o", ms=4, color=colours[gi],
+                       label=label or "all regions")
+    for ax in (left, right):
+        ax.set_xlabel(f"budget ({wan})")
+        _thousands(ax.xaxis)
+        ax.set_ylim(bottom=0)
+        ax.legend(fontsize=8)
+    left.set_ylabel("Gini of units per million across regions")
+    right.set_ylabel("largest shortfall against target (units per million)")
+    fig.suptitle("Equity of the plan against the budget (last plan year)" + _constant_note(res, wan))
+    return fig
+
+
 def fig_unmet_by_case(res: Results, wan: str):
     n = len(res.df)
     fig = _new_figure(LINE_FIGSIZE)
@@ -699,6 +737,8 @@ def make_report(results_dir: str | Path, out_dir: str | Path | None = None, map_
                     written += _save(fig_budget_vs_gap_closed(res, wan), out, "budget_vs_gap_closed")
                 else:
                     notes.append("budget_vs_gap_closed not drawn: no modality has a per-million target")
+                if res.equity_cols:
+                    written += _save(fig_budget_vs_equity(res, wan), out, "budget_vs_equity")
             else:
                 written += _save(fig_unmet_by_case(res, wan), out, "unmet_by_case")
             if res.ok.any():

@@ -139,14 +139,19 @@ class Solver:
                 self.opt.config.auto_updates.update_parameters = False
         return time.perf_counter() - t0
 
-    def set_costs(self, cost: np.ndarray) -> None:
-        """Replace the objective's coefficients (one per PlanModel column) without a rebuild: used to switch
-        between the weighted sum, an equity measure and an alternatives objective. Pyomo's own objective
-        is left as the weighted sum; only HiGHS's copy changes (Pyomo's objective updates are off)."""
+    def set_costs(self, cost: np.ndarray, offset: float = 0.0) -> None:
+        """Replace the objective's coefficients (one per PlanModel column) and constant without a rebuild:
+        used to switch between the weighted sum, an equity measure and an alternatives objective. Pyomo's
+        own objective stays the weighted sum; only HiGHS's copy changes (Pyomo's objective updates are off).
+        The last plan stays as the next warm start: HiGHS checks it against the rows, whatever the costs."""
         self._handoff()
         highs = self.opt._solver_model
         highs.changeColsCost(len(self._cols), self._cols, np.asarray(cost, dtype=float))
-        self._last = None  # a plan optimal for one objective is a poor start for another: re-derive
+        highs.changeObjectiveOffset(float(offset))
+
+    def use_weighted_sum(self) -> None:
+        """Back to the model's own objective (after an equity stage or alternatives)."""
+        self.set_costs(self.pm.cost, self.pm.objective_offset)
 
     def set_upper(self, columns: np.ndarray, upper: np.ndarray) -> None:
         """New upper bounds for some PlanModel columns (epsilon constraints), in Pyomo and in HiGHS."""

@@ -64,7 +64,10 @@ def in_service(inp: PlanInputs, x: np.ndarray) -> np.ndarray:
 
 
 def verify(inp: PlanInputs, plan: pd.DataFrame, flows: pd.DataFrame, mobile: pd.DataFrame,
-           units_table: pd.DataFrame | None = None, regions_table: pd.DataFrame | None = None) -> VerifierReport:
+           units_table: pd.DataFrame | None = None, regions_table: pd.DataFrame | None = None,
+           weighted_sum: float | None = None) -> VerifierReport:
+    """``weighted_sum``: the objective the model reports for this plan (its scenario weights); it is
+    recomputed here from the tables, and a plan that costs more than the model reports is a violation."""
     scn = inp.scenario
     v: list[str] = []
     checked: dict[str, int] = {}
@@ -230,6 +233,13 @@ def verify(inp: PlanInputs, plan: pd.DataFrame, flows: pd.DataFrame, mobile: pd.
             v.append(f"regions table row {i}: density {rt['density_after_per_million'].iloc[i]:.4f} != recomputed {d[i]:.4f}")
 
     extra = _access_equity(inp, n, dens, mobile, v, checked)
+    extra["weighted_sum_objective"] = objective_from_tables(inp, x, n, flows, mobile)
+    # The model's value can only be higher (an unproven incumbent may carry more target shortfall than its
+    # units leave); a plan that truly costs more than the model says is wrong.
+    if weighted_sum is not None and extra["weighted_sum_objective"] > weighted_sum + \
+            1e-6 * max(1.0, abs(weighted_sum)) + 1e-3:
+        v.append(f"the objective recomputed from the plan, {extra['weighted_sum_objective']:,.4f}, is above "
+                 f"the model's {weighted_sum:,.4f}")
 
     recomputed = {
         **extra,
@@ -278,3 +288,34 @@ def _access_equity(inp: PlanInputs, n: np.ndarray, dens: np.ndarray, mobile: pd.
     out["longest_travel_minutes"] = longest
     checked["access"] = len(at)
     return out
+
+
+def objective_from_tables(inp: PlanInputs, x: np.ndarray, n: np.ndarray, flows: pd.DataFrame,
+                          mobile: pd.DataFrame) -> float:
+    """The scenario's weighted-sum objective of a plan, from its tables (README, "Objective"): unmet and
+    referred exams, mobile exams away from base, units short of soft targets, money, and travel to the
+    nearest unit (capped) plus residents beyond the limit when [access] is on."""
+    scn, w = inp.scenario, inp.scenario.weights
+    tier_w = flows["tier"].map({t: scn.tiers[t].unmet_weight for t in inp.tiers}).to_numpy(float)
+    total = w.unmet_wan_cny_per_thousand_exams * float((flows["unmet_k"].to_numpy(float) * tier_w).sum())
+    total += w.referral_wan_cny_per_thousand_exams * float(flows["referred_up_k"].sum())
+    if len(mobile):
+        away = mobile["base_code"].astype(str) != mobile["target_code"].astype(str)
+        total += w.mobile_away_wan_cny_per_thousand_exams * float(mobile.loc[away, "exams_k"].sum())
+    target = inp.param("target_per_million")
+    if scn.constraints.density_targets:
+        need = target[None, :, None] * inp.pop[:, None, :] / 1e6                     # (R, M, Y)
+        short = np.where(need > 0, np.maximum(need - n.sum(axis=1), 0.0), 0.0)
+        total += w.density_shortfall_wan_cny_per_unit_year * float(short.sum())
+    money = float((x * inp.param("price_wan_cny")[None, None, :, None]).sum())
+    if scn.budget.include_running_cost:
+        money += float((n * inp.param("running_cost_wan_cny_per_year")[None, None, :, None]).sum())
+    total += w.cost_weight * money
+    acc = scn.access
+    if acc.exam_types and inp.minutes is not None:
+        at = access_table(inp, n[..., -1], mobile)
+        minutes = np.minimum(at["minutes_after"].to_numpy(float), acc.cap_minutes)
+        pop = at["population"].to_numpy(float)
+        total += acc.travel_wan_cny_per_million_person_minutes * float(pop @ minutes) / 1e6
+        total += acc.beyond_limit_wan_cny_per_thousand_people * float(pop[~at["within_limit_after"]].sum()) / 1e3
+    return total
