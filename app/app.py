@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # sibling modules, als
 
 import streamlit as st  # noqa: E402
 
+import equity_pages  # noqa: E402
 import other_pages  # noqa: E402
 import plan_page  # noqa: E402
 from i18n import lang, t  # noqa: E402
@@ -22,12 +23,17 @@ with st.sidebar:
     st.radio("Language / 语言", ["en", "zh"], format_func=lambda k: {"en": "English", "zh": "中文"}[k],
              key="lang", horizontal=True)
     pages = {"page_plan": plan_page.page, "page_compare": other_pages.compare_page,
-             "page_sweep": other_pages.sweep_page, "page_runs": other_pages.runs_page}
+             "page_sweep": other_pages.sweep_page, "page_frontier": equity_pages.frontier_page,
+             "page_alternatives": equity_pages.alternatives_page, "page_runs": other_pages.runs_page}
     # Translated labels are the options (see widgets.region_map); the chosen page survives a language switch.
     labels = {t(k): k for k in pages}
     current = st.session_state.get("page_key", "page_plan")
     choice = labels[st.radio(t("page"), list(labels), index=list(pages).index(current), key=f"page_{lang()}")]
     st.session_state["page_key"] = choice
+    if current == "page_plan" and choice != "page_plan" and st.session_state.get("edited") is not None:
+        # Streamlit forgets the state of widgets it does not draw, so leaving the Plan page would drop its
+        # edits: they become the loaded scenario, and the editors start from them on return.
+        st.session_state["loaded"] = st.session_state["edited"]
 
 st.title(t("title"))
 pages[choice]()

@@ -116,7 +116,7 @@ def sweep_page() -> None:
     budgets = sorted(views)
     chosen = None
     try:
-        sel = event.selection["pick"] if event else None
+        sel = event["selection"]["pick"] if event else None
         if sel:
             chosen = float(sel[0]["budget_wan_cny"])
     except (KeyError, IndexError, TypeError, AttributeError):

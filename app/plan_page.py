@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+import equity_view
 import state
 import widgets
 from i18n import lang, t
@@ -41,7 +42,7 @@ WEIGHT_COLUMNS = {
 }
 TABLE_LABELS = {"table": "regions_table", "stock": "stock_table", "facilities": "facilities_table"}
 # Which editor section a problem belongs to, by the key path or table named in its message.
-SECTION_OF = [("'budget.", "budget"), ("budget", "budget"), ("'modalities.", "modalities"),
+SECTION_OF = [("equity", "equity"), ("'access", "access"), ("access.", "access"), ("'budget.", "budget"), ("budget", "budget"), ("'modalities.", "modalities"),
               ("'tiers.", "tiers"), ("'eligibility.", "tiers"), ("'referral.", "tiers"), ("referral.", "tiers"),
               ("'weights.", "weights"), ("'solver.", "solver"), ("region table", "table"),
               ("stock", "stock"), ("facilit", "facilities"), ("staff", "budget")]
@@ -151,6 +152,7 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
         inv = {v: k for k, v in WEIGHT_COLUMNS.items()}
         for col, val in w.iloc[0].items():
             raw["weights"][inv[col]] = float(val)
+    equity_view.edit_access_equity(scn, raw, slots)
     with st.expander(t("solver")):
         slots["solver"] = st.container()
         c1, c2 = st.columns(2)
@@ -259,4 +261,4 @@ def page() -> None:
     if view is None:
         st.info(t("no_result"))
         return
-    widgets.show_result(view, key="plan")
+    widgets.show_result(view, key="plan", extra=equity_view.access_equity_section)

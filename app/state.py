@@ -92,7 +92,7 @@ def load_upload(files: list) -> None:
 
 
 def reset_results() -> None:
-    for k in ("planner", "planner_key", "view", "sweep"):
+    for k in ("planner", "planner_key", "view", "sweep", "frontier", "alternatives"):
         st.session_state.pop(k, None)
     for k in list(st.session_state):
         if k.startswith("edit_"):
@@ -126,9 +126,14 @@ def planner_for(loaded: LoadedScenario) -> Planner:
 
 
 def view_from_result(r: PlanResult, loaded: LoadedScenario) -> dict:
+    scn = r.inputs.scenario
     return {"summary": summary_dict(r), "plan": r.plan, "regions": r.regions, "spend": r.spend, "mobile": r.mobile,
             "marginal": r.marginal, "centroids": r.inputs.regions, "boundaries_path":
-                str(loaded.path(loaded.scenario.regions.boundaries)) if loaded.scenario.regions.boundaries else None}
+                str(loaded.path(loaded.scenario.regions.boundaries)) if loaded.scenario.regions.boundaries else None,
+            # access and equity (see equity_view.py): per region x exam type travel, per modality Gini/Theil
+            "access": r.access, "equity": r.equity, "measures": r.measures,
+            "access_cfg": {"limit_minutes": scn.access.limit_minutes, "cap_minutes": scn.access.cap_minutes},
+            "fixed_modalities": scn.exam_types, "equity_modalities": scn.equity_modalities}
 
 
 def view_from_stored(run: StoredRun) -> dict:

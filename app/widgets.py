@@ -195,14 +195,22 @@ def status_banner(summary: dict) -> None:
         st.error(t("verifier_bad") + " " + "; ".join(ver["violations"][:5]))
 
 
-def show_result(view: dict, key: str) -> None:
-    """Everything about one plan: status, verifier, metrics, map, tables, charts, marginal values."""
+def view_boundaries(view: dict) -> dict | None:
+    """The region boundaries of a fresh result (file path) or of a stored run (its own copy), if any."""
+    return view.get("boundaries_json") or (boundaries(view["boundaries_path"]) if view.get("boundaries_path") else None)
+
+
+def show_result(view: dict, key: str, extra=None) -> None:
+    """Everything about one plan: status, verifier, metrics, map, tables, charts, marginal values.
+
+    ``extra(view, key)``, if given, draws a further section after the charts (the plan page's access and
+    equity section) and before the long tables."""
     summary = view["summary"]
     status_banner(summary)
     if summary["status"] not in ("optimal", "time_limit"):
         return
     summary_metrics(summary)
-    b = view.get("boundaries_json") or (boundaries(view["boundaries_path"]) if view.get("boundaries_path") else None)
+    b = view_boundaries(view)
     st.subheader(t("map"))
     region_map(view["regions"], b, key=f"{key}_map", mobile=view.get("mobile"), centroids=view.get("centroids"))
     st.subheader(t("charts"))
@@ -211,6 +219,8 @@ def show_result(view: dict, key: str) -> None:
     if len(view["plan"]):
         c2.altair_chart(units_chart(view["plan"]), width="stretch")
     st.altair_chart(density_chart(view["regions"], int(view["regions"]["year"].max())), width="stretch")
+    if extra is not None:
+        extra(view, key)
     m = view.get("marginal")
     if m is not None and len(m):
         st.subheader(t("marginal"))

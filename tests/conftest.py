@@ -6,6 +6,21 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+APP = str(REPO / "app" / "app.py")
+SMALL_MODELS = str(REPO / "tests" / "data" / "app_models")
+
+
+def started_app(tmp_path: Path, monkeypatch):
+    """The Streamlit app under AppTest, with its own run store and the small test scenario list, after
+    its first run (which must raise nothing)."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("PLANNER_RUNS", str(tmp_path / "runs.sqlite"))
+    monkeypatch.setenv("PLANNER_MODELS", SMALL_MODELS)
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
 
 
 def write_case(folder: Path, toml: str, **tables: str) -> Path:

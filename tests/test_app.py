@@ -8,19 +8,13 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from planner.scenario import REPO_ROOT
+from tests.conftest import APP, SMALL_MODELS, started_app
 
-APP = str(REPO_ROOT / "app" / "app.py")
-SMALL_MODELS = str(REPO_ROOT / "tests" / "data" / "app_models")
 
 
 @pytest.fixture
 def at(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANNER_RUNS", str(tmp_path / "runs.sqlite"))
-    monkeypatch.setenv("PLANNER_MODELS", SMALL_MODELS)
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
+    app = started_app(tmp_path, monkeypatch)
     return app
 
 

@@ -10,6 +10,7 @@ Needs `apt-get install chromium fonts-wqy-microhei` (the font draws the Chinese 
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import re
@@ -46,11 +47,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
+@contextlib.contextmanager
+def _app_server(tmp_path_factory, tag: str = "", extra_env: dict | None = None):
+    """Start `planner app` on a free port, wait until healthy, yield its URL, end the process group."""
+    extra_env = extra_env or {}
     port = _free_port()
-    env = {**os.environ, "PLANNER_RUNS": str(tmp_path_factory.mktemp("runs") / "runs.sqlite")}
-    log = tmp_path_factory.mktemp("log") / "app.log"
+    env = {**os.environ, "PLANNER_RUNS": str(tmp_path_factory.mktemp(f"runs{tag}") / "runs.sqlite"), **extra_env}
+    log = tmp_path_factory.mktemp(f"log{tag}") / "app.log"
     with open(log, "wb") as out:
         # No file watcher: an edit to app/*.py during the run would otherwise put "Source file changed" in the
         # status widget and the page would never look idle.
@@ -82,6 +85,12 @@ def app_url(tmp_path_factory):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(5)
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    with _app_server(tmp_path_factory) as url:
+        yield url
 
 
 def wait_idle(page, quiet_ms: int = 800, timeout_s: float = 60) -> None:
@@ -206,5 +215,109 @@ def test_upload_solve_twice_map_language_runs(app_url):
             assert len(names) >= 2, names
             assert any("600.00 亿元" in n for n in names) and any("300.00 亿元" in n for n in names), names
             assert not problems, "; ".join(problems)
+        finally:
+            browser.close()
+
+
+# ------------------------------------------------------------------------------ access and equity pages
+SMALL_MODELS = REPO / "tests" / "data" / "app_models"
+
+
+@pytest.fixture(scope="module")
+def small_app_url(tmp_path_factory):
+    """A second app server whose scenario list is the small test scenario (31 provinces, 2 years)."""
+    with _app_server(tmp_path_factory, "_small", {"PLANNER_MODELS": str(SMALL_MODELS)}) as url:
+        yield url
+
+
+def test_access_section_frontier_click_and_alternatives_screenshots(small_app_url):
+    """Access on (CT), solve, the travel map and equity table; the frontier chart clicked on a point (the
+    browser's own click, which AppTest cannot make); alternatives with their maps side by side."""
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1800})
+            page.set_default_timeout(30_000)
+            page.goto(small_app_url)
+            page.wait_for_timeout(500)
+            page.reload()
+            expect(page.get_by_role("heading", name="Imaging-equipment capacity planner")).to_be_visible(timeout=60_000)
+            wait_idle(page)
+
+            # Access on for CT in the editor, then solve.
+            access = page.locator('[data-testid="stExpander"]').filter(has_text="Access: travel to the nearest unit")
+            access.locator("summary").click()
+            wait_idle(page)
+            access.locator('[data-testid="stMultiSelect"]').click()
+            page.get_by_role("option", name="CT", exact=True).click()
+            page.keyboard.press("Escape")
+            wait_idle(page)
+            access.screenshot(path=str(ARTIFACTS / "e2e_access_editor.png"))
+            page.get_by_role("button", name="Solve", exact=True).click()
+            expect(page.get_by_text("Independent check passed")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+            wait_idle(page)
+            _no_error_boxes(page)
+            heading = page.get_by_role("heading", name="Access and equity")
+            heading.scroll_into_view_if_needed()
+            expect(page.get_by_text("Beyond 60 minutes (million people)")).to_be_visible()
+            travel = page.locator('[data-testid="stDeckGlJsonChart"]').nth(1)
+            expect(travel.locator("canvas").first).to_be_visible()
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(ARTIFACTS / "e2e_access_section.png"))
+            page.get_by_text("Equity of units per million across regions").scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(ARTIFACTS / "e2e_equity_table.png"))
+
+            # Frontier: 3 points, then click the most equal one in the chart itself.
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            sidebar.get_by_text("Equity frontier", exact=True).click()
+            wait_idle(page)
+            points = page.get_by_label("Number of plans (points)")
+            points.fill("3")
+            points.press("Enter")
+            wait_idle(page)
+            page.get_by_role("button", name="Compute the frontier").click()
+            chart = page.locator('[data-testid="stVegaLiteChart"]').first
+            expect(chart).to_be_visible(timeout=3 * SOLVE_TIMEOUT_MS)
+            wait_idle(page)
+            _no_error_boxes(page)
+            dot = chart.locator('[aria-roledescription="circle"][aria-label*="most equal"]')
+            expect(dot).to_have_count(1)
+            dot.click(force=True)
+            expect(page.get_by_text("The chosen plan: most equal")).to_be_visible()
+            wait_idle(page)
+            _no_error_boxes(page)
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(ARTIFACTS / "e2e_frontier_picked.png"))
+
+            # Alternatives: one, maps side by side.
+            sidebar.get_by_text("Alternative plans", exact=True).click()
+            wait_idle(page)
+            k = page.get_by_label("Alternatives to find")
+            k.fill("1")
+            k.press("Enter")
+            wait_idle(page)
+            page.get_by_role("button", name="Find alternative plans").click()
+            expect(page.get_by_text("Plans side by side")).to_be_visible(timeout=3 * SOLVE_TIMEOUT_MS)
+            wait_idle(page)
+            _no_error_boxes(page)
+            decks = page.locator('[data-testid="stDeckGlJsonChart"]')
+            expect(decks).to_have_count(2)
+            for i in range(2):
+                expect(decks.nth(i).locator("canvas").first).to_be_visible()
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(ARTIFACTS / "e2e_alternatives.png"))
+
+            # The frontier page in Chinese (kept results, no new solve).
+            sidebar.get_by_text("中文", exact=True).click()
+            wait_idle(page)
+            sidebar.get_by_text("效率—公平前沿", exact=True).click()
+            wait_idle(page)
+            _no_error_boxes(page)
+            expect(page.get_by_text("前沿上的方案")).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "e2e_frontier_chinese.png"))
         finally:
             browser.close()

@@ -133,6 +133,7 @@ def access_table(inp: PlanInputs, in_service_rtm: np.ndarray, mobile: pd.DataFra
         after = nearest_minutes(inp.minutes, _whole_units(inp, k, in_service_rtm), visited)
         parts.append(pd.DataFrame({
             "region_code": inp.regions["code"].to_numpy(), "region_name": inp.regions["name_zh"].to_numpy(),
+            "region_name_en": inp.regions["name_en"].to_numpy() if "name_en" in inp.regions else "",
             "exam_type": name, "year": last, "population": pop,
             "minutes_before": before, "minutes_after": after,
             "within_limit_before": before <= acc.limit_minutes + 1e-9,

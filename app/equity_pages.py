@@ -1,0 +1,287 @@
+"""Two pages over the plan page's scenario: the efficiency-equity frontier and near-optimal alternatives.
+
+Both runs solve several plans, so each is kept in st.session_state with the inputs it was computed for:
+a rerun (a click, a language switch) never solves again; changed inputs only show a notice.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import equity_view
+import state
+import widgets
+from i18n import t
+from planner.alternatives import alternatives
+from planner.errors import PlannerError
+from planner.frontier import frontier
+
+MEASURES = {"fr_shortfall": "shortfall", "fr_travel": "travel"}
+UNIT_KEY = {"shortfall": "units_per_million", "travel": "minutes"}
+
+
+def _edited():
+    """The plan page's scenario with its edits (loaded on first visit, like the sweep page)."""
+    if st.session_state.get("loaded") is None:
+        state.load_file(state.scenario_files()[0])
+    return st.session_state.get("edited") or st.session_state["loaded"]
+
+
+def kept(key: str, default):
+    """What a page's widget last held: Streamlit forgets the state of widgets on a page not drawn, so the
+    settings are copied under "_<key>" and given back as the widget's starting value."""
+    return st.session_state.get(f"_{key}", default)
+
+
+def keep(key: str, value):
+    st.session_state[f"_{key}"] = value
+    return value
+
+
+def _run_key(edited, *settings) -> tuple:
+    return (state.model_key(edited), edited.scenario.budget.total_wan_cny, *settings)
+
+
+STATUSES = {"optimal", "time_limit", "no_solution", "infeasible", "error"}
+
+
+def status_word(s: str) -> str:
+    """The solver status in plain words in the interface language."""
+    return t(f"st_{s}") if s in STATUSES else s
+
+
+def _selected(event, name: str, field: str):
+    """The value of ``field`` in the chart's point selection ``name``, or None."""
+    try:  # item access works for the runtime's VegaLiteState and for AppTest's plain dict alike
+        sel = event["selection"][name] if event is not None else None
+        return int(sel[0][field]) if sel else None
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError):
+        return None
+
+
+# ------------------------------------------------------------------------------------------ frontier
+def point_label(p: str) -> str:
+    return {"efficiency": t("fr_eff_end"), "equity": t("fr_eq_end")}.get(p, p)
+
+
+def frontier_table(table: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """The points with plain headers, units included."""
+    unit = t(UNIT_KEY[measure])
+    df = table.copy()
+    df["point"] = df["point"].map(point_label)
+    df["status"] = df["status"].map(status_word)
+    df["gap"] = df["gap"].astype(float) * 100
+    names = {"point": t("col_point"), "measure": f"{t({v: k for k, v in MEASURES.items()}[measure])} ({unit})",
+             "weighted_sum_objective": t("col_objective"), "spend_wan_cny": t("col_spend"),
+             "unmet_thousand_exams": t("col_unmet"), "epsilon": t("col_bound").format(unit=unit),
+             "status": t("col_status"), "gap": t("col_gap"), "verified": t("col_verified")}
+    for c in df.columns:
+        if c.startswith("gini_"):
+            names[c] = t("col_gini").format(m=c.removeprefix("gini_"))
+        elif c.startswith("theil_"):
+            names[c] = t("col_theil").format(m=c.removeprefix("theil_"))
+    return df[[c for c in names if c in df.columns]].rename(columns=names)
+
+
+def number_formats(shown: pd.DataFrame, measure: str) -> dict:
+    """Display formats by header: money and exams as whole numbers, indices with 4 decimals."""
+    unit = t(UNIT_KEY[measure])
+    fmt = {t("col_objective"): "localized", t("col_spend"): "localized", t("col_unmet"): "localized",
+           f"{t({v: k for k, v in MEASURES.items()}[measure])} ({unit})": "%.3f",
+           t("col_bound").format(unit=unit): "%.3f", t("col_gap"): "%.2f"}
+    fixed = {*fmt, t("col_point"), t("col_status"), t("col_verified")}
+    fmt.update({c: "%.4f" for c in shown.columns if c not in fixed})  # the Gini and Theil indices
+    return {c: st.column_config.NumberColumn(format=f) for c, f in fmt.items() if c in shown.columns}
+
+
+def frontier_chart(table: pd.DataFrame, measure: str):
+    unit = t(UNIT_KEY[measure])
+    xlabel = f"{t({v: k for k, v in MEASURES.items()}[measure])} ({unit})"
+    data = pd.DataFrame({"i": np.arange(len(table)), "label": table["point"].map(point_label),
+                         "x": table["measure"].astype(float), "y": table["weighted_sum_objective"].astype(float),
+                         "spend": table["spend_wan_cny"].astype(float)}).dropna(subset=["x", "y"])
+    pick = alt.selection_point(fields=["i"], name="pick", empty=False)
+    base = alt.Chart(data).encode(x=alt.X("x:Q", title=xlabel),
+                                  y=alt.Y("y:Q", title=t("fr_y"), scale=alt.Scale(zero=False)))
+    line = base.mark_line(color="#9e9e9e")
+    dots = base.mark_circle(size=220).encode(
+        color=alt.condition(pick, alt.value("#d62728"), alt.value("#1f77b4")),
+        tooltip=[alt.Tooltip("label:N", title=t("col_point")), alt.Tooltip("x:Q", title=xlabel, format=",.3f"),
+                 alt.Tooltip("y:Q", title=t("fr_y"), format=",.0f"),
+                 alt.Tooltip("spend:Q", title=t("col_spend"), format=",.0f")]).add_params(pick)
+    text = base.mark_text(align="left", dx=10, dy=-10, fontSize=13).encode(text="label:N")
+    return (line + dots + text).properties(height=340)
+
+
+def frontier_page() -> None:
+    edited = _edited()
+    scn = edited.scenario
+    st.caption(f"{scn.title or scn.name}")
+    st.markdown(t("fr_intro"))
+    c1, c2 = st.columns([2, 1])
+    measure = equity_view.choice(c1, "fr_measure", MEASURES, "fr_measure", "shortfall")
+    points = keep("fr_points", int(c2.number_input(t("fr_points"), min_value=2, max_value=9, step=1,
+                                                   value=kept("fr_points", 5), key="fr_points")))
+    blocked = None
+    if measure == "travel" and not scn.access.exam_types:
+        blocked = t("fr_travel_needs_access")
+    elif measure == "shortfall" and not scn.equity_modalities:
+        blocked = t("fr_shortfall_needs_target")
+    if blocked:
+        st.info(blocked)
+    st.caption(t("fr_time").format(n=points, s=scn.solver.time_limit_s))
+    key = _run_key(edited, measure, points)
+    if st.button(t("fr_run"), type="primary", key="fr_run", disabled=bool(blocked)):
+        try:
+            planner = state.planner_for(edited)
+            with st.spinner(t("fr_running").format(n=points)):
+                fr = frontier(planner, measure, points, time_limit=scn.solver.time_limit_s,
+                              gap=scn.solver.mip_rel_gap)
+            st.session_state["frontier"] = {"key": key, "measure": measure, "table": fr.table,
+                                            "views": [state.view_from_result(r, edited) for r in fr.results]}
+            for k in ("fr_pick", "_fr_pick", "fr_chart_last"):
+                st.session_state.pop(k, None)
+        except PlannerError as e:
+            st.error(str(e))
+    fr = st.session_state.get("frontier")
+    if fr is None:
+        st.info(t("fr_none"))
+        return
+    if fr["key"] != key:
+        st.warning(t("stale"))
+    table, measure = fr["table"], fr["measure"]
+    if len(table) < kept("fr_points", 5) and fr["key"] == key:
+        st.info(t("fr_flat"))
+    st.markdown(f"**{t('fr_chart')}**")
+    event = st.altair_chart(frontier_chart(table, measure), width="stretch", on_select="rerun", key="fr_chart")
+    clicked = _selected(event, "pick", "i")
+    if clicked is not None and clicked != st.session_state.get("fr_chart_last"):
+        st.session_state["fr_chart_last"] = clicked
+        st.session_state.pop("fr_pick", None)  # before the selectbox is drawn: it starts again at the click
+        keep("fr_pick", clicked)
+    st.markdown(f"**{t('fr_points_table')}**")
+    shown = frontier_table(table, measure)
+    st.dataframe(shown, hide_index=True, width="stretch", key="fr_table", column_config=number_formats(shown, measure))
+    unit = t(UNIT_KEY[measure])
+    labels = [f"{point_label(p)}: {m:,.3f} {unit} · {o:,.0f} {t('wan_eq')}" if pd.notna(m) and pd.notna(o)
+              else f"{point_label(p)}: {status_word(s)}"
+              for p, m, o, s in zip(table["point"], table["measure"], table["weighted_sum_objective"], table["status"])]
+    i = keep("fr_pick", st.selectbox(t("fr_pick"), list(range(len(table))), index=kept("fr_pick", None),
+                                     placeholder=t("fr_pick_none"), format_func=lambda j: labels[j], key="fr_pick"))
+    if i is None:
+        return
+    point_summary(fr["views"][i], labels[i])
+
+
+def point_summary(view: dict, label: str) -> None:
+    """One frontier plan: status, spend, units by modality, Gini/Theil, where the new units go."""
+    st.subheader(f"{t('point_summary')}: {label}")
+    summary = view["summary"]
+    widgets.status_banner(summary)
+    if summary["status"] not in ("optimal", "time_limit"):
+        return
+    widgets.summary_metrics(summary)
+    units = {m: v for m, v in summary["units_bought_by_modality"].items() if v > 1e-6}
+    if units:
+        for c, (m, v) in zip(st.columns(len(units)), units.items()):
+            c.metric(t("units_of").format(m=m), f"{v:,.0f} {t('units')}")
+    eq = view.get("equity")
+    if eq is not None and len(eq):
+        equity_view.equity_section(view, eq, key="fr_pt")
+    st.markdown(f"**{t('new_units_map')}**")
+    equity_view.new_units_maps([(label, view["plan"])], widgets.view_boundaries(view), key="fr_pt_map")
+
+
+# -------------------------------------------------------------------------------------- alternatives
+def plan_name(p: str) -> str:
+    if p == "best":
+        return t("plan_best")
+    return t("plan_alt").format(i=p.removeprefix("alternative").strip(" _"))
+
+
+def alternatives_table(table: pd.DataFrame) -> pd.DataFrame:
+    df = table.copy()
+    df["plan"] = df["plan"].map(plan_name)
+    df["status"] = df["status"].map(status_word)
+    names = {"plan": t("col_point"), "above_best_pct": t("col_above_best"),
+             "weighted_sum_objective": t("col_objective"), "spend_wan_cny": t("col_spend"),
+             "units_bought": t("col_units_bought"), "units_moved_pct": t("col_moved"),
+             "regions_with_new_units": t("col_regions_new"), "status": t("col_status"),
+             "verified": t("col_verified")}
+    for c in df.columns:
+        if c.startswith("units_") and c not in names:
+            names[c] = t("col_units_mod").format(m=c.removeprefix("units_"))
+    return df[[c for c in names if c in df.columns]].rename(columns=names)
+
+
+def by_region_table(by_region: pd.DataFrame, en: dict) -> pd.DataFrame:
+    """Region x modality new units in every plan, the regions where the plans differ most first."""
+    plans = [c for c in by_region.columns if c == "best" or c.startswith("alternative_")]
+    df = by_region.copy()
+    diff = df[plans].sub(df["best"], axis=0).abs().max(axis=1) if len(plans) > 1 else df["best"] * 0
+    df = df.assign(_d=diff).sort_values(["_d", "region_code"], ascending=[False, True])
+    out = pd.DataFrame({t("col_region"): [f"{z} {en.get(str(c), '')}".strip()
+                                          for z, c in zip(df["region_name"], df["region_code"])],
+                        t("col_code"): df["region_code"].astype(str), t("col_modality"): df["modality"]})
+    for p in plans:
+        out[t("col_new_in").format(plan=plan_name(p))] = df[p].to_numpy()
+    return out.reset_index(drop=True)
+
+
+def alternatives_page() -> None:
+    edited = _edited()
+    scn = edited.scenario
+    st.caption(f"{scn.title or scn.name}")
+    st.markdown(t("alt_intro"))
+    c1, c2 = st.columns(2)
+    k = keep("alt_k", int(c1.number_input(t("alt_k"), min_value=1, max_value=5, step=1, value=kept("alt_k", 3),
+                                          key="alt_k")))
+    within = keep("alt_within", float(c2.number_input(t("alt_within"), min_value=0.1, max_value=100.0, step=1.0,
+                                                      value=kept("alt_within", 5.0), key="alt_within")))
+    st.caption(t("alt_time").format(n=k + 1, s=scn.solver.time_limit_s))
+    key = _run_key(edited, k, within)
+    if st.button(t("alt_run"), type="primary", key="alt_run"):
+        try:
+            planner = state.planner_for(edited)
+            with st.spinner(t("alt_running").format(n=k)):
+                a = alternatives(planner, k=k, within_pct=within, time_limit=scn.solver.time_limit_s,
+                                 gap=scn.solver.mip_rel_gap)
+            st.session_state["alternatives"] = {"key": key, "k": k, "within": a.within_pct, "table": a.table,
+                                                "by_region": a.by_region,
+                                                "views": [state.view_from_result(r, edited) for r in a.results]}
+        except PlannerError as e:
+            st.error(str(e))
+    res = st.session_state.get("alternatives")
+    if res is None:
+        st.info(t("alt_none"))
+        return
+    if res["key"] != key:
+        st.warning(t("stale"))
+    found = len(res["views"]) - 1
+    (st.success if found >= res["k"] else st.warning)(
+        t("alt_found").format(n=found, p=res["within"]) + ("" if found >= res["k"] else " " + t("alt_fewer")))
+    st.subheader(t("alt_summary"))
+    shown = alternatives_table(res["table"])
+    st.dataframe(shown, hide_index=True, width="stretch", key="alt_table",
+                 column_config={t("col_above_best"): st.column_config.NumberColumn(format="%.2f"),
+                                t("col_moved"): st.column_config.NumberColumn(format="%.2f"),
+                                t("col_objective"): st.column_config.NumberColumn(format="localized"),
+                                t("col_spend"): st.column_config.NumberColumn(format="localized")})
+    views = res["views"]
+    en = equity_view._en_names(views[0])
+    st.subheader(t("alt_maps"))
+    geo = widgets.view_boundaries(views[0])
+    if found:
+        options = list(range(1, found + 1))
+        start = kept("alt_pick", 1)
+        other = keep("alt_pick", st.selectbox(t("alt_compare"), options, index=options.index(start) if start in options
+                                              else 0, format_func=lambda i: t("plan_alt").format(i=i), key="alt_pick"))
+        plans = [(t("plan_best"), views[0]["plan"]), (t("plan_alt").format(i=other), views[other]["plan"])]
+    else:
+        plans = [(t("plan_best"), views[0]["plan"])]
+    equity_view.new_units_maps(plans, geo, key="alt_maps")
+    st.markdown(f"**{t('alt_by_region')}**")
+    widgets.table_with_downloads(by_region_table(res["by_region"], en), "alternatives_by_region", "alt_regions")
