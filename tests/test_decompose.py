@@ -1,0 +1,147 @@
+"""The province decomposition: its bound and plan bracket the monolithic model, its plan is what it says.
+
+The instance is the county benchmark restricted to Beijing, Tianjin and Ningxia (54 counties, three
+provinces, with mobile arcs across the Beijing-Tianjin border), one plan year and a budget that binds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from planner import decompose_parts
+from planner.api import Planner
+from planner.decompose import solve_by_province
+from planner.decompose_parts import Subproblem, slice_inputs, split, without_cross_border
+from planner.model import PlanModel
+from planner.solve import Solver
+
+from .conftest import REPO
+
+SCENARIO = REPO / "benchmarks" / "scenarios" / "counties.toml"
+THREE = ['regions.include_parent=["110100","120100","640100","640200","640300","640400","640500"]',
+         "years.last_plan_year=2026", "budget.total_wan_cny=20000", "solver.compute_duals=false",
+         "solver.warm_start=false"]
+TOL = 1e-6
+
+
+def _mono(inputs, time_limit: float = 10.0, gap: float = 5e-3, fix: pd.DataFrame | None = None):
+    """The national model solved in one piece by the planner's own solver (optionally with the
+    purchases fixed at a plan: then it is an LP that prices the plan)."""
+    pm = PlanModel(inputs)
+    if fix is not None:
+        x = pm.families["x"].index
+        codes = inputs.regions["code"].astype(str).to_numpy()
+        keys = zip(codes[x["r"]], np.array(inputs.tiers)[x["t"]], np.array(inputs.modalities)[x["m"]],
+                   np.array(inputs.years)[x["y"]])
+        units = {k: v for k, v in zip(zip(fix["region_code"], fix["tier"], fix["modality"], fix["year"]),
+                                      fix["new_units"])}
+        for j, k in zip(pm.col("x"), keys):
+            pm.vars[j].fix(float(units.get(k, 0.0)))
+    return Solver(pm).solve(time_limit, gap, duals=False)
+
+
+@pytest.fixture(scope="module")
+def planner() -> Planner:
+    return Planner.from_file(SCENARIO, THREE)
+
+
+@pytest.fixture(scope="module")
+def mono_drop(planner):
+    return _mono(without_cross_border(planner.inputs))
+
+
+@pytest.fixture(scope="module")
+def mono_full(planner):
+    return _mono(planner.inputs)
+
+
+@pytest.fixture(scope="module")
+def decomposed():
+    return solve_by_province(SCENARIO, THREE, scheduler="inline", time_limit=30, gap=0.005, full_bound=True)
+
+
+def test_three_provinces_with_cross_border_arcs(planner):
+    parts = split(planner.inputs)
+    assert [p.key for p in parts] == ["11", "12", "64"]
+    assert sum(len(p.region_codes) for p in parts) == len(planner.inputs.regions) == 54
+    assert len(parts[0].exports) > 0  # Beijing's mobile units could serve Tianjin: the instance tests them
+    assert len(without_cross_border(planner.inputs).arcs) < len(planner.inputs.arcs)
+
+
+def test_bound_and_plan_bracket_the_monolithic_optimum(decomposed, mono_drop, mono_full):
+    r = decomposed
+    assert r.status in ("optimal", "time_limit") and r.objective is not None
+    # bound <= optimum of the model without cross-border arcs <= its incumbent
+    assert r.bound <= mono_drop.objective + TOL * abs(mono_drop.objective)
+    # the plan is feasible for both models: its value >= either optimum >= its proven bound
+    assert r.objective >= mono_drop.bound - TOL * abs(mono_drop.bound)
+    assert r.objective >= mono_full.bound - TOL * abs(mono_full.bound)
+    # with the exports open, the bound holds for the full model
+    assert r.full_bound is not None and r.full_bound <= mono_full.objective + TOL * abs(mono_full.objective)
+
+
+def test_plan_costs_what_it_claims_in_the_national_model(decomposed, planner):
+    priced = _mono(without_cross_border(planner.inputs), fix=decomposed.plan)
+    assert priced.status == "optimal"
+    assert priced.objective == pytest.approx(decomposed.objective, rel=1e-6)
+    # in the full model the same purchases can only do better (more mobile arcs)
+    full = _mono(planner.inputs, fix=decomposed.plan)
+    assert full.status == "optimal" and full.objective <= decomposed.objective * (1 + 1e-6)
+
+
+def test_spend_within_budget_and_gap_as_reported(decomposed):
+    r = decomposed
+    spend = float((r.plan["new_units"] * r.plan["unit_price_wan_cny"]).sum())
+    assert spend <= 20000 + TOL
+    assert spend == pytest.approx(float(r.spend[0]))
+    assert list(r.budget) == [20000.0]
+    assert r.gap == pytest.approx((r.objective - r.bound) / max(abs(r.objective), 1.0))
+    assert (r.status == "optimal") == (r.gap <= 0.005)
+    assert set(r.iterations["phase"]) >= {"LP", "ZERO", "MIP", "FULL"}
+    assert list(r.provinces["province"]) == ["11", "12", "64"]
+    assert r.provinces["value"].sum() == pytest.approx(r.objective)
+
+
+def test_dask_workers_reuse_their_province_models(mono_drop):
+    r = solve_by_province(SCENARIO, THREE, workers=2, time_limit=20, gap=0.01)
+    assert r.objective is not None and r.bound <= mono_drop.objective + TOL * abs(mono_drop.objective)
+    assert r.objective >= mono_drop.bound - TOL * abs(mono_drop.bound)
+    later = r.iterations.iloc[1:]
+    assert later["cache_hits"].sum() > 0.5 * later["solved"].sum()  # most solves reuse a built model
+
+
+def test_yearly_caps_and_running_costs():
+    """Per-year budget rows and running costs (the rows' survivor offsets) are priced and respected."""
+    ov = ['regions.include_parent=["110100","120100"]', "years.last_plan_year=2027",
+          "budget.total_wan_cny=30000", "budget.per_year_wan_cny=[9000, 25000]",
+          "budget.include_running_cost=true", "solver.compute_duals=false", "solver.warm_start=false"]
+    inputs = Planner.from_file(SCENARIO, ov).inputs
+    r = solve_by_province(SCENARIO, ov, scheduler="inline", time_limit=30, gap=0.005)
+    mono = _mono(without_cross_border(inputs))
+    assert r.objective is not None and r.bound <= mono.objective + TOL * abs(mono.objective)
+    assert r.objective >= mono.bound - TOL * abs(mono.bound)
+    # spend per year = capex + running cost of the new units in service (service lives exceed 2 years)
+    opex = {m: inputs.scenario.modalities[m].running_cost_wan_cny_per_year for m in inputs.modalities}
+    years = [2026, 2027]
+    capex = [float((r.plan.query("year == @y")["new_units"] * r.plan.query("year == @y")["unit_price_wan_cny"]).sum())
+             for y in years]
+    running = [float(sum(row.new_units * opex[row.modality] for row in r.plan.itertuples() if row.year <= y))
+               for y in years]
+    spend = np.array(capex) + np.array(running)
+    assert np.allclose(r.spend, [spend.sum(), *spend])
+    assert np.all(r.spend <= r.budget + TOL) and list(r.budget) == [30000, 9000, 25000]
+
+
+def test_refuses_what_it_cannot_split(planner, monkeypatch):
+    extended = dataclasses.make_dataclass("Extended", [("per_region", np.ndarray, None)], bases=(type(planner.inputs),))
+    inp = extended(**{f.name: getattr(planner.inputs, f.name) for f in dataclasses.fields(planner.inputs)})
+    with pytest.raises(TypeError, match="per_region"):
+        slice_inputs(inp, np.arange(3))
+    # a constraint family not known to be separable (here: pretend staffing links regions) is refused
+    monkeypatch.setattr(decompose_parts, "SEPARABLE_BLOCKS", decompose_parts.SEPARABLE_BLOCKS - {"staffing"})
+    with pytest.raises(NotImplementedError, match="staffing"):
+        Subproblem(split(planner.inputs)[0])
