@@ -27,7 +27,8 @@ in time fall back to buying nothing (an LP), so the knapsack always has a feasib
 
 Provinces are solved in parallel on Dask (a LocalCluster of ``workers`` x 1 thread unless a scheduler
 address is given), each with one HiGHS thread. A worker keeps each province's HiGHS model between rounds
-and changes only its objective; a MIP starts from the province's last plan (still feasible).
+and changes only its objective; a MIP starts from the province's last plan (still feasible), or the
+first time from the planner's rounding of the LP relaxation (solve.relax_and_round).
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ import scipy.sparse as sp
 
 from .inputs import PlanInputs
 from .model import PlanModel
+from .solve import relax_and_round
 
 # Region codes are GB/T 2260: the first two digits name the province.
 PROVINCE_DIGITS = 2
@@ -200,15 +201,19 @@ class Subproblem:
         h, relax = self.highs, kind in ("lp", "zero")
         ints = np.flatnonzero(self.integer).astype(np.int32)
         self._prepare(lam, kind, cap, ints)
-        h.setOptionValue("time_limit", float(max(time_limit, 0.1)))
-        h.setOptionValue("mip_rel_gap", float(gap))
+        t0 = h.getRunTime()  # cumulative over runs on one object: take differences
         start = None if relax else self._start(cap)
         if start is not None:
             sol = highspy.HighsSolution()
             sol.col_value = start
             sol.value_valid = True
             h.setSolution(sol)
-        t0 = h.getRunTime()  # cumulative over runs on one object: take differences
+        elif not relax:  # no plan yet: the planner's own rounding of the LP relaxation (its LPs count as HiGHS
+            t_warm = time.perf_counter()  # time, and the MIP gets what they leave of the limit)
+            relax_and_round(self.pm, h, np.arange(len(self.pm.cost)), time_limit)
+            time_limit -= time.perf_counter() - t_warm
+        h.setOptionValue("time_limit", float(max(time_limit, 0.1)))
+        h.setOptionValue("mip_rel_gap", float(gap))
         # No wall-clock guard (solve.Solver's cancelSolve): highspy implements it as a Python callback at
         # every simplex/MIP interrupt check, which under Dask waits for the GIL held by the worker's event
         # loop and made root cut loops 10-20x slower. HiGHS's own time_limit is looser but costs nothing.
