@@ -46,6 +46,7 @@ import scipy.sparse as sp
 
 from .decompose_parts import ProvincePart, SubSolve, solve_part, split, without_cross_border
 from .inputs import PlanInputs
+from .solve import use_threads
 
 __all__ = ["solve_by_province", "DecompositionResult", "without_cross_border"]
 
@@ -132,7 +133,7 @@ def _master(columns: list[Column], n_parts: int, b: np.ndarray, integer: bool,
     A = sp.csc_matrix((vals, (rows, cols)), shape=(n_parts + R, n + slacks))
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
+    use_threads(h, 1)
     h.setOptionValue("mip_rel_gap", 1e-9)
     h.setOptionValue("time_limit", 30.0)  # a knapsack over a few hundred plans: normally milliseconds
     inf = highspy.kHighsInf

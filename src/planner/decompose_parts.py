@@ -28,7 +28,7 @@ import scipy.sparse as sp
 
 from .inputs import PlanInputs
 from .model import PlanModel
-from .solve import relax_and_round
+from .solve import relax_and_round, use_threads
 
 # Region codes are GB/T 2260: the first two digits name the province.
 PROVINCE_DIGITS = 2
@@ -137,7 +137,7 @@ class Subproblem:
         self.integer = np.concatenate([pm.integer, np.zeros(n_ex, bool)])
         self.highs = h = highspy.Highs()
         h.setOptionValue("output_flag", False)
-        h.setOptionValue("threads", 1)
+        use_threads(h, 1)
         h.setOptionValue("random_seed", int(seed))
         h.passModel(A.shape[1], A.shape[0], A.nnz, 1, 1, 0.0, self.cost, np.concatenate([pm.lower, np.zeros(n_ex)]),
                     np.concatenate([pm.upper, np.zeros(n_ex)]), row_lo, row_hi, A.indptr.astype(np.int32),

@@ -44,6 +44,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .errors import InputError
+from .solve import use_threads
 
 INF = highspy.kHighsInf
 
@@ -199,7 +200,8 @@ def _highs(c, lo, hi, integer, A: sp.spmatrix, row_lo, row_hi, *, maximize: bool
     """Pass a whole MIP to HiGHS in one call and run it on one thread."""
     A = sp.csc_matrix(A)
     h = highspy.Highs()
-    for name, value in (("output_flag", False), ("threads", 1), ("time_limit", float(max(time_limit, 0.0))),
+    use_threads(h, 1)
+    for name, value in (("output_flag", False), ("time_limit", float(max(time_limit, 0.0))),
                         ("mip_rel_gap", float(mip_rel_gap))):
         h.setOptionValue(name, value)
     if first_solution:                  # a feasibility probe: any solution answers the question

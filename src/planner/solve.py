@@ -121,6 +121,10 @@ class Solver:
         t0 = time.perf_counter()
         if self._cols is None:
             self.opt.set_instance(self.pm.model)
+            # The warm start's LPs run on this HiGHS object before Pyomo sets the scenario's options:
+            # give it the scenario's thread count from its first run on (HiGHS 1.16 refuses a run whose
+            # 'threads' differs from the scheduler already started in this OS thread).
+            use_threads(self.opt._solver_model, self.pm.inp.scenario.solver.threads)
             vmap = self.opt._pyomo_var_to_solver_var_map
             self._cols = np.array([vmap[id(v)] for v in self.pm.vars], dtype=np.int32)
             # Only parameters change between what-if solves: skip Pyomo's costly change scans.
@@ -168,6 +172,7 @@ class Solver:
         handoff = self._handoff()
         highs = self.opt._solver_model  # the highspy.Highs object Pyomo drives
         opts = self._options(time_limit, gap)
+        use_threads(highs, self.pm.inp.scenario.solver.threads)  # another model may have run in between
         t_run0 = float(highs.getRunTime())  # HiGHS's clock is cumulative over runs: take differences
         t_start = time.perf_counter()
         if self.pm.inp.scenario.solver.warm_start:
@@ -422,6 +427,21 @@ def _top_up(pm: PlanModel, rc: np.ndarray, cum: np.ndarray, is_int: np.ndarray) 
                 room_year[y] -= price[s]
                 break
     return rc
+
+
+_scheduler = threading.local()  # the thread count HiGHS's task scheduler was started with, per OS thread
+
+
+def use_threads(highs, threads: int) -> None:
+    """Set ``threads`` on a HiGHS object, restarting this OS thread's HiGHS scheduler if it was started
+    with another count. HiGHS >= 1.16 keeps one task scheduler per OS thread and refuses a run whose
+    ``threads`` option differs from it; the restart is safe because runs in one OS thread are
+    sequential (``run`` blocks), so no run is using the scheduler when it is restarted."""
+    threads = int(threads)
+    highs.setOptionValue("threads", threads)
+    if getattr(_scheduler, "threads", threads) != threads:
+        highspy.Highs.resetGlobalScheduler(True)
+    _scheduler.threads = threads
 
 
 def guard_seconds(time_limit: float) -> float:
