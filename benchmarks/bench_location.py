@@ -18,10 +18,10 @@ import platform
 import time
 from pathlib import Path
 
-import highspy
 import numpy as np
 
 from planner import location
+from planner.solver import version as highs_version
 
 HERE = Path(__file__).resolve().parent
 
@@ -69,7 +69,7 @@ def write(args: argparse.Namespace, rows: list) -> None:
         "# planner.location benchmark (latest run)",
         "",
         f"Run {_dt.datetime.now().isoformat(timespec='seconds')} on {platform.machine()}, "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, HiGHS {highspy.Highs().version()} (1 thread).",
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, HiGHS {highs_version()} (1 thread).",
         f"Instance: {args.size} demand points x {args.size} candidate sites, uniform in a 100 x 100 square "
         f"(seed {args.seed}), Euclidean cost, weights 1..99. Time limit {args.time_limit:g} s per case, "
         "mip_rel_gap 1e-4.",

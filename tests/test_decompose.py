@@ -39,8 +39,7 @@ def _mono(inputs, time_limit: float = 10.0, gap: float = 5e-3, fix: pd.DataFrame
                    np.array(inputs.years)[x["y"]])
         units = {k: v for k, v in zip(zip(fix["region_code"], fix["tier"], fix["modality"], fix["year"]),
                                       fix["new_units"])}
-        for j, k in zip(pm.col("x"), keys):
-            pm.vars[j].fix(float(units.get(k, 0.0)))
+        pm.fix_columns(pm.col("x"), np.array([float(units.get(k, 0.0)) for k in keys]))
     return Solver(pm).solve(time_limit, gap, duals=False)
 
 

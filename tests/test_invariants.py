@@ -180,9 +180,7 @@ def test_time_limit_covers_the_warm_start_and_is_reported_honestly():
     solver = p._solver
     # the accounting, not the wall clock (which a loaded CI machine stretches): start + MIP = the limit
     assert solver.warm_seconds > 0 and solver.mip_time_limit == pytest.approx(3 - solver.warm_seconds)
-    from planner.solve import _option
-
-    assert _option(solver.opt._solver_model, "time_limit") == pytest.approx(solver.mip_time_limit)
+    assert solver.highs.option("time_limit") == pytest.approx(solver.mip_time_limit)
     if r.report.status == "time_limit":
         assert "NOT proven optimal" in r.report.message and r.report.gap is not None
         assert r.verifier.ok  # a time-limited plan is still checked
@@ -190,7 +188,7 @@ def test_time_limit_covers_the_warm_start_and_is_reported_honestly():
 
 def test_wall_clock_guard_stops_an_overrunning_solve(monkeypatch):
     """HiGHS honours its limit loosely in some phases; the guard cancels it and says so honestly."""
-    from planner import solve as solve_mod
+    from planner.solver import highs as solve_mod
     from planner.scenario import REPO_ROOT
 
     monkeypatch.setattr(solve_mod, "guard_seconds", lambda limit: 1.0)  # fire long before HiGHS's 60 s

@@ -238,7 +238,7 @@ def test_time_limited_run_reports_time_limit_with_a_valid_incumbent():
     pts, sites = rng.random((400, 2)), rng.random((400, 2))
     cost = np.sqrt(((pts[:, None] - sites[None]) ** 2).sum(-1))
     r = loc.p_median(cost, np.ones(400), 10, time_limit=0.05, mip_rel_gap=1e-6)
-    assert r.status == "time limit"
+    assert r.status == "time_limit"
     assert len(r.sites) == 10 and r.objective == pytest.approx(np.min(cost[:, r.sites], axis=1).sum())
     assert r.bound <= r.objective and r.gap > 0
 

@@ -76,7 +76,7 @@ def alternatives(planner: Planner, k: int = 3, within_pct: float = 5.0, time_lim
                          fix="give HiGHS more time or fix the scenario")
     z = float(best.measures["weighted_sum_objective"])
     cap = z + within_pct / 100.0 * max(abs(z), 1.0)
-    pm.model.objective_cap_rhs[0] = cap - pm.objective_offset  # the row holds the non-constant part
+    pm.set_objective_cap(cap)
     x = pm.families["x"].index
     cell = list(zip(inp.regions["code"].to_numpy()[x["r"]], np.array(inp.modalities)[x["m"]]))
     cells = sorted(set(cell))

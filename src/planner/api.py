@@ -142,7 +142,7 @@ def run_lexicographic(inp: PlanInputs, pm: PlanModel, solver: Solver, what: str,
         rep1 = first.report
         if not rep1.has_plan or stage_one_only:
             return first
-        best = np.array([pm.vars[int(j)].value or 0.0 for j in cols])
+        best = pm.solution[cols].copy()
         solver.use_weighted_sum()
         # the stage-one plan satisfies this bound, so stage two is never infeasible
         solver.set_upper(cols, np.minimum(eps, best + 1e-6 * np.maximum(1, best)))

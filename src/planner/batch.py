@@ -270,10 +270,10 @@ class BatchRunner:
         return df
 
     def manifest(self) -> dict:
-        import highspy
         import pyomo
 
         from . import __version__
+        from .solver import version as highs_version
 
         def git_commit() -> str | None:
             try:
@@ -286,8 +286,7 @@ class BatchRunner:
         return {
             "created": time.strftime("%Y-%m-%dT%H:%M:%S"), "planner": __version__, "git_commit": git_commit(),
             "python": platform.python_version(), "pyomo": pyomo.version.version,
-            "highs": ".".join(map(str, (highspy.Highs().versionMajor(), highspy.Highs().versionMinor(),
-                                        highspy.Highs().versionPatch()))),
+            "highs": highs_version(),
             "time_limit_s": self.time_limit, "mip_rel_gap": self.gap, "chunk_size": self.chunk_size,
             "scheduler": self.scheduler or f"processes x {self.workers}", "threads_per_solve": 1,
             "random_seed": "from each scenario's solver.random_seed",

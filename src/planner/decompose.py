@@ -39,14 +39,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import highspy
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from .decompose_parts import ProvincePart, SubSolve, solve_part, split, without_cross_border
 from .inputs import PlanInputs
-from .solve import use_threads
+from .solver import HighsModel, Status
 
 __all__ = ["solve_by_province", "DecompositionResult", "without_cross_border"]
 
@@ -131,23 +130,16 @@ def _master(columns: list[Column], n_parts: int, b: np.ndarray, integer: bool,
     for s in range(slacks):  # over-budget (-1) then unused budget (+1), one of each per row
         rows.append(n_parts + s % R), cols.append(n + s), vals.append(-1.0 if s < R else 1.0)
     A = sp.csc_matrix((vals, (rows, cols)), shape=(n_parts + R, n + slacks))
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    use_threads(h, 1)
-    h.setOptionValue("mip_rel_gap", 1e-9)
-    h.setOptionValue("time_limit", 30.0)  # a knapsack over a few hundred plans: normally milliseconds
-    inf = highspy.kHighsInf
-    h.passModel(n + slacks, n_parts + R, A.nnz, 1, 1, 0.0, cost, np.zeros(n + slacks),
-                np.r_[np.ones(n), np.full(slacks, inf)], np.r_[np.ones(n_parts), np.full(R, -inf)],
-                np.r_[np.ones(n_parts), b], A.indptr.astype(np.int32), A.indices.astype(np.int32), A.data,
-                np.r_[np.full(n, int(integer)), np.zeros(slacks, int)].astype(np.int32))
-    h.run()
-    optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-    if h.getInfo().primal_solution_status != 2 or not (integer or optimal):  # the LP needs its duals
+    inf = np.inf
+    h = HighsModel(cost, np.zeros(n + slacks), np.r_[np.ones(n), np.full(slacks, inf)],
+                   np.r_[np.full(n, bool(integer)), np.zeros(slacks, bool)], A,
+                   np.r_[np.ones(n_parts), np.full(R, -inf)], np.r_[np.ones(n_parts), b], threads=1)
+    # a knapsack over a few hundred plans: normally milliseconds
+    r = h.solve(time_limit=30.0, mip_rel_gap=1e-9, duals=not integer)
+    if r.x is None or not (integer or r.status == Status.OPTIMAL):  # the LP needs its duals
         return None, None, np.zeros(R)
-    sol = h.getSolution()
-    lam = np.zeros(R) if integer else np.clip(-np.asarray(sol.row_dual)[n_parts:], lo_box, hi_box)
-    return np.asarray(sol.col_value)[:n], float(h.getInfo().objective_function_value), lam
+    lam = np.zeros(R) if integer else np.clip(-r.row_dual[n_parts:], lo_box, hi_box)
+    return r.x[:n], float(r.objective), lam
 
 
 # ------------------------------------------------------------------------------------------- search

@@ -21,14 +21,14 @@ import os
 import time
 from dataclasses import dataclass
 
-import highspy
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from .inputs import PlanInputs
 from .model import PlanModel
-from .solve import relax_and_round, use_threads
+from .solve import relax_and_round
+from .solver import HighsModel, Status
 
 # Region codes are GB/T 2260: the first two digits name the province.
 PROVINCE_DIGITS = 2
@@ -109,23 +109,13 @@ def without_cross_border(inp: PlanInputs) -> PlanInputs:
 
 
 # ------------------------------------------------------------------------------------ province model
-class _ArrayModel(PlanModel):
-    """PlanModel's index tables, row blocks, bounds and costs, without the Pyomo model (Pyomo's build
-    and hand-off cost ~20 s per million nonzeros, highspy's a fraction of a second)."""
-
-    def _build(self) -> None:
-        self._blocks()
-        self.lower, self.upper, self.integer = self._bounds()
-        self.cost = self._objective()
-
-
 class Subproblem:
     """A province's MIP on a persistent highspy object: a solve at λ changes only costs and bounds."""
 
     def __init__(self, part: ProvincePart, seed: int = 0):
         t0 = time.perf_counter()
         self.part = part
-        self.pm = pm = _ArrayModel(part.inputs)
+        self.pm = pm = PlanModel(part.inputs)
         coupled = set(pm.blocks) - SEPARABLE_BLOCKS - set(COUPLING_BLOCKS)
         if coupled:
             raise NotImplementedError(f"the province decomposition cannot split the constraint families "
@@ -135,13 +125,11 @@ class Subproblem:
         self.cost = np.concatenate([pm.cost, ex_cost])
         self.true_cost = np.concatenate([pm.cost, np.zeros(n_ex)])  # a plan's cost, exports dropped
         self.integer = np.concatenate([pm.integer, np.zeros(n_ex, bool)])
-        self.highs = h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        use_threads(h, 1)
-        h.setOptionValue("random_seed", int(seed))
-        h.passModel(A.shape[1], A.shape[0], A.nnz, 1, 1, 0.0, self.cost, np.concatenate([pm.lower, np.zeros(n_ex)]),
-                    np.concatenate([pm.upper, np.zeros(n_ex)]), row_lo, row_hi, A.indptr.astype(np.int32),
-                    A.indices.astype(np.int32), A.data, self.integer.astype(np.int32))
+        # One thread, no interrupt callback: highspy's callback is a Python call at every interrupt check,
+        # which under Dask waits for the GIL held by the worker's event loop (root cuts 10-20x slower).
+        self.highs = HighsModel(self.cost, np.concatenate([pm.lower, np.zeros(n_ex)]),
+                                np.concatenate([pm.upper, np.zeros(n_ex)]), self.integer, A, row_lo, row_hi,
+                                threads=1, seed=seed, interruptible=False)
         self.last: np.ndarray | None = None  # the last MIP plan: the next MIP's start
         self.plans: list[np.ndarray] = []     # every MIP plan found: starts for "cap" solves
         self.build_seconds = time.perf_counter() - t0
@@ -201,60 +189,48 @@ class Subproblem:
         h, relax = self.highs, kind in ("lp", "zero")
         ints = np.flatnonzero(self.integer).astype(np.int32)
         self._prepare(lam, kind, cap, ints)
-        t0 = h.getRunTime()  # cumulative over runs on one object: take differences
+        t0 = h.run_seconds  # cumulative over runs on one object: take differences
         start = None if relax else self._start(cap)
         if start is not None:
-            sol = highspy.HighsSolution()
-            sol.col_value = start
-            sol.value_valid = True
-            h.setSolution(sol)
+            h.set_start(start)
         elif not relax:  # no plan yet: the planner's own rounding of the LP relaxation (its LPs count as HiGHS
             t_warm = time.perf_counter()  # time, and the MIP gets what they leave of the limit)
-            relax_and_round(self.pm, h, np.arange(len(self.pm.cost)), time_limit)
+            relax_and_round(self.pm, h, time_limit)
             time_limit -= time.perf_counter() - t_warm
-        h.setOptionValue("time_limit", float(max(time_limit, 0.1)))
-        h.setOptionValue("mip_rel_gap", float(gap))
-        # No wall-clock guard (solve.Solver's cancelSolve): highspy implements it as a Python callback at
-        # every simplex/MIP interrupt check, which under Dask waits for the GIL held by the worker's event
-        # loop and made root cut loops 10-20x slower. HiGHS's own time_limit is looser but costs nothing.
-        h.run()
-        info, seconds = h.getInfo(), h.getRunTime() - t0
-        status = {highspy.HighsModelStatus.kOptimal: "optimal", highspy.HighsModelStatus.kTimeLimit: "time_limit",
-                  highspy.HighsModelStatus.kInterrupt: "time_limit",
-                  highspy.HighsModelStatus.kInfeasible: "infeasible"}.get(h.getModelStatus(), "error")
-        x = np.asarray(h.getSolution().col_value) if info.primal_solution_status == 2 else None  # 2 = feasible
+        # No wall-clock guard (it needs the interrupt callback): HiGHS's own time_limit is looser but free.
+        r = h.solve(max(time_limit, 0.1), gap)
+        seconds, x = h.run_seconds - t0, r.x
+        status = str(r.status) if r.status != Status.INTERRUPTED else str(Status.TIME_LIMIT)
         # Undo only now: any model change clears HiGHS's solution.
         if kind == "zero":
-            h.changeColsBounds(len(ints), ints, self.pm.lower[ints], self.pm.upper[ints])
+            h.set_col_bounds(ints, self.pm.lower[ints], self.pm.upper[ints])
         if kind == "cap":
             n = len(self.budget_rows)
-            h.changeRowsBounds(n, self.budget_rows, np.full(n, -np.inf), np.full(n, np.inf))
+            h.set_row_bounds(self.budget_rows, np.full(n, -np.inf), np.full(n, np.inf))
         if relax:  # an LP solved to optimality: its objective bounds the province ("zero" is a plan)
-            ok = status == "optimal" and kind == "lp"
-            bound = info.objective_function_value if ok else -np.inf
+            ok = r.status == Status.OPTIMAL and kind == "lp"
+            bound = r.objective if ok else -np.inf
         else:      # a MIP: HiGHS's proven dual bound, never its incumbent
-            ok = status in ("optimal", "time_limit") and kind != "cap"
-            bound = info.mip_dual_bound if ok else -np.inf
+            ok = r.status in (Status.OPTIMAL, Status.TIME_LIMIT) and kind != "cap" and r.bound is not None
+            bound = r.bound if ok else -np.inf
             if x is not None:
                 self.last = x.copy()
                 self.plans.append(self.last)
         return {"status": status, "bound": float(bound), "x": x, "seconds": seconds,
-                "gap": float(info.mip_gap) if x is not None and not relax else None}
+                "gap": r.extra.get("highs_mip_gap") if x is not None and not relax else None}
 
     def _prepare(self, lam: np.ndarray, kind: str, cap: np.ndarray | None, ints: np.ndarray) -> None:
         h = self.highs
         c = self.cost + (self.coupling.T @ lam if len(lam) and kind != "cap" else 0.0)
-        h.changeColsCost(len(c), np.arange(len(c), dtype=np.int32), c)
+        h.set_costs(np.arange(len(c)), c)
         export_cap = self.export_cap if kind == "full" else np.zeros(len(self.exports))
-        h.changeColsBounds(len(self.exports), self.exports, np.zeros(len(self.exports)), export_cap)
-        continuous = kind in ("lp", "zero")
-        kinds = np.full(len(ints), highspy.HighsVarType.kContinuous if continuous else highspy.HighsVarType.kInteger)
-        h.changeColsIntegrality(len(ints), ints, kinds)
+        h.set_col_bounds(self.exports, np.zeros(len(self.exports)), export_cap)
+        h.set_integrality(ints, kind not in ("lp", "zero"))
         if kind == "zero":
-            h.changeColsBounds(len(ints), ints, self.pm.lower[ints], self.pm.lower[ints])
+            h.set_col_bounds(ints, self.pm.lower[ints], self.pm.lower[ints])
         if kind == "cap":
             n = len(self.budget_rows)
-            h.changeRowsBounds(n, self.budget_rows, np.full(n, -np.inf), cap + self.offset)
+            h.set_row_bounds(self.budget_rows, np.full(n, -np.inf), cap + self.offset)
 
     def _start(self, cap: np.ndarray | None) -> np.ndarray | None:
         """The last plan, or for a capped solve the cheapest plan found that fits the cap; exports dropped."""

@@ -38,15 +38,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-import highspy
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from .errors import InputError
-from .solve import use_threads
+from .solver import HighsModel, SolveResult, Status
 
-INF = highspy.kHighsInf
+INF = np.inf
 
 
 @dataclass
@@ -55,7 +54,7 @@ class LocationResult:
     maps each demand position to a site position or -1 (unserved or, for max cover, not covered)."""
 
     model: str
-    status: str                 # "optimal" (proven within mip_rel_gap), "time limit", "infeasible", ...
+    status: Status              # optimal (proven within mip_rel_gap), time_limit, infeasible, ... (planner.solver)
     objective: float
     bound: float                # best proven bound (lower when minimising, upper for max cover)
     gap: float                  # |objective - bound| / |objective|
@@ -180,58 +179,25 @@ def _check_reachable(model: str, inst: _Instance, reach: np.ndarray, what: str) 
 
 # ---------------------------------------------------------------- HiGHS
 
-@dataclass
-class _Solved:
-    status: str
-    x: np.ndarray | None
-    objective: float
-    bound: float
-    seconds: float
-
-
-_STATUS = {highspy.HighsModelStatus.kOptimal: "optimal", highspy.HighsModelStatus.kTimeLimit: "time limit",
-           highspy.HighsModelStatus.kInfeasible: "infeasible", highspy.HighsModelStatus.kSolutionLimit: "feasible",
-           highspy.HighsModelStatus.kInterrupt: "interrupted"}
-
-
 def _highs(c, lo, hi, integer, A: sp.spmatrix, row_lo, row_hi, *, maximize: bool = False, offset: float = 0.0,
            time_limit: float, mip_rel_gap: float, first_solution: bool = False,
-           warm: np.ndarray | None = None) -> _Solved:
-    """Pass a whole MIP to HiGHS in one call and run it on one thread."""
-    A = sp.csc_matrix(A)
-    h = highspy.Highs()
-    use_threads(h, 1)
-    for name, value in (("output_flag", False), ("time_limit", float(max(time_limit, 0.0))),
-                        ("mip_rel_gap", float(mip_rel_gap))):
-        h.setOptionValue(name, value)
-    if first_solution:                  # a feasibility probe: any solution answers the question
-        h.setOptionValue("mip_max_improving_sols", 1)
-    h.passModel(A.shape[1], A.shape[0], A.nnz, 1, -1 if maximize else 1, float(offset),
-                np.asarray(c, float), np.asarray(lo, float), np.asarray(hi, float),
-                np.asarray(row_lo, float), np.asarray(row_hi, float), A.indptr.astype(np.int32),
-                A.indices.astype(np.int32), A.data.astype(float), np.asarray(integer, np.int32))
-    if warm is not None:                # a known feasible solution: HiGHS starts from its objective
-        solution = highspy.HighsSolution()
-        solution.col_value = np.asarray(warm, float)
-        solution.value_valid = True
-        h.setSolution(solution)
-    start = time.perf_counter()
-    h.run()
-    seconds = time.perf_counter() - start
-    status, info = h.getModelStatus(), h.getInfo()
-    has_x = info.primal_solution_status == 2          # 2 = feasible
-    x = np.asarray(h.getSolution().col_value) if has_x else None
-    objective = info.objective_function_value if has_x else np.nan
-    bound = info.mip_dual_bound if np.any(integer) else objective
-    return _Solved(_STATUS.get(status, h.modelStatusToString(status).lower()), x, objective, bound, seconds)
+           warm: np.ndarray | None = None) -> SolveResult:
+    """Pass a whole MIP to HiGHS in one call and run it on one thread. ``first_solution``: a feasibility
+    probe, any solution answers the question. ``warm``: a known feasible solution to start from."""
+    h = HighsModel(c, lo, hi, integer, A, row_lo, row_hi, maximize=maximize, offset=offset, threads=1)
+    if warm is not None:
+        h.set_start(warm)
+    return h.solve(time_limit, mip_rel_gap, first_solution=first_solution)
 
 
-def _result(model: str, inst: _Instance, solved: _Solved, sites: np.ndarray, assignment: np.ndarray,
+def _result(model: str, inst: _Instance, solved: SolveResult, sites: np.ndarray, assignment: np.ndarray,
             objective: float, build_seconds: float, bound: float | None = None) -> LocationResult:
     rows = np.flatnonzero(assignment >= 0)
     assigned = np.full(len(assignment), np.nan)
     assigned[rows] = inst.cost[rows, assignment[rows]]
     bound = solved.bound if bound is None else bound
+    bound = np.nan if bound is None else bound
+    objective = np.nan if objective is None else objective
     if objective == bound:
         gap = 0.0
     else:                                          # HiGHS's definition; nan when there is no solution
@@ -282,25 +248,25 @@ def p_median(cost, weights, p: int, existing=None, capacity=None, *, time_limit:
     upper = _median_cost(inst, best)
     lower = _lagrangian_bound(levels, best, upper, time.perf_counter() + 0.1 * time_limit)
     levels.start_from(best)
-    status, solve_seconds = "optimal", 0.0
+    status, solve_seconds = Status.OPTIMAL, 0.0
     while upper - lower > mip_rel_gap * abs(upper) + 1e-6:
         # refine the relaxation until it prices the solution exactly; every round's bound is valid
         *model, offset = levels.model()
         solved = _highs(*model, offset=offset, time_limit=time_limit - (time.perf_counter() - start),
                         mip_rel_gap=mip_rel_gap, warm=levels.warm_start(best))
         solve_seconds += solved.seconds
-        lower = max(lower, solved.bound)
+        lower = max(lower, solved.bound if solved.bound is not None else -np.inf)
         sites = _open(solved.x, inst.cost.shape[1], inst.existing) if solved.x is not None else best
         if (value := _median_cost(inst, sites)) < upper:
             best, upper = sites, value
         if upper - lower <= mip_rel_gap * abs(upper) + 1e-6:
             break
-        if solved.status != "optimal":
+        if solved.status != Status.OPTIMAL:
             status = solved.status
             break
         if not levels.extend(sites):  # priced exactly and solved within the gap: HiGHS's proof stands
             break
-    solved = _Solved(status, None, upper, min(lower, upper), solve_seconds)
+    solved = SolveResult(status, upper, min(lower, upper), None, solve_seconds)
     return _result("p_median", inst, solved, best, _nearest(inst.cost, best), upper,
                    time.perf_counter() - start - solve_seconds)
 
@@ -584,7 +550,7 @@ def _check_limit(model: str, limit) -> float:
 
 
 def _cover_mip(covers: np.ndarray, existing: np.ndarray, price: np.ndarray, max_new: int | None,
-               time_limit: float, mip_rel_gap: float) -> _Solved:
+               time_limit: float, mip_rel_gap: float) -> SolveResult:
     """min sum price_j y_j over new sites s.t. every demand point has an open site in its row of ``covers``;
     with ``max_new`` also sum of new y <= max_new, stopping at the first solution (a feasibility probe)."""
     m = covers.shape[1]
@@ -609,7 +575,7 @@ def p_center(cost, weights=None, p: int = 1, existing=None, *, time_limit: float
     """Open ``p`` new sites (plus ``existing``) to minimise max_i weight_i * cost(i, nearest open site).
 
     Binary search over the distinct weighted costs, each probe a set-cover feasibility MIP. ``bound`` is the
-    smallest radius not proven infeasible; if ``time_limit`` runs out mid-search the status is "time limit"
+    smallest radius not proven infeasible; if ``time_limit`` runs out mid-search the status is "time_limit"
     and the result is the best radius proven feasible so far.
     """
     start = time.perf_counter()
@@ -626,7 +592,7 @@ def p_center(cost, weights=None, p: int = 1, existing=None, *, time_limit: float
     lower = float(np.max(np.min(wcost, axis=1)))
     radii = np.unique(wcost[(wcost >= lower) & (wcost <= radius)])
     lo, hi = 0, len(radii) - 1                     # radii[hi] is feasible; all below radii[lo] are not
-    status, solve_seconds = "optimal", 0.0
+    status, solve_seconds = Status.OPTIMAL, 0.0
     while lo < hi:
         mid = (lo + hi) // 2
         left = time_limit - (time.perf_counter() - start)
@@ -635,15 +601,15 @@ def p_center(cost, weights=None, p: int = 1, existing=None, *, time_limit: float
         if probe.x is not None:
             best = _open(probe.x, m, inst.existing)
             hi = int(np.searchsorted(radii, _radius(wcost, best)))
-        elif probe.status == "infeasible":
+        elif probe.status == Status.INFEASIBLE:
             lo = mid + 1
         else:
-            status = "time limit"
+            status = Status.TIME_LIMIT
             break
     objective = _radius(wcost, best)
     if not np.isfinite(objective):                # p sites cannot reach every demand point at all
-        status = "infeasible" if status == "optimal" else status
-    solved = _Solved(status, None, objective, radii[lo], solve_seconds)
+        status = Status.INFEASIBLE if status == Status.OPTIMAL else status
+    solved = SolveResult(status, objective, float(radii[lo]), None, solve_seconds)
     assignment = _nearest(inst.cost, best)
     return _result("p_center", inst, solved, best, assignment, objective,
                    time.perf_counter() - start - solve_seconds, bound=float(radii[lo]))

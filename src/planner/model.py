@@ -1,9 +1,9 @@
-"""The planning MIP as a Pyomo model.
+"""The planning MIP: index tables, row blocks, bounds and costs, as arrays.
 
 Index sets are built as tables first (one row per variable, PyPSA-style), then every constraint family is
-assembled as a sparse (row, column, coefficient) list with numpy and turned into Pyomo
-``LinearExpression`` objects in one pass. Building this way keeps Python work per nonzero small, which
-matters at county scale. The mathematics is written out in README.md, "The model".
+assembled as a sparse (row, column, coefficient) list with numpy. The solver adapter takes the stacked
+matrix in one call (planner.solver); pyomo_model.py turns the same arrays into the canonical Pyomo model
+when one is wanted. Building this way keeps Python work per nonzero small, which matters at county scale. The mathematics is written out in README.md, "The model".
 
 Variable families (all per year y):
   x[u,y]  integer  new units bought for unit slot u = (region, tier, modality)
@@ -26,8 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
-from pyomo.core.expr.numeric_expr import LinearExpression
+import scipy.sparse as sp
 
 from .access import build_levels, candidate_hosts
 from .inputs import PlanInputs
@@ -81,7 +80,7 @@ class PlanModel:
         self.blocks: dict[str, RowBlock] = {}
         self.budget_offset: dict = {"total": 0.0, "year": None}
         self._index()
-        self.model = self._build()
+        self._build()
 
     # ------------------------------------------------------------------ index tables
     def _index(self) -> None:
@@ -497,95 +496,95 @@ class PlanModel:
                                      np.asarray(lower, float), np.asarray(upper, float),
                                      index.reset_index(drop=True))
 
-    # ------------------------------------------------------------------ Pyomo
-    def _build(self) -> pyo.ConcreteModel:
+    # ------------------------------------------------------------------ the whole model
+    def _build(self) -> None:
         self._blocks()
-        lo, hi, integer = self._bounds()
-        c = self._objective()
-        self.lower, self.upper, self.integer, self.cost = lo, hi, integer, c
-        m = pyo.ConcreteModel(name=self.inp.scenario.name)
-        ncol = len(c)
-        # Most columns are continuous with bounds [0, inf): declare that once and touch only the rest
-        # (per-variable domain and bound calls were most of the build time at county scale).
-        m.v = pyo.Var(range(ncol), domain=pyo.NonNegativeReals)
-        v = [m.v[i] for i in range(ncol)]
-        self.vars = v
-        for i in np.flatnonzero(integer):
-            v[i].domain = pyo.Integers
-        for i in np.flatnonzero((lo != 0) | integer):
-            v[i].setlb(float(lo[i]))
-        for i in np.flatnonzero(hi != INF):
-            v[i].setub(float(hi[i]))
-        for name, blk in self.blocks.items():
-            order = np.argsort(blk.row_of, kind="stable")
-            rows_sorted, cols_sorted, coef_sorted = blk.row_of[order], blk.cols[order], blk.coefs[order]
-            bounds = np.searchsorted(rows_sorted, np.arange(blk.rows + 1))
-            # What-if knobs: the budget rows' upper bounds and the density rows' lower bounds (target x
-            # population) are mutable Params, so changing them needs no rebuild.
-            side = ("upper" if name.startswith("budget") or name == "objective_cap"
-                    else "lower" if name == "density" else None)
-            if side:
-                rhs = pyo.Param(range(blk.rows), initialize=dict(enumerate(getattr(blk, side).tolist())),
-                                mutable=True)
-                m.add_component(f"{name}_rhs", rhs)
-            exprs = []
-            for i in range(blk.rows):
-                a, b = bounds[i], bounds[i + 1]
-                exprs.append(LinearExpression(constant=0.0, linear_coefs=coef_sorted[a:b].tolist(),
-                                              linear_vars=[v[j] for j in cols_sorted[a:b]]))
-            lower, upper = blk.lower, blk.upper
+        self.lower, self.upper, self.integer = self._bounds()
+        self.cost = self._objective()
+        first = np.cumsum([0] + [b.rows for b in self.blocks.values()])
+        self.row_start = dict(zip(self.blocks, first[:-1].tolist()))
+        self.solution: np.ndarray | None = None  # one value per column, set by the solver
+        self._pyomo = None
 
-            def rule(_m, i, exprs=exprs, lower=lower, upper=upper, side=side, name=name):
-                lo_i = None if lower[i] == -INF else float(lower[i])
-                up_i = None if upper[i] == INF else float(upper[i])
-                if side == "upper":
-                    return exprs[i] <= getattr(_m, f"{name}_rhs")[i] if lo_i is None else \
-                        pyo.inequality(lo_i, exprs[i], getattr(_m, f"{name}_rhs")[i])
-                if side == "lower":
-                    return exprs[i] >= getattr(_m, f"{name}_rhs")[i]
-                return (lo_i, exprs[i], up_i)
+    def matrix(self) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+        """Every row block stacked in ``self.blocks`` order (block ``name`` starts at ``row_start[name]``):
+        the sparse matrix and the row bounds, as they are now (what-if changes included)."""
+        blocks = list(self.blocks.values())
+        rows = np.concatenate([b.row_of + self.row_start[b.name] for b in blocks] + [np.zeros(0, np.int64)])
+        cols = np.concatenate([b.cols for b in blocks] + [np.zeros(0, np.int64)])
+        coefs = np.concatenate([b.coefs for b in blocks] + [np.zeros(0)])
+        n_rows = sum(b.rows for b in blocks)
+        A = sp.csr_matrix((coefs, (rows, cols)), shape=(n_rows, len(self.cost)))
+        return A, self.row_bounds()[0], self.row_bounds()[1]
 
-            m.add_component(name, pyo.Constraint(range(blk.rows), rule=rule))
-        nz = np.flatnonzero(c)
-        m.obj = pyo.Objective(expr=LinearExpression(constant=self.objective_offset, linear_coefs=c[nz].tolist(),
-                                                     linear_vars=[v[j] for j in nz]), sense=pyo.minimize)
-        return m
+    def row_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        blocks = list(self.blocks.values())
+        return (np.concatenate([b.lower for b in blocks] + [np.zeros(0)]),
+                np.concatenate([b.upper for b in blocks] + [np.zeros(0)]))
+
+    @property
+    def model(self):
+        """The same model as a Pyomo ConcreteModel, built on first use: the canonical, solver-independent
+        form (for another solver through Pyomo, or an LP/MPS file). The HiGHS path does not need it."""
+        if self._pyomo is None:
+            from .pyomo_model import to_pyomo
+
+            self._pyomo = to_pyomo(self)
+        return self._pyomo
 
     # ------------------------------------------------------------------ reading values back
     def values(self, name: str) -> np.ndarray:
+        """The solution's values of one variable family (zeros before a solve)."""
         f = self.families[name]
-        out = np.empty(len(f))
-        for i in range(len(f)):
-            out[i] = self.vars[f.offset + i].value or 0.0
-        return out
+        if self.solution is None:
+            return np.zeros(len(f))
+        return self.solution[f.offset: f.offset + len(f)].copy()
+
+    def fix_columns(self, cols: np.ndarray, values: np.ndarray) -> None:
+        """Fix columns at values (lower = upper) before a solver is made: e.g. to price a given plan."""
+        cols = np.asarray(cols, dtype=np.int64)
+        self.lower[cols] = values
+        self.upper[cols] = values
+        if self._pyomo is not None:
+            for j, v in zip(cols, values):
+                self._pyomo.v[int(j)].fix(float(v))
 
     def set_budget(self, total_wan: float | None = None, per_year_wan: list[float] | None = None) -> None:
-        """Push a new budget into the model's mutable right-hand sides (Planner.set_budget keeps the
-        inputs in step); a per-year cap can only be changed if the model was built with one."""
-        m = self.model
-        if total_wan is not None and hasattr(m, "budget_total_rhs"):
-            m.budget_total_rhs[0] = float(total_wan) + self.budget_offset["total"]
-        if per_year_wan is not None and hasattr(m, "budget_year_rhs"):
-            for i, b in enumerate(per_year_wan):
-                m.budget_year_rhs[i] = float(b) + float(self.budget_offset["year"][i])
+        """Move the budget rows' right-hand sides (Planner.set_budget keeps the inputs in step); a per-year
+        cap can only be changed if the model was built with one. The solver pushes changed rows."""
+        if total_wan is not None and "budget_total" in self.blocks:
+            self.blocks["budget_total"].upper[0] = float(total_wan) + self.budget_offset["total"]
+        if per_year_wan is not None and "budget_year" in self.blocks:
+            self.blocks["budget_year"].upper[:] = np.asarray(per_year_wan, float) + self.budget_offset["year"]
+        self._sync_pyomo_rhs()
 
     def set_targets(self, per_million: dict[str, float]) -> bool:
         """Push new per-million targets into the density rows; False if a modality has no density rows
         (it had no target when the model was built), in which case the model must be rebuilt."""
-        inp, m = self.inp, self.model
+        inp = self.inp
         G = self.families["G"].index
         built = set(G["m"].unique().tolist())
         for name, value in per_million.items():
-            k = inp.modalities.index(name)
-            if value > 0 and k not in built:
+            if value > 0 and inp.modalities.index(name) not in built:
                 return False
         for name, value in per_million.items():
             k = inp.modalities.index(name)
             rows = np.flatnonzero(G["m"].to_numpy() == k)
-            rhs = value * inp.pop[G["r"].to_numpy()[rows], G["y"].to_numpy()[rows]] / 1e6
-            for i, v in zip(rows, rhs):
-                m.density_rhs[int(i)] = float(v)
+            self.blocks["density"].lower[rows] = value * inp.pop[G["r"].to_numpy()[rows], G["y"].to_numpy()[rows]] / 1e6
+        self._sync_pyomo_rhs()
         return True
+
+    def set_objective_cap(self, cap: float) -> None:
+        """'Weighted-sum objective <= cap' for alternatives; ``cap`` is the whole objective (the constant
+        offset is taken off here, since the row holds only the columns' part)."""
+        self.blocks["objective_cap"].upper[0] = float(cap) - self.objective_offset
+        self._sync_pyomo_rhs()
+
+    def _sync_pyomo_rhs(self) -> None:
+        if self._pyomo is not None:
+            from .pyomo_model import sync_rhs
+
+            sync_rhs(self, self._pyomo)
 
     @property
     def size(self) -> dict[str, int]:

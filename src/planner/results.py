@@ -120,7 +120,7 @@ def collect(pm: PlanModel, report: SolveReport) -> PlanResult:
               units["in_service"].to_numpy()[at_last])
     acc = access_table(inp, last, mobile) if have else pd.DataFrame()
     eq = equity_table(inp, last) if have else pd.DataFrame()
-    values = np.array([v.value or 0.0 for v in pm.vars]) if have else None
+    values = pm.solution if have else None
     measures = plan_measures(inp, last, acc, pm.objective_offset + float(pm.cost @ values) if have else None)
     return PlanResult(inputs=inp, report=report, plan=plan, units=units, flows=flows, mobile=mobile,
                       regions=regions, spend=spend, marginal=marginal, size=pm.size, access=acc, equity=eq,

@@ -1,0 +1,11 @@
+"""The solver boundary: the only package that imports highspy.
+
+    HighsModel   a model built from matrices and held by one HiGHS object (solve, change, start, cancel)
+    Status       one status vocabulary for every solve
+    SolveResult  one result type: status, objective, bound, gap, solution, duals, time
+"""
+
+from .highs import HighsModel, guard_seconds, version
+from .status import SolveResult, Status, relative_gap
+
+__all__ = ["HighsModel", "SolveResult", "Status", "guard_seconds", "relative_gap", "version"]

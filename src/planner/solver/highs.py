@@ -1,0 +1,222 @@
+"""The one adapter between the project and HiGHS: a model built from matrices, solved and changed in place.
+
+linopy's solvers.py is the model: the caller hands over costs, bounds, integrality and a sparse row matrix;
+the adapter passes them to HiGHS in one call, and every later change (costs, column or row bounds,
+integrality, a starting solution) goes through a method here. Every solve returns a ``SolveResult`` with
+one ``Status``. Nothing else in the project imports highspy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+from . import compat
+from .status import SolveResult, Status
+
+_LIMITS = {highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kIterationLimit,
+           highspy.HighsModelStatus.kSolutionLimit, highspy.HighsModelStatus.kObjectiveBound,
+           highspy.HighsModelStatus.kObjectiveTarget}
+
+
+def guard_seconds(time_limit: float) -> float:
+    """When the wall-clock guard stops HiGHS: 20 % past its own limit, plus 5 s (HiGHS checks its clock
+    loosely in some phases, such as presolve, a long LP or the root cut loop)."""
+    return 1.2 * time_limit + 5.0
+
+
+class HighsModel:
+    """A linear or mixed-integer model held by one HiGHS object.
+
+    ``matrix`` has one row per constraint and one column per variable (any scipy sparse format);
+    ``row_lower <= matrix @ x <= row_upper``, ``lower <= x <= upper``, ``integer`` marks integer columns.
+    ``threads`` is fixed for the object's life; ``interruptible`` installs an interrupt callback once
+    (needed by ``cancel`` and the wall-clock guard; it costs a Python call at every interrupt check, which
+    under Dask waits for the worker's GIL, so the decomposition's workers leave it off)."""
+
+    def __init__(self, cost, lower, upper, integer, matrix, row_lower, row_upper, *, offset: float = 0.0,
+                 maximize: bool = False, threads: int = 1, seed: int = 0, interruptible: bool = False,
+                 log: bool = False):
+        A = sp.csc_matrix(matrix)
+        self.n_cols, self.n_rows = A.shape[1], A.shape[0]
+        self.cost = np.asarray(cost, dtype=float).copy()
+        self.offset = float(offset)
+        self.lower = np.asarray(lower, dtype=float).copy()
+        self.upper = np.asarray(upper, dtype=float).copy()
+        self.integer = np.asarray(integer, dtype=bool).copy()
+        self.row_lower = np.asarray(row_lower, dtype=float).copy()
+        self.row_upper = np.asarray(row_upper, dtype=float).copy()
+        self.threads = int(threads)
+        self.maximize = maximize
+        self._check_shapes()
+        self._h = h = compat.new_highs()
+        h.setOptionValue("output_flag", bool(log))
+        h.setOptionValue("random_seed", int(seed))
+        compat.prepare_threads(h, self.threads)
+        compat.pass_model(h, cost=self.cost, lower=_inf(self.lower), upper=_inf(self.upper),
+                          row_lower=_inf(self.row_lower), row_upper=_inf(self.row_upper),
+                          start=A.indptr.astype(np.int32), index=A.indices.astype(np.int32),
+                          value=A.data.astype(float), integrality=self.integer.astype(np.int32),
+                          maximize=maximize, offset=self.offset)
+        self.interruptible = interruptible
+        self._cancelled = threading.Event()
+        if interruptible:
+            compat.on_interrupt_checks(h, self._cancelled.is_set)  # once per object
+
+    def _check_shapes(self) -> None:
+        n, m = self.n_cols, self.n_rows
+        for name, arr, size in (("cost", self.cost, n), ("lower", self.lower, n), ("upper", self.upper, n),
+                                ("integer", self.integer, n), ("row_lower", self.row_lower, m),
+                                ("row_upper", self.row_upper, m)):
+            if arr.shape != (size,):
+                raise ValueError(f"HighsModel: {name} has shape {arr.shape}, expected ({size},)")
+        if np.isnan(self.cost).any() or np.isnan(self.lower).any() or np.isnan(self.upper).any():
+            raise ValueError("HighsModel: NaN in costs or column bounds")
+
+    # ------------------------------------------------------------------ changes in place
+    def set_costs(self, cols, cost, offset: float | None = None) -> None:
+        cols = _cols(cols)
+        self.cost[cols] = cost
+        self._h.changeColsCost(len(cols), cols, self.cost[cols])
+        if offset is not None:
+            self.offset = float(offset)
+            self._h.changeObjectiveOffset(self.offset)
+
+    def set_col_bounds(self, cols, lower, upper) -> None:
+        cols = _cols(cols)
+        self.lower[cols], self.upper[cols] = lower, upper
+        self._h.changeColsBounds(len(cols), cols, _inf(self.lower[cols]), _inf(self.upper[cols]))
+
+    def set_row_bounds(self, rows, lower, upper) -> None:
+        rows = _cols(rows)
+        self.row_lower[rows], self.row_upper[rows] = lower, upper
+        self._h.changeRowsBounds(len(rows), rows, _inf(self.row_lower[rows]), _inf(self.row_upper[rows]))
+
+    def set_integrality(self, cols, integer) -> None:
+        cols = _cols(cols)
+        self.integer[cols] = integer
+        kinds = np.where(self.integer[cols], compat.INTEGER, compat.CONTINUOUS)
+        self._h.changeColsIntegrality(len(cols), cols, kinds)
+
+    def set_start(self, x=None, *, cols=None, values=None) -> None:
+        """A starting solution for the next MIP solve: a full vector ``x``, or ``values`` for ``cols`` only
+        (HiGHS completes the rest). HiGHS checks it and ignores a start that breaks a row; any model
+        change after this call drops it, so make changes first."""
+        if x is not None:
+            compat.set_full_start(self._h, np.asarray(x, dtype=float))
+        elif cols is not None and len(cols):
+            compat.set_sparse_start(self._h, _cols(cols), np.asarray(values, dtype=float))
+
+    @contextlib.contextmanager
+    def relaxed(self):
+        """The LP relaxation inside the block (integer columns continuous); integrality restored after."""
+        ints = np.flatnonzero(self.integer)
+        self.set_integrality(ints, False)
+        try:
+            yield self
+        finally:
+            self.set_integrality(ints, True)
+
+    @contextlib.contextmanager
+    def fixed(self, cols, values):
+        """Columns ``cols`` fixed at ``values`` inside the block; their bounds restored after."""
+        cols = _cols(cols)
+        lo, hi = self.lower[cols].copy(), self.upper[cols].copy()
+        self.set_col_bounds(cols, values, values)
+        try:
+            yield self
+        finally:
+            self.set_col_bounds(cols, lo, hi)
+
+    # ------------------------------------------------------------------ solving
+    def solve(self, time_limit: float = np.inf, mip_rel_gap: float = 1e-4, *, guard: bool = False,
+              first_solution: bool = False, duals: bool = False) -> SolveResult:
+        """Run HiGHS. ``guard``: a wall-clock timer cancels the run if it overruns ``time_limit`` by more
+        than ``guard_seconds`` (needs ``interruptible``). ``first_solution``: stop at the first feasible
+        solution (a feasibility probe). ``duals``: return row duals when an LP is solved to optimality."""
+        h = self._h
+        h.setOptionValue("time_limit", float(max(time_limit, 0.0)) if np.isfinite(time_limit) else highspy.kHighsInf)
+        h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
+        h.setOptionValue("mip_max_improving_sols", 1 if first_solution else highspy.kHighsIInf)
+        compat.prepare_threads(h, self.threads)  # another model may have run in this thread in between
+        self._cancelled.clear()
+        fired = threading.Event()
+        timer = None
+        if guard and self.interruptible and np.isfinite(time_limit):
+            timer = threading.Timer(guard_seconds(time_limit), lambda: (fired.set(), self._cancelled.set()))
+            timer.daemon = True
+            timer.start()
+        t0 = float(h.getRunTime())  # HiGHS's clock is cumulative over runs on one object
+        try:
+            h.run()
+        finally:
+            if timer is not None:
+                timer.cancel()
+        return self._result(float(h.getRunTime()) - t0, fired.is_set(), duals)
+
+    def cancel(self) -> None:
+        """Ask a running solve to stop (from another thread); it returns its best solution as
+        ``interrupted`` (or ``no_solution``). Needs ``interruptible``."""
+        self._cancelled.set()
+
+    def _result(self, seconds: float, guard_fired: bool, duals: bool) -> SolveResult:
+        h = self._h
+        ms, info = h.getModelStatus(), h.getInfo()
+        is_mip = bool(self.integer.any())
+        has_x = compat.primal_feasible(info)
+        x = np.asarray(h.getSolution().col_value, dtype=float).copy() if has_x else None
+        if ms == highspy.HighsModelStatus.kOptimal:
+            status = Status.OPTIMAL if has_x else Status.ERROR
+        elif ms in _LIMITS or (ms == highspy.HighsModelStatus.kInterrupt and guard_fired):
+            status = Status.TIME_LIMIT if has_x else Status.NO_SOLUTION
+        elif ms == highspy.HighsModelStatus.kInterrupt:
+            status = Status.INTERRUPTED if has_x else Status.NO_SOLUTION
+        elif ms == highspy.HighsModelStatus.kInfeasible:
+            status = Status.INFEASIBLE
+        elif ms in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            # presolve says "unbounded or infeasible" for an infeasible model too: the planner's models are
+            # bounded (every cost is >= 0 on bounded-below columns), so an infeasible reading is the usual one
+            status = Status.INFEASIBLE if ms == highspy.HighsModelStatus.kUnboundedOrInfeasible else Status.UNBOUNDED
+        else:
+            status = Status.ERROR
+        objective = float(info.objective_function_value) if x is not None and status.has_solution else None
+        if is_mip:
+            bound = float(info.mip_dual_bound) if status.has_solution or status == Status.NO_SOLUTION else None
+            if bound is not None and not np.isfinite(bound):
+                bound = None
+        else:
+            bound = objective if status == Status.OPTIMAL else None
+        row_dual = None
+        if duals and not is_mip and status == Status.OPTIMAL:
+            row_dual = np.asarray(h.getSolution().row_dual, dtype=float).copy()
+        nodes = int(info.mip_node_count) if is_mip else None
+        return SolveResult(status=status, objective=objective, bound=bound, x=x, seconds=seconds, nodes=nodes,
+                           row_dual=row_dual, stopped_by_guard=guard_fired,
+                           detail=h.modelStatusToString(ms),
+                           extra={"highs_mip_gap": float(info.mip_gap) if is_mip and x is not None else None})
+
+    @property
+    def run_seconds(self) -> float:
+        """HiGHS's cumulative run time on this object."""
+        return float(self._h.getRunTime())
+
+    def option(self, name: str):
+        return compat.option_value(self._h, name)
+
+
+def _cols(idx) -> np.ndarray:
+    return np.ascontiguousarray(np.asarray(idx, dtype=np.int32).ravel())
+
+
+def _inf(a: np.ndarray) -> np.ndarray:
+    """numpy's inf as HiGHS's infinity (the same value today; kept explicit for HiGHS builds that differ)."""
+    return np.where(np.isposinf(a), compat.INF, np.where(np.isneginf(a), -compat.INF, a)).astype(float)
+
+
+def version() -> str:
+    return compat.version_string()
