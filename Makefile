@@ -1,19 +1,34 @@
 # Two commands for a fresh machine with Python 3.11 and make:
-#   make run   - create .venv, install, solve the default scenario, print a summary, write results/
-#   make test  - create .venv if missing, install, run the whole test suite
+#   make run   - create .venv, install from the lock, solve the default scenario, print a summary, write results/
+#   make test  - create .venv if missing, install from the lock, run the whole test suite
+# Also:
+#   make test-fast    - the suite without the slow, browser and Dask tests (for development)
+#   make test-latest  - a separate venv with the newest releases pyproject.toml allows, installed from a built
+#                       wheel (not the checkout), running the solver-facing tests and a solve of a shipped example
+#   make lock         - re-resolve the newest allowed releases and write requirements.lock (then run make test)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LOCK   := requirements.lock
+LATEST := .venv-latest
+# The tests make test-latest runs: everything that drives HiGHS or Pyomo, plus the wheel's own solve.
+SOLVER_TESTS := tests/test_solver_contract.py tests/test_solver_threads.py tests/test_pyomo_model.py \
+                tests/test_hand_instances.py tests/test_invariants.py tests/test_location.py \
+                tests/test_decompose.py tests/test_properties.py tests/test_wheel.py
 
-.PHONY: run test check app data bench clean
+.PHONY: run test test-fast test-latest lock check app data bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,data]"
+# Exactly what the suite ran with: every package pinned by the lock, then the project itself without
+# dependency resolution (so nothing newer slips in).
+$(STAMP): $(BIN)/python $(LOCK) pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -28,6 +43,32 @@ check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not browser and not dask"
+
+# A fresh venv each time: the newest releases that pyproject.toml allows, the project from a wheel.
+test-latest:
+	rm -rf $(LATEST) build dist dist.log
+	$(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install --quiet --upgrade pip build
+	$(LATEST)/bin/python -m build --wheel --outdir dist . > dist.log 2>&1 || (cat dist.log; exit 1)
+	$(LATEST)/bin/python -m pip install --quiet "$$(ls dist/planner-*.whl)[test]"
+	@echo "newest releases:"; $(LATEST)/bin/python -m pip list --format=freeze | grep -i -E '^(highspy|pyomo|numpy|pandas|scipy|pydantic|dask|distributed)=='
+	cd $(LATEST) && bin/planner solve "$$(bin/python -c 'import planner.paths as p; print(p.DEFAULT_SCENARIO)')" --out results
+	PLANNER_EXPECT_WHEEL=1 $(LATEST)/bin/python -m pytest $(SOLVER_TESTS)
+
+# Re-resolve: newest releases pyproject.toml allows, with the test and data extras; the lock pins them all.
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet ".[test,data]"
+	{ echo "# Every package the suite runs with, pinned. Made by 'make lock' on $$(date -u +%F) with Python $$($(PYTHON) -c 'import platform; print(platform.python_version())')."; \
+	  echo "# make run / make test install exactly these, then the project with --no-deps."; \
+	  .venv-lock/bin/python -m pip freeze --exclude-editable | grep -v -i '^planner[= @]'; } > $(LOCK).tmp
+	mv $(LOCK).tmp $(LOCK)
+	rm -rf .venv-lock
+
 # Rebuild data/regions/ from ../shared/data/external.
 data: $(STAMP)
 	$(BIN)/python scripts/build_regions.py
@@ -36,4 +77,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
 
 clean:
-	rm -rf $(VENV) results .pytest_cache
+	rm -rf $(VENV) $(LATEST) results .pytest_cache build dist dist.log

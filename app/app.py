@@ -5,17 +5,12 @@ Run with `make app` or `planner app` (binds to 127.0.0.1; no map tiles or script
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # sibling modules, also under AppTest
-
-import streamlit as st  # noqa: E402
-
-import equity_pages  # noqa: E402
-import other_pages  # noqa: E402
-import plan_page  # noqa: E402
-from i18n import lang, t  # noqa: E402
+from planner_app import equity_pages
+from planner_app import other_pages
+from planner_app import plan_page
+from planner_app.i18n import lang, t
 
 st.set_page_config(page_title="Imaging planner · 影像设备规划", layout="wide")
 

@@ -11,13 +11,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import equity_view
-import state
-import widgets
-from i18n import t
-from planner.alternatives import alternatives
+from planner_app import equity_view
+from planner_app import state
+from planner_app import widgets
+from planner_app.i18n import t
+from planner.studies.alternatives import alternatives
 from planner.errors import PlannerError
-from planner.frontier import frontier
+from planner.studies.frontier import frontier
 
 MEASURES = {"fr_shortfall": "shortfall", "fr_travel": "travel"}
 UNIT_KEY = {"shortfall": "units_per_million", "travel": "minutes"}

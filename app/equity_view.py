@@ -13,10 +13,10 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-import widgets
-from i18n import lang, t
-from planner import maps
-from planner.access import access_measures
+from planner_app import widgets
+from planner_app.i18n import lang, t
+from planner.reporting import maps
+from planner.planning.access import access_measures
 
 OBJECTIVES = {"eq_obj_efficiency": "efficiency", "eq_obj_shortfall": "min_max_shortfall",
               "eq_obj_travel": "min_max_travel"}

@@ -12,13 +12,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import state
-import widgets
-from i18n import lang, t
-from planner import maps
+from planner_app import state
+from planner_app import widgets
+from planner_app.i18n import lang, t
+from planner.reporting import maps
 from planner.errors import PlannerError
-from planner.results import compare_regions
-from planner.sweep import budget_sweep
+from planner.planning.results import compare_regions
+from planner.studies.sweep import budget_sweep
 
 
 # i18n key -> (regions-table column compared, unit shown on the map and legend)

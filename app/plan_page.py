@@ -11,14 +11,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-import equity_view
-import state
-import widgets
-from i18n import lang, t
+from planner_app import equity_view
+from planner_app import state
+from planner_app import widgets
+from planner_app.i18n import lang, t
 from planner.errors import PlannerError
-from planner.output import save_scenario
-from planner.scenario import LoadedScenario, validate
-from planner.tables import read_raw
+from planner.io.output import save_scenario
+from planner.config.scenario import LoadedScenario, validate
+from planner.data.tables import read_raw
 
 MOD_COLUMNS = {  # scenario field -> column header with its unit
     "price_wan_cny": "price (万元)",

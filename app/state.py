@@ -17,12 +17,13 @@ import pandas as pd
 import streamlit as st
 
 from planner import Planner
-from planner.output import summary_dict
-from planner.results import PlanResult
-from planner.runstore import RunStore, StoredRun, default_path
-from planner.scenario import REPO_ROOT, TABLE_KEYS, LoadedScenario, load_scenario, read_toml, scenario_from_dict
+from planner.io.output import summary_dict
+from planner.planning.results import PlanResult
+from planner.distributed.runstore import RunStore, StoredRun, default_path
+from planner.config.scenario import TABLE_KEYS, LoadedScenario, load_scenario, read_toml, scenario_from_dict
+from planner.paths import MODELS_DIR, REGIONS_DIR
 
-MODELS = REPO_ROOT / "models"  # $PLANNER_MODELS overrides (tests point it at small scenarios)
+MODELS = MODELS_DIR  # $PLANNER_MODELS overrides (tests point it at small scenarios)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 ALLOWED_UPLOADS = (".toml", ".csv", ".xlsx", ".xls", ".geojson", ".json")
 
@@ -74,7 +75,7 @@ def load_upload(files: list) -> None:
         (folder / name).write_bytes(data)
     raw = read_toml(folder / tomls[0])
     regions = raw.get("regions", {})
-    data_dir = REPO_ROOT / "data" / "regions"
+    data_dir = REGIONS_DIR
     for key in (*TABLE_KEYS, "boundaries"):
         if not regions.get(key):
             continue

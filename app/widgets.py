@@ -10,9 +10,8 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from i18n import lang, t
-from planner import maps
-
+from planner_app.i18n import lang, t
+from planner.reporting import maps
 LAYERS = {  # layer key -> (column in regions table, unit, diverging?)
     "layer_density_after": ("density_after_per_million", "units/M", False),
     "layer_density_before": ("density_before_per_million", "units/M", False),

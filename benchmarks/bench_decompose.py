@@ -55,7 +55,7 @@ def child(spec: dict, result_file: Path) -> int:
     row = dict(spec, error=None)
     try:
         import planner
-        from planner.decompose import solve_by_province
+        from planner.distributed.decomposition import solve_by_province
 
         row["planner_file"] = planner.__file__
         r = solve_by_province(spec["scenario"], spec["overrides"], workers=spec["workers"],
@@ -177,7 +177,7 @@ def write_markdown(rows: list[dict], mono: dict, env: dict, command: str, total:
               if env["uncommitted"] else "")
            + f"; Python {env['python']}, highspy {env['highspy']}, dask/distributed {env['distributed']}; "
            f"{env['cores']} cores shared with other engineers' runs; total benchmark time {total / 60:.1f} min.", "",
-           "Every case: `planner.decompose.solve_by_province` on `benchmarks/scenarios/counties.toml` (2,974 counties, "
+           "Every case: `planner.distributed.decomposition.solve_by_province` on `benchmarks/scenarios/counties.toml` (2,974 counties, "
            "31 provinces), a local Dask cluster of 2 workers x 1 thread, one HiGHS thread per province MIP, requested "
            "gap 1 %, province MIP gap 0.5 %. Times are wall-clock from the call, reading the inputs and starting Dask "
            "included. The bound is on the national model **without the 2,184 mobile arcs that cross a province "

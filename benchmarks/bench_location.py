@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from planner import location
+from planner.location import models as location
 from planner.solver import version as highs_version
 
 HERE = Path(__file__).resolve().parent

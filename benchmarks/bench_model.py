@@ -78,10 +78,10 @@ def _plain(o):
 
 
 def _time_warm_start(row: dict) -> None:
-    """Time the warm start (planner.solve.relax_and_round: LP solves + rounding) without touching the library:
+    """Time the warm start (planner.planning.solve.relax_and_round: LP solves + rounding) without touching the library:
     Solver.solve looks the function up in its module at call time, so a timing wrapper there sees every call."""
     try:
-        import planner.solve as ps
+        import planner.planning.solve as ps
     except ImportError:
         return
     orig = getattr(ps, "relax_and_round", None)

@@ -65,7 +65,6 @@ def run_child(mode: str, spec: dict, result_file: Path) -> int:
     t_proc = time.perf_counter()
     import planner
     from planner import Planner
-
     scenario, overrides, budgets = spec["scenario"], spec["overrides"], spec["budgets"]
     import_s = time.perf_counter() - t_proc
     rows = []

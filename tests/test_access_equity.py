@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from planner import Planner
-from planner.alternatives import alternatives
-from planner.equity import gini, theil
+from planner.studies.alternatives import alternatives
+from planner.planning.equity import gini, theil
 from planner.errors import PlannerError
-from planner.frontier import frontier
+from planner.studies.frontier import frontier
 
 DATA = Path(__file__).parent / "data"
 ACCESS = DATA / "access" / "access.toml"
@@ -208,7 +208,7 @@ def test_unreachable_access_rule_is_refused_before_solving():
 
 
 def test_sweep_over_equity_objective_and_access_weight_reports_the_measures(tmp_path):
-    from planner.batch import BatchRunner, grid
+    from planner.distributed.batch import BatchRunner, grid
 
     cases = grid(TINY, ["equity.objective=efficiency,min_max_shortfall"], TARGET)
     df = BatchRunner(cases, tmp_path / "eq", workers=1).run().set_index("equity.objective")

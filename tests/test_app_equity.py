@@ -54,7 +54,7 @@ def test_frontier_runs_draws_a_clickable_chart_and_shows_the_chosen_plan(at, mon
     assert objective[-1] >= objective[0] - 1e-6
 
     # the chart is an Altair chart with a point selection; a rerun does not solve again
-    import equity_pages  # the app put app/ on sys.path
+    from planner_app import equity_pages
 
     calls = []
     monkeypatch.setattr(equity_pages, "frontier", lambda *a, **k: calls.append(1))
@@ -159,7 +159,7 @@ def test_equity_pages_in_chinese_without_solving(at):
     at.radio(key="page_zh").set_value("备选方案").run()
     ok(at)
     assert any("尚无备选方案" in i.value for i in at.info)
-    assert sys.modules.get("equity_pages") is not None
+    assert sys.modules.get("planner_app.equity_pages") is not None
 
 
 def test_plan_page_edits_survive_a_visit_to_another_page(at):

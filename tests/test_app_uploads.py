@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 
 import pytest
 
-from planner.scenario import REPO_ROOT
+from tests.conftest import REPO as REPO_ROOT
 
-sys.path.insert(0, str(REPO_ROOT / "app"))
-import state  # noqa: E402  (the app's session module; its upload handling needs no running app)
+from planner_app import state  # the app's session module; its upload handling needs no running app
 
 
 @dataclass

@@ -18,7 +18,9 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from planner import Planner, tables
+from planner import Planner
+
+from planner.data import tables
 from planner.errors import PlannerError
 
 BAD = Path(__file__).parent / "data" / "bad"

@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from planner.batch import BatchRunner, chunks, grid
+from planner.distributed.batch import BatchRunner, chunks, grid
 from planner.errors import PlannerError
-from planner.scenario import REPO_ROOT
+from tests.conftest import REPO as REPO_ROOT
 
 TINY = REPO_ROOT / "tests" / "data" / "tiny" / "tiny.toml"
 PLANNER = str(Path(sys.executable).parent / "planner")
@@ -40,6 +40,7 @@ def test_grid_ids_chunks_and_hand_values(tmp_path):
     assert {c["case_id"] for c in manifest["cases"]} == set(df["case_id"]) and manifest["highs"].startswith("1.")
 
 
+@pytest.mark.dask
 def test_in_process_and_dask_local_cluster_agree(tmp_path):
     cases = grid(TINY, ["budget.total_wan_cny=0:1000:6", "modalities.CT.price_wan_cny=100,150"])
     a = BatchRunner(cases, tmp_path / "a", workers=1, chunk_size=2).run()
@@ -64,6 +65,7 @@ def test_unknown_key_fails_before_any_solve(tmp_path):
         grid(TINY, ["budget.total=1,2"])
 
 
+@pytest.mark.slow
 def test_kill_minus_9_then_resume_gives_every_case_once(tmp_path):
     args = [PLANNER, "sweep", str(TINY), "--vary", "budget.total_wan_cny=0:2400:25", "--chunk-size", "1",
             "--workers", "1", "--quiet"]
@@ -91,7 +93,6 @@ def test_kill_minus_9_then_resume_gives_every_case_once(tmp_path):
 def test_target_sweeps_reuse_the_model_and_match_cold_solves(tmp_path):
     """Targets are right-hand sides too: one model serves every target value, with cold-solve results."""
     from planner import Planner
-
     soft = ["weights.unmet_wan_cny_per_thousand_exams=0", "modalities.CT.target_per_million=1"]
     cases = grid(TINY, ["modalities.CT.target_per_million=1,4,10"], soft[:1])
     assert len(chunks(cases, 5)) == 1  # one model for all three

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from planner.cli import app
-from planner.scenario import REPO_ROOT
+from tests.conftest import REPO as REPO_ROOT
 
 runner = CliRunner()
 BASELINE = str(REPO_ROOT / "models" / "baseline.toml")
@@ -56,7 +56,7 @@ def test_scenario_toml_replays_to_the_same_plan(first_run, tmp_path):
 
 
 def test_overrides_reach_every_kind_of_scalar(tmp_path):
-    from planner.scenario import load_scenario
+    from planner.config.scenario import load_scenario
 
     s = load_scenario(BASELINE, ["modalities.CT.price_wan_cny=200", "solver.mip_rel_gap=0.05",
                                  "budget.include_running_cost=true", "tiers.grassroots.unmet_weight=3",

@@ -12,23 +12,25 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planner import decompose_parts
+from planner.distributed import provinces as decompose_parts
 from planner.api import Planner
-from planner.decompose import solve_by_province
-from planner.decompose_parts import Subproblem, slice_inputs, split, without_cross_border
-from planner.model import PlanModel
-from planner.solve import Solver
+from planner.distributed.decomposition import solve_by_province
+from planner.distributed.provinces import Subproblem, slice_inputs, split, without_cross_border
+from planner.planning.model import PlanModel
+from planner.planning.solve import Solver
 
 from .conftest import REPO
 
 SCENARIO = REPO / "benchmarks" / "scenarios" / "counties.toml"
+pytestmark = pytest.mark.slow
+
 THREE = ['regions.include_parent=["110100","120100","640100","640200","640300","640400","640500"]',
          "years.last_plan_year=2026", "budget.total_wan_cny=20000", "solver.compute_duals=false",
          "solver.warm_start=false"]
 TOL = 1e-6
 
 
-def _mono(inputs, time_limit: float = 10.0, gap: float = 5e-3, fix: pd.DataFrame | None = None):
+def _mono(inputs, time_limit: float = 300.0, gap: float = 5e-3, fix: pd.DataFrame | None = None):
     """The national model solved in one piece by the planner's own solver (optionally with the
     purchases fixed at a plan: then it is an LP that prices the plan)."""
     pm = PlanModel(inputs)
@@ -60,7 +62,9 @@ def mono_full(planner):
 
 @pytest.fixture(scope="module")
 def decomposed():
-    return solve_by_province(SCENARIO, THREE, scheduler="inline", time_limit=30, gap=0.005, full_bound=True)
+    # This instance stops at its limit (gap about 1 %, above the 0.5 % asked), so the limit sets the test's
+    # length; the assertions hold for whatever plan and bound it has by then.
+    return solve_by_province(SCENARIO, THREE, scheduler="inline", time_limit=60, gap=0.005, full_bound=True)
 
 
 def test_three_provinces_with_cross_border_arcs(planner):
@@ -105,8 +109,9 @@ def test_spend_within_budget_and_gap_as_reported(decomposed):
     assert r.provinces["value"].sum() == pytest.approx(r.objective)
 
 
+@pytest.mark.dask
 def test_dask_workers_reuse_their_province_models(mono_drop):
-    r = solve_by_province(SCENARIO, THREE, workers=2, time_limit=20, gap=0.01)
+    r = solve_by_province(SCENARIO, THREE, workers=2, time_limit=600, gap=0.01)
     assert r.objective is not None and r.bound <= mono_drop.objective + TOL * abs(mono_drop.objective)
     assert r.objective >= mono_drop.bound - TOL * abs(mono_drop.bound)
     later = r.iterations.iloc[1:]
@@ -119,7 +124,7 @@ def test_yearly_caps_and_running_costs():
           "budget.total_wan_cny=30000", "budget.per_year_wan_cny=[9000, 25000]",
           "budget.include_running_cost=true", "solver.compute_duals=false", "solver.warm_start=false"]
     inputs = Planner.from_file(SCENARIO, ov).inputs
-    r = solve_by_province(SCENARIO, ov, scheduler="inline", time_limit=30, gap=0.005)
+    r = solve_by_province(SCENARIO, ov, scheduler="inline", time_limit=600, gap=0.005)
     mono = _mono(without_cross_border(inputs))
     assert r.objective is not None and r.bound <= mono.objective + TOL * abs(mono.objective)
     assert r.objective >= mono.bound - TOL * abs(mono.bound)

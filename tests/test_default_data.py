@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from planner import tables
-from planner.inputs import resolve
-from planner.scenario import REPO_ROOT, load_scenario
+from planner.data import tables
+from planner.data.inputs import resolve
+from planner.config.scenario import load_scenario
+from tests.conftest import REPO as REPO_ROOT
 
 DATA = REPO_ROOT / "data" / "regions"
 

@@ -29,11 +29,11 @@ ARTIFACTS = REPO / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 PLANNER = Path(sys.executable).parent / "planner"
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.skipif(
     not os.path.exists(CHROMIUM) or importlib.util.find_spec("playwright") is None,
     reason="needs Debian chromium and Playwright: `apt-get install -y --no-install-recommends chromium "
            "fonts-wqy-microhei` and `pip install -e '.[test]'` (never `playwright install`)",
-)
+)]
 
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--enable-unsafe-swiftshader"]

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planner import location as loc
+from planner.location import models as loc
 from planner.errors import InputError
-from planner.travel import matrix_from_pairs, shortest_path_matrix
+from planner.data.travel import matrix_from_pairs, shortest_path_matrix
 
 DATA = Path(__file__).parent / "data" / "location"
 

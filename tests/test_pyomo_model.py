@@ -9,8 +9,8 @@ import pytest
 from pyomo.repn import generate_standard_repn
 
 from planner import Planner
-from planner.model import PlanModel
-from planner.scenario import REPO_ROOT
+from planner.planning.model import PlanModel
+from tests.conftest import REPO as REPO_ROOT
 
 CASES = {
     "tiny": (REPO_ROOT / "tests" / "data" / "tiny" / "tiny.toml", []),
@@ -69,7 +69,7 @@ def test_what_if_changes_reach_both_forms():
 
 
 def test_export_writes_an_lp_file(tmp_path):
-    from planner.pyomo_model import write
+    from planner.planning.pyomo_model import write
 
     p = Planner.from_file(*CASES["tiny"])
     pm = PlanModel(p.inputs)

@@ -348,6 +348,7 @@ def test_provinces_geojson_has_no_dashed_line():
 
 # ---------------------------------------------------------------- rebuild
 @pytest.mark.skipif(not (SHARED / "data" / "external").is_dir(), reason="shared inputs not available")
+@pytest.mark.slow
 def test_rebuild_is_deterministic(tmp_path):
     subprocess.run([sys.executable, str(REPO / "scripts" / "build_regions.py"), "--out", str(tmp_path)],
                    check=True, capture_output=True, cwd=REPO)

@@ -8,9 +8,9 @@ import matplotlib.image as mpimg
 import pandas as pd
 import pytest
 
-from planner.batch import BatchRunner, grid
+from planner.distributed.batch import BatchRunner, grid
 from planner.errors import InputError
-from planner.report import DPI, LINE_FIGSIZE, make_report, map_figsize
+from planner.reporting.report import DPI, LINE_FIGSIZE, make_report, map_figsize
 from tests.conftest import REPO
 
 TINY = REPO / "tests" / "data" / "tiny" / "tiny.toml"

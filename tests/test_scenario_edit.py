@@ -6,9 +6,9 @@ import pytest
 
 from planner import Planner
 from planner.errors import PlannerError
-from planner.output import save_scenario
-from planner.scenario import load_scenario
-from planner.tables import read_raw
+from planner.io.output import save_scenario
+from planner.config.scenario import load_scenario
+from planner.data.tables import read_raw
 from tests.conftest import one_tier_ct
 from tests.test_hand_instances import REGIONS_AB, STOCK_AB
 

@@ -5,7 +5,6 @@ in `make test-latest`, so an upstream change shows here first."""
 from __future__ import annotations
 
 import threading
-import time
 
 import numpy as np
 import pytest
@@ -97,16 +96,14 @@ def test_a_start_is_used_full_or_sparse():
 def test_time_limit_without_a_plan_is_not_called_optimal():
     r = market_split().solve(1.0, 0.0)
     assert r.status in (Status.NO_SOLUTION, Status.TIME_LIMIT) and not r.status.proven
-    assert r.seconds < 30  # HiGHS stops near its limit; the margin is for a loaded machine
+    assert "Time limit" in r.detail
 
 
 def test_cancel_from_another_thread_then_the_model_solves_again():
     m = market_split(interruptible=True)
     threading.Timer(0.3, m.cancel).start()
-    t0 = time.perf_counter()
     r = m.solve(600, 0.0)
-    assert r.status in (Status.INTERRUPTED, Status.NO_SOLUTION) and time.perf_counter() - t0 < 60
-    assert "nterrupt" in r.detail
+    assert r.status in (Status.INTERRUPTED, Status.NO_SOLUTION) and "Interrupted by user" in r.detail
 
 
 def test_a_cancelled_model_solves_again():

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from planner import Planner
-from planner.location import p_median
-from planner.scenario import REPO_ROOT
+from planner.location.models import p_median
+from tests.conftest import REPO as REPO_ROOT
 
 
 def _solve(overrides: list[str]):

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from planner import Planner
-from planner.maps import colour, layer, load_boundaries
-from planner.scenario import REPO_ROOT
-from planner.sweep import budget_sweep, gap_closed
+from planner.reporting.maps import colour, layer, load_boundaries
+from tests.conftest import REPO as REPO_ROOT
+from planner.studies.sweep import budget_sweep, gap_closed
 from tests.conftest import one_tier_ct
 from tests.test_hand_instances import REGIONS_AB, STOCK_AB
 
@@ -63,7 +63,7 @@ def test_compare_regions_by_hand():
     """B - A per region, modality and year; a row only one run has counts as 0 in the other."""
     import pandas as pd
 
-    from planner.results import compare_regions
+    from planner.planning.results import compare_regions
 
     base = {"region_name": "甲", "region_name_en": "Alpha", "modality": "CT", "year": 2030}
     a = pd.DataFrame([{**base, "region_code": "100001", "units_after": 5, "density_after_per_million": 10.0,

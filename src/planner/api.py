@@ -16,14 +16,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .checks import CheckReport, explain_infeasible, run_checks
-from .errors import InputError, PlannerError
-from .inputs import PlanInputs, resolve
-from .model import PlanModel
-from .results import PlanResult, collect
-from .scenario import LoadedScenario, load_scenario
-from .solve import SolveReport, Solver
-from .verify import verify
+from planner.planning.checks import CheckReport, explain_infeasible, run_checks
+from planner.errors import InputError, PlannerError
+from planner.data.inputs import PlanInputs, resolve
+from planner.planning.model import PlanModel
+from planner.planning.results import PlanResult, collect
+from planner.config.scenario import LoadedScenario, load_scenario
+from planner.planning.solve import SolveReport, Solver
+from planner.planning.verify import verify
 
 
 class InfeasibleError(PlannerError):

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .errors import PlannerError
+from planner.errors import PlannerError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Plan where new CT, MRI, DR and mobile imaging units go, within a budget.")
@@ -33,10 +33,11 @@ def solve(
     quiet: Annotated[bool, typer.Option("--quiet", help="print only where results went")] = False,
 ) -> None:
     """Solve a scenario, verify the plan, print a summary and write results."""
-    from .api import Planner
-    from .output import write_results
-    from .scenario import REPO_ROOT, load_scenario
-    from .summary import text_summary
+    from planner.api import Planner
+    from planner.io.output import write_results
+    from planner.config.scenario import load_scenario
+    from planner.paths import output_root
+    from planner.reporting.summary import text_summary
 
     try:
         loaded = load_scenario(scenario, set_ or [])
@@ -51,7 +52,7 @@ def solve(
         loaded.scenario.solver.time_limit_s = time_limit
     if gap is not None:
         loaded.scenario.solver.mip_rel_gap = gap
-    dest = out or (REPO_ROOT / "results" / loaded.scenario.name)
+    dest = out or (output_root() / "results" / loaded.scenario.name)
     write_results(result, loaded, dest)
     if not quiet:
         typer.echo(text_summary(result))
@@ -66,8 +67,8 @@ def solve(
 @app.command()
 def check(scenario: ScenarioArg = None, set_: SetOpt = None) -> None:
     """Validate the inputs and run the pre-solve checks, without solving."""
-    from .api import Planner
-    from .scenario import load_scenario
+    from planner.api import Planner
+    from planner.config.scenario import load_scenario
 
     try:
         planner = Planner(load_scenario(scenario, set_ or []))
@@ -91,8 +92,8 @@ def check(scenario: ScenarioArg = None, set_: SetOpt = None) -> None:
 
 
 def _load_planner(scenario, set_):
-    from .api import Planner
-    from .scenario import load_scenario
+    from planner.api import Planner
+    from planner.config.scenario import load_scenario
 
     loaded = load_scenario(scenario, set_ or [])
     return loaded, Planner(loaded)
@@ -100,10 +101,10 @@ def _load_planner(scenario, set_):
 
 def _write_study(loaded, suffix: str, out: Path | None, tables: dict, results, names) -> Path:
     """Write a multi-plan study: its tables (CSV) and each plan's result folder. Returns the folder."""
-    from .output import atomic_write_csv, write_results
-    from .scenario import REPO_ROOT
+    from planner.io.output import atomic_write_csv, write_results
+    from planner.paths import output_root
 
-    dest = out or (REPO_ROOT / "results" / f"{loaded.scenario.name}-{suffix}")
+    dest = out or (output_root() / "results" / f"{loaded.scenario.name}-{suffix}")
     dest.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
         atomic_write_csv(dest / name, table)
@@ -128,7 +129,7 @@ def frontier(
     set_: SetOpt = None, time_limit: SolveTimeOpt = None, gap: SolveGapOpt = None,
 ) -> None:
     """Efficiency-equity frontier: from the most efficient plan to the one leaving no region furthest behind."""
-    from .frontier import frontier as run_frontier
+    from planner.studies.frontier import frontier as run_frontier
 
     try:
         loaded, planner = _load_planner(scenario, set_)
@@ -153,7 +154,7 @@ def alternatives(
     set_: SetOpt = None, time_limit: SolveTimeOpt = None, gap: SolveGapOpt = None,
 ) -> None:
     """Plans within a percentage of the best one but materially different, and how they differ."""
-    from .alternatives import alternatives as run_alternatives
+    from planner.studies.alternatives import alternatives as run_alternatives
 
     try:
         loaded, planner = _load_planner(scenario, set_)
@@ -192,8 +193,8 @@ def locate(
     time_limit: Annotated[float, typer.Option("--time-limit", help="seconds")] = 300.0,
 ) -> None:
     """Classic location models (p-median, maximal covering, set covering, p-center) on regions."""
-    from . import locate as loc
-    from .scenario import REPO_ROOT
+    from planner.location import regions as loc
+    from planner.paths import output_root
 
     try:
         if source.suffix.lower() == ".toml":
@@ -204,7 +205,7 @@ def locate(
     except PlannerError as e:
         _fail(e)
         return
-    dest = loc.write(result, inst, out or REPO_ROOT / "results" / f"locate-{model}")
+    dest = loc.write(result, inst, out or output_root() / "results" / f"locate-{model}")
     typer.echo(f"{model}: {result.status}, objective {result.objective:,.3f}, bound {result.bound:,.3f}, gap "
                f"{result.gap * 100:.2f} %, {len(result.existing)} existing + {len(result.new_sites)} new site(s): "
                + ", ".join(str(result.site_labels[j]) for j in result.new_sites[:20]))
@@ -224,7 +225,7 @@ def _progress_printer(quiet: bool):
 
 
 def _run_batch(cases, out: Path, time_limit, gap, chunk_size, workers, scheduler, resume, quiet) -> None:
-    from .batch import BatchRunner
+    from planner.distributed.batch import BatchRunner
 
     runner = BatchRunner(cases, out, time_limit=time_limit, gap=gap, chunk_size=chunk_size, workers=workers,
                          scheduler=scheduler, resume=resume)
@@ -264,7 +265,7 @@ def sweep(
     quiet: Annotated[bool, BatchOpts["quiet"]] = False,
 ) -> None:
     """Solve a grid of cases (e.g. --vary budget.total_wan_cny=1000000:5000000:20) and tabulate them."""
-    from .batch import grid
+    from planner.distributed.batch import grid
 
     try:
         cases = grid(scenario, vary, set_ or [])
@@ -286,7 +287,7 @@ def batch(
     quiet: Annotated[bool, BatchOpts["quiet"]] = False,
 ) -> None:
     """Solve a set of scenario files (one case each) and tabulate them."""
-    from .batch import files_cases
+    from planner.distributed.batch import files_cases
 
     try:
         cases = files_cases(scenarios, set_ or [])
@@ -303,7 +304,7 @@ def report(
     modality: Annotated[str, typer.Option("--modality", help="modality for the maps")] = "CT",
 ) -> None:
     """Paper-ready tables (CSV, Markdown, LaTeX) and figures (PNG, SVG) from a sweep or batch."""
-    from .report import make_report
+    from planner.reporting.report import make_report
 
     try:
         files = make_report(results_dir, out, map_cases=cases or None, modality=modality)
@@ -325,7 +326,7 @@ def run_app(ctx: typer.Context) -> None:
     import os
     import subprocess
 
-    from .scenario import REPO_ROOT
+    from planner.paths import app_script
 
     args = list(ctx.args)
     defaults = {"server.address": "127.0.0.1", "browser.gatherUsageStats": "false", "server.maxUploadSize": "50",
@@ -334,7 +335,7 @@ def run_app(ctx: typer.Context) -> None:
         env = "STREAMLIT_" + key.replace(".", "_").replace("gatherUsageStats", "GATHER_USAGE_STATS").upper()
         if not any(a.startswith(f"--{key}") for a in args) and env not in os.environ:
             args += [f"--{key}", value]
-    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app" / "app.py"), *args]
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app_script()), *args]
     raise typer.Exit(subprocess.call(cmd))
 
 

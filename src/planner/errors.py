@@ -122,7 +122,7 @@ def _fix_for(kind: str, ctx: dict) -> str:
 
 def _schema_path(loc: tuple) -> tuple:
     """Drop dict keys (modality and tier names) from a location, keeping only model field names."""
-    from .schema import Scenario
+    from planner.config.schema import Scenario
 
     dict_fields = {"modalities", "tiers"}
     path: list = []

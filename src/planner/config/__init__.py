@@ -1,0 +1,1 @@
+"""The scenario: its schema (Pydantic), reading TOML, overrides and writing it back."""

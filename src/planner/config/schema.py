@@ -1,0 +1,416 @@
+"""The scenario: every input a planner sets, as Pydantic v2 models.
+
+A scenario is a TOML file under ``models/``. Every numeric key carries its unit in its name
+(``price_wan_cny``, ``capacity_exams_per_unit_per_year``...), so a planner reading the file never has to
+guess. Unknown keys are rejected with the nearest valid key suggested (see ``errors.py``).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# 1 万元 = 10,000 CNY. Money in scenarios is in 万元 because that is how Chinese procurement budgets
+# and tender prices are written; outputs that other tools read (plan.csv) are in CNY.
+WAN = 10_000.0
+
+# A budget above 10^8 万元 (one trillion yuan) for imaging equipment is larger than the whole national
+# market many times over (≈900亿元 in 2019, seed 004 l.62): such a number was almost surely typed in yuan.
+MAX_PLAUSIBLE_BUDGET_WAN_CNY = 1e8
+# Below 1 万元 (10,000 yuan) no imaging unit can be bought: a positive total this small was almost surely
+# typed in 亿元 (1 亿元 = 10,000 万元). 0 stays valid: "what if there is no money" is a real question.
+MIN_PLAUSIBLE_BUDGET_WAN_CNY = 1.0
+# No imaging unit costs 10亿元 (the dearest, PET-MR, is a few thousand 万元): a larger price is in yuan.
+MAX_PLAUSIBLE_PRICE_WAN_CNY = 100_000.0
+
+
+def _names(choices) -> str:
+    return ", ".join(f"'{c}'" for c in choices)
+
+
+def _did_you_mean(word: str, choices) -> str:
+    from planner.errors import nearest
+
+    guess = nearest(word, choices)
+    return f"did you mean '{guess}'? " if guess else ""
+
+
+def _not_yuan(v: float, limit: float, what: str) -> float:
+    """A 万元 amount above ``limit`` was almost surely typed in yuan: say so, with the converted value."""
+    if v > limit:
+        raise ValueError(f"{v:,.0f} 万元 {what} in yuan (元). Divide by 10,000 to give 万元 (here {v / WAN:,.0f})")
+    return v
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class RegionData(Strict):
+    """Where the region tables live (paths relative to the scenario file)."""
+
+    table: str = Field(description="region table: code, parent_code, name_zh, name_en, population, ...")
+    stock: str = Field(description="existing units: code, tier, modality, units, reference_year")
+    facilities: str | None = Field(None, description="facilities by tier: code, tier, facilities")
+    staff: str | None = Field(None, description="optional imaging staff available: code, year, staff")
+    travel: str | None = Field(None, description="optional travel table: from_code, to_code, minutes (or km)")
+    travel_is_road_graph: bool = Field(
+        False, description="the travel table is a road network's edge list: travel = shortest path over it")
+    boundaries: str | None = Field(None, description="optional GeoJSON with a `code` property, for maps")
+    sheet: str | None = Field(None, description="sheet name when a table is an Excel workbook")
+    include_parent: list[str] = Field(
+        default_factory=list,
+        description="keep only regions whose parent_code (or code) is in this list; empty = all",
+    )
+
+
+class Years(Strict):
+    base_year: int = Field(2025, description="stock and population are carried to the end of this year")
+    first_plan_year: int = 2026
+    last_plan_year: int = 2030
+    population_year: int = Field(2020, description="year of the population column (census 2020)")
+    population_growth_pct_per_year: float = Field(
+        -0.1, ge=-5, le=5, description="applied to every region from population_year on"
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Years":
+        if self.last_plan_year < self.first_plan_year:
+            raise ValueError(
+                f"last_plan_year {self.last_plan_year} is before first_plan_year {self.first_plan_year}: "
+                "swap them"
+            )
+        if self.first_plan_year <= self.base_year:
+            raise ValueError(
+                f"first_plan_year {self.first_plan_year} must come after base_year {self.base_year}: "
+                "the plan buys units in the years after the stock is counted"
+            )
+        if self.last_plan_year - self.first_plan_year > 29:
+            raise ValueError("a plan longer than 30 years is not supported: shorten the plan years")
+        return self
+
+    @property
+    def plan_years(self) -> list[int]:
+        return list(range(self.first_plan_year, self.last_plan_year + 1))
+
+
+class Modality(Strict):
+    """One kind of unit. Mobile kinds serve the exam type named in ``serves``."""
+
+    label: str = ""
+    mobile: bool = False
+    serves: str | None = Field(None, description="exam type a mobile unit performs, e.g. CT for MOBILE_CT")
+    price_wan_cny: float = Field(gt=0, description="capital cost of one new unit, 万元")
+    running_cost_wan_cny_per_year: float = Field(0.0, ge=0, description="staff excluded; 万元 per unit-year")
+    capacity_exams_per_unit_per_year: float = Field(gt=0)
+    service_life_years: int = Field(10, ge=1, le=40)
+    staff_per_unit: float = Field(0.0, ge=0, description="imaging staff (technologists) per unit")
+    exam_rate_per_1000_per_year: float | None = Field(
+        None, ge=0, description="exams needed per 1,000 residents per year (fixed modalities only)"
+    )
+    demand_growth_pct_per_year: float = Field(0.0, ge=-20, le=50)
+    demand_year: int | None = Field(None, description="year the exam rate refers to (default base_year)")
+    stock_growth_pct_per_year: float = Field(
+        0.0, ge=-20, le=50, description="carries the stock table's reference-year counts to base_year"
+    )
+    target_per_million: float = Field(0.0, ge=0, description="units per million residents, all tiers")
+    target_hard: bool = False
+    integer: bool = Field(True, description="buy whole units (false: continuous, for fast screening)")
+    source: str = Field("", description="where these defaults come from")
+
+    @field_validator("price_wan_cny")
+    @classmethod
+    def _plausible_price(cls, v: float) -> float:
+        return _not_yuan(v, MAX_PLAUSIBLE_PRICE_WAN_CNY, "(over 10亿元) for one unit: this is probably a price")
+
+
+class Tier(Strict):
+    label: str = ""
+    rank: int = Field(description="1 = grassroots (lowest); referrals go from lower to higher rank")
+    unmet_weight: float = Field(1.0, ge=0, description="multiplier on the value of unmet demand here")
+
+
+class Budget(Strict):
+    total_wan_cny: float = Field(ge=0, description="capital budget over all plan years, 万元")
+    per_year_wan_cny: list[float] | None = Field(
+        None, description="optional cap per plan year, 万元, one number per plan year"
+    )
+    committed_wan_cny: float = Field(0.0, ge=0, description="already committed spend, deducted from total")
+    include_running_cost: bool = Field(False, description="count running costs of new units against budget")
+
+    @field_validator("total_wan_cny")
+    @classmethod
+    def _plausible(cls, v: float) -> float:
+        _not_yuan(v, MAX_PLAUSIBLE_BUDGET_WAN_CNY, "is more than 1 trillion yuan: this looks like an amount")
+        if 0 < v < MIN_PLAUSIBLE_BUDGET_WAN_CNY:
+            raise ValueError(
+                f"{v:g} 万元 is less than 10,000 yuan, too little to buy any unit: this looks like an amount "
+                f"in 亿元. Multiply by 10,000 to give 万元 (here {v * WAN:,.0f})"
+            )
+        return v
+
+    @model_validator(mode="after")
+    def _committed(self) -> "Budget":
+        if self.committed_wan_cny > self.total_wan_cny:
+            raise ValueError(
+                f"committed_wan_cny {self.committed_wan_cny:,.0f} exceeds total_wan_cny "
+                f"{self.total_wan_cny:,.0f}: raise the total or lower the committed spend"
+            )
+        return self
+
+
+class Staffing(Strict):
+    enabled: bool = True
+    headroom_pct: float = Field(
+        15.0, ge=0, description="staff available at base year = staff the existing units need x (1+headroom)"
+    )
+    min_staff_per_million: float = Field(
+        20.0, ge=0, description="floor on staff available, per million residents"
+    )
+    growth_pct_per_year: float = Field(5.0, ge=-20, le=100, description="growth of staff available")
+
+
+class Mobile(Strict):
+    max_travel_minutes: float = Field(120.0, gt=0, description="a mobile unit serves regions within this")
+    detour_factor: float = Field(1.3, ge=1.0, description="road distance / great-circle distance")
+    speed_km_per_h: float = Field(60.0, gt=0)
+    working_minutes_per_day: float = Field(480.0, gt=0, description="a round trip eats into this")
+    max_neighbours: int = Field(8, ge=0, description="nearest reachable regions considered per base")
+
+
+class MinUnits(Strict):
+    """A minimum-presence rule, e.g. every county hospital (secondary facility) has a CT."""
+
+    tier: str
+    modality: str
+    per_facility: float = Field(1.0, ge=0)
+    from_year: int
+
+
+class Policy(Strict):
+    min_units: list[MinUnits] = Field(default_factory=list)
+
+
+class Weights(Strict):
+    """Objective weights, all in 万元-equivalents so the trade-offs read as money.
+
+    The objective minimises: value of unmet exams + referral inconvenience + density shortfall + cost.
+    """
+
+    unmet_wan_cny_per_thousand_exams: float = Field(
+        10.0, ge=0, description="social cost of 1,000 exams not done (x tier unmet_weight)"
+    )
+    referral_wan_cny_per_thousand_exams: float = Field(
+        1.0, ge=0, description="inconvenience of 1,000 exams referred one tier up"
+    )
+    mobile_away_wan_cny_per_thousand_exams: float = Field(
+        0.5, ge=0, description="travel cost of 1,000 mobile exams delivered away from the base region"
+    )
+    density_shortfall_wan_cny_per_unit_year: float = Field(
+        50.0, ge=0, description="cost of one unit missing against the per-million target, per year"
+    )
+    cost_weight: float = Field(
+        0.01, ge=0, description="weight on 1 万元 spent (small: the budget, not price, should bind)"
+    )
+
+
+class Access(Strict):
+    """Travel to the nearest unit (an exam type's fixed units, and mobile visits), in the last plan year.
+
+    Off unless ``exam_types`` names some. Travel times come from the travel table, or from centroid
+    great-circle distance x ``mobile.detour_factor`` / ``mobile.speed_km_per_h`` (see travel.py).
+    """
+
+    exam_types: list[str] = Field(default_factory=list, description="e.g. ['CT', 'DR']: empty = access off")
+    limit_minutes: float = Field(60.0, gt=0, description="'within reach': travel at or below this")
+    cap_minutes: float = Field(
+        240.0, gt=0, description="travel beyond this counts as this (keeps the model small; >= limit)")
+    mobile_counts: bool = Field(True, description="a region a mobile unit visits has the exam at 0 minutes")
+    min_mobile_visit_thousand_exams: float = Field(
+        0.5, gt=0, description="mobile exams a year that count as a visit (thousand)")
+    require_within_limit: bool = Field(
+        False, description="hard rule: every region within limit_minutes of a unit (fixed or mobile)")
+    travel_wan_cny_per_million_person_minutes: float = Field(
+        0.0, ge=0, description="objective weight on population-weighted travel to the nearest unit")
+    beyond_limit_wan_cny_per_thousand_people: float = Field(
+        0.0, ge=0, description="objective weight on residents beyond limit_minutes of a unit")
+
+    @model_validator(mode="after")
+    def _cap_covers_limit(self) -> "Access":
+        if self.cap_minutes < self.limit_minutes:
+            raise ValueError(f"access.cap_minutes = {self.cap_minutes:g} is below access.limit_minutes = "
+                             f"{self.limit_minutes:g}: set cap_minutes to at least the limit")
+        return self
+
+
+class Equity(Strict):
+    """Fairness: the largest per-million shortfall (or travel) across regions, in the last plan year.
+
+    ``objective = "efficiency"`` is the weighted-sum objective of [weights]. ``"min_max_shortfall"``
+    first minimises the largest shortfall, then the weighted sum without making it worse;
+    ``"min_max_travel"`` does the same with the longest travel to the nearest unit (needs [access]).
+    The ``max_*`` bounds are epsilon constraints: they hold whatever the objective.
+    """
+
+    objective: str = Field("efficiency", description="efficiency | min_max_shortfall | min_max_travel")
+    modalities: list[str] = Field(
+        default_factory=list, description="modalities whose shortfall counts; empty = those with a target")
+    max_shortfall_per_million: float | None = Field(
+        None, ge=0, description="epsilon: no region's shortfall above this many units per million")
+    max_travel_minutes: float | None = Field(
+        None, ge=0, description="epsilon: no region's travel to the nearest unit above this")
+
+    @field_validator("objective")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        kinds = ("efficiency", "min_max_shortfall", "min_max_travel")
+        if v not in kinds:
+            raise ValueError(f"equity.objective = {v!r}: {_did_you_mean(v, kinds)}use one of {_names(kinds)}")
+        return v
+
+
+class Solver(Strict):
+    time_limit_s: float = Field(60.0, gt=0)
+    mip_rel_gap: float = Field(0.01, ge=0, le=1)
+    threads: int = Field(1, ge=1)
+    random_seed: int = Field(0, ge=0)
+    compute_duals: bool = True
+    warm_start: bool = Field(True, description="start HiGHS from the rounded LP relaxation")
+
+
+class Constraints(Strict):
+    """Switches: every constraint family can be turned off from the scenario."""
+
+    capacity: bool = True
+    demand: bool = True
+    eligibility: bool = True
+    facility_limits: bool = True
+    density_targets: bool = True
+    budget: bool = True
+    staffing: bool = True
+    min_presence: bool = True
+    mobile: bool = True
+
+
+class Scenario(Strict):
+    name: str
+    title: str = ""
+    description: str = ""
+    regions: RegionData
+    years: Years = Field(default_factory=Years)
+    modalities: dict[str, Modality]
+    tiers: dict[str, Tier]
+    # eligibility[tier][modality] = max units per facility; 0 = not allowed at that tier.
+    eligibility: dict[str, dict[str, float]]
+    # referral[exam_type][tier] = share of that exam type's demand first presenting at that tier.
+    referral: dict[str, dict[str, float]]
+    budget: Budget
+    staffing: Staffing = Field(default_factory=Staffing)
+    mobile: Mobile = Field(default_factory=Mobile)
+    policy: Policy = Field(default_factory=Policy)
+    weights: Weights = Field(default_factory=Weights)
+    access: Access = Field(default_factory=Access)
+    equity: Equity = Field(default_factory=Equity)
+    solver: Solver = Field(default_factory=Solver)
+    constraints: Constraints = Field(default_factory=Constraints)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Scenario":
+        mods, tiers = self.modalities, self.tiers
+        exam_types = [m for m, v in mods.items() if not v.mobile]
+        for m, v in mods.items():
+            if v.mobile:
+                if v.serves in mods and mods[v.serves].mobile:
+                    raise ValueError(
+                        f"modalities.{m}.serves = {v.serves!r}, which is itself mobile: a mobile unit performs "
+                        f"the exams of a fixed modality, so set serves to one of {exam_types}"
+                    )
+                if v.serves not in exam_types:
+                    raise ValueError(
+                        f"modalities.{m}.serves = {v.serves!r}: a mobile modality must name the fixed "
+                        f"modality whose exams it performs, one of {exam_types}"
+                    )
+            elif v.exam_rate_per_1000_per_year is None:
+                raise ValueError(f"modalities.{m}.exam_rate_per_1000_per_year is missing: give exams per "
+                                 "1,000 residents per year")
+        ranks = sorted(t.rank for t in tiers.values())
+        if len(set(ranks)) != len(ranks):
+            raise ValueError("tiers must have distinct ranks (1 = grassroots, higher = referral target)")
+        for t, row in self.eligibility.items():
+            if t not in tiers:
+                raise ValueError(f"eligibility.{t}: unknown tier; {_did_you_mean(t, tiers)}"
+                                 f"the tiers are {_names(tiers)}")
+            for m, val in row.items():
+                if m not in mods:
+                    raise ValueError(f"eligibility.{t}.{m}: unknown modality; {_did_you_mean(m, mods)}"
+                                     f"the modalities are {_names(mods)}")
+                if val < 0:
+                    raise ValueError(f"eligibility.{t}.{m} = {val}: units per facility cannot be negative")
+        for k, shares in self.referral.items():
+            if k not in exam_types:
+                raise ValueError(f"referral.{k}: not a fixed modality; {_did_you_mean(k, exam_types)}"
+                                 f"use one of {_names(exam_types)}")
+            for t in shares:
+                if t not in tiers:
+                    raise ValueError(f"referral.{k}.{t}: unknown tier; {_did_you_mean(t, tiers)}"
+                                     f"the tiers are {_names(tiers)}")
+            total = sum(shares.values())
+            if abs(total - 1.0) > 1e-6:
+                raise ValueError(f"referral.{k} shares add up to {total:.4f}, not 1: make them sum to 1 "
+                                 f"(they are shares of {k} demand, e.g. 0.3 and 0.7)")
+        for k in exam_types:
+            if k not in self.referral:
+                raise ValueError(f"referral.{k} is missing: say which share of {k} demand presents at each tier")
+        py = self.budget.per_year_wan_cny
+        if py is not None and len(py) != len(self.years.plan_years):
+            raise ValueError(
+                f"budget.per_year_wan_cny has {len(py)} numbers but the plan has "
+                f"{len(self.years.plan_years)} year{'s' if len(self.years.plan_years) != 1 else ''} "
+                f"({self.years.first_plan_year}-{self.years.last_plan_year}): "
+                f"give one number per plan year"
+            )
+        for k in self.access.exam_types:
+            if k not in exam_types:
+                raise ValueError(f"access.exam_types: {k!r} is not a fixed modality; "
+                                 f"{_did_you_mean(k, exam_types)}use some of {_names(exam_types)}")
+        for m in self.equity.modalities:
+            if m not in mods:
+                raise ValueError(f"equity.modalities: unknown modality {m!r}; {_did_you_mean(m, mods)}"
+                                 f"the modalities are {_names(mods)}")
+            if mods[m].target_per_million <= 0:
+                raise ValueError(f"equity.modalities: {m!r} has no per-million target, so no shortfall: "
+                                 f"set modalities.{m}.target_per_million or leave {m!r} out")
+        if (self.equity.objective == "min_max_travel" or self.equity.max_travel_minutes is not None) \
+                and not self.access.exam_types:
+            raise ValueError("equity on travel needs access: set access.exam_types (e.g. ['CT'])")
+        if (self.equity.objective == "min_max_shortfall" or self.equity.max_shortfall_per_million is not None) \
+                and not self.equity_modalities:
+            raise ValueError("equity on shortfall needs a per-million target: set target_per_million for "
+                             "a modality, or list modalities in equity.modalities")
+        for i, rule in enumerate(self.policy.min_units):
+            if rule.tier not in tiers or rule.modality not in mods:
+                raise ValueError(f"policy.min_units[{i}]: unknown tier {rule.tier!r} or modality {rule.modality!r}")
+        return self
+
+    # --- derived views -------------------------------------------------------------------------
+    @property
+    def exam_types(self) -> list[str]:
+        return [m for m, v in self.modalities.items() if not v.mobile]
+
+    @property
+    def tiers_low_to_high(self) -> list[str]:
+        return sorted(self.tiers, key=lambda t: self.tiers[t].rank)
+
+    @property
+    def equity_modalities(self) -> list[str]:
+        """Modalities whose per-million shortfall the equity measures use."""
+        if self.equity.modalities:
+            return list(self.equity.modalities)
+        return [m for m, v in self.modalities.items() if v.target_per_million > 0]
+
+    def serves(self, modality: str) -> str:
+        v = self.modalities[modality]
+        return v.serves if v.mobile else modality  # type: ignore[return-value]
+
+    def units_per_facility(self, tier: str, modality: str) -> float:
+        return float(self.eligibility.get(tier, {}).get(modality, 0.0))
+

@@ -1,0 +1,271 @@
+"""Validated, resolved inputs: the scenario's tables turned into arrays over regions x tiers x modalities x years.
+
+Both the optimisation model and the independent verifier read these arrays, so the rules that turn raw
+tables into numbers (population projection, demand, stock carry-forward and retirement, facility limits,
+staff available, mobile reach) live here once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from planner.data import tables
+from planner.errors import InputError, InputErrors, nearest
+from planner.config.scenario import LoadedScenario
+from planner.config.schema import Scenario
+from planner.data.travel import mobile_arcs, travel_minutes
+
+
+@dataclass
+class PlanInputs:
+    scenario: Scenario
+    regions: pd.DataFrame          # one row per region, in model order
+    years: list[int]
+    tiers: list[str]               # low rank (grassroots) to high
+    modalities: list[str]
+    exam_types: list[str]          # the fixed modalities; each mobile modality serves one of them
+    serves: np.ndarray             # (M,) index into exam_types
+    mobile: np.ndarray             # (M,) bool
+    pop: np.ndarray                # (R, Y) residents
+    stock_base: np.ndarray         # (R, T, M) units in service at the end of base_year
+    surviving: np.ndarray          # (R, T, M, Y) of stock_base still in service in year y
+    demand: np.ndarray             # (R, T, K, Y) thousand exams presenting at tier t
+    allowed: np.ndarray            # (T, M) bool: may this tier hold this modality?
+    limit: np.ndarray              # (R, T, M) max units in service (facility limit); inf = none
+    facilities: np.ndarray | None  # (R, T)
+    staff_available: np.ndarray    # (R, Y) imaging staff
+    arcs: pd.DataFrame             # mobile reach: base, target (region indexes), minutes, efficiency
+    budget_total_wan: float
+    budget_year_wan: np.ndarray | None  # (Y,)
+    minutes: np.ndarray | None = None   # (R, R) travel minutes between regions
+    notes: list[str] = field(default_factory=list)
+
+    # --- parameters per modality as arrays (M,) -------------------------------------------------
+    def param(self, name: str) -> np.ndarray:
+        return np.array([getattr(self.scenario.modalities[m], name) for m in self.modalities], dtype=float)
+
+    @property
+    def codes(self) -> list[str]:
+        return self.regions["code"].tolist()
+
+    def min_units(self) -> np.ndarray:
+        """(R, T, M, Y) minimum units in service from the scenario's presence rules (0 = no rule)."""
+        scn = self.scenario
+        out = np.zeros((len(self.regions), len(self.tiers), len(self.modalities), len(self.years)))
+        if not scn.constraints.min_presence or self.facilities is None:
+            return out
+        for rule in scn.policy.min_units:
+            t, m = self.tiers.index(rule.tier), self.modalities.index(rule.modality)
+            yrs = np.array(self.years) >= rule.from_year
+            need = np.ceil(rule.per_facility * self.facilities[:, t] - 1e-9)
+            out[:, t, m, yrs] = np.maximum(out[:, t, m, yrs], need[:, None])
+        return out
+
+
+def _regions(ls: LoadedScenario) -> pd.DataFrame:
+    scn = ls.scenario
+    path = ls.label("table")
+    df = ls.read("table", tables.REGIONS)
+    if scn.regions.include_parent:
+        keep = df["code"].isin(scn.regions.include_parent)
+        if "parent_code" in df.columns:
+            keep |= df["parent_code"].isin(scn.regions.include_parent)
+        if not keep.any():
+            raise InputError(path, f"no region has code or parent_code in {scn.regions.include_parent}",
+                             column="parent_code", fix="check regions.include_parent in the scenario")
+        df = df[keep].reset_index(drop=True)
+    df = df.reset_index(drop=True)  # region order is model order; file positions are not needed here
+    if "name_en" not in df.columns:
+        df["name_en"] = df["name_zh"]
+    if "population_year" not in df.columns:
+        df["population_year"] = float(scn.years.population_year)
+    df["population_year"] = df["population_year"].fillna(scn.years.population_year)
+    return df
+
+
+def _check_known(df: pd.DataFrame, col: str, known, file: str, what: str) -> list[InputError]:
+    """One error per row whose value in ``col`` is not among ``known``, with the nearest valid value."""
+    valid = set(known)
+    errs = []
+    for i, value in enumerate(df[col]):
+        if value not in valid:
+            guess = nearest(value, valid)
+            errs.append(InputError(file, f"unknown {what}", row=int(df.index[i]) + 2, column=col, value=value,
+                                   fix=f"did you mean '{guess}'?" if guess else
+                                   f"use a value listed in the {what.split(' (')[0]}s, e.g. {sorted(valid)[:5]}"))
+    return errs
+
+
+def resolve(ls: LoadedScenario) -> PlanInputs:
+    """Read every table the scenario names and compute the arrays the model and verifier use."""
+    scn = ls.scenario
+    regions = _regions(ls)
+    codes = regions["code"].tolist()
+    pos = {c: i for i, c in enumerate(codes)}
+    R = len(codes)
+    years = scn.years.plan_years
+    Y = len(years)
+    tiers = scn.tiers_low_to_high
+    mods = list(scn.modalities)
+    exam_types = scn.exam_types
+    T, M, K = len(tiers), len(mods), len(exam_types)
+    mobile = np.array([scn.modalities[m].mobile for m in mods])
+    serves = np.array([exam_types.index(scn.serves(m)) for m in mods])
+    base = scn.years.base_year
+    notes: list[str] = []
+
+    # Population: the census figure projected at a constant rate (same rate everywhere).
+    g = scn.years.population_growth_pct_per_year / 100.0
+    yrs = np.array(years, dtype=float)
+    pop = regions["population"].to_numpy(float)[:, None] * (1 + g) ** (yrs[None, :] - regions[
+        "population_year"].to_numpy(float)[:, None])
+
+    # Eligibility: units per facility > 0 means the tier may hold the modality.
+    allowed = np.array([[scn.units_per_facility(t, m) > 0 for m in mods] for t in tiers])
+    if not scn.constraints.eligibility:
+        allowed[:] = True
+
+    # Existing stock, carried from its reference year to base_year at the modality's growth rate.
+    stock_path = ls.label("stock")
+    st = ls.read("stock", tables.STOCK)
+    errs = _check_known(st, "tier", tiers, str(stock_path), "tier")
+    errs += _check_known(st, "modality", mods, str(stock_path), "modality")
+    if errs:
+        raise InputErrors(errs)
+    in_scope = st["code"].isin(pos) if scn.regions.include_parent else pd.Series(True, index=st.index)
+    errs = _check_known(st[in_scope], "code", codes, str(stock_path), "region code (not in the region table)")
+    if errs:
+        raise InputErrors(errs)
+    st = st[in_scope]
+    if "reference_year" not in st.columns:
+        st["reference_year"] = float(base)
+    st["reference_year"] = st["reference_year"].fillna(base)
+    growth = st["modality"].map(lambda m: scn.modalities[m].stock_growth_pct_per_year / 100.0)
+    carried = st["units"] * (1 + growth) ** (base - st["reference_year"])
+    stock_base = np.zeros((R, T, M))
+    ti = st["tier"].map(tiers.index).to_numpy()
+    mi = st["modality"].map(mods.index).to_numpy()
+    ri = st["code"].map(pos).to_numpy()
+    np.add.at(stock_base, (ri, ti, mi), np.floor(carried.to_numpy() + 0.5))
+    bad = (stock_base > 0) & ~allowed[None, :, :]
+    if bad.any() and scn.constraints.eligibility:
+        r, t, m = (int(a[0]) for a in np.nonzero(bad))
+        hit = (st["code"] == codes[r]) & (st["tier"] == tiers[t]) & (st["modality"] == mods[m])
+        row = int(st.index[hit.to_numpy()][0]) + 2  # the index keeps file positions (tables.validate_table)
+        raise InputError(str(stock_path), f"{mods[m]} units at tier '{tiers[t]}', which the scenario says "
+                         f"cannot hold {mods[m]}", row=row, column="tier", value=tiers[t],
+                         fix=f"move these units to another tier, or allow it with eligibility.{tiers[t]}."
+                             f"{mods[m]} > 0 in the scenario")
+
+    # Retirement: existing units are taken to be evenly spread in age over their service life, so a
+    # share 1/life retires each year after base_year (rounded to whole units).
+    life = np.array([scn.modalities[m].service_life_years for m in mods], dtype=float)
+    frac = np.clip(1.0 - (yrs[None, :] - base) / life[:, None], 0.0, 1.0)  # (M, Y)
+    surviving = np.floor(stock_base[..., None] * frac[None, None, :, :] + 0.5)
+
+    # Demand: residents x exam rate, grown from the rate's year, split by the tier where it presents.
+    demand = np.zeros((R, T, K, Y))
+    for k, m in enumerate(exam_types):
+        mod = scn.modalities[m]
+        dy = mod.demand_year or base
+        per_capita = (mod.exam_rate_per_1000_per_year or 0.0) / 1000.0 * (
+            1 + mod.demand_growth_pct_per_year / 100.0) ** (yrs - dy)
+        exams_k = pop * per_capita[None, :] / 1000.0  # thousand exams
+        for t, tier in enumerate(tiers):
+            demand[:, t, k, :] = exams_k * scn.referral[m].get(tier, 0.0)
+    if not scn.constraints.demand:
+        demand[:] = 0.0
+
+    # Facility limits: units per facility x facilities, never below what is already installed.
+    facilities = None
+    limit = np.full((R, T, M), np.inf)
+    if scn.regions.facilities or "facilities" in ls.tables:
+        fpath = ls.label("facilities")
+        fac = ls.read("facilities", tables.FACILITIES)
+        errs = _check_known(fac, "tier", tiers, str(fpath), "tier")
+        scope = fac["code"].isin(pos) if scn.regions.include_parent else pd.Series(True, index=fac.index)
+        errs += _check_known(fac[scope], "code", codes, str(fpath), "region code (not in the region table)")
+        if errs:
+            raise InputErrors(errs)
+        fac = fac[scope]
+        facilities = np.zeros((R, T))
+        np.add.at(facilities, (fac["code"].map(pos).to_numpy(), fac["tier"].map(tiers.index).to_numpy()),
+                  fac["facilities"].to_numpy(float))
+        if scn.constraints.facility_limits:
+            per = np.array([[scn.units_per_facility(t, m) for m in mods] for t in tiers])
+            limit = np.maximum(facilities[:, :, None] * per[None, :, :], stock_base)
+            # mobile units are not tied to a facility's floor space
+            limit[:, :, mobile] = np.inf
+    limit = np.where(allowed[None, :, :], limit, 0.0)
+
+    # Staff available: a planner's table, or the staff the existing units need plus headroom (never
+    # below a per-million floor), growing each year.
+    spu = np.array([scn.modalities[m].staff_per_unit for m in mods])
+    need_base = (stock_base * spu[None, None, :]).sum(axis=(1, 2))
+    sf = scn.staffing
+    staff0 = np.maximum(need_base * (1 + sf.headroom_pct / 100.0),
+                        sf.min_staff_per_million * regions["population"].to_numpy(float) / 1e6)
+    staff_available = staff0[:, None] * (1 + sf.growth_pct_per_year / 100.0) ** (yrs[None, :] - base)
+    if scn.regions.staff or "staff" in ls.tables:
+        spath = ls.label("staff")
+        stf = ls.read("staff", tables.STAFF)
+        errs = _check_known(stf, "code", codes, str(spath), "region code (not in the region table)")
+        if errs:
+            raise InputErrors(errs)
+        for _, row in stf.iterrows():
+            r = pos[row["code"]]
+            if "year" in stf.columns and not np.isnan(row.get("year", np.nan)):
+                if int(row["year"]) in years:
+                    staff_available[r, years.index(int(row["year"]))] = row["staff"]
+            else:
+                staff_available[r, :] = row["staff"] * (1 + sf.growth_pct_per_year / 100.0) ** (yrs - base)
+        notes.append(f"staff available read from {spath}")
+
+    # Travel times (mobile reach and access).
+    minutes = _travel(ls, regions, codes)
+    mob = scn.mobile
+    arcs = mobile_arcs(minutes, mob.max_travel_minutes, mob.max_neighbours, mob.working_minutes_per_day)
+
+    budget_year = None
+    if scn.budget.per_year_wan_cny is not None:
+        budget_year = np.array(scn.budget.per_year_wan_cny, dtype=float)
+
+    return PlanInputs(
+        scenario=scn, regions=regions, years=years, tiers=tiers, modalities=mods, exam_types=exam_types,
+        serves=serves, mobile=mobile, pop=pop, stock_base=stock_base, surviving=surviving, demand=demand,
+        allowed=allowed, limit=limit, facilities=facilities, staff_available=staff_available, arcs=arcs,
+        budget_total_wan=scn.budget.total_wan_cny - scn.budget.committed_wan_cny,
+        budget_year_wan=budget_year, minutes=minutes, notes=notes,
+    )
+
+
+def _travel(ls: LoadedScenario, regions: pd.DataFrame, codes: list[str]) -> np.ndarray:
+    """(R, R) travel minutes: the planner's table (minutes, or road km at mobile.speed_km_per_h; pairs or
+    a road graph's edges), else centroid great-circle distance x detour factor at that speed."""
+    scn, mob = ls.scenario, ls.scenario.mobile
+    if not (scn.regions.travel or "travel" in ls.tables):
+        return travel_minutes(regions, mob.detour_factor, mob.speed_km_per_h)
+    tpath = str(ls.label("travel"))
+    matrix = ls.read("travel", tables.TRAVEL)
+    if "minutes" not in matrix.columns and "km" not in matrix.columns:
+        raise InputError(tpath, "the travel table has neither a 'minutes' nor a 'km' column",
+                         fix="name the travel column 'minutes' (travel time) or 'km' (road distance)")
+    if "minutes" not in matrix.columns or matrix["minutes"].isna().all():
+        # Road km at the scenario's speed; the detour factor is for straight lines, not roads.
+        matrix["minutes"] = matrix["km"] / mob.speed_km_per_h * 60.0
+    errs = _check_known(matrix, "from_code", codes, tpath, "region code (not in the region table)")
+    errs += _check_known(matrix, "to_code", codes, tpath, "region code (not in the region table)")
+    if errs and not scn.regions.include_parent:
+        raise InputErrors(errs)
+    if not scn.regions.travel_is_road_graph:
+        return travel_minutes(regions, mob.detour_factor, mob.speed_km_per_h, matrix)
+    from planner.data.travel import shortest_path_matrix
+
+    known = matrix["from_code"].isin(codes) & matrix["to_code"].isin(codes)
+    graph = shortest_path_matrix(codes, matrix[known], "minutes")
+    # Regions the road graph does not connect keep the centroid estimate rather than 'unreachable'.
+    centroid = travel_minutes(regions, mob.detour_factor, mob.speed_km_per_h)
+    return np.where(np.isfinite(graph), graph, centroid)

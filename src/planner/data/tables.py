@@ -1,0 +1,395 @@
+"""Reading a planner's tables (CSV in UTF-8/GBK, or Excel) with errors that name file, row and column.
+
+Row numbers are the ones a spreadsheet shows: the header is row 1, the first data row is row 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from planner.errors import InputError, InputErrors, nearest
+
+# Chinese CSVs exported from Excel are often GBK/GB18030; try the strict encodings first.
+ENCODINGS = ("utf-8-sig", "gb18030")
+MAX_TABLE_BYTES = 200 * 1024 * 1024  # a region table is < 1 MB; 200 MB is a mistake, not data
+
+# What people type (or Excel/pandas write) for "no value". They are read as an empty cell, so a required
+# column says "empty cell" instead of "not a number (value: '—')", and an optional column stays empty.
+PLACEHOLDERS = frozenset({"nan", "none", "null", "na", "n/a", "#n/a", "-", "--", "—", "——", "–", "/", "无"})
+# "1,234,567" or "1 234 567": thousands separators, removed. Any other comma ("1,5") is refused rather
+# than guessed, because in a European export it is a decimal comma and dropping it would give 15.
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}([, ]\d{3})+(\.\d*)?$")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # "code" | "str" | "int" | "float" | "bool"
+    required: bool = True
+    min: float | None = None
+    positive: bool = False
+    fix: str = ""
+    # A median below this means the column was typed in 万 (10^4): population in 万人 is the common case.
+    wan_below: float | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    what: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = field(default_factory=tuple)
+    min_rows: int = 0  # a table that must have data rows (the region table): header-only is an error
+
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+REGIONS = TableSpec("region table", (
+    Column("code", "code", fix="give the 6-digit administrative code (adcode), e.g. 510100"),
+    Column("parent_code", "code", required=False),
+    Column("name_zh", "str", fix="give the Chinese name"),
+    Column("name_en", "str", required=False),
+    Column("level", "str", required=False),
+    Column("population", "int", positive=True, fix="give the resident population in persons (not 万人), > 0",
+           wan_below=1000),
+    Column("pop_urban", "int", required=False, min=0),
+    Column("pop_rural", "int", required=False, min=0),
+    Column("share_65plus_pct", "float", required=False, min=0),
+    Column("area_km2", "float", required=False, min=0),
+    Column("centroid_lon", "float", required=False),
+    Column("centroid_lat", "float", required=False),
+    Column("population_year", "int", required=False),
+    Column("estimated", "bool", required=False),
+), key=("code",), min_rows=1)
+
+STOCK = TableSpec("stock table", (
+    Column("code", "code"),
+    Column("tier", "str"),
+    Column("modality", "str"),
+    Column("units", "float", min=0, fix="give the number of installed units, 0 or more"),
+    Column("reference_year", "int", required=False),
+    Column("estimated", "bool", required=False),
+    Column("rule", "str", required=False),
+), key=("code", "tier", "modality"))
+
+FACILITIES = TableSpec("facilities table", (
+    Column("code", "code"),
+    Column("tier", "str"),
+    Column("facilities", "float", min=0, fix="give the number of facilities, 0 or more"),
+    Column("reference_year", "int", required=False),
+    Column("estimated", "bool", required=False),
+    Column("rule", "str", required=False),
+), key=("code", "tier"))
+
+STAFF = TableSpec("staff table", (
+    Column("code", "code"),
+    Column("year", "int", required=False),
+    Column("staff", "float", min=0, fix="give imaging staff (technologists) available, 0 or more"),
+), key=("code", "year"))
+
+TRAVEL = TableSpec("travel table", (
+    Column("from_code", "code"),
+    Column("to_code", "code"),
+    # One of the two: minutes, or road km (turned into minutes at mobile.speed_km_per_h).
+    Column("minutes", "float", required=False, min=0, fix="give the travel time in minutes, 0 or more"),
+    Column("km", "float", required=False, min=0, fix="give the road distance in km, 0 or more"),
+), key=("from_code", "to_code"))
+
+
+def _size(n: float) -> str:
+    for unit, step in (("MB", 1e6), ("KB", 1e3)):
+        if n >= step:
+            return f"{n / step:,.1f} {unit}"
+    return f"{n:,.0f} bytes"
+
+
+def _not_text(data: bytes) -> str | None:
+    """What a binary file given as a CSV really is (a renamed workbook or document), or None if it is text."""
+    head = data[:8]
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            names = []
+        if any(n.startswith("xl/") for n in names):
+            return "an Excel workbook (.xlsx) renamed to .csv"
+        if any(n.startswith("word/") for n in names):
+            return "a Word document (.docx) renamed to .csv"
+        return "a zip archive, not a CSV"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old Excel/Word file (.xls/.doc) renamed to .csv"
+    if head.startswith(b"%PDF"):
+        return "a PDF, not a CSV"
+    if b"\x00" in data[:4096]:
+        return "binary data, not a CSV"
+    return None
+
+
+def _decode(data: bytes, name: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text" export is UTF-16
+        return data.decode("utf-16")
+    what = _not_text(data)
+    if what:
+        raise InputError(name, f"this file is {what}",
+                         fix="open it in Excel and use Save As > 'CSV UTF-8 (comma delimited)', or give the "
+                             ".xlsx file itself in the scenario")
+    for enc in ENCODINGS:
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(name, "the text encoding is neither UTF-8 nor GBK/GB18030",
+                     fix="save the file as 'CSV UTF-8' from Excel")
+
+
+def _separator(text: str, suffix: str) -> str:
+    """',' normally; ';' or tab when the header row uses those (European Excel exports write ';')."""
+    if suffix == ".tsv":
+        return "\t"
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > counts[","] else ","
+
+
+def _frame(rows: list[list[str]], name: str) -> pd.DataFrame:
+    """Rows of text cells -> a frame of strings, as pandas.read_csv(dtype=str) would name the columns."""
+    while rows and not any(c.strip() for c in rows[-1]):
+        rows.pop()  # trailing empty lines (",,,") are not data
+    if not rows:
+        raise InputError(name, "the file is empty", fix="give a header row (e.g. code,name_zh,population) "
+                                                        "and one row per region")
+    header, body = rows[0], rows[1:]
+    width = max(len(r) for r in rows[:11])
+    if sum(1 for c in header if c.strip()) <= 1 < width:
+        # row 1 is a title ("四川省…人口表") above the real header: widen it, so validate_table can say
+        # which row the header is on instead of reporting the header as a row with too many cells
+        header = header + [""] * (width - len(header))
+    for i, row in enumerate(body):
+        if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+            raise InputError(name, f"this row has {len(row)} cells but the header has {len(header)}", row=i + 2,
+                             fix="remove the extra commas, or put a value that contains a comma in double "
+                                 "quotes")
+    cols: list[str] = []
+    for j, c in enumerate(header):
+        c = c if c.strip() else f"Unnamed: {j}"
+        base, k = c, 0
+        while c in cols:  # duplicate names get .1, .2 like pandas
+            k += 1
+            c = f"{base}.{k}"
+        cols.append(c)
+    w = len(cols)
+    return pd.DataFrame([(r + [""] * w)[:w] for r in body], columns=cols, dtype=str)
+
+
+def read_raw(path: Path, sheet: str | None = None) -> pd.DataFrame:
+    """Read a CSV or Excel file as text cells, trying UTF-8 then GB18030 (a superset of GBK)."""
+    name = str(path)
+    if not path.exists():
+        raise InputError(name, "file not found", fix="check the path in the scenario's [regions] section")
+    size = path.stat().st_size  # checked before reading anything, so a huge file costs no memory
+    if size > MAX_TABLE_BYTES:
+        raise InputError(name, f"the file is {_size(size)}, over the {_size(MAX_TABLE_BYTES)} limit for a table",
+                         fix="give only the rows and columns the planner reads, or split the file")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        try:
+            book = pd.read_excel(path, sheet_name=None, dtype=str, engine="openpyxl")
+        except Exception as e:  # openpyxl raises many kinds for a broken workbook
+            raise InputError(name, f"cannot read this Excel file ({e.__class__.__name__}: {e})",
+                             fix="save it again from Excel as .xlsx") from None
+        listed = ", ".join(f"'{s}'" for s in book)
+        if sheet is not None:
+            if sheet not in book:
+                guess = nearest(sheet, book)
+                raise InputError(name, f"no sheet named '{sheet}'; the sheets are {listed}",
+                                 fix=f"did you mean sheet = \"{guess}\"?" if guess else
+                                 "set `sheet` under [regions] in the scenario to one of these")
+            return book[sheet]
+        if len(book) > 1:
+            raise InputError(name, f"the workbook has {len(book)} sheets: {listed}",
+                             fix=f"say which to read with `sheet = \"{next(iter(book))}\"` (or another sheet "
+                                 "name) under [regions] in the scenario, or delete the other sheets")
+        return next(iter(book.values()))
+    if suffix not in (".csv", ".txt", ".tsv"):
+        raise InputError(name, f"unsupported file type '{suffix}'", fix="give a .csv or .xlsx file")
+    text = _decode(path.read_bytes(), name)
+    # The csv module rather than pandas: it accepts ragged rows (which we report by row number) and keeps
+    # blank lines, so row numbers stay the ones the spreadsheet shows.
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=_separator(text, suffix), skipinitialspace=True))
+    except csv.Error as e:
+        raise InputError(name, f"cannot parse as CSV ({e})", fix="check quoting and the number of commas") from None
+    return _frame(rows, name)
+
+
+def _to_bool(v: str) -> bool | None:
+    s = v.strip().lower()
+    if s in ("true", "1", "yes", "y", "是"):
+        return True
+    if s in ("false", "0", "no", "n", "否", ""):
+        return False
+    return None
+
+
+def _clean(v: object, nfkc: bool = True) -> str:
+    """A cell as text: full-width digits and punctuation made ASCII (NFKC), trimmed, placeholders -> ''.
+    Names (``nfkc=False``) keep their characters as typed: only codes, numbers and flags are normalised."""
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    s = (unicodedata.normalize("NFKC", str(v)) if nfkc else str(v)).strip()
+    return "" if s.lower() in PLACEHOLDERS else s
+
+
+def _header(c: object) -> str:
+    return unicodedata.normalize("NFKC", str(c)).strip().lstrip("\ufeff").strip()
+
+
+def _number_text(s: str) -> str:
+    return s.replace(",", "").replace(" ", "") if _THOUSANDS.match(s) else s
+
+
+def _header_row(df: pd.DataFrame, wanted: list[str]) -> int | None:
+    """The spreadsheet row holding the header when title rows sit above it, or None."""
+    for i in range(min(len(df), 10)):
+        cells = {_clean(v) for v in df.iloc[i].tolist()}
+        if all(w in cells for w in wanted):
+            return i + 2
+    return None
+
+
+def validate_table(df: pd.DataFrame, spec: TableSpec, file: str) -> pd.DataFrame:
+    """Check columns, types and values; return a typed frame or raise every problem found at once."""
+    errors: list[InputError] = []
+    names = {n.lower(): n for n in spec.names()}
+    # trimmed, full-width letters made ASCII, and 'Population' read as 'population'
+    df = df.rename(columns=lambda c: names.get(_header(c).lower(), _header(c)))
+    unnamed = [c for c in df.columns if c.startswith("Unnamed")]
+    present = set(df.columns)
+    missing = [c.name for c in spec.columns if c.required and c.name not in present]
+    if missing:
+        # A title row above the header (common in exported statistics) shows up as one named column and
+        # 'Unnamed' ones, with the real header among the first data rows.
+        at = _header_row(df, missing)
+        if at is not None:
+            raise InputError(file, f"the header is on row {at}: delete the rows above it",
+                             fix="the column names must be on row 1 (a title or merged cells above them "
+                                 "stop the table from being read)")
+    for col in spec.columns:
+        if col.required and col.name not in present:
+            guess = nearest(col.name, [c for c in present if c not in spec.names()])
+            hint = f"rename column '{guess}' to '{col.name}'" if guess else f"add a column '{col.name}'"
+            if unnamed and not guess:
+                hint += " (the header looks merged or spread over several rows: keep one header row)"
+            errors.append(InputError(file, f"missing column '{col.name}' in the {spec.what}", fix=hint))
+    if errors:
+        raise InputErrors(errors)
+    if len(df) < spec.min_rows or (spec.min_rows and df.map(_clean).eq("").all(axis=None)):
+        raise InputError(file, f"the {spec.what} has a header but no data rows",
+                         fix="add one row per region below the header")
+    # Wholly empty rows (a blank line, a row cleared in Excel) are skipped, as pandas used to skip blank
+    # lines, but rows are still counted so every message gives the row number the spreadsheet shows.
+    blank = df.map(_clean).eq("").all(axis=1).to_numpy() if len(df.columns) else np.zeros(len(df), bool)
+
+    def rows(mask: pd.Series) -> np.ndarray:
+        return np.flatnonzero(mask.to_numpy() & ~blank)
+
+    out = pd.DataFrame(index=df.index)
+    for col in spec.columns:
+        if col.name not in present:
+            continue
+        raw = df[col.name].map(lambda v, n=(col.kind != "str"): _clean(v, n)).astype(str)
+        shown = df[col.name].astype(str).str.strip()  # what the planner typed, for the messages
+        if col.kind in ("code", "str"):
+            vals = raw
+            if col.kind == "code":
+                vals = raw.str.replace(r"\.0$", "", regex=True)  # Excel turns 510100 into 510100.0
+            if col.required:
+                for i in rows((vals == "")):
+                    errors.append(InputError(file, "empty cell", row=int(i) + 2, column=col.name,
+                                             value=_typed(shown.iloc[i]), fix=col.fix or f"fill in '{col.name}'"))
+            out[col.name] = vals
+        elif col.kind == "bool":
+            parsed = raw.map(_to_bool)
+            for i in rows(parsed.isna()):
+                errors.append(InputError(file, "not true/false", row=int(i) + 2, column=col.name,
+                                         value=shown.iloc[i], fix="write true or false (是/否 and yes/no also work)"))
+            out[col.name] = parsed.fillna(False).astype(bool)
+        else:
+            num = pd.to_numeric(raw.map(_number_text), errors="coerce")
+            for i in rows(num.isna()):
+                if raw.iloc[i] == "" and not col.required:
+                    continue
+                if raw.iloc[i] == "":
+                    errors.append(InputError(file, "empty cell", row=int(i) + 2, column=col.name,
+                                             value=_typed(shown.iloc[i]), fix=col.fix or f"give a number in '{col.name}'"))
+                    continue
+                fix = col.fix or f"give a number in '{col.name}'"
+                if "," in raw.iloc[i]:
+                    fix = "write the number without commas (e.g. 1234567 or 12.5)"
+                errors.append(InputError(file, "not a number", row=int(i) + 2, column=col.name,
+                                         value=shown.iloc[i], fix=fix))
+            if col.positive:
+                for i in rows((num <= 0)):
+                    errors.append(InputError(file, "must be greater than 0", row=int(i) + 2, column=col.name,
+                                             value=num.iloc[i], fix=col.fix))
+            if col.min is not None:
+                for i in rows((num < col.min)):
+                    errors.append(InputError(file, f"must be at least {col.min:g}", row=int(i) + 2,
+                                             column=col.name, value=num.iloc[i], fix=col.fix))
+            in_wan = col.wan_below is not None and _looks_like_wan(num[~blank], col.wan_below)
+            if in_wan:
+                # One message for the column instead of a 'whole number' error on every row of 52.3 万人.
+                big = float(num.max())
+                errors.append(InputError(
+                    file, f"these numbers are too small to be persons (largest: {big:,.6g})", column=col.name,
+                    fix=f"this looks like 万人: multiply by 10,000 to give persons (e.g. {big:g} 万人 = "
+                        f"{big * 10_000:.0f})"))
+            elif col.kind == "int":
+                frac = (num.notna()) & (num != np.round(num))
+                for i in rows(frac):
+                    errors.append(InputError(file, "must be a whole number", row=int(i) + 2,
+                                             column=col.name, value=num.iloc[i], fix=col.fix))
+            out[col.name] = num.astype(float)
+    if spec.key and not errors:
+        key = [k for k in spec.key if k in out.columns]
+        dup = out.duplicated(subset=key, keep="first") & ~blank
+        for i in rows(dup):
+            first = int(rows((out[key] == out[key].iloc[i]).all(axis=1))[0])
+            values = ", ".join(f"{k}={out[k].iloc[i]}" for k in key)
+            errors.append(InputError(file, f"duplicate row ({values}) also on row {first + 2}", row=int(i) + 2,
+                                     fix="keep one row per " + ", ".join(key)))
+    if errors:
+        raise InputErrors(errors)
+    # Keep the original positions as the index (file row = index + 2), so later cross-table checks
+    # (unknown codes, ineligible stock) name the row the spreadsheet shows even after blank lines.
+    return out[~blank]
+
+
+def _looks_like_wan(num: pd.Series, below: float) -> bool:
+    """Populations typed in 万人: most values under ``below`` (no real region table looks like that), or
+    values with decimals none of which reaches 100,000 (e.g. 2093.8 and 248.9 for two prefectures)."""
+    pos = num[num > 0]
+    if pos.empty:
+        return False
+    if float(pos.median()) < below:
+        return True
+    return bool(pos.max() < 100_000 and (pos != np.round(pos)).any())
+
+
+def _typed(shown: str) -> str | None:
+    """The placeholder the planner typed ('NaN', '—'), shown in the message; None for a truly empty cell."""
+    return shown if shown not in ("", "nan", "None") else None
+
+
+def read_table(path: Path, spec: TableSpec, sheet: str | None = None) -> pd.DataFrame:
+    return validate_table(read_raw(path, sheet), spec, str(path))

@@ -1,0 +1,211 @@
+"""Pre-solve checks: impossibilities that can be seen without a solver, said in plain words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from planner.data.inputs import PlanInputs
+
+
+@dataclass
+class CheckReport:
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # lower bound on what hard rules alone must spend, 万元
+    required_spend_wan: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def required_by_target(inp: PlanInputs) -> np.ndarray:
+    """(R, M, Y) units in service (all tiers) that hard per-million targets require."""
+    scn = inp.scenario
+    out = np.zeros((len(inp.regions), len(inp.modalities), len(inp.years)))
+    if not scn.constraints.density_targets:
+        return out
+    for m, name in enumerate(inp.modalities):
+        mod = scn.modalities[name]
+        if mod.target_hard and mod.target_per_million > 0:
+            out[:, m, :] = np.ceil(mod.target_per_million * inp.pop / 1e6 - 1e-9)
+    return out
+
+
+def run_checks(inp: PlanInputs) -> CheckReport:
+    scn = inp.scenario
+    rep = CheckReport()
+    names = inp.regions["name_zh"].to_numpy()
+    price = inp.param("price_wan_cny")
+    years = inp.years
+    if len(inp.regions) == 0:
+        rep.errors.append("the scenario has no regions: check regions.table and regions.include_parent")
+        return rep
+    for m, name in enumerate(inp.modalities):
+        if not inp.allowed[:, m].any():
+            rep.warnings.append(f"{name} is not allowed at any tier (eligibility): no {name} can be bought")
+
+    presence = inp.min_units()                # (R, T, M, Y) fewest units the presence rules demand
+    target = required_by_target(inp)          # (R, M, Y)
+    surv = inp.surviving
+    # Units that must be bought, per region and modality, by each year: the tier rules and the
+    # all-tier target are both lower bounds; the larger one is what must exist.
+    need_tier = np.maximum(presence - surv, 0).sum(axis=1)             # (R, M, Y)
+    need_target = np.maximum(target - surv.sum(axis=1), 0)             # (R, M, Y)
+    need = np.maximum(need_tier, need_target)
+    # new units are cumulative: what must be bought by year y is the largest need up to y
+    need_by = np.maximum.accumulate(need, axis=2)
+    cost_by = (need_by * price[None, :, None]).sum(axis=(0, 1))       # (Y,)
+    rep.required_spend_wan = float(cost_by[-1]) if len(cost_by) else 0.0
+
+    # Facility limits against hard rules.
+    cap_all = np.where(np.isfinite(inp.limit), inp.limit, 1e12).sum(axis=1)   # (R, M)
+    for r, m, y in zip(*np.nonzero(target > cap_all[:, :, None] + 1e-9)):
+        rep.errors.append(
+            f"hard {inp.modalities[m]} target in {names[r]} ({inp.codes[r]}) needs {target[r, m, y]:.0f} units in "
+            f"{years[y]}, but facilities there can hold at most {cap_all[r, m]:.0f}: make the target soft "
+            f"(modalities.{inp.modalities[m]}.target_hard = false) or raise eligibility limits")
+        break
+    for r, t, m, y in zip(*np.nonzero(presence > np.where(inp.allowed[None, :, :], inp.limit, 0)[..., None] + 1e-9)):
+        rep.errors.append(
+            f"the minimum-presence rule needs {presence[r, t, m, y]:.0f} {inp.modalities[m]} at {inp.tiers[t]} in "
+            f"{names[r]} ({inp.codes[r]}), but that tier may hold at most {inp.limit[r, t, m]:.0f} there: "
+            "check policy.min_units and eligibility")
+        break
+
+    if scn.constraints.budget:
+        budget = inp.budget_total_wan
+        if rep.required_spend_wan > budget + 1e-6:
+            worst = np.argsort(-(need_by[:, :, -1] * price[None, :]).sum(axis=1))[:3]
+            detail = "; ".join(
+                f"{names[r]} needs " + ", ".join(f"{need_by[r, m, -1]:.0f} {inp.modalities[m]}"
+                                                 for m in range(len(inp.modalities)) if need_by[r, m, -1] > 0)
+                for r in worst if need_by[r, :, -1].sum() > 0)
+            rep.errors.append(
+                f"hard targets and minimum-presence rules need at least {rep.required_spend_wan:,.0f} 万元 of new "
+                f"units, but the budget allows {budget:,.0f} 万元 (largest needs: {detail}). Raise "
+                "budget.total_wan_cny, make targets soft, or relax policy.min_units")
+        if inp.budget_year_wan is not None:
+            cum_budget = np.cumsum(inp.budget_year_wan)
+            for y in np.flatnonzero(cost_by > cum_budget + 1e-6):
+                rep.errors.append(
+                    f"by {years[y]} hard rules need {cost_by[y]:,.0f} 万元 of new units, but the yearly budgets up "
+                    f"to then add up to {cum_budget[y]:,.0f} 万元: raise the early years' budget.per_year_wan_cny")
+                break
+        if budget > 0 and price.min() > budget:
+            rep.warnings.append(f"the budget {budget:,.0f} 万元 is below the price of the cheapest unit "
+                                f"({price.min():,.0f} 万元): nothing can be bought")
+
+    spu = inp.param("staff_per_unit")
+    if scn.constraints.staffing and scn.staffing.enabled and spu.any():
+        staff_need = ((surv + np.maximum(presence - surv, 0)) * spu[None, None, :, None]).sum(axis=(1, 2))
+        staff_need = np.maximum(staff_need, (np.maximum(target, surv.sum(axis=1)) * spu[None, :, None]).sum(axis=1))
+        existing = (surv * spu[None, None, :, None]).sum(axis=(1, 2))
+        avail = np.maximum(inp.staff_available, existing)
+        for r, y in zip(*np.nonzero(staff_need > avail + 1e-6)):
+            rep.errors.append(
+                f"in {names[r]} ({inp.codes[r]}) in {years[y]} hard rules need {staff_need[r, y]:,.0f} imaging staff, "
+                f"{avail[r, y]:,.0f} are available: add staff (staffing or a staff table) or relax the rules")
+            break
+        over = existing > inp.staff_available + 1e-6
+        if over.any():
+            rep.warnings.append(
+                f"in {int(over.any(axis=1).sum())} region(s) the existing units already need more staff than the "
+                "staff table gives: no new units can be staffed there until units retire")
+    _check_access_rule(inp, rep)
+    return rep
+
+
+def _check_access_rule(inp: PlanInputs, rep: CheckReport) -> None:
+    """'Every region within the limit' is impossible where no region that may hold the exam type's units
+    (fixed, or a mobile base that can reach it) lies within the limit."""
+    acc = inp.scenario.access
+    if not (acc.require_within_limit and acc.exam_types) or inp.minutes is None:
+        return
+    may_hold = (inp.allowed[None, :, :] & (inp.limit > 0)) | (inp.stock_base > 0)     # (R, T, M)
+    names = inp.regions["name_zh"].to_numpy()
+    for name in acc.exam_types:
+        k = inp.exam_types.index(name)
+        fixed = may_hold[:, :, (~inp.mobile) & (inp.serves == k)].any(axis=(1, 2))
+        reach = (inp.minutes[:, fixed] <= acc.limit_minutes).any(axis=1)
+        mob = (inp.mobile) & (inp.serves == k)
+        if acc.mobile_counts and inp.scenario.constraints.mobile and mob.any() and len(inp.arcs):
+            bases = may_hold[:, :, mob].any(axis=(1, 2))
+            reach[inp.arcs["target"].to_numpy()[bases[inp.arcs["base"].to_numpy()]]] = True
+        far = np.flatnonzero(~reach)
+        if len(far):
+            shown = ", ".join(f"{names[r]} ({inp.codes[r]})" for r in far[:5])
+            rep.errors.append(
+                f"access.require_within_limit: {len(far)} region(s) have no place within {acc.limit_minutes:g} "
+                f"minutes that may hold a {name} unit, fixed or mobile ({shown}{', ...' if len(far) > 5 else ''}): "
+                f"raise access.limit_minutes, allow {name} at more tiers (eligibility), or turn the rule off")
+
+
+def elastic_explanation(inp: PlanInputs, time_limit: float = 30.0, top: int = 8) -> list[str]:
+    """The smallest relaxation of the hard rules that makes the scenario feasible, in planner's words.
+
+    Solves the elastic model (every hard target, presence rule, budget and staff row gets a priced
+    slack; see PlanModel(elastic=True)) and names the rules that had to give, largest first.
+    """
+    from planner.planning.model import PlanModel
+    from planner.planning.solve import Solver
+
+    pm = PlanModel(inp, elastic=True)
+    rep = Solver(pm).solve(time_limit=time_limit, gap=0.01, duals=False)
+    if not rep.has_plan:
+        return []
+    names, codes, years = inp.regions["name_zh"].to_numpy(), inp.codes, inp.years
+    found: list[tuple[float, str]] = []
+    G = pm.families["G"].index
+    for i, v in enumerate(pm.values("G")):
+        m = inp.modalities[int(G["m"].iloc[i])]
+        if v > 1e-6 and inp.scenario.modalities[m].target_hard:
+            r, y = int(G["r"].iloc[i]), int(G["y"].iloc[i])
+            found.append((100 * v, f"the hard {m} target in {names[r]} ({codes[r]}) in {years[y]} is "
+                                   f"{v:,.1f} unit(s) out of reach"))
+    if len(pm.families["P"]):
+        n = pm.families["n"].index
+        for (row, v) in zip(pm.families["P"].index["n_row"], pm.values("P")):
+            if v > 1e-6:
+                r, t, m, y = (int(n[c].iloc[row]) for c in ("r", "t", "m", "y"))
+                found.append((100 * v, f"the presence rule for {inp.modalities[m]} at {inp.tiers[t]} in "
+                                       f"{names[r]} ({codes[r]}) in {years[y]} is {v:,.1f} unit(s) out of reach"))
+    for v in pm.values("BT"):
+        if v > 1e-6:
+            found.append((v, f"the total budget would need {v:,.0f} 万元 more"))
+    for y, v in zip(pm.families["BY"].index["y"], pm.values("BY")):
+        if v > 1e-6:
+            found.append((v, f"the {years[int(y)]} budget would need {v:,.0f} 万元 more"))
+    SS = pm.families["SS"].index
+    for i, v in enumerate(pm.values("SS")):
+        if v > 1e-6:
+            r, y = int(SS["r"].iloc[i]), int(SS["y"].iloc[i])
+            found.append((30 * v, f"{names[r]} ({codes[r]}) in {years[y]} would need {v:,.1f} more imaging staff"))
+    found.sort(key=lambda f: -f[0])
+    return [text for _, text in found[:top]]
+
+
+def explain_infeasible(inp: PlanInputs) -> str:
+    rep = run_checks(inp)
+    if rep.errors:
+        return " ".join(rep.errors)
+    try:
+        relax = elastic_explanation(inp)
+    except Exception:  # noqa: BLE001 - an explanation must never hide the infeasibility itself
+        relax = []
+    if relax:
+        return ("The hard rules conflict with each other. The smallest relaxation that makes a plan possible: "
+                + "; ".join(relax) + ". Relax one of these (or make the targets soft) and solve again.")
+    soft = [m for m in inp.modalities if inp.scenario.modalities[m].target_hard]
+    hints = []
+    if soft:
+        hints.append(f"make the hard targets of {', '.join(soft)} soft")
+    if inp.scenario.policy.min_units:
+        hints.append("relax policy.min_units")
+    if inp.budget_year_wan is not None:
+        hints.append("remove or raise budget.per_year_wan_cny")
+    return ("HiGHS proved that no plan satisfies all hard constraints together, although each passes its "
+            "own check. Try: " + ("; ".join(hints) if hints else "turning constraint families off in [constraints] "
+                                  "one at a time to find the conflict"))

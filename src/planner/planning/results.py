@@ -1,0 +1,259 @@
+"""Tidy result tables from a solved PlanModel (money in CNY where other tools read it, 万元 for people)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from planner.planning.access import access_measures, access_table
+from planner.planning.equity import equity_table, largest_shortfall
+from planner.data.inputs import PlanInputs
+from planner.planning.model import PlanModel
+from planner.config.schema import WAN
+from planner.planning.solve import SolveReport
+
+
+@dataclass
+class PlanResult:
+    inputs: PlanInputs
+    report: SolveReport
+    plan: pd.DataFrame           # region, tier, modality, year, new_units, capex_cny
+    units: pd.DataFrame          # region x tier x modality x year: surviving, new in service, in service
+    flows: pd.DataFrame          # region x tier x exam type x year: demand, served, mobile, referred, unmet
+    mobile: pd.DataFrame         # base, target, modality, year: thousand exams delivered
+    regions: pd.DataFrame        # region x modality x year: units and densities before/after, demand
+    spend: pd.DataFrame          # year: capex, running cost
+    marginal: pd.DataFrame       # binding constraints and the value of budget, in plain words
+    size: dict = field(default_factory=dict)
+    verifier: object = None
+    access: pd.DataFrame = field(default_factory=pd.DataFrame)   # region x exam type: minutes before/after
+    equity: pd.DataFrame = field(default_factory=pd.DataFrame)   # modality: Gini, Theil before/after
+    measures: dict = field(default_factory=dict)                 # headline numbers (see plan_measures)
+
+    @property
+    def spend_total_wan(self) -> float:
+        return float(self.spend["capex_wan_cny"].sum())
+
+
+def _names(inp: PlanInputs, r: np.ndarray) -> pd.DataFrame:
+    reg = inp.regions
+    return pd.DataFrame({"region_code": reg["code"].to_numpy()[r], "region_name": reg["name_zh"].to_numpy()[r],
+                         "region_name_en": reg["name_en"].to_numpy()[r]})
+
+
+def collect(pm: PlanModel, report: SolveReport) -> PlanResult:
+    inp = pm.inp
+    years, tiers, mods, ks = np.array(inp.years), inp.tiers, inp.modalities, inp.exam_types
+    price = inp.param("price_wan_cny")
+    opex = inp.param("running_cost_wan_cny_per_year")
+    have = report.has_plan
+
+    def val(name):
+        v = pm.values(name) if have else np.zeros(len(pm.families[name]))
+        return np.where(np.abs(v) < 1e-9, 0.0, v)
+
+    # plan: only purchases (new_units > 0)
+    x = pm.families["x"].index
+    xv = np.round(val("x"), 6)
+    units_new = pd.concat([_names(inp, x["r"].to_numpy()), pd.DataFrame({
+        "tier": np.array(tiers)[x["t"]], "modality": np.array(mods)[x["m"]], "year": years[x["y"]],
+        "new_units": xv})], axis=1)
+    units_new["unit_price_wan_cny"] = price[x["m"]]
+    units_new["capex_wan_cny"] = units_new["new_units"] * units_new["unit_price_wan_cny"]
+    units_new["capex_cny"] = units_new["capex_wan_cny"] * WAN
+    plan = units_new[units_new["new_units"] > 1e-6].reset_index(drop=True)
+    plan = plan[["region_code", "region_name", "tier", "modality", "year", "new_units", "capex_cny",
+                 "region_name_en", "unit_price_wan_cny", "capex_wan_cny"]]
+
+    # units in service per slot and year
+    n = pm.families["n"].index
+    units = pd.concat([_names(inp, n["r"].to_numpy()), pd.DataFrame({
+        "tier": np.array(tiers)[n["t"]], "modality": np.array(mods)[n["m"]], "year": years[n["y"]],
+        "surviving_existing": inp.surviving[n["r"], n["t"], n["m"], n["y"]],
+        "in_service": np.round(val("n"), 6)})], axis=1)
+    units["new_in_service"] = units["in_service"] - units["surviving_existing"]
+
+    # demand flows per tier
+    u = pm.families["u"].index
+    flows = pd.concat([_names(inp, u["r"].to_numpy()), pd.DataFrame({
+        "tier": np.array(tiers)[u["t"]], "exam_type": np.array(ks)[u["k"]], "year": years[u["y"]],
+        "demand_k": inp.demand[u["r"], u["t"], u["k"], u["y"]], "unmet_k": val("u")})], axis=1)
+    key = list(zip(u["r"], u["t"], u["k"], u["y"]))
+    pos = {k: i for i, k in enumerate(key)}
+    served = np.zeros(len(u))
+    s = pm.families["s"].index
+    if len(s):
+        np.add.at(served, [pos[k] for k in zip(s["r"], s["t"], s["k"], s["y"])], val("s"))
+    ref_out, ref_in = np.zeros(len(u)), np.zeros(len(u))
+    f = pm.families["f"].index
+    if len(f):
+        fv = val("f")
+        np.add.at(ref_out, [pos[k] for k in zip(f["r"], f["t"], f["k"], f["y"])], fv)
+        np.add.at(ref_in, [pos[k] for k in zip(f["r"], f["t"] + 1, f["k"], f["y"])], fv)
+    mob_in = np.zeros(len(u))
+    z = pm.families["z"].index
+    zv = val("z")
+    if len(z):
+        zk = inp.serves[z["m"].to_numpy()]
+        np.add.at(mob_in, [pos[k] for k in zip(z["target"], np.zeros(len(z), int), zk, z["y"])], zv)
+    flows["served_fixed_k"] = served
+    flows["served_mobile_k"] = mob_in
+    flows["referred_in_k"] = ref_in
+    flows["referred_up_k"] = ref_out
+
+    mobile = pd.DataFrame({
+        "base_code": inp.regions["code"].to_numpy()[z["base"]] if len(z) else [],
+        "target_code": inp.regions["code"].to_numpy()[z["target"]] if len(z) else [],
+        "modality": np.array(mods)[z["m"]] if len(z) else [], "year": years[z["y"]] if len(z) else [],
+        "minutes": z["minutes"].to_numpy() if len(z) else [], "efficiency": z["efficiency"].to_numpy() if len(z) else [],
+        "exams_k": zv})
+    mobile = mobile[mobile["exams_k"] > 1e-9].reset_index(drop=True)
+
+    regions = region_summary(inp, units, flows)
+    spend = spend_by_year(inp, units_new, units)
+    marginal = marginal_table(pm, report)
+    last = np.zeros((len(inp.regions), len(tiers), len(mods)))
+    at_last = n["y"].to_numpy() == len(years) - 1
+    np.add.at(last, (n["r"].to_numpy()[at_last], n["t"].to_numpy()[at_last], n["m"].to_numpy()[at_last]),
+              units["in_service"].to_numpy()[at_last])
+    acc = access_table(inp, last, mobile) if have else pd.DataFrame()
+    eq = equity_table(inp, last) if have else pd.DataFrame()
+    values = pm.solution if have else None
+    measures = plan_measures(inp, last, acc, pm.objective_offset + float(pm.cost @ values) if have else None)
+    return PlanResult(inputs=inp, report=report, plan=plan, units=units, flows=flows, mobile=mobile,
+                      regions=regions, spend=spend, marginal=marginal, size=pm.size, access=acc, equity=eq,
+                      measures=measures)
+
+
+def plan_measures(inp: PlanInputs, last_rtm: np.ndarray, access: pd.DataFrame, weighted_sum: float | None) -> dict:
+    """Headline numbers recomputed from the plan: the weighted-sum objective (whatever HiGHS optimised),
+    the largest per-million shortfall, and travel to the nearest unit."""
+    out = {"weighted_sum_objective": weighted_sum,
+           "largest_shortfall_per_million": largest_shortfall(inp, last_rtm, inp.scenario.equity_modalities)}
+    acc = inp.scenario.access
+    am = access_measures(access, acc.limit_minutes, acc.cap_minutes)
+    for row in am[am["when"] == "after"].itertuples(index=False) if len(am) else []:
+        out[f"mean_minutes_{row.exam_type}"] = row.mean_minutes
+        out[f"people_beyond_limit_{row.exam_type}"] = row.people_beyond_limit
+        out[f"longest_minutes_{row.exam_type}"] = row.longest_minutes
+    if len(am):
+        out["longest_travel_minutes"] = float(am[am["when"] == "after"]["longest_minutes"].max())
+    return out
+
+
+def region_summary(inp: PlanInputs, units: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
+    """Per region x modality x year: units and per-million density before (no purchases) and after."""
+    g = units.groupby(["region_code", "modality", "year"], sort=False)[
+        ["surviving_existing", "in_service"]].sum().reset_index()
+    reg = inp.regions.set_index("code")
+    yidx = {y: i for i, y in enumerate(inp.years)}
+    ridx = {c: i for i, c in enumerate(inp.codes)}
+    pop = inp.pop[g["region_code"].map(ridx).to_numpy(), g["year"].map(yidx).to_numpy()]
+    base = inp.stock_base.sum(axis=1)  # (R, M)
+    mi = {m: i for i, m in enumerate(inp.modalities)}
+    out = pd.DataFrame({
+        "region_code": g["region_code"], "region_name": reg.loc[g["region_code"], "name_zh"].to_numpy(),
+        "region_name_en": reg.loc[g["region_code"], "name_en"].to_numpy(), "modality": g["modality"],
+        "year": g["year"], "population": np.round(pop),
+        "units_base_year": base[g["region_code"].map(ridx).to_numpy(), g["modality"].map(mi).to_numpy()],
+        "units_before": g["surviving_existing"], "units_after": g["in_service"]})
+    out["density_before_per_million"] = out["units_before"] / pop * 1e6
+    out["density_after_per_million"] = out["units_after"] / pop * 1e6
+    target = pd.Series({m: inp.scenario.modalities[m].target_per_million for m in inp.modalities})
+    out["target_per_million"] = out["modality"].map(target).to_numpy()
+    out["gap_before_per_million"] = np.maximum(0.0, out["target_per_million"] - out["density_before_per_million"])
+    out["gap_after_per_million"] = np.maximum(0.0, out["target_per_million"] - out["density_after_per_million"])
+    fl = flows.groupby(["region_code", "exam_type", "year"], sort=False)[
+        ["demand_k", "served_fixed_k", "served_mobile_k", "unmet_k"]].sum().reset_index()
+    fl = fl.rename(columns={"exam_type": "modality"})
+    out = out.merge(fl, on=["region_code", "modality", "year"], how="left")
+    out["served_k"] = out["served_fixed_k"] + out["served_mobile_k"]
+    # "demand served" is on the region of the patients: mobile exams count where they are delivered.
+    out = out.rename(columns={"demand_k": "demand_thousand_exams", "served_k": "served_thousand_exams",
+                              "unmet_k": "unmet_thousand_exams", "served_fixed_k": "served_fixed_thousand_exams",
+                              "served_mobile_k": "served_mobile_thousand_exams"})
+    return out.sort_values(["region_code", "modality", "year"]).reset_index(drop=True)
+
+
+def spend_by_year(inp: PlanInputs, units_new: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    cap = units_new.groupby("year")["capex_wan_cny"].sum().reindex(inp.years, fill_value=0.0)
+    opex = pd.Series({m: inp.scenario.modalities[m].running_cost_wan_cny_per_year for m in inp.modalities})
+    run = (units["new_in_service"] * units["modality"].map(opex)).groupby(units["year"]).sum().reindex(
+        inp.years, fill_value=0.0)
+    out = pd.DataFrame({"year": inp.years, "capex_wan_cny": cap.to_numpy(),
+                        "running_cost_new_units_wan_cny": run.to_numpy()})
+    out["capex_cny"] = out["capex_wan_cny"] * WAN
+    if inp.budget_year_wan is not None:
+        out["budget_wan_cny"] = inp.budget_year_wan
+    return out
+
+
+_PLAIN = {
+    "capacity": "one more thousand exams of capacity for {k} at {t} tier in {r} in {y} would lower the "
+                "objective by {v:,.2f} 万元-equivalent",
+    "staffing": "one more imaging staff member in {r} in {y} would lower the objective by {v:,.2f} 万元-equivalent",
+    "density": "the {m} density target in {r} in {y} costs {v:,.2f} 万元-equivalent per unit of target",
+    "demand": "one more thousand {k} exams presenting at {t} tier in {r} in {y} costs {v:,.2f} 万元-equivalent",
+}
+
+
+def marginal_table(pm: PlanModel, report: SolveReport, top: int = 25) -> pd.DataFrame:
+    """The binding constraints with the largest marginal values, and the budget's value, in plain words."""
+    inp = pm.inp
+    w = inp.scenario.weights
+    rows = []
+    for key, val in report.budget_marginal.items():
+        per100 = -val * 100.0
+        exams = per100 / max(w.unmet_wan_cny_per_thousand_exams * max(
+            inp.scenario.tiers[t].unmet_weight for t in inp.tiers), 1e-12) * 1000
+        what = "the total budget" if key == "total" else f"the {key} budget"
+        rows.append({"constraint": "budget", "where": key, "marginal_value": -val,
+                     "plain_words": f"one more 100万元 in {what} would lower the objective by {per100:,.2f} "
+                                    f"万元-equivalent (as much as about {exams:,.0f} exams of the most "
+                                    f"heavily weighted unmet demand); LP-relaxation estimate"})
+    names = inp.regions["name_zh"].to_numpy()
+    for block in ("capacity", "staffing", "density"):
+        d = report.duals.get(block)
+        if d is None or not len(d):
+            continue
+        idx = pm.blocks[block].index
+        order = np.argsort(-np.abs(d))[:top]
+        for i in order:
+            if abs(d[i]) < 1e-7:
+                break
+            row = idx.iloc[i]
+            text = _PLAIN[block].format(
+                k=inp.exam_types[int(row["k"])] if "k" in row else "", t=inp.tiers[int(row["t"])] if "t" in row else "",
+                r=names[int(row["r"])], y=inp.years[int(row["y"])],
+                m=inp.modalities[int(row["m"])] if "m" in row else "", v=abs(d[i]))
+            rows.append({"constraint": block, "where": f"{inp.codes[int(row['r'])]} {inp.years[int(row['y'])]}",
+                         "marginal_value": abs(float(d[i])), "plain_words": text})
+    return pd.DataFrame(rows, columns=["constraint", "where", "marginal_value", "plain_words"])
+
+
+# What a comparison of two runs reports per region x modality x year, with the label a planner reads.
+COMPARED = {
+    "units_after": "units in service",
+    "density_after_per_million": "units per million",
+    "unmet_thousand_exams": "unmet demand, thousand exams",
+}
+
+
+def compare_regions(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Two runs' region tables side by side with B - A differences (``<column>_a``, ``_b``, ``_diff``).
+
+    A region, modality or year present in one run only counts as 0 in the other, so the table also
+    shows what one plan covers and the other does not.
+    """
+    keys = ["region_code", "modality", "year"]
+    names = pd.concat([a, b])[keys[:1] + ["region_name", "region_name_en"]].drop_duplicates("region_code")
+    cols = list(COMPARED)
+    m = a[keys + cols].merge(b[keys + cols], on=keys, how="outer", suffixes=("_a", "_b"))
+    for c in cols:
+        m[f"{c}_a"] = m[f"{c}_a"].fillna(0.0)
+        m[f"{c}_b"] = m[f"{c}_b"].fillna(0.0)
+        m[f"{c}_diff"] = m[f"{c}_b"] - m[f"{c}_a"]
+    return names.merge(m, on="region_code", how="right").sort_values(keys).reset_index(drop=True)
+

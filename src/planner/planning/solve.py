@@ -1,0 +1,380 @@
+"""Solving a PlanModel with HiGHS and reporting honestly.
+
+The HiGHS object is held by planner.solver.HighsModel, built from PlanModel's matrices in one call: HiGHS's
+column j is PlanModel's column j. Status words are planner.solver.Status (optimal, time_limit,
+interrupted, no_solution, infeasible, unbounded, error); an infeasible report gets its explanation from
+checks.py.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from planner.planning.model import PlanModel
+from planner.solver import HighsModel, Status, relative_gap
+
+
+@dataclass
+class SolveReport:
+    status: Status
+    termination: str               # HiGHS's own words for how the run ended
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    build_seconds: float
+    handoff_seconds: float
+    solve_seconds: float
+    mip_nodes: int | None
+    message: str
+    duals: dict[str, np.ndarray] = field(default_factory=dict)
+    budget_marginal: dict[str, float] = field(default_factory=dict)
+    duals_seconds: float = 0.0
+
+    @property
+    def has_plan(self) -> bool:
+        return self.status.has_solution
+
+
+class Solver:
+    """A HiGHS model bound to one PlanModel: re-solves after budget, target, cost or bound changes reuse it."""
+
+    def __init__(self, pm: PlanModel):
+        self.pm = pm
+        self.highs: HighsModel | None = None
+        self._rows: tuple[np.ndarray, np.ndarray] | None = None  # row bounds HiGHS holds now
+        self._last: np.ndarray | None = None   # integer values of the last plan, for warm starts
+        self.start = "none"
+        self.warm_seconds = 0.0                # time the warm start took from the limit
+        self.mip_time_limit = 0.0              # what HiGHS's MIP was given
+
+    def _handoff(self) -> float:
+        """Hand the model to HiGHS once; later solves push only the rows whose bounds changed (budget,
+        targets, objective cap)."""
+        t0 = time.perf_counter()
+        pm, s = self.pm, self.pm.inp.scenario.solver
+        if self.highs is None:
+            A, lo, hi = pm.matrix()
+            self.highs = HighsModel(pm.cost, pm.lower, pm.upper, pm.integer, A, lo, hi, offset=pm.objective_offset,
+                                    threads=s.threads, seed=s.random_seed, interruptible=True)
+            self._rows = (lo, hi)
+        else:
+            lo, hi = pm.row_bounds()
+            changed = np.flatnonzero((lo != self._rows[0]) | (hi != self._rows[1]))
+            if len(changed):
+                self.highs.set_row_bounds(changed, lo[changed], hi[changed])
+                self._rows = (lo, hi)
+        return time.perf_counter() - t0
+
+    def set_costs(self, cost: np.ndarray, offset: float = 0.0) -> None:
+        """Replace the objective's coefficients (one per PlanModel column) and constant without a rebuild:
+        used to switch between the weighted sum, an equity measure and an alternatives objective. The
+        PlanModel keeps the weighted sum; only HiGHS's copy changes. The last plan stays as the next warm
+        start: HiGHS checks it against the rows, whatever the costs."""
+        self._handoff()
+        self.highs.set_costs(np.arange(len(self.pm.cost)), np.asarray(cost, dtype=float), offset)
+
+    def use_weighted_sum(self) -> None:
+        """Back to the model's own objective (after an equity stage or alternatives)."""
+        self.set_costs(self.pm.cost, self.pm.objective_offset)
+
+    def set_upper(self, columns: np.ndarray, upper: np.ndarray) -> None:
+        """New upper bounds for some PlanModel columns (epsilon constraints), in the PlanModel and HiGHS."""
+        self._handoff()
+        columns = np.asarray(columns, dtype=np.int64)
+        self.pm.upper[columns] = upper
+        self.highs.set_col_bounds(columns, self.pm.lower[columns], self.pm.upper[columns])
+
+    def _warm_start(self, time_limit: float) -> str:
+        """The previous plan when there is one (after a budget rise it is feasible and near-optimal;
+        HiGHS checks it and ignores it if a smaller budget makes it infeasible), else relax-and-round."""
+        if self._last is not None:
+            self.highs.set_start(cols=np.flatnonzero(self.pm.integer), values=self._last)
+            return "previous plan"
+        return "relax-and-round" if relax_and_round(self.pm, self.highs, time_limit) else "none"
+
+    def solve(self, time_limit: float | None = None, gap: float | None = None,
+              duals: bool | None = None, build_seconds: float = 0.0) -> SolveReport:
+        s = self.pm.inp.scenario.solver
+        limit = float(time_limit if time_limit is not None else s.time_limit_s)
+        rel_gap = float(gap if gap is not None else s.mip_rel_gap)
+        handoff = self._handoff()
+        run0 = self.highs.run_seconds
+        t_start = time.perf_counter()
+        self.start = self._warm_start(limit) if s.warm_start else "none"
+        # The time limit covers the whole solve: the MIP gets what the warm start left of it.
+        self.warm_seconds = time.perf_counter() - t_start
+        self.mip_time_limit = max(0.5, limit - self.warm_seconds)
+        # HiGHS checks its clock loosely in some phases (presolve, a long LP): the adapter's wall-clock
+        # guard cancels the run if it overruns the limit by more than guard_seconds allows.
+        res = self.highs.solve(self.mip_time_limit, rel_gap, guard=True)
+        solve_s = self.highs.run_seconds - run0  # the warm start's LPs ran inside HiGHS too
+        status = res.status
+        if status.has_solution:
+            self.pm.solution = res.x
+            self._last = np.round(res.x[np.flatnonzero(self.pm.integer)])
+        else:
+            self.pm.solution = None
+        gap_v = relative_gap(res.objective, res.bound)
+        msg = _message(status, gap_v, rel_gap, limit)
+        if res.stopped_by_guard:
+            msg += " (HiGHS overran the limit and was stopped by the wall-clock guard)"
+        if status == Status.ERROR:
+            msg += f" ({res.detail})"
+        rep = SolveReport(status=status, termination=res.detail, objective=res.objective, bound=res.bound,
+                          gap=gap_v, build_seconds=build_seconds, handoff_seconds=handoff, solve_seconds=solve_s,
+                          mip_nodes=res.nodes, message=msg)
+        want_duals = s.compute_duals if duals is None else duals
+        if want_duals and rep.has_plan:
+            t1 = time.perf_counter()
+            rep.duals, rep.budget_marginal = marginal_values(self.pm, self.highs, limit)
+            rep.duals_seconds = time.perf_counter() - t1
+        return rep
+
+
+def relax_and_round(pm: PlanModel, highs: HighsModel, time_limit: float, rounds: int = 6) -> bool:
+    """Give HiGHS a starting plan built from the LP relaxation, so a time-limited run always has one.
+
+    A short fix-and-resolve dive on cumulative purchases per unit slot: solve the LP, fix every slot whose
+    cumulative purchases are (nearly) whole and half of the rest at their nearest whole numbers, re-solve
+    the LP (warm, on the same HiGHS object), and repeat; the slots still free at the end are rounded down,
+    then topped up by the largest fractions while every budget, staff and facility limit has room. A slot
+    that rounding would push below a presence rule or hard target is never rounded below it. HiGHS
+    completes the continuous variables itself and ignores a start that breaks a rule. Every bound and
+    integrality change is undone before returning. ``highs`` holds PlanModel's columns first (a province
+    model may append its own). Returns whether a start was handed over.
+    """
+    S, Y = len(pm.slots), len(pm.inp.years)
+    if not S or not pm.integer.any():
+        return False
+    xcols = pm.col("x")
+    lo0, hi0 = highs.lower[xcols].copy(), highs.upper[xcols].copy()
+    is_int = pm.integer[xcols].reshape(S, Y)[:, 0]
+    deadline = time.perf_counter() + max(1.0, 0.25 * time_limit)
+
+    def solve_lp() -> np.ndarray | None:
+        r = highs.solve(max(0.5, deadline - time.perf_counter()))
+        if r.status != Status.OPTIMAL:
+            return None
+        return np.cumsum(r.x[xcols].reshape(S, Y), axis=1)
+
+    def fix(slots: np.ndarray, cum_values: np.ndarray) -> None:
+        buy = np.diff(cum_values, axis=1, prepend=0.0).ravel()
+        idx = (slots[:, None] * Y + np.arange(Y)[None, :]).ravel()
+        highs.set_col_bounds(xcols[idx], buy, buy)
+
+    rc = None
+    with highs.relaxed():
+        try:
+            cum = solve_lp()
+            if cum is None:
+                return False
+            free = np.flatnonzero(is_int)
+            fixed = np.zeros((S, Y))
+            room = _Room(pm)
+            for _ in range(rounds):
+                if not len(free) or time.perf_counter() > deadline:
+                    break
+                near = np.round(cum[free])
+                dist = np.abs(cum[free] - near).max(axis=1)
+                order = np.argsort(dist, kind="stable")
+                take = order[: max(int((dist < 1e-6).sum()), len(order) // 2, 1)]
+                chosen = free[take]
+                values = room.round(chosen, cum[chosen])
+                fix(chosen, values)
+                nxt = solve_lp()
+                if nxt is None:  # rounding to nearest broke a limit: round this batch down instead
+                    values = np.maximum.accumulate(np.floor(cum[chosen] + 1e-6), axis=1)
+                    fix(chosen, values)
+                    nxt = solve_lp()
+                    if nxt is None:
+                        break
+                fixed[chosen] = values
+                room.commit(chosen, values)
+                free = np.setdiff1d(free, chosen)
+                cum = nxt
+            rc = np.where(is_int[:, None], fixed, cum)
+            rc[free] = np.maximum.accumulate(np.floor(cum[free] + 1e-6), axis=1)
+        finally:
+            highs.set_col_bounds(xcols, lo0, hi0)
+    if rc is None:
+        return False
+    rc = _respect_lower_limits(pm, rc)
+    rc = _top_up(pm, rc, cum, is_int)
+    buy = np.diff(rc, axis=1, prepend=0.0).ravel()
+    sel = pm.integer[xcols]
+    highs.set_start(cols=xcols[sel], values=buy[sel])
+    return True
+
+
+class _Room:
+    """Budget and staff left for rounding up, counting slots already fixed at their values and free
+    slots at their lowest possible purchases (what presence rules force)."""
+
+    def __init__(self, pm: PlanModel):
+        inp, sl = pm.inp, pm.slots
+        self.r, t, m = sl["r"].to_numpy(), sl["t"].to_numpy(), sl["m"].to_numpy()
+        Y = len(inp.years)
+        self.price = inp.param("price_wan_cny")[m]
+        self.spu = inp.param("staff_per_unit")[m]
+        self.surv = inp.surviving[self.r, t, m, :]
+        self.floor = np.maximum.accumulate(np.maximum(np.ceil(inp.min_units()[self.r, t, m, :] - self.surv - 1e-9), 0),
+                                           axis=1)
+        self.cum = self.floor.copy()
+        scn = inp.scenario
+        self.check_budget = scn.constraints.budget and not scn.budget.include_running_cost
+        self.budget_year = inp.budget_year_wan
+        self.budget_total = inp.budget_total_wan
+        self.check_staff = scn.constraints.staffing and scn.staffing.enabled
+        existing = np.zeros((len(inp.regions), Y))
+        np.add.at(existing, self.r, self.spu[:, None] * self.surv)
+        self.staff = np.maximum(inp.staff_available, existing)
+        self.Y = Y
+
+    def _spend(self, cum: np.ndarray) -> tuple[float, np.ndarray]:
+        buy = np.diff(cum, axis=1, prepend=0.0) * self.price[:, None]
+        return float(buy.sum()), buy.sum(axis=0)
+
+    def round(self, slots: np.ndarray, lp_cum: np.ndarray) -> np.ndarray:
+        """Nearest whole numbers for ``slots``, rounding up only where budget and staff still have room."""
+        down = np.maximum.accumulate(np.maximum(np.floor(lp_cum + 1e-6), self.floor[slots]), axis=1)
+        near = np.maximum.accumulate(np.maximum(np.round(lp_cum), down), axis=1)
+        trial = self.cum.copy()
+        trial[slots] = down
+        total, by_year = self._spend(trial)
+        used = np.zeros_like(self.staff)
+        np.add.at(used, self.r, self.spu[:, None] * (self.surv + trial))
+        out = down.copy()
+        frac = (lp_cum - down)[:, -1]
+        for i in np.argsort(-frac):
+            extra = near[i] - down[i]
+            if not extra.any():
+                continue
+            s = slots[i]
+            cost = float(extra[-1] * self.price[s])
+            cost_y = np.diff(extra, prepend=0.0) * self.price[s]
+            if self.check_budget and (total + cost > self.budget_total + 1e-6 or (
+                    self.budget_year is not None and (by_year + cost_y > self.budget_year + 1e-6).any())):
+                continue
+            if self.check_staff and (used[self.r[s]] + self.spu[s] * extra > self.staff[self.r[s]] + 1e-9).any():
+                continue
+            out[i] = near[i]
+            total += cost
+            by_year += cost_y
+            used[self.r[s]] += self.spu[s] * extra
+        return out
+
+    def commit(self, slots: np.ndarray, values: np.ndarray) -> None:
+        self.cum[slots] = values
+
+
+def _respect_lower_limits(pm: PlanModel, rc: np.ndarray) -> np.ndarray:
+    """Raise cumulative purchases so presence rules and hard targets hold after rounding."""
+    inp, slots = pm.inp, pm.slots
+    r, t, m = slots["r"].to_numpy(), slots["t"].to_numpy(), slots["m"].to_numpy()
+    need = inp.min_units()[r, t, m, :] - inp.surviving[r, t, m, :]
+    rc = np.maximum.accumulate(np.maximum(rc, np.ceil(need - 1e-9)), axis=1)
+    target = inp.param("target_per_million")
+    hard = np.array([inp.scenario.modalities[x].target_hard for x in inp.modalities]) & (target > 0)
+    if hard.any() and inp.scenario.constraints.density_targets:
+        for key, idx in pd.DataFrame({"r": r, "m": m}).groupby(["r", "m"]).groups.items():
+            rr, mm = key
+            if not hard[mm]:
+                continue
+            idx = np.asarray(idx)
+            have = (inp.surviving[rr, t[idx], mm, :] + rc[idx]).sum(axis=0)
+            short = np.ceil(target[mm] * inp.pop[rr] / 1e6 - 1e-9) - have
+            if (short > 0).any():
+                room = pm.upper[pm.col("n", idx * len(inp.years))] - inp.surviving[rr, t[idx], mm, 0]
+                best = idx[int(np.argmax(room))]
+                rc[best] += np.maximum.accumulate(np.maximum(short, 0.0))
+    return rc
+
+
+def _top_up(pm: PlanModel, rc: np.ndarray, cum: np.ndarray, is_int: np.ndarray) -> np.ndarray:
+    """Add one unit to the slots the LP wanted most, largest fraction first, while limits have room."""
+    inp, slots = pm.inp, pm.slots
+    Y = len(inp.years)
+    if inp.scenario.budget.include_running_cost or not inp.scenario.constraints.budget:
+        return rc
+    r, t, m = slots["r"].to_numpy(), slots["t"].to_numpy(), slots["m"].to_numpy()
+    price = inp.param("price_wan_cny")[m]
+    spu = inp.param("staff_per_unit")[m]
+    buy = np.diff(rc, axis=1, prepend=0.0)
+    room_total = inp.budget_total_wan - float((buy * price[:, None]).sum())
+    room_year = (inp.budget_year_wan - (buy * price[:, None]).sum(axis=0)
+                 if inp.budget_year_wan is not None else np.full(Y, np.inf))
+    n_now = inp.surviving[r, t, m, :] + rc
+    limit = inp.limit[r, t, m]
+    staffed = inp.scenario.constraints.staffing and inp.scenario.staffing.enabled
+    staff_room = np.full((len(inp.regions), Y), np.inf)
+    if staffed:
+        used = np.zeros((len(inp.regions), Y))
+        np.add.at(used, r, spu[:, None] * n_now)
+        existing = np.zeros((len(inp.regions), Y))
+        np.add.at(existing, r, spu[:, None] * inp.surviving[r, t, m, :])
+        staff_room = np.maximum(inp.staff_available, existing) - used
+    frac = np.where(is_int, cum[:, -1] - rc[:, -1], 0.0)
+    for s in np.argsort(-frac):
+        if frac[s] < 1e-6 or room_total < price.min():
+            break
+        if price[s] > room_total:
+            continue
+        first = int(np.argmax(cum[s] > rc[s, -1] + 1e-9))
+        for y in range(first, Y):
+            if (room_year[y] >= price[s] and (n_now[s, y:] + 1 <= limit[s] + 1e-9).all()
+                    and (staff_room[r[s], y:] >= spu[s] - 1e-9).all()):
+                rc[s, y:] = np.maximum(rc[s, y:], rc[s, -1] + 1)
+                n_now[s, y:] += 1
+                staff_room[r[s], y:] -= spu[s]
+                room_total -= price[s]
+                room_year[y] -= price[s]
+                break
+    return rc
+
+
+def _message(status: str, gap: float | None, tol: float, limit: float) -> str:
+    g = "n/a" if gap is None else f"{gap:.2%}"
+    return {
+        "optimal": f"optimal: proven within the {tol:.2%} gap tolerance (gap {g})",
+        "time_limit": f"best plan found within the {limit:g} s time limit, NOT proven optimal (gap {g})",
+        "no_solution": f"no plan found within the {limit:g} s time limit: raise solver.time_limit_s or "
+                       "relax targets",
+        "infeasible": "no plan satisfies the hard constraints",
+        "interrupted": f"stopped on request: the best plan found so far, NOT proven optimal (gap {g})",
+        "unbounded": "the objective can improve without end: a cost or a bound is missing (please report this)",
+        "error": "HiGHS stopped with an error",
+    }[status]
+
+
+def marginal_values(pm: PlanModel, highs: HighsModel, time_limit: float) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """Duals of the LP with the integer purchases fixed at the plan, and the budget's LP-relaxation dual.
+
+    Both LPs are solved on the HiGHS object that holds the MIP (no second hand-off), and every change
+    is undone afterwards. With purchases fixed, the budget row has nothing left to move, so its
+    marginal value comes from the LP relaxation instead (integers relaxed, not fixed), labelled as such.
+    Signs are HiGHS's: for a binding "<=" row of this minimisation the dual is <= 0.
+    """
+    ints = np.flatnonzero(pm.integer)
+    plan = np.round(pm.solution[ints])
+    duals: dict[str, np.ndarray] = {}
+    budget: dict[str, float] = {}
+    with highs.relaxed():
+        with highs.fixed(ints, plan):
+            r = highs.solve(time_limit, duals=True)
+        if r.row_dual is not None:
+            for name, blk in pm.blocks.items():
+                start = pm.row_start[name]
+                duals[name] = r.row_dual[start: start + blk.rows]
+        if "budget_total" in pm.blocks:
+            r = highs.solve(time_limit, duals=True)
+            if r.row_dual is not None:
+                budget["total"] = float(r.row_dual[pm.row_start["budget_total"]])
+                if "budget_year" in pm.blocks:
+                    start = pm.row_start["budget_year"]
+                    for i in range(pm.blocks["budget_year"].rows):
+                        budget[str(pm.inp.years[i])] = float(r.row_dual[start + i])
+    return duals, budget

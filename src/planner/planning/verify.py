@@ -1,0 +1,321 @@
+"""An independent check of a returned plan, written without Pyomo.
+
+It starts from the inputs and the result tables only (the purchases in ``plan`` and the exam flows in
+``flows`` and ``mobile``), recomputes units in service, spend, staff, capacity, demand balance and
+densities with its own arithmetic, and lists every violation in words a planner can read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from planner.planning.access import access_table
+from planner.data.inputs import PlanInputs
+from planner.config.schema import WAN
+
+TOL = 1e-5  # relative tolerance on sums; HiGHS's feasibility tolerance is 1e-7 on scaled rows
+
+
+@dataclass
+class VerifierReport:
+    ok: bool
+    violations: list[str]
+    checked: dict[str, int] = field(default_factory=dict)
+    recomputed: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "violations": self.violations, "checked": self.checked,
+                "recomputed": self.recomputed}
+
+
+def _tol(scale) -> np.ndarray:
+    return TOL * np.maximum(1.0, np.abs(scale))
+
+
+def purchases(inp: PlanInputs, plan: pd.DataFrame) -> np.ndarray:
+    """(R, T, M, Y) new units from the plan table."""
+    R, T, M, Y = len(inp.regions), len(inp.tiers), len(inp.modalities), len(inp.years)
+    x = np.zeros((R, T, M, Y))
+    if len(plan):
+        ri = plan["region_code"].astype(str).map({c: i for i, c in enumerate(inp.codes)})
+        ti = plan["tier"].map({t: i for i, t in enumerate(inp.tiers)})
+        mi = plan["modality"].map({m: i for i, m in enumerate(inp.modalities)})
+        yi = plan["year"].map({y: i for i, y in enumerate(inp.years)})
+        if ri.isna().any() or ti.isna().any() or mi.isna().any() or yi.isna().any():
+            raise ValueError("the plan names a region, tier, modality or year not in the inputs")
+        np.add.at(x, (ri.to_numpy(int), ti.to_numpy(int), mi.to_numpy(int), yi.to_numpy(int)),
+                  plan["new_units"].to_numpy(float))
+    return x
+
+
+def in_service(inp: PlanInputs, x: np.ndarray) -> np.ndarray:
+    """Units in service: survivors of the existing stock plus new units still within their service life."""
+    life = np.array([inp.scenario.modalities[m].service_life_years for m in inp.modalities])
+    Y = len(inp.years)
+    out = inp.surviving.copy()
+    for y in range(Y):
+        for q in range(y + 1):
+            alive = (y - q) < life  # (M,)
+            out[:, :, :, y] += x[:, :, :, q] * alive[None, None, :]
+    return out
+
+
+def verify(inp: PlanInputs, plan: pd.DataFrame, flows: pd.DataFrame, mobile: pd.DataFrame,
+           units_table: pd.DataFrame | None = None, regions_table: pd.DataFrame | None = None,
+           weighted_sum: float | None = None) -> VerifierReport:
+    """``weighted_sum``: the objective the model reports for this plan (its scenario weights); it is
+    recomputed here from the tables, and a plan that costs more than the model reports is a violation."""
+    scn = inp.scenario
+    v: list[str] = []
+    checked: dict[str, int] = {}
+    names = inp.regions["name_zh"].to_numpy()
+    years = inp.years
+
+    def where(r, y=None) -> str:
+        return f"{names[r]} ({inp.codes[r]})" + (f" in {years[y]}" if y is not None else "")
+
+    x = purchases(inp, plan)
+    n = in_service(inp, x)
+    price = inp.param("price_wan_cny")
+    opex = inp.param("running_cost_wan_cny_per_year")
+
+    # integrality and sign
+    integer = np.array([scn.modalities[m].integer for m in inp.modalities])
+    frac = np.abs(x - np.round(x)) > 1e-6
+    frac[:, :, ~integer, :] = False
+    for r, t, m, y in zip(*np.nonzero(frac)):
+        v.append(f"{where(r, y)}: {x[r, t, m, y]:.4f} {inp.modalities[m]} units at {inp.tiers[t]} is not a whole number")
+    for r, t, m, y in zip(*np.nonzero(x < -1e-9)):
+        v.append(f"{where(r, y)}: negative purchase of {inp.modalities[m]} at {inp.tiers[t]}")
+    checked["purchases"] = int(x.size)
+
+    # eligibility
+    if scn.constraints.eligibility:
+        bad = (x.sum(axis=3) > 1e-9) & ~inp.allowed[None, :, :]
+        for r, t, m in zip(*np.nonzero(bad)):
+            v.append(f"{where(r)}: bought {inp.modalities[m]} at tier {inp.tiers[t]}, which may not hold it")
+        checked["eligibility"] = int(bad.size)
+
+    # facility limits
+    over = n > inp.limit[..., None] + 1e-6
+    for r, t, m, y in zip(*np.nonzero(over)):
+        v.append(f"{where(r, y)}: {n[r, t, m, y]:.0f} {inp.modalities[m]} at {inp.tiers[t]} exceeds the facility "
+                 f"limit {inp.limit[r, t, m]:.0f}")
+    checked["facility_limits"] = int(n.size)
+
+    # minimum presence
+    need = inp.min_units()
+    short = n < need - 1e-6
+    for r, t, m, y in zip(*np.nonzero(short)):
+        v.append(f"{where(r, y)}: {n[r, t, m, y]:.0f} {inp.modalities[m]} at {inp.tiers[t]}, policy requires "
+                 f"{need[r, t, m, y]:.0f}")
+
+    # budget
+    capex_y = (x * price[None, None, :, None]).sum(axis=(0, 1, 2))
+    run_y = ((n - inp.surviving) * opex[None, None, :, None]).sum(axis=(0, 1, 2))
+    spend_y = capex_y + (run_y if scn.budget.include_running_cost else 0.0)
+    if scn.constraints.budget:
+        if spend_y.sum() > inp.budget_total_wan + _tol(inp.budget_total_wan):
+            v.append(f"total spend {spend_y.sum():,.1f} 万元 exceeds the budget {inp.budget_total_wan:,.1f} 万元")
+        if inp.budget_year_wan is not None:
+            for y in np.flatnonzero(spend_y > inp.budget_year_wan + _tol(inp.budget_year_wan)):
+                v.append(f"spend in {years[y]} {spend_y[y]:,.1f} 万元 exceeds that year's budget "
+                         f"{inp.budget_year_wan[y]:,.1f} 万元")
+    if len(plan):
+        expect = plan["new_units"].to_numpy(float) * plan["modality"].map(
+            dict(zip(inp.modalities, price))).to_numpy(float) * WAN
+        bad = np.abs(plan["capex_cny"].to_numpy(float) - expect) > _tol(expect)
+        for i in np.flatnonzero(bad):
+            v.append(f"plan row {i}: capex_cny {plan['capex_cny'].iloc[i]:,.0f} != units x price {expect[i]:,.0f}")
+
+    # staffing
+    spu = inp.param("staff_per_unit")
+    if scn.constraints.staffing and scn.staffing.enabled and spu.any():
+        staff = (n * spu[None, None, :, None]).sum(axis=(1, 2))
+        existing = (inp.surviving * spu[None, None, :, None]).sum(axis=(1, 2))
+        avail = np.maximum(inp.staff_available, existing)
+        for r, y in zip(*np.nonzero(staff > avail + _tol(avail))):
+            v.append(f"{where(r, y)}: units need {staff[r, y]:,.1f} staff, {avail[r, y]:,.1f} available")
+        checked["staffing"] = int(staff.size)
+
+    # hard density targets
+    target = inp.param("target_per_million")
+    dens = n.sum(axis=1) / inp.pop[:, None, :] * 1e6  # (R, M, Y)
+    if scn.constraints.density_targets:
+        for m in range(len(inp.modalities)):
+            if scn.modalities[inp.modalities[m]].target_hard and target[m] > 0:
+                for r, y in zip(*np.nonzero(dens[:, m, :] < target[m] * (1 - 1e-6) - 1e-9)):
+                    v.append(f"{where(r, y)}: {inp.modalities[m]} density {dens[r, m, y]:.2f} per million is below "
+                             f"the hard target {target[m]:g}")
+
+    # demand balance and capacity, from the flows table
+    R, T, K, Y = inp.demand.shape
+    ridx = {c: i for i, c in enumerate(inp.codes)}
+    fl = flows
+    r_ = fl["region_code"].astype(str).map(ridx).to_numpy(int)
+    t_ = fl["tier"].map({t: i for i, t in enumerate(inp.tiers)}).to_numpy(int)
+    k_ = fl["exam_type"].map({k: i for i, k in enumerate(inp.exam_types)}).to_numpy(int)
+    y_ = fl["year"].map({y: i for i, y in enumerate(years)}).to_numpy(int)
+
+    def grid(col):
+        a = np.zeros((R, T, K, Y))
+        np.add.at(a, (r_, t_, k_, y_), fl[col].to_numpy(float))
+        return a
+
+    served, mob_in, ref_in, ref_up, unmet = (grid(c) for c in ("served_fixed_k", "served_mobile_k", "referred_in_k",
+                                                                  "referred_up_k", "unmet_k"))
+    for name, a in (("served", served), ("mobile", mob_in), ("referred", ref_up), ("unmet", unmet)):
+        if (a < -1e-7).any():
+            v.append(f"negative {name} exams in the flows table")
+    if (ref_up[:, -1] > 1e-7).any():
+        v.append("exams referred up from the highest tier")
+    if (mob_in[:, 1:] > 1e-7).any():
+        v.append("mobile exams counted at a tier other than the lowest")
+    # referrals only go up: what leaves tier t arrives at tier t+1
+    if not np.allclose(ref_up[:, :-1], ref_in[:, 1:], atol=1e-6) or (ref_in[:, 0] > 1e-7).any():
+        v.append("referrals out of a tier do not match referrals into the next tier up")
+    if scn.constraints.demand:
+        lhs = served + mob_in + ref_up + unmet - ref_in
+        bad = np.abs(lhs - inp.demand) > _tol(inp.demand) * 10
+        for r, t, k, y in zip(*np.nonzero(bad)):
+            v.append(f"{where(r, y)}: {inp.exam_types[k]} exams at {inp.tiers[t]} do not balance: served+mobile+"
+                     f"referred+unmet-referred in = {lhs[r, t, k, y]:,.3f} vs demand {inp.demand[r, t, k, y]:,.3f} "
+                     "thousand")
+        checked["demand_balance"] = int(lhs.size)
+    cap = inp.param("capacity_exams_per_unit_per_year") / 1000.0
+    if scn.constraints.capacity:
+        capacity = np.zeros((R, T, K, Y))
+        for m in np.flatnonzero(~inp.mobile):
+            capacity[:, :, inp.serves[m], :] += cap[m] * n[:, :, m, :]
+        bad = served > capacity + _tol(capacity) * 10
+        for r, t, k, y in zip(*np.nonzero(bad)):
+            v.append(f"{where(r, y)}: {served[r, t, k, y]:,.3f} thousand {inp.exam_types[k]} exams served at "
+                     f"{inp.tiers[t]} but capacity is {capacity[r, t, k, y]:,.3f}")
+        checked["capacity"] = int(served.size)
+    # mobile: reach and capacity at the base
+    if len(mobile):
+        arcs = inp.arcs
+        eff = {(inp.codes[b], inp.codes[t]): e for b, t, e in zip(arcs["base"], arcs["target"], arcs["efficiency"])}
+        used = np.zeros((R, len(inp.modalities), Y))
+        for row in mobile.itertuples(index=False):
+            e = eff.get((str(row.base_code), str(row.target_code)))
+            if e is None:
+                v.append(f"mobile {row.modality} based in {row.base_code} serves {row.target_code}, out of reach")
+                continue
+            used[ridx[str(row.base_code)], inp.modalities.index(row.modality), years.index(row.year)] += row.exams_k / e
+        mob_cap = n.sum(axis=1) * cap[None, :, None]
+        for r, m, y in zip(*np.nonzero(used > mob_cap + _tol(mob_cap) * 10)):
+            v.append(f"{where(r, y)}: mobile {inp.modalities[m]} deliver {used[r, m, y]:,.3f} thousand exam-"
+                     f"equivalents, capacity {mob_cap[r, m, y]:,.3f}")
+        checked["mobile"] = len(mobile)
+
+    # reported tables agree with the recomputation
+    if units_table is not None and len(units_table):
+        ut = units_table
+        rr = ut["region_code"].astype(str).map(ridx).to_numpy(int)
+        tt = ut["tier"].map({t: i for i, t in enumerate(inp.tiers)}).to_numpy(int)
+        mm = ut["modality"].map({m: i for i, m in enumerate(inp.modalities)}).to_numpy(int)
+        yy = ut["year"].map({y: i for i, y in enumerate(years)}).to_numpy(int)
+        diff = np.abs(ut["in_service"].to_numpy(float) - n[rr, tt, mm, yy]) > 1e-4
+        for i in np.flatnonzero(diff)[:20]:
+            v.append(f"units table row {i}: in_service {ut['in_service'].iloc[i]} != recomputed {n[rr[i], tt[i], mm[i], yy[i]]}")
+    if regions_table is not None and len(regions_table):
+        rt = regions_table
+        rr = rt["region_code"].astype(str).map(ridx).to_numpy(int)
+        mm = rt["modality"].map({m: i for i, m in enumerate(inp.modalities)}).to_numpy(int)
+        yy = rt["year"].map({y: i for i, y in enumerate(years)}).to_numpy(int)
+        d = dens[rr, mm, yy]
+        bad = np.abs(rt["density_after_per_million"].to_numpy(float) - d) > 1e-6 * np.maximum(1, d)
+        for i in np.flatnonzero(bad)[:20]:
+            v.append(f"regions table row {i}: density {rt['density_after_per_million'].iloc[i]:.4f} != recomputed {d[i]:.4f}")
+
+    extra = _access_equity(inp, n, dens, mobile, v, checked)
+    extra["weighted_sum_objective"] = objective_from_tables(inp, x, n, flows, mobile)
+    # The model's value can only be higher (an unproven incumbent may carry more target shortfall than its
+    # units leave); a plan that truly costs more than the model says is wrong.
+    if weighted_sum is not None and extra["weighted_sum_objective"] > weighted_sum + \
+            1e-6 * max(1.0, abs(weighted_sum)) + 1e-3:
+        v.append(f"the objective recomputed from the plan, {extra['weighted_sum_objective']:,.4f}, is above "
+                 f"the model's {weighted_sum:,.4f}")
+
+    recomputed = {
+        **extra,
+        "spend_total_wan_cny": float(spend_y.sum()),
+        "capex_total_wan_cny": float(capex_y.sum()),
+        "units_bought": float(x.sum()),
+        "unmet_thousand_exams": float(unmet.sum()),
+        "demand_thousand_exams": float(inp.demand.sum()),
+        "served_thousand_exams": float((served + mob_in).sum()),
+    }
+    return VerifierReport(ok=not v, violations=v, checked=checked, recomputed=recomputed)
+
+
+def _access_equity(inp: PlanInputs, n: np.ndarray, dens: np.ndarray, mobile: pd.DataFrame, v: list[str],
+                   checked: dict[str, int]) -> dict[str, float]:
+    """The access rule and the epsilon bounds, recomputed from the plan in the last plan year."""
+    scn = inp.scenario
+    acc, eq = scn.access, scn.equity
+    out: dict[str, float] = {}
+    target = inp.param("target_per_million")
+    largest = 0.0
+    for name in scn.equity_modalities:
+        m = inp.modalities.index(name)
+        short = float(np.maximum(target[m] - dens[:, m, -1], 0.0).max()) if len(dens) else 0.0
+        largest = max(largest, short)
+        if eq.max_shortfall_per_million is not None and short > eq.max_shortfall_per_million + 1e-4:
+            v.append(f"{name}: the largest shortfall in {inp.years[-1]} is {short:.3f} per million, above the "
+                     f"equity bound {eq.max_shortfall_per_million:g}")
+    out["largest_shortfall_per_million"] = largest
+    if not acc.exam_types or inp.minutes is None:
+        return out
+    at = access_table(inp, n[..., -1], mobile)
+    longest = 0.0
+    for name, g in at.groupby("exam_type", sort=False):
+        far = g[~g["within_limit_after"]]
+        if acc.require_within_limit:
+            for row in far.head(20).itertuples(index=False):
+                v.append(f"{row.region_name} ({row.region_code}): the nearest {name} is {row.minutes_after:.0f} "
+                         f"minutes away in {inp.years[-1]}, beyond the {acc.limit_minutes:g}-minute rule")
+        worst = float(np.minimum(g["minutes_after"], acc.cap_minutes).max())
+        longest = max(longest, worst)
+        if eq.max_travel_minutes is not None and worst > eq.max_travel_minutes + 1e-4:
+            v.append(f"{name}: the longest travel to a unit is {worst:.1f} minutes, above the equity bound "
+                     f"{eq.max_travel_minutes:g}")
+        out[f"people_beyond_limit_{name}"] = float(far["population"].sum())
+    out["longest_travel_minutes"] = longest
+    checked["access"] = len(at)
+    return out
+
+
+def objective_from_tables(inp: PlanInputs, x: np.ndarray, n: np.ndarray, flows: pd.DataFrame,
+                          mobile: pd.DataFrame) -> float:
+    """The scenario's weighted-sum objective of a plan, from its tables (README, "Objective"): unmet and
+    referred exams, mobile exams away from base, units short of soft targets, money, and travel to the
+    nearest unit (capped) plus residents beyond the limit when [access] is on."""
+    scn, w = inp.scenario, inp.scenario.weights
+    tier_w = flows["tier"].map({t: scn.tiers[t].unmet_weight for t in inp.tiers}).to_numpy(float)
+    total = w.unmet_wan_cny_per_thousand_exams * float((flows["unmet_k"].to_numpy(float) * tier_w).sum())
+    total += w.referral_wan_cny_per_thousand_exams * float(flows["referred_up_k"].sum())
+    if len(mobile):
+        away = mobile["base_code"].astype(str) != mobile["target_code"].astype(str)
+        total += w.mobile_away_wan_cny_per_thousand_exams * float(mobile.loc[away, "exams_k"].sum())
+    target = inp.param("target_per_million")
+    if scn.constraints.density_targets:
+        need = target[None, :, None] * inp.pop[:, None, :] / 1e6                     # (R, M, Y)
+        short = np.where(need > 0, np.maximum(need - n.sum(axis=1), 0.0), 0.0)
+        total += w.density_shortfall_wan_cny_per_unit_year * float(short.sum())
+    money = float((x * inp.param("price_wan_cny")[None, None, :, None]).sum())
+    if scn.budget.include_running_cost:
+        money += float((n * inp.param("running_cost_wan_cny_per_year")[None, None, :, None]).sum())
+    total += w.cost_weight * money
+    acc = scn.access
+    if acc.exam_types and inp.minutes is not None:
+        at = access_table(inp, n[..., -1], mobile)
+        minutes = np.minimum(at["minutes_after"].to_numpy(float), acc.cap_minutes)
+        pop = at["population"].to_numpy(float)
+        total += acc.travel_wan_cny_per_million_person_minutes * float(pop @ minutes) / 1e6
+        total += acc.beyond_limit_wan_cny_per_thousand_people * float(pop[~at["within_limit_after"]].sum()) / 1e3
+    return total

@@ -1,0 +1,1 @@
+"""What planners read: the printed summary, map layers, and the policy-paper report."""
