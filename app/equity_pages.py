@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from planner_app import equity_view
+from planner import session
 from planner_app import state
 from planner_app import widgets
 from planner_app.i18n import t
@@ -42,7 +43,7 @@ def keep(key: str, value):
 
 
 def _run_key(edited, *settings) -> tuple:
-    return (state.model_key(edited), edited.scenario.budget.total_wan_cny, *settings)
+    return (session.inputs_key(edited), *settings)
 
 
 STATUSES = {"optimal", "time_limit", "no_solution", "infeasible", "error"}
@@ -271,7 +272,7 @@ def alternatives_page() -> None:
                                 t("col_objective"): st.column_config.NumberColumn(format="localized"),
                                 t("col_spend"): st.column_config.NumberColumn(format="localized")})
     views = res["views"]
-    en = equity_view._en_names(views[0])
+    en = equity_view.en_names(views[0])
     st.subheader(t("alt_maps"))
     geo = widgets.view_boundaries(views[0])
     if found:

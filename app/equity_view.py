@@ -76,7 +76,7 @@ def people(n: float) -> str:
     return f"{n / 1e4:,.0f}" if lang() == "zh" else f"{n / 1e6:,.1f}"
 
 
-def _en_names(view: dict) -> dict:
+def en_names(view: dict) -> dict:
     c = view.get("centroids")
     if c is None or "name_en" not in getattr(c, "columns", []):
         return {}
@@ -131,7 +131,7 @@ def travel_section(view: dict, acc: pd.DataFrame, key: str) -> None:
     col = f"minutes_{when}"
     geo = widgets.view_boundaries(view)
     if geo:
-        en = _en_names(view)
+        en = en_names(view)
         vals = pd.DataFrame({"region_code": sel["region_code"].astype(str), "region_name": sel["region_name"],
                              "region_name_en": sel["region_code"].astype(str).map(en).fillna(""),
                              "minutes": _finite(sel[col])})
@@ -157,7 +157,7 @@ def travel_section(view: dict, acc: pd.DataFrame, key: str) -> None:
                            key=f"{key}_acc_geo")
 
     st.markdown(f"**{t('furthest')}, {k}: {t(when)}**")
-    en = _en_names(view)
+    en = en_names(view)
     order = sel.assign(_m=sel[col].astype(float)).sort_values(["_m", "population"], ascending=False)
     table = pd.DataFrame({
         t("col_region"): [f"{z} {en.get(str(c), '')}".strip()

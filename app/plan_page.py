@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from planner_app import equity_view
+from planner import session
 from planner_app import state
 from planner_app import widgets
 from planner_app.i18n import lang, t
@@ -227,7 +228,7 @@ def scenario_zip(edited: LoadedScenario) -> bytes:
 
 def cached_zip(edited: LoadedScenario) -> bytes:
     """The scenario zip, rebuilt only when the inputs change (not on every widget interaction)."""
-    key = (state.model_key(edited), edited.scenario.budget.total_wan_cny)
+    key = session.inputs_key(edited)
     if st.session_state.get("zip_key") != key:
         st.session_state["zip"] = scenario_zip(edited)
         st.session_state["zip_key"] = key

@@ -6,11 +6,9 @@ only the run store on disk is shared (that is its purpose: runs survive restarts
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -20,12 +18,13 @@ from planner import Planner
 from planner.io.output import summary_dict
 from planner.planning.results import PlanResult
 from planner.distributed.runstore import RunStore, StoredRun, default_path
-from planner.config.scenario import TABLE_KEYS, LoadedScenario, load_scenario, read_toml, scenario_from_dict
-from planner.paths import MODELS_DIR, REGIONS_DIR
+from planner import session
+from planner.config.scenario import LoadedScenario, load_scenario
+from planner.paths import MODELS_DIR
+from planner.session import scenario_from_uploads
 
 MODELS = MODELS_DIR  # $PLANNER_MODELS overrides (tests point it at small scenarios)
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-ALLOWED_UPLOADS = (".toml", ".csv", ".xlsx", ".xls", ".geojson", ".json")
+MAX_UPLOAD_BYTES = session.MAX_UPLOAD_BYTES  # tests lower it
 
 
 def scenario_files() -> list[Path]:
@@ -51,44 +50,11 @@ def load_file(path: Path) -> None:
     reset_results()
 
 
-def _size(n: int) -> str:
-    return f"{n / 1e6:,.1f} MB" if n >= 1e6 else f"{n / 1e3:,.1f} KB" if n >= 1e3 else f"{n} bytes"
-
-
 def load_upload(files: list) -> None:
-    """An uploaded scenario: its tables are matched by file name among the uploads only, then among the
-    repository's region data (by name); no path written in an uploaded file is ever followed."""
-    by_name = {}
-    for f in files:
-        name = Path(f.name).name
-        if not name.lower().endswith(ALLOWED_UPLOADS):
-            raise ValueError(f"{name}: only .toml, .csv, .xlsx and .geojson files are read")
-        data = f.getvalue()
-        if len(data) > MAX_UPLOAD_BYTES:
-            raise ValueError(f"{name}: {_size(len(data))} is over the {_size(MAX_UPLOAD_BYTES)} upload limit")
-        by_name[name] = data
-    tomls = [n for n in by_name if n.endswith(".toml")]
-    if len(tomls) != 1:
-        raise ValueError("upload exactly one scenario .toml file together with its tables")
-    folder = Path(tempfile.mkdtemp(prefix="planner-upload-"))
-    for name, data in by_name.items():
-        (folder / name).write_bytes(data)
-    raw = read_toml(folder / tomls[0])
-    regions = raw.get("regions", {})
-    data_dir = REGIONS_DIR
-    for key in (*TABLE_KEYS, "boundaries"):
-        if not regions.get(key):
-            continue
-        base = Path(str(regions[key])).name
-        if base in by_name:
-            regions[key] = base
-        elif (data_dir / base).exists():
-            regions[key] = str(data_dir / base)
-        else:
-            raise ValueError(f"the scenario names table '{regions[key]}' for regions.{key}: upload a file "
-                             f"called {base} with it")
-    st.session_state["loaded"] = scenario_from_dict(raw, folder, source=tomls[0])
-    st.session_state["source_name"] = tomls[0]
+    """An uploaded scenario (the rules are the library's: planner.session.scenario_from_uploads)."""
+    loaded = scenario_from_uploads({f.name: f.getvalue() for f in files}, max_bytes=MAX_UPLOAD_BYTES)
+    st.session_state["loaded"] = loaded
+    st.session_state["source_name"] = loaded.source
     reset_results()
 
 
@@ -100,30 +66,10 @@ def reset_results() -> None:
             del st.session_state[k]
 
 
-def model_key(loaded: LoadedScenario) -> str:
-    """What forces a rebuild: everything but the budget total (which a built model changes in place)."""
-    d = loaded.scenario.model_dump(mode="json")
-    d["budget"] = {k: v for k, v in d["budget"].items() if k != "total_wan_cny"}
-    h = hashlib.sha256(json.dumps(d, sort_keys=True).encode())
-    for key in sorted(loaded.tables):
-        h.update(key.encode())
-        h.update(pd.util.hash_pandas_object(loaded.tables[key], index=False).to_numpy().tobytes())
-    return h.hexdigest()
-
-
 def planner_for(loaded: LoadedScenario) -> Planner:
-    """The session's Planner for these inputs: rebuilt when anything but the budget total changes; the
-    budget total is pushed into the existing one (model, inputs and pre-solve checks alike)."""
-    key = model_key(loaded)
-    if st.session_state.get("planner_key") != key:
-        st.session_state["planner"] = Planner(loaded)
-        st.session_state["planner_key"] = key
-    planner: Planner = st.session_state["planner"]
-    budget = loaded.scenario.budget
-    wanted = budget.total_wan_cny - budget.committed_wan_cny
-    if planner.inputs.budget_total_wan != wanted:
-        planner.set_budget(wanted)
-    return planner
+    """The session's Planner for these inputs: rebuilt when anything but the budget total or targets
+    changes (planner.session.planner_for keeps it in the session state)."""
+    return session.planner_for(st.session_state, loaded)
 
 
 def view_from_result(r: PlanResult, loaded: LoadedScenario) -> dict:

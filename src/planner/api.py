@@ -16,14 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
-from planner.planning.checks import CheckReport, explain_infeasible, run_checks
+from planner.planning.checks import CheckReport, run_checks
 from planner.errors import InputError, PlannerError
 from planner.data.inputs import PlanInputs, resolve
 from planner.planning.model import PlanModel
-from planner.planning.results import PlanResult, collect
+from planner.planning.pipeline import run
+from planner.planning.results import PlanResult
 from planner.config.scenario import LoadedScenario, load_scenario
-from planner.planning.solve import SolveReport, Solver
-from planner.planning.verify import verify
+from planner.planning.solve import Solver
+from planner.studies.lexicographic import run_lexicographic
 
 
 class InfeasibleError(PlannerError):
@@ -102,68 +103,6 @@ class Planner:
         """What-if: change only the budget and solve the same model (built once, never rebuilt)."""
         self.set_budget(total_wan, per_year_wan)
         return self.solve(**kw)
-
-
-def run(inp: PlanInputs, pm: PlanModel, solver: Solver, time_limit: float | None = None, gap: float | None = None,
-        duals: bool | None = None, build_seconds: float = 0.0) -> PlanResult:
-    """One HiGHS solve of a built model with whatever objective it holds, then collect and verify."""
-    rep: SolveReport = solver.solve(time_limit, gap, duals, build_seconds=build_seconds)
-    if rep.status == "infeasible":
-        rep.message += ". " + explain_infeasible(inp)
-    result = collect(pm, rep)
-    result.verifier = verify(inp, result.plan, result.flows, result.mobile, result.units, result.regions,
-                             result.measures.get("weighted_sum_objective")) if rep.has_plan else None
-    return result
-
-
-def z_columns(pm: PlanModel, what: str) -> np.ndarray:
-    """PlanModel columns of the equity measure ``what`` ('shortfall' or 'travel')."""
-    Z = pm.families["Z"].index
-    return pm.col("Z", np.flatnonzero(Z["what"].to_numpy() == what))
-
-
-def run_lexicographic(inp: PlanInputs, pm: PlanModel, solver: Solver, what: str, time_limit: float | None = None,
-                      gap: float | None = None, duals: bool | None = None, build_seconds: float = 0.0,
-                      stage_one_only: bool = False) -> PlanResult:
-    """Equity first: minimise the largest shortfall (or longest travel), then the weighted sum without
-    letting that measure get worse. Each stage gets half the time limit. The model keeps its weighted-sum
-    objective and epsilon bounds afterwards, so the next solve starts from the scenario again."""
-    cols = z_columns(pm, what)
-    if not len(cols):
-        raise InputError("equity", f"nothing to equalise: no {what} measure in this scenario",
-                         fix="set a per-million target (shortfall) or access.exam_types (travel)")
-    eps = pm.epsilon_bounds()[cols - pm.families["Z"].offset]
-    limit = float(time_limit if time_limit is not None else inp.scenario.solver.time_limit_s)
-    cost = np.zeros(len(pm.cost))
-    cost[cols] = 1.0
-    solver.set_costs(cost)
-    try:
-        first = run(inp, pm, solver, limit / 2, gap, False, build_seconds)
-        rep1 = first.report
-        if not rep1.has_plan or stage_one_only:
-            return first
-        best = pm.solution[cols].copy()
-        solver.use_weighted_sum()
-        # the stage-one plan satisfies this bound, so stage two is never infeasible
-        solver.set_upper(cols, np.minimum(eps, best + 1e-6 * np.maximum(1, best)))
-        second = run(inp, pm, solver, limit / 2, gap, duals, 0.0)
-    finally:
-        solver.use_weighted_sum()
-        if len(cols):
-            solver.set_upper(cols, eps)
-    rep2 = second.report
-    label = "largest shortfall" if what == "shortfall" else "longest travel"
-    unit = "per million" if what == "shortfall" else "minutes"
-    rep2.message = (f"Equity first: {label} minimised to {rep1.objective:,.3f} {unit} ({rep1.status}, gap "
-                    f"{(rep1.gap or 0) * 100:.2f} %); then the weighted sum with it held: " + rep2.message)
-    rep2.solve_seconds += rep1.solve_seconds
-    rep2.build_seconds = rep1.build_seconds
-    rep2.handoff_seconds += rep1.handoff_seconds
-    if rep1.status != "optimal" and rep2.status == "optimal":
-        rep2.status = "time_limit"  # the equity stage was not proven, so neither is the whole
-    second.measures["equity_stage"] = {"objective": rep1.objective, "bound": rep1.bound, "gap": rep1.gap,
-                                       "status": rep1.status, "seconds": rep1.solve_seconds}
-    return second
 
 
 def solve_file(path: str | Path | None = None, overrides: list[str] | None = None,

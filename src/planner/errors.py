@@ -122,8 +122,6 @@ def _fix_for(kind: str, ctx: dict) -> str:
 
 def _schema_path(loc: tuple) -> tuple:
     """Drop dict keys (modality and tier names) from a location, keeping only model field names."""
-    from planner.config.schema import Scenario
-
     dict_fields = {"modalities", "tiers"}
     path: list = []
     skip = False
@@ -134,5 +132,4 @@ def _schema_path(loc: tuple) -> tuple:
         path.append(part)
         if part in dict_fields:
             skip = True
-    del Scenario
     return tuple(path)

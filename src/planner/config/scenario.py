@@ -86,7 +86,7 @@ def read_toml(path: Path) -> dict[str, Any]:
                          fix="correct the syntax at that line (text values need \"quotes\", numbers none)") from None
 
 
-def _parse_value(text: str) -> Any:
+def parse_value(text: str) -> Any:
     """`--set` values are TOML literals (numbers, true/false, [lists], "strings"); bare words are strings."""
     try:
         return tomllib.loads(f"v = {text}")["v"]
@@ -115,7 +115,7 @@ def apply_overrides(raw: dict[str, Any], overrides: list[str], source: str = "--
                                  fix=f"set '{'.'.join(parts[: i + 1])}' itself")
             node = nxt
         # An unknown key is left in place: validation rejects it and suggests the nearest valid key.
-        node[parts[-1]] = _parse_value(text.strip())
+        node[parts[-1]] = parse_value(text.strip())
     return out
 
 

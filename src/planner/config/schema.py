@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 # 1 万元 = 10,000 CNY. Money in scenarios is in 万元 because that is how Chinese procurement budgets
 # and tender prices are written; outputs that other tools read (plan.csv) are in CNY.
-WAN = 10_000.0
+CNY_PER_WAN = 10_000.0  # yuan in one 万元 (the unit of every money field)
 
 # A budget above 10^8 万元 (one trillion yuan) for imaging equipment is larger than the whole national
 # market many times over (≈900亿元 in 2019, seed 004 l.62): such a number was almost surely typed in yuan.
@@ -37,7 +37,7 @@ def _did_you_mean(word: str, choices) -> str:
 def _not_yuan(v: float, limit: float, what: str) -> float:
     """A 万元 amount above ``limit`` was almost surely typed in yuan: say so, with the converted value."""
     if v > limit:
-        raise ValueError(f"{v:,.0f} 万元 {what} in yuan (元). Divide by 10,000 to give 万元 (here {v / WAN:,.0f})")
+        raise ValueError(f"{v:,.0f} 万元 {what} in yuan (元). Divide by 10,000 to give 万元 (here {v / CNY_PER_WAN:,.0f})")
     return v
 
 
@@ -144,7 +144,7 @@ class Budget(Strict):
         if 0 < v < MIN_PLAUSIBLE_BUDGET_WAN_CNY:
             raise ValueError(
                 f"{v:g} 万元 is less than 10,000 yuan, too little to buy any unit: this looks like an amount "
-                f"in 亿元. Multiply by 10,000 to give 万元 (here {v * WAN:,.0f})"
+                f"in 亿元. Multiply by 10,000 to give 万元 (here {v * CNY_PER_WAN:,.0f})"
             )
         return v
 

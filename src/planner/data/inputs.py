@@ -99,147 +99,184 @@ def _check_known(df: pd.DataFrame, col: str, known, file: str, what: str) -> lis
     return errs
 
 
+@dataclass
+class _Dims:
+    """The index sets every resolved array is laid out on."""
+
+    codes: list[str]
+    pos: dict[str, int]
+    years: list[int]
+    yrs: np.ndarray        # plan years as floats, for growth exponents
+    tiers: list[str]
+    mods: list[str]
+    exam_types: list[str]
+    base: int
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return len(self.codes), len(self.tiers), len(self.mods)
+
+
 def resolve(ls: LoadedScenario) -> PlanInputs:
     """Read every table the scenario names and compute the arrays the model and verifier use."""
     scn = ls.scenario
     regions = _regions(ls)
     codes = regions["code"].tolist()
-    pos = {c: i for i, c in enumerate(codes)}
-    R = len(codes)
     years = scn.years.plan_years
-    Y = len(years)
-    tiers = scn.tiers_low_to_high
-    mods = list(scn.modalities)
-    exam_types = scn.exam_types
-    T, M, K = len(tiers), len(mods), len(exam_types)
-    mobile = np.array([scn.modalities[m].mobile for m in mods])
-    serves = np.array([exam_types.index(scn.serves(m)) for m in mods])
-    base = scn.years.base_year
+    d = _Dims(codes, {c: i for i, c in enumerate(codes)}, years, np.array(years, dtype=float),
+              scn.tiers_low_to_high, list(scn.modalities), scn.exam_types, scn.years.base_year)
+    mobile = np.array([scn.modalities[m].mobile for m in d.mods])
+    serves = np.array([d.exam_types.index(scn.serves(m)) for m in d.mods])
     notes: list[str] = []
-
-    # Population: the census figure projected at a constant rate (same rate everywhere).
-    g = scn.years.population_growth_pct_per_year / 100.0
-    yrs = np.array(years, dtype=float)
-    pop = regions["population"].to_numpy(float)[:, None] * (1 + g) ** (yrs[None, :] - regions[
-        "population_year"].to_numpy(float)[:, None])
-
+    pop = _population(scn, regions, d)
     # Eligibility: units per facility > 0 means the tier may hold the modality.
-    allowed = np.array([[scn.units_per_facility(t, m) > 0 for m in mods] for t in tiers])
+    allowed = np.array([[scn.units_per_facility(t, m) > 0 for m in d.mods] for t in d.tiers])
     if not scn.constraints.eligibility:
         allowed[:] = True
-
-    # Existing stock, carried from its reference year to base_year at the modality's growth rate.
-    stock_path = ls.label("stock")
-    st = ls.read("stock", tables.STOCK)
-    errs = _check_known(st, "tier", tiers, str(stock_path), "tier")
-    errs += _check_known(st, "modality", mods, str(stock_path), "modality")
-    if errs:
-        raise InputErrors(errs)
-    in_scope = st["code"].isin(pos) if scn.regions.include_parent else pd.Series(True, index=st.index)
-    errs = _check_known(st[in_scope], "code", codes, str(stock_path), "region code (not in the region table)")
-    if errs:
-        raise InputErrors(errs)
-    st = st[in_scope]
-    if "reference_year" not in st.columns:
-        st["reference_year"] = float(base)
-    st["reference_year"] = st["reference_year"].fillna(base)
-    growth = st["modality"].map(lambda m: scn.modalities[m].stock_growth_pct_per_year / 100.0)
-    carried = st["units"] * (1 + growth) ** (base - st["reference_year"])
-    stock_base = np.zeros((R, T, M))
-    ti = st["tier"].map(tiers.index).to_numpy()
-    mi = st["modality"].map(mods.index).to_numpy()
-    ri = st["code"].map(pos).to_numpy()
-    np.add.at(stock_base, (ri, ti, mi), np.floor(carried.to_numpy() + 0.5))
-    bad = (stock_base > 0) & ~allowed[None, :, :]
-    if bad.any() and scn.constraints.eligibility:
-        r, t, m = (int(a[0]) for a in np.nonzero(bad))
-        hit = (st["code"] == codes[r]) & (st["tier"] == tiers[t]) & (st["modality"] == mods[m])
-        row = int(st.index[hit.to_numpy()][0]) + 2  # the index keeps file positions (tables.validate_table)
-        raise InputError(str(stock_path), f"{mods[m]} units at tier '{tiers[t]}', which the scenario says "
-                         f"cannot hold {mods[m]}", row=row, column="tier", value=tiers[t],
-                         fix=f"move these units to another tier, or allow it with eligibility.{tiers[t]}."
-                             f"{mods[m]} > 0 in the scenario")
-
-    # Retirement: existing units are taken to be evenly spread in age over their service life, so a
-    # share 1/life retires each year after base_year (rounded to whole units).
-    life = np.array([scn.modalities[m].service_life_years for m in mods], dtype=float)
-    frac = np.clip(1.0 - (yrs[None, :] - base) / life[:, None], 0.0, 1.0)  # (M, Y)
-    surviving = np.floor(stock_base[..., None] * frac[None, None, :, :] + 0.5)
-
-    # Demand: residents x exam rate, grown from the rate's year, split by the tier where it presents.
-    demand = np.zeros((R, T, K, Y))
-    for k, m in enumerate(exam_types):
-        mod = scn.modalities[m]
-        dy = mod.demand_year or base
-        per_capita = (mod.exam_rate_per_1000_per_year or 0.0) / 1000.0 * (
-            1 + mod.demand_growth_pct_per_year / 100.0) ** (yrs - dy)
-        exams_k = pop * per_capita[None, :] / 1000.0  # thousand exams
-        for t, tier in enumerate(tiers):
-            demand[:, t, k, :] = exams_k * scn.referral[m].get(tier, 0.0)
-    if not scn.constraints.demand:
-        demand[:] = 0.0
-
-    # Facility limits: units per facility x facilities, never below what is already installed.
-    facilities = None
-    limit = np.full((R, T, M), np.inf)
-    if scn.regions.facilities or "facilities" in ls.tables:
-        fpath = ls.label("facilities")
-        fac = ls.read("facilities", tables.FACILITIES)
-        errs = _check_known(fac, "tier", tiers, str(fpath), "tier")
-        scope = fac["code"].isin(pos) if scn.regions.include_parent else pd.Series(True, index=fac.index)
-        errs += _check_known(fac[scope], "code", codes, str(fpath), "region code (not in the region table)")
-        if errs:
-            raise InputErrors(errs)
-        fac = fac[scope]
-        facilities = np.zeros((R, T))
-        np.add.at(facilities, (fac["code"].map(pos).to_numpy(), fac["tier"].map(tiers.index).to_numpy()),
-                  fac["facilities"].to_numpy(float))
-        if scn.constraints.facility_limits:
-            per = np.array([[scn.units_per_facility(t, m) for m in mods] for t in tiers])
-            limit = np.maximum(facilities[:, :, None] * per[None, :, :], stock_base)
-            # mobile units are not tied to a facility's floor space
-            limit[:, :, mobile] = np.inf
-    limit = np.where(allowed[None, :, :], limit, 0.0)
-
-    # Staff available: a planner's table, or the staff the existing units need plus headroom (never
-    # below a per-million floor), growing each year.
-    spu = np.array([scn.modalities[m].staff_per_unit for m in mods])
-    need_base = (stock_base * spu[None, None, :]).sum(axis=(1, 2))
-    sf = scn.staffing
-    staff0 = np.maximum(need_base * (1 + sf.headroom_pct / 100.0),
-                        sf.min_staff_per_million * regions["population"].to_numpy(float) / 1e6)
-    staff_available = staff0[:, None] * (1 + sf.growth_pct_per_year / 100.0) ** (yrs[None, :] - base)
-    if scn.regions.staff or "staff" in ls.tables:
-        spath = ls.label("staff")
-        stf = ls.read("staff", tables.STAFF)
-        errs = _check_known(stf, "code", codes, str(spath), "region code (not in the region table)")
-        if errs:
-            raise InputErrors(errs)
-        for _, row in stf.iterrows():
-            r = pos[row["code"]]
-            if "year" in stf.columns and not np.isnan(row.get("year", np.nan)):
-                if int(row["year"]) in years:
-                    staff_available[r, years.index(int(row["year"]))] = row["staff"]
-            else:
-                staff_available[r, :] = row["staff"] * (1 + sf.growth_pct_per_year / 100.0) ** (yrs - base)
-        notes.append(f"staff available read from {spath}")
-
+    stock_base = _stock_at_base_year(ls, d, allowed)
+    surviving = _surviving(scn, d, stock_base)
+    demand = _demand(scn, d, pop)
+    facilities, limit = _facility_limits(ls, d, allowed, stock_base, mobile)
+    staff_available = _staff_available(ls, d, regions, stock_base, notes)
     # Travel times (mobile reach and access).
     minutes = _travel(ls, regions, codes)
     mob = scn.mobile
     arcs = mobile_arcs(minutes, mob.max_travel_minutes, mob.max_neighbours, mob.working_minutes_per_day)
-
     budget_year = None
     if scn.budget.per_year_wan_cny is not None:
         budget_year = np.array(scn.budget.per_year_wan_cny, dtype=float)
-
     return PlanInputs(
-        scenario=scn, regions=regions, years=years, tiers=tiers, modalities=mods, exam_types=exam_types,
+        scenario=scn, regions=regions, years=years, tiers=d.tiers, modalities=d.mods, exam_types=d.exam_types,
         serves=serves, mobile=mobile, pop=pop, stock_base=stock_base, surviving=surviving, demand=demand,
         allowed=allowed, limit=limit, facilities=facilities, staff_available=staff_available, arcs=arcs,
         budget_total_wan=scn.budget.total_wan_cny - scn.budget.committed_wan_cny,
         budget_year_wan=budget_year, minutes=minutes, notes=notes,
     )
+
+
+def _population(scn, regions: pd.DataFrame, d: _Dims) -> np.ndarray:
+    """(R, Y) residents: the census figure projected at a constant rate (same rate everywhere)."""
+    g = scn.years.population_growth_pct_per_year / 100.0
+    return regions["population"].to_numpy(float)[:, None] * (1 + g) ** (
+        d.yrs[None, :] - regions["population_year"].to_numpy(float)[:, None])
+
+
+def _stock_at_base_year(ls: LoadedScenario, d: _Dims, allowed: np.ndarray) -> np.ndarray:
+    """(R, T, M) existing units, carried from each row's reference year to base_year at the modality's
+    growth rate and rounded to whole units; a unit at a tier that may not hold its modality is refused."""
+    scn = ls.scenario
+    stock_path = ls.label("stock")
+    st = ls.read("stock", tables.STOCK)
+    errs = _check_known(st, "tier", d.tiers, str(stock_path), "tier")
+    errs += _check_known(st, "modality", d.mods, str(stock_path), "modality")
+    if errs:
+        raise InputErrors(errs)
+    in_scope = st["code"].isin(d.pos) if scn.regions.include_parent else pd.Series(True, index=st.index)
+    errs = _check_known(st[in_scope], "code", d.codes, str(stock_path), "region code (not in the region table)")
+    if errs:
+        raise InputErrors(errs)
+    st = st[in_scope]
+    if "reference_year" not in st.columns:
+        st["reference_year"] = float(d.base)
+    st["reference_year"] = st["reference_year"].fillna(d.base)
+    growth = st["modality"].map(lambda m: scn.modalities[m].stock_growth_pct_per_year / 100.0)
+    carried = st["units"] * (1 + growth) ** (d.base - st["reference_year"])
+    stock_base = np.zeros(d.shape)
+    ti = st["tier"].map(d.tiers.index).to_numpy()
+    mi = st["modality"].map(d.mods.index).to_numpy()
+    ri = st["code"].map(d.pos).to_numpy()
+    np.add.at(stock_base, (ri, ti, mi), np.floor(carried.to_numpy() + 0.5))
+    bad = (stock_base > 0) & ~allowed[None, :, :]
+    if bad.any() and scn.constraints.eligibility:
+        r, t, m = (int(a[0]) for a in np.nonzero(bad))
+        tier, mod = d.tiers[t], d.mods[m]
+        hit = (st["code"] == d.codes[r]) & (st["tier"] == tier) & (st["modality"] == mod)
+        row = int(st.index[hit.to_numpy()][0]) + 2  # the index keeps file positions (tables.validate_table)
+        raise InputError(str(stock_path), f"{mod} units at tier '{tier}', which the scenario says "
+                         f"cannot hold {mod}", row=row, column="tier", value=tier,
+                         fix=f"move these units to another tier, or allow it with eligibility.{tier}.{mod} > 0 "
+                             "in the scenario")
+    return stock_base
+
+
+def _surviving(scn, d: _Dims, stock_base: np.ndarray) -> np.ndarray:
+    """(R, T, M, Y) existing units still in service. Existing units are taken to be evenly spread in age
+    over their service life, so a share 1/life retires each year after base_year (rounded to whole units)."""
+    life = np.array([scn.modalities[m].service_life_years for m in d.mods], dtype=float)
+    frac = np.clip(1.0 - (d.yrs[None, :] - d.base) / life[:, None], 0.0, 1.0)  # (M, Y)
+    return np.floor(stock_base[..., None] * frac[None, None, :, :] + 0.5)
+
+
+def _demand(scn, d: _Dims, pop: np.ndarray) -> np.ndarray:
+    """(R, T, K, Y) thousand exams: residents x exam rate, grown from the rate's year, split by the tier
+    where they present (the referral shares)."""
+    demand = np.zeros((len(d.codes), len(d.tiers), len(d.exam_types), len(d.years)))
+    if not scn.constraints.demand:
+        return demand
+    for k, m in enumerate(d.exam_types):
+        mod = scn.modalities[m]
+        dy = mod.demand_year or d.base
+        per_capita = (mod.exam_rate_per_1000_per_year or 0.0) / 1000.0 * (
+            1 + mod.demand_growth_pct_per_year / 100.0) ** (d.yrs - dy)
+        exams_k = pop * per_capita[None, :] / 1000.0
+        for t, tier in enumerate(d.tiers):
+            demand[:, t, k, :] = exams_k * scn.referral[m].get(tier, 0.0)
+    return demand
+
+
+def _facility_limits(ls: LoadedScenario, d: _Dims, allowed: np.ndarray, stock_base: np.ndarray,
+                     mobile: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+    """Facilities by (region, tier), when a table is given, and (R, T, M) the most units a cell may hold:
+    units per facility x facilities, never below what is already installed; 0 where not allowed."""
+    scn = ls.scenario
+    facilities = None
+    limit = np.full(d.shape, np.inf)
+    if scn.regions.facilities or "facilities" in ls.tables:
+        fpath = ls.label("facilities")
+        fac = ls.read("facilities", tables.FACILITIES)
+        errs = _check_known(fac, "tier", d.tiers, str(fpath), "tier")
+        scope = fac["code"].isin(d.pos) if scn.regions.include_parent else pd.Series(True, index=fac.index)
+        errs += _check_known(fac[scope], "code", d.codes, str(fpath), "region code (not in the region table)")
+        if errs:
+            raise InputErrors(errs)
+        fac = fac[scope]
+        facilities = np.zeros(d.shape[:2])
+        np.add.at(facilities, (fac["code"].map(d.pos).to_numpy(), fac["tier"].map(d.tiers.index).to_numpy()),
+                  fac["facilities"].to_numpy(float))
+        if scn.constraints.facility_limits:
+            per = np.array([[scn.units_per_facility(t, m) for m in d.mods] for t in d.tiers])
+            limit = np.maximum(facilities[:, :, None] * per[None, :, :], stock_base)
+            # mobile units are not tied to a facility's floor space
+            limit[:, :, mobile] = np.inf
+    return facilities, np.where(allowed[None, :, :], limit, 0.0)
+
+
+def _staff_available(ls: LoadedScenario, d: _Dims, regions: pd.DataFrame, stock_base: np.ndarray,
+                     notes: list[str]) -> np.ndarray:
+    """(R, Y) staff: a planner's table, or the staff the existing units need plus headroom (never below a
+    per-million floor), growing each year."""
+    scn = ls.scenario
+    spu = np.array([scn.modalities[m].staff_per_unit for m in d.mods])
+    need_base = (stock_base * spu[None, None, :]).sum(axis=(1, 2))
+    sf = scn.staffing
+    staff0 = np.maximum(need_base * (1 + sf.headroom_pct / 100.0),
+                        sf.min_staff_per_million * regions["population"].to_numpy(float) / 1e6)
+    staff_available = staff0[:, None] * (1 + sf.growth_pct_per_year / 100.0) ** (d.yrs[None, :] - d.base)
+    if scn.regions.staff or "staff" in ls.tables:
+        spath = ls.label("staff")
+        stf = ls.read("staff", tables.STAFF)
+        errs = _check_known(stf, "code", d.codes, str(spath), "region code (not in the region table)")
+        if errs:
+            raise InputErrors(errs)
+        for _, row in stf.iterrows():
+            r = d.pos[row["code"]]
+            if "year" in stf.columns and not np.isnan(row.get("year", np.nan)):
+                if int(row["year"]) in d.years:
+                    staff_available[r, d.years.index(int(row["year"]))] = row["staff"]
+            else:
+                staff_available[r, :] = row["staff"] * (1 + sf.growth_pct_per_year / 100.0) ** (d.yrs - d.base)
+        notes.append(f"staff available read from {spath}")
+    return staff_available
 
 
 def _travel(ls: LoadedScenario, regions: pd.DataFrame, codes: list[str]) -> np.ndarray:

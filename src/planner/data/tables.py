@@ -269,110 +269,127 @@ def _header_row(df: pd.DataFrame, wanted: list[str]) -> int | None:
 
 def validate_table(df: pd.DataFrame, spec: TableSpec, file: str) -> pd.DataFrame:
     """Check columns, types and values; return a typed frame or raise every problem found at once."""
-    errors: list[InputError] = []
     names = {n.lower(): n for n in spec.names()}
     # trimmed, full-width letters made ASCII, and 'Population' read as 'population'
     df = df.rename(columns=lambda c: names.get(_header(c).lower(), _header(c)))
-    unnamed = [c for c in df.columns if c.startswith("Unnamed")]
-    present = set(df.columns)
-    missing = [c.name for c in spec.columns if c.required and c.name not in present]
-    if missing:
-        # A title row above the header (common in exported statistics) shows up as one named column and
-        # 'Unnamed' ones, with the real header among the first data rows.
-        at = _header_row(df, missing)
-        if at is not None:
-            raise InputError(file, f"the header is on row {at}: delete the rows above it",
-                             fix="the column names must be on row 1 (a title or merged cells above them "
-                                 "stop the table from being read)")
-    for col in spec.columns:
-        if col.required and col.name not in present:
-            guess = nearest(col.name, [c for c in present if c not in spec.names()])
-            hint = f"rename column '{guess}' to '{col.name}'" if guess else f"add a column '{col.name}'"
-            if unnamed and not guess:
-                hint += " (the header looks merged or spread over several rows: keep one header row)"
-            errors.append(InputError(file, f"missing column '{col.name}' in the {spec.what}", fix=hint))
-    if errors:
-        raise InputErrors(errors)
+    _check_columns(df, spec, file)
     if len(df) < spec.min_rows or (spec.min_rows and df.map(_clean).eq("").all(axis=None)):
         raise InputError(file, f"the {spec.what} has a header but no data rows",
                          fix="add one row per region below the header")
     # Wholly empty rows (a blank line, a row cleared in Excel) are skipped, as pandas used to skip blank
     # lines, but rows are still counted so every message gives the row number the spreadsheet shows.
     blank = df.map(_clean).eq("").all(axis=1).to_numpy() if len(df.columns) else np.zeros(len(df), bool)
-
-    def rows(mask: pd.Series) -> np.ndarray:
-        return np.flatnonzero(mask.to_numpy() & ~blank)
-
+    cells = _Cells(file, blank)
     out = pd.DataFrame(index=df.index)
     for col in spec.columns:
-        if col.name not in present:
+        if col.name not in df.columns:
             continue
         raw = df[col.name].map(lambda v, n=(col.kind != "str"): _clean(v, n)).astype(str)
         shown = df[col.name].astype(str).str.strip()  # what the planner typed, for the messages
-        if col.kind in ("code", "str"):
-            vals = raw
-            if col.kind == "code":
-                vals = raw.str.replace(r"\.0$", "", regex=True)  # Excel turns 510100 into 510100.0
-            if col.required:
-                for i in rows((vals == "")):
-                    errors.append(InputError(file, "empty cell", row=int(i) + 2, column=col.name,
-                                             value=_typed(shown.iloc[i]), fix=col.fix or f"fill in '{col.name}'"))
-            out[col.name] = vals
-        elif col.kind == "bool":
-            parsed = raw.map(_to_bool)
-            for i in rows(parsed.isna()):
-                errors.append(InputError(file, "not true/false", row=int(i) + 2, column=col.name,
-                                         value=shown.iloc[i], fix="write true or false (是/否 and yes/no also work)"))
-            out[col.name] = parsed.fillna(False).astype(bool)
-        else:
-            num = pd.to_numeric(raw.map(_number_text), errors="coerce")
-            for i in rows(num.isna()):
-                if raw.iloc[i] == "" and not col.required:
-                    continue
-                if raw.iloc[i] == "":
-                    errors.append(InputError(file, "empty cell", row=int(i) + 2, column=col.name,
-                                             value=_typed(shown.iloc[i]), fix=col.fix or f"give a number in '{col.name}'"))
-                    continue
-                fix = col.fix or f"give a number in '{col.name}'"
-                if "," in raw.iloc[i]:
-                    fix = "write the number without commas (e.g. 1234567 or 12.5)"
-                errors.append(InputError(file, "not a number", row=int(i) + 2, column=col.name,
-                                         value=shown.iloc[i], fix=fix))
-            if col.positive:
-                for i in rows((num <= 0)):
-                    errors.append(InputError(file, "must be greater than 0", row=int(i) + 2, column=col.name,
-                                             value=num.iloc[i], fix=col.fix))
-            if col.min is not None:
-                for i in rows((num < col.min)):
-                    errors.append(InputError(file, f"must be at least {col.min:g}", row=int(i) + 2,
-                                             column=col.name, value=num.iloc[i], fix=col.fix))
-            in_wan = col.wan_below is not None and _looks_like_wan(num[~blank], col.wan_below)
-            if in_wan:
-                # One message for the column instead of a 'whole number' error on every row of 52.3 万人.
-                big = float(num.max())
-                errors.append(InputError(
-                    file, f"these numbers are too small to be persons (largest: {big:,.6g})", column=col.name,
-                    fix=f"this looks like 万人: multiply by 10,000 to give persons (e.g. {big:g} 万人 = "
-                        f"{big * 10_000:.0f})"))
-            elif col.kind == "int":
-                frac = (num.notna()) & (num != np.round(num))
-                for i in rows(frac):
-                    errors.append(InputError(file, "must be a whole number", row=int(i) + 2,
-                                             column=col.name, value=num.iloc[i], fix=col.fix))
-            out[col.name] = num.astype(float)
-    if spec.key and not errors:
-        key = [k for k in spec.key if k in out.columns]
-        dup = out.duplicated(subset=key, keep="first") & ~blank
-        for i in rows(dup):
-            first = int(rows((out[key] == out[key].iloc[i]).all(axis=1))[0])
-            values = ", ".join(f"{k}={out[k].iloc[i]}" for k in key)
-            errors.append(InputError(file, f"duplicate row ({values}) also on row {first + 2}", row=int(i) + 2,
-                                     fix="keep one row per " + ", ".join(key)))
-    if errors:
-        raise InputErrors(errors)
+        read = _text_column if col.kind in ("code", "str") else _bool_column if col.kind == "bool" else _number_column
+        out[col.name] = read(cells, col, raw, shown)
+    if spec.key and not cells.errors:
+        _check_duplicates(cells, out, [k for k in spec.key if k in out.columns])
+    if cells.errors:
+        raise InputErrors(cells.errors)
     # Keep the original positions as the index (file row = index + 2), so later cross-table checks
     # (unknown codes, ineligible stock) name the row the spreadsheet shows even after blank lines.
     return out[~blank]
+
+
+class _Cells:
+    """Where a table's cell problems are collected, and which rows count (blank rows are skipped)."""
+
+    def __init__(self, file: str, blank: np.ndarray):
+        self.file, self.blank = file, blank
+        self.errors: list[InputError] = []
+
+    def rows(self, mask: pd.Series) -> np.ndarray:
+        return np.flatnonzero(mask.to_numpy() & ~self.blank)
+
+    def add(self, message: str, i: int | None = None, **kw) -> None:
+        self.errors.append(InputError(self.file, message, row=None if i is None else int(i) + 2, **kw))
+
+
+def _check_columns(df: pd.DataFrame, spec: TableSpec, file: str) -> None:
+    """Every required column is there (a title row above the header is named as such)."""
+    present = set(df.columns)
+    unnamed = [c for c in df.columns if c.startswith("Unnamed")]
+    missing = [c.name for c in spec.columns if c.required and c.name not in present]
+    if not missing:
+        return
+    # A title row above the header (common in exported statistics) shows up as one named column and
+    # 'Unnamed' ones, with the real header among the first data rows.
+    at = _header_row(df, missing)
+    if at is not None:
+        raise InputError(file, f"the header is on row {at}: delete the rows above it",
+                         fix="the column names must be on row 1 (a title or merged cells above them "
+                             "stop the table from being read)")
+    errors = []
+    for name in missing:
+        guess = nearest(name, [c for c in present if c not in spec.names()])
+        hint = f"rename column '{guess}' to '{name}'" if guess else f"add a column '{name}'"
+        if unnamed and not guess:
+            hint += " (the header looks merged or spread over several rows: keep one header row)"
+        errors.append(InputError(file, f"missing column '{name}' in the {spec.what}", fix=hint))
+    raise InputErrors(errors)
+
+
+def _text_column(cells: _Cells, col, raw: pd.Series, shown: pd.Series) -> pd.Series:
+    vals = raw
+    if col.kind == "code":
+        vals = raw.str.replace(r"\.0$", "", regex=True)  # Excel turns 510100 into 510100.0
+    if col.required:
+        for i in cells.rows(vals == ""):
+            cells.add("empty cell", i, column=col.name, value=_typed(shown.iloc[i]), fix=col.fix or f"fill in '{col.name}'")
+    return vals
+
+
+def _bool_column(cells: _Cells, col, raw: pd.Series, shown: pd.Series) -> pd.Series:
+    parsed = raw.map(_to_bool)
+    for i in cells.rows(parsed.isna()):
+        cells.add("not true/false", i, column=col.name, value=shown.iloc[i],
+                  fix="write true or false (是/否 and yes/no also work)")
+    return parsed.fillna(False).astype(bool)
+
+
+def _number_column(cells: _Cells, col, raw: pd.Series, shown: pd.Series) -> pd.Series:
+    num = pd.to_numeric(raw.map(_number_text), errors="coerce")
+    for i in cells.rows(num.isna()):
+        if raw.iloc[i] == "" and not col.required:
+            continue
+        if raw.iloc[i] == "":
+            cells.add("empty cell", i, column=col.name, value=_typed(shown.iloc[i]),
+                      fix=col.fix or f"give a number in '{col.name}'")
+            continue
+        fix = col.fix or f"give a number in '{col.name}'"
+        if "," in raw.iloc[i]:
+            fix = "write the number without commas (e.g. 1234567 or 12.5)"
+        cells.add("not a number", i, column=col.name, value=shown.iloc[i], fix=fix)
+    if col.positive:
+        for i in cells.rows(num <= 0):
+            cells.add("must be greater than 0", i, column=col.name, value=num.iloc[i], fix=col.fix)
+    if col.min is not None:
+        for i in cells.rows(num < col.min):
+            cells.add(f"must be at least {col.min:g}", i, column=col.name, value=num.iloc[i], fix=col.fix)
+    if col.wan_below is not None and _looks_like_wan(num[~cells.blank], col.wan_below):
+        # One message for the column instead of a 'whole number' error on every row of 52.3 万人.
+        big = float(num.max())
+        cells.add(f"these numbers are too small to be persons (largest: {big:,.6g})", column=col.name,
+                  fix=f"this looks like 万人: multiply by 10,000 to give persons (e.g. {big:g} 万人 = "
+                      f"{big * 10_000:.0f})")
+    elif col.kind == "int":
+        for i in cells.rows(num.notna() & (num != np.round(num))):
+            cells.add("must be a whole number", i, column=col.name, value=num.iloc[i], fix=col.fix)
+    return num.astype(float)
+
+
+def _check_duplicates(cells: _Cells, out: pd.DataFrame, key: list[str]) -> None:
+    dup = out.duplicated(subset=key, keep="first")
+    for i in cells.rows(dup):
+        first = int(cells.rows((out[key] == out[key].iloc[i]).all(axis=1))[0])
+        values = ", ".join(f"{k}={out[k].iloc[i]}" for k in key)
+        cells.add(f"duplicate row ({values}) also on row {first + 2}", i, fix="keep one row per " + ", ".join(key))
 
 
 def _looks_like_wan(num: pd.Series, below: float) -> bool:

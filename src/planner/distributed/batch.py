@@ -19,7 +19,6 @@ import itertools
 import json
 import os
 import platform
-import re
 import subprocess
 import time
 import traceback
@@ -35,14 +34,11 @@ from planner.errors import InputError
 from planner.io.output import atomic_write_bytes, atomic_write_csv, atomic_write_text, summary_dict
 from planner.config.scenario import apply_overrides, read_toml
 from planner.paths import checkout_root
-
-BUDGET_KEY = "budget.total_wan_cny"
-_TARGET = re.compile(r"modalities\.[^.=]+\.target_per_million")
-
+from planner.session import BUDGET_KEY, is_rhs_key
 
 def _is_rhs(override: str) -> bool:
-    key = override.partition("=")[0]
-    return key == BUDGET_KEY or bool(_TARGET.fullmatch(key))
+    """A --set override of a right-hand side (budget total, a target): the rule is planner.session's."""
+    return is_rhs_key(override.partition("=")[0])
 
 
 @dataclass(frozen=True)
@@ -63,7 +59,7 @@ class Case:
         out = {}
         for o in self.overrides:
             key, _, value = o.partition("=")
-            if _TARGET.fullmatch(key):
+            if is_rhs_key(key) and key != BUDGET_KEY:
                 out[key.split(".")[1]] = float(value)
         return out
 
@@ -77,7 +73,7 @@ class Case:
 
 def _parse_values(spec: str, source: str) -> list:
     """``LO:HI:N`` (N evenly spaced numbers) or ``v1,v2,...`` (TOML literals or words)."""
-    from planner.config.scenario import _parse_value
+    from planner.config.scenario import parse_value
 
     if spec.count(":") == 2 and "," not in spec:
         lo, hi, n = spec.split(":")
@@ -89,7 +85,7 @@ def _parse_values(spec: str, source: str) -> list:
             raise InputError(source, f"'{spec}': N must be at least 1", fix="e.g. 1000000:5000000:9")
         vals = np.linspace(lo_f, hi_f, n_i)
         return [int(v) if float(v).is_integer() else float(v) for v in vals]
-    return [_parse_value(v.strip()) for v in spec.split(",") if v.strip()]
+    return [parse_value(v.strip()) for v in spec.split(",") if v.strip()]
 
 
 def case_id(scenario_text: str, overrides: Iterable[str]) -> str:
@@ -169,25 +165,19 @@ def chunks(cases: list[Case], chunk_size: int) -> list[list[Case]]:
 def solve_chunk(chunk: list[Case], time_limit: float | None, gap: float | None) -> list[dict]:
     """Solve a chunk on one built model (in whichever process runs it); returns, per case, its result
     row and the bytes of its files. Never raises: a failing case is reported in its row."""
-    from planner.api import Planner
+    from planner.config.scenario import load_scenario
     from planner.errors import PlannerError
+    from planner.session import planner_for
     from planner.studies.sweep import row as sweep_row
 
     out = []
-    planner = None
+    cache: dict = {}  # one built model for the chunk while cases differ only in right-hand sides
     for case in chunk:
         t0 = time.perf_counter()
         try:
-            # Same model as the previous case unless its targets need density rows the model lacks.
-            reuse = planner is not None and case.budget is not None and planner.set_targets(case.targets)
-            if not reuse:
-                planner = Planner.from_file(case.scenario, list(case.overrides))
-                planner.scenario.solver.threads = 1
-                planner.scenario.solver.compute_duals = False
-                result = planner.solve(time_limit=time_limit, gap=gap)
-            else:
-                result = planner.resolve_with_budget(case.budget - planner.scenario.budget.committed_wan_cny,
-                                                     time_limit=time_limit, gap=gap)
+            loaded = load_scenario(case.scenario, [*case.overrides, "solver.threads=1", "solver.compute_duals=false"])
+            planner = planner_for(cache, loaded)
+            result = planner.solve(time_limit=time_limit, gap=gap)
             row = sweep_row(planner.inputs.budget_total_wan, result)
             rep = result.report
             row.update(build_seconds=rep.build_seconds, handoff_seconds=rep.handoff_seconds, error="")
@@ -197,11 +187,11 @@ def solve_chunk(chunk: list[Case], time_limit: float | None, gap: float | None) 
                      "summary.json": json.dumps(summary_dict(result), ensure_ascii=False, indent=1).encode()}
         except (PlannerError, ValueError, KeyError) as e:
             row, files = {"status": "failed", "error": str(e)}, {}
-            planner = None  # the next case rebuilds
+            cache.clear()  # the next case rebuilds
         except Exception as e:  # noqa: BLE001 - one case's crash must not stop the batch
             row, files = {"status": "failed", "error": f"{e.__class__.__name__}: {e}",
                           "traceback": traceback.format_exc()}, {}
-            planner = None
+            cache.clear()
         row.update(case_id=case.case_id, scenario=Path(case.scenario).name, overrides=" ".join(case.overrides),
                    wall_seconds=time.perf_counter() - t0, worker=f"{platform.node()}:{os.getpid()}")
         for k, v in case.params:

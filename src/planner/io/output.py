@@ -25,7 +25,7 @@ import pandas as pd
 from planner.planning.access import access_measures
 from planner.planning.results import PlanResult
 from planner.config.scenario import TABLE_KEYS, LoadedScenario, dump_scenario
-from planner.config.schema import WAN
+from planner.config.schema import CNY_PER_WAN
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -74,9 +74,9 @@ def summary_dict(result: PlanResult) -> dict:
         "duals_seconds": round(rep.duals_seconds, 4),
         "mip_nodes": rep.mip_nodes,
         "model_size": result.size,
-        "budget_total": inp.budget_total_wan * WAN,
+        "budget_total": inp.budget_total_wan * CNY_PER_WAN,
         "budget_total_wan_cny": inp.budget_total_wan,
-        "spend_total_cny": float(spend["capex_wan_cny"].sum() * WAN),
+        "spend_total_cny": float(spend["capex_wan_cny"].sum() * CNY_PER_WAN),
         "spend_by_year": {str(y): float(c) for y, c in zip(spend["year"], spend["capex_cny"])},
         "units_bought_by_modality": result.plan.groupby("modality")["new_units"].sum().round(6).to_dict(),
         "unmet_thousand_exams": float(result.flows["unmet_k"].sum()),

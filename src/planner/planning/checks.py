@@ -35,87 +35,111 @@ def required_by_target(inp: PlanInputs) -> np.ndarray:
 
 
 def run_checks(inp: PlanInputs) -> CheckReport:
-    scn = inp.scenario
+    """Pre-solve checks: the hard rules (targets, presence, budgets, staff, access) against what the
+    inputs can give. Each impossible rule is an error saying what to relax; legal but odd inputs warn."""
     rep = CheckReport()
-    names = inp.regions["name_zh"].to_numpy()
-    price = inp.param("price_wan_cny")
-    years = inp.years
     if len(inp.regions) == 0:
         rep.errors.append("the scenario has no regions: check regions.table and regions.include_parent")
         return rep
     for m, name in enumerate(inp.modalities):
         if not inp.allowed[:, m].any():
             rep.warnings.append(f"{name} is not allowed at any tier (eligibility): no {name} can be bought")
+    need = _RequiredUnits(inp)
+    rep.required_spend_wan = float(need.cost_by[-1]) if len(need.cost_by) else 0.0
+    _check_facility_room(inp, need, rep)
+    if inp.scenario.constraints.budget:
+        _check_budget_room(inp, need, rep)
+    _check_staff_room(inp, need, rep)
+    _check_access_rule(inp, rep)
+    return rep
 
-    presence = inp.min_units()                # (R, T, M, Y) fewest units the presence rules demand
-    target = required_by_target(inp)          # (R, M, Y)
-    surv = inp.surviving
-    # Units that must be bought, per region and modality, by each year: the tier rules and the
-    # all-tier target are both lower bounds; the larger one is what must exist.
-    need_tier = np.maximum(presence - surv, 0).sum(axis=1)             # (R, M, Y)
-    need_target = np.maximum(target - surv.sum(axis=1), 0)             # (R, M, Y)
-    need = np.maximum(need_tier, need_target)
-    # new units are cumulative: what must be bought by year y is the largest need up to y
-    need_by = np.maximum.accumulate(need, axis=2)
-    cost_by = (need_by * price[None, :, None]).sum(axis=(0, 1))       # (Y,)
-    rep.required_spend_wan = float(cost_by[-1]) if len(cost_by) else 0.0
 
-    # Facility limits against hard rules.
+class _RequiredUnits:
+    """What the hard rules force: per region and modality, the units that must be bought by each year."""
+
+    def __init__(self, inp: PlanInputs):
+        self.presence = inp.min_units()             # (R, T, M, Y) fewest units the presence rules demand
+        self.target = required_by_target(inp)       # (R, M, Y)
+        surv = inp.surviving
+        # The tier rules and the all-tier target are both lower bounds; the larger one is what must exist.
+        need_tier = np.maximum(self.presence - surv, 0).sum(axis=1)          # (R, M, Y)
+        need_target = np.maximum(self.target - surv.sum(axis=1), 0)          # (R, M, Y)
+        # new units are cumulative: what must be bought by year y is the largest need up to y
+        self.by_year = np.maximum.accumulate(np.maximum(need_tier, need_target), axis=2)
+        self.cost_by = (self.by_year * inp.param("price_wan_cny")[None, :, None]).sum(axis=(0, 1))  # (Y,)
+
+
+def _where(inp: PlanInputs, r: int) -> str:
+    return f"{inp.regions['name_zh'].to_numpy()[r]} ({inp.codes[r]})"
+
+
+def _check_facility_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport) -> None:
+    """Hard targets and presence rules against what the facilities may hold (the first case of each)."""
     cap_all = np.where(np.isfinite(inp.limit), inp.limit, 1e12).sum(axis=1)   # (R, M)
-    for r, m, y in zip(*np.nonzero(target > cap_all[:, :, None] + 1e-9)):
+    for r, m, y in zip(*np.nonzero(need.target > cap_all[:, :, None] + 1e-9)):
         rep.errors.append(
-            f"hard {inp.modalities[m]} target in {names[r]} ({inp.codes[r]}) needs {target[r, m, y]:.0f} units in "
-            f"{years[y]}, but facilities there can hold at most {cap_all[r, m]:.0f}: make the target soft "
+            f"hard {inp.modalities[m]} target in {_where(inp, r)} needs {need.target[r, m, y]:.0f} units in "
+            f"{inp.years[y]}, but facilities there can hold at most {cap_all[r, m]:.0f}: make the target soft "
             f"(modalities.{inp.modalities[m]}.target_hard = false) or raise eligibility limits")
         break
-    for r, t, m, y in zip(*np.nonzero(presence > np.where(inp.allowed[None, :, :], inp.limit, 0)[..., None] + 1e-9)):
+    room = np.where(inp.allowed[None, :, :], inp.limit, 0)[..., None]
+    for r, t, m, y in zip(*np.nonzero(need.presence > room + 1e-9)):
         rep.errors.append(
-            f"the minimum-presence rule needs {presence[r, t, m, y]:.0f} {inp.modalities[m]} at {inp.tiers[t]} in "
-            f"{names[r]} ({inp.codes[r]}), but that tier may hold at most {inp.limit[r, t, m]:.0f} there: "
+            f"the minimum-presence rule needs {need.presence[r, t, m, y]:.0f} {inp.modalities[m]} at {inp.tiers[t]} "
+            f"in {_where(inp, r)}, but that tier may hold at most {inp.limit[r, t, m]:.0f} there: "
             "check policy.min_units and eligibility")
         break
 
-    if scn.constraints.budget:
-        budget = inp.budget_total_wan
-        if rep.required_spend_wan > budget + 1e-6:
-            worst = np.argsort(-(need_by[:, :, -1] * price[None, :]).sum(axis=1))[:3]
-            detail = "; ".join(
-                f"{names[r]} needs " + ", ".join(f"{need_by[r, m, -1]:.0f} {inp.modalities[m]}"
-                                                 for m in range(len(inp.modalities)) if need_by[r, m, -1] > 0)
-                for r in worst if need_by[r, :, -1].sum() > 0)
-            rep.errors.append(
-                f"hard targets and minimum-presence rules need at least {rep.required_spend_wan:,.0f} 万元 of new "
-                f"units, but the budget allows {budget:,.0f} 万元 (largest needs: {detail}). Raise "
-                "budget.total_wan_cny, make targets soft, or relax policy.min_units")
-        if inp.budget_year_wan is not None:
-            cum_budget = np.cumsum(inp.budget_year_wan)
-            for y in np.flatnonzero(cost_by > cum_budget + 1e-6):
-                rep.errors.append(
-                    f"by {years[y]} hard rules need {cost_by[y]:,.0f} 万元 of new units, but the yearly budgets up "
-                    f"to then add up to {cum_budget[y]:,.0f} 万元: raise the early years' budget.per_year_wan_cny")
-                break
-        if budget > 0 and price.min() > budget:
-            rep.warnings.append(f"the budget {budget:,.0f} 万元 is below the price of the cheapest unit "
-                                f"({price.min():,.0f} 万元): nothing can be bought")
 
-    spu = inp.param("staff_per_unit")
-    if scn.constraints.staffing and scn.staffing.enabled and spu.any():
-        staff_need = ((surv + np.maximum(presence - surv, 0)) * spu[None, None, :, None]).sum(axis=(1, 2))
-        staff_need = np.maximum(staff_need, (np.maximum(target, surv.sum(axis=1)) * spu[None, :, None]).sum(axis=1))
-        existing = (surv * spu[None, None, :, None]).sum(axis=(1, 2))
-        avail = np.maximum(inp.staff_available, existing)
-        for r, y in zip(*np.nonzero(staff_need > avail + 1e-6)):
+def _check_budget_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport) -> None:
+    """What the hard rules must buy against the total and yearly budgets; a budget below every price."""
+    price = inp.param("price_wan_cny")
+    budget = inp.budget_total_wan
+    by = need.by_year
+    names = inp.regions["name_zh"].to_numpy()
+    if rep.required_spend_wan > budget + 1e-6:
+        worst = np.argsort(-(by[:, :, -1] * price[None, :]).sum(axis=1))[:3]
+        detail = "; ".join(
+            f"{names[r]} needs " + ", ".join(f"{by[r, m, -1]:.0f} {inp.modalities[m]}"
+                                             for m in range(len(inp.modalities)) if by[r, m, -1] > 0)
+            for r in worst if by[r, :, -1].sum() > 0)
+        rep.errors.append(
+            f"hard targets and minimum-presence rules need at least {rep.required_spend_wan:,.0f} 万元 of new "
+            f"units, but the budget allows {budget:,.0f} 万元 (largest needs: {detail}). Raise "
+            "budget.total_wan_cny, make targets soft, or relax policy.min_units")
+    if inp.budget_year_wan is not None:
+        cum_budget = np.cumsum(inp.budget_year_wan)
+        for y in np.flatnonzero(need.cost_by > cum_budget + 1e-6):
             rep.errors.append(
-                f"in {names[r]} ({inp.codes[r]}) in {years[y]} hard rules need {staff_need[r, y]:,.0f} imaging staff, "
-                f"{avail[r, y]:,.0f} are available: add staff (staffing or a staff table) or relax the rules")
+                f"by {inp.years[y]} hard rules need {need.cost_by[y]:,.0f} 万元 of new units, but the yearly budgets "
+                f"up to then add up to {cum_budget[y]:,.0f} 万元: raise the early years' budget.per_year_wan_cny")
             break
-        over = existing > inp.staff_available + 1e-6
-        if over.any():
-            rep.warnings.append(
-                f"in {int(over.any(axis=1).sum())} region(s) the existing units already need more staff than the "
-                "staff table gives: no new units can be staffed there until units retire")
-    _check_access_rule(inp, rep)
-    return rep
+    if budget > 0 and price.min() > budget:
+        rep.warnings.append(f"the budget {budget:,.0f} 万元 is below the price of the cheapest unit "
+                            f"({price.min():,.0f} 万元): nothing can be bought")
+
+
+def _check_staff_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport) -> None:
+    """Staff the hard rules need against staff available; regions whose existing units already need more."""
+    scn = inp.scenario
+    spu = inp.param("staff_per_unit")
+    if not (scn.constraints.staffing and scn.staffing.enabled and spu.any()):
+        return
+    surv = inp.surviving
+    staff_need = ((surv + np.maximum(need.presence - surv, 0)) * spu[None, None, :, None]).sum(axis=(1, 2))
+    staff_need = np.maximum(staff_need, (np.maximum(need.target, surv.sum(axis=1)) * spu[None, :, None]).sum(axis=1))
+    existing = (surv * spu[None, None, :, None]).sum(axis=(1, 2))
+    avail = np.maximum(inp.staff_available, existing)
+    for r, y in zip(*np.nonzero(staff_need > avail + 1e-6)):
+        rep.errors.append(
+            f"in {_where(inp, r)} in {inp.years[y]} hard rules need {staff_need[r, y]:,.0f} imaging staff, "
+            f"{avail[r, y]:,.0f} are available: add staff (staffing or a staff table) or relax the rules")
+        break
+    over = existing > inp.staff_available + 1e-6
+    if over.any():
+        rep.warnings.append(
+            f"in {int(over.any(axis=1).sum())} region(s) the existing units already need more staff than the "
+            "staff table gives: no new units can be staffed there until units retire")
 
 
 def _check_access_rule(inp: PlanInputs, rep: CheckReport) -> None:

@@ -11,7 +11,7 @@ from planner.planning.access import access_measures, access_table
 from planner.planning.equity import equity_table, largest_shortfall
 from planner.data.inputs import PlanInputs
 from planner.planning.model import PlanModel
-from planner.config.schema import WAN
+from planner.config.schema import CNY_PER_WAN
 from planner.planning.solve import SolveReport
 
 
@@ -44,44 +44,73 @@ def _names(inp: PlanInputs, r: np.ndarray) -> pd.DataFrame:
 
 
 def collect(pm: PlanModel, report: SolveReport) -> PlanResult:
+    """The result tables of a solved model (all zeros when the solve found no plan)."""
     inp = pm.inp
-    years, tiers, mods, ks = np.array(inp.years), inp.tiers, inp.modalities, inp.exam_types
-    price = inp.param("price_wan_cny")
-    opex = inp.param("running_cost_wan_cny_per_year")
     have = report.has_plan
 
     def val(name):
         v = pm.values(name) if have else np.zeros(len(pm.families[name]))
         return np.where(np.abs(v) < 1e-9, 0.0, v)
 
-    # plan: only purchases (new_units > 0)
-    x = pm.families["x"].index
-    xv = np.round(val("x"), 6)
-    units_new = pd.concat([_names(inp, x["r"].to_numpy()), pd.DataFrame({
-        "tier": np.array(tiers)[x["t"]], "modality": np.array(mods)[x["m"]], "year": years[x["y"]],
-        "new_units": xv})], axis=1)
-    units_new["unit_price_wan_cny"] = price[x["m"]]
-    units_new["capex_wan_cny"] = units_new["new_units"] * units_new["unit_price_wan_cny"]
-    units_new["capex_cny"] = units_new["capex_wan_cny"] * WAN
+    units_new = _purchases_table(pm, val("x"))
     plan = units_new[units_new["new_units"] > 1e-6].reset_index(drop=True)
     plan = plan[["region_code", "region_name", "tier", "modality", "year", "new_units", "capex_cny",
                  "region_name_en", "unit_price_wan_cny", "capex_wan_cny"]]
+    units = _units_table(pm, val("n"))
+    flows = _flows_table(pm, val)
+    mobile = _mobile_table(pm, val("z"))
+    regions = region_summary(inp, units, flows)
+    spend = spend_by_year(inp, units_new, units)
+    marginal = marginal_table(pm, report)
+    n = pm.families["n"].index
+    last = np.zeros((len(inp.regions), len(inp.tiers), len(inp.modalities)))
+    at_last = n["y"].to_numpy() == len(inp.years) - 1
+    np.add.at(last, (n["r"].to_numpy()[at_last], n["t"].to_numpy()[at_last], n["m"].to_numpy()[at_last]),
+              units["in_service"].to_numpy()[at_last])
+    acc = access_table(inp, last, mobile) if have else pd.DataFrame()
+    eq = equity_table(inp, last) if have else pd.DataFrame()
+    measures = plan_measures(inp, last, acc, pm.objective_offset + float(pm.cost @ pm.solution) if have else None)
+    return PlanResult(inputs=inp, report=report, plan=plan, units=units, flows=flows, mobile=mobile,
+                      regions=regions, spend=spend, marginal=marginal, size=pm.size, access=acc, equity=eq,
+                      measures=measures)
 
-    # units in service per slot and year
+
+def _purchases_table(pm: PlanModel, xv: np.ndarray) -> pd.DataFrame:
+    """Every unit slot and year with its new units and their capital cost (zeros included)."""
+    inp = pm.inp
+    price = inp.param("price_wan_cny")
+    x = pm.families["x"].index
+    out = pd.concat([_names(inp, x["r"].to_numpy()), pd.DataFrame({
+        "tier": np.array(inp.tiers)[x["t"]], "modality": np.array(inp.modalities)[x["m"]],
+        "year": np.array(inp.years)[x["y"]], "new_units": np.round(xv, 6)})], axis=1)
+    out["unit_price_wan_cny"] = price[x["m"]]
+    out["capex_wan_cny"] = out["new_units"] * out["unit_price_wan_cny"]
+    out["capex_cny"] = out["capex_wan_cny"] * CNY_PER_WAN
+    return out
+
+
+def _units_table(pm: PlanModel, nv: np.ndarray) -> pd.DataFrame:
+    """Units in service per slot and year: survivors of the existing stock and new units."""
+    inp = pm.inp
     n = pm.families["n"].index
     units = pd.concat([_names(inp, n["r"].to_numpy()), pd.DataFrame({
-        "tier": np.array(tiers)[n["t"]], "modality": np.array(mods)[n["m"]], "year": years[n["y"]],
-        "surviving_existing": inp.surviving[n["r"], n["t"], n["m"], n["y"]],
-        "in_service": np.round(val("n"), 6)})], axis=1)
+        "tier": np.array(inp.tiers)[n["t"]], "modality": np.array(inp.modalities)[n["m"]],
+        "year": np.array(inp.years)[n["y"]], "surviving_existing": inp.surviving[n["r"], n["t"], n["m"], n["y"]],
+        "in_service": np.round(nv, 6)})], axis=1)
     units["new_in_service"] = units["in_service"] - units["surviving_existing"]
+    return units
 
-    # demand flows per tier
+
+def _flows_table(pm: PlanModel, val) -> pd.DataFrame:
+    """Exams per region, tier, exam type and year: demand, served by fixed and mobile units, referred in
+    and up, unmet (thousand exams)."""
+    inp = pm.inp
     u = pm.families["u"].index
     flows = pd.concat([_names(inp, u["r"].to_numpy()), pd.DataFrame({
-        "tier": np.array(tiers)[u["t"]], "exam_type": np.array(ks)[u["k"]], "year": years[u["y"]],
-        "demand_k": inp.demand[u["r"], u["t"], u["k"], u["y"]], "unmet_k": val("u")})], axis=1)
-    key = list(zip(u["r"], u["t"], u["k"], u["y"]))
-    pos = {k: i for i, k in enumerate(key)}
+        "tier": np.array(inp.tiers)[u["t"]], "exam_type": np.array(inp.exam_types)[u["k"]],
+        "year": np.array(inp.years)[u["y"]], "demand_k": inp.demand[u["r"], u["t"], u["k"], u["y"]],
+        "unmet_k": val("u")})], axis=1)
+    pos = {k: i for i, k in enumerate(zip(u["r"], u["t"], u["k"], u["y"]))}
     served = np.zeros(len(u))
     s = pm.families["s"].index
     if len(s):
@@ -94,37 +123,29 @@ def collect(pm: PlanModel, report: SolveReport) -> PlanResult:
         np.add.at(ref_in, [pos[k] for k in zip(f["r"], f["t"] + 1, f["k"], f["y"])], fv)
     mob_in = np.zeros(len(u))
     z = pm.families["z"].index
-    zv = val("z")
     if len(z):
         zk = inp.serves[z["m"].to_numpy()]
-        np.add.at(mob_in, [pos[k] for k in zip(z["target"], np.zeros(len(z), int), zk, z["y"])], zv)
+        np.add.at(mob_in, [pos[k] for k in zip(z["target"], np.zeros(len(z), int), zk, z["y"])], val("z"))
     flows["served_fixed_k"] = served
     flows["served_mobile_k"] = mob_in
     flows["referred_in_k"] = ref_in
     flows["referred_up_k"] = ref_out
+    return flows
 
+
+def _mobile_table(pm: PlanModel, zv: np.ndarray) -> pd.DataFrame:
+    """Mobile deliveries with exams: base, target, modality, year, travel and thousand exams."""
+    inp = pm.inp
+    z = pm.families["z"].index
+    has = len(z) > 0
+    codes = inp.regions["code"].to_numpy()
     mobile = pd.DataFrame({
-        "base_code": inp.regions["code"].to_numpy()[z["base"]] if len(z) else [],
-        "target_code": inp.regions["code"].to_numpy()[z["target"]] if len(z) else [],
-        "modality": np.array(mods)[z["m"]] if len(z) else [], "year": years[z["y"]] if len(z) else [],
-        "minutes": z["minutes"].to_numpy() if len(z) else [], "efficiency": z["efficiency"].to_numpy() if len(z) else [],
+        "base_code": codes[z["base"]] if has else [], "target_code": codes[z["target"]] if has else [],
+        "modality": np.array(inp.modalities)[z["m"]] if has else [],
+        "year": np.array(inp.years)[z["y"]] if has else [],
+        "minutes": z["minutes"].to_numpy() if has else [], "efficiency": z["efficiency"].to_numpy() if has else [],
         "exams_k": zv})
-    mobile = mobile[mobile["exams_k"] > 1e-9].reset_index(drop=True)
-
-    regions = region_summary(inp, units, flows)
-    spend = spend_by_year(inp, units_new, units)
-    marginal = marginal_table(pm, report)
-    last = np.zeros((len(inp.regions), len(tiers), len(mods)))
-    at_last = n["y"].to_numpy() == len(years) - 1
-    np.add.at(last, (n["r"].to_numpy()[at_last], n["t"].to_numpy()[at_last], n["m"].to_numpy()[at_last]),
-              units["in_service"].to_numpy()[at_last])
-    acc = access_table(inp, last, mobile) if have else pd.DataFrame()
-    eq = equity_table(inp, last) if have else pd.DataFrame()
-    values = pm.solution if have else None
-    measures = plan_measures(inp, last, acc, pm.objective_offset + float(pm.cost @ values) if have else None)
-    return PlanResult(inputs=inp, report=report, plan=plan, units=units, flows=flows, mobile=mobile,
-                      regions=regions, spend=spend, marginal=marginal, size=pm.size, access=acc, equity=eq,
-                      measures=measures)
+    return mobile[mobile["exams_k"] > 1e-9].reset_index(drop=True)
 
 
 def plan_measures(inp: PlanInputs, last_rtm: np.ndarray, access: pd.DataFrame, weighted_sum: float | None) -> dict:
@@ -184,7 +205,7 @@ def spend_by_year(inp: PlanInputs, units_new: pd.DataFrame, units: pd.DataFrame)
         inp.years, fill_value=0.0)
     out = pd.DataFrame({"year": inp.years, "capex_wan_cny": cap.to_numpy(),
                         "running_cost_new_units_wan_cny": run.to_numpy()})
-    out["capex_cny"] = out["capex_wan_cny"] * WAN
+    out["capex_cny"] = out["capex_wan_cny"] * CNY_PER_WAN
     if inp.budget_year_wan is not None:
         out["budget_wan_cny"] = inp.budget_year_wan
     return out

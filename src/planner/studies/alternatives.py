@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from planner.api import Planner, run
+from planner.api import Planner
+from planner.planning.pipeline import run
 from planner.errors import InputError
 from planner.planning.model import PlanModel
 from planner.planning.results import PlanResult

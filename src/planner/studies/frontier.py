@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from planner.api import Planner, run, run_lexicographic, z_columns
+from planner.api import Planner
+from planner.planning.pipeline import run
+from planner.studies.lexicographic import run_lexicographic, z_columns
 from planner.errors import InputError
 from planner.planning.model import PlanModel
 from planner.planning.results import PlanResult

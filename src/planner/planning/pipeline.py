@@ -1,0 +1,23 @@
+"""One solve of a built model, end to end: HiGHS, the explanation of an infeasible scenario, the result
+tables and the independent verifier. The Planner, the studies and batch all go through ``run``."""
+
+from __future__ import annotations
+
+from planner.data.inputs import PlanInputs
+from planner.planning.checks import explain_infeasible
+from planner.planning.model import PlanModel
+from planner.planning.results import PlanResult, collect
+from planner.planning.solve import SolveReport, Solver
+from planner.planning.verify import verify
+
+
+def run(inp: PlanInputs, pm: PlanModel, solver: Solver, time_limit: float | None = None, gap: float | None = None,
+        duals: bool | None = None, build_seconds: float = 0.0) -> PlanResult:
+    """One HiGHS solve of a built model with whatever objective it holds, then collect and verify."""
+    rep: SolveReport = solver.solve(time_limit, gap, duals, build_seconds=build_seconds)
+    if rep.status == "infeasible":
+        rep.message += ". " + explain_infeasible(inp)
+    result = collect(pm, rep)
+    result.verifier = verify(inp, result.plan, result.flows, result.mobile, result.units, result.regions,
+                             result.measures.get("weighted_sum_objective")) if rep.has_plan else None
+    return result
