@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from planner import Planner
@@ -262,3 +263,100 @@ mip_rel_gap = 0.0
     assert r.report.status == "infeasible"
     assert "乙 (100002) in 2026 would need 2.0 more imaging staff" in r.report.message
     assert "smallest relaxation" in r.report.message
+
+
+MOBILE_BASE = """
+name = "mobile-base"
+[regions]
+table = "regions.csv"
+stock = "stock.csv"
+facilities = "facilities.csv"
+[years]
+base_year = 2025
+first_plan_year = 2026
+last_plan_year = 2026
+population_year = 2026
+population_growth_pct_per_year = 0.0
+[modalities.CT]
+price_wan_cny = 100
+capacity_exams_per_unit_per_year = 10000
+service_life_years = 10
+exam_rate_per_1000_per_year = 50
+target_per_million = 0
+[modalities.MOBILE_CT]
+mobile = true
+serves = "CT"
+price_wan_cny = 100
+capacity_exams_per_unit_per_year = 6000
+service_life_years = 8
+target_per_million = 0
+[tiers.hospital]
+rank = 1
+[eligibility]
+hospital = { CT = 0, MOBILE_CT = 1 }
+[referral]
+CT = { hospital = 1.0 }
+[budget]
+total_wan_cny = 300
+[staffing]
+enabled = false
+[weights]
+unmet_wan_cny_per_thousand_exams = 10
+cost_weight = 0.0
+[solver]
+time_limit_s = 30
+mip_rel_gap = 0.0
+"""
+
+
+def test_a_mobile_unit_is_based_only_where_an_eligible_facility_is(case):
+    """Alpha (1 M people, 50 thousand CT exams) has no hospital; Beta, 10 km away, has one, and may base one
+    mobile CT (eligibility 1 per facility). Fixed CT is not allowed. With money for 3 units, exactly one
+    mobile CT is bought, based in Beta, and it serves Alpha: 6,000 exams x its away efficiency."""
+    path = case(MOBILE_BASE,
+                regions="""
+                code,parent_code,name_zh,name_en,population,centroid_lon,centroid_lat
+                100001,100000,甲,Alpha,1000000,104.0,30.0
+                100002,100000,乙,Beta,10000,104.1,30.0
+                """,
+                stock="code,tier,modality,units\n",
+                facilities="code,tier,facilities\n100001,hospital,0\n100002,hospital,1\n")
+    r = Planner.from_file(path).solve()
+    assert r.report.status == "optimal" and r.verifier.ok, r.verifier and r.verifier.violations
+    assert r.plan[["region_code", "modality", "new_units"]].values.tolist() == [["100002", "MOBILE_CT", 1.0]]
+    # Beta's own 0.5 thousand exams at base (efficiency 1), the rest of its 6 thousand to Alpha at the
+    # away efficiency (a round trip of the travel time out of a working day)
+    by_target = r.mobile.groupby("target_code")["exams_k"].sum()
+    eff = float(r.mobile.loc[r.mobile["target_code"] == "100001", "efficiency"].iloc[0])
+    assert 0 < eff < 1 and by_target["100002"] == pytest.approx(0.5, rel=1e-6)
+    assert by_target["100001"] == pytest.approx((6.0 - 0.5) * eff, rel=1e-6)
+
+
+def _ten_regions(n: int = 10) -> str:
+    rows = [f"1000{i:02d},100000,区{i},R{i},100000,{104 + i * 0.5},30.0" for i in range(n)]
+    return "code,parent_code,name_zh,name_en,population,centroid_lon,centroid_lat\n" + "\n".join(rows) + "\n"
+
+
+def test_single_units_retire_in_an_even_age_profile(case):
+    """Ten regions with one 10-year CT each and no money: an even age profile over the service life keeps
+    9, 8, 7, 6, 5 units over 2026-2030 (rounding each region's 1 x (1 - h/10) kept all ten)."""
+    stock = "code,tier,modality,units\n" + "".join(f"1000{i:02d},hospital,CT,1\n" for i in range(10))
+    path = case(one_tier_ct(budget=0, last_year=2030), regions=_ten_regions(), stock=stock)
+    p = Planner.from_file(path)
+    assert p.inputs.surviving[:, 0, 0, :].sum(axis=0).tolist() == [9, 8, 7, 6, 5]
+    # each region's count falls one whole unit at a time, never below zero
+    assert set(np.unique(p.inputs.surviving)) <= {0.0, 1.0}
+    r = p.solve()
+    assert r.verifier.ok and r.units.groupby("year")["in_service"].sum().tolist() == [9, 8, 7, 6, 5]
+
+
+def test_installation_years_retire_units_when_their_life_ends(case):
+    """Two CT installed in 2018 (life 10) leave service in 2028; three installed in 2024 stay to 2030; rows
+    without a year follow the even profile (one unit: it retires in the year its phase says)."""
+    stock = ("code,tier,modality,units,installed_year\n100000,hospital,CT,2,2018\n100000,hospital,CT,3,2024\n"
+             "100001,hospital,CT,4,\n")
+    path = case(one_tier_ct(budget=0, last_year=2030), regions=_ten_regions(2), stock=stock)
+    surv = Planner.from_file(path).inputs.surviving[:, 0, 0, :]
+    assert surv[0].tolist() == [5, 5, 3, 3, 3]
+    # 4 undated units, life 10, first phase 0: ceil(4 (1 - h/10)) = 4, 4, 3, 3, 2
+    assert surv[1].tolist() == [4, 4, 3, 3, 2]

@@ -42,8 +42,6 @@ def solve(
     try:
         loaded = load_scenario(scenario, set_ or [])
         planner = Planner(loaded)
-        for w in planner.checks.warnings:
-            typer.secho("Warning: " + w, fg=typer.colors.YELLOW, err=True)
         result = planner.solve(time_limit=time_limit, gap=gap)
     except PlannerError as e:
         _fail(e)
@@ -55,7 +53,10 @@ def solve(
     dest = out or (output_root() / "results" / loaded.scenario.name)
     write_results(result, loaded, dest)
     if not quiet:
-        typer.echo(text_summary(result))
+        typer.echo(text_summary(result))  # warnings included
+    else:
+        for w in result.warnings:
+            typer.secho("Warning: " + w, fg=typer.colors.YELLOW, err=True)
     typer.echo(f"Results written to {dest}/ (plan.csv, regions.csv, summary.json, scenario.toml)")
     if not result.report.has_plan:
         raise typer.Exit(code=1)

@@ -7,6 +7,8 @@ guess. Unknown keys are rejected with the nearest valid key suggested (see ``err
 
 from __future__ import annotations
 
+import math
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 # 1 万元 = 10,000 CNY. Money in scenarios is in 万元 because that is how Chinese procurement budgets
@@ -353,6 +355,10 @@ class Scenario(Strict):
                 if t not in tiers:
                     raise ValueError(f"referral.{k}.{t}: unknown tier; {_did_you_mean(t, tiers)}"
                                      f"the tiers are {_names(tiers)}")
+            for t, share in shares.items():
+                if not math.isfinite(share) or not 0.0 <= share <= 1.0:
+                    raise ValueError(f"referral.{k}.{t} = {share}: a share of demand must be a number from 0 to 1 "
+                                     f"(e.g. 0.3 for 30 %)")
             total = sum(shares.values())
             if abs(total - 1.0) > 1e-6:
                 raise ValueError(f"referral.{k} shares add up to {total:.4f}, not 1: make them sum to 1 "

@@ -42,6 +42,7 @@ class PlanInputs:
     budget_year_wan: np.ndarray | None  # (Y,)
     minutes: np.ndarray | None = None   # (R, R) travel minutes between regions
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # legal but suspicious inputs, shown everywhere
 
     # --- parameters per modality as arrays (M,) -------------------------------------------------
     def param(self, name: str) -> np.ndarray:
@@ -128,16 +129,19 @@ def resolve(ls: LoadedScenario) -> PlanInputs:
     mobile = np.array([scn.modalities[m].mobile for m in d.mods])
     serves = np.array([d.exam_types.index(scn.serves(m)) for m in d.mods])
     notes: list[str] = []
+    warnings: list[str] = []
     pop = _population(scn, regions, d)
     # Eligibility: units per facility > 0 means the tier may hold the modality.
     allowed = np.array([[scn.units_per_facility(t, m) > 0 for m in d.mods] for t in d.tiers])
     if not scn.constraints.eligibility:
         allowed[:] = True
-    stock_base = _stock_at_base_year(ls, d, allowed)
-    surviving = _surviving(scn, d, stock_base)
+    stock_base, surviving = _stock_at_base_year(ls, d, allowed)
+    if not stock_base.any():
+        warnings.append(f"{ls.label('stock')}: no existing unit in any region: the plan starts from nothing "
+                        "(check that this is the right stock table)")
     demand = _demand(scn, d, pop)
     facilities, limit = _facility_limits(ls, d, allowed, stock_base, mobile)
-    staff_available = _staff_available(ls, d, regions, stock_base, notes)
+    staff_available = _staff_available(ls, d, regions, stock_base, notes, warnings)
     # Travel times (mobile reach and access).
     minutes = _travel(ls, regions, codes)
     mob = scn.mobile
@@ -150,7 +154,7 @@ def resolve(ls: LoadedScenario) -> PlanInputs:
         serves=serves, mobile=mobile, pop=pop, stock_base=stock_base, surviving=surviving, demand=demand,
         allowed=allowed, limit=limit, facilities=facilities, staff_available=staff_available, arcs=arcs,
         budget_total_wan=scn.budget.total_wan_cny - scn.budget.committed_wan_cny,
-        budget_year_wan=budget_year, minutes=minutes, notes=notes,
+        budget_year_wan=budget_year, minutes=minutes, notes=notes, warnings=warnings,
     )
 
 
@@ -161,9 +165,12 @@ def _population(scn, regions: pd.DataFrame, d: _Dims) -> np.ndarray:
         d.yrs[None, :] - regions["population_year"].to_numpy(float)[:, None])
 
 
-def _stock_at_base_year(ls: LoadedScenario, d: _Dims, allowed: np.ndarray) -> np.ndarray:
-    """(R, T, M) existing units, carried from each row's reference year to base_year at the modality's
-    growth rate and rounded to whole units; a unit at a tier that may not hold its modality is refused."""
+def _stock_at_base_year(ls: LoadedScenario, d: _Dims, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(R, T, M) existing units at the end of base_year, and (R, T, M, Y) how many of them are still in
+    service in each plan year. Rows with an installation year retire after their service life; rows
+    without one are carried from their reference year to base_year at the modality's growth rate,
+    rounded to whole units and spread evenly in age (``_even_age_survivors``). A unit at a tier that may
+    not hold its modality is refused."""
     scn = ls.scenario
     stock_path = ls.label("stock")
     st = ls.read("stock", tables.STOCK)
@@ -175,17 +182,40 @@ def _stock_at_base_year(ls: LoadedScenario, d: _Dims, allowed: np.ndarray) -> np
     errs = _check_known(st[in_scope], "code", d.codes, str(stock_path), "region code (not in the region table)")
     if errs:
         raise InputErrors(errs)
-    st = st[in_scope]
-    if "reference_year" not in st.columns:
-        st["reference_year"] = float(d.base)
+    st = st[in_scope].copy()
+    shape_y = (*d.shape, len(d.years))
+    if not len(st):  # no existing unit at all: legal (resolve warns), and nothing to carry forward
+        return np.zeros(d.shape), np.zeros(shape_y)
+    for col, default in (("reference_year", float(d.base)), ("installed_year", np.nan)):
+        if col not in st.columns:
+            st[col] = default
     st["reference_year"] = st["reference_year"].fillna(d.base)
-    growth = st["modality"].map(lambda m: scn.modalities[m].stock_growth_pct_per_year / 100.0)
-    carried = st["units"] * (1 + growth) ** (d.base - st["reference_year"])
-    stock_base = np.zeros(d.shape)
+    late = (st["installed_year"] > d.base).to_numpy()
+    if late.any():
+        i = int(np.flatnonzero(late)[0])
+        year = int(st["installed_year"].iloc[i])
+        raise InputError(str(stock_path), f"installed in {year}, after the base year {d.base}",
+                         row=int(st.index[i]) + 2, column="installed_year", value=year,
+                         fix="existing stock is what is installed by the end of the base year: leave later "
+                             "purchases out, or move years.base_year")
+    dated = st["installed_year"].notna().to_numpy()
+    growth = st["modality"].map(lambda m: scn.modalities[m].stock_growth_pct_per_year / 100.0).to_numpy(float)
+    units = st["units"].to_numpy(float)
+    carried = np.where(dated, units, units * (1 + growth) ** (d.base - st["reference_year"].to_numpy(float)))
+    whole = np.floor(carried + 0.5)
+    ri = st["code"].map(d.pos).to_numpy()
     ti = st["tier"].map(d.tiers.index).to_numpy()
     mi = st["modality"].map(d.mods.index).to_numpy()
-    ri = st["code"].map(d.pos).to_numpy()
-    np.add.at(stock_base, (ri, ti, mi), np.floor(carried.to_numpy() + 0.5))
+    life = np.array([scn.modalities[m].service_life_years for m in d.mods], dtype=float)
+    undated = np.zeros(d.shape)
+    np.add.at(undated, (ri[~dated], ti[~dated], mi[~dated]), whole[~dated])
+    dated_base, cohorts = np.zeros(d.shape), np.zeros(shape_y)
+    if dated.any():
+        ends = st["installed_year"].to_numpy(float)[dated] + life[mi[dated]]   # first year out of service
+        at = (ri[dated], ti[dated], mi[dated])
+        np.add.at(dated_base, at, whole[dated] * (d.base < ends))
+        np.add.at(cohorts, at, whole[dated][:, None] * (d.yrs[None, :] < ends[:, None]))
+    stock_base = undated + dated_base
     bad = (stock_base > 0) & ~allowed[None, :, :]
     if bad.any() and scn.constraints.eligibility:
         r, t, m = (int(a[0]) for a in np.nonzero(bad))
@@ -196,15 +226,32 @@ def _stock_at_base_year(ls: LoadedScenario, d: _Dims, allowed: np.ndarray) -> np
                          f"cannot hold {mod}", row=row, column="tier", value=tier,
                          fix=f"move these units to another tier, or allow it with eligibility.{tier}.{mod} > 0 "
                              "in the scenario")
-    return stock_base
+    return stock_base, cohorts + _even_age_survivors(d, undated, life)
 
 
-def _surviving(scn, d: _Dims, stock_base: np.ndarray) -> np.ndarray:
-    """(R, T, M, Y) existing units still in service. Existing units are taken to be evenly spread in age
-    over their service life, so a share 1/life retires each year after base_year (rounded to whole units)."""
-    life = np.array([scn.modalities[m].service_life_years for m in d.mods], dtype=float)
-    frac = np.clip(1.0 - (d.yrs[None, :] - d.base) / life[:, None], 0.0, 1.0)  # (M, Y)
-    return np.floor(stock_base[..., None] * frac[None, None, :, :] + 0.5)
+GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0  # 0.618...: phases from it are spread evenly (a low-discrepancy sequence)
+
+
+def _even_age_survivors(d: _Dims, units: np.ndarray, life: np.ndarray) -> np.ndarray:
+    """(R, T, M, Y) survivors of units whose installation years are unknown, taken to be spread evenly in
+    age over their service life L.
+
+    The N units of a cell have ages (j + phi) L / N, j = 0..N-1, so h years after base_year
+    ceil(N (1 - h / L) - phi) of them are still in service. With one shared phase every region holding
+    one unit would keep it (or lose it) in the same year; instead each modality's cells get phases
+    phi_c = frac(c x 0.618...) in a fixed order (region, then tier), which spreads single units' ages
+    across regions: ten regions with one 10-year CT each keep 9, 8, 7, 6, 5 over five years, as an even
+    age profile says, and each region's own count falls one whole unit at a time."""
+    h = d.yrs - d.base                                                   # (Y,)
+    phase = np.zeros(units.shape)
+    for m in range(units.shape[2]):
+        cells = np.flatnonzero(units[:, :, m].ravel() > 0)              # region-major, then tier
+        plane = np.zeros(units.shape[:2])
+        plane.flat[cells] = (np.arange(len(cells)) * GOLDEN) % 1.0
+        phase[:, :, m] = plane
+    keep = np.ceil(units[..., None] * (1.0 - h[None, None, None, :] / life[None, None, :, None])
+                   - phase[..., None] - 1e-9)
+    return np.clip(keep, 0.0, units[..., None])
 
 
 def _demand(scn, d: _Dims, pop: np.ndarray) -> np.ndarray:
@@ -227,7 +274,8 @@ def _demand(scn, d: _Dims, pop: np.ndarray) -> np.ndarray:
 def _facility_limits(ls: LoadedScenario, d: _Dims, allowed: np.ndarray, stock_base: np.ndarray,
                      mobile: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
     """Facilities by (region, tier), when a table is given, and (R, T, M) the most units a cell may hold:
-    units per facility x facilities, never below what is already installed; 0 where not allowed."""
+    units per facility x facilities, never below what is already installed; 0 where not allowed. Mobile
+    units count too: each is based at a facility of an eligible tier."""
     scn = ls.scenario
     facilities = None
     limit = np.full(d.shape, np.inf)
@@ -245,14 +293,14 @@ def _facility_limits(ls: LoadedScenario, d: _Dims, allowed: np.ndarray, stock_ba
                   fac["facilities"].to_numpy(float))
         if scn.constraints.facility_limits:
             per = np.array([[scn.units_per_facility(t, m) for m in d.mods] for t in d.tiers])
+            # Fixed and mobile units alike: a mobile unit is based at a facility of a tier that may hold
+            # it (eligibility gives how many per facility), so a region without one cannot base it.
             limit = np.maximum(facilities[:, :, None] * per[None, :, :], stock_base)
-            # mobile units are not tied to a facility's floor space
-            limit[:, :, mobile] = np.inf
     return facilities, np.where(allowed[None, :, :], limit, 0.0)
 
 
 def _staff_available(ls: LoadedScenario, d: _Dims, regions: pd.DataFrame, stock_base: np.ndarray,
-                     notes: list[str]) -> np.ndarray:
+                     notes: list[str], warnings: list[str]) -> np.ndarray:
     """(R, Y) staff: a planner's table, or the staff the existing units need plus headroom (never below a
     per-million floor), growing each year."""
     scn = ls.scenario
@@ -268,14 +316,22 @@ def _staff_available(ls: LoadedScenario, d: _Dims, regions: pd.DataFrame, stock_
         errs = _check_known(stf, "code", d.codes, str(spath), "region code (not in the region table)")
         if errs:
             raise InputErrors(errs)
-        for _, row in stf.iterrows():
+        outside = []
+        for i, row in stf.iterrows():
             r = d.pos[row["code"]]
             if "year" in stf.columns and not np.isnan(row.get("year", np.nan)):
                 if int(row["year"]) in d.years:
                     staff_available[r, d.years.index(int(row["year"]))] = row["staff"]
+                else:
+                    outside.append((int(i) + 2, int(row["year"])))
             else:
                 staff_available[r, :] = row["staff"] * (1 + sf.growth_pct_per_year / 100.0) ** (d.yrs - d.base)
         notes.append(f"staff available read from {spath}")
+        if outside:
+            rows = ", ".join(f"row {r} ({y})" for r, y in outside[:5]) + (", ..." if len(outside) > 5 else "")
+            warnings.append(f"{spath}: {len(outside)} staff row(s) are for years outside the plan "
+                            f"{d.years[0]}-{d.years[-1]} and are not used ({rows}): give the plan years, or "
+                            "leave 'year' empty for every year")
     return staff_available
 
 

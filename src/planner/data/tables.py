@@ -79,7 +79,10 @@ STOCK = TableSpec("stock table", (
     Column("reference_year", "int", required=False),
     Column("estimated", "bool", required=False),
     Column("rule", "str", required=False),
-), key=("code", "tier", "modality"))
+    # the year these units were installed: they retire after their service life; rows without it are
+    # spread evenly in age (data/inputs.py, _surviving)
+    Column("installed_year", "int", required=False),
+), key=("code", "tier", "modality", "installed_year"))
 
 FACILITIES = TableSpec("facilities table", (
     Column("code", "code"),

@@ -90,6 +90,7 @@ def summary_dict(result: PlanResult) -> dict:
                                          inp.scenario.access.cap_minutes).to_dict("records"))
         if len(result.access) else [],
         "notes": inp.notes,
+        "warnings": list(result.warnings),
         "units": {"money": "CNY unless the key says wan_cny (1 万元 = 10,000 CNY)",
                   "exams": "thousand exams per year where a key ends in thousand_exams or _k"},
     }

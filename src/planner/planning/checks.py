@@ -44,6 +44,8 @@ def run_checks(inp: PlanInputs) -> CheckReport:
     for m, name in enumerate(inp.modalities):
         if not inp.allowed[:, m].any():
             rep.warnings.append(f"{name} is not allowed at any tier (eligibility): no {name} can be bought")
+    rep.warnings += inp.warnings
+    _check_rules_apply(inp, rep)
     need = _RequiredUnits(inp)
     rep.required_spend_wan = float(need.cost_by[-1]) if len(need.cost_by) else 0.0
     _check_facility_room(inp, need, rep)
@@ -52,6 +54,37 @@ def run_checks(inp: PlanInputs) -> CheckReport:
     _check_staff_room(inp, need, rep)
     _check_access_rule(inp, rep)
     return rep
+
+
+def _check_rules_apply(inp: PlanInputs, rep: CheckReport) -> None:
+    """Rules the scenario states that the inputs would silently switch off: refuse or warn, never drop."""
+    scn = inp.scenario
+    last = inp.years[-1]
+    if scn.constraints.min_presence and scn.policy.min_units:
+        if inp.facilities is None:
+            rep.errors.append(
+                "policy.min_units counts facilities, but the scenario has no facilities table: add "
+                "regions.facilities (e.g. data/regions/facilities_provinces.csv), or remove the presence rules")
+        for i, rule in enumerate(scn.policy.min_units):
+            if rule.from_year > last:
+                rep.warnings.append(
+                    f"policy.min_units[{i}] ({rule.per_facility:g} {rule.modality} per {rule.tier} facility) starts "
+                    f"in {rule.from_year}, after the last plan year {last}: it has no effect in this plan")
+    if inp.mobile.any() and scn.constraints.mobile and scn.constraints.facility_limits and inp.facilities is None:
+        rep.warnings.append(
+            "mobile units are based at a facility of an eligible tier, but the scenario has no facilities table, "
+            "so any region may base them: add regions.facilities to apply the rule")
+    if scn.constraints.facility_limits and inp.facilities is not None:
+        per = np.array([[scn.units_per_facility(t, m) for m in inp.modalities] for t in inp.tiers])
+        room = inp.facilities[:, :, None] * per[None, :, :]
+        full = (inp.stock_base > room + 1e-9) & (per[None, :, :] > 0)
+        for t, m in zip(*np.nonzero(full.any(axis=0))):
+            regions = np.flatnonzero(full[:, t, m])
+            shown = ", ".join(_where(inp, r) for r in regions[:3]) + (", ..." if len(regions) > 3 else "")
+            rep.warnings.append(
+                f"{inp.modalities[m]} at {inp.tiers[t]}: in {len(regions)} region(s) ({shown}) the existing units "
+                f"already exceed eligibility.{inp.tiers[t]}.{inp.modalities[m]} = {per[t, m]:g} per facility, so "
+                "no new unit can be bought there until units retire: raise the limit if that is not meant")
 
 
 class _RequiredUnits:

@@ -4,7 +4,7 @@ tables and the independent verifier. The Planner, the studies and batch all go t
 from __future__ import annotations
 
 from planner.data.inputs import PlanInputs
-from planner.planning.checks import explain_infeasible
+from planner.planning.checks import explain_infeasible, run_checks
 from planner.planning.model import PlanModel
 from planner.planning.results import PlanResult, collect
 from planner.planning.solve import SolveReport, Solver
@@ -18,6 +18,7 @@ def run(inp: PlanInputs, pm: PlanModel, solver: Solver, time_limit: float | None
     if rep.status == "infeasible":
         rep.message += ". " + explain_infeasible(inp)
     result = collect(pm, rep)
+    result.warnings = run_checks(inp).warnings
     result.verifier = verify(inp, result.plan, result.flows, result.mobile, result.units, result.regions,
                              result.measures.get("weighted_sum_objective")) if rep.has_plan else None
     return result

@@ -31,6 +31,7 @@ class PlanResult:
     access: pd.DataFrame = field(default_factory=pd.DataFrame)   # region x exam type: minutes before/after
     equity: pd.DataFrame = field(default_factory=pd.DataFrame)   # modality: Gini, Theil before/after
     measures: dict = field(default_factory=dict)                 # headline numbers (see plan_measures)
+    warnings: list[str] = field(default_factory=list)            # legal but suspicious inputs (checks.py)
 
     @property
     def spend_total_wan(self) -> float:
