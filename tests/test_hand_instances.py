@@ -360,3 +360,62 @@ def test_installation_years_retire_units_when_their_life_ends(case):
     assert surv[0].tolist() == [5, 5, 3, 3, 3]
     # 4 undated units, life 10, first phase 0: ceil(4 (1 - h/10)) = 4, 4, 3, 3, 2
     assert surv[1].tolist() == [4, 4, 3, 3, 2]
+
+
+ORIGIN = """
+name = "origin"
+[regions]
+table = "regions.csv"
+stock = "stock.csv"
+[years]
+base_year = 2025
+first_plan_year = 2026
+last_plan_year = 2026
+population_year = 2026
+population_growth_pct_per_year = 0.0
+[modalities.CT]
+price_wan_cny = 100
+capacity_exams_per_unit_per_year = 4000
+service_life_years = 10
+exam_rate_per_1000_per_year = 10
+target_per_million = 0
+[tiers.grassroots]
+rank = 1
+unmet_weight = 2.0
+[tiers.county]
+rank = 2
+[eligibility]
+grassroots = { CT = 0 }
+county = { CT = 5 }
+[referral]
+CT = { grassroots = 1.0, county = 0.0 }
+[budget]
+total_wan_cny = 0
+[staffing]
+enabled = false
+[weights]
+unmet_wan_cny_per_thousand_exams = 10
+referral_wan_cny_per_thousand_exams = 1
+cost_weight = 0.0
+[solver]
+time_limit_s = 30
+mip_rel_gap = 0.0
+"""
+
+
+def test_unmet_grassroots_demand_keeps_its_weight_through_referral(case):
+    """10 thousand CT exams present at grassroots, which holds no CT; the county's one CT serves 4 thousand.
+    Referring 4 thousand costs 4 x 1 = 4 and the 6 thousand left are unmet AT GRASSROOTS, each 10 x 2 = 20:
+    objective 124. (When unmet exams took the tier they were referred to, all 10 thousand went up and the
+    6 left cost 10 each there: 70, and the summary said 'grassroots unmet 0'.)"""
+    path = case(ORIGIN, regions="""
+                code,parent_code,name_zh,name_en,population,centroid_lon,centroid_lat
+                100001,100000,甲,Alpha,1000000,104.0,30.0
+                """, stock="code,tier,modality,units\n100001,county,CT,1\n")
+    r = Planner.from_file(path).solve()
+    assert r.report.status == "optimal" and r.report.objective == pytest.approx(124.0)
+    assert r.verifier.ok and r.measures["weighted_sum_objective"] == pytest.approx(124.0)
+    f = r.flows.set_index("tier")
+    assert f.loc["grassroots", "unmet_k"] == pytest.approx(6.0) and f.loc["county", "unmet_k"] == pytest.approx(0.0)
+    assert f.loc["grassroots", "referred_up_k"] == pytest.approx(4.0)
+    assert f.loc["county", "referred_in_k"] == pytest.approx(4.0) and f.loc["county", "served_fixed_k"] == pytest.approx(4.0)

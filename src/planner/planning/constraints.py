@@ -38,21 +38,22 @@ def define_stock(pm: PlanModel) -> None:
 
 
 def define_capacity(pm: PlanModel) -> None:
-    """capacity of fixed units: s[r,t,k,y] - sum_m cap_m n[(r,t,m),y] <= 0."""
+    """capacity of fixed units: sum over origins o <= t of s[r,o,t,k,y] - sum_m cap_m n[(r,t,m),y] <= 0."""
     inp = pm.inp
     scn = pm.inp.scenario
     cap = inp.param("capacity_exams_per_unit_per_year") / 1000.0  # thousand exams per unit-year
     n = pm.families["n"].index
     s = pm.families["s"].index
+    cells = pm.cap_cells
     if len(s) and scn.constraints.capacity:
-        s_pos = pm.lookup("s", ["r", "t", "k", "y"])
+        pos = {k: i for i, k in enumerate(zip(cells["r"], cells["t"], cells["k"], cells["y"]))}
         nf = n[~inp.mobile[n["m"].to_numpy()]]
-        key = list(zip(nf["r"], nf["t"], inp.serves[nf["m"].to_numpy()], nf["y"]))
-        srow = np.array([s_pos[k] for k in key])
-        rows = [np.arange(len(s)), srow]
+        nrow = np.array([pos[k] for k in zip(nf["r"], nf["t"], inp.serves[nf["m"].to_numpy()], nf["y"])])
+        srow = np.array([pos[k] for k in zip(s["r"], s["t"], s["k"], s["y"])])
+        rows = [srow, nrow]
         cols = [pm.col("s"), pm.col("n", nf.index.to_numpy())]
         coefs = [np.ones(len(s)), -cap[nf["m"].to_numpy()]]
-        pm.add_rows("capacity", rows, cols, coefs, np.full(len(s), -INF), np.zeros(len(s)), s)
+        pm.add_rows("capacity", rows, cols, coefs, np.full(len(cells), -INF), np.zeros(len(cells)), cells)
 
 
 def define_mobile_capacity(pm: PlanModel) -> None:
@@ -75,7 +76,9 @@ def define_mobile_capacity(pm: PlanModel) -> None:
 
 
 def define_demand(pm: PlanModel) -> None:
-    """demand balance at each tier: s + [lowest tier] mobile inflow + f_out + u - f_in(from the tier below) = demand."""
+    """demand balance at each tier of origin o: sum over t >= o of s[r,o,t,k,y] + [o lowest] mobile inflow
+    + u[r,o,k,y] = demand presenting at o. Referred exams keep their origin, so the unmet ones are counted
+    where they presented."""
     inp = pm.inp
     s = pm.families["s"].index
     z = pm.families["z"].index
@@ -83,15 +86,8 @@ def define_demand(pm: PlanModel) -> None:
     u_pos = pm.lookup("u", ["r", "t", "k", "y"])
     rows, cols, coefs = [np.arange(len(u))], [pm.col("u")], [np.ones(len(u))]
     if len(s):
-        rows.append(np.array([u_pos[k] for k in zip(s["r"], s["t"], s["k"], s["y"])]))
+        rows.append(np.array([u_pos[k] for k in zip(s["r"], s["o"], s["k"], s["y"])]))
         cols.append(pm.col("s")), coefs.append(np.ones(len(s)))
-    f = pm.families["f"].index
-    if len(f):
-        out_rows = np.array([u_pos[k] for k in zip(f["r"], f["t"], f["k"], f["y"])])
-        in_rows = np.array([u_pos[k] for k in zip(f["r"], f["t"] + 1, f["k"], f["y"])])
-        rows += [out_rows, in_rows]
-        cols += [pm.col("f"), pm.col("f")]
-        coefs += [np.ones(len(f)), -np.ones(len(f))]
     if len(z):
         zk = inp.serves[z["m"].to_numpy()]
         rows.append(np.array([u_pos[k] for k in zip(z["target"], np.zeros(len(z), int), zk, z["y"])]))

@@ -101,15 +101,21 @@ class PlanModel:
         slot_year = slot_year.join(slots, on="slot")
         self._add("x", slot_year)
         self._add("n", slot_year.copy())
-        # served: where some fixed slot of a modality serving k exists at (r, t)
+        # served: exams of type k that presented at tier o, served at tier t >= o (o < t: referred up
+        # t - o steps), where some fixed slot of a modality serving k exists at (r, t). Demand keeps its
+        # tier of origin, so unmet exams are counted (and weighted) where they presented.
         fixed = slots[~inp.mobile[slots["m"].to_numpy()]].copy()
         fixed["k"] = inp.serves[fixed["m"].to_numpy()]
-        cap_cells = fixed[["r", "t", "k"]].drop_duplicates().sort_values(["r", "t", "k"])
-        self._add("s", _cross_years(cap_cells, Y))
+        cap_cells = fixed[["r", "t", "k"]].drop_duplicates().sort_values(["r", "t", "k"]).reset_index(drop=True)
+        self.cap_cells = _cross_years(cap_cells, Y)            # (r, t, k, y): one capacity row each
+        origins = [cap_cells[cap_cells["t"] >= o].assign(o=o) for o in range(T)]
+        served = pd.concat(origins, ignore_index=True)[["r", "o", "t", "k"]] if len(cap_cells) else \
+            pd.DataFrame({c: pd.Series(dtype=int) for c in ("r", "o", "t", "k")})
+        self._add("s", _cross_years(served.sort_values(["r", "o", "t", "k"]), Y))
+        # unmet exams at their tier of origin (column t is the origin tier)
         rtk = pd.DataFrame(np.array(np.meshgrid(np.arange(R), np.arange(T), np.arange(K), indexing="ij"))
                            .reshape(3, -1).T, columns=["r", "t", "k"])
         self._add("u", _cross_years(rtk, Y))
-        self._add("f", _cross_years(rtk[rtk["t"] < T - 1], Y))
         # mobile deliveries: along every arc from a base holding a slot of a mobile modality
         mob_bases = slots[inp.mobile[slots["m"].to_numpy()]][["r", "m"]].drop_duplicates()
         arcs = inp.arcs.merge(mob_bases, left_on="base", right_on="r").drop(columns="r")
@@ -235,8 +241,9 @@ class PlanModel:
             c[self.col("n")] = w.cost_weight * opex[n["m"]]
         tier_w = np.array([inp.scenario.tiers[t].unmet_weight for t in inp.tiers])
         u = self.families["u"].index
-        c[self.col("u")] = w.unmet_wan_cny_per_thousand_exams * tier_w[u["t"]]
-        c[self.col("f")] = w.referral_wan_cny_per_thousand_exams
+        c[self.col("u")] = w.unmet_wan_cny_per_thousand_exams * tier_w[u["t"]]  # the weight of the origin tier
+        s = self.families["s"].index
+        c[self.col("s")] = w.referral_wan_cny_per_thousand_exams * (s["t"] - s["o"]).to_numpy(float)
         z = self.families["z"].index
         c[self.col("z")] = w.mobile_away_wan_cny_per_thousand_exams * (z["base"] != z["target"])
         c[self.col("G")] = w.density_shortfall_wan_cny_per_unit_year

@@ -103,8 +103,10 @@ def _units_table(pm: PlanModel, nv: np.ndarray) -> pd.DataFrame:
 
 
 def _flows_table(pm: PlanModel, val) -> pd.DataFrame:
-    """Exams per region, tier, exam type and year: demand, served by fixed and mobile units, referred in
-    and up, unmet (thousand exams)."""
+    """Exams per region, tier, exam type and year (thousand exams): demand presenting at the tier, served
+    there by fixed units (whatever their tier of origin) and by mobile units, referred in from the tier
+    below and up to the tier above, and unmet: exams that presented at this tier and were served nowhere
+    (demand keeps its tier of origin through referral)."""
     inp = pm.inp
     u = pm.families["u"].index
     flows = pd.concat([_names(inp, u["r"].to_numpy()), pd.DataFrame({
@@ -113,15 +115,22 @@ def _flows_table(pm: PlanModel, val) -> pd.DataFrame:
         "unmet_k": val("u")})], axis=1)
     pos = {k: i for i, k in enumerate(zip(u["r"], u["t"], u["k"], u["y"]))}
     served = np.zeros(len(u))
+    ref_out, ref_in = np.zeros(len(u)), np.zeros(len(u))
     s = pm.families["s"].index
     if len(s):
-        np.add.at(served, [pos[k] for k in zip(s["r"], s["t"], s["k"], s["y"])], val("s"))
-    ref_out, ref_in = np.zeros(len(u)), np.zeros(len(u))
-    f = pm.families["f"].index
-    if len(f):
-        fv = val("f")
-        np.add.at(ref_out, [pos[k] for k in zip(f["r"], f["t"], f["k"], f["y"])], fv)
-        np.add.at(ref_in, [pos[k] for k in zip(f["r"], f["t"] + 1, f["k"], f["y"])], fv)
+        sv = val("s")
+        np.add.at(served, [pos[k] for k in zip(s["r"], s["t"], s["k"], s["y"])], sv)
+        # an exam from tier o served at tier t crosses each boundary o -> o+1 ... t-1 -> t once
+        so, st = s["o"].to_numpy(), s["t"].to_numpy()
+        for step in range(1, len(inp.tiers)):
+            up = np.flatnonzero(st - so >= step)
+            if not len(up):
+                break
+            frm = so[up] + step - 1
+            np.add.at(ref_out, [pos[k] for k in zip(s["r"].to_numpy()[up], frm, s["k"].to_numpy()[up],
+                                                    s["y"].to_numpy()[up])], sv[up])
+            np.add.at(ref_in, [pos[k] for k in zip(s["r"].to_numpy()[up], frm + 1, s["k"].to_numpy()[up],
+                                                   s["y"].to_numpy()[up])], sv[up])
     mob_in = np.zeros(len(u))
     z = pm.families["z"].index
     if len(z):
