@@ -46,6 +46,18 @@ def _regions_workbook(path: Path, *, title: bool = False, extra_sheet: str | Non
     wb.save(path)
 
 
+def _formula_workbook(path: Path) -> None:
+    """A workbook written by a program: a population given as a formula whose value was never computed
+    and saved (openpyxl stores formulas without values), which pandas reads as an empty cell."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "人口"
+    ws.append(["code", "name_zh", "population"])
+    ws.append([510100, "成都市", 20937757])
+    ws.append([510300, "自贡市", "=1244628*2"])
+    wb.save(path)
+
+
 def _docx(path: Path) -> None:
     with zipfile.ZipFile(path, "w") as z:  # the parts that make a .docx, enough for a file to look like one
         z.writestr("[Content_Types].xml", "<Types/>")
@@ -62,6 +74,7 @@ SETUP = {
     "excel_several_sheets": lambda d, mp: _regions_workbook(d / "regions.xlsx", extra_sheet="说明"),
     "excel_wrong_sheet_name": lambda d, mp: _regions_workbook(d / "regions.xlsx", extra_sheet="说明"),
     "docx_renamed_csv": lambda d, mp: _docx(d / "regions.csv"),
+    "excel_formula_without_saved_value": lambda d, mp: _formula_workbook(d / "regions.xlsx"),
     "binary_garbage": lambda d, mp: _garbage(d / "stock.csv"),
     # no huge file on disk: the limit is lowered below the base region table's size instead
     "huge_file": lambda d, mp: mp.setattr(tables, "MAX_TABLE_BYTES", 50),
@@ -192,6 +205,18 @@ EXPECTED = {
         "scenario.toml: 'years': last_plan_year 2027 is before first_plan_year 2029: swap them"),
     'zero_capacity': (
         "scenario.toml: 'modalities.CT.capacity_exams_per_unit_per_year': Input should be greater than 0 (value: 0). Fix: give a number greater than 0"),
+    'excel_formula_without_saved_value': (
+        "regions.xlsx, row 3: cell C3 on sheet '人口' holds the formula =1244628*2 but no saved value. Fix: open the file in Excel or WPS and save it (so the values are stored), or paste the values over the formulas"),
+    'exam_rate_thousands_per_person': (
+        "scenario.toml: 'modalities.CT.exam_rate_per_1000_per_year': Input should be less than or equal to 10000 (value: 50000). Fix: give a number at most 10000"),
+    'inf_in_table': (
+        "regions.csv, row 3, column 'population': not a finite number (value: 'inf'). Fix: give the resident population in persons (not 万人), > 0"),
+    'inf_in_toml': (
+        "scenario.toml: 'modalities.CT.capacity_exams_per_unit_per_year': Input should be a finite number (value: inf). Fix: give an ordinary number (inf and nan are not allowed here)"),
+    'nan_weight_in_toml': (
+        "scenario.toml: 'weights.unmet_wan_cny_per_thousand_exams': Input should be a finite number (value: nan). Fix: give an ordinary number (inf and nan are not allowed here)"),
+    'population_above_2_billion': (
+        "regions.csv, row 3, column 'population': must be at most 2,000,000,000 (value: 3000000000). Fix: give the resident population in persons (not 万人), > 0 (China has about 1.41 billion people: is a digit or a unit wrong?)"),
     'zero_data_rows': (
         'regions.csv: the region table has a header but no data rows. Fix: add one row per region below the header'),
     'zero_population': (

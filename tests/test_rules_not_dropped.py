@@ -75,9 +75,11 @@ def test_an_eligibility_limit_below_the_existing_stock_is_warned_about(case):
     assert "in 1 region(s) (甲 (100001))" in w and "eligibility.hospital.CT = 1" in w
 
 
-@pytest.mark.parametrize("share", ["-0.2", "1.5", "nan"])
-def test_referral_shares_outside_0_and_1_are_refused(case, share):
+@pytest.mark.parametrize("share, message", [("-0.2", "a share of demand must be a number from 0 to 1"),
+                                            ("1.5", "a share of demand must be a number from 0 to 1"),
+                                            ("nan", "'referral.CT.hospital': Input should be a finite number")])
+def test_referral_shares_outside_0_and_1_are_refused(case, share, message):
     toml = one_tier_ct().replace("CT = { hospital = 1.0 }", f"CT = {{ hospital = {share} }}")
     path = case(toml, regions=REGIONS, stock=STOCK)
-    with pytest.raises(InputErrors, match="a share of demand must be a number from 0 to 1"):
+    with pytest.raises(InputErrors, match=message):
         load_scenario(path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -18,6 +20,20 @@ SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="override a s
                                                      "--set budget.total_wan_cny=5000000 (repeatable)")]
 
 
+def _time_limit_ok(value: float | None) -> float | None:
+    """--time-limit is checked before anything is solved or written."""
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise typer.BadParameter(f"{value:g} seconds: give a time limit above 0, e.g. --time-limit 60")
+    return value
+
+
+def _gap_ok(value: float | None) -> float | None:
+    """--gap is a fraction: 0 asks for a proven optimum, 0.01 for a plan within 1 % of the best bound."""
+    if value is not None and not (math.isfinite(value) and 0 <= value < 1):
+        raise typer.BadParameter(f"{value:g}: give a gap from 0 up to (not including) 1, e.g. --gap 0.01 for 1 %")
+    return value
+
+
 def _fail(e: Exception) -> None:
     typer.secho("Error: " + str(e).replace("\n", "\n       "), fg=typer.colors.RED, err=True)
     raise typer.Exit(code=2)
@@ -28,8 +44,8 @@ def solve(
     scenario: ScenarioArg = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="folder for results (default results/<name>)")] = None,
     set_: SetOpt = None,
-    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="seconds (default: scenario)")] = None,
-    gap: Annotated[Optional[float], typer.Option("--gap", help="relative MIP gap, e.g. 0.01 (default: scenario)")] = None,
+    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="seconds (default: scenario)", callback=_time_limit_ok)] = None,
+    gap: Annotated[Optional[float], typer.Option("--gap", help="relative MIP gap, e.g. 0.01 (default: scenario)", callback=_gap_ok)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="print only where results went")] = False,
 ) -> None:
     """Solve a scenario, verify the plan, print a summary and write results."""
@@ -116,8 +132,8 @@ def _write_study(loaded, suffix: str, out: Path | None, tables: dict, results, n
 
 
 StudyOut = Annotated[Optional[Path], typer.Option("--out", help="folder (default results/<name>-<study>)")]
-SolveTimeOpt = Annotated[Optional[float], typer.Option("--time-limit", help="seconds per solve (default: scenario)")]
-SolveGapOpt = Annotated[Optional[float], typer.Option("--gap", help="relative MIP gap (default: scenario)")]
+SolveTimeOpt = Annotated[Optional[float], typer.Option("--time-limit", help="seconds per solve (default: scenario)", callback=_time_limit_ok)]
+SolveGapOpt = Annotated[Optional[float], typer.Option("--gap", help="relative MIP gap (default: scenario)", callback=_gap_ok)]
 
 
 @app.command()
@@ -191,7 +207,7 @@ def locate(
     road_graph: Annotated[bool, typer.Option("--road-graph", help="the travel table is a road network's edges")] = False,
     out: Annotated[Optional[Path], typer.Option("--out", help="folder (default results/locate-<model>)")] = None,
     set_: SetOpt = None,
-    time_limit: Annotated[float, typer.Option("--time-limit", help="seconds")] = 300.0,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="seconds", callback=_time_limit_ok)] = 300.0,
 ) -> None:
     """Classic location models (p-median, maximal covering, set covering, p-center) on regions."""
     from planner.location import regions as loc
@@ -241,8 +257,8 @@ def _run_batch(cases, out: Path, time_limit, gap, chunk_size, workers, scheduler
 
 BatchOpts = {
     "out": typer.Option("--out", help="results folder"),
-    "time_limit": typer.Option("--time-limit", help="seconds per solve (default: scenario)"),
-    "gap": typer.Option("--gap", help="relative MIP gap (default: scenario)"),
+    "time_limit": typer.Option("--time-limit", help="seconds per solve (default: scenario)", callback=_time_limit_ok),
+    "gap": typer.Option("--gap", help="relative MIP gap (default: scenario)", callback=_gap_ok),
     "chunk_size": typer.Option("--chunk-size", help="cases solved on one built model (budget-only differences)"),
     "workers": typer.Option("--workers", help="parallel processes or Dask workers (default: CPU count)"),
     "scheduler": typer.Option("--scheduler", help="Dask scheduler address, or 'local' for a LocalCluster"),

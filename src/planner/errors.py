@@ -113,6 +113,8 @@ def _fix_for(kind: str, ctx: dict) -> str:
         return f"give a number {words} {bound:g}" if isinstance(bound, (int, float)) else f"give a number {words} {bound}"
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
         return "give a number without quotes or units" if "int" not in kind else "give a whole number"
+    if kind == "finite_number":
+        return "give an ordinary number (inf and nan are not allowed here)"
     if kind in ("bool_parsing", "bool_type"):
         return "write true or false (no quotes)"
     if kind in ("string_type",):

@@ -44,7 +44,8 @@ def _not_yuan(v: float, limit: float, what: str) -> float:
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # inf and nan are never a planner's number: refuse them everywhere (TOML, --set, the app's editors)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 class RegionData(Strict):
@@ -107,7 +108,8 @@ class Modality(Strict):
     service_life_years: int = Field(10, ge=1, le=40)
     staff_per_unit: float = Field(0.0, ge=0, description="imaging staff (technologists) per unit")
     exam_rate_per_1000_per_year: float | None = Field(
-        None, ge=0, description="exams needed per 1,000 residents per year (fixed modalities only)"
+        None, ge=0, le=10_000, description="exams needed per 1,000 residents per year (fixed modalities only); "
+                                           "above 10,000 (10 a person each year) is refused as a unit mistake"
     )
     demand_growth_pct_per_year: float = Field(0.0, ge=-20, le=50)
     demand_year: int | None = Field(None, description="year the exam rate refers to (default base_year)")

@@ -135,12 +135,13 @@ def resolve(ls: LoadedScenario) -> PlanInputs:
     allowed = np.array([[scn.units_per_facility(t, m) > 0 for m in d.mods] for t in d.tiers])
     if not scn.constraints.eligibility:
         allowed[:] = True
-    stock_base, surviving = _stock_at_base_year(ls, d, allowed)
+    stock_base, surviving = _stock_at_base_year(ls, d, allowed, warnings)
     if not stock_base.any():
         warnings.append(f"{ls.label('stock')}: no existing unit in any region: the plan starts from nothing "
                         "(check that this is the right stock table)")
     demand = _demand(scn, d, pop)
-    facilities, limit = _facility_limits(ls, d, allowed, stock_base, mobile)
+    _plausibility(scn, regions, d, warnings)
+    facilities, limit = _facility_limits(ls, d, allowed, stock_base, mobile, warnings)
     staff_available = _staff_available(ls, d, regions, stock_base, notes, warnings)
     # Travel times (mobile reach and access).
     minutes = _travel(ls, regions, codes)
@@ -165,7 +166,8 @@ def _population(scn, regions: pd.DataFrame, d: _Dims) -> np.ndarray:
         d.yrs[None, :] - regions["population_year"].to_numpy(float)[:, None])
 
 
-def _stock_at_base_year(ls: LoadedScenario, d: _Dims, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _stock_at_base_year(ls: LoadedScenario, d: _Dims, allowed: np.ndarray,
+                        warnings: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(R, T, M) existing units at the end of base_year, and (R, T, M, Y) how many of them are still in
     service in each plan year. Rows with an installation year retire after their service life; rows
     without one are carried from their reference year to base_year at the modality's growth rate,
@@ -201,7 +203,15 @@ def _stock_at_base_year(ls: LoadedScenario, d: _Dims, allowed: np.ndarray) -> tu
     dated = st["installed_year"].notna().to_numpy()
     growth = st["modality"].map(lambda m: scn.modalities[m].stock_growth_pct_per_year / 100.0).to_numpy(float)
     units = st["units"].to_numpy(float)
-    carried = np.where(dated, units, units * (1 + growth) ** (d.base - st["reference_year"].to_numpy(float)))
+    factor = np.where(dated, 1.0, (1 + growth) ** (d.base - st["reference_year"].to_numpy(float)))
+    carried = units * factor
+    far = ~dated & (np.abs(d.base - st["reference_year"].to_numpy(float)) > 10) & (np.abs(factor - 1) > 1e-9)
+    if far.any():
+        i = int(np.flatnonzero(far)[0])
+        warnings.append(
+            f"{stock_path}: {int(far.sum())} stock row(s) are counts from more than 10 years before or after the "
+            f"base year {d.base}, carried at stock_growth_pct_per_year (row {int(st.index[i]) + 2}: "
+            f"{int(st['reference_year'].iloc[i])}, x{factor[i]:.2f}): give counts nearer the base year")
     whole = np.floor(carried + 0.5)
     ri = st["code"].map(d.pos).to_numpy()
     ti = st["tier"].map(d.tiers.index).to_numpy()
@@ -254,6 +264,19 @@ def _even_age_survivors(d: _Dims, units: np.ndarray, life: np.ndarray) -> np.nda
     return np.clip(keep, 0.0, units[..., None])
 
 
+def _plausibility(scn, regions: pd.DataFrame, d: _Dims, warnings: list[str]) -> None:
+    """Legal values a planner should look at twice."""
+    total = float(regions["population"].sum())
+    if total > 1.5e9:
+        warnings.append(f"the regions hold {total / 1e9:,.2f} billion people, more than China's 1.41 billion: is a "
+                        "region listed twice, or a population in the wrong unit?")
+    for m in d.exam_types:
+        rate = scn.modalities[m].exam_rate_per_1000_per_year or 0.0
+        if rate > 1000:
+            warnings.append(f"modalities.{m}.exam_rate_per_1000_per_year = {rate:,.0f}: more than one {m} exam per "
+                            "resident each year; check the unit (exams per 1,000 residents)")
+
+
 def _demand(scn, d: _Dims, pop: np.ndarray) -> np.ndarray:
     """(R, T, K, Y) thousand exams: residents x exam rate, grown from the rate's year, split by the tier
     where they present (the referral shares)."""
@@ -272,7 +295,7 @@ def _demand(scn, d: _Dims, pop: np.ndarray) -> np.ndarray:
 
 
 def _facility_limits(ls: LoadedScenario, d: _Dims, allowed: np.ndarray, stock_base: np.ndarray,
-                     mobile: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+                     mobile: np.ndarray, warnings: list[str]) -> tuple[np.ndarray | None, np.ndarray]:
     """Facilities by (region, tier), when a table is given, and (R, T, M) the most units a cell may hold:
     units per facility x facilities, never below what is already installed; 0 where not allowed. Mobile
     units count too: each is based at a facility of an eligible tier."""
@@ -288,6 +311,12 @@ def _facility_limits(ls: LoadedScenario, d: _Dims, allowed: np.ndarray, stock_ba
         if errs:
             raise InputErrors(errs)
         fac = fac[scope]
+        listed = set(zip(fac["code"], fac["tier"]))
+        gaps = [(c, t) for c in d.codes for t in d.tiers if (c, t) not in listed]
+        if gaps and len(gaps) < len(d.codes) * len(d.tiers):
+            shown = ", ".join(f"{c} {t}" for c, t in gaps[:5]) + (", ..." if len(gaps) > 5 else "")
+            warnings.append(f"{fpath}: {len(gaps)} region x tier pair(s) have no row and count as 0 facilities "
+                            f"({shown}): add rows with 0 where that is meant")
         facilities = np.zeros(d.shape[:2])
         np.add.at(facilities, (fac["code"].map(d.pos).to_numpy(), fac["tier"].map(d.tiers.index).to_numpy()),
                   fac["facilities"].to_numpy(float))

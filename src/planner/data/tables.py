@@ -36,6 +36,7 @@ class Column:
     kind: str  # "code" | "str" | "int" | "float" | "bool"
     required: bool = True
     min: float | None = None
+    max: float | None = None
     positive: bool = False
     fix: str = ""
     # A median below this means the column was typed in 万 (10^4): population in 万人 is the common case.
@@ -60,7 +61,7 @@ REGIONS = TableSpec("region table", (
     Column("name_en", "str", required=False),
     Column("level", "str", required=False),
     Column("population", "int", positive=True, fix="give the resident population in persons (not 万人), > 0",
-           wan_below=1000),
+           wan_below=1000, max=2e9),
     Column("pop_urban", "int", required=False, min=0),
     Column("pop_rural", "int", required=False, min=0),
     Column("share_65plus_pct", "float", required=False, min=0),
@@ -210,6 +211,7 @@ def read_raw(path: Path, sheet: str | None = None) -> pd.DataFrame:
         except Exception as e:  # openpyxl raises many kinds for a broken workbook
             raise InputError(name, f"cannot read this Excel file ({e.__class__.__name__}: {e})",
                              fix="save it again from Excel as .xlsx") from None
+        _refuse_unsaved_formulas(path, name, sheet)
         listed = ", ".join(f"'{s}'" for s in book)
         if sheet is not None:
             if sheet not in book:
@@ -369,12 +371,19 @@ def _number_column(cells: _Cells, col, raw: pd.Series, shown: pd.Series) -> pd.S
         if "," in raw.iloc[i]:
             fix = "write the number without commas (e.g. 1234567 or 12.5)"
         cells.add("not a number", i, column=col.name, value=shown.iloc[i], fix=fix)
+    for i in cells.rows(pd.Series(np.isinf(num.to_numpy(float)), index=num.index)):
+        cells.add("not a finite number", i, column=col.name, value=shown.iloc[i],
+                  fix=col.fix or f"give an ordinary number in '{col.name}' (not inf)")
     if col.positive:
         for i in cells.rows(num <= 0):
             cells.add("must be greater than 0", i, column=col.name, value=num.iloc[i], fix=col.fix)
     if col.min is not None:
         for i in cells.rows(num < col.min):
             cells.add(f"must be at least {col.min:g}", i, column=col.name, value=num.iloc[i], fix=col.fix)
+    if col.max is not None:
+        for i in cells.rows((num > col.max) & np.isfinite(num)):
+            cells.add(f"must be at most {col.max:,.0f}", i, column=col.name, value=num.iloc[i],
+                      fix=f"{col.fix} (China has about 1.41 billion people: is a digit or a unit wrong?)")
     if col.wan_below is not None and _looks_like_wan(num[~cells.blank], col.wan_below):
         # One message for the column instead of a 'whole number' error on every row of 52.3 万人.
         big = float(num.max())
@@ -409,6 +418,26 @@ def _looks_like_wan(num: pd.Series, below: float) -> bool:
 def _typed(shown: str) -> str | None:
     """The placeholder the planner typed ('NaN', '—'), shown in the message; None for a truly empty cell."""
     return shown if shown not in ("", "nan", "None") else None
+
+
+def _refuse_unsaved_formulas(path: Path, name: str, sheet: str | None) -> None:
+    """A formula cell whose value was never saved (a workbook written by a program, or saved with manual
+    calculation) reads as empty; say so instead of 'empty cell', with the cell's address."""
+    import openpyxl
+
+    try:
+        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - pandas already read it; a second reader's trouble is not the user's
+        return
+    for ws_name in ([sheet] if sheet in formulas.sheetnames else formulas.sheetnames):
+        for f_row, v_row in zip(formulas[ws_name].iter_rows(), values[ws_name].iter_rows()):
+            for f_cell, v_cell in zip(f_row, v_row):
+                if isinstance(f_cell.value, str) and f_cell.value.startswith("=") and v_cell.value is None:
+                    raise InputError(name, f"cell {f_cell.coordinate} on sheet '{ws_name}' holds the formula "
+                                     f"{f_cell.value} but no saved value", row=f_cell.row,
+                                     fix="open the file in Excel or WPS and save it (so the values are stored), "
+                                         "or paste the values over the formulas")
 
 
 def read_table(path: Path, spec: TableSpec, sheet: str | None = None) -> pd.DataFrame:
