@@ -88,7 +88,7 @@ FAC_CHC = 35_365          # 社区卫生服务中心(站)
 FAC_YEAR = 2020
 FAC_RULE = {
     "tertiary": "nhc2020 tertiary 2996 x pop x urbanisation",
-    "secondary": "nhc2020 secondary 10404 x pop",
+    "secondary": "nhc2020 secondary 10404: 1 per county-level unit + rest x pop",
     "grassroots": "nhc2020 township 35762 x rural pop + community 35365 x urban pop",
 }
 
@@ -587,6 +587,19 @@ def main(argv: list[str] | None = None) -> None:
              "grassroots": [(FAC_THC, 3), (FAC_CHC, 2)]}
     for t, parts in comps.items():
         acc = {"province": {}, "prefecture": {}, "county": {}}
+        if t == "secondary":
+            # Every county-level unit has at least one county-level general hospital (the 县医院 the county
+            # tier of tiered care rests on): one each first, the rest of the national count apportioned
+            # to counties by population, and prefectures and provinces as the sums of their counties.
+            (total, widx), = parts
+            kids = [k for pref in sorted(C_kids) for k in C_kids[pref]]
+            rest = lrm(total - len(kids), [k[0] for k in kids], [k[widx] for k in kids])
+            cv = {k[0]: 1 + rest[k[0]] for k in kids}
+            fv = {f: sum(cv[k[0]] for k in C_kids.get(f, [])) for f in F.code}
+            pv = {pc: sum(fv[k[0]] for k in F_kids.get(pc, [])) for pc in P.code}
+            acc = {"province": pv, "prefecture": fv, "county": cv}
+            fac[t] = acc
+            continue
         for total, widx in parts:
             pv = lrm(total, [k[0] for k in P_kids["100000"]], [k[widx] for k in P_kids["100000"]])
             fv = down(pv, F_kids, widx)

@@ -301,6 +301,16 @@ def test_facilities_national(facilities, regions):
         assert t["tertiary"] == 2_996 and t["secondary"] == 10_404 and t["grassroots"] == 35_762 + 35_365 == 71_127
 
 
+def test_every_county_level_unit_has_a_county_hospital(facilities):
+    """Issue 11, item 6: at least one secondary (county-level general) hospital in every county-level unit,
+    in the national and the Sichuan county tables; the national count stays the bulletin's 10,404."""
+    for k in ("counties", "counties_sichuan"):
+        sec = facilities[k][facilities[k].tier == "secondary"]
+        assert (sec.facilities >= 1).all(), sec[sec.facilities < 1].code.tolist()
+    assert facilities["counties"].query("tier == 'secondary'").facilities.sum() == 10_404
+    assert len(facilities["counties"].query("tier == 'secondary'")) == 2_974
+
+
 # ---------------------------------------------------------------- boundaries
 GEO = {"provinces": ("provinces", 1_000_000), "prefectures": ("prefectures", 3_000_000),
        "counties_sichuan": ("counties_sichuan", 1_500_000)}

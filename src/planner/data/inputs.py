@@ -52,6 +52,15 @@ class PlanInputs:
     def codes(self) -> list[str]:
         return self.regions["code"].tolist()
 
+    def staff_limit(self) -> np.ndarray:
+        """(R, Y) imaging staff the plan may use: the staff available, never below what the existing units
+        and the units the presence rules require need. Existing units are never made infeasible by a short
+        staff table, and a unit a policy mandates comes with its staff (hiring for it is part of the
+        mandate); staff only limit the units beyond those."""
+        spu = self.param("staff_per_unit")[None, None, :, None]
+        floor = (np.maximum(self.surviving, self.min_units()) * spu).sum(axis=(1, 2))
+        return np.maximum(self.staff_available, floor)
+
     def min_units(self) -> np.ndarray:
         """(R, T, M, Y) minimum units in service from the scenario's presence rules (0 = no rule)."""
         scn = self.scenario

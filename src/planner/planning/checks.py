@@ -162,11 +162,11 @@ def _check_staff_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport) -
     staff_need = ((surv + np.maximum(need.presence - surv, 0)) * spu[None, None, :, None]).sum(axis=(1, 2))
     staff_need = np.maximum(staff_need, (np.maximum(need.target, surv.sum(axis=1)) * spu[None, :, None]).sum(axis=1))
     existing = (surv * spu[None, None, :, None]).sum(axis=(1, 2))
-    avail = np.maximum(inp.staff_available, existing)
+    avail = inp.staff_limit()
     for r, y in zip(*np.nonzero(staff_need > avail + 1e-6)):
         rep.errors.append(
-            f"in {_where(inp, r)} in {inp.years[y]} hard rules need {staff_need[r, y]:,.0f} imaging staff, "
-            f"{avail[r, y]:,.0f} are available: add staff (staffing or a staff table) or relax the rules")
+            f"in {_where(inp, r)} in {inp.years[y]} hard targets need {staff_need[r, y]:,.1f} imaging staff, "
+            f"{avail[r, y]:,.1f} are available: add staff (staffing or a staff table) or relax the rules")
         break
     over = existing > inp.staff_available + 1e-6
     if over.any():

@@ -165,9 +165,7 @@ def define_staffing(pm: PlanModel) -> None:
     if scn.constraints.staffing and scn.staffing.enabled and spu.any():
         ry = pd.DataFrame({"r": np.repeat(np.arange(len(inp.regions)), Y), "y": np.tile(np.arange(Y), len(inp.regions))})
         row = n["r"].to_numpy() * Y + n["y"].to_numpy()
-        existing = np.zeros(len(ry))
-        np.add.at(existing, row, spu[n["m"]] * inp.surviving[n["r"], n["t"], n["m"], n["y"]])
-        rhs = np.maximum(inp.staff_available.ravel(), existing)
+        rhs = inp.staff_limit().ravel()
         srows, scols, scoef = [row], [pm.col("n")], [spu[n["m"]].astype(float)]
         if pm.elastic:
             srows, scols, scoef = srows + [np.arange(len(ry))], scols + [pm.col("SS")], scoef + [-np.ones(len(ry))]

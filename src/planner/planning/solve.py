@@ -229,9 +229,7 @@ class _Room:
         self.budget_year = inp.budget_year_wan
         self.budget_total = inp.budget_total_wan
         self.check_staff = scn.constraints.staffing and scn.staffing.enabled
-        existing = np.zeros((len(inp.regions), Y))
-        np.add.at(existing, self.r, self.spu[:, None] * self.surv)
-        self.staff = np.maximum(inp.staff_available, existing)
+        self.staff = inp.staff_limit()
         self.Y = Y
 
     def _spend(self, cum: np.ndarray) -> tuple[float, np.ndarray]:
@@ -314,9 +312,7 @@ def _top_up(pm: PlanModel, rc: np.ndarray, cum: np.ndarray, is_int: np.ndarray) 
     if staffed:
         used = np.zeros((len(inp.regions), Y))
         np.add.at(used, r, spu[:, None] * n_now)
-        existing = np.zeros((len(inp.regions), Y))
-        np.add.at(existing, r, spu[:, None] * inp.surviving[r, t, m, :])
-        staff_room = np.maximum(inp.staff_available, existing) - used
+        staff_room = inp.staff_limit() - used
     frac = np.where(is_int, cum[:, -1] - rc[:, -1], 0.0)
     for s in np.argsort(-frac):
         if frac[s] < 1e-6 or room_total < price.min():

@@ -192,8 +192,7 @@ def _check_staffing(c: _Check) -> None:
     spu = inp.param("staff_per_unit")
     if scn.constraints.staffing and scn.staffing.enabled and spu.any():
         staff = (c.n * spu[None, None, :, None]).sum(axis=(1, 2))
-        existing = (inp.surviving * spu[None, None, :, None]).sum(axis=(1, 2))
-        avail = np.maximum(inp.staff_available, existing)
+        avail = inp.staff_limit()
         for r, y in zip(*np.nonzero(staff > avail + _tol(avail))):
             c.v.append(f"{c.where(r, y)}: units need {staff[r, y]:,.1f} staff, {avail[r, y]:,.1f} available")
         c.checked["staffing"] = int(staff.size)
