@@ -419,3 +419,31 @@ def test_unmet_grassroots_demand_keeps_its_weight_through_referral(case):
     assert f.loc["grassroots", "unmet_k"] == pytest.approx(6.0) and f.loc["county", "unmet_k"] == pytest.approx(0.0)
     assert f.loc["grassroots", "referred_up_k"] == pytest.approx(4.0)
     assert f.loc["county", "referred_in_k"] == pytest.approx(4.0) and f.loc["county", "served_fixed_k"] == pytest.approx(4.0)
+
+
+def test_even_yearly_tranches_cap_each_year_and_follow_the_total(case):
+    """budget.even_yearly_tranches: 400 万元 over 2 years is 200 a year. Demand of 50 thousand CT exams a
+    year in each of two regions (5 units' worth each) cannot all be bought in 2026: two 100-万元 units a
+    year, and a what-if total of 600 moves the caps to 300 a year without a rebuild."""
+    toml = one_tier_ct(budget=400, last_year=2027).replace(
+        "[budget]\n", "[budget]\neven_yearly_tranches = true\n")
+    path = case(toml, regions="""
+                code,parent_code,name_zh,name_en,population,centroid_lon,centroid_lat
+                100001,100000,甲,Alpha,1000000,104.0,30.0
+                100002,100000,乙,Beta,1000000,104.5,30.0
+                """, stock="code,tier,modality,units\n")
+    p = Planner.from_file(path)
+    assert p.inputs.budget_year_wan.tolist() == [200.0, 200.0]
+    r = p.solve()
+    assert r.verifier.ok and r.spend["capex_wan_cny"].tolist() == [200.0, 200.0]
+    r2 = p.resolve_with_budget(600)
+    assert p.inputs.budget_year_wan.tolist() == [300.0, 300.0]
+    assert r2.verifier.ok and r2.spend["capex_wan_cny"].tolist() == [300.0, 300.0]
+
+
+def test_tranches_and_explicit_yearly_caps_are_not_both_given(case):
+    toml = one_tier_ct(budget=400, last_year=2027).replace(
+        "[budget]\n", "[budget]\neven_yearly_tranches = true\nper_year_wan_cny = [100, 300]\n")
+    path = case(toml, regions="code,name_zh,population\n100001,甲,1000000\n", stock="code,tier,modality,units\n")
+    with pytest.raises(PlannerError, match="either per_year_wan_cny or even_yearly_tranches"):
+        Planner.from_file(path)

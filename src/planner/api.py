@@ -18,7 +18,7 @@ import numpy as np
 
 from planner.planning.checks import CheckReport, run_checks
 from planner.errors import InputError, PlannerError
-from planner.data.inputs import PlanInputs, resolve
+from planner.data.inputs import PlanInputs, even_tranches, resolve
 from planner.planning.model import PlanModel
 from planner.planning.pipeline import run
 from planner.planning.results import PlanResult
@@ -75,6 +75,11 @@ class Planner:
         """Change the budget (after committed spend) everywhere it lives: the inputs, the scenario, the
         built model if there is one, and the pre-solve checks. Nothing is rebuilt."""
         budget = self.inputs.scenario.budget
+        if total_wan is not None and per_year_wan is None and budget.even_yearly_tranches:
+            # the tranches follow the total; the scenario keeps saying 'even tranches', not the numbers
+            self.inputs.budget_year_wan = even_tranches(total_wan, len(self.inputs.years))
+            if self._pm is not None:
+                self._pm.set_budget(per_year_wan=list(self.inputs.budget_year_wan))
         if total_wan is not None:
             self.inputs.budget_total_wan = float(total_wan)
             budget.total_wan_cny = float(total_wan) + budget.committed_wan_cny

@@ -138,6 +138,10 @@ class Budget(Strict):
     per_year_wan_cny: list[float] | None = Field(
         None, description="optional cap per plan year, 万元, one number per plan year"
     )
+    even_yearly_tranches: bool = Field(
+        False, description="the total (after committed spend) is released in equal yearly tranches: each plan year "
+                           "may spend at most total / years, and money a year leaves unspent is not carried over. "
+                           "What-if changes of the total move the tranches with it")
     committed_wan_cny: float = Field(0.0, ge=0, description="already committed spend, deducted from total")
     include_running_cost: bool = Field(False, description="count running costs of new units against budget")
 
@@ -369,6 +373,9 @@ class Scenario(Strict):
             if k not in self.referral:
                 raise ValueError(f"referral.{k} is missing: say which share of {k} demand presents at each tier")
         py = self.budget.per_year_wan_cny
+        if py is not None and self.budget.even_yearly_tranches:
+            raise ValueError("budget: give either per_year_wan_cny or even_yearly_tranches = true, not both "
+                             "(the tranches are total / years)")
         if py is not None and len(py) != len(self.years.plan_years):
             raise ValueError(
                 f"budget.per_year_wan_cny has {len(py)} numbers but the plan has "

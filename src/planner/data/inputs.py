@@ -75,6 +75,11 @@ class PlanInputs:
         return out
 
 
+def even_tranches(total_wan: float, years: int) -> np.ndarray:
+    """Equal yearly caps that add up to the total (budget.even_yearly_tranches)."""
+    return np.full(years, float(total_wan) / years)
+
+
 def _regions(ls: LoadedScenario) -> pd.DataFrame:
     scn = ls.scenario
     path = ls.label("table")
@@ -159,6 +164,8 @@ def resolve(ls: LoadedScenario) -> PlanInputs:
     budget_year = None
     if scn.budget.per_year_wan_cny is not None:
         budget_year = np.array(scn.budget.per_year_wan_cny, dtype=float)
+    elif scn.budget.even_yearly_tranches:
+        budget_year = even_tranches(scn.budget.total_wan_cny - scn.budget.committed_wan_cny, len(years))
     return PlanInputs(
         scenario=scn, regions=regions, years=years, tiers=d.tiers, modalities=d.mods, exam_types=d.exam_types,
         serves=serves, mobile=mobile, pop=pop, stock_base=stock_base, surviving=surviving, demand=demand,
