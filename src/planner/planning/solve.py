@@ -371,6 +371,10 @@ def marginal_values(pm: PlanModel, highs: HighsModel, time_limit: float) -> tupl
                 budget["total"] = float(r.row_dual[pm.row_start["budget_total"]])
                 if "budget_year" in pm.blocks:
                     start = pm.row_start["budget_year"]
-                    for i in range(pm.blocks["budget_year"].rows):
-                        budget[str(pm.inp.years[i])] = float(r.row_dual[start + i])
+                    years = [float(r.row_dual[start + i]) for i in range(pm.blocks["budget_year"].rows)]
+                    for i, d in enumerate(years):
+                        budget[str(pm.inp.years[i])] = d
+                    if pm.inp.scenario.budget.even_yearly_tranches:
+                        # one more 万元 of total raises every year's tranche by 1 / years
+                        budget["total"] += float(np.mean(years))
     return duals, budget
