@@ -24,6 +24,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "budget_committed": ("Already committed (万元)", "已承诺支出 (万元)"),
     "budget_by_year": ("Cap per plan year (万元, optional)", "各年度上限 (万元, 可选)"),
     "use_yearly": ("Cap spending per year", "按年度限制支出"),
+    "even_tranches": ("Budget released in equal yearly tranches (total / years each year)",
+                      "预算按年度平均下达（每年至多 总额 / 年数）"),
+    "even_tranches_help": ("Each plan year may spend at most its share; money a year leaves unspent is not carried "
+                           "over. A new total moves the tranches with it.",
+                           "每个规划年度至多支出其份额；当年未用完的资金不结转。修改总额时各年份额随之变化。"),
     "running": ("Count running costs of new units against the budget", "新设备运行费用计入预算"),
     "regions_table": ("Regions", "地区"),
     "stock_table": ("Existing units", "现有设备"),

@@ -111,7 +111,11 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
                                                              key="edit_budget_committed")
         raw["budget"]["include_running_cost"] = st.checkbox(t("running"), value=scn.budget.include_running_cost,
                                                             key="edit_running")
-        yearly = st.checkbox(t("use_yearly"), value=scn.budget.per_year_wan_cny is not None, key="edit_use_yearly")
+        tranches = st.checkbox(t("even_tranches"), value=scn.budget.even_yearly_tranches, key="edit_even_tranches",
+                               help=t("even_tranches_help"))
+        raw["budget"]["even_yearly_tranches"] = tranches
+        yearly = not tranches and st.checkbox(t("use_yearly"), value=scn.budget.per_year_wan_cny is not None,
+                                              key="edit_use_yearly")
         if yearly:
             years = scn.years.plan_years
             start = scn.budget.per_year_wan_cny or [scn.budget.total_wan_cny / len(years)] * len(years)
