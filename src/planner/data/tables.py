@@ -81,7 +81,7 @@ STOCK = TableSpec("stock table", (
     Column("estimated", "bool", required=False),
     Column("rule", "str", required=False),
     # the year these units were installed: they retire after their service life; rows without it are
-    # spread evenly in age (data/inputs.py, _surviving)
+    # spread evenly in age (data/inputs.py, _even_age_survivors)
     Column("installed_year", "int", required=False),
 ), key=("code", "tier", "modality", "installed_year"))
 
