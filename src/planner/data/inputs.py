@@ -43,6 +43,7 @@ class PlanInputs:
     minutes: np.ndarray | None = None   # (R, R) travel minutes between regions
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # legal but suspicious inputs, shown everywhere
+    source: LoadedScenario | None = None  # what these arrays were resolved from (the verifier re-reads it)
 
     # --- parameters per modality as arrays (M,) -------------------------------------------------
     def param(self, name: str) -> np.ndarray:
@@ -171,7 +172,7 @@ def resolve(ls: LoadedScenario) -> PlanInputs:
         serves=serves, mobile=mobile, pop=pop, stock_base=stock_base, surviving=surviving, demand=demand,
         allowed=allowed, limit=limit, facilities=facilities, staff_available=staff_available, arcs=arcs,
         budget_total_wan=scn.budget.total_wan_cny - scn.budget.committed_wan_cny,
-        budget_year_wan=budget_year, minutes=minutes, notes=notes, warnings=warnings,
+        budget_year_wan=budget_year, minutes=minutes, notes=notes, warnings=warnings, source=ls,
     )
 
 

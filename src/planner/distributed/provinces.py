@@ -40,7 +40,7 @@ SEPARABLE_BLOCKS = {"stock", "capacity", "mobile_capacity", "demand", "density",
 REGION_ARRAYS = ("pop", "stock_base", "surviving", "demand", "limit", "facilities", "staff_available")
 REGION_SQUARES = ("minutes",)
 OTHER_FIELDS = {"scenario", "regions", "years", "tiers", "modalities", "exam_types", "serves", "mobile",
-                "allowed", "arcs", "budget_total_wan", "budget_year_wan", "notes", "warnings"}
+                "allowed", "arcs", "budget_total_wan", "budget_year_wan", "notes", "warnings", "source"}
 
 
 # ------------------------------------------------------------------------------------------ splitting

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from planner.planning.access import access_table
+from planner.planning.reference import Reference, rederive
 from planner.data.inputs import PlanInputs
 from planner.config.schema import CNY_PER_WAN
 
@@ -51,11 +52,11 @@ def purchases(inp: PlanInputs, plan: pd.DataFrame) -> np.ndarray:
     return x
 
 
-def in_service(inp: PlanInputs, x: np.ndarray) -> np.ndarray:
+def in_service(inp: PlanInputs, x: np.ndarray, surviving: np.ndarray | None = None) -> np.ndarray:
     """Units in service: survivors of the existing stock plus new units still within their service life."""
     life = np.array([inp.scenario.modalities[m].service_life_years for m in inp.modalities])
     Y = len(inp.years)
-    out = inp.surviving.copy()
+    out = (inp.surviving if surviving is None else surviving).copy()
     for y in range(Y):
         for q in range(y + 1):
             alive = (y - q) < life  # (M,)
@@ -70,8 +71,15 @@ class _Check:
         self.inp, self.scn, self.plan = inp, inp.scenario, plan
         self.v: list[str] = []
         self.checked: dict[str, int] = {}
+        # the arrays the plan is checked against: derived again from the scenario and its tables
+        # (planning/reference.py), or, for inputs built in memory without a scenario, the resolved ones
+        if inp.source is not None:
+            self.ref = rederive(inp.source, inp.codes, inp.regions, inp.years, inp.tiers, inp.modalities,
+                                inp.exam_types)
+        else:
+            self.ref = Reference(inp.pop, inp.demand, inp.stock_base, inp.surviving, inp.limit, inp.min_units())
         self.x = purchases(inp, plan)
-        self.n = in_service(inp, self.x)
+        self.n = in_service(inp, self.x, self.ref.surviving)
         self.ridx = {c: i for i, c in enumerate(inp.codes)}
         self._names = inp.regions["name_zh"].to_numpy()
 
@@ -93,6 +101,7 @@ def verify(inp: PlanInputs, plan: pd.DataFrame, flows: pd.DataFrame, mobile: pd.
     """``weighted_sum``: the objective the model reports for this plan (its scenario weights); it is
     recomputed here from the tables, and a plan that costs more than the model reports is a violation."""
     c = _Check(inp, plan)
+    _check_inputs_agree(c)
     _check_purchases(c)
     _check_eligibility(c)
     _check_facility_limits(c)
@@ -117,10 +126,30 @@ def verify(inp: PlanInputs, plan: pd.DataFrame, flows: pd.DataFrame, mobile: pd.
         "capex_total_wan_cny": float(capex_y.sum()),
         "units_bought": float(c.x.sum()),
         "unmet_thousand_exams": float(unmet.sum()),
-        "demand_thousand_exams": float(inp.demand.sum()),
+        "demand_thousand_exams": float(c.ref.demand.sum()),
         "served_thousand_exams": float((served + mob_in).sum()),
     }
     return VerifierReport(ok=not c.v, violations=c.v, checked=c.checked, recomputed=recomputed)
+
+
+def _check_inputs_agree(c: _Check) -> None:
+    """The arrays the model was built from say what the scenario and its tables say."""
+    inp, ref = c.inp, c.ref
+    pairs = (("residents", inp.pop, ref.pop, ("r", "y")), ("demand", inp.demand, ref.demand, ("r", "t", "k", "y")),
+             ("existing units in service", inp.surviving, ref.surviving, ("r", "t", "m", "y")),
+             ("facility limits", inp.limit, ref.limit, ("r", "t", "m")),
+             ("presence rules", inp.min_units(), ref.presence, ("r", "t", "m", "y")))
+    for what, got, want, axes in pairs:
+        same = np.isclose(got, want, rtol=1e-9, atol=1e-9) | (np.isinf(got) & np.isinf(want))
+        if same.all():
+            continue
+        first = tuple(int(i[0]) for i in np.nonzero(~same))
+        names = {"r": lambda i: c.where(i), "t": lambda i: inp.tiers[i], "m": lambda i: inp.modalities[i],
+                 "k": lambda i: inp.exam_types[i], "y": lambda i: str(inp.years[i])}
+        cell = ", ".join(names[a](i) for a, i in zip(axes, first))
+        c.v.append(f"the model's {what} differ from the scenario's in {int((~same).sum())} cell(s) (first: {cell}: "
+                   f"model {got[first]:,.4g}, scenario {want[first]:,.4g})")
+    c.checked["inputs"] = 5
 
 
 def _check_purchases(c: _Check) -> None:
@@ -147,16 +176,17 @@ def _check_eligibility(c: _Check) -> None:
 
 def _check_facility_limits(c: _Check) -> None:
     inp, n = c.inp, c.n
-    over = n > inp.limit[..., None] + 1e-6
+    limit = c.ref.limit
+    over = n > limit[..., None] + 1e-6
     for r, t, m, y in zip(*np.nonzero(over)):
         c.v.append(f"{c.where(r, y)}: {n[r, t, m, y]:.0f} {inp.modalities[m]} at {inp.tiers[t]} exceeds the facility "
-                   f"limit {inp.limit[r, t, m]:.0f}")
+                   f"limit {limit[r, t, m]:.0f}")
     c.checked["facility_limits"] = int(n.size)
 
 
 def _check_presence(c: _Check) -> None:
     inp, n = c.inp, c.n
-    need = inp.min_units()
+    need = c.ref.presence
     for r, t, m, y in zip(*np.nonzero(n < need - 1e-6)):
         c.v.append(f"{c.where(r, y)}: {n[r, t, m, y]:.0f} {inp.modalities[m]} at {inp.tiers[t]}, policy requires "
                    f"{need[r, t, m, y]:.0f}")
@@ -169,7 +199,7 @@ def _check_budget(c: _Check) -> tuple[np.ndarray, np.ndarray]:
     price = inp.param("price_wan_cny")
     opex = inp.param("running_cost_wan_cny_per_year")
     capex_y = (x * price[None, None, :, None]).sum(axis=(0, 1, 2))
-    run_y = ((n - inp.surviving) * opex[None, None, :, None]).sum(axis=(0, 1, 2))
+    run_y = ((n - c.ref.surviving) * opex[None, None, :, None]).sum(axis=(0, 1, 2))
     spend_y = capex_y + (run_y if scn.budget.include_running_cost else 0.0)
     if scn.constraints.budget:
         if spend_y.sum() > inp.budget_total_wan + _tol(inp.budget_total_wan):
@@ -202,7 +232,7 @@ def _check_density(c: _Check) -> np.ndarray:
     """Hard per-million targets. Returns the density after the plan, (R, M, Y) units per million."""
     inp, scn = c.inp, c.scn
     target = inp.param("target_per_million")
-    dens = c.n.sum(axis=1) / inp.pop[:, None, :] * 1e6
+    dens = c.n.sum(axis=1) / c.ref.pop[:, None, :] * 1e6
     if scn.constraints.density_targets:
         for m in range(len(inp.modalities)):
             if scn.modalities[inp.modalities[m]].target_hard and target[m] > 0:
@@ -238,10 +268,11 @@ def _check_flows(c: _Check, flows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray
         c.v.append("referrals out of a tier do not match referrals into the next tier up")
     if scn.constraints.demand:
         lhs = served + mob_in + ref_up + unmet - ref_in
-        bad = np.abs(lhs - inp.demand) > _tol(inp.demand) * 10
+        demand = c.ref.demand
+        bad = np.abs(lhs - demand) > _tol(demand) * 10
         for r, t, k, y in zip(*np.nonzero(bad)):
             c.v.append(f"{c.where(r, y)}: {inp.exam_types[k]} exams at {inp.tiers[t]} do not balance: served+mobile+"
-                       f"referred+unmet-referred in = {lhs[r, t, k, y]:,.3f} vs demand {inp.demand[r, t, k, y]:,.3f} "
+                       f"referred+unmet-referred in = {lhs[r, t, k, y]:,.3f} vs demand {demand[r, t, k, y]:,.3f} "
                        "thousand")
         c.checked["demand_balance"] = int(lhs.size)
     cap = inp.param("capacity_exams_per_unit_per_year") / 1000.0
