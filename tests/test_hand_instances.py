@@ -447,3 +447,24 @@ def test_tranches_and_explicit_yearly_caps_are_not_both_given(case):
     path = case(toml, regions="code,name_zh,population\n100001,甲,1000000\n", stock="code,tier,modality,units\n")
     with pytest.raises(PlannerError, match="either per_year_wan_cny or even_yearly_tranches"):
         Planner.from_file(path)
+
+
+@pytest.mark.parametrize("valuation, expected", [
+    # a presence rule from 2027 forces one CT (price 100, life 10); at 10 % a 2027 purchase is discounted by
+    # 1/1.1. Full price: 100/1.1 = 90.909. Annualised: the capital recovery factor 0.1 x 1.1^10 / (1.1^10 - 1)
+    # = 0.162745 a year, for the one plan year it serves (2027): 100 x 0.162745 / 1.1 = 14.795.
+    ("full_price", 100 / 1.1),
+    ("annualised", 100 * (0.1 * 1.1 ** 10 / (1.1 ** 10 - 1)) / 1.1),
+])
+def test_discounting_and_capital_valued_by_its_service_inside_the_plan(case, valuation, expected):
+    toml = one_tier_ct(budget=300, last_year=2027, cost_weight=1.0, extra_regions='facilities = "facilities.csv"')
+    toml = toml.replace("exam_rate_per_1000_per_year = 50", "exam_rate_per_1000_per_year = 0").replace(
+        "cost_weight = 1.0", f'cost_weight = 1.0\ndiscount_rate_pct = 10\ncapital_valuation = "{valuation}"')
+    toml += '\n[[policy.min_units]]\ntier = "hospital"\nmodality = "CT"\nper_facility = 1\nfrom_year = 2027\n'
+    path = case(toml, regions="code,name_zh,population\n100001,甲,1000000\n", stock="code,tier,modality,units\n",
+                facilities="code,tier,facilities\n100001,hospital,1\n")
+    r = Planner.from_file(path).solve()
+    assert r.report.status == "optimal" and r.verifier.ok, r.verifier and r.verifier.violations
+    assert r.plan[["year", "new_units"]].values.tolist() == [[2027, 1.0]]  # bought when the rule starts
+    assert r.report.objective == pytest.approx(expected, rel=1e-9)
+    assert r.measures["weighted_sum_objective"] == pytest.approx(expected, rel=1e-9)

@@ -7,6 +7,8 @@ guess. Unknown keys are rejected with the nearest valid key suggested (see ``err
 
 from __future__ import annotations
 
+from typing import Literal
+
 import math
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -219,6 +221,14 @@ class Weights(Strict):
     cost_weight: float = Field(
         0.01, ge=0, description="weight on 1 万元 spent (small: the budget, not price, should bind)"
     )
+    discount_rate_pct: float = Field(
+        0.0, ge=0, le=20, description="each plan year's terms count (1 + rate)^-(year - first plan year): money "
+                                      "and exams later weigh less (shipped scenarios: 8 %, the social discount rate)")
+    capital_valuation: Literal["full_price", "annualised"] = Field(
+        "full_price", description="how a purchase counts in the objective: its full price in the year bought, or "
+                                  "'annualised': the price spread over the service life as an annuity, counted "
+                                  "only for the years in service inside the plan (a unit bought in the last "
+                                  "year pays for one year of service). The budget always counts the full price")
 
 
 class Access(Strict):

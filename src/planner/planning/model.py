@@ -236,17 +236,20 @@ class PlanModel:
         c = np.zeros(ncol)
         x, n = self.families["x"].index, self.families["n"].index
         price, opex = inp.param("price_wan_cny"), inp.param("running_cost_wan_cny_per_year")
-        c[self.col("x")] = w.cost_weight * price[x["m"]]
+        disc = year_weights(inp)                                         # (Y,) discount factors
+        c[self.col("x")] = w.cost_weight * price[x["m"]] * capital_weights(inp)[x["m"], x["y"]]
         if inp.scenario.budget.include_running_cost:
-            c[self.col("n")] = w.cost_weight * opex[n["m"]]
+            c[self.col("n")] = w.cost_weight * opex[n["m"]] * disc[n["y"]]
         tier_w = np.array([inp.scenario.tiers[t].unmet_weight for t in inp.tiers])
         u = self.families["u"].index
-        c[self.col("u")] = w.unmet_wan_cny_per_thousand_exams * tier_w[u["t"]]  # the weight of the origin tier
+        c[self.col("u")] = (w.unmet_wan_cny_per_thousand_exams * tier_w[u["t"]]   # the weight of the origin tier
+                            * disc[u["y"]])
         s = self.families["s"].index
-        c[self.col("s")] = w.referral_wan_cny_per_thousand_exams * (s["t"] - s["o"]).to_numpy(float)
+        c[self.col("s")] = w.referral_wan_cny_per_thousand_exams * (s["t"] - s["o"]).to_numpy(float) * disc[s["y"]]
         z = self.families["z"].index
-        c[self.col("z")] = w.mobile_away_wan_cny_per_thousand_exams * (z["base"] != z["target"])
-        c[self.col("G")] = w.density_shortfall_wan_cny_per_unit_year
+        c[self.col("z")] = w.mobile_away_wan_cny_per_thousand_exams * (z["base"] != z["target"]) * disc[z["y"]]
+        G = self.families["G"].index
+        c[self.col("G")] = w.density_shortfall_wan_cny_per_unit_year * disc[G["y"]]
         acc = inp.scenario.access
         wv = self.families["w"].index
         self.objective_offset = 0.0
@@ -387,6 +390,33 @@ class PlanModel:
         return {"columns": len(self.cost), "integer_columns": int(self.integer.sum()),
                 "rows": sum(b.rows for b in self.blocks.values()),
                 "nonzeros": sum(len(b.coefs) for b in self.blocks.values())}
+
+
+def year_weights(inp: PlanInputs) -> np.ndarray:
+    """(Y,) the objective's weight of each plan year: (1 + discount rate)^-(years after the first plan year)."""
+    rate = inp.scenario.weights.discount_rate_pct / 100.0
+    return (1.0 + rate) ** -np.arange(len(inp.years), dtype=float)
+
+
+def capital_weights(inp: PlanInputs) -> np.ndarray:
+    """(M, Y) what one 万元 of price counts in the objective for a unit bought in each plan year.
+
+    'full_price': the price, discounted to the year of purchase. 'annualised': the price as an annuity over
+    the service life L at the discount rate (capital recovery factor r(1+r)^L / ((1+r)^L - 1), or 1/L at
+    r = 0), counted for each year the unit serves inside the plan, discounted. A unit bought in the last
+    plan year thus counts one year's annuity, not its full price (PyPSA's multi-period 'Type II' rule)."""
+    disc = year_weights(inp)
+    Y = len(inp.years)
+    if inp.scenario.weights.capital_valuation == "full_price":
+        return np.tile(disc, (len(inp.modalities), 1))
+    rate = inp.scenario.weights.discount_rate_pct / 100.0
+    out = np.zeros((len(inp.modalities), Y))
+    for m, name in enumerate(inp.modalities):
+        life = inp.scenario.modalities[name].service_life_years
+        crf = 1.0 / life if rate == 0 else rate * (1 + rate) ** life / ((1 + rate) ** life - 1)
+        for q in range(Y):
+            out[m, q] = crf * disc[q: min(q + life, Y)].sum()
+    return out
 
 
 def _cross_years(cells: pd.DataFrame, Y: int) -> pd.DataFrame:

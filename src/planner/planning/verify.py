@@ -113,7 +113,7 @@ def verify(inp: PlanInputs, plan: pd.DataFrame, flows: pd.DataFrame, mobile: pd.
     _check_mobile(c, mobile)
     _check_reported_tables(c, units_table, regions_table, dens)
     extra = _access_equity(inp, c.n, dens, mobile, c.v, c.checked)
-    extra["weighted_sum_objective"] = objective_from_tables(inp, c.x, c.n, flows, mobile)
+    extra["weighted_sum_objective"] = objective_from_tables(inp, c.x, c.n, flows, mobile, c.ref.pop)
     # The model's value can only be higher (an unproven incumbent may carry more target shortfall than its
     # units leave); a plan that truly costs more than the model says is wrong.
     if weighted_sum is not None and extra["weighted_sum_objective"] > weighted_sum + \
@@ -370,25 +370,47 @@ def _access_equity(inp: PlanInputs, n: np.ndarray, dens: np.ndarray, mobile: pd.
 
 
 def objective_from_tables(inp: PlanInputs, x: np.ndarray, n: np.ndarray, flows: pd.DataFrame,
-                          mobile: pd.DataFrame) -> float:
+                          mobile: pd.DataFrame, pop: np.ndarray | None = None) -> float:
     """The scenario's weighted-sum objective of a plan, from its tables (README, "Objective"): unmet and
-    referred exams, mobile exams away from base, units short of soft targets, money, and travel to the
-    nearest unit (capped) plus residents beyond the limit when [access] is on."""
+    referred exams, mobile exams away from base, units short of soft targets, money (each year discounted at
+    weights.discount_rate_pct; purchases at full price or annualised over their service inside the plan,
+    weights.capital_valuation), and travel to the nearest unit (capped) plus residents beyond the limit
+    when [access] is on (the last plan year, undiscounted)."""
     scn, w = inp.scenario, inp.scenario.weights
+    pop = inp.pop if pop is None else pop
+    rate = w.discount_rate_pct / 100.0
+    first = inp.years[0]
+
+    def disc(years) -> np.ndarray:
+        return (1.0 + rate) ** -(np.asarray(years, dtype=float) - first)
+
+    fd = disc(flows["year"])
     tier_w = flows["tier"].map({t: scn.tiers[t].unmet_weight for t in inp.tiers}).to_numpy(float)
-    total = w.unmet_wan_cny_per_thousand_exams * float((flows["unmet_k"].to_numpy(float) * tier_w).sum())
-    total += w.referral_wan_cny_per_thousand_exams * float(flows["referred_up_k"].sum())
+    total = w.unmet_wan_cny_per_thousand_exams * float((flows["unmet_k"].to_numpy(float) * tier_w * fd).sum())
+    total += w.referral_wan_cny_per_thousand_exams * float((flows["referred_up_k"].to_numpy(float) * fd).sum())
     if len(mobile):
-        away = mobile["base_code"].astype(str) != mobile["target_code"].astype(str)
-        total += w.mobile_away_wan_cny_per_thousand_exams * float(mobile.loc[away, "exams_k"].sum())
+        away = (mobile["base_code"].astype(str) != mobile["target_code"].astype(str)).to_numpy()
+        total += w.mobile_away_wan_cny_per_thousand_exams * float(
+            (mobile["exams_k"].to_numpy(float) * disc(mobile["year"]))[away].sum())
+    yd = disc(inp.years)                                                             # (Y,)
     target = inp.param("target_per_million")
     if scn.constraints.density_targets:
-        need = target[None, :, None] * inp.pop[:, None, :] / 1e6                     # (R, M, Y)
+        need = target[None, :, None] * pop[:, None, :] / 1e6                         # (R, M, Y)
         short = np.where(need > 0, np.maximum(need - n.sum(axis=1), 0.0), 0.0)
-        total += w.density_shortfall_wan_cny_per_unit_year * float(short.sum())
-    money = float((x * inp.param("price_wan_cny")[None, None, :, None]).sum())
+        total += w.density_shortfall_wan_cny_per_unit_year * float((short * yd[None, None, :]).sum())
+    price = inp.param("price_wan_cny")
+    money = 0.0
+    for m, name in enumerate(inp.modalities):
+        life = scn.modalities[name].service_life_years
+        for q in range(len(inp.years)):
+            if w.capital_valuation == "annualised":
+                annuity = 1.0 / life if rate == 0 else rate / (1.0 - (1.0 + rate) ** -life)
+                value = annuity * sum(yd[y] for y in range(q, min(q + life, len(inp.years))))
+            else:
+                value = yd[q]
+            money += float(x[:, :, m, q].sum()) * price[m] * value
     if scn.budget.include_running_cost:
-        money += float((n * inp.param("running_cost_wan_cny_per_year")[None, None, :, None]).sum())
+        money += float((n * inp.param("running_cost_wan_cny_per_year")[None, None, :, None] * yd).sum())
     total += w.cost_weight * money
     acc = scn.access
     if acc.exam_types and inp.minutes is not None:
