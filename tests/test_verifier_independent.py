@@ -36,7 +36,7 @@ def planner(tmp_path):
 def test_the_uncorrupted_plan_passes_and_the_reference_matches(planner):
     r = planner.solve()
     assert r.report.status == "optimal" and r.verifier.ok, r.verifier.violations
-    assert r.verifier.checked["inputs"] == 5
+    assert r.verifier.checked["inputs"] == 5  # staffing is off in this scenario
 
 
 def _corrupt_limit(inp):
@@ -72,3 +72,34 @@ def test_a_corrupted_input_array_is_caught(planner, monkeypatch, what):
     assert about_array in text
     if about_plan:
         assert about_plan in text, text
+
+
+def test_corrupted_staff_available_is_caught(planner):
+    inp = planner.inputs
+    inp.scenario.staffing.enabled = True
+    inp.scenario.modalities["CT"].staff_per_unit = 3.0
+    before = planner.inputs.staff_limit().copy()
+    inp.staff_available[:] *= 10
+    r = planner.solve()
+    text = " | ".join(r.verifier.violations)
+    assert not r.verifier.ok and "staff available differ" in text and before.max() < inp.staff_limit().max()
+
+
+def test_corrupted_mobile_efficiency_is_caught(case):
+    """The model's arcs say a mobile unit loses nothing on the road; the verifier takes the efficiency from
+    the travel time and the working day (the scenario's rule), so the deliveries exceed the unit."""
+    from tests.test_hand_instances import MOBILE_BASE
+
+    path = case(MOBILE_BASE, regions="""
+                code,parent_code,name_zh,name_en,population,centroid_lon,centroid_lat
+                100001,100000,甲,Alpha,1000000,104.0,30.0
+                100002,100000,乙,Beta,10000,104.1,30.0
+                """, stock="code,tier,modality,units\n",
+                facilities="code,tier,facilities\n100001,hospital,0\n100002,hospital,1\n")
+    p = Planner.from_file(path)
+    assert p.solve().verifier.ok
+    p2 = Planner.from_file(path)
+    p2.inputs.arcs["efficiency"] = 1.0
+    r = p2.solve()
+    assert not r.verifier.ok
+    assert any("mobile MOBILE_CT deliver" in v and "capacity" in v for v in r.verifier.violations)

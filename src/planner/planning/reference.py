@@ -29,6 +29,7 @@ class Reference:
     surviving: np.ndarray   # (R, T, M, Y) of those, still in service
     limit: np.ndarray       # (R, T, M) most units in service; inf = no limit
     presence: np.ndarray    # (R, T, M, Y) fewest units the presence rules require
+    staff: np.ndarray | None = None  # (R, Y) imaging staff the plan may use (None: staffing is off)
 
 
 def rederive(loaded, codes: list[str], regions, years: list[int], tiers: list[str], modalities: list[str],
@@ -70,7 +71,37 @@ def rederive(loaded, codes: list[str], regions, years: list[int], tiers: list[st
                 if y >= rule.from_year:
                     need = np.ceil(rule.per_facility * facilities[:, t] - 1e-9)
                     presence[:, t, m, j] = np.maximum(presence[:, t, m, j], need)
-    return Reference(pop, demand, stock_base, surviving, limit, presence)
+    return Reference(pop, demand, stock_base, surviving, limit, presence,
+                     _staff(loaded, at, regions, years, tiers, modalities, stock_base, surviving, presence))
+
+
+def _staff(loaded, at: dict, regions, years, tiers, modalities, stock_base, surviving, presence):
+    """Staff available: what the base-year units need plus headroom, never below a per-million floor, growing
+    each year, or the staff table's numbers; never below what surviving and mandated units need."""
+    scn = loaded.scenario
+    sf = scn.staffing
+    if not (scn.constraints.staffing and sf.enabled):
+        return None
+    spu = np.array([scn.modalities[m].staff_per_unit for m in modalities])
+    base = scn.years.base_year
+    grow = [(1.0 + sf.growth_pct_per_year / 100.0) ** (y - base) for y in years]
+    staff = np.zeros((len(at), len(years)))
+    for r, people in enumerate(regions["population"]):
+        need = float((stock_base[r] * spu[None, :]).sum())
+        start = max(need * (1.0 + sf.headroom_pct / 100.0), sf.min_staff_per_million * float(people) / 1e6)
+        staff[r] = [start * g for g in grow]
+    if scn.regions.staff or "staff" in loaded.tables:
+        for row in loaded.read("staff", tables.STAFF).itertuples(index=False):
+            if row.code not in at:
+                continue
+            year = getattr(row, "year", float("nan"))
+            if year == year:
+                if int(year) in years:
+                    staff[at[row.code], years.index(int(year))] = row.staff
+            else:
+                staff[at[row.code]] = [row.staff * g for g in grow]
+    floor = (np.maximum(surviving, presence) * spu[None, None, :, None]).sum(axis=(1, 2))
+    return np.maximum(staff, floor)
 
 
 def _stock(loaded, at: dict, years: list[int], tiers: list[str], modalities: list[str], base: int):

@@ -77,7 +77,8 @@ class _Check:
             self.ref = rederive(inp.source, inp.codes, inp.regions, inp.years, inp.tiers, inp.modalities,
                                 inp.exam_types)
         else:
-            self.ref = Reference(inp.pop, inp.demand, inp.stock_base, inp.surviving, inp.limit, inp.min_units())
+            self.ref = Reference(inp.pop, inp.demand, inp.stock_base, inp.surviving, inp.limit, inp.min_units(),
+                                 inp.staff_limit())
         self.x = purchases(inp, plan)
         self.n = in_service(inp, self.x, self.ref.surviving)
         self.ridx = {c: i for i, c in enumerate(inp.codes)}
@@ -139,6 +140,8 @@ def _check_inputs_agree(c: _Check) -> None:
              ("existing units in service", inp.surviving, ref.surviving, ("r", "t", "m", "y")),
              ("facility limits", inp.limit, ref.limit, ("r", "t", "m")),
              ("presence rules", inp.min_units(), ref.presence, ("r", "t", "m", "y")))
+    if ref.staff is not None:
+        pairs += (("staff available", inp.staff_limit(), ref.staff, ("r", "y")),)
     for what, got, want, axes in pairs:
         same = np.isclose(got, want, rtol=1e-9, atol=1e-9) | (np.isinf(got) & np.isinf(want))
         if same.all():
@@ -149,7 +152,7 @@ def _check_inputs_agree(c: _Check) -> None:
         cell = ", ".join(names[a](i) for a, i in zip(axes, first))
         c.v.append(f"the model's {what} differ from the scenario's in {int((~same).sum())} cell(s) (first: {cell}: "
                    f"model {got[first]:,.4g}, scenario {want[first]:,.4g})")
-    c.checked["inputs"] = 5
+    c.checked["inputs"] = len(pairs)
 
 
 def _check_purchases(c: _Check) -> None:
@@ -222,7 +225,7 @@ def _check_staffing(c: _Check) -> None:
     spu = inp.param("staff_per_unit")
     if scn.constraints.staffing and scn.staffing.enabled and spu.any():
         staff = (c.n * spu[None, None, :, None]).sum(axis=(1, 2))
-        avail = inp.staff_limit()
+        avail = c.ref.staff if c.ref.staff is not None else inp.staff_limit()
         for r, y in zip(*np.nonzero(staff > avail + _tol(avail))):
             c.v.append(f"{c.where(r, y)}: units need {staff[r, y]:,.1f} staff, {avail[r, y]:,.1f} available")
         c.checked["staffing"] = int(staff.size)
@@ -295,13 +298,16 @@ def _check_mobile(c: _Check, mobile: pd.DataFrame) -> None:
     inp = c.inp
     R, Y = len(inp.regions), len(inp.years)
     cap = inp.param("capacity_exams_per_unit_per_year") / 1000.0
-    arcs = inp.arcs
-    eff = {(inp.codes[b], inp.codes[t]): e for b, t, e in zip(arcs["base"], arcs["target"], arcs["efficiency"])}
+    mob = c.scn.mobile
     used = np.zeros((R, len(inp.modalities), Y))
     for row in mobile.itertuples(index=False):
-        e = eff.get((str(row.base_code), str(row.target_code)))
-        if e is None:
-            c.v.append(f"mobile {row.modality} based in {row.base_code} serves {row.target_code}, out of reach")
+        b, t = c.ridx[str(row.base_code)], c.ridx[str(row.target_code)]
+        minutes = 0.0 if b == t else float(inp.minutes[b, t]) if inp.minutes is not None else np.inf
+        # the scenario's rule: within mobile.max_travel_minutes, losing the round trip from the working day
+        e = 1.0 - 2.0 * minutes / mob.working_minutes_per_day
+        if minutes > mob.max_travel_minutes or e <= 0.05:
+            c.v.append(f"mobile {row.modality} based in {row.base_code} serves {row.target_code}, "
+                       f"{minutes:.0f} minutes away: out of reach")
             continue
         used[c.ridx[str(row.base_code)], inp.modalities.index(row.modality), inp.years.index(row.year)] += row.exams_k / e
     mob_cap = c.n.sum(axis=1) * cap[None, :, None]
