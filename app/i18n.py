@@ -24,6 +24,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "budget_committed": ("Already committed (万元)", "已承诺支出 (万元)"),
     "budget_by_year": ("Cap per plan year (万元, optional)", "各年度上限 (万元, 可选)"),
     "use_yearly": ("Cap spending per year", "按年度限制支出"),
+    "gap_closed": ("{m}: base year {base:.1f} per million, target {target:g}, after the plan {after:.1f}: "
+                   "{share:.0%} of the gap closed",
+                   "{m}: 基准年 每百万人 {base:.1f} 台, 目标 {target:g}, 规划后 {after:.1f}: 缺口弥合 {share:.0%}"),
+    "gap_met": ("{m}: the base-year stock ({base:.1f} per million) already meets the target {target:g}; the plan "
+                "replaces retiring units",
+                "{m}: 基准年存量 (每百万人 {base:.1f} 台) 已达到目标 {target:g}; 规划仅更新到期设备"),
     "even_tranches": ("Budget released in equal yearly tranches (total / years each year)",
                       "预算按年度平均下达（每年至多 总额 / 年数）"),
     "even_tranches_help": ("Each plan year may spend at most its share; money a year leaves unspent is not carried "

@@ -159,6 +159,18 @@ def summary_metrics(summary: dict, flows_unmet: float | None = None) -> None:
     c2.metric(t("units_bought"), f"{sum(summary['units_bought_by_modality'].values()):,.0f}")
     c3.metric(t("unmet"), exams(summary["unmet_thousand_exams"]),
               help=f"of {exams(summary['demand_thousand_exams'])} over the plan years")
+    gaps = summary.get("target_gap") or {}
+    if gaps:
+        st.caption(" · ".join(_gap_words(m, g) for m, g in gaps.items()))
+
+
+def _gap_words(modality: str, gap: dict) -> str:
+    """How much of the gap between the base-year stock and the target the plan closes, in a sentence."""
+    base, target = gap["base_per_million"], gap["target_per_million"]
+    if gap["closed_share"] is None:
+        return t("gap_met").format(m=modality, base=base, target=target)
+    return t("gap_closed").format(m=modality, base=base, target=target, after=gap["after_per_million"],
+                                  share=gap["closed_share"])
 
 
 STATUS_ZH = {

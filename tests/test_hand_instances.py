@@ -468,3 +468,22 @@ def test_discounting_and_capital_valued_by_its_service_inside_the_plan(case, val
     assert r.plan[["year", "new_units"]].values.tolist() == [[2027, 1.0]]  # bought when the rule starts
     assert r.report.objective == pytest.approx(expected, rel=1e-9)
     assert r.measures["weighted_sum_objective"] == pytest.approx(expected, rel=1e-9)
+
+
+@pytest.mark.parametrize("budget, after, closed", [(600, 10.0, 1.0), (300, 7.0, 0.5)])
+def test_summary_says_how_much_of_the_gap_to_target_the_plan_closes(case, budget, after, closed):
+    """1 million residents, 4 CT in service at the base year (life 40: none retire), target 10 per million:
+    the base-year gap is 6 units. Money for 6 closes all of it; money for 3 closes half."""
+    toml = one_tier_ct(budget=budget, life=40).replace("exam_rate_per_1000_per_year = 50",
+                                                       "exam_rate_per_1000_per_year = 0").replace(
+        "target_per_million = 0", "target_per_million = 10")
+    path = case(toml, regions="code,name_zh,population\n100001,甲,1000000\n",
+                stock="code,tier,modality,units\n100001,hospital,CT,4\n")
+    from planner.io.output import summary_dict
+    from planner.reporting.summary import text_summary
+
+    r = Planner.from_file(path).solve()
+    gap = summary_dict(r)["target_gap"]["CT"]
+    assert gap["base_per_million"] == pytest.approx(4.0) and gap["after_per_million"] == pytest.approx(after)
+    assert gap["closed_share"] == pytest.approx(closed)
+    assert f"base year 4.00, the plan closes {closed:.0%} of the gap" in text_summary(r)

@@ -26,6 +26,7 @@ from planner.planning.access import access_measures
 from planner.planning.results import PlanResult
 from planner.config.scenario import TABLE_KEYS, LoadedScenario, dump_scenario
 from planner.config.schema import CNY_PER_WAN
+from planner.reporting.summary import target_gaps
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -91,6 +92,8 @@ def summary_dict(result: PlanResult) -> dict:
         if len(result.access) else [],
         "notes": inp.notes,
         "warnings": list(result.warnings),
+        # per modality: base-year density, target, density after, and the share of that gap the plan closes
+        "target_gap": target_gaps(result) if result.report.has_plan else {},
         "units": {"money": "CNY unless the key says wan_cny (1 万元 = 10,000 CNY)",
                   "exams": "thousand exams per year where a key ends in thousand_exams or _k"},
     }

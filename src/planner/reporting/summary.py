@@ -10,6 +10,25 @@ def _fmt_wan(v: float) -> str:
     return f"{v / 1e4:,.2f} 亿元" if abs(v) >= 1e4 else f"{v:,.0f} 万元"
 
 
+def target_gaps(result: PlanResult) -> dict[str, dict]:
+    """Per modality with a target, in the last plan year (all regions together): the density of the stock in
+    service at the base year, the target, the density after the plan, and the share of the gap between the
+    two that the plan closes (None when the base-year stock already meets the target)."""
+    inp = result.inputs
+    reg = result.regions[result.regions["year"] == inp.years[-1]]
+    out = {}
+    for m, g in reg.groupby("modality", sort=False):
+        target = float(g["target_per_million"].iloc[0])
+        if target <= 0:
+            continue
+        pop = float(g["population"].sum())
+        base, after = float(g["units_base_year"].sum()) / pop * 1e6, float(g["units_after"].sum()) / pop * 1e6
+        share = (after - base) / (target - base) if target > base + 1e-9 else None
+        out[m] = {"base_per_million": base, "target_per_million": target, "after_per_million": after,
+                  "closed_share": share}
+    return out
+
+
 def text_summary(result: PlanResult, top: int = 8) -> str:
     rep, inp = result.report, result.inputs
     scn = inp.scenario
@@ -48,7 +67,9 @@ def text_summary(result: PlanResult, top: int = 8) -> str:
         lines.append("No units bought.")
     last = inp.years[-1]
     reg = result.regions[result.regions["year"] == last]
-    lines.append(f"Per-million density in {last} (all regions together; before = no purchases):")
+    lines.append(f"Per-million density in {last} (all regions together; before = no purchases; gap = target "
+                 f"against the stock in service at the end of {inp.scenario.years.base_year}):")
+    gaps = target_gaps(result)
     for m, g in reg.groupby("modality", sort=False):
         pop = g["population"].sum()
         before, after = g["units_before"].sum() / pop * 1e6, g["units_after"].sum() / pop * 1e6
@@ -57,8 +78,14 @@ def text_summary(result: PlanResult, top: int = 8) -> str:
         # at 29.97 against 30 per million is as close as whole units allow, not "below target".
         short = target * g["population"] / 1e6 - g["units_after"]
         below = int((short >= 1 - 1e-9).sum()) if target > 0 else 0
+        gap = gaps.get(m)
+        closed = ("" if gap is None else
+                  f"; base year {gap['base_per_million']:.2f}, the plan closes {gap['closed_share']:.0%} of the gap"
+                  if gap["closed_share"] is not None else
+                  f"; base year {gap['base_per_million']:.2f} is already at or above the target: the plan "
+                  "replaces retiring units")
         lines.append(f"  {m:<10} {before:6.2f} -> {after:6.2f} per million" +
-                     (f" (target {target:g}; {below} of {len(g)} regions a whole unit or more short)"
+                     (f" (target {target:g}{closed}; {below} of {len(g)} regions a whole unit or more short)"
                       if target > 0 else ""))
     fl = result.flows
     d, u = fl["demand_k"].sum(), fl["unmet_k"].sum()
