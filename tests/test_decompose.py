@@ -25,7 +25,8 @@ SCENARIO = REPO / "benchmarks" / "scenarios" / "counties.toml"
 pytestmark = pytest.mark.slow
 
 THREE = ['regions.include_parent=["110100","120100","640100","640200","640300","640400","640500"]',
-         "years.last_plan_year=2026", "budget.total_wan_cny=20000", "solver.compute_duals=false",
+         "years.last_plan_year=2026", "budget.total_wan_cny=20000", "budget.even_yearly_tranches=false",
+         "solver.compute_duals=false",
          "solver.warm_start=false"]
 TOL = 1e-6
 
@@ -121,7 +122,7 @@ def test_dask_workers_reuse_their_province_models(mono_drop):
 def test_yearly_caps_and_running_costs():
     """Per-year budget rows and running costs (the rows' survivor offsets) are priced and respected."""
     ov = ['regions.include_parent=["110100","120100"]', "years.last_plan_year=2027",
-          "budget.total_wan_cny=30000", "budget.per_year_wan_cny=[9000, 25000]",
+          "budget.total_wan_cny=30000", "budget.even_yearly_tranches=false", "budget.per_year_wan_cny=[9000, 25000]",
           "budget.include_running_cost=true", "solver.compute_duals=false", "solver.warm_start=false"]
     inputs = Planner.from_file(SCENARIO, ov).inputs
     r = solve_by_province(SCENARIO, ov, scheduler="inline", time_limit=600, gap=0.005)
