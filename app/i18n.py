@@ -27,6 +27,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "gap_closed": ("{m}: base year {base:.1f} per million, target {target:g}, after the plan {after:.1f}: "
                    "{share:.0%} of the gap closed",
                    "{m}: 基准年 每百万人 {base:.1f} 台, 目标 {target:g}, 规划后 {after:.1f}: 缺口弥合 {share:.0%}"),
+    "gap_lost": ("{m}: base year {base:.1f} per million, target {target:g}, after the plan {after:.1f}: below the "
+                 "base year, the plan does not replace every retiring unit",
+                 "{m}: 基准年 每百万人 {base:.1f} 台, 目标 {target:g}, 规划后 {after:.1f}: 低于基准年, 规划未更新全部到期设备"),
     "gap_met": ("{m}: the base-year stock ({base:.1f} per million) already meets the target {target:g}; the plan "
                 "replaces retiring units",
                 "{m}: 基准年存量 (每百万人 {base:.1f} 台) 已达到目标 {target:g}; 规划仅更新到期设备"),

@@ -32,7 +32,9 @@ MOD_COLUMNS = {  # scenario field -> column header with its unit
     "stock_growth_pct_per_year": "stock carry-forward (%/yr)",
     "target_per_million": "target (units/M)",
     "target_hard": "hard target",
+    "shortfall_wan_cny_per_unit_year": "shortfall weight (万元 per missing unit-year; empty = the weights' one)",
 }
+OPTIONAL_MOD_FIELDS = {"exam_rate_per_1000_per_year", "shortfall_wan_cny_per_unit_year"}  # empty cell = None
 TIER_COLUMNS = {"label": "label", "rank": "rank (1 = grassroots)", "unmet_weight": "unmet-demand weight"}
 WEIGHT_COLUMNS = {
     "unmet_wan_cny_per_thousand_exams": "unmet (万元 per 1,000 exams)",
@@ -89,7 +91,10 @@ def scenario_picker() -> None:
 
 def _modalities_frame(scn) -> pd.DataFrame:
     rows = {m: {MOD_COLUMNS[k]: getattr(v, k) for k in MOD_COLUMNS} for m, v in scn.modalities.items()}
-    return pd.DataFrame.from_dict(rows, orient="index")
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    for k in OPTIONAL_MOD_FIELDS:       # numbers even when every cell is empty, so an edit types a number
+        frame[MOD_COLUMNS[k]] = pd.to_numeric(frame[MOD_COLUMNS[k]], errors="coerce").astype(float)
+    return frame
 
 
 def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | None, list[str]]:
@@ -131,7 +136,8 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
         inv = {v: k for k, v in MOD_COLUMNS.items()}
         for m, row in mods.iterrows():
             for col, val in row.items():
-                if pd.isna(val) and inv[col] == "exam_rate_per_1000_per_year":
+                if pd.isna(val) and inv[col] in OPTIONAL_MOD_FIELDS:
+                    raw["modalities"][m][inv[col]] = None
                     continue
                 raw["modalities"][m][inv[col]] = val.item() if hasattr(val, "item") else val
     with st.expander(t("tiers")):

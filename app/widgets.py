@@ -169,6 +169,8 @@ def _gap_words(modality: str, gap: dict) -> str:
     base, target = gap["base_per_million"], gap["target_per_million"]
     if gap["closed_share"] is None:
         return t("gap_met").format(m=modality, base=base, target=target)
+    if gap["closed_share"] < 0:
+        return t("gap_lost").format(m=modality, base=base, target=target, after=gap["after_per_million"])
     return t("gap_closed").format(m=modality, base=base, target=target, after=gap["after_per_million"],
                                   share=gap["closed_share"])
 

@@ -175,7 +175,7 @@ def test_upload_solve_twice_map_language_runs(app_url):
             assert "亿元" in first, first
             if _number(first) > 600.0 + 1e-6:  # checked at the end, so the rest of the flow still runs
                 problems.append(f"first solve ignored the budget typed in: Spend shows {first} with 6,000,000 万元 "
-                                "(600 亿元) entered; the scenario file's budget is 10,000,000 万元")
+                                "(600 亿元) entered; the scenario file's budget is 15,000,000 万元")
 
             # Second solve at 300亿元: the spend metric must follow the budget.
             _set_budget(page, 3_000_000)

@@ -470,20 +470,61 @@ def test_discounting_and_capital_valued_by_its_service_inside_the_plan(case, val
     assert r.measures["weighted_sum_objective"] == pytest.approx(expected, rel=1e-9)
 
 
+def _four_ct_against_target_10(case, budget, life):
+    """1 million residents, no demand, 4 CT at the base year, target 10 per million: the plan and its
+    summary's gap to target."""
+    from planner.io.output import summary_dict
+
+    toml = one_tier_ct(budget=budget, life=life).replace("exam_rate_per_1000_per_year = 50",
+                                                         "exam_rate_per_1000_per_year = 0").replace(
+        "target_per_million = 0", "target_per_million = 10")
+    path = case(toml, regions="code,name_zh,population\n100001,甲,1000000\n",
+                stock="code,tier,modality,units\n100001,hospital,CT,4\n")
+    r = Planner.from_file(path).solve()
+    return r, summary_dict(r)["target_gap"]["CT"]
+
+
 @pytest.mark.parametrize("budget, after, closed", [(600, 10.0, 1.0), (300, 7.0, 0.5)])
 def test_summary_says_how_much_of_the_gap_to_target_the_plan_closes(case, budget, after, closed):
     """1 million residents, 4 CT in service at the base year (life 40: none retire), target 10 per million:
     the base-year gap is 6 units. Money for 6 closes all of it; money for 3 closes half."""
-    toml = one_tier_ct(budget=budget, life=40).replace("exam_rate_per_1000_per_year = 50",
-                                                       "exam_rate_per_1000_per_year = 0").replace(
-        "target_per_million = 0", "target_per_million = 10")
-    path = case(toml, regions="code,name_zh,population\n100001,甲,1000000\n",
-                stock="code,tier,modality,units\n100001,hospital,CT,4\n")
-    from planner.io.output import summary_dict
-    from planner.reporting.summary import text_summary
-
-    r = Planner.from_file(path).solve()
-    gap = summary_dict(r)["target_gap"]["CT"]
+    r, gap = _four_ct_against_target_10(case, budget=budget, life=40)
     assert gap["base_per_million"] == pytest.approx(4.0) and gap["after_per_million"] == pytest.approx(after)
     assert gap["closed_share"] == pytest.approx(closed)
+    from planner.reporting.summary import text_summary
+
     assert f"base year 4.00, the plan closes {closed:.0%} of the gap" in text_summary(r)
+
+
+def test_summary_says_when_the_plan_ends_below_the_base_year(case):
+    """4 CT at the base year, a 2-year life (even ages: some retire in 2026), no money: the density falls
+    below the base year, and the summary says so instead of a negative share of the gap."""
+    r, gap = _four_ct_against_target_10(case, budget=0, life=2)
+    assert gap["after_per_million"] < gap["base_per_million"] == pytest.approx(4.0)
+    assert gap["closed_share"] < 0
+    from planner.reporting.summary import text_summary
+
+    assert "base year 4.00: the plan ends below it, not every retiring unit is replaced" in text_summary(r)
+
+
+@pytest.mark.parametrize("mri_weight, bought, objective", [(None, ("CT", 4.0), 800.0), (400, ("MRI", 1.0), 4100.0)])
+def test_shortfall_weight_per_modality(case, mri_weight, bought, objective):
+    """1 million residents, no stock, no demand; targets CT 10 and MRI 10 per million; CT 100万, MRI 400万,
+    budget 400. One weight (50 per missing unit-year): 4 CT leave 6 + 10 units short = 800, 1 MRI leaves
+    10 + 9 = 950, so 4 CT. MRI's own weight 400: 4 CT cost 6 x 50 + 10 x 400 = 4,300, 1 MRI 10 x 50 + 9 x 400
+    = 4,100, so 1 MRI."""
+    toml = one_tier_ct(budget=400).replace("exam_rate_per_1000_per_year = 50", "exam_rate_per_1000_per_year = 0")
+    toml = toml.replace("target_per_million = 0", "target_per_million = 10").replace(
+        "[tiers.hospital]", "[modalities.MRI]\nprice_wan_cny = 400\ncapacity_exams_per_unit_per_year = 5000\n"
+        "exam_rate_per_1000_per_year = 0\ntarget_per_million = 10\n"
+        + ("" if mri_weight is None else f"shortfall_wan_cny_per_unit_year = {mri_weight}\n") + "\n[tiers.hospital]")
+    toml = toml.replace("hospital = { CT = 100 }", "hospital = { CT = 100, MRI = 100 }").replace(
+        "CT = { hospital = 1.0 }", "CT = { hospital = 1.0 }\nMRI = { hospital = 1.0 }")
+    path = case(toml, regions="code,name_zh,population\n100001,甲,1000000\n",
+                stock="code,tier,modality,units\n100001,hospital,CT,0\n")
+    r = Planner.from_file(path).solve()
+    assert r.report.status == "optimal" and r.verifier.ok, r.verifier.violations
+    assert r.plan[["modality", "new_units"]].values.tolist() == [list(bought)]
+    assert r.report.objective == pytest.approx(objective, rel=1e-9)
+    assert r.measures["weighted_sum_objective"] == pytest.approx(objective, rel=1e-9)
+

@@ -120,6 +120,11 @@ class Modality(Strict):
     )
     target_per_million: float = Field(0.0, ge=0, description="units per million residents, all tiers")
     target_hard: bool = False
+    shortfall_wan_cny_per_unit_year: float | None = Field(
+        None, ge=0, description="cost of one unit of this modality missing against its target, per year; "
+                                "empty = weights.density_shortfall_wan_cny_per_unit_year. With one weight for "
+                                "all, a missing MRI counts as much as a missing CT, so a tight budget closes "
+                                "the cheaper modality's gap first; set it per modality to weigh them otherwise")
     integer: bool = Field(True, description="buy whole units (false: continuous, for fast screening)")
     source: str = Field("", description="where these defaults come from")
 
@@ -438,4 +443,9 @@ class Scenario(Strict):
 
     def units_per_facility(self, tier: str, modality: str) -> float:
         return float(self.eligibility.get(tier, {}).get(modality, 0.0))
+
+    def shortfall_weight(self, modality: str) -> float:
+        """万元-equivalent per unit of ``modality`` missing against its target, per year."""
+        own = self.modalities[modality].shortfall_wan_cny_per_unit_year
+        return self.weights.density_shortfall_wan_cny_per_unit_year if own is None else own
 

@@ -249,7 +249,8 @@ class PlanModel:
         z = self.families["z"].index
         c[self.col("z")] = w.mobile_away_wan_cny_per_thousand_exams * (z["base"] != z["target"]) * disc[z["y"]]
         G = self.families["G"].index
-        c[self.col("G")] = w.density_shortfall_wan_cny_per_unit_year * disc[G["y"]]
+        short_w = np.array([inp.scenario.shortfall_weight(m) for m in inp.modalities])
+        c[self.col("G")] = short_w[G["m"]] * disc[G["y"]]
         acc = inp.scenario.access
         wv = self.families["w"].index
         self.objective_offset = 0.0

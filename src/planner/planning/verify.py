@@ -403,7 +403,8 @@ def objective_from_tables(inp: PlanInputs, x: np.ndarray, n: np.ndarray, flows: 
     if scn.constraints.density_targets:
         need = target[None, :, None] * pop[:, None, :] / 1e6                         # (R, M, Y)
         short = np.where(need > 0, np.maximum(need - n.sum(axis=1), 0.0), 0.0)
-        total += w.density_shortfall_wan_cny_per_unit_year * float((short * yd[None, None, :]).sum())
+        short_w = np.array([scn.shortfall_weight(m) for m in inp.modalities])            # (M,)
+        total += float((short * short_w[None, :, None] * yd[None, None, :]).sum())
     price = inp.param("price_wan_cny")
     money = 0.0
     for m, name in enumerate(inp.modalities):

@@ -29,6 +29,15 @@ def target_gaps(result: PlanResult) -> dict[str, dict]:
     return out
 
 
+def _gap_words(gap: dict) -> str:
+    base, share = gap["base_per_million"], gap["closed_share"]
+    if share is None:
+        return f"base year {base:.2f} is already at or above the target: the plan replaces retiring units"
+    if share < 0:
+        return f"base year {base:.2f}: the plan ends below it, not every retiring unit is replaced"
+    return f"base year {base:.2f}, the plan closes {share:.0%} of the gap"
+
+
 def text_summary(result: PlanResult, top: int = 8) -> str:
     rep, inp = result.report, result.inputs
     scn = inp.scenario
@@ -79,11 +88,7 @@ def text_summary(result: PlanResult, top: int = 8) -> str:
         short = target * g["population"] / 1e6 - g["units_after"]
         below = int((short >= 1 - 1e-9).sum()) if target > 0 else 0
         gap = gaps.get(m)
-        closed = ("" if gap is None else
-                  f"; base year {gap['base_per_million']:.2f}, the plan closes {gap['closed_share']:.0%} of the gap"
-                  if gap["closed_share"] is not None else
-                  f"; base year {gap['base_per_million']:.2f} is already at or above the target: the plan "
-                  "replaces retiring units")
+        closed = "" if gap is None else "; " + _gap_words(gap)
         lines.append(f"  {m:<10} {before:6.2f} -> {after:6.2f} per million" +
                      (f" (target {target:g}{closed}; {below} of {len(g)} regions a whole unit or more short)"
                       if target > 0 else ""))
