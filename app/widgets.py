@@ -180,6 +180,7 @@ STATUS_ZH = {
     "time_limit": "时间上限内找到的最佳方案, 未证明最优 (间隙 {gap})",
     "no_solution": "时间上限内未找到方案: 请提高时间上限或放宽目标",
     "infeasible": "没有满足全部硬约束的方案",
+    "interrupted": "已按要求停止: 目前找到的最佳方案, 未证明最优 (间隙 {gap})",
     "error": "HiGHS 报错停止",
 }
 
@@ -188,16 +189,21 @@ def status_text(summary: dict) -> str:
     """The solver's status in the interface language (the engine writes English)."""
     if lang() != "zh":
         return summary["status_message"]
-    gap = "n/a" if summary.get("gap") is None else f"{summary['gap']:.2%}"
-    return STATUS_ZH.get(summary["status"], summary["status_message"]).format(
+    gap = "未知: 尚无已证明的下界" if summary.get("gap") is None else f"{summary['gap']:.2%}"
+    text = STATUS_ZH.get(summary["status"], summary["status_message"]).format(
         tol=f"{summary.get('gap_tolerance', 0):.2%}", gap=gap)
+    if summary.get("changeable_gap") is not None:
+        # the second gap measure (README, "Two gaps"), as the engine's English message says it
+        text += (f"; 以采购所能改变的部分衡量 (目标值 {summary['objective']:,.1f} 降至任何预算都不能低于的下限 "
+                 f"{summary['floor']:,.1f}), 方案与最优之差不超过 {summary['changeable_gap']:.1%}")
+    return text
 
 
 def status_banner(summary: dict) -> None:
     text = f"{t('status')}: {status_text(summary)} · objective {summary['objective'] if summary['objective'] is None else format(summary['objective'], ',.1f')} · bound {summary['bound'] if summary['bound'] is None else format(summary['bound'], ',.1f')}"
     if summary["status"] == "optimal":
         st.success(text)
-    elif summary["status"] == "time_limit":
+    elif summary["status"] in ("time_limit", "interrupted"):
         st.warning(text)
     else:
         st.error(text)
@@ -220,7 +226,7 @@ def show_result(view: dict, key: str, extra=None) -> None:
     equity section) and before the long tables."""
     summary = view["summary"]
     status_banner(summary)
-    if summary["status"] not in ("optimal", "time_limit"):
+    if summary["status"] not in ("optimal", "time_limit", "interrupted"):
         return
     summary_metrics(summary)
     b = view_boundaries(view)

@@ -528,3 +528,30 @@ def test_shortfall_weight_per_modality(case, mri_weight, bought, objective):
     assert r.report.objective == pytest.approx(objective, rel=1e-9)
     assert r.measures["weighted_sum_objective"] == pytest.approx(objective, rel=1e-9)
 
+
+def test_floor_and_the_gap_against_what_purchases_can_change(case):
+    """1 million residents need 50 thousand CT exams; one facility holds at most 4 CT of 10 thousand exams.
+    Even unlimited money leaves 10 thousand unmet: floor 10 x 10 = 100. Budget 300 buys 3: objective 200.
+    The plan is optimal, so the gap against what purchases can change (200 - 200) / (200 - 100) is 0; a
+    budget of 400 reaches the floor itself, and the floor is kept across the what-if."""
+    from planner.io.output import summary_dict
+    from planner.planning.solve import changeable_gap
+
+    toml = one_tier_ct(budget=300).replace("hospital = { CT = 100 }", "hospital = { CT = 4 }").replace(
+        'stock = "stock.csv"', 'stock = "stock.csv"\nfacilities = "facilities.csv"')
+    path = case(toml, regions="code,name_zh,population\n100001,甲,1000000\n",
+                stock="code,tier,modality,units\n100001,hospital,CT,0\n",
+                facilities="code,tier,facilities\n100001,hospital,1\n")
+    p = Planner.from_file(path)
+    r = p.solve()
+    assert r.report.objective == pytest.approx(200.0) and r.report.floor == pytest.approx(100.0)
+    assert r.report.changeable_gap == pytest.approx(0.0)
+    assert "floor 100.0 that no budget goes below" in r.report.message
+    assert summary_dict(r)["floor"] == pytest.approx(100.0)
+    kept = p._solver._floor
+    r = p.resolve_with_budget(400)
+    assert r.report.objective == pytest.approx(100.0) and p._solver._floor is kept  # not solved again
+    assert r.report.floor == pytest.approx(100.0) and r.report.changeable_gap == pytest.approx(0.0)
+    # the measure itself: 10 short of the bound out of 110 purchases could still change
+    assert changeable_gap(210.0, 200.0, 100.0) == pytest.approx(10 / 110)
+    assert changeable_gap(None, 200.0, 100.0) is None and changeable_gap(100.0, 100.0, 100.0) == 0.0

@@ -99,6 +99,43 @@ def test_time_limit_without_a_plan_is_not_called_optimal():
     assert "Time limit" in r.detail
 
 
+def test_an_lp_after_a_long_mip_gets_its_own_time():
+    """HiGHS times an LP against the object's cumulative run time: after a MIP that used its 1 s, an LP
+    with a 0.5 s limit stopped at once (time_limit, no solution). Each run now gets its own limit."""
+    m = market_split()
+    assert m.solve(1.0, 0.0).status in (Status.NO_SOLUTION, Status.TIME_LIMIT)
+    assert m.run_seconds >= 1.0
+    with m.relaxed():
+        assert m.solve(0.5).status is Status.OPTIMAL  # the LP is feasible: x = 1/2 everywhere
+    assert m.solve(0.5, 0.0).status in (Status.NO_SOLUTION, Status.TIME_LIMIT)  # and the MIP its own 0.5 s
+
+
+def test_progress_reports_incumbent_and_bound_then_stop_keeps_the_best_plan():
+    """A MIP with an easy first plan and a hard proof: progress sees a plan and a bound, and a stop asked
+    from the progress callback itself (as a signal handler would) ends the run as 'interrupted' with it."""
+    rng = np.random.default_rng(3)
+    A = rng.integers(0, 100, size=(4, 30)).astype(float)
+    b = np.floor(A.sum(axis=1) / 2)
+    # market split with priced slack: any x is a plan, the best is hard to prove
+    M = sp.hstack([sp.csr_matrix(A), sp.eye(4), -sp.eye(4)])
+    m = HighsModel(np.r_[np.zeros(30), np.ones(8)], np.zeros(38), np.r_[np.ones(30), np.full(8, INF)],
+                   np.r_[np.ones(30, bool), np.zeros(8, bool)], M, b, b, interruptible=True)
+    seen = []
+    stop = {"now": False}
+    m.stop_when = lambda: stop["now"]
+
+    def progress(p):
+        seen.append(p)
+        if p.incumbent is not None and p.seconds > 0.3:
+            stop["now"] = True
+
+    r = m.solve(600, 0.0, progress=progress)
+    assert r.status is Status.INTERRUPTED and r.x is not None and "Interrupted by user" in r.detail
+    assert any(p.incumbent is not None for p in seen) and any(p.bound is not None for p in seen)
+    assert r.objective <= min(p.incumbent for p in seen if p.incumbent is not None) + 1e-9
+    assert all(p.gap is None or p.gap >= 0 for p in seen)
+
+
 def test_cancel_from_another_thread_then_the_model_solves_again():
     m = market_split(interruptible=True)
     threading.Timer(0.3, m.cancel).start()

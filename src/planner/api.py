@@ -38,6 +38,7 @@ class Planner:
         self.checks: CheckReport = run_checks(self.inputs)
         self._pm: PlanModel | None = None
         self._solver: Solver | None = None
+        self._cancel_pending = False
         self.build_seconds = 0.0
 
     @classmethod
@@ -57,19 +58,31 @@ class Planner:
         return self._pm
 
     def solve(self, time_limit: float | None = None, gap: float | None = None,
-              duals: bool | None = None) -> PlanResult:
-        """Solve (or re-solve after a budget change) and verify. Raises PlannerError on failed checks."""
+              duals: bool | None = None, progress=None) -> PlanResult:
+        """Solve (or re-solve after a budget change) and verify. Raises PlannerError on failed checks.
+        ``progress`` is called with a ``planner.solver.Progress`` (incumbent, bound, gap) as HiGHS improves
+        them; ``cancel()`` from a signal handler or another thread stops the solve with its best plan."""
         if not self.checks.ok:
             raise InfeasibleError("The scenario cannot be solved as it stands: " + " ".join(self.checks.errors))
         first = self._pm is None
         pm = self.build()
         assert self._solver is not None
+        self._solver.progress = progress
+        if self._cancel_pending:  # Ctrl-C while the model was being built
+            self._solver.stopped, self._cancel_pending = True, False
         build_s = self.build_seconds if first else 0.0
         kind = self.scenario.equity.objective
         if kind == "efficiency":
             return run(self.inputs, pm, self._solver, time_limit, gap, duals, build_s)
         return run_lexicographic(self.inputs, pm, self._solver, kind.removeprefix("min_max_"), time_limit, gap,
                                  duals, build_s)
+
+    def cancel(self) -> None:
+        """Stop a solve under way; it returns the best plan so far, verified and labelled 'interrupted'."""
+        if self._solver is not None:
+            self._solver.cancel()
+        else:
+            self._cancel_pending = True
 
     def set_budget(self, total_wan: float | None = None, per_year_wan: list[float] | None = None) -> None:
         """Change the budget (after committed spend) everywhere it lives: the inputs, the scenario, the

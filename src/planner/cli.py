@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
-
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -34,6 +36,40 @@ def _gap_ok(value: float | None) -> float | None:
     return value
 
 
+@contextlib.contextmanager
+def _ctrl_c_stops(planner):
+    """While solving, the first Ctrl-C stops HiGHS and keeps the best plan so far (verified, written and
+    labelled 'interrupted'); a second one quits at once. Only the main thread may own signal handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def stop(signum, frame):
+        planner.cancel()
+        signal.signal(signal.SIGINT, previous)
+        typer.secho("\nStopping: keeping the best plan so far (Ctrl-C again quits at once)", err=True,
+                    fg=typer.colors.YELLOW)
+
+    signal.signal(signal.SIGINT, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _progress_lines(quiet: bool):
+    """Incumbent, bound and gap on stderr as HiGHS improves them (not with --quiet)."""
+    if quiet:
+        return None
+    from planner.reporting.progress import progress_line
+
+    def show(p) -> None:
+        typer.echo(progress_line(p), err=True)
+
+    return show
+
+
 def _fail(e: Exception) -> None:
     typer.secho("Error: " + str(e).replace("\n", "\n       "), fg=typer.colors.RED, err=True)
     raise typer.Exit(code=2)
@@ -58,7 +94,10 @@ def solve(
     try:
         loaded = load_scenario(scenario, set_ or [])
         planner = Planner(loaded)
-        result = planner.solve(time_limit=time_limit, gap=gap)
+        if not quiet:
+            typer.echo("Solving (Ctrl-C stops and keeps the best plan so far) ...", err=True)
+        with _ctrl_c_stops(planner):
+            result = planner.solve(time_limit=time_limit, gap=gap, progress=_progress_lines(quiet))
     except PlannerError as e:
         _fail(e)
         return

@@ -298,6 +298,10 @@ class Solver(Strict):
     random_seed: int = Field(0, ge=0)
     compute_duals: bool = True
     warm_start: bool = Field(True, description="start HiGHS from the rounded LP relaxation")
+    report_floor: bool = Field(
+        True, description="after the solve, find the floor no budget can go below (the LP relaxation with the "
+                          "budget open) and report the gap as a share of what purchases can change; one LP, "
+                          "kept across budget what-ifs")
 
 
 class Constraints(Strict):

@@ -68,6 +68,10 @@ def summary_dict(result: PlanResult) -> dict:
         "bound": rep.bound,
         "gap": rep.gap,
         "gap_tolerance": inp.scenario.solver.mip_rel_gap,
+        # the second gap measure (README, "Two gaps"): against what purchases can change
+        "floor": rep.floor,
+        "changeable_gap": rep.changeable_gap,
+        "floor_seconds": round(rep.floor_seconds, 4),
         "time_limit_s": inp.scenario.solver.time_limit_s,
         "build_seconds": round(rep.build_seconds, 4),
         "handoff_seconds": round(rep.handoff_seconds, 4),

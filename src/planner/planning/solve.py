@@ -18,6 +18,15 @@ from planner.planning.model import PlanModel
 from planner.solver import HighsModel, Status, relative_gap
 
 
+def changeable_gap(objective: float | None, bound: float | None, floor: float | None) -> float | None:
+    if objective is None or bound is None or floor is None:
+        return None
+    room = objective - floor
+    if room <= 1e-9 * max(1.0, abs(objective)):
+        return 0.0  # nothing left for purchases to change: the plan is at the floor
+    return max(objective - bound, 0.0) / room
+
+
 @dataclass
 class SolveReport:
     status: Status
@@ -33,6 +42,18 @@ class SolveReport:
     duals: dict[str, np.ndarray] = field(default_factory=dict)
     budget_marginal: dict[str, float] = field(default_factory=dict)
     duals_seconds: float = 0.0
+    # The floor: a proven lower bound on the objective at ANY budget (the LP relaxation with the budget
+    # rows open). Most of the objective (unmet demand no eligible facility can serve, shortfall where
+    # facilities are full) is beyond any purchase; the relative gap divides by all of it, so a 1 % gap can
+    # be a large share of what the plan's purchases decide. ``changeable_gap`` divides by what they decide.
+    floor: float | None = None
+    floor_seconds: float = 0.0
+
+    @property
+    def changeable_gap(self) -> float | None:
+        """(objective - bound) / (objective - floor): the share of what purchases can change that the plan
+        may still be from the best possible. None without a plan, a bound or a floor."""
+        return changeable_gap(self.objective, self.bound, self.floor)
 
     @property
     def has_plan(self) -> bool:
@@ -50,6 +71,9 @@ class Solver:
         self.start = "none"
         self.warm_seconds = 0.0                # time the warm start took from the limit
         self.mip_time_limit = 0.0              # what HiGHS's MIP was given
+        self._floor: tuple[bytes, float | None] | None = None   # (what it was computed for, the floor)
+        self.progress = None                   # called with a solver.Progress while the MIP runs
+        self.stopped = False                   # cancel() was called: this solve stops, keeping its best plan
 
     def _handoff(self) -> float:
         """Hand the model to HiGHS once; later solves push only the rows whose bounds changed (budget,
@@ -60,6 +84,7 @@ class Solver:
             A, lo, hi = pm.matrix()
             self.highs = HighsModel(pm.cost, pm.lower, pm.upper, pm.integer, A, lo, hi, offset=pm.objective_offset,
                                     threads=s.threads, seed=s.random_seed, interruptible=True)
+            self.highs.stop_when = lambda: self.stopped
             self._rows = (lo, hi)
         else:
             lo, hi = pm.row_bounds()
@@ -96,8 +121,22 @@ class Solver:
             return "previous plan"
         return "relax-and-round" if relax_and_round(self.pm, self.highs, time_limit) else "none"
 
+    def cancel(self) -> None:
+        """Stop the solve under way (from a signal handler or another thread): the warm start's LPs and the
+        MIP stop at HiGHS's next check, the MIP keeps its best plan (status ``interrupted``), and the LPs
+        after it (duals, floor) are skipped. A stop asked just before a solve begins applies to it."""
+        self.stopped = True
+        if self.highs is not None:
+            self.highs.cancel()
+
     def solve(self, time_limit: float | None = None, gap: float | None = None,
               duals: bool | None = None, build_seconds: float = 0.0) -> SolveReport:
+        try:
+            return self._solve(time_limit, gap, duals, build_seconds)
+        finally:
+            self.stopped = False  # a stop asked before the solve began still applied to it; the next is afresh
+
+    def _solve(self, time_limit, gap, duals, build_seconds) -> SolveReport:
         s = self.pm.inp.scenario.solver
         limit = float(time_limit if time_limit is not None else s.time_limit_s)
         rel_gap = float(gap if gap is not None else s.mip_rel_gap)
@@ -110,7 +149,7 @@ class Solver:
         self.mip_time_limit = max(0.5, limit - self.warm_seconds)
         # HiGHS checks its clock loosely in some phases (presolve, a long LP): the adapter's wall-clock
         # guard cancels the run if it overruns the limit by more than guard_seconds allows.
-        res = self.highs.solve(self.mip_time_limit, rel_gap, guard=True)
+        res = self.highs.solve(self.mip_time_limit, rel_gap, guard=True, progress=self.progress)
         solve_s = self.highs.run_seconds - run0  # the warm start's LPs ran inside HiGHS too
         status = res.status
         if status.has_solution:
@@ -120,6 +159,8 @@ class Solver:
             self.pm.solution = None
         gap_v = relative_gap(res.objective, res.bound)
         msg = _message(status, gap_v, rel_gap, limit)
+        if self.stopped and status == Status.NO_SOLUTION:
+            msg = "stopped on request before any plan was found"
         if res.stopped_by_guard:
             msg += " (HiGHS overran the limit and was stopped by the wall-clock guard)"
         if status == Status.ERROR:
@@ -128,11 +169,59 @@ class Solver:
                           gap=gap_v, build_seconds=build_seconds, handoff_seconds=handoff, solve_seconds=solve_s,
                           mip_nodes=res.nodes, message=msg)
         want_duals = s.compute_duals if duals is None else duals
-        if want_duals and rep.has_plan:
+        if want_duals and rep.has_plan and not self.stopped:
             t1 = time.perf_counter()
             rep.duals, rep.budget_marginal = marginal_values(self.pm, self.highs, limit)
             rep.duals_seconds = time.perf_counter() - t1
+        if s.report_floor and rep.has_plan and not self.stopped and np.array_equal(self.highs.cost, self.pm.cost):
+            t1 = time.perf_counter()
+            rep.floor = self.floor(max(5.0, 0.5 * limit))
+            rep.floor_seconds = time.perf_counter() - t1
+            rep.message += _changeable_words(rep)
         return rep
+
+    def floor(self, time_limit: float) -> float | None:
+        """The weighted-sum objective no budget can go below (unlimited_budget_floor), kept until anything
+        but the budget changes: a budget what-if reuses it."""
+        key = self._floor_key()
+        if self._floor is None or self._floor[0] != key:
+            self._floor = (key, unlimited_budget_floor(self.pm, self.highs, time_limit))
+        return self._floor[1]
+
+    def _floor_key(self) -> bytes:
+        h, keep = self.highs, np.ones(self.highs.n_rows, dtype=bool)
+        keep[_budget_rows(self.pm)] = False
+        parts = (h.cost, h.lower, h.upper, h.row_lower[keep], h.row_upper[keep], np.array([h.offset]))
+        return b"".join(np.ascontiguousarray(a, dtype=float).tobytes() for a in parts)
+
+
+def _budget_rows(pm: PlanModel) -> np.ndarray:
+    return np.concatenate([np.arange(pm.row_start[b], pm.row_start[b] + pm.blocks[b].rows)
+                           for b in ("budget_total", "budget_year") if b in pm.blocks] + [np.zeros(0, int)])
+
+
+def unlimited_budget_floor(pm: PlanModel, highs: HighsModel, time_limit: float) -> float | None:
+    """A proven lower bound on the objective at every budget: the LP relaxation with the budget rows open
+    (any plan under any budget is feasible for it). None if HiGHS does not prove it within the limit.
+    Solved on the HiGHS object that holds the MIP; every change is undone."""
+    rows = _budget_rows(pm)
+    lo, hi = highs.row_lower[rows].copy(), highs.row_upper[rows].copy()
+    with highs.relaxed():
+        highs.set_row_bounds(rows, lo, np.full(len(rows), np.inf))
+        try:
+            r = highs.solve(time_limit)
+        finally:
+            highs.set_row_bounds(rows, lo, hi)
+    return r.objective if r.status == Status.OPTIMAL else None
+
+
+def _changeable_words(rep: SolveReport) -> str:
+    """The gap against what purchases can change, in words (README, "Two gaps")."""
+    share = rep.changeable_gap
+    if share is None:
+        return "" if rep.floor is not None else "; the floor no budget goes below was not found in time"
+    return (f"; measured against what purchases can change (objective {rep.objective:,.1f} down to the floor "
+            f"{rep.floor:,.1f} that no budget goes below), the plan is within {share:.1%} of the best possible")
 
 
 def relax_and_round(pm: PlanModel, highs: HighsModel, time_limit: float, rounds: int = 6) -> bool:
@@ -333,7 +422,7 @@ def _top_up(pm: PlanModel, rc: np.ndarray, cum: np.ndarray, is_int: np.ndarray) 
 
 
 def _message(status: str, gap: float | None, tol: float, limit: float) -> str:
-    g = "n/a" if gap is None else f"{gap:.2%}"
+    g = "unknown: no bound proven yet" if gap is None else f"{gap:.2%}"
     return {
         "optimal": f"optimal: proven within the {tol:.2%} gap tolerance (gap {g})",
         "time_limit": f"best plan found within the {limit:g} s time limit, NOT proven optimal (gap {g})",

@@ -46,8 +46,9 @@ def text_summary(result: PlanResult, top: int = 8) -> str:
              f"{len(inp.years)} years ({inp.years[0]}-{inp.years[-1]})",
              f"Solver: {rep.message}",
              f"  objective {rep.objective if rep.objective is None else f'{rep.objective:,.1f}'}, best bound "
-             f"{rep.bound if rep.bound is None else f'{rep.bound:,.1f}'}; build {rep.build_seconds:.2f} s, "
-             f"hand-off {rep.handoff_seconds:.2f} s, HiGHS {rep.solve_seconds:.2f} s"]
+             f"{'none proven yet' if rep.bound is None else f'{rep.bound:,.1f}'}; build {rep.build_seconds:.2f} s, "
+             f"hand-off {rep.handoff_seconds:.2f} s, HiGHS {rep.solve_seconds:.2f} s"
+             + (f", floor {rep.floor:,.1f} ({rep.floor_seconds:.2f} s)" if rep.floor is not None else "")]
     lines += [f"Warning: {w}" for w in result.warnings]
     if not rep.has_plan:
         return "\n".join(lines)

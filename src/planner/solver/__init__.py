@@ -3,9 +3,10 @@
     HighsModel   a model built from matrices and held by one HiGHS object (solve, change, start, cancel)
     Status       one status vocabulary for every solve
     SolveResult  one result type: status, objective, bound, gap, solution, duals, time
+    Progress     where a running MIP stands (incumbent, bound, gap), for progress displays
 """
 
 from .highs import HighsModel, guard_seconds, version
-from .status import SolveResult, Status, relative_gap
+from .status import Progress, SolveResult, Status, relative_gap
 
-__all__ = ["HighsModel", "SolveResult", "Status", "guard_seconds", "relative_gap", "version"]
+__all__ = ["HighsModel", "Progress", "SolveResult", "Status", "guard_seconds", "relative_gap", "version"]

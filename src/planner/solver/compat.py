@@ -8,6 +8,7 @@ contract tests (tests/test_solver_contract.py) run every adapter method on the l
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import threading
@@ -82,6 +83,21 @@ def prepare_threads(h: highspy.Highs, threads: int) -> None:
     _scheduler.threads = threads
 
 
+def time_limit_option(h: highspy.Highs, seconds: float, is_mip: bool) -> float:
+    """The time_limit option value that gives the next run ``seconds`` of its own.
+
+    HiGHS compares an LP's time limit with the object's cumulative run time over all its runs (HiGHS
+    issues #1331 and #1477, "to change in 2.0"; highspy exposes no zeroAllClocks), while the MIP solver
+    times its own run. Without this, the LPs after a MIP that used its whole limit (duals, the floor, the
+    next warm start) stopped at once. Measured the same on highspy 1.15.1 and 1.16; delete the LP branch
+    when HiGHS times each run (test_solver_contract.py::test_an_lp_after_a_long_mip_gets_its_own_time
+    fails then)."""
+    if not math.isfinite(seconds):
+        return highspy.kHighsInf
+    seconds = max(float(seconds), 0.0)
+    return seconds if is_mip else float(h.getRunTime()) + seconds
+
+
 def forget_scheduler() -> None:
     """After highspy itself restarted this thread's scheduler (tests use it to start clean)."""
     _scheduler.threads = None
@@ -100,6 +116,22 @@ def on_interrupt_checks(h: highspy.Highs, should_stop) -> None:
     h.cbSimplexInterrupt += check
     h.cbIpmInterrupt += check
     h.cbMipInterrupt += check
+
+
+def on_mip_progress(h: highspy.Highs, report) -> None:
+    """Call ``report(seconds, incumbent, bound)`` at every MIP interrupt check and each improving solution.
+    The interrupt event's data_out carries mip_primal_bound and mip_dual_bound (highspy >= 1.15; inf while
+    there is none); HiGHS's logging callback is not used, since it is silent with output_flag off."""
+    def tick(event) -> None:
+        d = event.data_out
+        report(float(d.running_time), float(d.mip_primal_bound), float(d.mip_dual_bound))
+
+    def improving(event) -> None:
+        d = event.data_out
+        report(float(d.running_time), float(d.objective_function_value), float(d.mip_dual_bound))
+
+    h.cbMipInterrupt += tick
+    h.cbMipImprovingSolution += improving
 
 
 # -------------------------------------------------------------------------------- solutions

@@ -17,11 +17,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import compat
-from .status import SolveResult, Status
+from .status import Progress, SolveResult, Status
 
 _LIMITS = {highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kIterationLimit,
            highspy.HighsModelStatus.kSolutionLimit, highspy.HighsModelStatus.kObjectiveBound,
            highspy.HighsModelStatus.kObjectiveTarget}
+
+
+PROGRESS_EVERY_S = 2.0  # a progress report at least this often while nothing changes
 
 
 def guard_seconds(time_limit: float) -> float:
@@ -65,8 +68,30 @@ class HighsModel:
                           maximize=maximize, offset=self.offset)
         self.interruptible = interruptible
         self._cancelled = threading.Event()
+        # A caller's own stop condition (a Ctrl-C or Stop button that must also stop the runs that follow,
+        # such as the MIP after a warm start's LPs), checked beside cancel()'s flag.
+        self.stop_when = None
+        self._progress = None                # set for one solve() by its ``progress`` argument
+        self._progress_t = -np.inf
+        self._progress_last: tuple | None = None
         if interruptible:
-            compat.on_interrupt_checks(h, self._cancelled.is_set)  # once per object
+            compat.on_interrupt_checks(h, self._should_stop)  # once per object
+            compat.on_mip_progress(h, self._on_progress)
+
+    def _should_stop(self) -> bool:
+        return self._cancelled.is_set() or (self.stop_when is not None and bool(self.stop_when()))
+
+    def _on_progress(self, seconds: float, incumbent: float, bound: float) -> None:
+        """Pass news on: a new plan at once; a moved bound at most once a second (it creeps at every
+        check); and a heartbeat every ``PROGRESS_EVERY_S`` while nothing changes."""
+        if self._progress is None:
+            return
+        state = (incumbent if np.isfinite(incumbent) else None, bound if np.isfinite(bound) else None)
+        last = self._progress_last or (None, None)
+        waited = seconds - self._progress_t
+        if state[0] != last[0] or (state[1] != last[1] and waited >= 1.0) or waited >= PROGRESS_EVERY_S:
+            self._progress_t, self._progress_last = seconds, state
+            self._progress(Progress(seconds, *state))
 
     def _check_shapes(self) -> None:
         n, m = self.n_cols, self.n_rows
@@ -135,12 +160,14 @@ class HighsModel:
 
     # ------------------------------------------------------------------ solving
     def solve(self, time_limit: float = np.inf, mip_rel_gap: float = 1e-4, *, guard: bool = False,
-              first_solution: bool = False, duals: bool = False) -> SolveResult:
+              first_solution: bool = False, duals: bool = False, progress=None) -> SolveResult:
         """Run HiGHS. ``guard``: a wall-clock timer cancels the run if it overruns ``time_limit`` by more
         than ``guard_seconds`` (needs ``interruptible``). ``first_solution``: stop at the first feasible
-        solution (a feasibility probe). ``duals``: return row duals when an LP is solved to optimality."""
+        solution (a feasibility probe). ``duals``: return row duals when an LP is solved to optimality.
+        ``progress``: called with a ``Progress`` as a MIP's incumbent or bound improves (needs
+        ``interruptible``); it runs inside HiGHS's callback, so keep it short."""
         h = self._h
-        h.setOptionValue("time_limit", float(max(time_limit, 0.0)) if np.isfinite(time_limit) else highspy.kHighsInf)
+        h.setOptionValue("time_limit", compat.time_limit_option(h, time_limit, bool(self.integer.any())))
         h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
         h.setOptionValue("mip_max_improving_sols", 1 if first_solution else highspy.kHighsIInf)
         compat.prepare_threads(h, self.threads)  # another model may have run in this thread in between
@@ -152,9 +179,11 @@ class HighsModel:
             timer.daemon = True
             timer.start()
         t0 = float(h.getRunTime())  # HiGHS's clock is cumulative over runs on one object
+        self._progress, self._progress_t, self._progress_last = progress, -np.inf, None
         try:
             h.run()
         finally:
+            self._progress = None
             if timer is not None:
                 timer.cancel()
         return self._result(float(h.getRunTime()) - t0, fired.is_set(), duals)

@@ -49,6 +49,20 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return 0.0 if diff <= 1e-9 * max(1.0, abs(objective)) else diff / max(abs(objective), 1.0)
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Where a running MIP stands: HiGHS's seconds on this run, the best plan's objective and the proven
+    bound so far (None while there is none), and their relative gap."""
+
+    seconds: float
+    incumbent: float | None
+    bound: float | None
+
+    @property
+    def gap(self) -> float | None:
+        return relative_gap(self.incumbent, self.bound)
+
+
 @dataclass
 class SolveResult:
     """What one run of a solver gave: honest status, objective, proven bound and the solution.
