@@ -555,3 +555,19 @@ def test_floor_and_the_gap_against_what_purchases_can_change(case):
     # the measure itself: 10 short of the bound out of 110 purchases could still change
     assert changeable_gap(210.0, 200.0, 100.0) == pytest.approx(10 / 110)
     assert changeable_gap(None, 200.0, 100.0) is None and changeable_gap(100.0, 100.0, 100.0) == 0.0
+
+
+def test_rounding_top_up_buys_one_unit_in_one_year(case):
+    """Relax-and-round's top-up adds one unit in the first year the LP wants more. Plan so far: 0 CT in
+    2026, 1 in 2027 (cumulative 0, 1); LP cumulative 1.2, 1.5. One more unit goes into 2026: cumulative
+    1, 2, i.e. one purchase in each year, which the 100 万元 yearly tranche (1 CT a year) allows. (It used to
+    set every later year to 2: two purchases in 2026 and none in 2027, over that year's tranche.)"""
+    from planner.planning.solve import _top_up
+
+    toml = one_tier_ct(budget=200, last_year=2027).replace("[budget]\n", "[budget]\neven_yearly_tranches = true\n")
+    path = case(toml, regions="code,name_zh,population\n100001,甲,1000000\n",
+                stock="code,tier,modality,units\n100001,hospital,CT,0\n")
+    p = Planner.from_file(path)
+    pm = p.build()
+    rc = _top_up(pm, np.array([[0.0, 1.0]]), np.array([[1.2, 1.5]]), np.array([True]))
+    assert rc.tolist() == [[1.0, 2.0]]

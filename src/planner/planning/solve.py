@@ -412,7 +412,7 @@ def _top_up(pm: PlanModel, rc: np.ndarray, cum: np.ndarray, is_int: np.ndarray) 
         for y in range(first, Y):
             if (room_year[y] >= price[s] and (n_now[s, y:] + 1 <= limit[s] + 1e-9).all()
                     and (staff_room[r[s], y:] >= spu[s] - 1e-9).all()):
-                rc[s, y:] = np.maximum(rc[s, y:], rc[s, -1] + 1)
+                rc[s, y:] += 1  # one more unit bought in year y (later purchases stay as they were)
                 n_now[s, y:] += 1
                 staff_room[r[s], y:] -= spu[s]
                 room_total -= price[s]
