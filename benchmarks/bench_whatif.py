@@ -137,8 +137,11 @@ def report(all_rows: dict, env: dict, args) -> str:
                 first, within = w["warm"]["first_plan_s"], w["warm"]["within_gap_s"]
                 cold_w = w["cold"]["within_gap_s"]
                 ratio = (f", {cold_w / within:.1f}x faster than cold" if within and cold_w else "")
-                goals.append((f"budget x{w['factor']}: first verified plan <= 1 s", first is not None and first <= GOAL_FIRST_S,
-                              _s(first)))
+                # The goal is a *verified* plan with its gap shown within 1 s. HiGHS's first incumbent is
+                # verified only when the solve ends, so this measures the incumbent, not the goal: it is
+                # reported, and the goal counts as NOT MET until the app shows a verified plan that early.
+                goals.append((f"budget x{w['factor']}: first verified plan shown <= 1 s (HiGHS's first "
+                              f"incumbent came at {_s(first)}; it is verified only at the end)", False, "-"))
                 goals.append((f"budget x{w['factor']}: <= 1 % within 5 s", within is not None and within <= GOAL_WHATIF_S,
                               _s(within) + ratio))
     out += ["", "## Goals", ""]
@@ -157,7 +160,14 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
     ap.add_argument("--name", default="whatif_latest")
+    ap.add_argument("--summary-only", action="store_true", help="run nothing: rewrite <name>.md from <name>.json")
     args = ap.parse_args()
+    if args.summary_only:
+        saved = json.loads((args.out / f"{args.name}.json").read_text(encoding="utf-8"))
+        text = report(saved["rows"], saved["env"], args)
+        (args.out / f"{args.name}.md").write_text(text, encoding="utf-8")
+        print(text)
+        return
     env = environment()
     env["load_start"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     rows = {s: run_scenario(s, SCENARIOS[s], [float(f) for f in args.factors.split(",")], args.time_limit, args.seed)
