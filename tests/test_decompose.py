@@ -150,3 +150,19 @@ def test_refuses_what_it_cannot_split(planner, monkeypatch):
     monkeypatch.setattr(decompose_parts, "SEPARABLE_BLOCKS", decompose_parts.SEPARABLE_BLOCKS - {"staffing"})
     with pytest.raises(NotImplementedError, match="staffing"):
         Subproblem(split(planner.inputs)[0])
+
+
+def test_presence_rules_are_kept_by_the_fallback_plan():
+    """counties.toml's rule (a CT in every county hospital from 2028) is a row, not a column bound. The
+    fallback 'buy nothing' plan of a province used to fix every purchase at 0, which breaks the rule, and
+    the decomposition called the province infeasible. It now buys what the rules force."""
+    ov = ['regions.include_parent=["110100","120100"]', "years.last_plan_year=2028",
+          "budget.total_wan_cny=60000", "budget.even_yearly_tranches=false", "solver.compute_duals=false",
+          "solver.warm_start=false"]
+    inputs = Planner.from_file(SCENARIO, ov).inputs
+    assert inputs.min_units().sum() > 0  # the rule is in force in 2028
+    r = solve_by_province(SCENARIO, ov, scheduler="inline", time_limit=600, gap=0.005)
+    assert r.status != "infeasible", r.message
+    mono = _mono(without_cross_border(inputs))
+    assert r.objective is not None and r.bound <= mono.objective + TOL * abs(mono.objective)
+    assert r.objective >= mono.bound - TOL * abs(mono.bound)

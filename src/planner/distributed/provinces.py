@@ -27,7 +27,7 @@ import scipy.sparse as sp
 
 from planner.data.inputs import PlanInputs
 from planner.planning.model import PlanModel
-from planner.planning.solve import relax_and_round
+from planner.planning.solve import mandated_purchases, relax_and_round
 from planner.solver import HighsModel, Status
 
 # Region codes are GB/T 2260: the first two digits name the province.
@@ -181,8 +181,8 @@ class Subproblem:
 
     def solve(self, lam: np.ndarray, kind: str, time_limit: float, gap: float, cap: np.ndarray | None = None) -> dict:
         """Solve at λ. ``kind``: "lp" (the LP relaxation), "mip", "full" (a MIP with exports open), "zero"
-        (the plan buying nothing beyond the purchases' lower bounds: an LP, a fallback that keeps the
-        national knapsack feasible) or "cap" (a MIP without λ whose budget rows may spend at most ``cap``:
+        (the plan buying only what presence rules and hard targets force: an LP, a fallback that keeps
+        the national knapsack feasible) or "cap" (a MIP without λ whose budget rows may spend at most ``cap``:
         a province's best plan for a share of the budget). MIPs start from a known plan with its exports
         dropped, feasible because only costs, export caps and budget caps change. Returns the status,
         the proven bound (-inf where it is no Lagrangian bound) and the solution."""
@@ -226,8 +226,9 @@ class Subproblem:
         export_cap = self.export_cap if kind == "full" else np.zeros(len(self.exports))
         h.set_col_bounds(self.exports, np.zeros(len(self.exports)), export_cap)
         h.set_integrality(ints, kind not in ("lp", "zero"))
-        if kind == "zero":
-            h.set_col_bounds(ints, self.pm.lower[ints], self.pm.lower[ints])
+        if kind == "zero":  # only what presence rules and hard targets force (rows, not column bounds)
+            least = np.maximum(self.pm.lower[ints], mandated_purchases(self.pm)[ints])
+            h.set_col_bounds(ints, least, least)
         if kind == "cap":
             n = len(self.budget_rows)
             h.set_row_bounds(self.budget_rows, np.full(n, -np.inf), cap + self.offset)

@@ -358,6 +358,16 @@ class _Room:
         self.cum[slots] = values
 
 
+def mandated_purchases(pm: PlanModel) -> np.ndarray:
+    """(columns,) the fewest purchases the presence rules and hard targets force, per PlanModel column
+    (x columns get them, every other column 0): the 'buy only what the rules require' plan."""
+    S, Y = len(pm.slots), len(pm.inp.years)
+    out = np.zeros(len(pm.cost))
+    if S:
+        out[pm.col("x")] = np.diff(_respect_lower_limits(pm, np.zeros((S, Y))), axis=1, prepend=0.0).ravel()
+    return out
+
+
 def _respect_lower_limits(pm: PlanModel, rc: np.ndarray) -> np.ndarray:
     """Raise cumulative purchases so presence rules and hard targets hold after rounding."""
     inp, slots = pm.inp, pm.slots
