@@ -13,7 +13,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from planner_app import widgets
+from planner_app import state, widgets
 from planner_app.i18n import lang, t
 from planner.reporting import maps
 from planner.planning.access import access_measures
@@ -44,30 +44,30 @@ def edit_access_equity(scn, raw: dict, slots: dict) -> None:
         st.caption(t("access_help"))
         raw["access"]["exam_types"] = st.multiselect(
             t("access_types"), scn.exam_types, default=[k for k in acc.exam_types if k in scn.exam_types],
-            key="edit_access_types")
+            key=state.wkey("edit_access_types"))
         c1, c2 = st.columns(2)
         raw["access"]["limit_minutes"] = c1.number_input(t("access_limit"), min_value=1.0, step=10.0,
-                                                         value=float(acc.limit_minutes), key="edit_access_limit")
+                                                         value=float(acc.limit_minutes), key=state.wkey("edit_access_limit"))
         raw["access"]["cap_minutes"] = c2.number_input(t("access_cap"), min_value=1.0, step=10.0,
-                                                       value=float(acc.cap_minutes), key="edit_access_cap")
+                                                       value=float(acc.cap_minutes), key=state.wkey("edit_access_cap"))
         raw["access"]["require_within_limit"] = st.checkbox(t("access_require"), value=acc.require_within_limit,
-                                                            key="edit_access_require")
+                                                            key=state.wkey("edit_access_require"))
         c1, c2 = st.columns(2)
         raw["access"]["travel_wan_cny_per_million_person_minutes"] = c1.number_input(
             t("access_travel_weight"), min_value=0.0, step=1.0,
-            value=float(acc.travel_wan_cny_per_million_person_minutes), key="edit_access_travel_weight")
+            value=float(acc.travel_wan_cny_per_million_person_minutes), key=state.wkey("edit_access_travel_weight"))
         raw["access"]["beyond_limit_wan_cny_per_thousand_people"] = c2.number_input(
             t("access_beyond_weight"), min_value=0.0, step=1.0,
-            value=float(acc.beyond_limit_wan_cny_per_thousand_people), key="edit_access_beyond_weight")
+            value=float(acc.beyond_limit_wan_cny_per_thousand_people), key=state.wkey("edit_access_beyond_weight"))
     with st.expander(t("equity_inputs"), expanded=eq.objective != "efficiency"):
         slots["equity"] = st.container()
-        raw["equity"]["objective"] = choice(st, "eq_objective", OBJECTIVES, "edit_eq_objective", eq.objective)
+        raw["equity"]["objective"] = choice(st, "eq_objective", OBJECTIVES, state.wkey("edit_eq_objective"), eq.objective)
         c1, c2 = st.columns(2)
         raw["equity"]["max_shortfall_per_million"] = c1.number_input(
             t("eq_max_shortfall"), min_value=0.0, step=0.5, value=eq.max_shortfall_per_million,
-            key="edit_eq_max_shortfall")
+            key=state.wkey("edit_eq_max_shortfall"))
         raw["equity"]["max_travel_minutes"] = c2.number_input(
-            t("eq_max_travel"), min_value=0.0, step=10.0, value=eq.max_travel_minutes, key="edit_eq_max_travel")
+            t("eq_max_travel"), min_value=0.0, step=10.0, value=eq.max_travel_minutes, key=state.wkey("edit_eq_max_travel"))
 
 
 # ------------------------------------------------------------------------------------------- formatting

@@ -77,8 +77,8 @@ def sweep_page() -> None:
     base = float(edited.scenario.budget.total_wan_cny)
     st.caption(f"{edited.scenario.title or edited.scenario.name}")
     c1, c2, c3 = st.columns(3)
-    lo = c1.number_input(t("sweep_from"), min_value=0.0, value=float(round(base * 0.25)), step=10_000.0, key="sw_lo")
-    hi = c2.number_input(t("sweep_to"), min_value=0.0, value=float(round(base * 1.5)), step=10_000.0, key="sw_hi")
+    lo = c1.number_input(t("sweep_from"), min_value=0.0, value=float(round(base * 0.25)), step=10_000.0, key=state.wkey("sw_lo"))
+    hi = c2.number_input(t("sweep_to"), min_value=0.0, value=float(round(base * 1.5)), step=10_000.0, key=state.wkey("sw_hi"))
     n = int(c3.number_input(t("sweep_points"), min_value=2, max_value=50, value=5, key="sw_n"))
     if st.button(t("sweep_run"), type="primary", key="sw_run"):
         try:

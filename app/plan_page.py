@@ -110,29 +110,29 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
         slots["budget"] = st.container()
         c1, c2 = st.columns(2)
         raw["budget"]["total_wan_cny"] = c1.number_input(t("budget_total"), min_value=0.0, step=10_000.0,
-                                                         value=float(scn.budget.total_wan_cny), key="edit_budget_total")
+                                                         value=float(scn.budget.total_wan_cny), key=state.wkey("edit_budget_total"))
         raw["budget"]["committed_wan_cny"] = c2.number_input(t("budget_committed"), min_value=0.0, step=10_000.0,
                                                              value=float(scn.budget.committed_wan_cny),
-                                                             key="edit_budget_committed")
+                                                             key=state.wkey("edit_budget_committed"))
         raw["budget"]["include_running_cost"] = st.checkbox(t("running"), value=scn.budget.include_running_cost,
-                                                            key="edit_running")
-        tranches = st.checkbox(t("even_tranches"), value=scn.budget.even_yearly_tranches, key="edit_even_tranches",
+                                                            key=state.wkey("edit_running"))
+        tranches = st.checkbox(t("even_tranches"), value=scn.budget.even_yearly_tranches, key=state.wkey("edit_even_tranches"),
                                help=t("even_tranches_help"))
         raw["budget"]["even_yearly_tranches"] = tranches
         yearly = not tranches and st.checkbox(t("use_yearly"), value=scn.budget.per_year_wan_cny is not None,
-                                              key="edit_use_yearly")
+                                              key=state.wkey("edit_use_yearly"))
         if yearly:
             years = scn.years.plan_years
             start = scn.budget.per_year_wan_cny or [scn.budget.total_wan_cny / len(years)] * len(years)
             df = st.data_editor(pd.DataFrame({"year": years, "cap (万元)": start}), disabled=["year"],
-                                hide_index=True, key="edit_yearly")
+                                hide_index=True, key=state.wkey("edit_yearly"))
             raw["budget"]["per_year_wan_cny"] = [float(v) for v in df["cap (万元)"].fillna(0)]
         else:
             raw["budget"]["per_year_wan_cny"] = None
 
     with st.expander(t("modalities")):
         slots["modalities"] = st.container()
-        mods = st.data_editor(_modalities_frame(scn), key="edit_modalities")
+        mods = st.data_editor(_modalities_frame(scn), key=state.wkey("edit_modalities"))
         inv = {v: k for k, v in MOD_COLUMNS.items()}
         for m, row in mods.iterrows():
             for col, val in row.items():
@@ -143,23 +143,23 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
     with st.expander(t("tiers")):
         slots["tiers"] = st.container()
         tiers = st.data_editor(pd.DataFrame.from_dict({k: {TIER_COLUMNS[f]: getattr(v, f) for f in TIER_COLUMNS}
-                                                       for k, v in scn.tiers.items()}, orient="index"), key="edit_tiers")
+                                                       for k, v in scn.tiers.items()}, orient="index"), key=state.wkey("edit_tiers"))
         inv = {v: k for k, v in TIER_COLUMNS.items()}
         for tier, row in tiers.iterrows():
             for col, val in row.items():
                 raw["tiers"][tier][inv[col]] = val.item() if hasattr(val, "item") else val
         st.caption(t("eligibility"))
         elig = pd.DataFrame(scn.eligibility).T.reindex(columns=list(scn.modalities)).fillna(0.0)
-        elig = st.data_editor(elig, key="edit_eligibility")
+        elig = st.data_editor(elig, key=state.wkey("edit_eligibility"))
         raw["eligibility"] = {tier: {m: float(v) for m, v in row.items()} for tier, row in elig.iterrows()}
         st.caption(t("referral"))
         ref = pd.DataFrame(scn.referral).T.reindex(columns=list(scn.tiers)).fillna(0.0)
-        ref = st.data_editor(ref, key="edit_referral")
+        ref = st.data_editor(ref, key=state.wkey("edit_referral"))
         raw["referral"] = {k: {tier: float(v) for tier, v in row.items()} for k, row in ref.iterrows()}
     with st.expander(t("weights")):
         slots["weights"] = st.container()
         w = st.data_editor(pd.DataFrame([{WEIGHT_COLUMNS[k]: getattr(scn.weights, k) for k in WEIGHT_COLUMNS}]),
-                           hide_index=True, key="edit_weights")
+                           hide_index=True, key=state.wkey("edit_weights"))
         inv = {v: k for k, v in WEIGHT_COLUMNS.items()}
         for col, val in w.iloc[0].items():
             raw["weights"][inv[col]] = float(val)
@@ -168,9 +168,9 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
         slots["solver"] = st.container()
         c1, c2 = st.columns(2)
         raw["solver"]["time_limit_s"] = c1.number_input(t("time_limit"), min_value=1.0, value=float(scn.solver.time_limit_s),
-                                                        key="edit_time_limit")
+                                                        key=state.wkey("edit_time_limit"))
         raw["solver"]["mip_rel_gap"] = c2.number_input(t("gap"), min_value=0.0, max_value=1.0, format="%.4f",
-                                                       value=float(scn.solver.mip_rel_gap), key="edit_gap")
+                                                       value=float(scn.solver.mip_rel_gap), key=state.wkey("edit_gap"))
 
     edited_tables: dict[str, pd.DataFrame] = {}
     for key, label in TABLE_LABELS.items():
@@ -181,7 +181,7 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
             base = loaded.tables.get(key)
             if base is None:
                 base = read_raw(loaded.path(getattr(scn.regions, key)), scn.regions.sheet)
-            edited_tables[key] = st.data_editor(base, num_rows="dynamic", key=f"edit_table_{key}", hide_index=True)
+            edited_tables[key] = st.data_editor(base, num_rows="dynamic", key=state.wkey(f"edit_table_{key}"), hide_index=True)
     with st.expander(t("upload_table")):
         labels = {t(v): k for k, v in TABLE_LABELS.items()}  # translated labels as options (see widgets.choose)
         which = labels[st.selectbox(t("which_table"), list(labels), key=f"replace_which_{lang()}")]

@@ -59,11 +59,22 @@ def load_upload(files: list) -> None:
 
 
 def reset_results() -> None:
+    """A scenario was chosen or uploaded: forget the results and every input widget of the previous one."""
     for k in ("planner", "planner_key", "view", "sweep", "frontier", "alternatives"):
         st.session_state.pop(k, None)
     for k in list(st.session_state):
-        if k.startswith("edit_"):
+        if k.startswith(("edit_", "sw_lo", "sw_hi")):
             del st.session_state[k]
+    # Deleting a widget's state is not enough in a browser: the page sends the widget's last value back on
+    # the next run, and Streamlit restores it (the national budget stayed on Sichuan, issue 13 item 1).
+    # New keys make new widgets, which start from the new scenario's values.
+    st.session_state["inputs_gen"] = st.session_state.get("inputs_gen", 0) + 1
+
+
+def wkey(name: str) -> str:
+    """The key of an input widget that shows a value of the loaded scenario: it changes with every
+    scenario load, so no value typed for the previous scenario can come back (see reset_results)."""
+    return f"{name}@{st.session_state.get('inputs_gen', 0)}"
 
 
 def planner_for(loaded: LoadedScenario) -> Planner:

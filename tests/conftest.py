@@ -23,6 +23,12 @@ def started_app(tmp_path: Path, monkeypatch):
     return app
 
 
+def wkey(at, name: str) -> str:
+    """The app's key for an input widget of the loaded scenario (app/state.py wkey: the key carries the
+    scenario load's generation, so a newly chosen scenario gets new widgets)."""
+    return f"{name}@{at.session_state['inputs_gen']}"
+
+
 def write_case(folder: Path, toml: str, **tables: str) -> Path:
     """Write a scenario TOML and its CSV tables into ``folder``; returns the TOML path."""
     folder.mkdir(parents=True, exist_ok=True)

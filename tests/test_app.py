@@ -8,7 +8,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP, SMALL_MODELS, started_app
+from tests.conftest import APP, SMALL_MODELS, started_app, wkey
 
 
 
@@ -50,7 +50,7 @@ def test_plan_page_solves_and_shows_status_verifier_map_and_tables(at):
 def test_editing_the_budget_changes_the_solve(at):
     solve(at)
     first = spend_yi(at)
-    at.number_input(key="edit_budget_total").set_value(1_000_000).run()
+    at.number_input(key=wkey(at, "edit_budget_total")).set_value(1_000_000).run()
     solve(at)
     assert 399.0 <= first <= 400.0 and 99.0 <= spend_yi(at) <= 100.0
 
@@ -59,7 +59,7 @@ def test_editing_a_price_in_the_modality_table_changes_the_plan(at):
     solve(at)
     units_before = next(m.value for m in at.metric if m.label == "Units bought")
     # CT three times dearer: the same budget buys fewer units
-    at.session_state["edit_modalities"] = {"edited_rows": {0: {"price (万元)": 411.0}}, "added_rows": [],
+    at.session_state[wkey(at, "edit_modalities")] = {"edited_rows": {0: {"price (万元)": 411.0}}, "added_rows": [],
                                            "deleted_rows": []}
     at.run()
     solve(at)
@@ -69,7 +69,7 @@ def test_editing_a_price_in_the_modality_table_changes_the_plan(at):
 
 def test_invalid_input_is_shown_and_blocks_solving(at):
     # referral shares of CT no longer sum to 1
-    at.session_state["edit_referral"] = {"edited_rows": {0: {"grassroots": 0.5}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[wkey(at, "edit_referral")] = {"edited_rows": {0: {"grassroots": 0.5}}, "added_rows": [], "deleted_rows": []}
     at.run()
     errors = [e.value for e in at.error]
     # shown beside the referral editor (its own error box) and again above the Solve button
@@ -79,7 +79,7 @@ def test_invalid_input_is_shown_and_blocks_solving(at):
 
 
 def test_a_bad_cell_in_the_regions_table_names_row_and_column(at):
-    at.session_state["edit_table_table"] = {"edited_rows": {2: {"population": "-1"}}, "added_rows": [],
+    at.session_state[wkey(at, "edit_table_table")] = {"edited_rows": {2: {"population": "-1"}}, "added_rows": [],
                                             "deleted_rows": []}
     at.run()
     errors = " ".join(e.value for e in at.error)
@@ -95,7 +95,7 @@ def test_chinese_interface(at):
 
 def test_compare_two_runs(at):
     solve(at)
-    at.number_input(key="edit_budget_total").set_value(1_000_000).run()
+    at.number_input(key=wkey(at, "edit_budget_total")).set_value(1_000_000).run()
     solve(at)
     at.radio(key="page_en").set_value("Compare runs").run()
     assert not at.exception
@@ -108,8 +108,8 @@ def test_compare_two_runs(at):
 
 def test_budget_sweep_reuses_the_model_and_draws(at):
     at.radio(key="page_en").set_value("Budget sweep").run()
-    at.number_input(key="sw_lo").set_value(1_000_000)
-    at.number_input(key="sw_hi").set_value(4_000_000)
+    at.number_input(key=wkey(at, "sw_lo")).set_value(1_000_000)
+    at.number_input(key=wkey(at, "sw_hi")).set_value(4_000_000)
     at.number_input(key="sw_n").set_value(3).run()
     at.button(key="sw_run").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -138,7 +138,7 @@ def test_saved_runs_can_be_renamed_and_deleted(at):
 def test_budget_changed_before_the_first_solve_is_used(at):
     """Regression: the Planner is built (for the pre-solve checks) before Solve is pressed; a budget typed
     in before the first solve must reach it. The browser test found the old budget being solved."""
-    at.number_input(key="edit_budget_total").set_value(1_000_000).run()
+    at.number_input(key=wkey(at, "edit_budget_total")).set_value(1_000_000).run()
     solve(at)
     assert 99.0 <= spend_yi(at) <= 100.0
 
@@ -150,10 +150,10 @@ def test_two_browser_sessions_do_not_see_each_others_inputs_or_results(tmp_path,
     monkeypatch.setenv("PLANNER_MODELS", SMALL_MODELS)
     a = AppTest.from_file(APP, default_timeout=120).run()
     b = AppTest.from_file(APP, default_timeout=120).run()
-    a.number_input(key="edit_budget_total").set_value(1_000_000).run()
+    a.number_input(key=wkey(a, "edit_budget_total")).set_value(1_000_000).run()
     solve(a)
     b.run()
-    assert b.number_input(key="edit_budget_total").value == 4_000_000   # a's edit did not leak
+    assert b.number_input(key=wkey(b, "edit_budget_total")).value == 4_000_000   # a's edit did not leak
     assert not [m for m in b.metric if m.label == "Spend"]               # nor a's result
     solve(b)
     a.run()

@@ -10,7 +10,7 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP, SMALL_MODELS, started_app
+from tests.conftest import APP, SMALL_MODELS, started_app, wkey
 
 SHORTFALL = "Largest shortfall against the per-million target (units per million)"
 
@@ -18,7 +18,7 @@ SHORTFALL = "Largest shortfall against the per-million target (units per million
 @pytest.fixture
 def at(tmp_path, monkeypatch):
     app = started_app(tmp_path, monkeypatch)
-    app.number_input(key="edit_time_limit").set_value(20.0).run()
+    app.number_input(key=wkey(app, "edit_time_limit")).set_value(20.0).run()
     return app
 
 
@@ -110,7 +110,7 @@ def test_alternatives_with_k1_show_two_plans_within_the_percentage(at):
 
 
 def test_plan_page_with_access_on_shows_travel_in_minutes_and_equity(at):
-    at.multiselect(key="edit_access_types").set_value(["CT"]).run()
+    at.multiselect(key=wkey(at, "edit_access_types")).set_value(["CT"]).run()
     ok(at)
     at.button(key="solve_button").click().run()
     ok(at)
@@ -133,12 +133,12 @@ def test_plan_page_with_access_on_shows_travel_in_minutes_and_equity(at):
 
 
 def test_access_off_says_how_to_turn_it_on_and_equity_editor_checks_its_needs(at):
-    at.radio(key="edit_eq_objective_en").set_value(
+    at.radio(key=wkey(at, "edit_eq_objective") + "_en").set_value(
         "Equity on travel: first lower the longest travel to the nearest unit (needs access)").run()
     errors = [e.value for e in at.error]
     assert any("equity on travel needs access" in e for e in errors)
     assert at.button(key="solve_button").disabled
-    at.radio(key="edit_eq_objective_en").set_value("Efficiency: the weighted sum of costs and unmet demand").run()
+    at.radio(key=wkey(at, "edit_eq_objective") + "_en").set_value("Efficiency: the weighted sum of costs and unmet demand").run()
     ok(at)
     at.button(key="solve_button").click().run()
     ok(at)
@@ -164,20 +164,20 @@ def test_equity_pages_in_chinese_without_solving(at):
 
 def test_plan_page_edits_survive_a_visit_to_another_page(at):
     """Streamlit drops the state of widgets it does not draw: the edits are kept as the loaded scenario."""
-    at.multiselect(key="edit_access_types").set_value(["CT"]).run()
-    at.number_input(key="edit_budget_total").set_value(1_000_000).run()
+    at.multiselect(key=wkey(at, "edit_access_types")).set_value(["CT"]).run()
+    at.number_input(key=wkey(at, "edit_budget_total")).set_value(1_000_000).run()
     go(at, "Alternative plans")
     go(at, "Plan")
-    assert at.number_input(key="edit_budget_total").value == 1_000_000
-    assert at.number_input(key="edit_time_limit").value == 20.0
-    assert at.multiselect(key="edit_access_types").value == ["CT"]
+    assert at.number_input(key=wkey(at, "edit_budget_total")).value == 1_000_000
+    assert at.number_input(key=wkey(at, "edit_time_limit")).value == 20.0
+    assert at.multiselect(key=wkey(at, "edit_access_types")).value == ["CT"]
     assert at.session_state["edited"].scenario.access.exam_types == ["CT"]
 
 
 def test_equity_objective_and_bound_reach_the_solve(at):
-    at.radio(key="edit_eq_objective_en").set_value(
+    at.radio(key=wkey(at, "edit_eq_objective") + "_en").set_value(
         "Equity on shortfall: first lower the largest shortfall against the per-million target").run()
-    at.number_input(key="edit_eq_max_shortfall").set_value(5.0).run()
+    at.number_input(key=wkey(at, "edit_eq_max_shortfall")).set_value(5.0).run()
     ok(at)
     scn = at.session_state["edited"].scenario
     assert scn.equity.objective == "min_max_shortfall" and scn.equity.max_shortfall_per_million == 5.0
