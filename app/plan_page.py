@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from planner_app import equity_view
+from planner_app import equity_view, solve_job
 from planner import session
 from planner_app import state
 from planner_app import widgets
@@ -207,19 +207,28 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
 
 
 def solve(edited: LoadedScenario) -> None:
+    """Start the solve beside the page (solve_job) and watch it: progress as it comes, Stop keeps the best."""
     try:
-        with st.status(t("solving"), expanded=False) as box:
-            planner = state.planner_for(edited)  # carries the current budget, built model or not
-            budget = edited.scenario.budget
-            result = planner.solve()
-            box.update(label=f"{t('status')}: {result.report.message}", state="complete")
+        planner = state.planner_for(edited)  # carries the current budget, built model or not
     except PlannerError as e:
         st.error(str(e))
         return
-    view = state.view_from_result(result, edited)
-    st.session_state["view"] = view
+    take_result(watch(solve_job.start(planner, edited)))
+
+
+def watch(job: solve_job.SolveJob) -> solve_job.SolveJob:
+    return solve_job.watch(job, widgets.progress_words, t("stop_solve"), t("solving"), t("solve_done"))
+
+
+def take_result(job: solve_job.SolveJob) -> None:
+    """A finished solve: its result becomes the page's view and a saved run."""
+    if job.error is not None:
+        st.error(job.error)
+        return
+    result, edited = job.result, job.edited
+    st.session_state["view"] = state.view_from_result(result, edited)
     if result.report.has_plan:
-        name = f"{edited.scenario.name} · {widgets.fmt_wan(budget.total_wan_cny)} · {time.strftime('%H:%M:%S')}"
+        name = f"{edited.scenario.name} · {widgets.fmt_wan(job.budget_wan)} · {time.strftime('%H:%M:%S')}"
         run_id = state.store().save(result, edited, name=name)
         st.session_state["last_run_id"] = run_id
         st.toast(f"{t('run_saved')} #{run_id}: {name}")
@@ -246,6 +255,9 @@ def cached_zip(edited: LoadedScenario) -> bytes:
 
 
 def page() -> None:
+    job = solve_job.running()
+    if job is not None:  # a solve started in an earlier run of the page (a click reran it): watch it end
+        take_result(watch(job))
     scenario_picker()
     loaded: LoadedScenario = st.session_state["loaded"]
     scn = loaded.scenario

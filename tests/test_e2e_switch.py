@@ -4,11 +4,35 @@ national 1,000 亿元). AppTest cannot see this: it does not send widget values 
 
 from __future__ import annotations
 
+import contextlib
+import re
+
 from tests.test_e2e_browser import (ARTIFACTS, CHROMIUM, LAUNCH_ARGS, SOLVE_TIMEOUT_MS, VIEWPORT, _app_server,  # noqa: F401
-                                    _number, _set_budget, pytestmark, wait_idle)
+                                    _number, _set_budget, app_url, pytestmark, wait_idle)
 from tests.test_app_switch import _models
 
 import pytest
+
+
+@contextlib.contextmanager
+def _opened(url: str):
+    """A Chromium page on the app at ``url``, loaded and idle."""
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page(viewport=VIEWPORT)
+            page.set_default_timeout(30_000)
+            page.goto(url)
+            page.wait_for_timeout(500)  # the first load of a cold server can stay blank: load, then reload
+            page.reload()
+            expect(page.get_by_role("heading", name="Imaging-equipment capacity planner")).to_be_visible(timeout=60_000)
+            wait_idle(page)
+            yield page
+        finally:
+            browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -19,33 +43,42 @@ def two_scenarios_url(tmp_path_factory):
 
 
 def test_switching_scenarios_resets_the_budget_the_solve_uses(two_scenarios_url):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        try:
-            page = browser.new_page(viewport=VIEWPORT)
-            page.set_default_timeout(30_000)
-            page.goto(two_scenarios_url)
-            page.wait_for_timeout(500)
-            page.reload()
-            expect(page.get_by_role("heading", name="Imaging-equipment capacity planner")).to_be_visible(timeout=60_000)
-            wait_idle(page)
-            box = page.get_by_label("Total capital budget (万元)")
-            assert _number(box.input_value()) == 4_000_000       # small.toml's budget
-            _set_budget(page, 3_000_000)                           # an edit typed on small.toml
-            page.locator('[data-testid="stSelectbox"]').filter(has_text="Scenario file").click()
-            page.get_by_role("option", name="tight.toml", exact=True).click()
-            wait_idle(page)
-            box = page.get_by_label("Total capital budget (万元)")
-            page.screenshot(path=str(ARTIFACTS / "e2e_switch_scenario.png"))
-            assert _number(box.input_value()) == 1_000_000, box.input_value()   # tight.toml's, not the edit
-            page.get_by_role("button", name="Solve", exact=True).click()
-            expect(page.get_by_text("Independent check passed")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
-            wait_idle(page)
-            spend = page.locator('[data-testid="stMetric"]').filter(has_text="Spend").locator(
-                '[data-testid="stMetricValue"]').inner_text()
-            assert _number(spend) <= 100.0, spend                 # 1,000,000 万元 = 100 亿元
-        finally:
-            browser.close()
+    with _opened(two_scenarios_url) as page:
+        box = page.get_by_label("Total capital budget (万元)")
+        assert _number(box.input_value()) == 4_000_000       # small.toml's budget
+        _set_budget(page, 3_000_000)                           # an edit typed on small.toml
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="Scenario file").click()
+        page.get_by_role("option", name="tight.toml", exact=True).click()
+        wait_idle(page)
+        box = page.get_by_label("Total capital budget (万元)")
+        page.screenshot(path=str(ARTIFACTS / "e2e_switch_scenario.png"))
+        assert _number(box.input_value()) == 1_000_000, box.input_value()   # tight.toml's, not the edit
+        page.get_by_role("button", name="Solve", exact=True).click()
+        expect(page.get_by_text("Independent check passed")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+        wait_idle(page)
+        spend = page.locator('[data-testid="stMetric"]').filter(has_text="Spend").locator(
+            '[data-testid="stMetricValue"]').inner_text()
+        assert _number(spend) <= 100.0, spend                 # 1,000,000 万元 = 100 亿元
+
+
+def test_progress_then_stop_keeps_the_best_plan(app_url):
+    """Sichuan by county (a 120 s limit): the status box shows HiGHS's best plan, bound and gap as they
+    come; Stop ends the solve, and the page shows the best plan so far, verified, labelled as stopped."""
+    from playwright.sync_api import expect
+
+    with _opened(app_url) as page:
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="Scenario file").click()
+        page.get_by_role("option", name="sichuan.toml", exact=True).click()
+        wait_idle(page)
+        assert _number(page.get_by_label("Total capital budget (万元)").input_value()) == 900_000
+        page.get_by_role("button", name="Solve", exact=True).click()
+        # a progress line with a plan ("best plan 289,890, proven bound ..."), not the Stop button's label
+        expect(page.get_by_text(re.compile(r"best plan [\d,]+")).first).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+        page.screenshot(path=str(ARTIFACTS / "e2e_progress.png"))
+        page.get_by_role("button", name="Stop and keep the best plan so far").click()
+        expect(page.get_by_text("stopped on request", exact=False).first).to_be_visible(timeout=60_000)
+        expect(page.get_by_text("Independent check passed")).to_be_visible()
+        wait_idle(page)
+        page.screenshot(path=str(ARTIFACTS / "e2e_stopped.png"))

@@ -1,0 +1,84 @@
+"""A solve that runs beside the page: progress as HiGHS improves the plan, and a Stop that keeps the best one.
+
+The solve runs in its own thread, not in Streamlit's script thread. Streamlit answers any click by
+stopping the script run at its next page write and starting a new run at once (``runner.fastReruns``),
+so a solve inside the script thread either blocks the page or would be abandoned halfway through HiGHS.
+Here each script run only *watches* the job kept in the session: it shows the latest progress, and
+Stop asks the planner to cancel (HiGHS keeps its best plan, verified and labelled 'interrupted'). The
+run that sees the job finished takes its result.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from planner import Planner
+from planner.config.scenario import LoadedScenario
+from planner.errors import PlannerError
+from planner.planning.results import PlanResult
+from planner.solver import Progress
+
+POLL_S = 0.5
+
+
+@dataclass
+class SolveJob:
+    planner: Planner
+    edited: LoadedScenario
+    budget_wan: float
+    latest: Progress | None = None
+    result: PlanResult | None = None
+    error: str | None = None
+    stop_asked: bool = False
+    done: threading.Event = field(default_factory=threading.Event)
+    started: float = field(default_factory=time.perf_counter)
+
+    def start(self) -> "SolveJob":
+        threading.Thread(target=self._run, name="planner-solve", daemon=True).start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            self.result = self.planner.solve(progress=self._progress)
+        except PlannerError as e:
+            self.error = str(e)
+        except Exception as e:  # noqa: BLE001  shown on the page, never lost in a thread
+            self.error = f"{type(e).__name__}: {e}"
+        finally:
+            self.done.set()
+
+    def _progress(self, p: Progress) -> None:
+        self.latest = p
+
+    def stop(self) -> None:
+        self.stop_asked = True
+        self.planner.cancel()
+
+
+def running() -> SolveJob | None:
+    job = st.session_state.get("solve_job")
+    return job if isinstance(job, SolveJob) else None
+
+
+def start(planner: Planner, edited: LoadedScenario) -> SolveJob:
+    job = SolveJob(planner, edited, float(edited.scenario.budget.total_wan_cny)).start()
+    st.session_state["solve_job"] = job
+    return job
+
+
+def watch(job: SolveJob, words, stop_label: str, waiting_label: str, done_label: str) -> SolveJob:
+    """Show the job's progress until it ends; returns the finished job (and forgets it in the session)."""
+    box = st.status(waiting_label, expanded=True)
+    line = box.empty()
+    if box.button(stop_label, key="stop_solve", disabled=job.stop_asked):
+        job.stop()
+    while not job.done.wait(POLL_S):
+        line.markdown(words(job.latest, time.perf_counter() - job.started))
+    line.empty()
+    box.update(label=done_label, state="complete", expanded=False)
+    st.session_state.pop("solve_job", None)
+    return job
