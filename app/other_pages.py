@@ -157,7 +157,16 @@ def runs_page() -> None:
     c1.download_button(t("export"), run_zip(state.default_path_str(), rid), file_name=f"run_{rid}.zip",
                        mime="application/zip", key="runs_export")
     if c2.button(t("delete"), key="runs_delete"):
-        state.store().delete(rid)
-        st.rerun()
+        st.session_state["runs_confirm_delete"] = rid   # asked, not done: one click must not lose a run
+    if st.session_state.get("runs_confirm_delete") == rid:
+        st.warning(t("delete_confirm").format(id=rid, name=dict(zip(runs["id"], runs["name"]))[rid]))
+        y, n = st.columns(2)
+        if y.button(t("delete_yes"), key="runs_delete_confirm", type="primary"):
+            state.store().delete(rid)
+            st.session_state.pop("runs_confirm_delete", None)
+            st.rerun()
+        if n.button(t("delete_no"), key="runs_delete_cancel"):
+            st.session_state.pop("runs_confirm_delete", None)
+            st.rerun()
     if st.toggle(t("open_run"), key="runs_open"):
         widgets.show_result(state.view_from_stored(state.store().load(rid)), key="runs")

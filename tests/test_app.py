@@ -131,7 +131,12 @@ def test_saved_runs_can_be_renamed_and_deleted(at):
     at.text_input(key=f"runs_name_{rid}").set_value("my plan").run()
     at.button(key="runs_rename").click().run()
     assert at.dataframe[0].value["name"].tolist() == ["my plan"]
+    at.button(key="runs_delete").click().run()               # asks first: nothing is deleted yet
+    assert len(at.dataframe[0].value) == 1 and any("cannot be recovered" in w.value for w in at.warning)
+    at.button(key="runs_delete_cancel").click().run()
+    assert len(at.dataframe[0].value) == 1 and not any("cannot be recovered" in w.value for w in at.warning)
     at.button(key="runs_delete").click().run()
+    at.button(key="runs_delete_confirm").click().run()
     assert any("No saved runs" in i.value for i in at.info)
 
 

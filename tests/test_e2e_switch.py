@@ -42,7 +42,7 @@ def two_scenarios_url(tmp_path_factory):
         yield url
 
 
-def test_switching_scenarios_resets_the_budget_the_solve_uses(two_scenarios_url):
+def test_switching_scenarios_resets_the_budget_the_solve_uses_and_delete_asks_first(two_scenarios_url):
     from playwright.sync_api import expect
 
     with _opened(two_scenarios_url) as page:
@@ -61,6 +61,22 @@ def test_switching_scenarios_resets_the_budget_the_solve_uses(two_scenarios_url)
         spend = page.locator('[data-testid="stMetric"]').filter(has_text="Spend").locator(
             '[data-testid="stMetricValue"]').inner_text()
         assert _number(spend) <= 100.0, spend                 # 1,000,000 万元 = 100 亿元
+
+        # The solved run was saved; deleting it asks first (issue 13, item 3).
+        page.locator('[data-testid="stSidebar"]').get_by_text("Saved runs", exact=True).click()
+        wait_idle(page)
+        page.get_by_role("button", name="Delete", exact=True).click()
+        wait_idle(page)
+        expect(page.get_by_text("cannot be recovered", exact=False)).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "e2e_delete_confirm.png"))
+        page.get_by_role("button", name="Keep it", exact=True).click()
+        wait_idle(page)
+        expect(page.get_by_text("cannot be recovered", exact=False)).to_have_count(0)
+        page.get_by_role("button", name="Delete", exact=True).click()
+        wait_idle(page)
+        page.get_by_role("button", name="Yes, delete it", exact=True).click()
+        wait_idle(page)
+        expect(page.get_by_text("No saved runs", exact=False)).to_be_visible()
 
 
 def test_progress_then_stop_keeps_the_best_plan(app_url):
