@@ -69,24 +69,76 @@ def show_problems(problems: list[str], slots: dict) -> None:
 
 
 def scenario_picker() -> None:
+    """Choose a scenario file, or see the uploaded one that is active. The box's key carries the load's
+    generation (state.wkey), so it always shows the scenario the page is working with."""
     files = state.scenario_files()
     names = [f.name for f in files]
+    loaded = st.session_state.get("loaded")
     current = st.session_state.get("source_name", "baseline.toml")
-    idx = names.index(current) if current in names else 0
-    choice = st.selectbox(t("choose_scenario"), names, index=idx, key="scenario_choice")
-    if "loaded" not in st.session_state or (choice != st.session_state.get("source_name")
-                                            and st.session_state.get("picked") != choice):
-        st.session_state["picked"] = choice
+    uploaded = t("uploaded_option").format(name=current) if getattr(loaded, "uploads", None) else None
+    options = ([uploaded] if uploaded else []) + names
+    idx = 0 if uploaded else (names.index(current) if current in names else 0)
+    flash = st.session_state.pop("flash", None)
+    choice = st.selectbox(t("choose_scenario"), options, index=idx, key=state.wkey("scenario_choice"))
+    if flash:
+        st.success(flash)
+    if loaded is None or (choice != uploaded and choice != current):
         state.load_file(files[names.index(choice)])
+        # rerun at once: this box was drawn under the old generation's key, and a pick made on it after
+        # this run would be lost when the next run draws the box under the new key
+        st.rerun()
     with st.expander(t("upload_scenario")):
         ups = st.file_uploader(t("upload_scenario"), type=["toml", "csv", "xlsx", "geojson"], accept_multiple_files=True,
                                key="upload_files", label_visibility="collapsed")
         if ups and st.button("Load upload / 载入上传", key="load_upload"):
             try:
                 state.load_upload(ups)
-                st.success(f"{st.session_state['source_name']} loaded")
             except (PlannerError, ValueError) as e:
                 st.error(str(e))
+            else:  # rerun so the picker above shows the uploaded scenario; the message shows there
+                st.session_state["flash"] = f"{st.session_state['source_name']} loaded"
+                st.rerun()
+    if ups:  # outside the expander, so an unused upload is never out of sight
+        assign_unused_uploads(ups)
+    st.caption(active_files(st.session_state["loaded"]))
+
+
+def assign_unused_uploads(ups) -> None:
+    """Uploaded files no table of the scenario is named after: say so, and let the planner give each a
+    role (issue 13, item 2: a stock table with another name was ignored in silence)."""
+    loaded = st.session_state.get("loaded")
+    match = getattr(loaded, "uploads", None)
+    if match is None or not match.unused:
+        return
+    st.warning(t("upload_unused").format(files=", ".join(match.unused)))
+    roles = {t("role_none"): None} | {t("role_" + r): r for r in session.ROLES}
+    assign = {}
+    for name in match.unused:
+        picked = roles[st.selectbox(t("assign_role").format(name=name), list(roles), key=f"assign_{name}")]
+        if picked:
+            assign[picked] = name
+    if assign and st.button(t("assign_load"), key="assign_load"):
+        try:
+            state.load_upload(ups, assign={**{r: n for r, (n, how) in match.roles.items() if how == "assigned"},
+                                           **assign})
+            st.rerun()
+        except (PlannerError, ValueError) as e:
+            st.error(str(e))
+
+
+def active_files(loaded: LoadedScenario) -> str:
+    """Which scenario and which files the page is working with, and where each came from."""
+    match = getattr(loaded, "uploads", None)
+    parts = []
+    for role in session.ROLES:
+        value = getattr(loaded.scenario.regions, role, None)
+        if not value:
+            continue
+        how = ("edited" if role in loaded.tables else match.roles[role][1] if match and role in match.roles
+               else "file")
+        parts.append(f"{t('role_' + role)}: {Path(str(value)).name} ({t('how_' + how)})")
+    origin = t("how_uploaded") if match else "models/"
+    return t("active").format(name=Path(loaded.source).name, origin=origin) + " · ".join(parts)
 
 
 def _modalities_frame(scn) -> pd.DataFrame:

@@ -50,9 +50,11 @@ def load_file(path: Path) -> None:
     reset_results()
 
 
-def load_upload(files: list) -> None:
-    """An uploaded scenario (the rules are the library's: planner.session.scenario_from_uploads)."""
-    loaded = scenario_from_uploads({f.name: f.getvalue() for f in files}, max_bytes=MAX_UPLOAD_BYTES)
+def load_upload(files: list, assign: dict[str, str] | None = None) -> None:
+    """An uploaded scenario (the rules are the library's: planner.session.scenario_from_uploads);
+    ``assign`` puts uploaded tables in roles by hand (regions.<role> -> file name)."""
+    loaded = scenario_from_uploads({f.name: f.getvalue() for f in files}, max_bytes=MAX_UPLOAD_BYTES,
+                                   assign=assign)
     st.session_state["loaded"] = loaded
     st.session_state["source_name"] = loaded.source
     reset_results()

@@ -35,12 +35,12 @@ def test_choosing_a_scenario_resets_the_budget_and_the_solve_uses_it(tmp_path, m
     at.run()
     assert _widget(at, "number_input", "edit_budget_total").value == 4_000_000
     _widget(at, "number_input", "edit_budget_total").set_value(3_000_000).run()   # an edit on small.toml
-    at.selectbox(key="scenario_choice").select("tight.toml").run()
+    _widget(at, "selectbox", "scenario_choice").select("tight.toml").run()
     assert not at.exception, [e.value for e in at.exception]
     assert _widget(at, "number_input", "edit_budget_total").value == 1_000_000
     at.button(key="solve_button").click().run()
     spend = next(m.value for m in at.metric if m.label == "Spend")
     assert float(spend.split()[0].replace(",", "")) <= 100.0, spend   # 1,000,000 万元 = 100 亿元
     # and back: small.toml's own budget, not the edit made before the switch
-    at.selectbox(key="scenario_choice").select("small.toml").run()
+    _widget(at, "selectbox", "scenario_choice").select("small.toml").run()
     assert _widget(at, "number_input", "edit_budget_total").value == 4_000_000

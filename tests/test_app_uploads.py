@@ -60,3 +60,28 @@ def test_paths_inside_an_uploaded_scenario_are_not_followed(tmp_path):
     loaded = state.st.session_state["loaded"]
     assert loaded.base_dir.name.startswith("planner-upload-")
     assert loaded.path(loaded.scenario.regions.table).parent == loaded.base_dir
+
+
+def test_an_upload_no_table_is_named_after_is_reported_and_can_be_assigned():
+    """Issue 13, item 2: a stock table uploaded as 四川设备2025.csv (the scenario names stock.csv) was
+    ignored in silence. It is now listed as unused, and assigning it to regions.stock makes it the table."""
+    renamed = STOCK  # the same table under a name the scenario does not give
+    files = [Upload("tiny.toml", TOML), Upload("regions.csv", REGIONS), Upload("stock.csv", STOCK),
+             Upload("四川设备2025.csv", renamed)]
+    state.load_upload(files)
+    match = state.st.session_state["loaded"].uploads
+    assert match.unused == ["四川设备2025.csv"] and match.roles["stock"] == ("stock.csv", "uploaded")
+    assert "四川设备2025.csv: not used (no table of the scenario has this name; assign it to a table)" in match.words()
+    state.load_upload(files, assign={"stock": "四川设备2025.csv"})
+    loaded = state.st.session_state["loaded"]
+    assert loaded.uploads.roles["stock"] == ("四川设备2025.csv", "assigned")
+    assert loaded.uploads.unused == ["stock.csv"]
+    assert loaded.path(loaded.scenario.regions.stock).name == "四川设备2025.csv"
+    with pytest.raises(ValueError, match=r"nope\.csv \(for regions\.stock\) is not among the uploaded tables"):
+        state.load_upload(files, assign={"stock": "nope.csv"})
+    # a table the scenario names but nobody uploaded can be filled by assigning an upload to it
+    only_renamed = [Upload("tiny.toml", TOML), Upload("regions.csv", REGIONS), Upload("四川设备2025.csv", renamed)]
+    with pytest.raises(ValueError, match="upload a file called stock.csv with it, or assign one of the uploaded"):
+        state.load_upload(only_renamed)
+    state.load_upload(only_renamed, assign={"stock": "四川设备2025.csv"})
+    assert state.st.session_state["loaded"].uploads.unused == []

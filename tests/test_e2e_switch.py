@@ -10,6 +10,7 @@ import re
 from tests.test_e2e_browser import (ARTIFACTS, CHROMIUM, LAUNCH_ARGS, SOLVE_TIMEOUT_MS, VIEWPORT, _app_server,  # noqa: F401
                                     _number, _set_budget, app_url, pytestmark, wait_idle)
 from tests.test_app_switch import _models
+from tests.conftest import REPO
 
 import pytest
 
@@ -98,3 +99,32 @@ def test_progress_then_stop_keeps_the_best_plan(app_url):
         expect(page.get_by_text("Independent check passed")).to_be_visible()
         wait_idle(page)
         page.screenshot(path=str(ARTIFACTS / "e2e_stopped.png"))
+
+
+def test_an_upload_with_another_name_is_named_unused_then_assigned(app_url, tmp_path):
+    """Issue 13, item 2: sichuan.toml uploaded with its stock table as 四川设备2025.csv. The page says the
+    file is not used, and after it is given the role 'existing units' the active-files line shows it."""
+    from playwright.sync_api import expect
+
+    renamed = tmp_path / "四川设备2025.csv"
+    renamed.write_bytes((REPO / "data" / "regions" / "stock_counties_sichuan.csv").read_bytes())
+    with _opened(app_url) as page:
+        upload = page.locator('[data-testid="stExpander"]').filter(has_text="upload a scenario TOML with its tables")
+        upload.locator("summary").click()
+        upload.locator('input[type="file"]').set_input_files([str(REPO / "models" / "sichuan.toml"), str(renamed)])
+        wait_idle(page)
+        page.get_by_role("button", name="Load upload / 载入上传").click()
+        wait_idle(page)
+        expect(page.get_by_text("Not used: 四川设备2025.csv", exact=False)).to_be_visible()
+        expect(page.get_by_text("existing units: stock_counties_sichuan.csv (shipped with the planner)",
+                                exact=False)).to_be_visible()
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="Use 四川设备2025.csv as").click()
+        page.get_by_role("option", name="existing units", exact=True).click()
+        wait_idle(page)
+        page.get_by_role("button", name="Load again with these files").click()
+        wait_idle(page)
+        page.screenshot(path=str(ARTIFACTS / "e2e_upload_assigned.png"))
+        expect(page.get_by_text("existing units: 四川设备2025.csv (uploaded, assigned by you)", exact=False)).to_be_visible()
+        expect(page.get_by_text("Active scenario: sichuan.toml (uploaded)", exact=False)).to_be_visible()
+        picker = page.locator('[data-testid="stSelectbox"]').filter(has_text="Scenario file")
+        assert "sichuan.toml (uploaded)" in picker.inner_html(), picker.inner_html()[:3000]  # not baseline.toml

@@ -13,6 +13,7 @@ import json
 import re
 import tempfile
 from collections.abc import MutableMapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -87,12 +88,35 @@ class UploadError(ValueError):
     """An upload that cannot be read as a scenario; the message says which file and what to do."""
 
 
+ROLES = (*TABLE_KEYS, "boundaries")  # what an uploaded table can be: a regions.<role> of the scenario
+
+
+@dataclass
+class UploadMatch:
+    """Which file fills each table the uploaded scenario names, and which uploads nothing uses.
+
+    ``roles``: regions.<role> -> (file name, "uploaded" | "shipped" | "assigned"): "assigned" is an upload
+    the planner chose for that role by hand, in place of the name the scenario file gives."""
+
+    scenario_file: str
+    roles: dict[str, tuple[str, str]]
+    unused: list[str]
+
+    def words(self) -> list[str]:
+        out = [f"regions.{role}: {name} ({how})" for role, (name, how) in self.roles.items()]
+        out += [f"{name}: not used (no table of the scenario has this name; assign it to a table)"
+                for name in self.unused]
+        return out
+
+
 def scenario_from_uploads(files: dict[str, bytes], folder: Path | None = None,
-                          max_bytes: int = MAX_UPLOAD_BYTES) -> LoadedScenario:
+                          max_bytes: int = MAX_UPLOAD_BYTES, assign: dict[str, str] | None = None) -> LoadedScenario:
     """An uploaded scenario: one .toml and its tables. Tables are matched by file name among the uploads,
-    then among the shipped region tables; no path written in an uploaded file is ever followed (a name
+    then among the shipped region tables; ``assign`` (regions.<role> -> uploaded file name) puts an
+    upload in a role whatever its name. No path written in an uploaded file is ever followed (a name
     like ../../x.toml is reduced to x.toml). The files are written to ``folder`` (a new temporary folder
-    by default), which the scenario then reads from."""
+    by default), which the scenario then reads from. The result's ``uploads`` (an UploadMatch) says
+    which file fills each table and which uploads were not used: nothing uploaded is silently ignored."""
     by_name: dict[str, bytes] = {}
     for raw_name, data in files.items():
         name = Path(raw_name).name
@@ -104,21 +128,38 @@ def scenario_from_uploads(files: dict[str, bytes], folder: Path | None = None,
     tomls = [n for n in by_name if n.endswith(".toml")]
     if len(tomls) != 1:
         raise UploadError("upload exactly one scenario .toml file together with its tables")
+    assign = {role: Path(name).name for role, name in (assign or {}).items() if name}
+    for role, name in assign.items():
+        if role not in ROLES:
+            raise UploadError(f"'{role}' is not a table of a scenario: use one of {', '.join(ROLES)}")
+        if name not in by_name or name.endswith(".toml"):
+            raise UploadError(f"{name} (for regions.{role}) is not among the uploaded tables")
     folder = Path(folder) if folder is not None else Path(tempfile.mkdtemp(prefix="planner-upload-"))
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in by_name.items():
         (folder / name).write_bytes(data)
     raw = read_toml(folder / tomls[0])
-    regions = raw.get("regions", {})
-    for key in (*TABLE_KEYS, "boundaries"):
+    regions = raw.setdefault("regions", {})
+    roles: dict[str, tuple[str, str]] = {}
+    for key in ROLES:
+        if key in assign:
+            regions[key] = assign[key]
+            roles[key] = (assign[key], "assigned")
+            continue
         if not regions.get(key):
             continue
         base = Path(str(regions[key])).name
         if base in by_name:
             regions[key] = base
+            roles[key] = (base, "uploaded")
         elif (REGIONS_DIR / base).exists():
             regions[key] = str(REGIONS_DIR / base)
+            roles[key] = (base, "shipped")
         else:
             raise UploadError(f"the scenario names table '{regions[key]}' for regions.{key}: upload a file "
-                              f"called {base} with it")
-    return scenario_from_dict(raw, folder, source=tomls[0])
+                              f"called {base} with it, or assign one of the uploaded tables to it")
+    used = {name for name, how in roles.values() if how != "shipped"}
+    unused = [n for n in by_name if n not in used and n != tomls[0]]
+    loaded = scenario_from_dict(raw, folder, source=tomls[0])
+    loaded.uploads = UploadMatch(tomls[0], roles, unused)
+    return loaded

@@ -32,6 +32,7 @@ class LoadedScenario:
         self.base_dir = base_dir
         self.source = source
         self.tables = dict(tables or {})
+        self.uploads = None  # planner.session.UploadMatch for an uploaded scenario: which file fills which table
 
     def path(self, relative: str | None) -> Path | None:
         if not relative:
