@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 import time
 import zipfile
@@ -58,8 +59,20 @@ def section_of(problem: str) -> str | None:
     return None
 
 
+def screen_words(problem: str) -> str:
+    """A problem in the words of the screen: scenario field names (budget.committed_wan_cny, price_wan_cny,
+    ...) replaced by the labels of their inputs, so the planner can find what to fix."""
+    labels = {"committed_wan_cny": t("budget_committed"), "total_wan_cny": t("budget_total"),
+              "per_year_wan_cny": t("budget_by_year"),
+              **MOD_COLUMNS, **{k: v for k, v in TIER_COLUMNS.items() if k != "label"}, **WEIGHT_COLUMNS}
+    for field in sorted(labels, key=len, reverse=True):   # longest first: no field is part of a longer one
+        problem = re.sub(rf"(?<![\w.]){re.escape(field)}(?!\w)", f"“{labels[field]}”", problem)
+    return problem
+
+
 def show_problems(problems: list[str], slots: dict) -> None:
     """Each problem beside its editor (when it names one), and all of them above the Solve button."""
+    problems = [screen_words(p) for p in problems]
     for p in problems:
         slot = slots.get(section_of(p))
         if slot is not None:
@@ -162,10 +175,13 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
         slots["budget"] = st.container()
         c1, c2 = st.columns(2)
         raw["budget"]["total_wan_cny"] = c1.number_input(t("budget_total"), min_value=0.0, step=10_000.0,
-                                                         value=float(scn.budget.total_wan_cny), key=state.wkey("edit_budget_total"))
+                                                         value=float(scn.budget.total_wan_cny), format="%.0f",
+                                                         key=state.wkey("edit_budget_total"))
+        c1.caption(f"= {widgets.fmt_wan(raw['budget']['total_wan_cny'])}")
         raw["budget"]["committed_wan_cny"] = c2.number_input(t("budget_committed"), min_value=0.0, step=10_000.0,
-                                                             value=float(scn.budget.committed_wan_cny),
+                                                             value=float(scn.budget.committed_wan_cny), format="%.0f",
                                                              key=state.wkey("edit_budget_committed"))
+        c2.caption(f"= {widgets.fmt_wan(raw['budget']['committed_wan_cny'])}")
         raw["budget"]["include_running_cost"] = st.checkbox(t("running"), value=scn.budget.include_running_cost,
                                                             key=state.wkey("edit_running"))
         tranches = st.checkbox(t("even_tranches"), value=scn.budget.even_yearly_tranches, key=state.wkey("edit_even_tranches"),

@@ -163,3 +163,13 @@ def test_two_browser_sessions_do_not_see_each_others_inputs_or_results(tmp_path,
     solve(b)
     a.run()
     assert 99.0 <= spend_yi(a) <= 100.0 and 399.0 <= spend_yi(b) <= 400.0
+
+
+def test_problems_name_fields_as_the_screen_labels_them(at):
+    """Issue 13, item 9: 'committed_wan_cny 5,000,000 exceeds total_wan_cny' named TOML keys the planner
+    never sees; the message now names the inputs by their labels. The budget field shows 亿元 beside 万元."""
+    at.number_input(key=wkey(at, "edit_budget_committed")).set_value(5_000_000).run()
+    errors = " ".join(e.value for e in at.error)
+    assert "“Already committed (万元)” 5,000,000 exceeds “Total capital budget (万元)” 4,000,000" in errors, errors
+    assert "committed_wan_cny" not in errors
+    assert any(c.value == "= 400.00 亿元" for c in at.caption)
