@@ -144,8 +144,17 @@ def runs_page() -> None:
     if not len(runs):
         st.info(t("runs_none"))
         return
-    show = runs[["id", "name", "scenario", "created", "status", "gap", "spend_cny", "unmet_thousand_exams"]]
-    st.dataframe(show, hide_index=True, width="stretch", key="runs_table")
+    show = runs[["id", "name", "scenario", "created", "status", "gap", "spend_cny", "unmet_thousand_exams"]].copy()
+    show["gap"] = show["gap"].astype(float) * 100                 # per cent
+    show["spend_cny"] = show["spend_cny"].astype(float) / 1e8      # 亿元
+    show["unmet_thousand_exams"] = show["unmet_thousand_exams"].astype(float) / 1e3   # million exams
+    st.dataframe(show, hide_index=True, width="stretch", key="runs_table", column_config={
+        "id": st.column_config.NumberColumn(t("col_run"), format="%d"),
+        "name": t("col_name"), "scenario": t("col_scenario"), "created": t("col_created"),
+        "status": t("col_status"),
+        "gap": st.column_config.NumberColumn(t("col_gap"), format="%.2f %%"),
+        "spend_cny": st.column_config.NumberColumn(t("col_spend_yi"), format="localized"),
+        "unmet_thousand_exams": st.column_config.NumberColumn(t("col_unmet_m"), format="localized")})
     ids = runs["id"].tolist()
     rid = st.selectbox(t("run"), ids, format_func=_run_label(runs), key="runs_pick")
     c1, c2 = st.columns([3, 1])

@@ -222,13 +222,16 @@ def status_text(summary: dict) -> str:
 
 
 def status_banner(summary: dict) -> None:
-    text = f"{t('status')}: {status_text(summary)} · objective {summary['objective'] if summary['objective'] is None else format(summary['objective'], ',.1f')} · bound {summary['bound'] if summary['bound'] is None else format(summary['bound'], ',.1f')}"
+    text = f"{t('status')}: {status_text(summary)}"
     if summary["status"] == "optimal":
         st.success(text)
     elif summary["status"] in ("time_limit", "interrupted"):
         st.warning(text)
     else:
         st.error(text)
+    if summary["objective"] is not None:  # the numbers behind the words, for whoever checks them
+        bound = "—" if summary["bound"] is None else f"{summary['bound']:,.1f}"
+        st.caption(t("objective_numbers").format(obj=summary["objective"], bound=bound))
     if summary["status"] not in ("optimal", "time_limit", "interrupted"):
         return  # no plan: nothing to verify (the status says why)
     ver = summary["verifier"]
