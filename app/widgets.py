@@ -32,11 +32,19 @@ def region_values(regions: pd.DataFrame, modality: str, year: int) -> pd.DataFra
     return g
 
 
+class CompactDeck(pdk.Deck):
+    """pydeck's JSON is indented (2 spaces a level): 2.9 MB for Sichuan's 186 counties against 0.6 MB
+    without the whitespace, sent to the browser on every map change. Same content, no indentation."""
+
+    def to_json(self) -> str:
+        return json.dumps(json.loads(super().to_json()), separators=(",", ":"))
+
+
 def deck(fc: dict, view: tuple[float, float, float], extra_layers: list | None = None) -> pdk.Deck:
     lon, lat, zoom = view
     layer = pdk.Layer("GeoJsonLayer", fc, pickable=True, filled=True, stroked=True, get_fill_color="properties.fill",
                       get_line_color=[255, 255, 255], line_width_min_pixels=1)
-    return pdk.Deck(layers=[layer, *(extra_layers or [])], map_style=None,
+    return CompactDeck(layers=[layer, *(extra_layers or [])], map_style=None,
                     initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom),
                     tooltip={"text": "{tooltip}"})
 
@@ -246,6 +254,13 @@ def view_boundaries(view: dict) -> dict | None:
     return view.get("boundaries_json") or (boundaries(view["boundaries_path"]) if view.get("boundaries_path") else None)
 
 
+@st.fragment
+def map_fragment(regions: pd.DataFrame, b: dict | None, key: str, mobile=None, centroids=None) -> None:
+    """The result map as a fragment: changing its layer, modality or year redraws the map alone, not the
+    page (which would re-validate the inputs and redraw every table and chart: 2 s on Sichuan)."""
+    region_map(regions, b, key=key, mobile=mobile, centroids=centroids)
+
+
 def show_result(view: dict, key: str, extra=None) -> None:
     """Everything about one plan: status, verifier, metrics, map, tables, charts, marginal values.
 
@@ -258,7 +273,7 @@ def show_result(view: dict, key: str, extra=None) -> None:
     summary_metrics(summary)
     b = view_boundaries(view)
     st.subheader(t("map"))
-    region_map(view["regions"], b, key=f"{key}_map", mobile=view.get("mobile"), centroids=view.get("centroids"))
+    map_fragment(view["regions"], b, key=f"{key}_map", mobile=view.get("mobile"), centroids=view.get("centroids"))
     st.subheader(t("charts"))
     c1, c2 = st.columns(2)
     c1.altair_chart(spend_chart(view["spend"]), width="stretch")
