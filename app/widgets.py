@@ -49,6 +49,18 @@ def deck(fc: dict, view: tuple[float, float, float], extra_layers: list | None =
                     tooltip={"text": "{tooltip}"})
 
 
+def colour_bar(label: str, bar: dict, unit: str) -> None:
+    """The map's classes as a colour bar: one swatch per class with its range, in the map's colours."""
+    breaks, colours = bar["breaks"], bar["colours"]
+    cells = "".join(
+        f'<span style="display:inline-block;padding:2px 8px;margin-right:2px;background:rgba({c[0]},{c[1]},{c[2]},'
+        f'{c[3] / 255:.2f});color:{"#fff" if sum(c[:3]) < 380 else "#222"};font-size:0.8em">'
+        f"{breaks[i]:,.2f}–{breaks[i + 1]:,.2f}</span>" for i, c in enumerate(colours))
+    grey = '<span style="display:inline-block;padding:2px 8px;background:rgba(210,210,210,0.63);font-size:0.8em">' \
+           f'{t("no_data")}</span>'
+    st.markdown(f"**{label}**, {unit} · {t('scheme_' + bar['scheme'])}: {cells} {grey}", unsafe_allow_html=True)
+
+
 def legend(label: str, lo: float, hi: float, unit: str) -> None:
     st.caption(f"{label}: ≤ {lo:,.2f} (light) → ≥ {hi:,.2f} (dark) {unit} (5th to 95th percentile); "
                "grey = no data")
@@ -73,13 +85,15 @@ def region_map(regions: pd.DataFrame, b: dict | None, key: str, mobile: pd.DataF
     year = c3.selectbox(t("year"), years, key=f"{key}_year", index=years.index(year) if year in years else len(years) - 1)
     col, unit, div = LAYERS[layer_key]
     vals = region_values(regions, modality, year)
+    schemes = {t("scheme_quantile"): "quantile", t("scheme_equal"): "equal"}
+    scheme = schemes[st.radio(t("classes"), list(schemes), horizontal=True, key=f"{key}_classes_{lang()}")]
     fc, lo, hi = maps.layer(b, vals, col, t(layer_key), unit, diverging=div,
-                            extra=["population", "target_per_million"])
+                            extra=["population", "target_per_million"], scheme=scheme)
     extra = []
     if mobile is not None and len(mobile) and centroids is not None:
         extra = mobile_layers(mobile[(mobile["year"] == year)], centroids)
     st.pydeck_chart(deck(fc, maps.centre(b), extra), key=f"{key}_deck")
-    legend(t(layer_key), lo, hi, unit)
+    colour_bar(t(layer_key), fc["legend"], unit)
     if extra:
         st.caption(t("mobile_layer"))
     st.download_button(t("download_geojson"), json.dumps(fc, ensure_ascii=False), file_name=f"{layer_key}_{modality}_{year}.geojson",

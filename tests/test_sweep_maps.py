@@ -59,6 +59,38 @@ def test_one_outlier_does_not_flatten_the_colours():
     assert hi < 60 and len({tuple(f) for f in fills[:9]}) >= 6
 
 
+def test_quantile_classes_separate_close_values_and_equal_breaks_are_fixed():
+    """Issue 13, item 6: the national CT density after the plan ran 29.95-32.49 per million and was one
+    colour. Quantile classes put 31 such values in 5 colours with about 6 regions each; equal intervals
+    split the range into 5 equal steps. NaN stays grey; the breaks and colours feed the colour bar."""
+    from planner.reporting.maps import NO_DATA, classes
+
+    values = np.r_[np.linspace(29.95, 30.2, 25), np.linspace(31.0, 32.49, 6), np.nan]
+    fills, breaks, palette = classes(values, "quantile")
+    used = [tuple(f) for f in fills[:-1]]
+    assert len(set(used)) == 5 and len(palette) == 5 and fills[-1] == NO_DATA
+    assert max(used.count(c) for c in set(used)) <= 7          # about 31 / 5 regions a class
+    assert breaks[0] == pytest.approx(29.95) and breaks[-1] == pytest.approx(32.49) and len(breaks) == 6
+    fills, breaks, _ = classes(values, "equal")
+    assert np.allclose(np.diff(breaks), (32.49 - 29.95) / 5)
+    assert len({tuple(f) for f in fills[:25]}) == 1             # the 25 low values share the lowest step
+    with pytest.raises(ValueError, match="not one of"):
+        classes(values, "jenks")
+
+
+def test_a_classed_layer_carries_its_colour_bar():
+    b = load_boundaries(REPO_ROOT / "data" / "regions" / "provinces.geojson")
+    import pandas as pd
+
+    codes = [f["properties"]["code"] for f in b["features"]]
+    vals = pd.DataFrame({"region_code": codes, "v": np.linspace(1, 2, len(codes))})
+    fc, lo, hi = layer(b, vals, "v", "density", "units/M", scheme="quantile")
+    assert fc["legend"]["scheme"] == "quantile" and (lo, hi) == (1.0, 2.0)
+    assert len(fc["legend"]["colours"]) == len(fc["legend"]["breaks"]) - 1 == 5
+    fc, _, _ = layer(b, vals, "v", "density", "units/M")
+    assert "legend" not in fc                                       # continuous ramp: no classes
+
+
 def test_compare_regions_by_hand():
     """B - A per region, modality and year; a row only one run has counts as 0 in the other."""
     import pandas as pd

@@ -60,17 +60,56 @@ def colour(values: np.ndarray, diverging: bool = False) -> tuple[list[list[int]]
     return out, lo, hi
 
 
+CLASS_SCHEMES = ("quantile", "equal")
+
+
+def classes(values: np.ndarray, scheme: str = "quantile", k: int = 5,
+            diverging: bool = False) -> tuple[list[list[int]], list[float], list[list[int]]]:
+    """Fill colours by class: ``k`` classes of equal counts ("quantile": every colour is used, so close
+    values such as 29.95-32.49 per million still differ) or of equal width ("equal": fixed breaks from
+    the lowest to the highest value). Returns the fills (NaN -> grey), the k + 1 break values and the k
+    class colours, for the colour bar."""
+    if scheme not in CLASS_SCHEMES:
+        raise ValueError(f"classes: '{scheme}' is not one of {CLASS_SCHEMES}")
+    v = np.asarray(values, dtype=float)
+    ok = np.isfinite(v)
+    ramp = DIVERGING if diverging else SEQUENTIAL
+    if not ok.any():
+        return [NO_DATA] * len(v), [], []
+    finite = v[ok]
+    edges = (np.quantile(finite, np.linspace(0, 1, k + 1)) if scheme == "quantile"
+             else np.linspace(finite.min(), finite.max(), k + 1))
+    edges = np.unique(edges)                          # ties (many equal values) merge classes
+    n = max(len(edges) - 1, 1)
+    pos = np.linspace(0, len(ramp) - 1, n)            # class colours sampled evenly along the ramp
+    i = np.floor(pos).astype(int).clip(0, len(ramp) - 2)
+    f = (pos - i)[:, None]
+    palette = [[int(c) for c in rgb] + [200] for rgb in ramp[i] * (1 - f) + ramp[i + 1] * f]
+    cls = np.clip(np.searchsorted(edges, np.where(ok, v, edges[0]), side="right") - 1, 0, n - 1)
+    fills = [palette[c] if good else NO_DATA for c, good in zip(cls, ok)]
+    return fills, [float(e) for e in (edges if len(edges) > 1 else [edges[0], edges[0]])], palette
+
+
 def layer(boundaries: dict, values: pd.DataFrame, value: str, label: str, unit: str,
-          diverging: bool = False, extra: list[str] | None = None) -> tuple[dict, float, float]:
+          diverging: bool = False, extra: list[str] | None = None,
+          scheme: str | None = None) -> tuple[dict, float, float]:
     """Join ``values`` (one row per region_code) onto the boundaries for one map layer.
 
     Each feature gets ``value``, ``fill`` (RGBA), names in Chinese and English, and a ``tooltip`` line
-    with the number and its unit. Regions without a value are grey and say "no data".
+    with the number and its unit. Regions without a value are grey and say "no data". ``scheme``
+    ("quantile" or "equal") colours by class (see ``classes``) and adds the colour bar's breaks and
+    colours to the collection as ``legend``; without it the ramp is continuous (5th-95th percentile).
     """
     v = values.drop_duplicates("region_code").set_index("region_code")
     codes = [str(f["properties"].get("code")) for f in boundaries["features"]]
     vals = v[value].reindex(codes).to_numpy(dtype=float)
-    fills, lo, hi = colour(vals, diverging)
+    legend = None
+    if scheme is None:
+        fills, lo, hi = colour(vals, diverging)
+    else:
+        fills, breaks, palette = classes(vals, scheme, diverging=diverging)
+        lo, hi = (breaks[0], breaks[-1]) if breaks else (0.0, 0.0)
+        legend = {"scheme": scheme, "breaks": breaks, "colours": palette}
     features = []
     for f, code, x, fill in zip(boundaries["features"], codes, vals, fills):
         props = dict(f["properties"])
@@ -86,7 +125,10 @@ def layer(boundaries: dict, values: pd.DataFrame, value: str, label: str, unit: 
         props.update({"code": code, "name_zh": zh, "name_en": en, "value": None if not np.isfinite(x) else float(x),
                       "fill": fill, "tooltip": "\n".join(lines)})
         features.append({"type": "Feature", "geometry": f["geometry"], "properties": props})
-    return {"type": "FeatureCollection", "features": features}, lo, hi
+    fc = {"type": "FeatureCollection", "features": features}
+    if legend is not None:
+        fc["legend"] = legend  # a foreign member (RFC 7946 §6.1): GeoJSON readers ignore it
+    return fc, lo, hi
 
 
 def centre(boundaries: dict) -> tuple[float, float, float]:
