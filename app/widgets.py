@@ -66,6 +66,18 @@ def legend(label: str, lo: float, hi: float, unit: str) -> None:
                "grey = no data")
 
 
+def offered_modalities(regions: pd.DataFrame, layer_key: str) -> list[str]:
+    """The modalities the layer has data for: no unmet layer for mobile units (unmet demand belongs to the
+    exam type they serve), no gap layer for a modality without a target."""
+    col = LAYERS[layer_key][0]
+    mods = list(dict.fromkeys(regions["modality"]))
+    by = regions.groupby("modality", sort=False)
+    ok = by[col].apply(lambda v: bool(v.notna().any()))
+    if layer_key == "layer_gap_after":
+        ok &= by["target_per_million"].max() > 0
+    return [m for m in mods if ok.get(m, False)] or mods
+
+
 def region_map(regions: pd.DataFrame, b: dict | None, key: str, mobile: pd.DataFrame | None = None,
                centroids: pd.DataFrame | None = None, modality: str | None = None, year: int | None = None,
                layer_key: str | None = None) -> dict | None:
@@ -79,7 +91,7 @@ def region_map(regions: pd.DataFrame, b: dict | None, key: str, mobile: pd.DataF
     labels = {t(k): k for k in LAYERS}
     layer_key = labels[c1.selectbox(t("layer"), list(labels), key=f"{key}_layer_{lang()}",
                                     index=list(LAYERS).index(layer_key) if layer_key else 0)]
-    mods = list(dict.fromkeys(regions["modality"]))
+    mods = offered_modalities(regions, layer_key)
     modality = c2.selectbox(t("modality"), mods, key=f"{key}_mod", index=mods.index(modality) if modality in mods else 0)
     years = sorted(regions["year"].unique())
     year = c3.selectbox(t("year"), years, key=f"{key}_year", index=years.index(year) if year in years else len(years) - 1)

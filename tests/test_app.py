@@ -173,3 +173,15 @@ def test_problems_name_fields_as_the_screen_labels_them(at):
     assert "“Already committed (万元)” 5,000,000 exceeds “Total capital budget (万元)” 4,000,000" in errors, errors
     assert "committed_wan_cny" not in errors
     assert any(c.value == "= 400.00 亿元" for c in at.caption)
+
+
+def test_map_offers_only_modalities_the_layer_has_data_for(at):
+    """Issue 13, item 6: 'unmet demand' for MOBILE_CT (no data: unmet belongs to the CT exam type) and the
+    gap to a target for modalities without one were offered and drew an all-grey map."""
+    solve(at)
+    layer = next(s for s in at.selectbox if s.key and s.key.startswith("plan_map_layer"))
+    mods = next(s for s in at.selectbox if s.key and s.key.startswith("plan_map_mod"))
+    assert "MOBILE_CT" in mods.options                                   # units per million: every modality
+    layer.set_value(next(o for o in layer.options if o.startswith("Unmet"))).run()
+    mods = next(s for s in at.selectbox if s.key and s.key.startswith("plan_map_mod"))
+    assert set(mods.options) == {"CT", "MRI", "DR"}, mods.options
