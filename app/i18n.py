@@ -58,6 +58,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "objective_numbers": ("Objective {obj:,.1f}, proven bound {bound} (万元-equivalent: unmet exams, shortfall "
                           "against targets and money, each valued in 万元)",
                           "目标值 {obj:,.1f}, 已证明下界 {bound} (万元当量: 未满足检查、目标缺口与资金, 均以万元计价)"),
+    "marginal_all": ("All {n} marginal values", "全部 {n} 项边际价值"),
     "classes": ("Colour classes", "分色方式"),
     "scheme_quantile": ("quantiles (equal numbers of regions)", "分位数 (各类地区数相等)"),
     "scheme_equal": ("equal intervals (fixed breaks)", "等间距 (固定分界)"),

@@ -12,6 +12,7 @@ import streamlit as st
 
 from planner_app.i18n import lang, t
 from planner.reporting import maps
+from planner.reporting.summary import marginal_digest
 LAYERS = {  # layer key -> (column in regions table, unit, diverging?)
     "layer_density_after": ("density_after_per_million", "units/M", False),
     "layer_density_before": ("density_before_per_million", "units/M", False),
@@ -311,8 +312,10 @@ def show_result(view: dict, key: str, extra=None) -> None:
     m = view.get("marginal")
     if m is not None and len(m):
         st.subheader(t("marginal"))
-        for text in m["plain_words"].head(8):
+        for text in marginal_digest(m):   # the three that matter most, in sentences
             st.markdown(f"- {text}")
+        with st.expander(t("marginal_all").format(n=len(m))):
+            st.dataframe(m, hide_index=True, width="stretch")
     st.subheader(t("tables"))
     st.markdown(f"**{t('plan_table')}**")
     table_with_downloads(view["plan"], "plan", f"{key}_plan")

@@ -88,3 +88,18 @@ def test_results_are_readable_by_others(first_run):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE((out / "plan.csv").stat().st_mode) == 0o666 & ~umask
+
+
+def test_marginal_values_digest_puts_the_budget_first_then_one_line_per_family():
+    """Issue 13, item 5: marginal values grouped and ranked, not 8 near-identical lines."""
+    import pandas as pd
+
+    from planner.reporting.summary import marginal_digest
+
+    m = pd.DataFrame({"constraint": ["budget", "budget", "capacity", "capacity", "density", "staffing"],
+                      "where": ["total", "2026", "a", "b", "c", "d"],
+                      "marginal_value": [0.2, 0.3, 20.0, 8.0, 50.0, 0.0],
+                      "plain_words": ["B total", "B 2026", "cap a", "cap b", "dens c", "staff d"]})
+    assert marginal_digest(m) == ["B total", "Density targets: 1 binding place(s) listed; the largest: dens c",
+                                  "Capacity: 2 binding place(s) listed; the largest: cap a"]
+    assert marginal_digest(m, top=1) == ["B total"] and marginal_digest(m.iloc[0:0]) == []

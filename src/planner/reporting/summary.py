@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from planner.planning.access import access_measures
 from planner.planning.results import PlanResult
 
@@ -27,6 +29,32 @@ def target_gaps(result: PlanResult) -> dict[str, dict]:
         out[m] = {"base_per_million": base, "target_per_million": target, "after_per_million": after,
                   "closed_share": share}
     return out
+
+
+FAMILY_WORDS = {"capacity": "Capacity", "density": "Density targets", "staffing": "Staff",
+                "presence": "Presence rules", "budget": "Budget"}
+
+
+def marginal_digest(marginal: pd.DataFrame, top: int = 3) -> list[str]:
+    """The marginal values a planner should read first, in sentences: the total budget's, then one line per
+    other constraint family (how many places bind, and the largest), families ordered by their largest
+    value; at most ``top`` lines. The full table stays in marginal_values.csv."""
+    if marginal is None or not len(marginal):
+        return []
+    out = []
+    budget = marginal[(marginal["constraint"] == "budget") & (marginal["where"].astype(str) == "total")]
+    if len(budget):
+        out.append(str(budget["plain_words"].iloc[0]))
+    rest = marginal[marginal["constraint"] != "budget"]
+    rest = rest[rest["marginal_value"].astype(float).abs() > 1e-9]
+    groups = sorted(rest.groupby("constraint"), key=lambda kv: -kv[1]["marginal_value"].abs().max())
+    for family, g in groups:
+        best = g.loc[g["marginal_value"].abs().idxmax()]
+        # the table keeps each family's largest values only (results.marginal_table's top), so the
+        # count is of the places listed, not of every binding row
+        out.append(f"{FAMILY_WORDS.get(family, family.capitalize())}: {len(g)} binding place(s) listed; the "
+                   f"largest: {best['plain_words']}")
+    return out[:top]
 
 
 def _gap_words(gap: dict) -> str:
