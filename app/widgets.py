@@ -222,16 +222,6 @@ def progress_words(p, elapsed: float = 0.0) -> str:
     return t("progress_plan").format(s=p.seconds, obj=p.incumbent, bound=bound, gap=gap)
 
 
-def asks_to_stop(request: BaseException, button_key: str) -> bool:
-    """Whether Streamlit's rerun request came from the button ``button_key`` (or the session is ending).
-    The request carries the page's widget states; a button's click is its trigger value."""
-    states = getattr(getattr(request, "rerun_data", None), "widget_states", None)
-    if states is None:  # StopException: the page went away
-        return not hasattr(request, "rerun_data")
-    return any(w.id.endswith(button_key) and w.WhichOneof("value") == "trigger_value" and w.trigger_value
-               for w in states.widgets)
-
-
 STATUS_ZH = {
     "optimal": "最优: 已证明在 {tol} 间隙容差内 (间隙 {gap})",
     "time_limit": "时间上限内找到的最佳方案, 未证明最优 (间隙 {gap})",

@@ -64,8 +64,15 @@ def _progress_lines(quiet: bool):
         return None
     from planner.reporting.progress import progress_line
 
+    last = {"words": None, "at": -1e9}
+
     def show(p) -> None:
-        typer.echo(progress_line(p), err=True)
+        # HiGHS's stream repeats an unchanged plan and bound every 2 s (a heartbeat for the app): in a
+        # terminal print a line when the plan or the bound changes, and otherwise every 15 s
+        words = progress_line(p).split(":", 1)[1]
+        if words != last["words"] or p.seconds - last["at"] >= 15:
+            last["words"], last["at"] = words, p.seconds
+            typer.echo(progress_line(p), err=True)
 
     return show
 
