@@ -86,8 +86,11 @@ FAC_SECONDARY = 10_404    # 二级医院
 FAC_THC = 35_762          # 乡镇卫生院
 FAC_CHC = 35_365          # 社区卫生服务中心(站)
 FAC_YEAR = 2020
+# A prefecture-level division (code ending 00) below this many residents gets no floor hospital: only 三沙市
+# (2,333 residents in 2020), where a 三级 hospital would be no planner's assumption.
+TERTIARY_FLOOR_MIN_POP = 100_000
 FAC_RULE = {
-    "tertiary": "nhc2020 tertiary 2996 x pop x urbanisation",
+    "tertiary": "nhc2020 tertiary 2996: 1 per prefecture-level division >= 100k residents + rest x urban pop",
     "secondary": "nhc2020 secondary 10404: 1 per county-level unit + rest x pop",
     "grassroots": "nhc2020 township 35762 x rural pop + community 35365 x urban pop",
 }
@@ -587,14 +590,31 @@ def main(argv: list[str] | None = None) -> None:
              "grassroots": [(FAC_THC, 3), (FAC_CHC, 2)]}
     for t, parts in comps.items():
         acc = {"province": {}, "prefecture": {}, "county": {}}
-        if t == "secondary":
-            # Every county-level unit has at least one county-level general hospital (the 县医院 the county
-            # tier of tiered care rests on): one each first, the rest of the national count apportioned
-            # to counties by population, and prefectures and provinces as the sums of their counties.
+        if t in ("secondary", "tertiary"):
+            # Floors first, the rest of the national count apportioned to counties by the tier's weight,
+            # and prefectures and provinces as the sums of their counties.
+            # Secondary: every county-level unit has at least one county-level general hospital (the 县医院
+            # the county tier of tiered care rests on).
+            # Tertiary: every prefecture-level division has at least one 三级 hospital (the 地市办综合医院
+            # of the 2015-2020 service-system plan), placed in its county with the most urban residents;
+            # without it 24 prefecture-level units (Tibet's 林芝, 山南, 那曲, 阿里 among them) had none, and
+            # Tibet's whole tertiary demand had 4 hospitals to meet it.
             (total, widx), = parts
             kids = [k for pref in sorted(C_kids) for k in C_kids[pref]]
-            rest = lrm(total - len(kids), [k[0] for k in kids], [k[widx] for k in kids])
-            cv = {k[0]: 1 + rest[k[0]] for k in kids}
+            if t == "secondary":
+                floor = {k[0]: 1 for k in kids}
+            else:
+                pop_of = dict(zip(F.code, F.population))
+                floor = {max(C_kids[f], key=lambda k: (k[2], k[0]))[0]: 1 for f in sorted(C_kids)
+                         if f.endswith("00") and pop_of[f] >= TERTIARY_FLOOR_MIN_POP}
+            if t == "secondary":
+                rest = lrm(total - len(floor), [k[0] for k in kids], [k[widx] for k in kids])
+            else:
+                # Top-down, as without the floor: one largest-remainder pass over 2,974 counties would
+                # round every small county's share away and leave Tibet 1 hospital beyond its floors.
+                rest = down(down(lrm(total - len(floor), [k[0] for k in P_kids["100000"]],
+                                     [k[widx] for k in P_kids["100000"]]), F_kids, widx), C_kids, widx)
+            cv = {k[0]: floor.get(k[0], 0) + rest[k[0]] for k in kids}
             fv = {f: sum(cv[k[0]] for k in C_kids.get(f, [])) for f in F.code}
             pv = {pc: sum(fv[k[0]] for k in F_kids.get(pc, [])) for pc in P.code}
             acc = {"province": pv, "prefecture": fv, "county": cv}

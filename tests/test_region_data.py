@@ -311,6 +311,26 @@ def test_every_county_level_unit_has_a_county_hospital(facilities):
     assert len(facilities["counties"].query("tier == 'secondary'")) == 2_974
 
 
+def test_every_prefecture_has_a_tertiary_hospital(facilities, regions):
+    """Every prefecture-level division (code ending 00) of 100,000 residents or more has at least one 三级
+    hospital, in the prefecture and county tables; only 三沙市 (2,333 residents) is below the threshold.
+    Before this floor Tibet had 4 tertiary hospitals for 3.6 million people and its tertiary MRI demand
+    outgrew the 20 units they may hold by 2030."""
+    pref = regions["prefectures"]
+    divisions = pref[pref.code.str.endswith("00")]
+    floored = set(divisions[divisions.population >= 100_000].code)
+    assert set(divisions.code) - floored == {"460300"}
+    fac = facilities["prefectures"].query("tier == 'tertiary'").set_index("code").facilities
+    assert (fac[sorted(floored)] >= 1).all(), fac[sorted(floored)][lambda s: s < 1].index.tolist()
+    counties = regions["counties"]
+    cfac = facilities["counties"].query("tier == 'tertiary'").set_index("code").facilities
+    by_pref = cfac.groupby(pref_of(counties, set(pref.code)).set_axis(counties.code).reindex(cfac.index)).sum()
+    assert (by_pref[sorted(floored)] >= 1).all()
+    assert cfac.sum() == 2_996
+    prov = facilities["provinces"].query("tier == 'tertiary'").set_index("code").facilities
+    assert prov["540000"] >= 7  # Tibet: 7 prefecture-level divisions
+
+
 # ---------------------------------------------------------------- boundaries
 GEO = {"provinces": ("provinces", 1_000_000), "prefectures": ("prefectures", 3_000_000),
        "counties_sichuan": ("counties_sichuan", 1_500_000)}
