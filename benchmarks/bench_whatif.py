@@ -66,14 +66,18 @@ def measured(planner, watch: Watch, wall: float, result, floor: float | None) ->
 
 def solve(planner, limit: float, gap: float, resolve_budget: float | None = None) -> tuple[dict, object]:
     watch = Watch(gap)
+    quick = {"quick_s": None, "quick_gap": None, "quick_objective": None, "quick_verifier_ok": False}
     t0 = time.perf_counter()
     if resolve_budget is None:
         result = planner.solve(time_limit=limit, gap=gap, duals=False, progress=watch)
     else:
+        def first_plan(q) -> None:  # the quick plan: verified before HiGHS starts (planning/quick.py)
+            quick.update(quick_s=time.perf_counter() - t0, quick_gap=q.report.gap,
+                         quick_objective=q.report.objective, quick_verifier_ok=bool(q.verifier and q.verifier.ok))
         result = planner.resolve_with_budget(resolve_budget, time_limit=limit, gap=gap, duals=False,
-                                             progress=watch)
+                                             progress=watch, first_plan=first_plan)
     wall = time.perf_counter() - t0
-    return measured(planner, watch, wall, result, result.report.floor), result
+    return {**measured(planner, watch, wall, result, result.report.floor), **quick}, result
 
 
 def run_scenario(name: str, path: Path, factors: list[float], limit: float, seed: int) -> dict:
@@ -100,12 +104,18 @@ def _s(v) -> str:
     return "-" if v is None else f"{v:.1f} s"
 
 
+def _s2(v) -> str:
+    return "-" if v is None else f"{v:.2f} s"
+
+
 def _g(v) -> str:
     return "-" if v is None else f"{v:.2%}"
 
 
 def _fmt(d: dict) -> str:
-    return (f"{d['status']}, first plan {_s(d['first_plan_s'])}, within gap {_s(d['within_gap_s'])}, HiGHS "
+    quick = (f"quick plan {_s2(d['quick_s'])} (gap {_g(d['quick_gap'])}, verifier "
+             f"{'ok' if d['quick_verifier_ok'] else 'FAILED'}), " if d.get("quick_s") is not None else "")
+    return (f"{quick}{d['status']}, first plan {_s(d['first_plan_s'])}, within gap {_s(d['within_gap_s'])}, HiGHS "
             f"{_s(d['highs_s'])}, wall {_s(d['wall_s'])}, gap {_g(d['gap'])}, changeable {_g(d['changeable_gap'])}, "
             f"verifier {'ok' if d['verifier_ok'] else 'FAILED'}")
 
@@ -137,11 +147,14 @@ def report(all_rows: dict, env: dict, args) -> str:
                 first, within = w["warm"]["first_plan_s"], w["warm"]["within_gap_s"]
                 cold_w = w["cold"]["within_gap_s"]
                 ratio = (f", {cold_w / within:.1f}x faster than cold" if within and cold_w else "")
-                # The goal is a *verified* plan with its gap shown within 1 s. HiGHS's first incumbent is
-                # verified only when the solve ends, so this measures the incumbent, not the goal: it is
-                # reported, and the goal counts as NOT MET until the app shows a verified plan that early.
-                goals.append((f"budget x{w['factor']}: first verified plan shown <= 1 s (HiGHS's first "
-                              f"incumbent came at {_s(first)}; it is verified only at the end)", False, "-"))
+                # The goal is a *verified* plan with its gap within 1 s: the quick plan (wall clock from the
+                # call, verification included). HiGHS's first incumbent is shown beside it, unverified.
+                q = w["warm"]
+                goals.append((f"budget x{w['factor']}: first verified plan <= 1 s (quick plan; HiGHS's own "
+                              f"first incumbent came at {_s(first)}, unverified)",
+                              q["quick_s"] is not None and q["quick_s"] <= GOAL_FIRST_S and q["quick_verifier_ok"],
+                              f"{_s2(q['quick_s'])}, gap {_g(q['quick_gap'])}, verifier "
+                              f"{'ok' if q['quick_verifier_ok'] else 'FAILED'}"))
                 goals.append((f"budget x{w['factor']}: <= 1 % within 5 s", within is not None and within <= GOAL_WHATIF_S,
                               _s(within) + ratio))
     out += ["", "## Goals", ""]

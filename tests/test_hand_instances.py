@@ -571,3 +571,68 @@ def test_rounding_top_up_buys_one_unit_in_one_year(case):
     pm = p.build()
     rc = _top_up(pm, np.array([[0.0, 1.0]]), np.array([[1.2, 1.5]]), np.array([True]))
     assert rc.tolist() == [[1.0, 2.0]]
+
+
+TWO_REGIONS = """
+code,parent_code,name_zh,name_en,population,centroid_lon,centroid_lat
+100001,100000,甲,Alpha,1000000,104.0,30.0
+100002,100000,乙,Beta,400000,104.5,30.0
+"""
+
+
+def test_quick_plan_after_a_budget_cut_trims_the_previous_purchases(case):
+    """Alpha needs 50 thousand CT exams (5 units of 10 thousand), Beta 20 thousand (2 units); each unit
+    costs 100. At 700 the plan buys 7 and leaves nothing unmet (objective 0, bound 0). Cut to 400: the
+    quick plan keeps 4 of the 7 (spend 400) and leaves 30 thousand exams unmet: 30 x 10 = 300, which is
+    also the optimum. Its bound is the one proven at 700 (the optimum never improves when the budget
+    falls): 0, so it says gap 100 %, honestly. The solve that follows starts from it and proves 300."""
+    path = case(one_tier_ct(budget=700), regions=TWO_REGIONS, stock="code,tier,modality,units\n")
+    p = Planner.from_file(path)
+    assert p.quick_plan() is None  # nothing solved yet
+    r = p.solve()
+    assert r.report.objective == pytest.approx(0.0) and r.plan["new_units"].sum() == 7
+    p.set_budget(400)
+    q = p.quick_plan()
+    assert q is not None and q.report.status == "quick" and q.verifier.ok, q.verifier.violations
+    assert q.plan["new_units"].sum() == 4 and q.spend["capex_wan_cny"].sum() == pytest.approx(400.0)
+    assert q.report.objective == pytest.approx(300.0) and q.report.bound == pytest.approx(0.0)
+    assert q.report.gap == pytest.approx(1.0) and "previous proven bound" in q.report.message
+    r = p.solve()
+    assert p._solver.start == "quick plan"
+    assert r.report.status == "optimal" and r.report.objective == pytest.approx(300.0) and r.verifier.ok
+
+
+def test_quick_plan_after_a_budget_rise_only_adds_purchases(case):
+    """Alpha alone needs 5 units (50 thousand exams). At 300 the plan buys 3 (objective 20 x 10 = 200).
+    Raised to 400, the quick plan keeps the 3 and adds 1: objective 100, the optimum; raised to 450, the
+    LP wants 4.5 units, rounded down to 4 with 50 万元 left, too little for a fifth: objective 100. Its
+    bound is the floor (0, every exam served with money enough), so it says gap 100 %, honestly."""
+    regions = "code,parent_code,name_zh,name_en,population,centroid_lon,centroid_lat\n100001,100000,甲,Alpha,1000000,104.0,30.0\n"
+    path = case(one_tier_ct(budget=300), regions=regions, stock="code,tier,modality,units\n")
+    p = Planner.from_file(path)
+    r = p.solve()
+    assert r.report.objective == pytest.approx(200.0) and r.report.floor == pytest.approx(0.0)
+    firsts = []
+    r = p.resolve_with_budget(400, first_plan=firsts.append)
+    (q,) = firsts
+    assert q.report.status == "quick" and q.verifier.ok and q.plan["new_units"].sum() == 4
+    assert q.report.objective == pytest.approx(100.0) and q.report.bound == pytest.approx(0.0)
+    assert "1 unit(s) added with the larger budget" in q.report.message
+    assert "floor no budget goes below" in q.report.message
+    assert r.report.objective == pytest.approx(100.0)
+    p2 = Planner.from_file(path)
+    p2.solve()
+    p2.set_budget(450)
+    q = p2.quick_plan()
+    assert q.verifier.ok and q.report.objective == pytest.approx(100.0) and q.plan["new_units"].sum() == 4
+
+
+def test_no_quick_plan_once_anything_but_the_budget_changed(case):
+    """A target change moves density rows: the previous plan's bound says nothing about the new model."""
+    toml = one_tier_ct(budget=300).replace("target_per_million = 0", "target_per_million = 1")
+    path = case(toml, regions=TWO_REGIONS, stock="code,tier,modality,units\n")
+    p = Planner.from_file(path)
+    p.solve()
+    assert p.set_targets({"CT": 3})
+    p.set_budget(200)
+    assert p.quick_plan() is None

@@ -181,8 +181,9 @@ def test_shapes_and_nan_are_refused():
 
 
 def test_status_words_and_gap():
-    assert [str(s) for s in Status] == ["optimal", "time_limit", "interrupted", "no_solution", "infeasible",
-                                        "unbounded", "error"]
+    assert [str(s) for s in Status] == ["optimal", "time_limit", "interrupted", "quick", "no_solution",
+                                        "infeasible", "unbounded", "error"]
+    assert Status.QUICK.has_solution and not Status.QUICK.proven
     assert f"{Status.TIME_LIMIT}" == "time_limit" and Status.OPTIMAL == "optimal"
     assert relative_gap(100.0, 99.0) == pytest.approx(0.01) and relative_gap(0.5, 0.0) == pytest.approx(0.5)
     assert relative_gap(None, 1.0) is None and relative_gap(1.0, -np.inf) is None

@@ -20,7 +20,7 @@ from planner.planning.checks import CheckReport, run_checks
 from planner.errors import InputError, PlannerError
 from planner.data.inputs import PlanInputs, even_tranches, resolve
 from planner.planning.model import PlanModel
-from planner.planning.pipeline import run
+from planner.planning.pipeline import run, run_quick
 from planner.planning.results import PlanResult
 from planner.config.scenario import LoadedScenario, load_scenario
 from planner.planning.solve import Solver
@@ -116,10 +116,26 @@ class Planner:
         self.checks = run_checks(self.inputs)
         return True
 
+    def quick_plan(self) -> PlanResult | None:
+        """After a budget change on a solved model: a verified plan at once (status ``quick``), the previous
+        purchases kept or trimmed to the new budget, with its honest gap. ``solve()`` then improves on it
+        (it starts from it). None when there is no previous plan of this model, the model changed in
+        anything but the budget, the objective is not the weighted sum, or the budget is below what the
+        rules require."""
+        if self._pm is None or self._solver is None or self.scenario.equity.objective != "efficiency":
+            return None
+        return run_quick(self.inputs, self._pm, self._solver)
+
     def resolve_with_budget(self, total_wan: float | None = None, per_year_wan: list[float] | None = None,
-                            **kw) -> PlanResult:
-        """What-if: change only the budget and solve the same model (built once, never rebuilt)."""
+                            first_plan=None, **kw) -> PlanResult:
+        """What-if: change only the budget and solve the same model (built once, never rebuilt).
+        ``first_plan``, if given, is called with the quick plan (``quick_plan()``) before HiGHS starts, so a
+        caller can show a verified plan at once while the solve improves it."""
         self.set_budget(total_wan, per_year_wan)
+        if self.checks.ok:
+            quick = self.quick_plan()  # also the MIP's start: unlike the previous plan, it fits the new budget
+            if quick is not None and first_plan is not None:
+                first_plan(quick)
         return self.solve(**kw)
 
 

@@ -11,12 +11,23 @@ from planner.planning.solve import SolveReport, Solver
 from planner.planning.verify import verify
 
 
+def run_quick(inp: PlanInputs, pm: PlanModel, solver: Solver) -> PlanResult | None:
+    """The quick plan after a budget what-if (Solver.quick), collected and verified like any plan; None
+    when there is none to make."""
+    rep = solver.quick()
+    return None if rep is None else _finish(inp, pm, rep)
+
+
 def run(inp: PlanInputs, pm: PlanModel, solver: Solver, time_limit: float | None = None, gap: float | None = None,
         duals: bool | None = None, build_seconds: float = 0.0) -> PlanResult:
     """One HiGHS solve of a built model with whatever objective it holds, then collect and verify."""
     rep: SolveReport = solver.solve(time_limit, gap, duals, build_seconds=build_seconds)
     if rep.status == "infeasible":
         rep.message += ". " + explain_infeasible(inp)
+    return _finish(inp, pm, rep)
+
+
+def _finish(inp: PlanInputs, pm: PlanModel, rep: SolveReport) -> PlanResult:
     result = collect(pm, rep)
     result.warnings = run_checks(inp).warnings
     result.verifier = verify(inp, result.plan, result.flows, result.mobile, result.units, result.regions,

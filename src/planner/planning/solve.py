@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from planner.planning.model import PlanModel
+from planner.planning.quick import quick_plan
 from planner.solver import HighsModel, Status, relative_gap
 
 
@@ -73,6 +74,10 @@ class Solver:
         self.mip_time_limit = 0.0              # what HiGHS's MIP was given
         self._floor: tuple[bytes, float | None] | None = None   # (what it was computed for, the floor)
         self.progress = None                   # called with a solver.Progress while the MIP runs
+        self._A = None                         # the constraint matrix handed to HiGHS (CSR), for quick plans
+        # What the last plan was proven against: (model key without budget rows, budget row uppers, bound)
+        self._proven: tuple[bytes, np.ndarray, float | None] | None = None
+        self._quick_start: tuple[np.ndarray, np.ndarray] | None = None   # (budget uppers it fits, values)
         self.stopped = False                   # cancel() was called: this solve stops, keeping its best plan
 
     def _handoff(self) -> float:
@@ -82,6 +87,7 @@ class Solver:
         pm, s = self.pm, self.pm.inp.scenario.solver
         if self.highs is None:
             A, lo, hi = pm.matrix()
+            self._A = A.tocsr()
             self.highs = HighsModel(pm.cost, pm.lower, pm.upper, pm.integer, A, lo, hi, offset=pm.objective_offset,
                                     threads=s.threads, seed=s.random_seed, interruptible=True)
             self.highs.stop_when = lambda: self.stopped
@@ -116,6 +122,10 @@ class Solver:
     def _warm_start(self, time_limit: float) -> str:
         """The previous plan when there is one (after a budget rise it is feasible and near-optimal;
         HiGHS checks it and ignores it if a smaller budget makes it infeasible), else relax-and-round."""
+        quick, self._quick_start = self._quick_start, None
+        if quick is not None and np.array_equal(quick[0], self.highs.row_upper[_budget_rows(self.pm)]):
+            self.highs.set_start(cols=np.flatnonzero(self.pm.integer), values=quick[1])
+            return "quick plan"
         if self._last is not None:
             self.highs.set_start(cols=np.flatnonzero(self.pm.integer), values=self._last)
             return "previous plan"
@@ -155,6 +165,9 @@ class Solver:
         if status.has_solution:
             self.pm.solution = res.x
             self._last = np.round(res.x[np.flatnonzero(self.pm.integer)])
+            if np.array_equal(self.highs.cost, self.pm.cost):
+                rows = _budget_rows(self.pm)
+                self._proven = (self._floor_key(), self.highs.row_upper[rows].copy(), res.bound)
         else:
             self.pm.solution = None
         gap_v = relative_gap(res.objective, res.bound)
@@ -177,6 +190,43 @@ class Solver:
             t1 = time.perf_counter()
             rep.floor = self.floor(max(5.0, 0.5 * limit))
             rep.floor_seconds = time.perf_counter() - t1
+            rep.message += _changeable_words(rep)
+        return rep
+
+    def quick(self, time_limit: float = 5.0) -> SolveReport | None:
+        """A verified-to-be plan at once after a budget change (planning.quick): the previous purchases,
+        trimmed if the budget fell, and its honest bound. None without a previous plan of this model (same
+        objective and rows but the budget), or when trimming cannot meet the new budget."""
+        if self._last is None or self._proven is None:
+            return None
+        handoff = self._handoff()
+        if not np.array_equal(self.highs.cost, self.pm.cost) or self._proven[0] != self._floor_key():
+            return None
+        rows = _budget_rows(self.pm)
+        keep = mandated_purchases(self.pm)[np.flatnonzero(self.pm.integer)]
+        qp = quick_plan(self.pm, self.highs, self._A, self._last, rows, keep, time_limit)
+        if qp is None:
+            return None
+        # The best objective never improves when every budget row is tighter: the last proven bound holds.
+        # Otherwise only the floor (a bound at any budget) is known at once.
+        tighter = bool((self.highs.row_upper[rows] <= self._proven[1]).all())
+        floor = self._floor[1] if self._floor is not None and self._floor[0] == self._proven[0] else None
+        bound = self._proven[2] if tighter and self._proven[2] is not None else floor
+        if bound is not None:
+            bound = min(bound, qp.objective)
+        self.pm.solution = qp.x
+        # The next MIP starts from it (it fits this budget); the next quick plan still starts from _last.
+        self._quick_start = (self.highs.row_upper[rows].copy(), np.round(qp.x[np.flatnonzero(self.pm.integer)]))
+        gap_v = relative_gap(qp.objective, bound)
+        how = (f"{qp.changed_units:,} unit(s) added with the larger budget" if qp.grew else
+               f"{qp.changed_units:,} purchase(s) dropped to fit the smaller budget")
+        g = "unknown" if gap_v is None else f"{gap_v:.2%}"
+        msg = (f"first plan, made at once from the previous plan ({how}), not yet optimised for the new "
+               f"budget (gap {g}, against the {'previous proven bound' if tighter else 'floor no budget goes below'})")
+        rep = SolveReport(status=Status.QUICK, termination="quick plan", objective=qp.objective, bound=bound,
+                          gap=gap_v, build_seconds=0.0, handoff_seconds=handoff, solve_seconds=qp.seconds,
+                          mip_nodes=None, message=msg, floor=floor)
+        if floor is not None and bound != floor:  # against the floor itself the share is 100 % by definition
             rep.message += _changeable_words(rep)
         return rep
 

@@ -148,15 +148,19 @@ class HighsModel:
             self.set_integrality(ints, True)
 
     @contextlib.contextmanager
-    def fixed(self, cols, values):
-        """Columns ``cols`` fixed at ``values`` inside the block; their bounds restored after."""
+    def bounded(self, cols, lower, upper):
+        """Columns ``cols`` held in [``lower``, ``upper``] inside the block; their bounds restored after."""
         cols = _cols(cols)
         lo, hi = self.lower[cols].copy(), self.upper[cols].copy()
-        self.set_col_bounds(cols, values, values)
+        self.set_col_bounds(cols, lower, upper)
         try:
             yield self
         finally:
             self.set_col_bounds(cols, lo, hi)
+
+    def fixed(self, cols, values):
+        """Columns ``cols`` fixed at ``values`` inside the block; their bounds restored after."""
+        return self.bounded(cols, values, values)
 
     # ------------------------------------------------------------------ solving
     def solve(self, time_limit: float = np.inf, mip_rel_gap: float = 1e-4, *, guard: bool = False,

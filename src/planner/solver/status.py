@@ -6,6 +6,9 @@ The words are the ones the CLI, summary.json, the app, batch rows and the locati
   time_limit   stopped by a limit (time, iterations, solutions, the wall-clock guard) with a solution:
                the best found, with its gap, NOT proven optimal
   interrupted  stopped on request (Ctrl-C, a Stop button) with a solution: the best so far, not proven
+  quick        a plan made at once for a budget what-if from the previous plan (kept, or trimmed to the
+               new budget), with flows re-optimised; not optimised over purchases, its gap says how far
+               it may be from the best
   no_solution  stopped by a limit or on request before any solution was found
   infeasible   no solution satisfies the constraints (HiGHS proved it)
   unbounded    the objective can improve without end (a modelling error: some cost or bound is missing)
@@ -24,6 +27,7 @@ class Status(StrEnum):
     OPTIMAL = "optimal"
     TIME_LIMIT = "time_limit"
     INTERRUPTED = "interrupted"
+    QUICK = "quick"
     NO_SOLUTION = "no_solution"
     INFEASIBLE = "infeasible"
     UNBOUNDED = "unbounded"
@@ -31,7 +35,7 @@ class Status(StrEnum):
 
     @property
     def has_solution(self) -> bool:
-        return self in (Status.OPTIMAL, Status.TIME_LIMIT, Status.INTERRUPTED)
+        return self in (Status.OPTIMAL, Status.TIME_LIMIT, Status.INTERRUPTED, Status.QUICK)
 
     @property
     def proven(self) -> bool:
