@@ -636,3 +636,28 @@ def test_no_quick_plan_once_anything_but_the_budget_changed(case):
     assert p.set_targets({"CT": 3})
     p.set_budget(200)
     assert p.quick_plan() is None
+
+
+@pytest.mark.parametrize("factor, bought, objective", [(1, ("CT", 4.0), 800.0), (5, ("MRI", 1.0), 1150.0)])
+def test_units_lost_below_the_base_year_weigh_more(case, factor, bought, objective):
+    """weights.shortfall_below_base_year_factor. 1 million residents, no demand, targets CT 10 and MRI 10
+    per million, CT 100万, MRI 400万, budget 400. The region had 2 MRI at the base year and both retire
+    (life 1): 2 MRI units are capacity it loses. Factor 1 (every missing unit 50 a year): 4 CT leave
+    6 + 10 short = 800, 1 MRI leaves 10 + 9 = 950, so 4 CT. Factor 5 (4 x 50 more below the base year):
+    4 CT cost 800 + 200 x 2 = 1,200, 1 MRI 950 + 200 x 1 = 1,150, so the lost MRI is replaced first."""
+    toml = one_tier_ct(budget=400).replace("exam_rate_per_1000_per_year = 50", "exam_rate_per_1000_per_year = 0")
+    toml = toml.replace("target_per_million = 0", "target_per_million = 10").replace(
+        "[tiers.hospital]", "[modalities.MRI]\nprice_wan_cny = 400\ncapacity_exams_per_unit_per_year = 5000\n"
+        "service_life_years = 1\nexam_rate_per_1000_per_year = 0\ntarget_per_million = 10\n\n[tiers.hospital]")
+    toml = toml.replace("hospital = { CT = 100 }", "hospital = { CT = 100, MRI = 100 }").replace(
+        "CT = { hospital = 1.0 }", "CT = { hospital = 1.0 }\nMRI = { hospital = 1.0 }").replace(
+        "cost_weight = 0.0", f"cost_weight = 0.0\nshortfall_below_base_year_factor = {factor}")
+    path = case(toml, regions="code,name_zh,population\n100001,甲,1000000\n",
+                stock="code,tier,modality,units\n100001,hospital,CT,0\n100001,hospital,MRI,2\n")
+    p = Planner.from_file(path)
+    assert p.inputs.surviving[0, 0, 1, 0] == 0 and p.inputs.stock_base[0, 0, 1] == 2
+    r = p.solve()
+    assert r.report.status == "optimal" and r.verifier.ok, r.verifier.violations
+    assert r.plan[["modality", "new_units"]].values.tolist() == [list(bought)]
+    assert r.report.objective == pytest.approx(objective, rel=1e-9)
+    assert r.measures["weighted_sum_objective"] == pytest.approx(objective, rel=1e-9)

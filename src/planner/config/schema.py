@@ -223,6 +223,11 @@ class Weights(Strict):
     density_shortfall_wan_cny_per_unit_year: float = Field(
         50.0, ge=0, description="cost of one unit missing against the per-million target, per year"
     )
+    shortfall_below_base_year_factor: float = Field(
+        1.0, ge=1, le=100, description="a unit missing below the base-year density (capacity a region had "
+                                       "and loses as units retire, up to the target) weighs this many times "
+                                       "the shortfall weight: with more than 1, a plan replaces what retires "
+                                       "before it expands elsewhere (1: every missing unit weighs the same)")
     cost_weight: float = Field(
         0.01, ge=0, description="weight on 1 万元 spent (small: the budget, not price, should bind)"
     )

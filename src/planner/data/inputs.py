@@ -62,6 +62,17 @@ class PlanInputs:
         floor = (np.maximum(self.surviving, self.min_units()) * spu).sum(axis=(1, 2))
         return np.maximum(self.staff_available, floor)
 
+    def protected_units(self, target: np.ndarray | None = None) -> np.ndarray:
+        """(R, M, Y) the units the base-year density (units at the end of the base year per resident) gives
+        each plan year's residents, capped at the per-million target (``target``, default the scenario's):
+        below this a region has lost capacity it had. 0 where a modality has no target."""
+        target = self.param("target_per_million") if target is None else np.asarray(target, dtype=float)
+        growth = 1.0 + self.scenario.years.population_growth_pct_per_year / 100.0
+        pop_base = self.pop[:, 0] * growth ** (self.scenario.years.base_year - self.years[0])       # (R,)
+        base_density = self.stock_base.sum(axis=1) * 1e6 / np.maximum(pop_base, 1.0)[:, None]      # (R, M)
+        level = np.minimum(target[None, :], base_density)                                          # (R, M)
+        return level[:, :, None] * self.pop[:, None, :] / 1e6
+
     def min_units(self) -> np.ndarray:
         """(R, T, M, Y) minimum units in service from the scenario's presence rules (0 = no rule)."""
         scn = self.scenario

@@ -111,6 +111,21 @@ def define_density(pm: PlanModel) -> None:
                     [np.ones(len(G)), np.ones(int(ok.sum()))], rhs, np.full(len(G), INF), G)
 
 
+def define_density_base(pm: PlanModel) -> None:
+    """density_base: sum_t n[(r,t,m),y] + Gb[r,m,y] >= min(target_m, base-year density_rm) * pop[r,y] / 1e6
+    (PlanInputs.protected_units), where weights.shortfall_below_base_year_factor > 1."""
+    inp = pm.inp
+    n = pm.families["n"].index
+    Gb = pm.families["Gb"].index
+    if len(Gb):
+        pos = pm.lookup("Gb", ["r", "m", "y"])
+        nrow = np.array([pos.get(k, -1) for k in zip(n["r"], n["m"], n["y"])])
+        ok = nrow >= 0
+        rhs = inp.protected_units()[Gb["r"], Gb["m"], Gb["y"]]
+        pm.add_rows("density_base", [np.arange(len(Gb)), nrow[ok]], [pm.col("Gb"), pm.col("n", np.flatnonzero(ok))],
+                    [np.ones(len(Gb)), np.ones(int(ok.sum()))], rhs, np.full(len(Gb), INF), Gb)
+
+
 def define_budget(pm: PlanModel) -> None:
     """budget: capital (+ running cost of new units if the scenario says so)."""
     inp = pm.inp
@@ -285,7 +300,8 @@ def define_objective_cap(pm: PlanModel) -> None:
                     np.array([1e30]), pd.DataFrame({"what": ["objective"]}))
 
 
-FAMILIES = (define_stock, define_capacity, define_mobile_capacity, define_demand, define_density, define_budget,
+FAMILIES = (define_stock, define_capacity, define_mobile_capacity, define_demand, define_density,
+            define_density_base, define_budget,
             define_presence, define_staffing, define_access_host, define_access_visit, define_access_levels,
             define_equity, define_objective_cap)
 

@@ -13,6 +13,7 @@ Variable families (all per year y):
   u[r,t,k,y] >= 0  thousand exams unmet at tier t
   z[a,m,y]   >= 0  thousand exams a mobile modality m based at arc a's base delivers to its target
   G[r,m,y]   >= 0  units missing against the per-million target (soft targets)
+  Gb[r,m,y]  >= 0  units missing below the base-year density (up to the target), which weigh more
 Only when the scenario asks for access or equity (or a caller for alternatives), in the last plan year:
   o[k,r]   binary  region r holds at least one whole fixed unit of exam type k
   v[k,r]   binary  a mobile unit of exam type k visits region r (delivers at least the minimum visit)
@@ -127,6 +128,14 @@ class PlanModel:
         rm = pd.DataFrame(np.array(np.meshgrid(np.arange(R), use, indexing="ij")).reshape(2, -1).T,
                           columns=["r", "m"])
         self._add("G", _cross_years(rm, Y))
+        # shortfall below the base-year density (up to the target), where it weighs more than the rest
+        keep = inp.protected_units() if inp.scenario.weights.shortfall_below_base_year_factor > 1 else None
+        gb = _cross_years(rm, Y)
+        if keep is None or not len(gb):
+            gb = gb.iloc[:0]
+        else:
+            gb = gb[keep[gb["r"], gb["m"], gb["y"]] > 0]
+        self._add("Gb", gb)
         self._index_access_equity()
         if self.elastic:
             n = self.families["n"].index
@@ -251,6 +260,9 @@ class PlanModel:
         G = self.families["G"].index
         short_w = np.array([inp.scenario.shortfall_weight(m) for m in inp.modalities])
         c[self.col("G")] = short_w[G["m"]] * disc[G["y"]]
+        Gb = self.families["Gb"].index
+        # Gb counts inside G too, so the extra (factor - 1) makes a unit below the base year weigh factor x.
+        c[self.col("Gb")] = (w.shortfall_below_base_year_factor - 1.0) * short_w[Gb["m"]] * disc[Gb["y"]]
         acc = inp.scenario.access
         wv = self.families["w"].index
         self.objective_offset = 0.0
@@ -371,6 +383,13 @@ class PlanModel:
             k = inp.modalities.index(name)
             rows = np.flatnonzero(G["m"].to_numpy() == k)
             self.blocks["density"].lower[rows] = value * inp.pop[G["r"].to_numpy()[rows], G["y"].to_numpy()[rows]] / 1e6
+        if "density_base" in self.blocks:
+            # the protected level is min(target, base-year density): it moves with the target
+            Gb = self.families["Gb"].index
+            target = inp.param("target_per_million")
+            for name, value in per_million.items():
+                target[inp.modalities.index(name)] = value
+            self.blocks["density_base"].lower[:] = inp.protected_units(target)[Gb["r"], Gb["m"], Gb["y"]]
         self._sync_pyomo_rhs()
         return True
 

@@ -24,7 +24,7 @@ INF = float("inf")
 def _mutable_side(name: str) -> str | None:
     if name.startswith("budget") or name == "objective_cap":
         return "upper"
-    return "lower" if name == "density" else None
+    return "lower" if name in ("density", "density_base") else None
 
 
 def to_pyomo(pm: "PlanModel") -> pyo.ConcreteModel:

@@ -30,6 +30,7 @@ class Reference:
     limit: np.ndarray       # (R, T, M) most units in service; inf = no limit
     presence: np.ndarray    # (R, T, M, Y) fewest units the presence rules require
     staff: np.ndarray | None = None  # (R, Y) imaging staff the plan may use (None: staffing is off)
+    pop_base: np.ndarray | None = None  # (R,) residents at the end of the base year
 
 
 def rederive(loaded, codes: list[str], regions, years: list[int], tiers: list[str], modalities: list[str],
@@ -71,8 +72,11 @@ def rederive(loaded, codes: list[str], regions, years: list[int], tiers: list[st
                 if y >= rule.from_year:
                     need = np.ceil(rule.per_facility * facilities[:, t] - 1e-9)
                     presence[:, t, m, j] = np.maximum(presence[:, t, m, j], need)
+    pop_base = np.array([float(p) * (1.0 + g) ** (base - float(py))
+                         for p, py in zip(regions["population"], regions["population_year"])])
     return Reference(pop, demand, stock_base, surviving, limit, presence,
-                     _staff(loaded, at, regions, years, tiers, modalities, stock_base, surviving, presence))
+                     _staff(loaded, at, regions, years, tiers, modalities, stock_base, surviving, presence),
+                     pop_base)
 
 
 def _staff(loaded, at: dict, regions, years, tiers, modalities, stock_base, surviving, presence):

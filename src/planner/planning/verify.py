@@ -77,8 +77,9 @@ class _Check:
             self.ref = rederive(inp.source, inp.codes, inp.regions, inp.years, inp.tiers, inp.modalities,
                                 inp.exam_types)
         else:
+            growth = 1.0 + inp.scenario.years.population_growth_pct_per_year / 100.0
             self.ref = Reference(inp.pop, inp.demand, inp.stock_base, inp.surviving, inp.limit, inp.min_units(),
-                                 inp.staff_limit())
+                                 inp.staff_limit(), inp.pop[:, 0] * growth ** (inp.scenario.years.base_year - inp.years[0]))
         self.x = purchases(inp, plan)
         self.n = in_service(inp, self.x, self.ref.surviving)
         self.ridx = {c: i for i, c in enumerate(inp.codes)}
@@ -114,7 +115,7 @@ def verify(inp: PlanInputs, plan: pd.DataFrame, flows: pd.DataFrame, mobile: pd.
     _check_mobile(c, mobile)
     _check_reported_tables(c, units_table, regions_table, dens)
     extra = _access_equity(inp, c.n, dens, mobile, c.v, c.checked)
-    extra["weighted_sum_objective"] = objective_from_tables(inp, c.x, c.n, flows, mobile, c.ref.pop)
+    extra["weighted_sum_objective"] = objective_from_tables(inp, c.x, c.n, flows, mobile, c.ref)
     # The model's value can only be higher (an unproven incumbent may carry more target shortfall than its
     # units leave); a plan that truly costs more than the model says is wrong.
     if weighted_sum is not None and extra["weighted_sum_objective"] > weighted_sum + \
@@ -376,14 +377,14 @@ def _access_equity(inp: PlanInputs, n: np.ndarray, dens: np.ndarray, mobile: pd.
 
 
 def objective_from_tables(inp: PlanInputs, x: np.ndarray, n: np.ndarray, flows: pd.DataFrame,
-                          mobile: pd.DataFrame, pop: np.ndarray | None = None) -> float:
+                          mobile: pd.DataFrame, ref: Reference) -> float:
     """The scenario's weighted-sum objective of a plan, from its tables (README, "Objective"): unmet and
     referred exams, mobile exams away from base, units short of soft targets, money (each year discounted at
     weights.discount_rate_pct; purchases at full price or annualised over their service inside the plan,
     weights.capital_valuation), and travel to the nearest unit (capped) plus residents beyond the limit
     when [access] is on (the last plan year, undiscounted)."""
     scn, w = inp.scenario, inp.scenario.weights
-    pop = inp.pop if pop is None else pop
+    pop = ref.pop
     rate = w.discount_rate_pct / 100.0
     first = inp.years[0]
 
@@ -405,6 +406,14 @@ def objective_from_tables(inp: PlanInputs, x: np.ndarray, n: np.ndarray, flows: 
         short = np.where(need > 0, np.maximum(need - n.sum(axis=1), 0.0), 0.0)
         short_w = np.array([scn.shortfall_weight(m) for m in inp.modalities])            # (M,)
         total += float((short * short_w[None, :, None] * yd[None, None, :]).sum())
+        factor = w.shortfall_below_base_year_factor
+        if factor > 1:
+            # units missing below the base-year density (capped at the target) weigh factor x in all:
+            # (factor - 1) more on top of the shortfall above
+            density0 = ref.stock_base.sum(axis=1) * 1e6 / np.maximum(ref.pop_base, 1.0)[:, None]   # (R, M)
+            keep = np.minimum(target[None, :], density0)[:, :, None] * pop[:, None, :] / 1e6
+            lost = np.where(need > 0, np.maximum(keep - n.sum(axis=1), 0.0), 0.0)
+            total += (factor - 1.0) * float((lost * short_w[None, :, None] * yd[None, None, :]).sum())
     price = inp.param("price_wan_cny")
     money = 0.0
     for m, name in enumerate(inp.modalities):
