@@ -365,12 +365,19 @@ def report(
     out: Annotated[Optional[Path], typer.Option("--out", help="where to write (default RESULTS_DIR/report)")] = None,
     cases: Annotated[Optional[list[str]], typer.Option("--case", help="case ids for the small-multiple maps")] = None,
     modality: Annotated[str, typer.Option("--modality", help="modality for the maps")] = "CT",
+    lang: Annotated[str, typer.Option("--lang", help="en or zh: language of the tables and figures")] = "en",
+    font: Annotated[Optional[Path], typer.Option("--font", help="font file with Chinese characters for the "
+                                                 "figures (default $PLANNER_CJK_FONT, else an installed one)")] = None,
 ) -> None:
-    """Paper-ready tables (CSV, Markdown, LaTeX) and figures (PNG, SVG) from a sweep or batch."""
+    """Paper-ready tables (CSV, Markdown, LaTeX) and figures (PNG, SVG) from a sweep or batch.
+
+    --lang zh writes them in Chinese, budget and spend in 亿元, with a CJK font (e.g. fonts-wqy-microhei);
+    without one it stops before writing anything.
+    """
     from planner.reporting.report import make_report
 
     try:
-        files = make_report(results_dir, out, map_cases=cases or None, modality=modality)
+        files = make_report(results_dir, out, map_cases=cases or None, modality=modality, lang=lang, font=font)
     except PlannerError as e:
         _fail(e)
         return

@@ -14,23 +14,35 @@ and writes into DIR/report/ (or ``out_dir``), every file atomically:
                                          plan year, for up to 4 cases, on one colour scale
 
 Figures are drawn with matplotlib's Agg canvas (no pyplot state, no display needed) at 150 dpi, with a
-CJK-capable font when one is installed (WenQuanYi Micro Hei, Noto Sans CJK, ...); without one, figure labels
-write 万元 as "10⁴ CNY". Command line: ``python -m planner.report DIR [--out OUT] [--case ID ...] [--modality CT]``.
+CJK-capable font when one is installed (WenQuanYi Micro Hei, Noto Sans CJK, ...) or named by ``font`` / the
+PLANNER_CJK_FONT environment variable; without one, English figure labels write 万元 as "10⁴ CNY".
+
+``lang="zh"`` writes every table header, label, note and figure text in Chinese (labels_zh.py), with budget
+and spend in 亿元 (prices stay in 万元). It needs a CJK font: without one it raises FontMissing before writing
+anything, and a figure that would still draw a missing-glyph box (tofu) is refused the same way.
+Command line: ``python -m planner.report DIR [--out OUT] [--case ID ...] [--modality CT] [--lang zh] [--font F]``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
 import io
 import json
 import logging
 import math
+import os
+import re
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from planner.errors import InputError
+from planner.errors import InputError, PlannerError
 from planner.io.output import atomic_write_bytes, atomic_write_text
+from planner.reporting.labels_zh import ZH
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +51,19 @@ DPI = 150
 LINE_FIGSIZE = (7.0, 4.5)          # inches: 1050 x 675 px at 150 dpi
 MAX_MAPS = 4
 WAN_LABEL = "万元"
+YI_LABEL = "亿元"                   # 10,000 万元: how Chinese planning documents state budgets
+YI_KEYS = (BUDGET_KEY, "budget_wan_cny", "spend_wan_cny", "budget.committed_wan_cny")   # totals, shown in 亿元 in zh
+FONT_ENV = "PLANNER_CJK_FONT"
+LANGS = ("en", "zh")
 CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
              "Sarasa Gothic SC", "SimHei", "Microsoft YaHei", "PingFang SC", "Heiti SC", "Arial Unicode MS")
 CJK_FONT_FILES = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
                   "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
                   "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc")
 FAILED = "failed"
+# The report's language, set by report_style(): a context variable rather than a parameter of every label
+# helper (short_name, header, fmt_value, ...), which many callers share.
+_LANG: contextvars.ContextVar[str] = contextvars.ContextVar("planner_report_lang", default="en")
 
 # Unit suffixes of scenario keys, longest first: (suffix, unit shown in headers)
 UNIT_SUFFIXES = (
@@ -140,7 +159,7 @@ class Results:
         keys = self.shown_varied if keys is None else keys
         if not keys:
             return str(r["case_id"])
-        return sep.join(f"{short_name(k)} {fmt_value(r[k])}{(' ' + u) if (u := unit_of(k, wan)) else ''}"
+        return sep.join(f"{short_name(k)} {fmt_value(shown(k, r[k]))}{(' ' + u) if (u := unit_of(k, wan)) else ''}"
                         for k in keys)
 
     def regions(self, case_id: str) -> pd.DataFrame:
@@ -153,37 +172,61 @@ class Results:
         """The GeoJSON named by the case's scenario, or None and why not."""
         info = self.case_info.get(case_id)
         if info is None:
-            return None, f"case {case_id} is not in {self.folder / 'manifest.json'}, so its scenario is unknown"
+            return None, tr("case {} is not in {}, so its scenario is unknown").format(
+                case_id, self.folder / "manifest.json")
         from planner.config.scenario import load_scenario
 
         try:
             loaded = load_scenario(info["scenario"], list(info.get("overrides") or []))
         except Exception as e:  # noqa: BLE001 - the scenario may have moved since the run
-            return None, f"could not load the scenario {info['scenario']}: {e}"
+            return None, tr("could not load the scenario {}: {}").format(info["scenario"], e)
         path = loaded.path(loaded.scenario.regions.boundaries)
         if path is None:
-            return None, f"the scenario {info['scenario']} has no [regions] boundaries"
+            return None, tr("the scenario {} has no [regions] boundaries").format(info["scenario"])
         if not path.is_file():
-            return None, f"the boundaries file {path} named by {info['scenario']} does not exist"
+            return None, tr("the boundaries file {} named by {} does not exist").format(path, info["scenario"])
         return path, ""
 
 
 # ------------------------------------------------------------------------------------------------ labels
+def _zh() -> bool:
+    return _LANG.get() == "zh"
+
+
+def tr(text: str) -> str:
+    """``text`` (English, as written here) in the report's language."""
+    return ZH.get(text, text) if _zh() else text
+
+
+def mod_label(code: str) -> str:
+    """A modality or tier code as a reader sees it: MOBILE_CT -> 移动 CT, grassroots -> 基层 in Chinese."""
+    return tr(code)
+
+
+def shown(key: str, v):
+    """A value of column ``key`` in the unit its header names: totals in 亿元 in Chinese, else as stored."""
+    if _zh() and key in YI_KEYS and isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+        return float(v) / 1e4
+    return v
+
+
 def unit_of(key: str, wan: str = WAN_LABEL) -> str:
+    if _zh() and key in YI_KEYS:
+        return YI_LABEL
     if key in ("budget_wan_cny",):
         return wan
     for suffix, unit in UNIT_SUFFIXES:
         if key.endswith(suffix):
-            return unit.replace(WAN_LABEL, wan)
+            return tr(unit).replace(WAN_LABEL, wan)
     return ""
 
 
 def short_name(key: str) -> str:
     """budget.total_wan_cny -> budget; modalities.CT.price_wan_cny -> CT price; scenario_file -> scenario."""
     if key in (BUDGET_KEY, "budget_wan_cny"):
-        return "budget"
+        return tr("budget")
     if key == "scenario_file":
-        return "scenario"
+        return tr("scenario")
     name = key
     for suffix, _ in UNIT_SUFFIXES:
         if name.endswith(suffix):
@@ -194,7 +237,7 @@ def short_name(key: str) -> str:
         parts = parts[1:]
     elif len(parts) >= 2 and parts[0] in ("budget", "years", "solver", "weights", "staffing", "mobile"):
         parts = parts[1:] if len(parts) > 1 else parts
-    return " ".join(p.replace("_", " ") for p in parts)
+    return " ".join(tr(p).replace("_", " ") for p in parts)
 
 
 def header(key: str, wan: str = WAN_LABEL) -> str:
@@ -206,7 +249,7 @@ def fmt_value(v) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "–"
     if isinstance(v, (bool, np.bool_)):
-        return "true" if v else "false"
+        return tr("true") if v else tr("false")
     if isinstance(v, (int, np.integer)):
         return f"{int(v):,}"
     if isinstance(v, (float, np.floating)):
@@ -226,34 +269,40 @@ def _num(v, decimals: int, sep: bool = True) -> str:
 # ------------------------------------------------------------------------------------------------ tables
 # (results column, header, decimals, scale)
 def _metric_cols(res: Results) -> list[tuple[str, str, int, float]]:
-    cols = [("gap", "MIP gap (%)", 2, 100.0)]
+    # money totals: 万元 (whole numbers) in English, 亿元 with two decimals in Chinese
+    unit, dec, scale = (YI_LABEL, 2, 1e-4) if _zh() else (WAN_LABEL, 0, 1.0)
+    cols = [("gap", tr("MIP gap (%)"), 2, 100.0)]
     if BUDGET_KEY not in res.varied and "budget_wan_cny" in res.df.columns:
-        cols.append(("budget_wan_cny", f"budget ({WAN_LABEL})", 0, 1.0))
-    cols += [("spend_wan_cny", f"spend ({WAN_LABEL})", 0, 1.0),
-             ("unmet_thousand_exams", "unmet (thousand exams)", 1, 1.0),
-             ("grassroots_unmet_thousand_exams", "grassroots unmet (thousand exams)", 1, 1.0)]
-    cols += [(c, f"{c.removeprefix('gap_closed_')} gap closed (%)", 1, 100.0) for c in res.gap_closed_cols]
-    cols += [("largest_shortfall_per_million", "largest shortfall (per million)", 2, 1.0)]
-    cols += [(c, f"{c.removeprefix('gini_')} Gini", 3, 1.0) for c in res.equity_cols]
-    cols += [(c, f"{c.removeprefix('mean_minutes_')} mean travel (min)", 1, 1.0)
-             for c in res.df.columns if c.startswith("mean_minutes_")]
-    cols += [(c, f"{c.removeprefix('people_beyond_limit_')} beyond limit (万 people)", 1, 1e-4)
-             for c in res.df.columns if c.startswith("people_beyond_limit_")]
+        cols.append(("budget_wan_cny", f"{tr('budget')} ({unit})", dec, scale))
+    cols += [("spend_wan_cny", f"{tr('spend')} ({unit})", dec, scale),
+             ("unmet_thousand_exams", tr("unmet (thousand exams)"), 1, 1.0),
+             ("grassroots_unmet_thousand_exams", tr("grassroots unmet (thousand exams)"), 1, 1.0)]
+
+    def per_modality(prefix: str, text: str, dec: int, scale: float, cols_: list[str]):
+        return [(c, tr(text).format(m=mod_label(c.removeprefix(prefix))), dec, scale) for c in cols_]
+
+    cols += per_modality("gap_closed_", "{m} gap closed (%)", 1, 100.0, res.gap_closed_cols)
+    cols += [("largest_shortfall_per_million", tr("largest shortfall (per million)"), 2, 1.0)]
+    cols += per_modality("gini_", "{m} Gini", 3, 1.0, res.equity_cols)
+    cols += per_modality("mean_minutes_", "{m} mean travel (min)", 1, 1.0,
+                         [c for c in res.df.columns if c.startswith("mean_minutes_")])
+    cols += per_modality("people_beyond_limit_", "{m} beyond limit (万 people)", 1, 1e-4,
+                         [c for c in res.df.columns if c.startswith("people_beyond_limit_")])
     return [c for c in cols if c[0] in res.df.columns]
 
 
 def summary_frame(res: Results) -> pd.DataFrame:
     """The summary table with numbers rounded and units in the headers (what summary.csv holds)."""
     df = res.df
-    out = pd.DataFrame({"case": df["case_id"]})
+    out = pd.DataFrame({tr("case"): df["case_id"]})
     for k in res.varied:
-        out[header(k)] = df[k]
-    out["status"] = df["status"]
+        out[header(k)] = df[k].map(lambda v, k=k: shown(k, v))
+    out[tr("status")] = df["status"].map(tr)
     for col, head, dec, scale in _metric_cols(res):
         vals = (pd.to_numeric(df[col], errors="coerce") * scale).round(dec).where(res.ok)
         out[head] = vals.astype("Int64") if dec == 0 else vals
     if (~res.ok).any():
-        out["error"] = df["error"].where(~res.ok, "")
+        out[tr("error")] = df["error"].where(~res.ok, "")
     return out
 
 
@@ -267,13 +316,14 @@ _TEX_ESC = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": 
 
 def _tex_escape(s: str) -> str:
     s = "".join(_TEX_ESC.get(ch, ch) for ch in str(s).replace("\n", " "))
-    return s.replace(WAN_LABEL, r"\wanyuan{}")
+    # English tables keep 万元 behind a macro so pdfLaTeX can typeset them; Chinese ones need a CJK engine anyway
+    return s if _zh() else s.replace(WAN_LABEL, r"\wanyuan{}")
 
 
 def _cells(res: Results, i: int) -> list[str]:
     """The formatted cells of case i after the case id: varied inputs, status, metrics."""
     r = res.df.iloc[i]
-    cells = [fmt_value(r[k]) for k in res.varied] + [str(r["status"])]
+    cells = [fmt_value(shown(k, r[k])) for k in res.varied] + [tr(str(r["status"]))]
     for col, _, dec, scale in _metric_cols(res):
         v = pd.to_numeric(pd.Series([r[col]]), errors="coerce").iloc[0]
         cells.append("–" if not res.ok.iloc[i] else _num(v * scale if pd.notna(v) else v, dec))
@@ -281,48 +331,49 @@ def _cells(res: Results, i: int) -> list[str]:
 
 
 def _headers(res: Results) -> list[str]:
-    return [header(k) for k in res.varied] + ["status"] + [h for _, h, _, _ in _metric_cols(res)]
+    return [header(k) for k in res.varied] + [tr("status")] + [h for _, h, _, _ in _metric_cols(res)]
 
 
 def markdown(res: Results, figures: list[str], notes: list[str]) -> str:
     names = sorted({str(s) for s in res.df.get("scenario", pd.Series(dtype=str)).dropna()})
     m = res.manifest
     n_fail = int((~res.ok).sum())
-    L = [f"# Results: {', '.join(names) or res.folder.name}", ""]
-    meta = [f"Results folder `{res.folder}`", f"{len(res.df)} cases ({n_fail} failed)"]
+    L = [tr("# Results: {}").format(', '.join(names) or res.folder.name), ""]
+    meta = [tr("Results folder `{}`").format(res.folder), tr("{} cases ({} failed)").format(len(res.df), n_fail)]
     if m:
         tl, g = m.get("time_limit_s"), m.get("mip_rel_gap")
-        meta.append("planner {}, commit {}, HiGHS {}, Pyomo {}, Python {}; time limit {}, MIP gap tolerance {}; "
-                    "run {}".format(
+        meta.append(tr("planner {}, commit {}, HiGHS {}, Pyomo {}, Python {}; time limit {}, MIP gap tolerance {}; "
+                       "run {}").format(
             m.get("planner", "?"), (m.get("git_commit") or "?")[:10], m.get("highs", "?"), m.get("pyomo", "?"),
-            m.get("python", "?"), f"{tl:g} s" if tl is not None else "from the scenario",
-            f"{100 * g:g} %" if g is not None else "from the scenario", m.get("created", "?")))
-    L.append(". ".join(meta) + ".")
+            m.get("python", "?"), tr("{:g} s").format(tl) if tl is not None else tr("from the scenario"),
+            f"{100 * g:g} %" if g is not None else tr("from the scenario"), m.get("created", "?")))
+    L.append(tr(". ").join(meta) + tr("."))
     if res.varied:
         L.append("")
-        L.append("Varied inputs: " + "; ".join(f"{header(k)} = `{k}`" for k in res.varied) + ".")
+        L.append(tr("Varied inputs: ") + tr("; ").join(f"{header(k)} = `{k}`" for k in res.varied) + tr("."))
     L.append("")
-    heads = ["case", *_headers(res)]
+    heads = [tr("case"), *_headers(res)]
     L.append("| " + " | ".join(_md_escape(h) for h in heads) + " |")
     numeric = [pd.api.types.is_numeric_dtype(res.df[k]) for k in res.varied] + [False] + [True] * len(_metric_cols(res))
     L.append("|" + "|".join(["---"] + ["---:" if n else "---" for n in numeric]) + "|")
     for i in range(len(res.df)):
         L.append("| " + " | ".join(_md_escape(c) for c in [f"`{res.df['case_id'].iloc[i]}`", *_cells(res, i)]) + " |")
     L.append("")
-    L.append("Units: 1 万元 = 10,000 CNY. Unmet demand is summed over all plan years, modalities and tiers. "
-             "Gap closed = share of the per-million density gap (units missing against the target, over all regions) "
-             "closed by the plan in the last plan year. MIP gap = (objective - bound) / objective as HiGHS returned "
-             "them. Status `time_limit` means a plan was found but not proved within the gap tolerance.")
+    L.append(tr("Units: 1 万元 = 10,000 CNY. Unmet demand is summed over all plan years, modalities and tiers. "
+                "Gap closed = share of the per-million density gap (units missing against the target, over all "
+                "regions) closed by the plan in the last plan year. MIP gap = (objective - bound) / objective as "
+                "HiGHS returned them. Status `time_limit` means a plan was found but not proved within the gap "
+                "tolerance."))
     if n_fail:
-        L += ["", "## Failed cases", ""]
+        L += ["", tr("## Failed cases"), ""]
         for i in np.flatnonzero(~res.ok.to_numpy()):
             r = res.df.iloc[i]
             what = res.case_label(int(i)) if res.varied else str(r.get("overrides", ""))
-            L.append(f"- `{r['case_id']}` ({_md_escape(what)}): {_md_escape(r['error'] or 'no error recorded')}")
+            L.append(f"- `{r['case_id']}` ({_md_escape(what)}): {_md_escape(r['error'] or tr('no error recorded'))}")
     if figures:
-        L += ["", "## Figures", ""] + [f"- `{f}`" for f in figures]
+        L += ["", tr("## Figures"), ""] + [f"- `{f}`" for f in figures]
     if notes:
-        L += ["", "## Notes", ""] + [f"- {_md_escape(n)}" for n in notes]
+        L += ["", tr("## Notes"), ""] + [f"- {_md_escape(n)}" for n in notes]
     return "\n".join(L) + "\n"
 
 
@@ -331,17 +382,20 @@ def latex(res: Results) -> str:
     ncol = len(heads)
     spec = "".join("r" if pd.api.types.is_numeric_dtype(res.df[k]) else "l" for k in res.varied) + "l" + \
         "r" * (ncol - len(res.varied) - 1)
-    L = [f"% Generated by planner.report from {res.folder / 'results.csv'}. Needs \\usepackage{{booktabs}}.",
-         "% 万元 (10,000 CNY) needs a CJK-capable engine (XeLaTeX with xeCJK or ctex); with pdfLaTeX, put",
-         "% \\newcommand{\\wanyuan}{$10^4$\\,CNY} before \\input-ing this file.",
-         f"\\providecommand{{\\wanyuan}}{{{WAN_LABEL}}}",
-         f"\\begin{{tabular}}{{{spec}}}", r"\toprule",
-         " & ".join(_tex_escape(h) for h in heads) + r" \\", r"\midrule"]
+    L = [f"% Generated by planner.report from {res.folder / 'results.csv'}. Needs \\usepackage{{booktabs}}."]
+    if _zh():
+        L += ["% Chinese headers: typeset with XeLaTeX and ctex (or xeCJK). 中文表头: 请用 XeLaTeX + ctex 编译。"]
+    else:
+        L += ["% 万元 (10,000 CNY) needs a CJK-capable engine (XeLaTeX with xeCJK or ctex); with pdfLaTeX, put",
+              "% \\newcommand{\\wanyuan}{$10^4$\\,CNY} before \\input-ing this file.",
+              f"\\providecommand{{\\wanyuan}}{{{WAN_LABEL}}}"]
+    L += [f"\\begin{{tabular}}{{{spec}}}", r"\toprule",
+          " & ".join(_tex_escape(h) for h in heads) + r" \\", r"\midrule"]
     first_metric = len(res.varied) + 1
     for i in range(len(res.df)):
         cells = [_tex_escape(c) for c in _cells(res, i)]
         if not res.ok.iloc[i]:
-            err = str(res.df["error"].iloc[i] or "no error recorded")
+            err = str(res.df["error"].iloc[i] or tr("no error recorded"))
             err = err if len(err) <= 70 else err[:67] + "..."
             rest = ncol - first_metric
             note = f"\\multicolumn{{{rest}}}{{l}}{{\\emph{{{_tex_escape(err)}}}}}"
@@ -354,32 +408,117 @@ def latex(res: Results) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ figures
-def _cjk_font() -> str | None:
+class FontMissing(PlannerError):
+    """No font can draw the report's Chinese text: raised before anything is written."""
+
+
+ZH_PROBE = "万元亿预算未满足需求基层密度规划"     # characters every Chinese report draws
+FONT_FIX = (f"install a CJK font, e.g. `sudo apt-get install fonts-wqy-microhei` on Debian/Ubuntu (what the project's "
+            f".ci/run installs), or point --font (or the {FONT_ENV} environment variable) at a .ttf/.otf/.ttc file "
+            f"with Chinese characters, or write the report in English with --lang en")
+
+
+@functools.lru_cache(maxsize=16)
+def _ft2font(path: str):
+    from matplotlib.ft2font import FT2Font
+
+    return FT2Font(path)
+
+
+def _draws(path: str, chars: str) -> bool:
+    try:
+        font = _ft2font(str(path))
+    except (OSError, RuntimeError, ValueError):     # not a font file matplotlib can read
+        return False
+    return all(font.get_char_index(ord(c)) for c in chars)
+
+
+def cjk_font(font: str | Path | None = None) -> tuple[str, str] | None:
+    """(family, file) of the font for Chinese text, or None when none is installed.
+
+    ``font`` (or $PLANNER_CJK_FONT) names a file, and then only that file is tried: a font asked for that
+    cannot draw Chinese is an error, not silently replaced. Otherwise the first of CJK_FONTS (by family, from
+    matplotlib's font list) and CJK_FONT_FILES that really has the glyphs (a name alone proves nothing).
+    """
     from matplotlib import font_manager
 
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    for n in CJK_FONTS:
-        if n in names:
-            return n
-    for path in CJK_FONT_FILES:       # installed after matplotlib built its font cache
-        if Path(path).is_file():
-            try:
-                font_manager.fontManager.addfont(path)
-                return font_manager.FontProperties(fname=path).get_name()
-            except Exception:  # noqa: BLE001 - fall back silently
-                continue
+    fm = font_manager.fontManager
+    asked = font or os.environ.get(FONT_ENV) or None
+    if asked:
+        path = str(Path(asked).expanduser())
+        source = "--font" if font else FONT_ENV
+        if not Path(path).is_file():
+            raise FontMissing(f"the font file {path} (from {source}) does not exist. Nothing was written. "
+                              f"Fix: {FONT_FIX}")
+        if not _draws(path, ZH_PROBE):
+            raise FontMissing(f"the font {path} (from {source}) has no Chinese characters (万, 元, ...), so the "
+                              f"figures would show empty boxes. Nothing was written. Fix: {FONT_FIX}")
+        candidates = [path]
+    else:
+        by_name = {f.name: f.fname for f in fm.ttflist}
+        candidates = [by_name[n] for n in CJK_FONTS if n in by_name] + list(CJK_FONT_FILES)
+    for path in candidates:
+        if Path(path).is_file() and _draws(path, ZH_PROBE):
+            if path not in {f.fname for f in fm.ttflist}:
+                fm.addfont(path)            # installed after matplotlib built its font cache, or named by hand
+            return font_manager.FontProperties(fname=path).get_name(), path
     return None
 
 
-def _style() -> tuple[dict, str]:
-    """rcParams for the report's figures, and how 万元 is written in them."""
-    cjk = _cjk_font()
-    # A list of families (not the generic "sans-serif"): matplotlib falls back glyph by glyph along it.
-    rc = {"font.family": ["DejaVu Sans", *([cjk] if cjk else [])],
+@contextlib.contextmanager
+def report_style(lang: str = "en", font: str | Path | None = None):
+    """The figures' rcParams and the tables' language, for the duration of a report; yields how 万元 is
+    written in figures. Raises FontMissing for Chinese without a CJK font."""
+    import matplotlib
+
+    if lang not in LANGS:
+        raise InputError("--lang", f"unknown report language '{lang}'", fix="use en (English) or zh (中文)")
+    cjk = cjk_font(font)
+    if cjk is None and lang == "zh":
+        raise FontMissing("--lang zh: no font with Chinese characters was found (looked for "
+                          f"{', '.join(CJK_FONTS[:3])}, ... and {', '.join(CJK_FONT_FILES[:2])}, ...), and without "
+                          f"one every Chinese label would be an empty box. Nothing was written. Fix: {FONT_FIX}")
+    # A list of families (not the generic "sans-serif"): matplotlib falls back glyph by glyph along it, so
+    # Latin text and digits keep DejaVu Sans and Chinese characters come from the CJK font.
+    rc = {"font.family": ["DejaVu Sans", *([cjk[0]] if cjk else [])],
           "font.size": 9, "axes.titlesize": 10, "axes.spines.top": False, "axes.spines.right": False,
           "svg.fonttype": "path", "svg.hashsalt": "planner-report", "axes.grid": True, "grid.alpha": 0.3,
           "legend.frameon": False}
-    return rc, (WAN_LABEL if cjk else "10⁴ CNY")
+    token = _LANG.set(lang)
+    try:
+        with matplotlib.rc_context(rc), warnings.catch_warnings():
+            # English figures without a CJK font write 万元 as 10⁴ CNY; Chinese ones are checked by missing_glyphs
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+            yield WAN_LABEL if cjk else "10⁴ CNY"
+    finally:
+        _LANG.reset(token)
+
+
+def drawn_texts(fig) -> list:
+    """The figure's Text objects that are drawn and not empty (tick labels exist once the figure is drawn;
+    the axes of a map are switched off, so their labels and ticks are not drawn)."""
+    from matplotlib.text import Text
+
+    fig.canvas.draw()
+    hidden = {id(t) for ax in fig.axes if not ax.axison for axis in (ax.xaxis, ax.yaxis) for t in axis.findobj(Text)}
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and id(t) not in hidden]
+
+
+def missing_glyphs(fig) -> set[str]:
+    """Characters in the figure's texts that none of their fonts has: matplotlib would draw each as a box."""
+    from matplotlib import font_manager
+
+    missing: set[str] = set()
+    for t in drawn_texts(fig):
+        text = t.get_text()
+        paths = []
+        for family in t.get_fontproperties().get_family():
+            fp = t.get_fontproperties().copy()
+            fp.set_family(family)
+            with contextlib.suppress(ValueError):
+                paths.append(font_manager.findfont(fp, fallback_to_default=False))
+        missing |= {c for c in set(text) if not c.isspace() and not any(_draws(p, c) for p in paths)}
+    return missing
 
 
 def _new_figure(figsize):
@@ -403,10 +542,20 @@ def _save(fig, out_dir: Path, stem: str) -> list[Path]:
 
 
 def _thousands(ax_axis) -> None:
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
+    """Ticks with thousands separators and as few decimals as the ticks need (a budget of 0.05 亿元 too)."""
+    from matplotlib.ticker import Formatter, MaxNLocator
+
+    class Thousands(Formatter):
+        def format_ticks(self, values):
+            locs = np.asarray(values, dtype=float)
+            dec = next((d for d in range(7) if np.allclose(locs, locs.round(d), rtol=0, atol=1e-9)), 6)
+            return [f"{v:,.{dec}f}" for v in locs]
+
+        def __call__(self, v, pos=None):
+            return self.format_ticks([v])[0]
 
     ax_axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
-    ax_axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax_axis.set_major_formatter(Thousands())
 
 
 def _groups(res: Results) -> list[tuple[str, np.ndarray]]:
@@ -419,6 +568,15 @@ def _groups(res: Results) -> list[tuple[str, np.ndarray]]:
     for i in idx:
         keyed.setdefault(tuple(res.df.iloc[i][k] for k in others), []).append(int(i))
     return [(res.case_label(v[0], others), np.array(v)) for v in keyed.values()]
+
+
+def _budget_x(d: pd.DataFrame, b: str, wan: str) -> tuple[pd.Series, str]:
+    """The budget column as drawn (亿元 in Chinese) and its axis label."""
+    return d[b].astype(float).map(lambda v: shown(b, v)), f"{tr('budget')} ({unit_of(b, wan)})"
+
+
+def _with(label: str, group: str) -> str:
+    return f"{label}, {group}" if group else label
 
 
 def _hollow_non_optimal(ax, x, y, status, colour) -> bool:
@@ -440,22 +598,22 @@ def fig_budget_vs_unmet(res: Results, wan: str):
     any_hollow = False
     for (label, idx), c in zip(_groups(res), colours):
         d = res.df.iloc[idx].sort_values(b)
-        x = d[b].astype(float)
-        ax.plot(x, d["unmet_thousand_exams"], "-o", color=c, ms=4, label=f"all tiers{', ' + label if label else ''}")
+        x, xlabel = _budget_x(d, b, wan)
+        ax.plot(x, d["unmet_thousand_exams"], "-o", color=c, ms=4, label=_with(tr("all tiers"), label))
         any_hollow |= _hollow_non_optimal(ax, x, d["unmet_thousand_exams"], d["status"], c)
         if has_grass:
             ax.plot(x, d["grassroots_unmet_thousand_exams"], "--s", color=c, ms=3.5, alpha=0.85,
-                    label=f"grassroots{', ' + label if label else ''}")
-    ax.set_xlabel(f"budget ({wan})")
-    ax.set_ylabel("unmet demand (thousand exams, all plan years)")
+                    label=_with(mod_label("grassroots"), label))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(tr("unmet demand (thousand exams, all plan years)"))
     ax.set_ylim(bottom=0)
     _thousands(ax.xaxis)
     _thousands(ax.yaxis)
-    ax.set_title("Unmet imaging demand against the budget" + _constant_note(res, wan))
+    ax.set_title(tr("Unmet imaging demand against the budget") + _constant_note(res, wan))
     handles, labels = ax.get_legend_handles_labels()
     if any_hollow:
         handles.append(Line2D([], [], ls="", marker="o", mfc="white", mec="grey"))
-        labels.append("not proved optimal (time limit)")
+        labels.append(tr("not proved optimal (time limit)"))
     ax.legend(handles, labels, fontsize=8)
     return fig
 
@@ -470,14 +628,15 @@ def fig_budget_vs_gap_closed(res: Results, wan: str):
     groups = _groups(res)
     for gi, (label, idx) in enumerate(groups):
         d = res.df.iloc[idx].sort_values(b)
+        x, xlabel = _budget_x(d, b, wan)
         for m, c in zip(mods, colours):
-            ax.plot(d[b].astype(float), 100 * d[f"gap_closed_{m}"].astype(float), styles[gi % 4], marker="o", ms=4,
-                    color=c, label=f"{m}{', ' + label if label else ''}")
-    ax.set_xlabel(f"budget ({wan})")
-    ax.set_ylabel("density gap closed in the last plan year (%)")
+            ax.plot(x, 100 * d[f"gap_closed_{m}"].astype(float), styles[gi % 4], marker="o", ms=4,
+                    color=c, label=_with(mod_label(m), label))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(tr("density gap closed in the last plan year (%)"))
     ax.set_ylim(0, 105)
     _thousands(ax.xaxis)
-    ax.set_title("Share of the per-million density gap closed, by modality" + _constant_note(res, wan))
+    ax.set_title(tr("Share of the per-million density gap closed, by modality") + _constant_note(res, wan))
     ax.legend(fontsize=8)
     return fig
 
@@ -492,21 +651,21 @@ def fig_budget_vs_equity(res: Results, wan: str):
     colours = _colours(max(len(mods), len(_groups(res))))
     for gi, (label, idx) in enumerate(_groups(res)):
         d = res.df.iloc[idx].sort_values(b)
-        x = d[b].astype(float)
+        x, xlabel = _budget_x(d, b, wan)
         for m, c in zip(mods, colours):
             left.plot(x, d[f"gini_{m}"].astype(float), ["-", "--", ":", "-."][gi % 4], marker="o", ms=4, color=c,
-                      label=f"{m}{', ' + label if label else ''}")
+                      label=_with(mod_label(m), label))
         if "largest_shortfall_per_million" in d.columns:
             right.plot(x, d["largest_shortfall_per_million"].astype(float), "-o", ms=4, color=colours[gi],
-                       label=label or "all regions")
+                       label=label or tr("all regions"))
     for ax in (left, right):
-        ax.set_xlabel(f"budget ({wan})")
+        ax.set_xlabel(xlabel)
         _thousands(ax.xaxis)
         ax.set_ylim(bottom=0)
         ax.legend(fontsize=8)
-    left.set_ylabel("Gini of units per million across regions")
-    right.set_ylabel("largest shortfall against target (units per million)")
-    fig.suptitle("Equity of the plan against the budget (last plan year)" + _constant_note(res, wan))
+    left.set_ylabel(tr("Gini of units per million across regions"))
+    right.set_ylabel(tr("largest shortfall against target (units per million)"))
+    fig.suptitle(tr("Equity of the plan against the budget (last plan year)") + _constant_note(res, wan))
     return fig
 
 
@@ -520,23 +679,26 @@ def fig_unmet_by_case(res: Results, wan: str):
     unmet = pd.to_numeric(res.df["unmet_thousand_exams"], errors="coerce") if "unmet_thousand_exams" in res.df else \
         pd.Series(np.nan, index=res.df.index)
     c1, c2 = _colours(2)
-    ax.bar(x - (w / 2 if has_grass else 0), unmet.fillna(0), w, color=c1, label="all tiers")
+    ax.bar(x - (w / 2 if has_grass else 0), unmet.fillna(0), w, color=c1, label=tr("all tiers"))
     if has_grass:
         ax.bar(x + w / 2, pd.to_numeric(res.df["grassroots_unmet_thousand_exams"], errors="coerce").fillna(0), w,
-               color=c2, label="grassroots")
+               color=c2, label=mod_label("grassroots"))
     for i in np.flatnonzero(~res.ok.to_numpy()):
-        ax.text(i, 0, "failed", rotation=90, ha="center", va="bottom", color="firebrick", fontsize=8)
+        # upright in Chinese: two characters fit the bar's width, and rotated ones read sideways
+        ax.text(i, 0, tr(FAILED), rotation=0 if _zh() else 90, ha="center", va="bottom", color="firebrick", fontsize=8)
     import textwrap
 
-    labels = ["\n".join(textwrap.fill(part, 24) for part in res.case_label(i, sep="\n", wan=wan).split("\n"))
+    # A Chinese character is about twice as wide as a Latin one: wrap Chinese labels at half the count.
+    width = 12 if _zh() else 24
+    labels = ["\n".join(textwrap.fill(part, width) for part in res.case_label(i, sep="\n", wan=wan).split("\n"))
               for i in range(n)]
-    crowded = n > 6 or max(len(ln) for lab in labels for ln in lab.split("\n")) * n > 100
+    crowded = n > 6 or max(len(ln) for lab in labels for ln in lab.split("\n")) * n * (24 // width) > 100
     ax.set_xticks(x, labels, fontsize=7 if crowded else 8, rotation=30 if crowded else 0,
                   ha="right" if crowded else "center", rotation_mode="anchor")
-    ax.set_ylabel("unmet demand (thousand exams, all plan years)")
+    ax.set_ylabel(tr("unmet demand (thousand exams, all plan years)"))
     _thousands(ax.yaxis)
     ax.grid(axis="x", visible=False)
-    ax.set_title("Unmet imaging demand per case" + _constant_note(res, wan))
+    ax.set_title(tr("Unmet imaging demand per case") + _constant_note(res, wan))
     ax.legend(fontsize=8)
     return fig
 
@@ -620,17 +782,17 @@ def fig_maps(res: Results, rows: list[int], modality: str, wan: str, notes: list
     from planner.reporting.maps import load_boundaries
 
     panels = []          # (title, GeoDataFrame with 'value', year)
-    skipped: dict[str, list[str]] = {}   # note -> the cases it applies to
+    skipped: dict[tuple[str, bool], list[str]] = {}   # (note, still drawn) -> the cases it applies to
     for i in rows:
         cid = str(res.df["case_id"].iloc[i])
         bpath, why = res.boundaries_path(cid)
         if bpath is None:
-            skipped.setdefault(why, []).append(cid)
+            skipped.setdefault((why, False), []).append(cid)
             continue
         try:
             reg = res.regions(cid)
         except FileNotFoundError as e:
-            notes.append(f"map of case {cid} skipped: {e.args[0]} is missing")
+            notes.append(tr("map of case {} skipped: {} is missing").format(cid, e.args[0]))
             continue
         mods = sorted(reg["modality"].unique())
         if modality not in mods:
@@ -645,25 +807,27 @@ def fig_maps(res: Results, rows: list[int], modality: str, wan: str, notes: list
         gdf["value"] = reg["density_after_per_million"].reindex(gdf["code"]).to_numpy(dtype=float)
         unmapped = sorted(set(reg.index) - set(gdf["code"]))
         if unmapped:
-            skipped.setdefault(f"{len(unmapped)} of {len(reg)} regions have no shape in {bpath.name} and are not drawn "
-                               f"({', '.join(unmapped[:5])}{' ...' if len(unmapped) > 5 else ''})", []).append(cid)
+            why = tr("{} of {} regions have no shape in {} and are not drawn ({})").format(
+                len(unmapped), len(reg), bpath.name, ", ".join(unmapped[:5]) + (" ..." if len(unmapped) > 5 else ""))
+            skipped.setdefault((why, True), []).append(cid)
         target = reg["target_per_million"].dropna().unique() if "target_per_million" in reg else []
         r = res.df.iloc[i]
         title = res.case_label(i, sep="\n", wan=wan)
         if r["status"] != "optimal":
             g = r.get("gap")
-            title += f"\n({r['status']}" + (f", gap {100 * float(g):.2f} %" if pd.notna(g) else "") + ")"
+            title += f"\n({tr(str(r['status']))}" + (
+                ", " + tr("gap {} %").format(f"{100 * float(g):.2f}") if pd.notna(g) else "") + ")"
         panels.append((title, gdf, year, target))
-    for why, cids in skipped.items():
-        which = f"case{'s' if len(cids) > 1 else ''} {', '.join(cids)}"
-        notes.append(f"maps_{modality}: {which}: {why}" if "no shape" in why else
-                     f"maps_{modality}: {which} not mapped: {why}")
+    for (why, drawn), cids in skipped.items():
+        which = (tr("cases {}") if len(cids) > 1 else tr("case {}")).format(", ".join(cids))
+        notes.append(f"maps_{modality}: {which}: {why}" if drawn else
+                     tr("maps_{}: {} not mapped: {}").format(modality, which, why))
     if not panels:
         return None
     allv = np.concatenate([p[1]["value"].to_numpy() for p in panels])
     fin = allv[np.isfinite(allv)]
     if fin.size == 0:
-        notes.append(f"maps_{modality}: no region has a {modality} density to draw")
+        notes.append(tr("maps_{}: no region has a {} density to draw").format(modality, mod_label(modality)))
         return None
     # 5th-95th percentile, as the app's maps (planner.maps.colour): one outlier would flatten the rest
     lo, hi = (np.percentile(fin, 5), np.percentile(fin, 95)) if fin.size >= 10 else (fin.min(), fin.max())
@@ -690,32 +854,60 @@ def fig_maps(res: Results, rows: list[int], modality: str, wan: str, notes: list
         ax.set_title(title, fontsize=8.5)
     sm = ScalarMappable(norm=norm, cmap=cmap)
     cbar = fig.colorbar(sm, ax=axes, orientation="horizontal", shrink=0.6, aspect=35, extend=extend, pad=0.02)
-    cbar.set_label(f"{modality} units per million residents after the plan, {panels[0][2]}"
-                   + ("  (hatched grey: no data)" if any_missing else ""))
+    cbar.set_label(tr("{} units per million residents after the plan, {}").format(mod_label(modality), panels[0][2])
+                   + (tr("  (hatched grey: no data)") if any_missing else ""))
     tg = panels[0][3]
     if len(tg) == 1 and float(tg[0]) > 0:
         t = float(tg[0])
         if lo <= t <= hi:
             cbar.ax.axvline(t, color="firebrick", lw=1.5)
-            cbar.ax.text(t, 1.15, f"target {t:g}", transform=cbar.ax.get_xaxis_transform(), ha="center", va="bottom",
-                         fontsize=7.5, color="firebrick")
+            cbar.ax.text(t, 1.15, tr("target {:g}").format(t), transform=cbar.ax.get_xaxis_transform(), ha="center",
+                         va="bottom", fontsize=7.5, color="firebrick")
     names = sorted({str(s) for s in res.df.get("scenario", pd.Series(dtype=str)).dropna()})
     # The title goes in a band kept free of the maps: constrained layout does not move aspect-locked map axes
     # away from a suptitle reliably, and their titles would collide with it.
     top = 1 - 0.34 / fig.get_figheight()
     fig.get_layout_engine().set(rect=(0, 0, 1, top))
-    fig.text(0.5, 1 - 0.06 / fig.get_figheight(), f"{modality} density after the plan, {panels[0][2]}"
-             + (f" ({', '.join(names)})" if names else "") + _constant_note(res, wan).replace("\n(", ", ").rstrip(")"),
-             ha="center", va="top", fontsize=10.5)
+    title = tr("{} density after the plan, {}").format(mod_label(modality), panels[0][2])
+    title += (f" ({', '.join(names)})" if names else "") + _constant_note(res, wan).replace("\n(", ", ").rstrip(")")
+    fig.text(0.5, 1 - 0.06 / fig.get_figheight(), title, ha="center", va="top", fontsize=10.5)
     return fig
 
 
 # ----------------------------------------------------------------------------------------------- report
-def make_report(results_dir: str | Path, out_dir: str | Path | None = None, map_cases: list[str] | None = None,
-                modality: str = "CT") -> list[Path]:
-    """Write the tables, figures and maps for a sweep/batch results folder; returns the files written."""
-    import matplotlib
+def report_figures(res: Results, map_cases: list[str] | None, modality: str, wan: str,
+                   notes: list[str]) -> list[tuple[str, object]]:
+    """(file stem, matplotlib Figure) of every figure the report draws, in order; call inside report_style."""
+    figs: list[tuple[str, object]] = []
+    if not res.ok.any():
+        notes.append(tr("every case failed: no figures or maps"))
+        return figs
+    if res.budget_col is not None:
+        figs.append(("budget_vs_unmet", fig_budget_vs_unmet(res, wan)))
+        if res.gap_closed_cols:
+            figs.append(("budget_vs_gap_closed", fig_budget_vs_gap_closed(res, wan)))
+        else:
+            notes.append(tr("budget_vs_gap_closed not drawn: no modality has a per-million target"))
+        if res.equity_cols:
+            figs.append(("budget_vs_equity", fig_budget_vs_equity(res, wan)))
+    else:
+        figs.append(("unmet_by_case", fig_unmet_by_case(res, wan)))
+    rows = _resolve_cases(res, map_cases) if map_cases else _resolve_cases(res, default_map_cases(res))
+    fig = fig_maps(res, rows, modality, wan, notes)
+    if fig is not None:
+        figs.append((f"maps_{modality}", fig))
+    else:
+        notes.append(tr("maps_{} not drawn (see the notes above)").format(modality))
+    return figs
 
+
+def make_report(results_dir: str | Path, out_dir: str | Path | None = None, map_cases: list[str] | None = None,
+                modality: str = "CT", lang: str = "en", font: str | Path | None = None) -> list[Path]:
+    """Write the tables, figures and maps for a sweep/batch results folder; returns the files written.
+
+    ``lang="zh"``: everything in Chinese; raises FontMissing, before writing anything, when no CJK font is
+    found or a figure has a character no font can draw. ``font``: a font file for Chinese text (see cjk_font).
+    """
     res = Results(Path(results_dir))
     out = Path(out_dir) if out_dir is not None else res.folder / "report"
     if map_cases is not None and len(map_cases) > MAX_MAPS:
@@ -723,39 +915,28 @@ def make_report(results_dir: str | Path, out_dir: str | Path | None = None, map_
                          fix=f"choose at most {MAX_MAPS} case ids")
     written: list[Path] = []
     notes: list[str] = []
-    rc, wan = _style()
-    with matplotlib.rc_context(rc):
-        import warnings
+    with report_style(lang, font) as wan:
+        # Every figure is drawn before any file is written, so a refusal leaves no half-written report.
+        figs = report_figures(res, map_cases, modality, wan, notes)
+        for stem, fig in figs if lang == "zh" else []:
+            if bad := missing_glyphs(fig):
+                from matplotlib import rcParams
 
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-            if not res.ok.any():
-                notes.append("every case failed: no figures or maps")
-            elif res.budget_col is not None:
-                written += _save(fig_budget_vs_unmet(res, wan), out, "budget_vs_unmet")
-                if res.gap_closed_cols:
-                    written += _save(fig_budget_vs_gap_closed(res, wan), out, "budget_vs_gap_closed")
-                else:
-                    notes.append("budget_vs_gap_closed not drawn: no modality has a per-million target")
-                if res.equity_cols:
-                    written += _save(fig_budget_vs_equity(res, wan), out, "budget_vs_equity")
-            else:
-                written += _save(fig_unmet_by_case(res, wan), out, "unmet_by_case")
-            if res.ok.any():
-                rows = _resolve_cases(res, map_cases) if map_cases else _resolve_cases(res, default_map_cases(res))
-                fig = fig_maps(res, rows, modality, wan, notes)
-                if fig is not None:
-                    written += _save(fig, out, f"maps_{modality}")
-                else:
-                    notes.append(f"maps_{modality} not drawn (see the notes above)")
-    table = summary_frame(res)
-    atomic_write_text(out / "summary.csv", table.to_csv(index=False))
-    written.append(out / "summary.csv")
-    atomic_write_text(out / "summary.tex", latex(res))
-    written.append(out / "summary.tex")
-    md_path = out / "summary.md"
-    written.append(md_path)
-    atomic_write_text(md_path, markdown(res, [p.name for p in written if p.suffix in (".png", ".svg")], notes))
+                raise FontMissing(f"{stem}: none of the fonts {', '.join(rcParams['font.family'])} has "
+                                  f"{' '.join(sorted(bad))}, which would be drawn as empty boxes. Nothing was "
+                                  f"written. Fix: {FONT_FIX}")
+        for stem, fig in figs:
+            written += _save(fig, out, stem)
+        csv = summary_frame(res).to_csv(index=False)
+        # With a byte-order mark, Excel (which reads a plain CSV in the system code page, GBK on Chinese Windows)
+        # opens the Chinese headers correctly; pandas and Python's csv module (utf-8-sig) read it either way.
+        atomic_write_bytes(out / "summary.csv", (("\ufeff" if lang == "zh" else "") + csv).encode("utf-8"))
+        written.append(out / "summary.csv")
+        atomic_write_text(out / "summary.tex", latex(res))
+        written.append(out / "summary.tex")
+        md_path = out / "summary.md"
+        written.append(md_path)
+        atomic_write_text(md_path, markdown(res, [p.name for p in written if p.suffix in (".png", ".svg")], notes))
     for n in notes:
         log.warning("%s", n)
     return written
@@ -772,10 +953,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", help="report folder (default RESULTS_DIR/report)")
     ap.add_argument("--case", action="append", help=f"a case id to map (repeatable, at most {MAX_MAPS})")
     ap.add_argument("--modality", default="CT", help="modality to map (default CT)")
+    ap.add_argument("--lang", default="en", choices=LANGS, help="language of tables and figures (default en)")
+    ap.add_argument("--font", help=f"font file with Chinese characters (default ${FONT_ENV}, else the installed "
+                                   "ones)")
     a = ap.parse_args(argv)
     logging.basicConfig(format="note: %(message)s")
     try:
-        files = make_report(a.results_dir, a.out, a.case, a.modality)
+        files = make_report(a.results_dir, a.out, a.case, a.modality, lang=a.lang, font=a.font)
     except PlannerError as e:
         print(f"Error: {e}", file=sys.stderr)
         return 2
