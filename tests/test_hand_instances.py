@@ -661,3 +661,38 @@ def test_units_lost_below_the_base_year_weigh_more(case, factor, bought, objecti
     assert r.plan[["modality", "new_units"]].values.tolist() == [list(bought)]
     assert r.report.objective == pytest.approx(objective, rel=1e-9)
     assert r.measures["weighted_sum_objective"] == pytest.approx(objective, rel=1e-9)
+
+
+@pytest.mark.parametrize("within, objective, sent", [("region", 200.0, 0.0), ("parent", 20.0, 20.0)])
+def test_top_tier_exams_served_in_another_region_of_the_parent(case, within, objective, sent):
+    """catchment.top_tier. Two counties of one prefecture: Alpha (1 million, 50 thousand CT exams) has the
+    one hospital of the tier, Beta (0.4 million, 20 thousand) has none, so Beta can hold no unit. Budget 700
+    buys 7 units of 10 thousand exams, all in Alpha. 'region': Beta's 20 thousand exams are unmet, 20 x 10
+    = 200. 'parent': Alpha's units serve them, at the referral cost of 1 per thousand: 20."""
+    toml = one_tier_ct(budget=700, extra_regions='facilities = "facilities.csv"') + \
+        f'\n[catchment]\ntop_tier = "{within}"\n'
+    path = case(toml, regions="""
+                code,parent_code,name_zh,name_en,population,centroid_lon,centroid_lat
+                100001,100100,甲,Alpha,1000000,104.0,30.0
+                100002,100100,乙,Beta,400000,104.5,30.0
+                """, stock="code,tier,modality,units\n",
+                facilities="code,tier,facilities\n100001,hospital,1\n100002,hospital,0\n")
+    r = Planner.from_file(path).solve()
+    assert r.report.status == "optimal" and r.verifier.ok, r.verifier.violations
+    assert r.report.objective == pytest.approx(objective) and r.measures["weighted_sum_objective"] == pytest.approx(objective)
+    f = r.flows.set_index("region_code")
+    assert f.loc["100002", "sent_in_catchment_k"] == pytest.approx(sent)
+    assert f.loc["100001", "received_in_catchment_k"] == pytest.approx(sent)
+    assert f.loc["100002", "unmet_k"] == pytest.approx(20.0 - sent)
+    if within == "parent":
+        from planner.planning.verify import verify
+        from planner.reporting.summary import text_summary
+
+        assert ("0.02 million served in another region of the same parent (catchment.top_tier), from 1 region(s)"
+                in text_summary(r))
+
+        bad = r.flows.copy()
+        bad.loc[bad["region_code"] == "100001", "received_in_catchment_k"] = 10.0
+        bad.loc[bad["region_code"] == "100001", "served_fixed_k"] -= 10.0
+        rep = verify(r.inputs, r.plan, bad, r.mobile)
+        assert not rep.ok and any("sent in 2026 but 10.000 received" in v for v in rep.violations), rep.violations

@@ -184,6 +184,16 @@ class Staffing(Strict):
     growth_pct_per_year: float = Field(5.0, ge=-20, le=100, description="growth of staff available")
 
 
+class Catchment(Strict):
+    """Where exams that present at the top tier (tertiary) may be served."""
+
+    top_tier: Literal["region", "parent"] = Field(
+        "region", description="'region': only by the top-tier units of the region where they present; "
+                              "'parent': also by those of any region with the same parent_code (a "
+                              "prefecture's tertiary hospitals serve its counties, which often have none), "
+                              "at weights.referral_wan_cny_per_thousand_exams per thousand exams")
+
+
 class Mobile(Strict):
     max_travel_minutes: float = Field(120.0, gt=0, description="a mobile unit serves regions within this")
     detour_factor: float = Field(1.3, ge=1.0, description="road distance / great-circle distance")
@@ -338,6 +348,7 @@ class Scenario(Strict):
     budget: Budget
     staffing: Staffing = Field(default_factory=Staffing)
     mobile: Mobile = Field(default_factory=Mobile)
+    catchment: Catchment = Field(default_factory=Catchment)
     policy: Policy = Field(default_factory=Policy)
     weights: Weights = Field(default_factory=Weights)
     access: Access = Field(default_factory=Access)

@@ -35,7 +35,10 @@ PROVINCE_DIGITS = 2
 COUPLING_BLOCKS = ("budget_total", "budget_year")
 # Row blocks known to involve one region each (mobile arcs apart, handled here). Any other block (access
 # to the nearest unit, equity's largest shortfall, ...) may link provinces: refused.
-SEPARABLE_BLOCKS = {"stock", "capacity", "mobile_capacity", "demand", "density", "staffing"}
+# density_base is per region; catchment pools a parent's regions, and a parent (prefecture) lies inside
+# one province.
+SEPARABLE_BLOCKS = {"stock", "capacity", "mobile_capacity", "demand", "density", "density_base", "catchment",
+                    "staffing"}
 # PlanInputs fields indexed by region on their first axis (or on both, for region x region ones).
 REGION_ARRAYS = ("pop", "stock_base", "surviving", "demand", "limit", "facilities", "staff_available")
 REGION_SQUARES = ("minutes",)

@@ -53,6 +53,11 @@ def define_capacity(pm: PlanModel) -> None:
         rows = [srow, nrow]
         cols = [pm.col("s"), pm.col("n", nf.index.to_numpy())]
         coefs = [np.ones(len(s)), -cap[nf["m"].to_numpy()]]
+        cq = pm.families["cq_in"].index
+        if len(cq):  # top-tier exams of other regions of the parent, served here
+            top = len(inp.tiers) - 1
+            rows.append(np.array([pos[k] for k in zip(cq["r"], np.full(len(cq), top), cq["k"], cq["y"])]))
+            cols.append(pm.col("cq_in")), coefs.append(np.ones(len(cq)))
         pm.add_rows("capacity", rows, cols, coefs, np.full(len(cells), -INF), np.zeros(len(cells)), cells)
 
 
@@ -92,8 +97,26 @@ def define_demand(pm: PlanModel) -> None:
         zk = inp.serves[z["m"].to_numpy()]
         rows.append(np.array([u_pos[k] for k in zip(z["target"], np.zeros(len(z), int), zk, z["y"])]))
         cols.append(pm.col("z")), coefs.append(np.ones(len(z)))
+    cq = pm.families["cq_out"].index
+    if len(cq):  # top-tier exams sent to the parent's pool
+        top = len(inp.tiers) - 1
+        rows.append(np.array([u_pos[k] for k in zip(cq["r"], np.full(len(cq), top), cq["k"], cq["y"])]))
+        cols.append(pm.col("cq_out")), coefs.append(np.ones(len(cq)))
     rhs = inp.demand[u["r"], u["t"], u["k"], u["y"]]
     pm.add_rows("demand", rows, cols, coefs, rhs, rhs, u)
+
+
+def define_catchment(pm: PlanModel) -> None:
+    """catchment: per parent g, exam type k, year y: sum of cq_out over g's regions = sum of cq_in over
+    g's regions (what the parent's pool takes in, its top-tier units serve)."""
+    out, into = pm.families["cq_out"].index, pm.families["cq_in"].index
+    if len(out):
+        pools, group = pm.pools, pm.region_group
+        pos = {k: i for i, k in enumerate(zip(pools["g"], pools["k"], pools["y"]))}
+        rows = [np.array([pos[k] for k in zip(group[out["r"]], out["k"], out["y"])]),
+                np.array([pos[k] for k in zip(group[into["r"]], into["k"], into["y"])], dtype=np.int64)]
+        pm.add_rows("catchment", rows, [pm.col("cq_out"), pm.col("cq_in")],
+                    [np.ones(len(out)), -np.ones(len(into))], np.zeros(len(pools)), np.zeros(len(pools)), pools)
 
 
 def define_density(pm: PlanModel) -> None:
@@ -300,7 +323,7 @@ def define_objective_cap(pm: PlanModel) -> None:
                     np.array([1e30]), pd.DataFrame({"what": ["objective"]}))
 
 
-FAMILIES = (define_stock, define_capacity, define_mobile_capacity, define_demand, define_density,
+FAMILIES = (define_stock, define_capacity, define_mobile_capacity, define_demand, define_catchment, define_density,
             define_density_base, define_budget,
             define_presence, define_staffing, define_access_host, define_access_visit, define_access_levels,
             define_equity, define_objective_cap)

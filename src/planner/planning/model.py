@@ -12,6 +12,8 @@ Variable families (all per year y):
   f[r,t,k,y] >= 0  thousand exams referred from tier t to the next tier up
   u[r,t,k,y] >= 0  thousand exams unmet at tier t
   z[a,m,y]   >= 0  thousand exams a mobile modality m based at arc a's base delivers to its target
+  cq_out[r,k,y], cq_in[h,k,y] >= 0  thousand top-tier exams of region r served in another region of its
+                   parent (catchment.top_tier = 'parent'), and those served at region h for others
   G[r,m,y]   >= 0  units missing against the per-million target (soft targets)
   Gb[r,m,y]  >= 0  units missing below the base-year density (up to the target), which weigh more
 Only when the scenario asks for access or equity (or a caller for alternatives), in the last plan year:
@@ -117,6 +119,7 @@ class PlanModel:
         rtk = pd.DataFrame(np.array(np.meshgrid(np.arange(R), np.arange(T), np.arange(K), indexing="ij"))
                            .reshape(3, -1).T, columns=["r", "t", "k"])
         self._add("u", _cross_years(rtk, Y))
+        self._index_catchment()
         # mobile deliveries: along every arc from a base holding a slot of a mobile modality
         mob_bases = slots[inp.mobile[slots["m"].to_numpy()]][["r", "m"]].drop_duplicates()
         arcs = inp.arcs.merge(mob_bases, left_on="base", right_on="r").drop(columns="r")
@@ -145,6 +148,31 @@ class PlanModel:
             self._add("BY", pd.DataFrame({"y": np.arange(Y) if inp.budget_year_wan is not None else []}, dtype=int))
             R = len(inp.regions)
             self._add("SS", pd.DataFrame({"r": np.repeat(np.arange(R), Y), "y": np.tile(np.arange(Y), R)}))
+
+    def _index_catchment(self) -> None:
+        """With catchment.top_tier = 'parent': top-tier exams of region r may go to a pool of its parent
+        (cq_out[r,k,y]) and be served by the top-tier units of any region h of that parent (cq_in[h,k,y]);
+        one balance row per (parent, k, y). Only parents with a host for k get columns."""
+        inp = self.inp
+        none = pd.DataFrame({"r": pd.Series(dtype=int), "k": pd.Series(dtype=int), "y": pd.Series(dtype=int)})
+        out, into = none, none.copy()
+        self.pools = pd.DataFrame({"g": pd.Series(dtype=int), "k": pd.Series(dtype=int), "y": pd.Series(dtype=int)})
+        if inp.scenario.catchment.top_tier == "parent" and "parent_code" in inp.regions:
+            top = len(inp.tiers) - 1
+            group = pd.factorize(inp.regions["parent_code"].astype(str))[0]       # (R,) parent group of each region
+            hosts = self.cap_cells[self.cap_cells["t"] == top][["r", "k", "y"]].reset_index(drop=True)
+            served_groups = set(zip(group[hosts["r"]], hosts["k"]))
+            u = self.families["u"].index
+            origin = u[(u["t"] == top) & (inp.demand[u["r"], u["t"], u["k"], u["y"]] > 0)][["r", "k", "y"]]
+            origin = origin[[(g, k) in served_groups for g, k in zip(group[origin["r"]], origin["k"])]]
+            out = origin.reset_index(drop=True)
+            into = hosts[[(g, k) in set(zip(group[out["r"]], out["k"])) for g, k in zip(group[hosts["r"]], hosts["k"])]]
+            into = into.reset_index(drop=True)
+            self.pools = pd.DataFrame({"g": group[out["r"]], "k": out["k"], "y": out["y"]}).drop_duplicates(
+                ).sort_values(["g", "k", "y"]).reset_index(drop=True)
+            self.region_group = group
+        self._add("cq_out", out)
+        self._add("cq_in", into)
 
     def _index_access_equity(self) -> None:
         """Columns for travel to the nearest unit and for equity, all in the last plan year."""
@@ -257,6 +285,8 @@ class PlanModel:
         c[self.col("s")] = w.referral_wan_cny_per_thousand_exams * (s["t"] - s["o"]).to_numpy(float) * disc[s["y"]]
         z = self.families["z"].index
         c[self.col("z")] = w.mobile_away_wan_cny_per_thousand_exams * (z["base"] != z["target"]) * disc[z["y"]]
+        cq = self.families["cq_out"].index
+        c[self.col("cq_out")] = w.referral_wan_cny_per_thousand_exams * disc[cq["y"]]   # sent to another region
         G = self.families["G"].index
         short_w = np.array([inp.scenario.shortfall_weight(m) for m in inp.modalities])
         c[self.col("G")] = short_w[G["m"]] * disc[G["y"]]

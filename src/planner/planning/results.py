@@ -104,9 +104,10 @@ def _units_table(pm: PlanModel, nv: np.ndarray) -> pd.DataFrame:
 
 def _flows_table(pm: PlanModel, val) -> pd.DataFrame:
     """Exams per region, tier, exam type and year (thousand exams): demand presenting at the tier, served
-    there by fixed units (whatever their tier of origin) and by mobile units, referred in from the tier
-    below and up to the tier above, and unmet: exams that presented at this tier and were served nowhere
-    (demand keeps its tier of origin through referral)."""
+    there by fixed units (whatever their tier of origin, and at the top tier whatever their region) and by
+    mobile units, referred in from the tier below and up to the tier above, sent to and received from other
+    regions of the parent (catchment, top tier), and unmet: exams that presented at this tier and were
+    served nowhere (demand keeps its tier and region of origin)."""
     inp = pm.inp
     u = pm.families["u"].index
     flows = pd.concat([_names(inp, u["r"].to_numpy()), pd.DataFrame({
@@ -136,10 +137,19 @@ def _flows_table(pm: PlanModel, val) -> pd.DataFrame:
     if len(z):
         zk = inp.serves[z["m"].to_numpy()]
         np.add.at(mob_in, [pos[k] for k in zip(z["target"], np.zeros(len(z), int), zk, z["y"])], val("z"))
-    flows["served_fixed_k"] = served
+    # catchment (top tier only): exams sent to another region of the parent, and served here for others
+    sent, received = np.zeros(len(u)), np.zeros(len(u))
+    top = len(inp.tiers) - 1
+    for fam, arr in (("cq_out", sent), ("cq_in", received)):
+        q = pm.families[fam].index
+        if len(q):
+            np.add.at(arr, [pos[k] for k in zip(q["r"], np.full(len(q), top), q["k"], q["y"])], val(fam))
+    flows["served_fixed_k"] = served + received
     flows["served_mobile_k"] = mob_in
     flows["referred_in_k"] = ref_in
     flows["referred_up_k"] = ref_out
+    flows["sent_in_catchment_k"] = sent
+    flows["received_in_catchment_k"] = received
     return flows
 
 

@@ -260,6 +260,9 @@ def _check_flows(c: _Check, flows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray
 
     served, mob_in, ref_in, ref_up, unmet = (grid(col) for col in ("served_fixed_k", "served_mobile_k",
                                                                     "referred_in_k", "referred_up_k", "unmet_k"))
+    sent, received = (grid(col) if col in flows else np.zeros((R, T, K, Y))
+                      for col in ("sent_in_catchment_k", "received_in_catchment_k"))
+    _check_catchment(c, sent, received)
     for name, a in (("served", served), ("mobile", mob_in), ("referred", ref_up), ("unmet", unmet)):
         if (a < -1e-7).any():
             c.v.append(f"negative {name} exams in the flows table")
@@ -271,7 +274,7 @@ def _check_flows(c: _Check, flows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray
     if not np.allclose(ref_up[:, :-1], ref_in[:, 1:], atol=1e-6) or (ref_in[:, 0] > 1e-7).any():
         c.v.append("referrals out of a tier do not match referrals into the next tier up")
     if scn.constraints.demand:
-        lhs = served + mob_in + ref_up + unmet - ref_in
+        lhs = served + mob_in + ref_up + unmet - ref_in + sent - received
         demand = c.ref.demand
         bad = np.abs(lhs - demand) > _tol(demand) * 10
         for r, t, k, y in zip(*np.nonzero(bad)):
@@ -290,6 +293,31 @@ def _check_flows(c: _Check, flows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray
                        f"{inp.tiers[t]} but capacity is {capacity[r, t, k, y]:,.3f}")
         c.checked["capacity"] = int(served.size)
     return served, mob_in, unmet
+
+
+def _check_catchment(c: _Check, sent: np.ndarray, received: np.ndarray) -> None:
+    """Top-tier exams served in another region: only with catchment.top_tier = 'parent', only at the top
+    tier, and what a parent's regions send equals what its regions receive (the regions table's
+    parent_code, read here on its own)."""
+    inp = c.inp
+    if (sent < -1e-7).any() or (received < -1e-7).any():
+        c.v.append("negative exams sent or received in a catchment")
+    moved = (sent > 1e-7).any() or (received > 1e-7).any()
+    if not moved:
+        return
+    if c.scn.catchment.top_tier != "parent":
+        c.v.append("exams served in another region while catchment.top_tier is 'region'")
+        return
+    if (sent[:, :-1] > 1e-7).any() or (received[:, :-1] > 1e-7).any():
+        c.v.append("exams sent to another region below the top tier")
+    parents = inp.regions["parent_code"].astype(str).to_numpy()
+    for p in np.unique(parents):
+        at = parents == p
+        out, into = sent[at, -1].sum(axis=0), received[at, -1].sum(axis=0)          # (K, Y)
+        for k, y in zip(*np.nonzero(np.abs(out - into) > _tol(out) * 10 + 1e-6)):
+            c.v.append(f"parent {p}: {out[k, y]:,.3f} thousand top-tier {inp.exam_types[k]} exams sent in "
+                       f"{inp.years[y]} but {into[k, y]:,.3f} received")
+    c.checked["catchment"] = int(len(np.unique(parents)))
 
 
 def _check_mobile(c: _Check, mobile: pd.DataFrame) -> None:
@@ -395,6 +423,8 @@ def objective_from_tables(inp: PlanInputs, x: np.ndarray, n: np.ndarray, flows: 
     tier_w = flows["tier"].map({t: scn.tiers[t].unmet_weight for t in inp.tiers}).to_numpy(float)
     total = w.unmet_wan_cny_per_thousand_exams * float((flows["unmet_k"].to_numpy(float) * tier_w * fd).sum())
     total += w.referral_wan_cny_per_thousand_exams * float((flows["referred_up_k"].to_numpy(float) * fd).sum())
+    if "sent_in_catchment_k" in flows:  # a top-tier exam served in another region: one referral's cost
+        total += w.referral_wan_cny_per_thousand_exams * float((flows["sent_in_catchment_k"].to_numpy(float) * fd).sum())
     if len(mobile):
         away = (mobile["base_code"].astype(str) != mobile["target_code"].astype(str)).to_numpy()
         total += w.mobile_away_wan_cny_per_thousand_exams * float(

@@ -131,6 +131,13 @@ def text_summary(result: PlanResult, top: int = 8) -> str:
         lines.append(f"  {inp.tiers[0]} demand {gd / 1e3:,.1f} million: served there {g['served_fixed_k'].sum() / 1e3:,.1f}, "
                      f"by mobile units {g['served_mobile_k'].sum() / 1e3:,.2f}, referred up "
                      f"{g['referred_up_k'].sum() / 1e3:,.1f}, unmet {g['unmet_k'].sum() / 1e3:,.2f}")
+    if "sent_in_catchment_k" in fl and fl["sent_in_catchment_k"].sum() > 0:
+        top = fl[fl["tier"] == inp.tiers[-1]]
+        sent = top["sent_in_catchment_k"].sum()
+        regions = int(top.groupby("region_code")["sent_in_catchment_k"].sum().gt(1e-6).sum())
+        lines.append(f"  {inp.tiers[-1]} demand {top['demand_k'].sum() / 1e3:,.1f} million: {sent / 1e3:,.2f} million "
+                     f"served in another region of the same parent (catchment.top_tier), from {regions} region(s); "
+                     f"unmet {top['unmet_k'].sum() / 1e3:,.2f}")
     lines += _equity_access_lines(result)
     if len(result.marginal):
         b = result.marginal[result.marginal["constraint"] == "budget"]
