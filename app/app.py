@@ -25,7 +25,11 @@ with st.sidebar:
     current = st.session_state.get("page_key", "page_plan")
     choice = labels[st.radio(t("page"), list(labels), index=list(pages).index(current), key=f"page_{lang()}")]
     st.session_state["page_key"] = choice
-    if current == "page_plan" and choice != "page_plan" and st.session_state.get("edited") is not None:
+    # A language switch redraws the input tables with other headers and labels (labels.py), new widgets to
+    # Streamlit: like leaving the page, it must not drop the edits made so far.
+    switched = st.session_state.get("lang_drawn", lang()) != lang()
+    st.session_state["lang_drawn"] = lang()
+    if (switched or (current == "page_plan" and choice != "page_plan")) and st.session_state.get("edited") is not None:
         # Streamlit forgets the state of widgets it does not draw, so leaving the Plan page would drop its
         # edits: they become the loaded scenario, and the editors start from them on return.
         st.session_state["loaded"] = st.session_state["edited"]

@@ -13,8 +13,9 @@ import streamlit as st
 
 from planner_app import equity_view
 from planner import session
-from planner_app import state
+from planner_app import labels, state
 from planner_app import widgets
+from planner_app.engine_zh import say
 from planner_app.i18n import t
 from planner.studies.alternatives import alternatives
 from planner.errors import PlannerError
@@ -46,7 +47,7 @@ def _run_key(edited, *settings) -> tuple:
     return (session.inputs_key(edited), *settings)
 
 
-STATUSES = {"optimal", "time_limit", "no_solution", "infeasible", "error"}
+STATUSES = {"optimal", "time_limit", "no_solution", "infeasible", "interrupted", "quick", "unbounded", "error"}
 
 
 def status_word(s: str) -> str:
@@ -81,9 +82,9 @@ def frontier_table(table: pd.DataFrame, measure: str) -> pd.DataFrame:
              "status": t("col_status"), "gap": t("col_gap"), "verified": t("col_verified")}
     for c in df.columns:
         if c.startswith("gini_"):
-            names[c] = t("col_gini").format(m=c.removeprefix("gini_"))
+            names[c] = t("col_gini").format(m=labels.modality(c.removeprefix("gini_")))
         elif c.startswith("theil_"):
-            names[c] = t("col_theil").format(m=c.removeprefix("theil_"))
+            names[c] = t("col_theil").format(m=labels.modality(c.removeprefix("theil_")))
     return df[[c for c in names if c in df.columns]].rename(columns=names)
 
 
@@ -120,7 +121,7 @@ def frontier_chart(table: pd.DataFrame, measure: str):
 def frontier_page() -> None:
     edited = _edited()
     scn = edited.scenario
-    st.caption(f"{scn.title or scn.name}")
+    st.caption(widgets.scenario_title(scn))
     st.markdown(t("fr_intro"))
     c1, c2 = st.columns([2, 1])
     measure = equity_view.choice(c1, "fr_measure", MEASURES, "fr_measure", "shortfall")
@@ -146,7 +147,7 @@ def frontier_page() -> None:
             for k in ("fr_pick", "_fr_pick", "fr_chart_last"):
                 st.session_state.pop(k, None)
         except PlannerError as e:
-            st.error(str(e))
+            st.error(say(str(e)))
     fr = st.session_state.get("frontier")
     if fr is None:
         st.info(t("fr_none"))
@@ -167,14 +168,14 @@ def frontier_page() -> None:
     shown = frontier_table(table, measure)
     st.dataframe(shown, hide_index=True, width="stretch", key="fr_table", column_config=number_formats(shown, measure))
     unit = t(UNIT_KEY[measure])
-    labels = [f"{point_label(p)}: {m:,.3f} {unit} · {o:,.0f} {t('wan_eq')}" if pd.notna(m) and pd.notna(o)
+    names = [f"{point_label(p)}: {m:,.3f} {unit} · {o:,.0f} {t('wan_eq')}" if pd.notna(m) and pd.notna(o)
               else f"{point_label(p)}: {status_word(s)}"
               for p, m, o, s in zip(table["point"], table["measure"], table["weighted_sum_objective"], table["status"])]
     i = keep("fr_pick", st.selectbox(t("fr_pick"), list(range(len(table))), index=kept("fr_pick", None),
-                                     placeholder=t("fr_pick_none"), format_func=lambda j: labels[j], key="fr_pick"))
+                                     placeholder=t("fr_pick_none"), format_func=lambda j: names[j], key="fr_pick"))
     if i is None:
         return
-    point_summary(fr["views"][i], labels[i])
+    point_summary(fr["views"][i], names[i])
 
 
 def point_summary(view: dict, label: str) -> None:
@@ -182,13 +183,13 @@ def point_summary(view: dict, label: str) -> None:
     st.subheader(f"{t('point_summary')}: {label}")
     summary = view["summary"]
     widgets.status_banner(summary)
-    if summary["status"] not in ("optimal", "time_limit"):
+    if not widgets.has_plan(summary):
         return
     widgets.summary_metrics(summary)
     units = {m: v for m, v in summary["units_bought_by_modality"].items() if v > 1e-6}
     if units:
         for c, (m, v) in zip(st.columns(len(units)), units.items()):
-            c.metric(t("units_of").format(m=m), f"{v:,.0f} {t('units')}")
+            c.metric(t("units_of").format(m=labels.modality(m)), f"{v:,.0f} {t('units')}")
     eq = view.get("equity")
     if eq is not None and len(eq):
         equity_view.equity_section(view, eq, key="fr_pt")
@@ -214,7 +215,7 @@ def alternatives_table(table: pd.DataFrame) -> pd.DataFrame:
              "verified": t("col_verified")}
     for c in df.columns:
         if c.startswith("units_") and c not in names:
-            names[c] = t("col_units_mod").format(m=c.removeprefix("units_"))
+            names[c] = t("col_units_mod").format(m=labels.modality(c.removeprefix("units_")))
     return df[[c for c in names if c in df.columns]].rename(columns=names)
 
 
@@ -226,7 +227,8 @@ def by_region_table(by_region: pd.DataFrame, en: dict) -> pd.DataFrame:
     df = df.assign(_d=diff).sort_values(["_d", "region_code"], ascending=[False, True])
     out = pd.DataFrame({t("col_region"): [f"{z} {en.get(str(c), '')}".strip()
                                           for z, c in zip(df["region_name"], df["region_code"])],
-                        t("col_code"): df["region_code"].astype(str), t("col_modality"): df["modality"]})
+                        t("col_code"): df["region_code"].astype(str),
+                        t("col_modality"): df["modality"].map(labels.modality)})
     for p in plans:
         out[t("col_new_in").format(plan=plan_name(p))] = df[p].to_numpy()
     return out.reset_index(drop=True)
@@ -235,7 +237,7 @@ def by_region_table(by_region: pd.DataFrame, en: dict) -> pd.DataFrame:
 def alternatives_page() -> None:
     edited = _edited()
     scn = edited.scenario
-    st.caption(f"{scn.title or scn.name}")
+    st.caption(widgets.scenario_title(scn))
     st.markdown(t("alt_intro"))
     c1, c2 = st.columns(2)
     k = keep("alt_k", int(c1.number_input(t("alt_k"), min_value=1, max_value=5, step=1, value=kept("alt_k", 3),
@@ -254,7 +256,7 @@ def alternatives_page() -> None:
                                                 "by_region": a.by_region,
                                                 "views": [state.view_from_result(r, edited) for r in a.results]}
         except PlannerError as e:
-            st.error(str(e))
+            st.error(say(str(e)))
     res = st.session_state.get("alternatives")
     if res is None:
         st.info(t("alt_none"))
@@ -278,8 +280,9 @@ def alternatives_page() -> None:
     if found:
         options = list(range(1, found + 1))
         start = kept("alt_pick", 1)
+        names = {i: t("plan_alt").format(i=i) for i in options}   # made now: see labels.modality_names
         other = keep("alt_pick", st.selectbox(t("alt_compare"), options, index=options.index(start) if start in options
-                                              else 0, format_func=lambda i: t("plan_alt").format(i=i), key="alt_pick"))
+                                              else 0, format_func=names.__getitem__, key="alt_pick"))
         plans = [(t("plan_best"), views[0]["plan"]), (t("plan_alt").format(i=other), views[other]["plan"])]
     else:
         plans = [(t("plan_best"), views[0]["plan"])]

@@ -13,7 +13,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from planner_app import state, widgets
+from planner_app import labels, state, widgets
 from planner_app.i18n import lang, t
 from planner.reporting import maps
 from planner.planning.access import access_measures
@@ -28,10 +28,10 @@ def choice(where, label_key: str, options: dict, key: str, default, horizontal: 
     ``key`` so it survives a language switch (each language has its own widget, see widgets.region_map)."""
     values = list(options.values())
     current = st.session_state.get(key, default)
-    labels = {t(k): k for k in options}
-    picked = where.radio(t(label_key), list(labels), index=values.index(current) if current in values else 0,
+    choices = {t(k): k for k in options}
+    picked = where.radio(t(label_key), list(choices), index=values.index(current) if current in values else 0,
                          key=f"{key}_{lang()}", horizontal=horizontal)
-    st.session_state[key] = options[labels[picked]]
+    st.session_state[key] = options[choices[picked]]
     return st.session_state[key]
 
 
@@ -91,7 +91,7 @@ def _finite(s: pd.Series) -> pd.Series:
 def access_equity_section(view: dict, key: str) -> None:
     """Travel to the nearest unit (map, regions furthest away, residents beyond the limit) and the equity
     of units per million (Gini, Theil, largest shortfall), before and after the plan."""
-    if view["summary"]["status"] not in ("optimal", "time_limit"):
+    if not widgets.has_plan(view["summary"]):
         return
     st.subheader(t("ae_title"))
     acc = view.get("access")
@@ -125,7 +125,7 @@ def travel_section(view: dict, acc: pd.DataFrame, key: str) -> None:
               help=t("people_beyond_help").format(limit=limit, rb=int(b["regions_beyond_limit"]),
                                                   ra=int(a["regions_beyond_limit"])))
     c2.metric(f"{t('mean_travel')} ({mins})", f"{b['mean_minutes']:,.0f} → {a['mean_minutes']:,.0f}",
-              help=f"travel beyond {cap:,.0f} {mins} counts as {cap:,.0f}")
+              help=t("travel_cap_help").format(cap=cap, mins=mins))
     c3.metric(f"{t('longest_travel')} ({mins})", f"{b['longest_minutes']:,.0f} → {a['longest_minutes']:,.0f}")
 
     col = f"minutes_{when}"
@@ -137,12 +137,13 @@ def travel_section(view: dict, acc: pd.DataFrame, key: str) -> None:
                              "minutes": _finite(sel[col])})
         label = f"{t('travel_map')}, {k}: {t(when)}"
         fc, lo, hi = maps.layer(geo, vals, "minutes", label, mins)
+        widgets.localise_tooltips(fc)
         nowhere = set(sel.loc[np.isinf(sel[col].astype(float)), "region_code"].astype(str))
         beyond = set(sel.loc[sel[col].astype(float) > limit + 1e-9, "region_code"].astype(str))
         for f in fc["features"]:
             p = f["properties"]
             if p["code"] in nowhere:
-                p["tooltip"] = p["tooltip"].replace("no data", t("no_unit_anywhere"))
+                p["tooltip"] = p["tooltip"].replace(t("no_data"), t("no_unit_anywhere"))
             if p["code"] in beyond:
                 p["tooltip"] += f"\n> {limit:,.0f} {mins}"
         outline = [f for f in fc["features"] if f["properties"]["code"] in beyond]
@@ -181,7 +182,7 @@ def equity_frame(eq: pd.DataFrame, modalities: list[str]) -> pd.DataFrame:
         return pd.DataFrame()
     w = e.pivot(index="modality", columns="when").reindex([m for m in modalities if m in set(e["modality"])])
     return pd.DataFrame({
-        t("col_modality"): w.index,
+        t("col_modality"): [labels.modality(m) for m in w.index],
         t("col_gini_before"): w[("gini", "before")].to_numpy(), t("col_gini_after"): w[("gini", "after")].to_numpy(),
         t("col_theil_before"): w[("theil", "before")].to_numpy(),
         t("col_theil_after"): w[("theil", "after")].to_numpy(),
@@ -218,13 +219,13 @@ def equity_section(view: dict, eq: pd.DataFrame, key: str) -> None:
 def new_units_maps(plans: list[tuple[str, pd.DataFrame]], geo: dict | None, key: str) -> None:
     """New units over the plan per region, one map per plan side by side, on one shared colour scale."""
     if not geo:
-        st.info("This scenario names no boundary file (regions.boundaries): no map.")
+        st.info(t("no_boundaries"))
         return
     mods = list(dict.fromkeys(m for _, p in plans for m in p["modality"])) if plans else []
     if not mods:
         st.info(f"{t('new_units_map')}: 0 {t('units')}")
         return
-    modality = st.selectbox(t("modality"), mods, key=f"{key}_mod")
+    modality = st.selectbox(t("modality"), mods, key=f"{key}_mod", format_func=labels.modality_names(mods))
     codes = [str(f["properties"].get("code")) for f in geo["features"]]
     names = pd.concat([p[["region_code", "region_name", "region_name_en"]] for _, p in plans if "region_name_en" in p])
     names = names.drop_duplicates("region_code").set_index("region_code")
@@ -232,7 +233,7 @@ def new_units_maps(plans: list[tuple[str, pd.DataFrame]], geo: dict | None, key:
               for _, p in plans]
     fills, lo, hi = maps.colour(np.concatenate([s.to_numpy() for s in series]))
     n = len(codes)
-    label = f"{t('new_units_map')}, {modality}"
+    label = f"{t('new_units_map')}, {labels.modality(modality)}"
     lon, lat, zoom = maps.centre(geo)
     view = (lon, lat, zoom - np.log2(len(plans)) * 0.45)  # maps side by side are narrower: zoom out to fit
     for i, (col, (title, _), s) in enumerate(zip(st.columns(len(plans)), plans, series)):
@@ -240,6 +241,7 @@ def new_units_maps(plans: list[tuple[str, pd.DataFrame]], geo: dict | None, key:
                              "region_name": names["region_name"].reindex(codes).fillna("").to_numpy(),
                              "region_name_en": names["region_name_en"].reindex(codes).fillna("").to_numpy()})
         fc, _, _ = maps.layer(geo, vals, "new_units", label, t("units"))
+        widgets.localise_tooltips(fc)
         for f, fill in zip(fc["features"], fills[i * n:(i + 1) * n]):
             f["properties"]["fill"] = fill
         col.markdown(f"**{title}** · {s.sum():,.0f} {t('units')}")

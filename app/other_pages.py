@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from planner_app import state
+from planner_app import labels, state
 from planner_app import widgets
+from planner_app.engine_zh import STATUS_WORDS, say
 from planner_app.i18n import lang, t
 from planner.reporting import maps
 from planner.errors import PlannerError
@@ -21,9 +22,9 @@ from planner.planning.results import compare_regions
 from planner.studies.sweep import budget_sweep
 
 
-# i18n key -> (regions-table column compared, unit shown on the map and legend)
-CMP_LAYERS = {"cmp_units": ("units_after", "units"), "cmp_density": ("density_after_per_million", "units/M"),
-              "cmp_unmet": ("unmet_thousand_exams", "thousand exams")}
+# i18n key -> (regions-table column compared, i18n key of the unit shown on the map and legend)
+CMP_LAYERS = {"cmp_units": ("units_after", "units"), "cmp_density": ("density_after_per_million", "unit_per_million"),
+              "cmp_unmet": ("unmet_thousand_exams", "unit_thousand_exams")}
 
 
 def _run_label(runs: pd.DataFrame):
@@ -46,25 +47,25 @@ def compare_page() -> None:
         s = run.summary
         col.metric(t("spend"), widgets.fmt_wan(s["spend_total_cny"] / 1e4))
         col.metric(t("unmet"), widgets.exams(s["unmet_thousand_exams"]))
-        col.caption(s["status_message"])
+        col.caption(widgets.status_text(s))
     m = compare_regions(ra.regions, rb.regions)
     st.subheader(t("difference"))
     mods = list(dict.fromkeys(m["modality"]))
     years = sorted(m["year"].unique())
     c1, c2, c3 = st.columns(3)
-    mod = c1.selectbox(t("modality"), mods, key="cmp_mod")
+    mod = c1.selectbox(t("modality"), mods, key="cmp_mod", format_func=labels.modality_names(mods))
     year = c2.selectbox(t("year"), years, index=len(years) - 1, key="cmp_year")
     # translated labels with units as the options (see widgets.region_map), each naming its column
-    labels = {f"{t(key)} (B − A)": (col, unit) for key, (col, unit) in CMP_LAYERS.items()}
-    label = c3.selectbox(t("layer"), list(labels), key=f"cmp_what_{lang()}")
-    what, unit = labels[label]
+    layers = {f"{t(key)} (B − A)": (col, t(unit)) for key, (col, unit) in CMP_LAYERS.items()}
+    label = c3.selectbox(t("layer"), list(layers), key=f"cmp_what_{lang()}")
+    what, unit = layers[label]
     what = f"{what}_diff"
     sel = m[(m["modality"] == mod) & (m["year"] == year)]
     geo = state.view_from_stored(rb).get("boundaries_json")
     if geo:
         fc, lo, hi = maps.layer(geo, sel, what, label, unit, diverging=True)
-        st.pydeck_chart(widgets.deck(fc, maps.centre(geo)), key="cmp_deck")
-        st.caption(f"{label}: {lo:,.2f} {unit} (red, A higher) … 0 (white) … {hi:,.2f} {unit} (blue, B higher)")
+        st.pydeck_chart(widgets.deck(widgets.localise_tooltips(fc), maps.centre(geo)), key="cmp_deck")
+        st.caption(t("cmp_legend").format(label=label, lo=lo, hi=hi, unit=unit))
     widgets.table_with_downloads(sel.sort_values(what, key=np.abs, ascending=False), f"compare_{a}_{b}", "cmp")
 
 
@@ -75,7 +76,7 @@ def sweep_page() -> None:
         loaded = st.session_state["loaded"]
     edited = st.session_state.get("edited") or loaded
     base = float(edited.scenario.budget.total_wan_cny)
-    st.caption(f"{edited.scenario.title or edited.scenario.name}")
+    st.caption(widgets.scenario_title(edited.scenario))
     c1, c2, c3 = st.columns(3)
     lo = c1.number_input(t("sweep_from"), min_value=0.0, value=float(round(base * 0.25)), step=10_000.0, key=state.wkey("sw_lo"))
     hi = c2.number_input(t("sweep_to"), min_value=0.0, value=float(round(base * 1.5)), step=10_000.0, key=state.wkey("sw_hi"))
@@ -86,33 +87,40 @@ def sweep_page() -> None:
             bar = st.progress(0.0, text="0 / %d" % n)
 
             def progress(i, total, row):
-                bar.progress(i / total, text=f"{i} / {total}: {widgets.fmt_wan(row['budget_wan_cny'])} → "
-                                              f"{row['status']}, unmet {row['unmet_thousand_exams'] / 1e3:,.2f} M")
+                bar.progress(i / total, text=t("sweep_progress").format(
+                    i=i, n=total, b=widgets.fmt_wan(row["budget_wan_cny"]),
+                    u=widgets.exams(row["unmet_thousand_exams"]),
+                    status=STATUS_WORDS.get(row["status"], row["status"]) if lang() == "zh" else row["status"]))
 
             table, results = budget_sweep(planner, list(np.linspace(lo, hi, n)), progress=progress)
             st.session_state["sweep"] = (table, {b: state.view_from_result(r, edited) for b, r in results.items()})
         except PlannerError as e:
-            st.error(str(e))
+            st.error(say(str(e)))
     if "sweep" not in st.session_state:
         return
     table, views = st.session_state["sweep"]
     pick = alt.selection_point(fields=["budget_wan_cny"], name="pick")
-    base_chart = alt.Chart(table).encode(x=alt.X("budget_wan_cny:Q", title="budget (万元)"))
+    shown = labels.to_screen(table)  # status words in the tooltips
+    tip = [alt.Tooltip(f"{c}:{k}", title=labels.header(c)) for c, k in
+           (("budget_wan_cny", "Q"), ("unmet_thousand_exams", "Q"), ("status", "N"), ("gap", "Q"))]
+    base_chart = alt.Chart(shown).encode(x=alt.X("budget_wan_cny:Q", title=t("budget_axis")))
     unmet = base_chart.mark_line(point=True).encode(
-        y=alt.Y("unmet_thousand_exams:Q", title="unmet demand (thousand exams)"),
-        tooltip=["budget_wan_cny", "unmet_thousand_exams", "status", "gap"]).add_params(pick).properties(
-        title=t("sweep_unmet"), height=260)
+        y=alt.Y("unmet_thousand_exams:Q", title=t("unmet_axis")),
+        tooltip=tip).add_params(pick).properties(title=t("sweep_unmet"), height=260)
     event = st.altair_chart(unmet, width="stretch", on_select="rerun", key="sw_chart")
     gap_cols = [c for c in table.columns if c.startswith("gap_closed_")]
     if gap_cols:
         long = table.melt(id_vars="budget_wan_cny", value_vars=gap_cols, var_name="modality", value_name="closed")
-        long["modality"] = long["modality"].str.removeprefix("gap_closed_")
+        long["modality"] = long["modality"].str.removeprefix("gap_closed_").map(labels.modality)
         st.altair_chart(alt.Chart(long).mark_line(point=True).encode(
-            x=alt.X("budget_wan_cny:Q", title="budget (万元)"),
-            y=alt.Y("closed:Q", title="share of density gap closed", axis=alt.Axis(format="%")),
-            color="modality:N", tooltip=["budget_wan_cny", "modality", alt.Tooltip("closed:Q", format=".1%")]
+            x=alt.X("budget_wan_cny:Q", title=t("budget_axis")),
+            y=alt.Y("closed:Q", title=t("gap_axis"), axis=alt.Axis(format="%")),
+            color=alt.Color("modality:N", title=t("modality")),
+            tooltip=[alt.Tooltip("budget_wan_cny:Q", title=t("budget_axis")),
+                     alt.Tooltip("modality:N", title=t("modality")),
+                     alt.Tooltip("closed:Q", title=t("gap_axis"), format=".1%")]
         ).properties(title=t("sweep_gap"), height=260), width="stretch")
-    st.dataframe(table, hide_index=True, width="stretch", key="sw_table")
+    widgets.dataframe(table, key="sw_table")
     budgets = sorted(views)
     chosen = None
     try:
@@ -128,14 +136,21 @@ def sweep_page() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def run_zip(store_path: str, rid: int) -> bytes:
-    """A stored run's files as a zip (cached: a stored run never changes)."""
+    """A stored run's files as a zip (cached: a stored run never changes), with columns.csv saying what
+    each column of its CSV files is, in Chinese and English (the files keep their machine column names)."""
     buf = io.BytesIO()
     with tempfile.TemporaryDirectory() as d:
         state.store().export(rid, d)
+        sheets = []
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            for p in Path(d).rglob("*"):
+            for p in sorted(Path(d).rglob("*")):
                 if p.is_file():
                     z.write(p, p.relative_to(d))
+                if p.suffix == ".csv" and p.stat().st_size:
+                    sheets.append(labels.header_sheet(pd.read_csv(p, nrows=0)).assign(file=str(p.relative_to(d))))
+            if sheets:
+                cols = pd.concat(sheets)[["file", "column", "中文", "English"]]
+                z.writestr("columns.csv", cols.to_csv(index=False).encode("utf-8-sig"))
     return buf.getvalue()
 
 
@@ -148,7 +163,7 @@ def runs_page() -> None:
     show["gap"] = show["gap"].astype(float) * 100                 # per cent
     show["spend_cny"] = show["spend_cny"].astype(float) / 1e8      # 亿元
     show["unmet_thousand_exams"] = show["unmet_thousand_exams"].astype(float) / 1e3   # million exams
-    st.dataframe(show, hide_index=True, width="stretch", key="runs_table", column_config={
+    widgets.dataframe(show, key="runs_table", column_config={
         "id": st.column_config.NumberColumn(t("col_run"), format="%d"),
         "name": t("col_name"), "scenario": t("col_scenario"), "created": t("col_created"),
         "status": t("col_status"),

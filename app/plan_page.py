@@ -14,8 +14,9 @@ import streamlit as st
 
 from planner_app import equity_view, solve_job
 from planner import session
-from planner_app import state
+from planner_app import labels, state
 from planner_app import widgets
+from planner_app.engine_zh import say
 from planner_app.i18n import lang, t
 from planner.errors import PlannerError
 from planner.io.output import save_scenario
@@ -44,6 +45,21 @@ WEIGHT_COLUMNS = {
     "density_shortfall_wan_cny_per_unit_year": "density shortfall (万元 per unit-year)",
     "cost_weight": "cost weight (per 万元)",
 }
+# The editors' headers in 中文: the frames keep the English headers above as column names (so edits
+# survive a language switch and read back the same way); Streamlit shows these labels instead.
+HEADERS_ZH = {
+    "price (万元)": "价格 (万元)", "running cost (万元/yr)": "运行费用 (万元/年)",
+    "capacity (exams/unit/yr)": "产能 (人次/台/年)", "service life (yr)": "使用年限 (年)",
+    "staff per unit": "每台人员", "exam rate (per 1,000/yr)": "检查率 (每千人/年)",
+    "demand growth (%/yr)": "需求增长 (%/年)", "stock carry-forward (%/yr)": "存量推算增长 (%/年)",
+    "target (units/M)": "目标 (台/百万人)", "hard target": "硬性目标",
+    "shortfall weight (万元 per missing unit-year; empty = the weights' one)": "缺口权重 (万元/缺少台·年; 留空 = 使用目标权重)",
+    "label": "英文标签", "rank (1 = grassroots)": "级别 (1 = 基层)", "unmet-demand weight": "未满足需求权重",
+    "unmet (万元 per 1,000 exams)": "未满足需求 (万元/千人次)", "referral (万元 per 1,000 exams)": "转诊 (万元/千人次)",
+    "mobile away (万元 per 1,000 exams)": "移动设备外出服务 (万元/千人次)",
+    "density shortfall (万元 per unit-year)": "密度缺口 (万元/台·年)", "cost weight (per 万元)": "成本权重 (每万元)",
+}
+NAME = "name"  # a read-only first column: the tier's or modality's label in the interface language
 TABLE_LABELS = {"table": "regions_table", "stock": "stock_table", "facilities": "facilities_table"}
 # Which editor section a problem belongs to, by the key path or table named in its message.
 SECTION_OF = [("equity", "equity"), ("'access", "access"), ("access.", "access"), ("'budget.", "budget"), ("budget", "budget"), ("'modalities.", "modalities"),
@@ -62,19 +78,40 @@ def section_of(problem: str) -> str | None:
 def screen_words(problem: str) -> str:
     """A problem in the words of the screen: scenario field names (budget.committed_wan_cny, price_wan_cny,
     ...) replaced by the labels of their inputs, so the planner can find what to fix."""
-    labels = {"committed_wan_cny": t("budget_committed"), "total_wan_cny": t("budget_total"),
-              "per_year_wan_cny": t("budget_by_year"),
-              **MOD_COLUMNS, **{k: v for k, v in TIER_COLUMNS.items() if k != "label"}, **WEIGHT_COLUMNS}
-    for field in sorted(labels, key=len, reverse=True):   # longest first: no field is part of a longer one
-        problem = re.sub(rf"(?<![\w.]){re.escape(field)}(?!\w)", f"“{labels[field]}”", problem)
+    names = {"committed_wan_cny": t("budget_committed"), "total_wan_cny": t("budget_total"),
+             "per_year_wan_cny": t("budget_by_year"),
+             **{k: header(v) for k, v in {**MOD_COLUMNS, **WEIGHT_COLUMNS}.items()},
+             **{k: header(v) for k, v in TIER_COLUMNS.items() if k != "label"}}
+    for field in sorted(names, key=len, reverse=True):   # longest first: no field is part of a longer one
+        problem = re.sub(rf"(?<![\w.]){re.escape(field)}(?!\w)", f"“{names[field]}”", problem)
     return problem
+
+
+def header(english: str) -> str:
+    """An editor's column header as the screen shows it."""
+    return HEADERS_ZH.get(english, english) if lang() == "zh" else english
+
+
+def headers(columns, **more) -> dict:
+    """Column configs labelling an editor's columns in the interface language (中文 only)."""
+    if lang() != "zh":
+        return {}
+    out = {c: st.column_config.Column(header(c)) for c in columns if header(c) != c}
+    return out | {c: st.column_config.Column(label) for c, label in more.items()}
+
+
+def named(frame: pd.DataFrame, label) -> pd.DataFrame:
+    """The frame with a read-only NAME column first: each row's code by its label."""
+    return frame.assign(**{NAME: [label(str(i)) for i in frame.index]})[[NAME, *frame.columns]]
 
 
 def show_problems(problems: list[str], slots: dict) -> None:
     """Each problem beside its editor (when it names one), and all of them above the Solve button."""
-    problems = [screen_words(p) for p in problems]
-    for p in problems:
-        slot = slots.get(section_of(p))
+    # the section is found in the engine's words (field keys, table names), before they are translated
+    sections = [section_of(p) for p in problems]
+    problems = [screen_words(say(p)) for p in problems]
+    for p, section in zip(problems, sections):
+        slot = slots.get(section)
         if slot is not None:
             slot.error(p)
     if problems:
@@ -103,13 +140,13 @@ def scenario_picker() -> None:
     with st.expander(t("upload_scenario")):
         ups = st.file_uploader(t("upload_scenario"), type=["toml", "csv", "xlsx", "geojson"], accept_multiple_files=True,
                                key="upload_files", label_visibility="collapsed")
-        if ups and st.button("Load upload / 载入上传", key="load_upload"):
+        if ups and st.button(t("load_upload"), key="load_upload"):
             try:
                 state.load_upload(ups)
             except (PlannerError, ValueError) as e:
-                st.error(str(e))
+                st.error(say(str(e)))
             else:  # rerun so the picker above shows the uploaded scenario; the message shows there
-                st.session_state["flash"] = f"{st.session_state['source_name']} loaded"
+                st.session_state["flash"] = t("upload_loaded").format(name=st.session_state["source_name"])
                 st.rerun()
     if ups:  # outside the expander, so an unused upload is never out of sight
         assign_unused_uploads(ups)
@@ -136,7 +173,7 @@ def assign_unused_uploads(ups) -> None:
                                            **assign})
             st.rerun()
         except (PlannerError, ValueError) as e:
-            st.error(str(e))
+            st.error(say(str(e)))
 
 
 def active_files(loaded: LoadedScenario) -> str:
@@ -160,6 +197,12 @@ def _modalities_frame(scn) -> pd.DataFrame:
     for k in OPTIONAL_MOD_FIELDS:       # numbers even when every cell is empty, so an edit types a number
         frame[MOD_COLUMNS[k]] = pd.to_numeric(frame[MOD_COLUMNS[k]], errors="coerce").astype(float)
     return frame
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """The same cells (as text: the editor may hand back other dtypes for the same values)."""
+    return a.shape == b.shape and list(a.columns) == list(b.columns) and bool(
+        (a.astype(str).to_numpy() == b.astype(str).to_numpy()).all())
 
 
 def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | None, list[str]]:
@@ -193,16 +236,21 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
             years = scn.years.plan_years
             start = scn.budget.per_year_wan_cny or [scn.budget.total_wan_cny / len(years)] * len(years)
             df = st.data_editor(pd.DataFrame({"year": years, "cap (万元)": start}), disabled=["year"],
-                                hide_index=True, key=state.wkey("edit_yearly"))
+                                hide_index=True, key=state.wkey("edit_yearly"),
+                                column_config=headers([], year=t("year"), **{"cap (万元)": t("year_cap")}))
             raw["budget"]["per_year_wan_cny"] = [float(v) for v in df["cap (万元)"].fillna(0)]
         else:
             raw["budget"]["per_year_wan_cny"] = None
 
     with st.expander(t("modalities")):
         slots["modalities"] = st.container()
-        mods = st.data_editor(_modalities_frame(scn), key=state.wkey("edit_modalities"))
+        zh = lang() == "zh"   # 中文: the codes (MOBILE_CT, grassroots) give way to the NAME column
+        frame = named(_modalities_frame(scn), labels.modality)
+        mods = st.data_editor(frame, key=state.wkey("edit_modalities"), disabled=[NAME], hide_index=zh,
+                              column_order=None if zh else list(frame.columns[1:]),
+                              column_config=headers(frame.columns, **{NAME: t("modality")}))
         inv = {v: k for k, v in MOD_COLUMNS.items()}
-        for m, row in mods.iterrows():
+        for m, row in mods.drop(columns=NAME).iterrows():
             for col, val in row.items():
                 if pd.isna(val) and inv[col] in OPTIONAL_MOD_FIELDS:
                     raw["modalities"][m][inv[col]] = None
@@ -210,24 +258,33 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
                 raw["modalities"][m][inv[col]] = val.item() if hasattr(val, "item") else val
     with st.expander(t("tiers")):
         slots["tiers"] = st.container()
-        tiers = st.data_editor(pd.DataFrame.from_dict({k: {TIER_COLUMNS[f]: getattr(v, f) for f in TIER_COLUMNS}
-                                                       for k, v in scn.tiers.items()}, orient="index"), key=state.wkey("edit_tiers"))
+        frame = named(pd.DataFrame.from_dict({k: {TIER_COLUMNS[f]: getattr(v, f) for f in TIER_COLUMNS}
+                                              for k, v in scn.tiers.items()}, orient="index"), labels.tier)
+        # 中文 hides the free-text English label (the scenario's own words) behind the tier's Chinese name
+        tiers = st.data_editor(frame, key=state.wkey("edit_tiers"), disabled=[NAME], hide_index=zh,
+                               column_order=[NAME, *list(frame.columns[2:])] if zh else list(frame.columns[1:]),
+                               column_config=headers(frame.columns, **{NAME: t("tiers")}))
         inv = {v: k for k, v in TIER_COLUMNS.items()}
-        for tier, row in tiers.iterrows():
+        for tier, row in tiers.drop(columns=NAME).iterrows():
             for col, val in row.items():
                 raw["tiers"][tier][inv[col]] = val.item() if hasattr(val, "item") else val
         st.caption(t("eligibility"))
-        elig = pd.DataFrame(scn.eligibility).T.reindex(columns=list(scn.modalities)).fillna(0.0)
-        elig = st.data_editor(elig, key=state.wkey("edit_eligibility"))
-        raw["eligibility"] = {tier: {m: float(v) for m, v in row.items()} for tier, row in elig.iterrows()}
+        elig = named(pd.DataFrame(scn.eligibility).T.reindex(columns=list(scn.modalities)).fillna(0.0), labels.tier)
+        elig = st.data_editor(elig, key=state.wkey("edit_eligibility"), disabled=[NAME], hide_index=zh,
+                              column_order=None if zh else list(elig.columns[1:]),
+                              column_config=headers([], **{NAME: t("tiers")},
+                                                    **{m: labels.modality(m) for m in scn.modalities}))
+        raw["eligibility"] = {tier: {m: float(v) for m, v in row.items()}
+                              for tier, row in elig.drop(columns=NAME).iterrows()}
         st.caption(t("referral"))
         ref = pd.DataFrame(scn.referral).T.reindex(columns=list(scn.tiers)).fillna(0.0)
-        ref = st.data_editor(ref, key=state.wkey("edit_referral"))
+        ref = st.data_editor(ref, key=state.wkey("edit_referral"),
+                             column_config=headers([], _index=t("exam_type"), **{k: labels.tier(k) for k in scn.tiers}))
         raw["referral"] = {k: {tier: float(v) for tier, v in row.items()} for k, row in ref.iterrows()}
     with st.expander(t("weights")):
         slots["weights"] = st.container()
         w = st.data_editor(pd.DataFrame([{WEIGHT_COLUMNS[k]: getattr(scn.weights, k) for k in WEIGHT_COLUMNS}]),
-                           hide_index=True, key=state.wkey("edit_weights"))
+                           hide_index=True, key=state.wkey("edit_weights"), column_config=headers(WEIGHT_COLUMNS.values()))
         inv = {v: k for k, v in WEIGHT_COLUMNS.items()}
         for col, val in w.iloc[0].items():
             raw["weights"][inv[col]] = float(val)
@@ -249,23 +306,28 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
             base = loaded.tables.get(key)
             if base is None:
                 base = read_raw(loaded.path(getattr(scn.regions, key)), scn.regions.sheet)
-            edited_tables[key] = st.data_editor(base, num_rows="dynamic", key=state.wkey(f"edit_table_{key}"), hide_index=True)
+            # codes by their labels and Chinese headers in 中文, read back as codes (labels.py)
+            shown = labels.from_screen(st.data_editor(
+                labels.to_screen(base), num_rows="dynamic", key=state.wkey(f"edit_table_{key}"), hide_index=True,
+                column_config=labels.column_config(base)))
+            if key in loaded.tables or not _same(shown, base):   # an untouched table stays the scenario's file
+                edited_tables[key] = shown
     with st.expander(t("upload_table")):
-        labels = {t(v): k for k, v in TABLE_LABELS.items()}  # translated labels as options (see widgets.choose)
-        which = labels[st.selectbox(t("which_table"), list(labels), key=f"replace_which_{lang()}")]
+        tables = {t(v): k for k, v in TABLE_LABELS.items()}  # translated labels as options (see widgets.choose)
+        which = tables[st.selectbox(t("which_table"), list(tables), key=f"replace_which_{lang()}")]
         up = st.file_uploader(t("upload_table"), type=["csv", "xlsx"], key="replace_file", label_visibility="collapsed")
         if up is not None:
             if up.size > state.MAX_UPLOAD_BYTES:
-                problems.append(f"{up.name}: over the {state.MAX_UPLOAD_BYTES / 1e6:.0f} MB upload limit")
+                problems.append(t("upload_too_big").format(name=up.name, mb=state.MAX_UPLOAD_BYTES / 1e6))
             else:
                 with tempfile.TemporaryDirectory() as d:
                     path = Path(d) / Path(up.name).name
                     path.write_bytes(up.getvalue())
                     try:
                         edited_tables[which] = read_raw(path)
-                        st.caption(f"{up.name} replaces {t(TABLE_LABELS[which])}")
+                        st.caption(t("table_replaced").format(name=up.name, table=t(TABLE_LABELS[which])))
                     except PlannerError as e:
-                        problems.append(str(e))
+                        problems.append(str(e))  # translated with the others (show_problems)
     try:
         new_scn = validate(raw, "scenario (edited)")
     except PlannerError as e:
@@ -279,19 +341,26 @@ def solve(edited: LoadedScenario) -> None:
     try:
         planner = state.planner_for(edited)  # carries the current budget, built model or not
     except PlannerError as e:
-        st.error(str(e))
+        st.error(say(str(e)))
         return
     take_result(watch(solve_job.start(planner, edited)))
 
 
 def watch(job: solve_job.SolveJob) -> solve_job.SolveJob:
-    return solve_job.watch(job, widgets.progress_words, t("stop_solve"), t("solving"), t("solve_done"))
+    return solve_job.watch(job, widgets.progress_words, t("stop_solve"), t("solving"), t("solve_done"),
+                           show_quick=lambda r: show_quick(r, job.edited))
+
+
+def show_quick(result, edited: LoadedScenario) -> None:
+    """The quick plan after a budget change, shown while HiGHS improves it (not saved as a run)."""
+    st.info(t("quick_plan_note"))
+    widgets.show_result(state.view_from_result(result, edited), key="quick")
 
 
 def take_result(job: solve_job.SolveJob) -> None:
     """A finished solve: its result becomes the page's view and a saved run."""
     if job.error is not None:
-        st.error(job.error)
+        st.error(say(job.error))
         return
     result, edited = job.result, job.edited
     st.session_state["view"] = state.view_from_result(result, edited)
@@ -329,7 +398,7 @@ def page() -> None:
     scenario_picker()
     loaded: LoadedScenario = st.session_state["loaded"]
     scn = loaded.scenario
-    st.caption(f"**{scn.title or scn.name}** — {scn.description.strip()[:400]}")
+    st.caption(f"**{widgets.scenario_title(scn)}** — {widgets.scenario_description(scn)[:400]}")
     slots: dict = {}
     edited, problems = edit_inputs(loaded, slots)
     st.session_state["edited"] = edited if edited is not None else loaded
@@ -338,7 +407,7 @@ def page() -> None:
             checks = state.planner_for(edited).checks
             problems += checks.errors
             for w in checks.warnings:
-                st.warning(w)
+                st.warning(say(w))
         except PlannerError as e:
             problems.append(str(e))
     show_problems(problems, slots)

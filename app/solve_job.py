@@ -6,6 +6,10 @@ so a solve inside the script thread either blocks the page or would be abandoned
 Here each script run only *watches* the job kept in the session: it shows the latest progress, and
 Stop asks the planner to cancel (HiGHS keeps its best plan, verified and labelled 'interrupted'). The
 run that sees the job finished takes its result.
+
+After a budget change on a solved model the job first makes the quick plan (``Planner.quick_plan``: the
+previous purchases kept or trimmed to the new budget, verified, in about a second), which the page shows
+at once below the progress while HiGHS improves on it.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ class SolveJob:
     edited: LoadedScenario
     budget_wan: float
     latest: Progress | None = None
+    quick: PlanResult | None = None      # the plan at once after a budget what-if, while HiGHS works
     result: PlanResult | None = None
     error: str | None = None
     stop_asked: bool = False
@@ -43,6 +48,8 @@ class SolveJob:
 
     def _run(self) -> None:
         try:
+            if not self.stop_asked:
+                self.quick = self.planner.quick_plan()
             self.result = self.planner.solve(progress=self._progress)
         except PlannerError as e:
             self.error = str(e)
@@ -70,14 +77,24 @@ def start(planner: Planner, edited: LoadedScenario) -> SolveJob:
     return job
 
 
-def watch(job: SolveJob, words, stop_label: str, waiting_label: str, done_label: str) -> SolveJob:
-    """Show the job's progress until it ends; returns the finished job (and forgets it in the session)."""
+def watch(job: SolveJob, words, stop_label: str, waiting_label: str, done_label: str,
+          show_quick=None) -> SolveJob:
+    """Show the job's progress until it ends; returns the finished job (and forgets it in the session).
+    ``show_quick(result)``, if given, draws the quick plan once it is there, below the progress, until
+    the solve ends."""
     box = st.status(waiting_label, expanded=True)
     line = box.empty()
     if box.button(stop_label, key="stop_solve", disabled=job.stop_asked):
         job.stop()
+    quick_slot = st.empty()
+    shown = False
     while not job.done.wait(POLL_S):
         line.markdown(words(job.latest, time.perf_counter() - job.started))
+        if show_quick is not None and job.quick is not None and not shown:
+            with quick_slot.container():
+                show_quick(job.quick)
+            shown = True
+    quick_slot.empty()
     line.empty()
     box.update(label=done_label, state="complete", expanded=False)
     st.session_state.pop("solve_job", None)

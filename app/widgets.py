@@ -10,15 +10,18 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from planner_app import labels
+from planner_app.engine_zh import equity_first, say
 from planner_app.i18n import lang, t
 from planner.reporting import maps
 from planner.reporting.summary import marginal_digest
-LAYERS = {  # layer key -> (column in regions table, unit, diverging?)
-    "layer_density_after": ("density_after_per_million", "units/M", False),
-    "layer_density_before": ("density_before_per_million", "units/M", False),
-    "layer_gap_after": ("gap_after_per_million", "units/M", False),
+from planner.solver import Status
+LAYERS = {  # layer key -> (column in regions table, i18n key of its unit, diverging?)
+    "layer_density_after": ("density_after_per_million", "unit_per_million", False),
+    "layer_density_before": ("density_before_per_million", "unit_per_million", False),
+    "layer_gap_after": ("gap_after_per_million", "unit_per_million", False),
     "layer_new_units": ("new_units_cumulative", "units", False),
-    "layer_unmet": ("unmet_thousand_exams", "thousand exams", False),
+    "layer_unmet": ("unmet_thousand_exams", "unit_thousand_exams", False),
 }
 
 
@@ -63,8 +66,23 @@ def colour_bar(label: str, bar: dict, unit: str) -> None:
 
 
 def legend(label: str, lo: float, hi: float, unit: str) -> None:
-    st.caption(f"{label}: ≤ {lo:,.2f} (light) → ≥ {hi:,.2f} (dark) {unit} (5th to 95th percentile); "
-               "grey = no data")
+    st.caption(t("ramp_legend").format(label=label, lo=lo, hi=hi, unit=unit))
+
+
+def localise_tooltips(fc: dict) -> dict:
+    """maps.layer writes its tooltips in English ('no data', 'population: ...'): in 中文 the words and the
+    column names of the extra lines are given in Chinese (numbers, codes and region names stay)."""
+    if lang() != "zh":
+        return fc
+    for f in fc["features"]:
+        lines = f["properties"]["tooltip"].split("\n")
+        for i, line in enumerate(lines[1:], 1):
+            col, sep, rest = line.partition(": ")
+            if sep and labels.header(col) != col:
+                line = f"{labels.header(col)}: {rest}"
+            lines[i] = line.replace("no data", t("no_data"))
+        f["properties"]["tooltip"] = "\n".join(lines)
+    return fc
 
 
 def offered_modalities(regions: pd.DataFrame, layer_key: str) -> list[str]:
@@ -84,24 +102,27 @@ def region_map(regions: pd.DataFrame, b: dict | None, key: str, mobile: pd.DataF
                layer_key: str | None = None) -> dict | None:
     """Choropleth of one layer x modality x year, with the layer as downloadable GeoJSON. Returns the layer."""
     if not b:
-        st.info("This scenario names no boundary file (regions.boundaries): no map.")
+        st.info(t("no_boundaries"))
         return None
     c1, c2, c3 = st.columns(3)
     # Translated labels are the options themselves (a translating format_func confuses widget state when
     # the language changes), and the key carries the language so each language has its own widget.
-    labels = {t(k): k for k in LAYERS}
-    layer_key = labels[c1.selectbox(t("layer"), list(labels), key=f"{key}_layer_{lang()}",
+    layer_names = {t(k): k for k in LAYERS}
+    layer_key = layer_names[c1.selectbox(t("layer"), list(layer_names), key=f"{key}_layer_{lang()}",
                                     index=list(LAYERS).index(layer_key) if layer_key else 0)]
     mods = offered_modalities(regions, layer_key)
-    modality = c2.selectbox(t("modality"), mods, key=f"{key}_mod", index=mods.index(modality) if modality in mods else 0)
+    modality = c2.selectbox(t("modality"), mods, key=f"{key}_mod", format_func=labels.modality_names(mods),
+                            index=mods.index(modality) if modality in mods else 0)
     years = sorted(regions["year"].unique())
     year = c3.selectbox(t("year"), years, key=f"{key}_year", index=years.index(year) if year in years else len(years) - 1)
-    col, unit, div = LAYERS[layer_key]
+    col, unit_key, div = LAYERS[layer_key]
+    unit = t(unit_key)
     vals = region_values(regions, modality, year)
     schemes = {t("scheme_quantile"): "quantile", t("scheme_equal"): "equal"}
     scheme = schemes[st.radio(t("classes"), list(schemes), horizontal=True, key=f"{key}_classes_{lang()}")]
     fc, lo, hi = maps.layer(b, vals, col, t(layer_key), unit, diverging=div,
                             extra=["population", "target_per_million"], scheme=scheme)
+    localise_tooltips(fc)
     extra = []
     if mobile is not None and len(mobile) and centroids is not None:
         extra = mobile_layers(mobile[(mobile["year"] == year)], centroids)
@@ -121,10 +142,10 @@ def mobile_layers(mobile: pd.DataFrame, centroids: pd.DataFrame) -> list:
         return []
     bases = m.groupby("base_code").agg(lon=("centroid_lon", "first"), lat=("centroid_lat", "first"),
                                        exams=("exams_k", "sum")).reset_index()
-    bases["tooltip"] = bases.apply(lambda r: f"mobile base {r['base_code']}: {r['exams']:,.1f} thousand exams", axis=1)
+    bases["tooltip"] = bases.apply(lambda r: t("mobile_base_tip").format(code=r["base_code"], x=r["exams"]), axis=1)
     lines = m[m["base_code"] != m["target_code"]].copy()
-    lines["tooltip"] = lines.apply(lambda r: f"{r['base_code']} → {r['target_code']}: {r['exams_k']:,.2f} thousand exams",
-                                   axis=1)
+    lines["tooltip"] = lines.apply(lambda r: t("mobile_line_tip").format(a=r["base_code"], b=r["target_code"],
+                                                                      x=r["exams_k"]), axis=1)
     return [
         pdk.Layer("LineLayer", lines, get_source_position=["centroid_lon", "centroid_lat"],
                   get_target_position=["centroid_lon_t", "centroid_lat_t"], get_color=[220, 80, 20, 200],
@@ -134,30 +155,49 @@ def mobile_layers(mobile: pd.DataFrame, centroids: pd.DataFrame) -> list:
     ]
 
 
+def dataframe(df: pd.DataFrame, key: str, column_config: dict | None = None, **kw) -> None:
+    """st.dataframe with headers and code cells in the interface language (see labels.py)."""
+    st.dataframe(labels.to_screen(df), width="stretch", hide_index=True, key=key,
+                 column_config=labels.column_config(df, column_config), **kw)
+
+
 def table_with_downloads(df: pd.DataFrame, name: str, key: str) -> None:
-    st.dataframe(df, width="stretch", hide_index=True, key=f"{key}_df")
+    """The table on screen, and as CSV and Excel downloads with the machine column names (what other
+    tools read); the Excel file's second sheet says what each column is, in Chinese and English."""
+    dataframe(df, key=f"{key}_df")
     c1, c2 = st.columns(2)
     c1.download_button(t("download_csv"), df.to_csv(index=False).encode("utf-8-sig"), file_name=f"{name}.csv",
                        mime="text/csv", key=f"{key}_csv")
-    buf = io.BytesIO()
-    df.to_excel(buf, index=False)
-    c2.download_button(t("download_xlsx"), buf.getvalue(), file_name=f"{name}.xlsx",
+    c2.download_button(t("download_xlsx"), excel_bytes(df), file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
+
+
+def excel_bytes(df: pd.DataFrame) -> bytes:
+    """The table as an Excel workbook: the data under its machine column names, then a sheet saying what
+    each column is, in Chinese and English, with its unit."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf) as xl:
+        df.to_excel(xl, index=False)
+        labels.header_sheet(df).to_excel(xl, sheet_name=labels.HEADER_SHEET, index=False)
+    return buf.getvalue()
 
 
 def spend_chart(spend: pd.DataFrame) -> alt.Chart:
     d = spend[["year", "capex_wan_cny"]].rename(columns={"capex_wan_cny": "万元"})
     return alt.Chart(d).mark_bar().encode(x=alt.X("year:O", title=t("year")), y="万元:Q",
-                                          tooltip=["year", "万元"]).properties(
+                                          tooltip=[alt.Tooltip("year:O", title=t("year")), "万元"]).properties(
         title=t("spend_by_year"), height=240)
 
 
 def units_chart(plan: pd.DataFrame) -> alt.Chart:
     g = plan.groupby(["modality", "tier"], as_index=False)["new_units"].sum()
+    g = labels.to_screen(g)  # tiers and modalities by their labels, in the bars and the legend
     return alt.Chart(g).mark_bar().encode(x=alt.X("modality:N", title=t("modality")),
                                           y=alt.Y("new_units:Q", title=t("units_bought")),
                                           color=alt.Color("tier:N", title=t("tiers")),
-                                          tooltip=["modality", "tier", "new_units"]).properties(
+                                          tooltip=[alt.Tooltip("modality:N", title=t("modality")),
+                                                   alt.Tooltip("tier:N", title=t("tiers")),
+                                                   alt.Tooltip("new_units:Q", title=t("units_bought"))]).properties(
         title=t("units_by_mod_tier"), height=240)
 
 
@@ -167,12 +207,17 @@ def density_chart(regions: pd.DataFrame, year: int) -> alt.Chart:
         target=("target_per_million", "first")).reset_index()
     g["before"] = g["before"] / g["population"] * 1e6
     g["after"] = g["after"] / g["population"] * 1e6
-    long = g.melt(id_vars="modality", value_vars=["before", "after", "target"], var_name="what",
-                  value_name="per million")
-    return alt.Chart(long).mark_bar().encode(x=alt.X("modality:N", title=t("modality")), xOffset="what:N",
-                                             y=alt.Y("per million:Q", title="units per million"),
-                                             color=alt.Color("what:N", title=""),
-                                             tooltip=["modality", "what", alt.Tooltip("per million:Q", format=".2f")]
+    long = labels.to_screen(g.melt(id_vars="modality", value_vars=["before", "after", "target"], var_name="what",
+                                   value_name="per million"))
+    long["what"] = long["what"].map(lambda w: t(f"dc_{w}"))
+    order = [t("dc_before"), t("dc_after"), t("dc_target")]
+    return alt.Chart(long).mark_bar().encode(x=alt.X("modality:N", title=t("modality")),
+                                             xOffset=alt.XOffset("what:N", sort=order),
+                                             y=alt.Y("per million:Q", title=t("dc_what")),
+                                             color=alt.Color("what:N", title="", sort=order),
+                                             tooltip=[alt.Tooltip("modality:N", title=t("modality")),
+                                                      alt.Tooltip("what:N", title=" "),
+                                                      alt.Tooltip("per million:Q", title=t("dc_what"), format=".2f")]
                                              ).properties(title=t("density_chart"), height=240)
 
 
@@ -190,10 +235,10 @@ def fmt_wan(v: float) -> str:
 def summary_metrics(summary: dict, flows_unmet: float | None = None) -> None:
     c1, c2, c3 = st.columns(3)
     c1.metric(t("spend"), fmt_wan(summary["spend_total_cny"] / 1e4),
-              help=f"budget {fmt_wan(summary['budget_total'] / 1e4)}")
+              help=t("budget_help").format(b=fmt_wan(summary["budget_total"] / 1e4)))
     c2.metric(t("units_bought"), f"{sum(summary['units_bought_by_modality'].values()):,.0f}")
     c3.metric(t("unmet"), exams(summary["unmet_thousand_exams"]),
-              help=f"of {exams(summary['demand_thousand_exams'])} over the plan years")
+              help=t("demand_help").format(d=exams(summary["demand_thousand_exams"])))
     gaps = summary.get("target_gap") or {}
     if gaps:
         st.caption(" · ".join(_gap_words(m, g) for m, g in gaps.items()))
@@ -203,10 +248,11 @@ def _gap_words(modality: str, gap: dict) -> str:
     """How much of the gap between the base-year stock and the target the plan closes, in a sentence."""
     base, target = gap["base_per_million"], gap["target_per_million"]
     if gap["closed_share"] is None:
-        return t("gap_met").format(m=modality, base=base, target=target)
+        return t("gap_met").format(m=labels.modality(modality), base=base, target=target)
     if gap["closed_share"] < 0:
-        return t("gap_lost").format(m=modality, base=base, target=target, after=gap["after_per_million"])
-    return t("gap_closed").format(m=modality, base=base, target=target, after=gap["after_per_million"],
+        return t("gap_lost").format(m=labels.modality(modality), base=base, target=target,
+                                    after=gap["after_per_million"])
+    return t("gap_closed").format(m=labels.modality(modality), base=base, target=target, after=gap["after_per_million"],
                                   share=gap["closed_share"])
 
 
@@ -228,8 +274,24 @@ STATUS_ZH = {
     "no_solution": "时间上限内未找到方案: 请提高时间上限或放宽目标",
     "infeasible": "没有满足全部硬约束的方案",
     "interrupted": "已按要求停止: 目前找到的最佳方案, 未证明最优 (间隙 {gap})",
+    "quick": "即时方案: 由上一方案按新预算立即得出 (增购或删减), 尚未针对新预算优化 (间隙 {gap}); 求解器正在改进",
+    "unbounded": "目标可无限改进: 缺少某项成本或界限 (请报告此问题)",
     "error": "HiGHS 报错停止",
 }
+
+
+def scenario_title(scn) -> str:
+    """The scenario's title in the interface language (title_zh in 中文, when the file gives one)."""
+    return (scn.title_zh if lang() == "zh" and scn.title_zh else scn.title) or scn.name
+
+
+def scenario_description(scn) -> str:
+    return (scn.description_zh if lang() == "zh" and scn.description_zh else scn.description).strip()
+
+
+def has_plan(summary: dict) -> bool:
+    """A status that comes with a plan (optimal, time_limit, interrupted, quick)."""
+    return Status(summary["status"]).has_solution
 
 
 def status_text(summary: dict) -> str:
@@ -237,8 +299,8 @@ def status_text(summary: dict) -> str:
     if lang() != "zh":
         return summary["status_message"]
     gap = "未知: 尚无已证明的下界" if summary.get("gap") is None else f"{summary['gap']:.2%}"
-    text = STATUS_ZH.get(summary["status"], summary["status_message"]).format(
-        tol=f"{summary.get('gap_tolerance', 0):.2%}", gap=gap)
+    text = equity_first(summary["status_message"]) + STATUS_ZH.get(
+        summary["status"], say(summary["status_message"])).format(tol=f"{summary.get('gap_tolerance', 0):.2%}", gap=gap)
     if summary.get("changeable_gap") is not None:
         # the second gap measure (README, "Two gaps"), as the engine's English message says it
         text += (f"; 以采购所能改变的部分衡量 (目标值 {summary['objective']:,.1f} 降至任何预算都不能低于的下限 "
@@ -250,20 +312,20 @@ def status_banner(summary: dict) -> None:
     text = f"{t('status')}: {status_text(summary)}"
     if summary["status"] == "optimal":
         st.success(text)
-    elif summary["status"] in ("time_limit", "interrupted"):
+    elif has_plan(summary):
         st.warning(text)
     else:
         st.error(text)
     if summary["objective"] is not None:  # the numbers behind the words, for whoever checks them
         bound = "—" if summary["bound"] is None else f"{summary['bound']:,.1f}"
         st.caption(t("objective_numbers").format(obj=summary["objective"], bound=bound))
-    if summary["status"] not in ("optimal", "time_limit", "interrupted"):
+    if not has_plan(summary):
         return  # no plan: nothing to verify (the status says why)
     ver = summary["verifier"]
     if ver["ok"]:
         st.success(t("verifier_ok"))
     else:
-        st.error(t("verifier_bad") + " " + "; ".join(ver["violations"][:5]))
+        st.error(t("verifier_bad") + " " + "; ".join(say(v) for v in ver["violations"][:5]))
 
 
 def view_boundaries(view: dict) -> dict | None:
@@ -285,7 +347,7 @@ def show_result(view: dict, key: str, extra=None) -> None:
     equity section) and before the long tables."""
     summary = view["summary"]
     status_banner(summary)
-    if summary["status"] not in ("optimal", "time_limit", "interrupted"):
+    if not has_plan(summary):
         return
     summary_metrics(summary)
     b = view_boundaries(view)
@@ -303,9 +365,9 @@ def show_result(view: dict, key: str, extra=None) -> None:
     if m is not None and len(m):
         st.subheader(t("marginal"))
         for text in marginal_digest(m):   # the three that matter most, in sentences
-            st.markdown(f"- {text}")
+            st.markdown(f"- {say(text)}")
         with st.expander(t("marginal_all").format(n=len(m))):
-            st.dataframe(m, hide_index=True, width="stretch")
+            dataframe(m, key=f"{key}_marginal")
     st.subheader(t("tables"))
     st.markdown(f"**{t('plan_table')}**")
     table_with_downloads(view["plan"], "plan", f"{key}_plan")

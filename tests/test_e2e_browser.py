@@ -156,8 +156,10 @@ def test_upload_solve_twice_map_language_runs(app_url):
             wait_idle(page)
             _no_error_boxes(page)
 
+            # .last: while a what-if solves, the quick plan (shown above) has its own Spend metric, and
+            # the previous result stays below it until the final one replaces it.
             spend = page.locator('[data-testid="stMetric"]').filter(has_text="Spend").locator(
-                '[data-testid="stMetricValue"]')
+                '[data-testid="stMetricValue"]').last
             deck = page.locator('[data-testid="stDeckGlJsonChart"]').first
 
             # First solve at 600亿元 (1 亿元 = 10,000 万元).
@@ -181,7 +183,7 @@ def test_upload_solve_twice_map_language_runs(app_url):
             _set_budget(page, 3_000_000)
             page.get_by_role("button", name="Solve", exact=True).click()
             expect(spend).not_to_have_text(first, timeout=SOLVE_TIMEOUT_MS)
-            expect(page.get_by_text("Independent check passed")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+            expect(page.get_by_text("Independent check passed").last).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
             wait_idle(page)
             _no_error_boxes(page)
             second = spend.inner_text()
@@ -319,5 +321,47 @@ def test_access_section_frontier_click_and_alternatives_screenshots(small_app_ur
             _no_error_boxes(page)
             expect(page.get_by_text("前沿上的方案")).to_be_visible()
             page.screenshot(path=str(ARTIFACTS / "e2e_frontier_chinese.png"))
+        finally:
+            browser.close()
+
+
+def test_plan_page_in_chinese_after_a_baseline_solve(app_url):
+    """Issue 13, item 4: the Plan page in 中文 after a baseline solve, one tall screenshot to look at; the map's
+    colour bar and tooltip, the chart titles and the plan table's headers are Chinese."""
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 7000})  # the whole page, charts and tables
+            page.set_default_timeout(30_000)
+            page.goto(app_url)
+            page.wait_for_timeout(500)
+            page.reload()
+            expect(page.get_by_role("heading", name="Imaging-equipment capacity planner")).to_be_visible(timeout=60_000)
+            wait_idle(page)
+            page.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
+            expect(page.get_by_role("heading", name="医学影像设备配置规划")).to_be_visible()
+            wait_idle(page)
+            expect(page.get_by_text("全国分省规划, 2026-2030", exact=False)).to_be_visible()
+            page.get_by_role("button", name="求解", exact=True).click()
+            expect(page.get_by_text("独立校验通过", exact=False)).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+            wait_idle(page)
+            _no_error_boxes(page)
+            expect(page.get_by_text("分位数 (各类地区数相等)", exact=False).first).to_be_visible()  # colour bar
+            for title in ("年度支出 (万元)", "按设备类型与层级的新购台数"):
+                expect(page.locator('[data-testid="stVegaLiteChart"]').get_by_text(title).first).to_be_visible()
+            expect(page.get_by_text("规划后每百万人口台数", exact=False).first).to_be_visible()
+            deck = page.locator('[data-testid="stDeckGlJsonChart"]').first
+            expect(deck.locator("canvas").first).to_be_visible()
+            page.wait_for_timeout(800)  # let deck.gl and Vega paint
+            page.screenshot(path=str(ARTIFACTS / "e2e_plan_chinese.png"))
+            box = deck.bounding_box()
+            page.mouse.move(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.55)  # over central China
+            tip = page.locator(".deck-tooltip")
+            expect(tip).to_contain_text("每百万人口", timeout=10_000)
+            assert "no data" not in tip.inner_text() and "population" not in tip.inner_text(), tip.inner_text()
+            deck.screenshot(path=str(ARTIFACTS / "e2e_plan_chinese_map_tooltip.png"))
         finally:
             browser.close()

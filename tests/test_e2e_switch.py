@@ -99,6 +99,18 @@ def test_progress_then_stop_keeps_the_best_plan(app_url):
         expect(page.get_by_text("Independent check passed")).to_be_visible()
         wait_idle(page)
         page.screenshot(path=str(ARTIFACTS / "e2e_stopped.png"))
+        # Issue 12, item 3: a budget cut shows a verified first plan at once, while HiGHS improves it.
+        budget = page.get_by_label("Total capital budget (万元)")
+        budget.fill("850000")
+        budget.press("Enter")
+        wait_idle(page)
+        page.get_by_role("button", name="Solve", exact=True).click()
+        expect(page.get_by_text("First plan, made at once from the previous plan for the new budget", exact=False)).to_be_visible(
+            timeout=60_000)
+        expect(page.get_by_text("purchase(s) dropped to fit the smaller budget", exact=False).first).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "e2e_quick_plan.png"))
+        page.get_by_role("button", name="Stop and keep the best plan so far").click()
+        expect(page.get_by_text("stopped on request", exact=False).first).to_be_visible(timeout=60_000)
 
 
 def test_an_upload_with_another_name_is_named_unused_then_assigned(app_url, tmp_path):

@@ -337,6 +337,9 @@ class Scenario(Strict):
     name: str
     title: str = ""
     description: str = ""
+    # the same in Chinese, for the app's 中文 interface (empty: the app shows title and description)
+    title_zh: str = ""
+    description_zh: str = ""
     regions: RegionData
     years: Years = Field(default_factory=Years)
     modalities: dict[str, Modality]

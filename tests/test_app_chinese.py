@@ -1,0 +1,358 @@
+"""Issue 13, item 4: in 中文 mode every string a planner sees is Chinese.
+
+The app is driven in 中文 over the shipped scenarios (models/baseline.toml solved; models/sichuan.toml
+loaded, not solved), every page is drawn, and every visible text is collected: markdown, captions, headers,
+widget labels, help and options, metrics, alert bodies, toasts, expander labels, table headers and string
+cells (editors included), Altair chart titles, axes, legends and tooltips with the values they show, and the
+map tooltips. The test fails listing each English word found outside ALLOWED, with where it was seen.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import APP, REPO, wkey
+
+MODELS = REPO / "models"
+
+# English words that may stay in the Chinese interface, each with the reason.
+ALLOWED = {
+    "CT": "modality code: Chinese planners write CT, MRI and DR (also inside 移动CT)",
+    "MRI": "modality code, as CT",
+    "DR": "modality code, as CT",
+    "HiGHS": "the solver's name",
+    "TOML": "file format named in the upload box",
+    "CSV": "file format",
+    "Excel": "file format",
+    "GeoJSON": "file format of the map download",
+    "zip": "file format of the scenario download",
+    "GBK": "text encoding named in the upload box",
+    "UTF": "text encoding (UTF-8; also part of error messages about encodings)",
+    "MB": "unit of the upload limit",
+    "Language": "the language switch says its name in both languages, so either reader finds it",
+    "English": "the language switch's option for English",
+    "baseline": "scenario name (an identifier, as in the saved runs' names and baseline.toml)",
+}
+# Removed before words are counted: field keys and file names (`budget.total_wan_cny`, regions.facilities,
+# data/regions/README.md, facilities.md, the models/ folder), TOML section names ([access]) and backticked code.
+IDENTIFIER = re.compile(r"`[^`]*`|\[[a-z_]+\]|\b[\w-]+(?:[./][\w-]+)+\b|\b\w+/(?!\w)|\b\w*_\w*\b")
+WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def region_names_en() -> list[str]:
+    """English region names: the app deliberately shows them beside the Chinese ones (maps, tables)."""
+    names = set()
+    for f in ("provinces.csv", "counties_sichuan.csv"):
+        names |= set(pd.read_csv(REPO / "data" / "regions" / f, dtype=str)["name_en"].dropna())
+    return sorted(names, key=len, reverse=True)
+
+
+EN_NAMES = region_names_en()
+
+
+def english_words(text: str, keys: bool = True) -> list[str]:
+    """The English words of a text. ``keys=False`` (table headers) counts field keys too: a machine
+    column name such as region_code is exactly what a header must not show."""
+    text = re.sub(r"<[^>]+>", " ", text)             # the colour bar's HTML
+    for name in EN_NAMES:                            # longest first, so 'Ganzi Tibetan ...' goes whole
+        if name in text:
+            text = text.replace(name, " ")
+    text = IDENTIFIER.sub(" ", text) if keys else text.replace("_", " ")
+    return [w for w in WORD.findall(text) if w not in ALLOWED]
+
+
+# ------------------------------------------------------------------------------------------ collecting
+def _walk(node):
+    """Every node of the page (AppTest's element tree: its public lists cover one element type each)."""
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _walk(child)
+
+
+def _frame_texts(el) -> list[tuple[str, str]]:
+    """What a dataframe or data editor shows: headers (column-config labels, else names) and string cells
+    of visible columns; the index when it is not hidden."""
+    proto = el.proto
+    config = json.loads(proto.columns) if getattr(proto, "columns", "") else {}
+    df = el.value
+    order = list(proto.column_order) or list(df.columns)
+    out = []
+    for col in df.columns:
+        cfg = config.get(str(col)) or config.get(f"col:{col}") or {}
+        if col not in order or cfg.get("hidden"):
+            continue
+        out.append(("table header", cfg.get("label") or str(col)))
+        if not pd.api.types.is_numeric_dtype(df[col]):
+            out += [("table cell", v) for v in df[col].dropna().unique() if isinstance(v, str)]
+    index_cfg = config.get("_index") or config.get("index:0") or {}
+    if not index_cfg.get("hidden") and not isinstance(df.index, pd.RangeIndex):
+        out += [("table header", index_cfg.get("label", ""))] + [("table cell", str(v)) for v in df.index]
+    return out
+
+
+def _spec_texts(spec, data: dict[str, list]) -> list[str]:
+    """Titles anywhere in a Vega-Lite spec, and the values of the nominal fields it draws."""
+    out = []
+    if isinstance(spec, dict):
+        for k, v in spec.items():
+            if k == "title":
+                out += [v] if isinstance(v, str) else ([v["text"]] if isinstance(v, dict) and "text" in v else [])
+            elif k in ("x", "y", "color", "xOffset", "tooltip", "text") and isinstance(v, (dict, list)):
+                for enc in (v if isinstance(v, list) else [v]):
+                    if isinstance(enc, dict) and enc.get("type") == "nominal" and enc.get("field") in data:
+                        out += [x for x in data[enc["field"]] if isinstance(x, str)]
+            if isinstance(v, (dict, list)):
+                out += _spec_texts(v, data)
+    elif isinstance(spec, list):
+        for v in spec:
+            out += _spec_texts(v, data)
+    return out
+
+
+def _chart_texts(el) -> list[str]:
+    spec = json.loads(el.proto.spec)
+    data = defaultdict(list)
+    for rows in (spec.get("datasets") or {}).values():
+        for row in rows:
+            for k, v in row.items():
+                data[k].append(v)
+    for ds in getattr(el.proto, "datasets", []):   # Streamlit sends Altair's data as Arrow beside the spec
+        from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+        df = convert_arrow_bytes_to_pandas_df(ds.data.data)
+        for c in df.columns:
+            data[str(c)] += list(df[c].unique())
+    return _spec_texts(spec, data)
+
+
+def _deck_texts(el) -> list[str]:
+    deck = json.loads(el.proto.json)
+    out = []
+    for layer in deck.get("layers", []):
+        data = layer.get("data")
+        rows = data.get("features", []) if isinstance(data, dict) else (data if isinstance(data, list) else [])
+        for r in rows:
+            props = r.get("properties", r) if isinstance(r, dict) else {}
+            if isinstance(props.get("tooltip"), str):
+                out.append(props["tooltip"])
+    return out
+
+
+TEXT_FIELDS = ("label", "body", "help", "placeholder", "text")
+
+
+def visible_texts(at: AppTest) -> list[tuple[str, str]]:
+    """(element type, text) for every text on the page."""
+    out = []
+    for node in _walk(at._tree):
+        kind = getattr(node, "type", type(node).__name__)
+        proto = getattr(node, "proto", None)
+        if proto is None:
+            continue
+        if kind in ("arrow_data_frame", "dataframe"):
+            out += _frame_texts(node)
+            continue
+        if kind in ("arrow_vega_lite_chart", "vega_lite_chart"):
+            out += [(kind, s) for s in _chart_texts(node)]
+            continue
+        if kind == "deck_gl_json_chart":
+            out += [(kind, s) for s in _deck_texts(node)]
+            continue
+        inner = proto
+        if hasattr(proto, "expandable") and proto.HasField("expandable"):
+            inner = proto.expandable
+        for f in TEXT_FIELDS:
+            v = getattr(inner, f, None)
+            if isinstance(v, str) and v:
+                out.append((kind, v))
+        for v in getattr(inner, "options", []) or []:
+            out.append((kind, v if isinstance(v, str) else str(v)))
+    return out
+
+
+def english_found(texts: list[tuple[str, str]]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for kind, text in texts:
+        for w in english_words(text, keys=kind != "table header"):
+            if len(found[w]) < 3:
+                found[w].append(f"{kind}: {text[:160]!r}")
+    return dict(found)
+
+
+# ------------------------------------------------------------------------------------------ driving
+def ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def go(at: AppTest, label: str) -> None:
+    at.radio(key="page_zh").set_value(label).run()
+    ok(at)
+
+
+def every_page_in_chinese(at: AppTest) -> dict[str, list[tuple[str, str]]]:
+    """Draw every page in 中文 over the baseline (solved twice) and the Sichuan inputs; texts per page."""
+    pages = {}
+    at.radio(key="lang").set_value("zh").run()
+    ok(at)
+    pages["plan (inputs)"] = visible_texts(at)
+    at.button(key="solve_button").click().run()
+    ok(at)
+    assert any(s.value.startswith("求解状态: 最优") for s in at.success), [s.value for s in at.success]
+    pages["plan (solved)"] = visible_texts(at)
+    at.number_input(key=wkey(at, "edit_budget_total")).set_value(2_000_000).run()
+    at.button(key="solve_button").click().run()
+    ok(at)
+    go(at, "方案比较")
+    pages["compare"] = visible_texts(at)
+    go(at, "预算扫描")
+    at.number_input(key=wkey(at, "sw_lo")).set_value(2_000_000)
+    at.number_input(key=wkey(at, "sw_hi")).set_value(4_000_000)
+    at.number_input(key="sw_n").set_value(2).run()
+    at.button(key="sw_run").click().run()
+    ok(at)
+    pages["sweep"] = visible_texts(at)
+    go(at, "效率—公平前沿")
+    at.number_input(key="fr_points").set_value(2).run()
+    at.button(key="fr_run").click().run()
+    ok(at)
+    at.selectbox(key="fr_pick").set_value(1).run()
+    ok(at)
+    pages["frontier"] = visible_texts(at)
+    go(at, "备选方案")
+    at.number_input(key="alt_k").set_value(1).run()
+    at.button(key="alt_run").click().run()
+    ok(at)
+    pages["alternatives"] = visible_texts(at)
+    go(at, "已保存方案")
+    at.toggle(key="runs_open").set_value(True).run()
+    ok(at)
+    pages["saved runs"] = visible_texts(at)
+    go(at, "规划")
+    next(s for s in at.selectbox if s.key and s.key.startswith("scenario_choice")).set_value("sichuan.toml").run()
+    ok(at)
+    assert at.session_state["loaded"].scenario.name == "sichuan"
+    pages["plan (Sichuan inputs)"] = visible_texts(at)
+    return pages
+
+
+@pytest.fixture
+def at(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANNER_RUNS", str(tmp_path / "runs.sqlite"))
+    monkeypatch.setenv("PLANNER_MODELS", str(MODELS))
+    app = AppTest.from_file(APP, default_timeout=300)
+    app.run()
+    ok(app)
+    return app
+
+
+def test_every_page_in_chinese_shows_no_english_word_outside_the_allow_list(at):
+    pages = every_page_in_chinese(at)
+    report = {page: english_found(texts) for page, texts in pages.items()}
+    report = {page: words for page, words in report.items() if words}
+    assert not report, "English in the 中文 interface:\n" + "\n".join(
+        f"[{page}] {w}: {where}" for page, words in report.items() for w, where in words.items())
+    # the scan looked at what matters: chart titles, map tooltips, table headers and the engine's sentences
+    texts = [s for texts in pages.values() for _, s in texts]
+    assert "新增台数" in texts and "资本支出 (万元)" in texts
+    assert any("每百万人口" in s and "\n" in s for s in texts)          # a map tooltip
+    assert "按设备类型与层级的新购台数" in texts and "二级医院" in texts  # a chart title, a tier label
+    assert any(s.startswith("总预算每增加 100万元") for s in texts)        # the marginal-value digest
+
+
+def test_run_export_keeps_machine_columns_and_adds_columns_csv(at):
+    import io
+    import os
+    import zipfile
+
+    from planner_app import other_pages
+
+    at.button(key="solve_button").click().run()
+    ok(at)
+    z = zipfile.ZipFile(io.BytesIO(other_pages.run_zip(os.environ["PLANNER_RUNS"], at.session_state["last_run_id"])))
+    assert {"plan.csv", "regions.csv", "columns.csv"} <= set(z.namelist())
+    plan = pd.read_csv(z.open("plan.csv"), nrows=1)
+    assert {"region_code", "tier", "new_units", "capex_wan_cny"} <= set(plan.columns)
+    cols = pd.read_csv(z.open("columns.csv"), encoding="utf-8-sig")
+    row = cols[(cols["file"] == "plan.csv") & (cols["column"] == "new_units")]
+    assert row[["中文", "English"]].values.tolist() == [["新增台数", "new units"]]
+
+
+def test_the_chinese_scan_sees_english(at):
+    """The scan cannot pass by seeing nothing: the English interface is full of words it reports."""
+    texts = visible_texts(at)
+    found = english_found(texts)
+    assert {"Solve", "Budget"} <= set(found), sorted(found)
+    assert english_words("CT 与 MRI, 北京市 Beijing, `budget.total_wan_cny`, models/baseline.toml") == []
+    assert english_words("二级医院 secondary") == ["secondary"]
+    assert english_words("region_code", keys=False) == ["region", "code"]
+
+
+def test_scenario_title_and_description_in_chinese_round_trip(tmp_path):
+    from planner.config.scenario import load_scenario
+    from planner.io.output import save_scenario
+
+    loaded = load_scenario(MODELS / "baseline.toml")
+    assert loaded.scenario.title_zh == "全国分省规划, 2026-2030" and "十五五" in loaded.scenario.description_zh
+    again = load_scenario(save_scenario(loaded, tmp_path / "out"))
+    assert again.scenario.title_zh == loaded.scenario.title_zh
+    assert again.scenario.description_zh == loaded.scenario.description_zh
+    for path in MODELS.glob("*.toml"):
+        assert load_scenario(path).scenario.title_zh, f"{path.name} has no title_zh"
+
+
+def test_engine_sentences_of_the_shipped_scenarios_have_chinese(tmp_path):
+    """Every warning the shipped scenarios' inputs and pre-solve checks give (no solve) has a rule."""
+    from planner import Planner
+    from planner.config.scenario import load_scenario
+    from planner_app import engine_zh
+
+    for path in sorted(MODELS.glob("*.toml")):
+        checks = Planner(load_scenario(path)).checks
+        for w in [*checks.warnings, *checks.errors]:
+            assert not english_words(engine_zh.zh(w)), (path.name, w, engine_zh.zh(w))
+
+
+def test_excel_download_keeps_machine_columns_and_explains_them_in_a_second_sheet():
+    import io
+
+    from planner_app import labels, widgets
+
+    df = pd.DataFrame({"region_code": ["110000"], "tier": ["secondary"], "new_units": [2.0],
+                       "capex_wan_cny": [274.0], "gap_closed_MOBILE_CT": [0.5]})
+    book = pd.read_excel(io.BytesIO(widgets.excel_bytes(df)), sheet_name=None, dtype=str)
+    assert list(book) == ["Sheet1", labels.HEADER_SHEET]
+    assert list(book["Sheet1"].columns) == list(df.columns) and book["Sheet1"]["tier"].tolist() == ["secondary"]
+    sheet = book[labels.HEADER_SHEET].set_index("column")
+    assert sheet.index.tolist() == list(df.columns)
+    assert sheet.loc["capex_wan_cny", "中文"] == "资本支出 (万元)"
+    assert sheet.loc["new_units", "English"] == "new units"
+    assert sheet.loc["gap_closed_MOBILE_CT", "中文"] == "移动CT 密度缺口弥合比例"
+
+
+def test_edits_survive_a_language_switch(at):
+    """The 中文 editors show other headers and labels (new widgets to Streamlit): a switch keeps the edits
+    made so far, in the tables and in the keyed editors, and the tables read back as codes."""
+    at.number_input(key=wkey(at, "edit_budget_total")).set_value(2_000_000).run()
+    at.session_state[wkey(at, "edit_modalities")] = {"edited_rows": {0: {"price (万元)": 150.0}}, "added_rows": [],
+                                                     "deleted_rows": []}
+    at.session_state[wkey(at, "edit_table_stock")] = {"edited_rows": {0: {"units": "999"}}, "added_rows": [],
+                                                      "deleted_rows": []}
+    at.run()
+    ok(at)
+    for lang in ("zh", "en"):
+        at.radio(key="lang").set_value(lang).run()
+        ok(at)
+        edited = at.session_state["edited"]
+        assert edited.scenario.budget.total_wan_cny == 2_000_000
+        assert edited.scenario.modalities["CT"].price_wan_cny == 150.0
+        stock = edited.tables["stock"]
+        assert stock["units"].iloc[0] == "999" and set(stock["tier"]) == {"grassroots", "secondary", "tertiary"}
+        assert "facilities" not in edited.tables   # untouched: still read from its file
+    shown = next(d for d in at.dataframe if "units" in d.value.columns and "reference_year" in d.value.columns)
+    assert shown.value["units"].iloc[0] == "999"
