@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -46,6 +47,10 @@ def compare_page() -> None:
     for col, run in ((c1, ra), (c2, rb)):
         s = run.summary
         col.metric(t("spend"), widgets.fmt_wan(s["spend_total_cny"] / 1e4))
+        bought = {m: v for m, v in s.get("units_bought_by_modality", {}).items() if v > 1e-6}
+        col.metric(t("units_bought"), f"{sum(bought.values()):,.0f}")
+        if bought:  # what the money bought, not only what it cost and left unmet
+            col.caption(" · ".join(f"{labels.modality(m)} {v:,.0f}" for m, v in bought.items()))
         col.metric(t("unmet"), widgets.exams(s["unmet_thousand_exams"]))
         col.caption(widgets.status_text(s))
     m = compare_regions(ra.regions, rb.regions)
@@ -94,6 +99,13 @@ def sweep_page() -> None:
 
             table, results = budget_sweep(planner, list(np.linspace(lo, hi, n)), progress=progress)
             st.session_state["sweep"] = (table, {b: state.view_from_result(r, edited) for b, r in results.items()})
+            # Every point with a plan becomes a saved run, so it can be opened and compared later.
+            stamp = time.strftime("%H:%M:%S")
+            saved = [state.store().save(r, edited, name=f"{edited.scenario.name} · {t('sweep_run_name')} · "
+                                                       f"{widgets.fmt_wan(b)} · {stamp}")
+                     for b, r in sorted(results.items()) if r.report.has_plan]
+            if saved:
+                st.toast(t("sweep_saved").format(n=len(saved), first=saved[0], last=saved[-1]))
         except PlannerError as e:
             st.error(say(str(e)))
     if "sweep" not in st.session_state:

@@ -43,6 +43,7 @@ WEIGHT_COLUMNS = {
     "referral_wan_cny_per_thousand_exams": "referral (万元 per 1,000 exams)",
     "mobile_away_wan_cny_per_thousand_exams": "mobile away (万元 per 1,000 exams)",
     "density_shortfall_wan_cny_per_unit_year": "density shortfall (万元 per unit-year)",
+    "shortfall_below_base_year_factor": "below the base year (x shortfall weight; 1 = no renewal priority)",
     "cost_weight": "cost weight (per 万元)",
 }
 # The editors' headers in 中文: the frames keep the English headers above as column names (so edits
@@ -58,6 +59,7 @@ HEADERS_ZH = {
     "unmet (万元 per 1,000 exams)": "未满足需求 (万元/千人次)", "referral (万元 per 1,000 exams)": "转诊 (万元/千人次)",
     "mobile away (万元 per 1,000 exams)": "移动设备外出服务 (万元/千人次)",
     "density shortfall (万元 per unit-year)": "密度缺口 (万元/台·年)", "cost weight (per 万元)": "成本权重 (每万元)",
+    "below the base year (x shortfall weight; 1 = no renewal priority)": "低于基准年的缺口 (缺口权重的倍数; 1 = 不优先更新)",
 }
 NAME = "name"  # a read-only first column: the tier's or modality's label in the interface language
 TABLE_LABELS = {"table": "regions_table", "stock": "stock_table", "facilities": "facilities_table"}
@@ -66,6 +68,25 @@ SECTION_OF = [("equity", "equity"), ("'access", "access"), ("access.", "access")
               ("'tiers.", "tiers"), ("'eligibility.", "tiers"), ("'referral.", "tiers"), ("referral.", "tiers"),
               ("'weights.", "weights"), ("'solver.", "solver"), ("region table", "table"),
               ("stock", "stock"), ("facilit", "facilities"), ("staff", "budget")]
+
+
+REGION_NAME_COLUMN = "_region_name"   # shown beside codes in the stock and facility editors, never saved
+
+
+def region_names(loaded: LoadedScenario) -> dict[str, str] | None:
+    """code -> name of the scenario's regions (Chinese name, and English in the English interface)."""
+    try:
+        regions = loaded.tables.get("table")
+        if regions is None:
+            regions = read_raw(loaded.path(loaded.scenario.regions.table), loaded.scenario.regions.sheet)
+    except PlannerError:
+        return None
+    if "code" not in regions.columns or "name_zh" not in regions.columns:
+        return None
+    zh = regions["name_zh"].astype(str)
+    if lang() != "zh" and "name_en" in regions.columns:
+        zh = zh + " " + regions["name_en"].fillna("").astype(str)
+    return dict(zip(regions["code"].astype(str), zh.str.strip()))
 
 
 def section_of(problem: str) -> str | None:
@@ -306,10 +327,20 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
             base = loaded.tables.get(key)
             if base is None:
                 base = read_raw(loaded.path(getattr(scn.regions, key)), scn.regions.sheet)
-            # codes by their labels and Chinese headers in 中文, read back as codes (labels.py)
-            shown = labels.from_screen(st.data_editor(
-                labels.to_screen(base), num_rows="dynamic", key=state.wkey(f"edit_table_{key}"), hide_index=True,
-                column_config=labels.column_config(base)))
+            # codes by their labels and Chinese headers in 中文, read back as codes (labels.py); the stock and
+            # facility tables get the region's name beside its code, read-only and dropped when read back
+            names = region_names(loaded) if key != "table" and "code" in base.columns else None
+            frame = labels.to_screen(base)
+            if names is not None:
+                frame = frame.copy()
+                frame.insert(frame.columns.get_loc("code") + 1, REGION_NAME_COLUMN,
+                             frame["code"].astype(str).map(names).fillna(""))
+            config = labels.column_config(base)
+            if names is not None:
+                config[REGION_NAME_COLUMN] = st.column_config.TextColumn(t("region_name_column"), disabled=True)
+            shown = st.data_editor(frame, num_rows="dynamic", key=state.wkey(f"edit_table_{key}"), hide_index=True,
+                                   column_config=config)
+            shown = labels.from_screen(shown.drop(columns=[REGION_NAME_COLUMN], errors="ignore"))
             if key in loaded.tables or not _same(shown, base):   # an untouched table stays the scenario's file
                 edited_tables[key] = shown
     with st.expander(t("upload_table")):

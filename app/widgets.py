@@ -155,8 +155,14 @@ def mobile_layers(mobile: pd.DataFrame, centroids: pd.DataFrame) -> list:
     ]
 
 
+# Columns a screen table leaves out when the same quantity is there in the planner's unit (money in 万元,
+# not also in 元); downloads keep them.
+SAME_IN_OTHER_UNIT = {"capex_cny": "capex_wan_cny", "spend_cny": "spend_wan_cny", "unit_price_cny": "unit_price_wan_cny"}
+
+
 def dataframe(df: pd.DataFrame, key: str, column_config: dict | None = None, **kw) -> None:
     """st.dataframe with headers and code cells in the interface language (see labels.py)."""
+    df = df.drop(columns=[c for c, other in SAME_IN_OTHER_UNIT.items() if c in df.columns and other in df.columns])
     st.dataframe(labels.to_screen(df), width="stretch", hide_index=True, key=key,
                  column_config=labels.column_config(df, column_config), **kw)
 

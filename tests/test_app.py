@@ -43,8 +43,9 @@ def test_plan_page_solves_and_shows_status_verifier_map_and_tables(at):
     features = deck["layers"][0]["data"]["features"]
     assert len(features) == 31 and all("tooltip" in f["properties"] for f in features)
     assert any("per million" in f["properties"]["tooltip"] for f in features)
-    # plan and region tables are shown (after the editors' frames)
-    assert any("capex_cny" in d.value.columns for d in at.dataframe)
+    # plan and region tables are shown (after the editors' frames), money in 万元 only (downloads keep 元)
+    plan = next(d.value for d in at.dataframe if "new_units" in d.value.columns)
+    assert "capex_wan_cny" in plan.columns and "capex_cny" not in plan.columns
 
 
 def test_editing_the_budget_changes_the_solve(at):
@@ -101,6 +102,8 @@ def test_compare_two_runs(at):
     assert not at.exception
     spends = sorted(float(m.value.split()[0]) for m in at.metric if m.label == "Spend")
     assert 99.0 <= spends[0] <= 100.0 and 399.0 <= spends[1] <= 400.0
+    bought = [int(m.value.replace(",", "")) for m in at.metric if m.label == "Units bought"]
+    assert len(bought) == 2 and min(bought) > 0 and bought[0] != bought[1]  # different budgets, different plans
     diff = at.dataframe[-1].value
     assert {"units_after_diff", "density_after_per_million_diff"} <= set(diff.columns)
     assert len(json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"][0]["data"]["features"]) == 31
@@ -120,6 +123,11 @@ def test_budget_sweep_reuses_the_model_and_draws(at):
     # picking a point shows that plan
     at.selectbox(key="sw_pick").set_value(1_000_000.0).run()
     assert 99.0 <= spend_yi(at) <= 100.0
+    # every point is a saved run, named by its budget
+    at.radio(key="page_en").set_value("Saved runs").run()
+    names = at.dataframe[0].value["name"].tolist()
+    assert sum("sweep · 100.00 亿元" in n or "sweep · 250.00 亿元" in n or "sweep · 400.00 亿元" in n
+               for n in names) == 3, names
 
 
 def test_saved_runs_can_be_renamed_and_deleted(at):

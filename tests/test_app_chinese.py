@@ -354,5 +354,13 @@ def test_edits_survive_a_language_switch(at):
         stock = edited.tables["stock"]
         assert stock["units"].iloc[0] == "999" and set(stock["tier"]) == {"grassroots", "secondary", "tertiary"}
         assert "facilities" not in edited.tables   # untouched: still read from its file
+        assert "_region_name" not in stock.columns   # the name shown beside the code is never saved
     shown = next(d for d in at.dataframe if "units" in d.value.columns and "reference_year" in d.value.columns)
     assert shown.value["units"].iloc[0] == "999"
+    # item 8: the stock editor shows each region's name beside its code
+    first = shown.value.iloc[0]
+    from planner.data import tables
+
+    regions = at.session_state["loaded"].read("table", tables.REGIONS)
+    name = regions.set_index(regions["code"].astype(str)).loc[str(first["code"]), "name_zh"]
+    assert str(first["_region_name"]).startswith(name), first
