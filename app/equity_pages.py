@@ -139,9 +139,10 @@ def frontier_page() -> None:
     if st.button(t("fr_run"), type="primary", key="fr_run", disabled=bool(blocked)):
         try:
             planner = state.planner_for(edited)
-            with st.spinner(t("fr_running").format(n=points)):
-                fr = frontier(planner, measure, points, time_limit=scn.solver.time_limit_s,
-                              gap=scn.solver.mip_rel_gap)
+            bar = st.progress(0.0, text=t("fr_running").format(n=points))
+            fr = frontier(planner, measure, points, time_limit=scn.solver.time_limit_s,
+                          gap=scn.solver.mip_rel_gap, progress=study_progress(bar))
+            bar.empty()
             st.session_state["frontier"] = {"key": key, "measure": measure, "table": fr.table,
                                             "views": [state.view_from_result(r, edited) for r in fr.results]}
             for k in ("fr_pick", "_fr_pick", "fr_chart_last"):
@@ -176,6 +177,18 @@ def frontier_page() -> None:
     if i is None:
         return
     point_summary(fr["views"][i], names[i])
+
+
+def study_progress(bar):
+    """A frontier's or alternatives' progress callback: the bar moves after each plan and says which plan
+    it was, its status and spend, so a run of several solves never waits behind a bare spinner."""
+    def progress(done: int, total: int, label: str, result) -> None:
+        rep = result.report
+        name = plan_name(label) if label == "best" or label.startswith("alternative") else point_label(label)
+        bar.progress(done / total, text=t("study_progress").format(
+            i=done, n=total, label=name, status=status_word(str(rep.status)),
+            spend=widgets.fmt_wan(result.spend_total_wan)))
+    return progress
 
 
 def point_summary(view: dict, label: str) -> None:
@@ -249,9 +262,10 @@ def alternatives_page() -> None:
     if st.button(t("alt_run"), type="primary", key="alt_run"):
         try:
             planner = state.planner_for(edited)
-            with st.spinner(t("alt_running").format(n=k)):
-                a = alternatives(planner, k=k, within_pct=within, time_limit=scn.solver.time_limit_s,
-                                 gap=scn.solver.mip_rel_gap)
+            bar = st.progress(0.0, text=t("alt_running").format(n=k))
+            a = alternatives(planner, k=k, within_pct=within, time_limit=scn.solver.time_limit_s,
+                             gap=scn.solver.mip_rel_gap, progress=study_progress(bar))
+            bar.empty()
             st.session_state["alternatives"] = {"key": key, "k": k, "within": a.within_pct, "table": a.table,
                                                 "by_region": a.by_region,
                                                 "views": [state.view_from_result(r, edited) for r in a.results]}

@@ -128,6 +128,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sweep_saved": ("{n} sweep points saved as runs #{first}–#{last} (Saved runs, Compare runs)",
                     "{n} 个扫描点已保存为方案 #{first}–#{last} (见 已保存方案、方案比较)"),
     "region_name_column": ("region", "地区"),
+    "study_progress": ("plan {i} of {n} done: {label}, {status}, spend {spend}",
+                       "已完成第 {i} / {n} 个方案: {label}, {status}, 支出 {spend}"),
     "run_saved": ("Saved as run", "已保存为方案"),
     "compare_a": ("Run A", "方案 A"),
     "compare_b": ("Run B", "方案 B"),

@@ -120,8 +120,13 @@ def test_epsilon_bound_on_shortfall_holds_and_is_verified():
 
 
 def test_frontier_runs_from_efficiency_to_equity():
-    fr = frontier(Planner.from_file(TINY, TARGET + ["budget.total_wan_cny=500"]), "shortfall", points=4)
+    calls = []
+    fr = frontier(Planner.from_file(TINY, TARGET + ["budget.total_wan_cny=500"]), "shortfall", points=4,
+                  progress=lambda done, total, label, r: calls.append((done, total, label)))
     t = fr.table
+    # one progress call per plan, in the order solved: the two ends first, then the points between
+    assert [c[0] for c in calls] == list(range(1, len(t) + 1)) and calls[-1][1] == len(t)
+    assert calls[0][2] == "efficiency" and calls[1][2] == "equity"
     assert t["point"].iloc[0] == "efficiency" and t["point"].iloc[-1] == "equity"
     ok = t[t["status"].isin(["optimal", "time_limit"])]
     # equity never worse on its own measure; efficiency never worse on the weighted sum
@@ -152,8 +157,10 @@ def test_weighted_gini_matches_the_pairwise_definition():
 # ------------------------------------------------------------------------------ alternatives
 def test_alternatives_are_within_the_percentage_and_differ():
     p = Planner.from_file(TINY, TARGET)
-    alt = alternatives(p, k=2, within_pct=10.0)
+    calls = []
+    alt = alternatives(p, k=2, within_pct=10.0, progress=lambda done, total, label, r: calls.append((done, total, label)))
     best = alt.table["weighted_sum_objective"].iloc[0]
+    assert calls == [(i + 1, 3, "best" if i == 0 else f"alternative {i}") for i in range(len(alt.results))]
     assert len(alt.results) >= 2
     for i, r in enumerate(alt.results[1:], start=1):
         assert r.verifier.ok

@@ -182,6 +182,13 @@ SolveTimeOpt = Annotated[Optional[float], typer.Option("--time-limit", help="sec
 SolveGapOpt = Annotated[Optional[float], typer.Option("--gap", help="relative MIP gap (default: scenario)", callback=_gap_ok)]
 
 
+def _study_line(done: int, total: int, label: str, result) -> None:
+    """One stderr line per plan of a frontier or alternatives run (they solve several MIPs in a row)."""
+    rep = result.report
+    gap = "" if rep.gap is None else f", gap {rep.gap:.2%}"
+    typer.echo(f"  plan {done} of {total}: {label}, {rep.status}{gap}", err=True)
+
+
 @app.command()
 def frontier(
     scenario: ScenarioArg = None,
@@ -196,7 +203,7 @@ def frontier(
 
     try:
         loaded, planner = _load_planner(scenario, set_)
-        fr = run_frontier(planner, measure, points, time_limit, gap)
+        fr = run_frontier(planner, measure, points, time_limit, gap, progress=_study_line)
     except PlannerError as e:
         _fail(e)
         return
@@ -221,7 +228,7 @@ def alternatives(
 
     try:
         loaded, planner = _load_planner(scenario, set_)
-        alt = run_alternatives(planner, k, within, time_limit, gap)
+        alt = run_alternatives(planner, k, within, time_limit, gap, progress=_study_line)
     except PlannerError as e:
         _fail(e)
         return

@@ -11,6 +11,7 @@ from some plan already kept is dropped and another direction tried (at most 3k t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -61,7 +62,10 @@ def moved_share(a: pd.Series, b: pd.Series) -> float:
 
 
 def alternatives(planner: Planner, k: int = 3, within_pct: float = 5.0, time_limit: float | None = None,
-                 gap: float | None = None, min_moved_pct: float = 0.5) -> Alternatives:
+                 gap: float | None = None, min_moved_pct: float = 0.5,
+                 progress: Callable[[int, int, str, PlanResult], None] | None = None) -> Alternatives:
+    """The best plan and up to ``k`` others within ``within_pct`` of its objective that buy elsewhere.
+    ``progress(done, total, label, result)`` is called after the best plan and each alternative kept."""
     if k < 1 or not 0 < within_pct <= 100:
         raise InputError("alternatives", f"k = {k}, within = {within_pct} %",
                          fix="ask for 1 or more alternatives within a percentage above 0 and at most 100")
@@ -72,6 +76,8 @@ def alternatives(planner: Planner, k: int = 3, within_pct: float = 5.0, time_lim
     pm = PlanModel(inp, objective_cap=True)
     solver = Solver(pm)
     best = run(inp, pm, solver, time_limit, gap, False)
+    if progress is not None:
+        progress(1, k + 1, "best", best)
     if not best.report.has_plan:
         raise InputError("alternatives", f"no best plan to start from ({best.report.status}): {best.report.message}",
                          fix="give HiGHS more time or fix the scenario")
@@ -102,6 +108,8 @@ def alternatives(planner: Planner, k: int = 3, within_pct: float = 5.0, time_lim
             continue
         results.append(r)
         used |= set(new.index)
+        if progress is not None:
+            progress(len(results), k + 1, f"alternative {len(results) - 1}", r)
     solver.use_weighted_sum()
     return Alternatives(within_pct=within_pct, results=results, table=summary_table(results, z),
                         by_region=side_by_side(results))

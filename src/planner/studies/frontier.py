@@ -9,6 +9,7 @@ re-solved: only the bound on the equity measure and the objective change between
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -56,8 +57,14 @@ def point_row(label: str, epsilon: float | None, r: PlanResult, measure: str) ->
 
 
 def frontier(planner: Planner, measure: str = "shortfall", points: int = 5, time_limit: float | None = None,
-             gap: float | None = None) -> Frontier:
-    """Solve ``points`` plans from most efficient to most equal (at least the two end points)."""
+             gap: float | None = None, progress: Callable[[int, int, str, PlanResult], None] | None = None) -> Frontier:
+    """Solve ``points`` plans from most efficient to most equal (at least the two end points).
+    ``progress(done, total, label, result)`` is called after each plan (the app's progress bar); ``total``
+    is ``points`` until the equity end shows whether there is room for points between the ends."""
+    def tell(done: int, total: int, label: str, r: PlanResult) -> None:
+        if progress is not None:
+            progress(done, total, label, r)
+
     if measure not in MEASURES:
         raise InputError("frontier", f"unknown equity measure '{measure}'", fix="use 'shortfall' or 'travel'")
     if not planner.checks.ok:
@@ -72,18 +79,24 @@ def frontier(planner: Planner, measure: str = "shortfall", points: int = 5, time
                          fix="set a per-million target (shortfall) or access.exam_types (travel)")
     eps0 = pm.epsilon_bounds()[cols - pm.families["Z"].offset]
     key = MEASURES[measure][0]
+    total = max(2, points)
     eff = run(inp, pm, solver, time_limit, gap, False)
+    tell(1, total, "efficiency", eff)
     eq = run_lexicographic(inp, pm, solver, measure, time_limit, gap, False)
     rows = [point_row("efficiency", None, eff, measure)]
     results = [eff]
     lo, hi = eq.measures.get(key), eff.measures.get(key)
     if lo is not None and hi is not None and points > 2 and hi > lo + 1e-6:
-        for eps in np.linspace(lo, hi, points)[1:-1][::-1]:
+        tell(2, total, "equity", eq)
+        for i, eps in enumerate(np.linspace(lo, hi, points)[1:-1][::-1]):
             solver.set_upper(cols, np.minimum(eps0, eps))
             r = run(inp, pm, solver, time_limit, gap, False)
             rows.append(point_row(f"ε = {eps:.3g}", float(eps), r, measure))
             results.append(r)
+            tell(3 + i, total, f"ε = {eps:.3g}", r)
         solver.set_upper(cols, eps0)
+    else:
+        tell(2, 2, "equity", eq)  # no room between the end points: the frontier is these two
     rows.append(point_row("equity", lo, eq, measure))
     results.append(eq)
     return Frontier(measure=measure, table=pd.DataFrame(rows), results=results)
