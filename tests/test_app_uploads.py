@@ -85,3 +85,22 @@ def test_an_upload_no_table_is_named_after_is_reported_and_can_be_assigned():
         state.load_upload(only_renamed)
     state.load_upload(only_renamed, assign={"stock": "四川设备2025.csv"})
     assert state.st.session_state["loaded"].uploads.unused == []
+
+
+def test_a_bad_uploaded_table_is_named_as_the_planner_uploaded_it():
+    """Issue 13, item 9: an error in an uploaded table names the file by its upload name, not the temporary
+    folder the app saved it in."""
+    from planner.api import Planner
+    from planner.errors import PlannerError
+
+    bad = STOCK.decode("utf-8").splitlines()
+    header, first = bad[0].split(","), bad[1].split(",")
+    first[header.index("units")] = "-3"
+    broken = "\n".join([bad[0], ",".join(first), *bad[2:]]).encode("utf-8")
+    files = [Upload("tiny.toml", TOML), Upload("regions.csv", REGIONS), Upload("四川设备2025.csv", broken)]
+    state.load_upload(files, assign={"stock": "四川设备2025.csv"})
+    with pytest.raises(PlannerError) as err:
+        Planner(state.st.session_state["loaded"])
+    text = str(err.value)
+    assert "四川设备2025.csv (uploaded), row 2, column 'units'" in text, text
+    assert "planner-upload-" not in text

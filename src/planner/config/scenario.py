@@ -46,12 +46,16 @@ class LoadedScenario:
         from planner.data import tables as tbl
         if key in self.tables:
             return tbl.validate_table(self.tables[key], spec, self.label(key))
-        return tbl.read_table(self.path(getattr(self.scenario.regions, key)), spec, self.scenario.regions.sheet)
+        return tbl.read_table(self.path(getattr(self.scenario.regions, key)), spec, self.scenario.regions.sheet,
+                              label=self.label(key))
 
     def label(self, key: str) -> str:
-        """How errors name the table: its file, or the app's editor."""
+        """How errors name the table: its file (an uploaded one by the name it was uploaded under, not the
+        temporary folder it was saved in), or the app's editor."""
         if key in self.tables:
             return f"{TABLE_NAMES[key]} (edited)"
+        if self.uploads is not None and self.uploads.roles.get(key, ("", "shipped"))[1] != "shipped":
+            return f"{self.uploads.roles[key][0]} (uploaded)"
         return str(self.path(getattr(self.scenario.regions, key)))
 
     def with_changes(self, scenario: Scenario | None = None, **tables: "pd.DataFrame") -> "LoadedScenario":

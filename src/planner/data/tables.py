@@ -195,9 +195,10 @@ def _frame(rows: list[list[str]], name: str) -> pd.DataFrame:
     return pd.DataFrame([(r + [""] * w)[:w] for r in body], columns=cols, dtype=str)
 
 
-def read_raw(path: Path, sheet: str | None = None) -> pd.DataFrame:
-    """Read a CSV or Excel file as text cells, trying UTF-8 then GB18030 (a superset of GBK)."""
-    name = str(path)
+def read_raw(path: Path, sheet: str | None = None, label: str | None = None) -> pd.DataFrame:
+    """Read a CSV or Excel file as text cells, trying UTF-8 then GB18030 (a superset of GBK). ``label``:
+    how messages name the file (default its path)."""
+    name = label or str(path)
     if not path.exists():
         raise InputError(name, "file not found", fix="check the path in the scenario's [regions] section")
     size = path.stat().st_size  # checked before reading anything, so a huge file costs no memory
@@ -440,5 +441,6 @@ def _refuse_unsaved_formulas(path: Path, name: str, sheet: str | None) -> None:
                                          "or paste the values over the formulas")
 
 
-def read_table(path: Path, spec: TableSpec, sheet: str | None = None) -> pd.DataFrame:
-    return validate_table(read_raw(path, sheet), spec, str(path))
+def read_table(path: Path, spec: TableSpec, sheet: str | None = None, label: str | None = None) -> pd.DataFrame:
+    """``label``: how messages name the file (default its path)."""
+    return validate_table(read_raw(path, sheet, label), spec, label or str(path))
