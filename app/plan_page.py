@@ -23,7 +23,10 @@ from planner.io.output import save_scenario
 from planner.config.scenario import LoadedScenario, validate
 from planner.data.tables import read_raw
 
-MOD_COLUMNS = {  # scenario field -> column header with its unit
+MOD_COLUMNS = {  # scenario field -> column header with its unit; targets first: a wide editor scrolls, and
+    # they are what a planner changes most
+    "target_per_million": "target (units/M)",
+    "target_hard": "hard target",
     "price_wan_cny": "price (万元)",
     "running_cost_wan_cny_per_year": "running cost (万元/yr)",
     "capacity_exams_per_unit_per_year": "capacity (exams/unit/yr)",
@@ -32,8 +35,6 @@ MOD_COLUMNS = {  # scenario field -> column header with its unit
     "exam_rate_per_1000_per_year": "exam rate (per 1,000/yr)",
     "demand_growth_pct_per_year": "demand growth (%/yr)",
     "stock_growth_pct_per_year": "stock carry-forward (%/yr)",
-    "target_per_million": "target (units/M)",
-    "target_hard": "hard target",
     "shortfall_wan_cny_per_unit_year": "shortfall weight (万元 per missing unit-year; empty = the weights' one)",
 }
 OPTIONAL_MOD_FIELDS = {"exam_rate_per_1000_per_year", "shortfall_wan_cny_per_unit_year"}  # empty cell = None

@@ -193,3 +193,11 @@ def test_map_offers_only_modalities_the_layer_has_data_for(at):
     layer.set_value(next(o for o in layer.options if o.startswith("Unmet"))).run()
     mods = next(s for s in at.selectbox if s.key and s.key.startswith("plan_map_mod"))
     assert set(mods.options) == {"CT", "MRI", "DR"}, mods.options
+
+
+def test_the_modalities_editor_shows_targets_first(at):
+    """Issue 13, item 8: the editor is wider than the page; the targets, what a planner changes most, come
+    first instead of last behind a scroll bar."""
+    mods = next(d.value for d in at.dataframe if "price (万元)" in d.value.columns)
+    cols = [c for c in mods.columns if c != "name"]
+    assert cols[:3] == ["target (units/M)", "hard target", "price (万元)"], cols
