@@ -109,3 +109,25 @@ def test_compare_regions_by_hand():
                  ].tolist() == [3, 6.0, -2.0]
     assert m.loc["100002", "units_after_a"] == 0 and m.loc["100002", "units_after_diff"] == 2
     assert m.loc["100002", "region_name"] == "乙"
+
+
+def test_the_initial_view_frames_the_land_not_the_islets():
+    """maps.centre: a 10° x 10° square and a reef of 0.1° x 0.1° far to the south. The reef stays a
+    feature but does not set the frame, so the view centres on the square (before, China's prefecture map
+    framed 三沙's reefs down to 7° N and drew the mainland small in an empty box)."""
+    def square(x0, y0, d):
+        return [[[x0, y0], [x0 + d, y0], [x0 + d, y0 + d], [x0, y0 + d], [x0, y0]]]
+
+    land = {"type": "Feature", "properties": {"code": "1"}, "geometry": {"type": "Polygon", "coordinates": square(100, 30, 10)}}
+    reef = {"type": "Feature", "properties": {"code": "2"}, "geometry": {"type": "Polygon", "coordinates": square(104, 5, 0.1)}}
+    import json
+
+    from planner.reporting import maps
+
+    lon, lat, zoom = maps.centre({"type": "FeatureCollection", "features": [land, reef]})
+    alone = maps.centre({"type": "FeatureCollection", "features": [land]})
+    assert (lon, lat, zoom) == pytest.approx(alone)
+    assert lon == pytest.approx(105.0) and 34.0 < lat < 36.0
+    prefectures = json.loads((REPO_ROOT / "data" / "regions" / "prefectures.geojson").read_text(encoding="utf-8"))
+    provinces = json.loads((REPO_ROOT / "data" / "regions" / "provinces.geojson").read_text(encoding="utf-8"))
+    assert maps.centre(prefectures)[1] == pytest.approx(maps.centre(provinces)[1], abs=1.5)

@@ -131,21 +131,31 @@ def layer(boundaries: dict, values: pd.DataFrame, value: str, label: str, unit: 
     return fc, lo, hi
 
 
+MIN_FRAMED_RING_SHARE = 0.01  # of the largest ring's bounding box: smaller rings do not set the frame
+
+
 def centre(boundaries: dict) -> tuple[float, float, float]:
-    """(lon, lat, zoom) that frames all features, for the map's initial view."""
-    xs, ys = [], []
+    """(lon, lat, zoom) that frames the features, for the map's initial view. Rings far smaller than the
+    largest (islets: 三沙's reefs pulled China's frame down to 4° N and left the mainland small in an
+    empty box) do not widen the frame; they stay on the map, a pan away."""
+    rings: list[np.ndarray] = []
 
     def walk(c):
-        if isinstance(c[0], (int, float)):
-            xs.append(c[0]), ys.append(c[1])
+        if len(c) and isinstance(c[0][0], (int, float)):
+            rings.append(np.asarray(c, dtype=float)[:, :2])
         else:
             for cc in c:
                 walk(cc)
 
     for f in boundaries["features"]:
-        walk(f["geometry"]["coordinates"])
-    if not xs:
+        if f.get("geometry") and f["geometry"].get("coordinates"):
+            walk(f["geometry"]["coordinates"])
+    if not rings:
         return 104.0, 35.0, 3.0
+    boxes = np.array([[r[:, 0].min(), r[:, 1].min(), r[:, 0].max(), r[:, 1].max()] for r in rings])
+    size = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    keep = boxes[size >= MIN_FRAMED_RING_SHARE * size.max()]
+    xs, ys = [keep[:, 0].min(), keep[:, 2].max()], [keep[:, 1].min(), keep[:, 3].max()]
     # Web Mercator: at zoom z the world is 512 x 2^z pixels wide, and y = ln(tan(pi/4 + lat/2)) spans
     # 2*pi across that width. Centre on the Mercator midpoint (not the mean latitude, which sits too far
     # south and clips the north) and fit the extent in about 760 x 460 pixels of the default 500 px map.
