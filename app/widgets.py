@@ -228,10 +228,10 @@ def density_chart(regions: pd.DataFrame, year: int) -> alt.Chart:
 
 
 def exams(thousands: float) -> str:
-    """Exam counts in the one unit each language uses everywhere on screen (metrics, tables, axes, map
-    layers): thousand exams, 千人次."""
-    digits = 0 if abs(thousands) >= 100 else 1
-    return f"{thousands:,.{digits}f} {t('unit_thousand_exams')}"
+    """Exam counts the way each language says them: 亿人次 / 万人次 in Chinese, M exams in English."""
+    if lang() == "zh":
+        return f"{thousands / 1e5:,.2f} 亿人次" if thousands >= 1e5 else f"{thousands / 10:,.1f} 万人次"
+    return f"{thousands / 1e3:,.2f} M exams"
 
 
 def fmt_wan(v: float) -> str:

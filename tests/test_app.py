@@ -201,14 +201,3 @@ def test_the_modalities_editor_shows_targets_first(at):
     mods = next(d.value for d in at.dataframe if "price (万元)" in d.value.columns)
     cols = [c for c in mods.columns if c != "name"]
     assert cols[:3] == ["target (units/M)", "hard target", "price (万元)"], cols
-
-
-def test_exam_counts_use_one_unit_in_each_language(at):
-    """Issue 13, item 5: the unmet-demand metric says thousand exams (千人次), the unit of every table,
-    axis and map layer, not millions in one place and thousands in another."""
-    solve(at)
-    unmet = next(m.value for m in at.metric if m.label == "Unmet demand")
-    assert unmet.endswith(" thousand exams"), unmet
-    at.radio(key="lang").set_value("zh").run()
-    unmet = next(m.value for m in at.metric if m.label == "未满足需求")
-    assert unmet.endswith(" 千人次"), unmet
