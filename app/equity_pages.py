@@ -76,6 +76,8 @@ def frontier_table(table: pd.DataFrame, measure: str) -> pd.DataFrame:
     df["point"] = df["point"].map(point_label)
     df["status"] = df["status"].map(status_word)
     df["gap"] = df["gap"].astype(float) * 100
+    if "epsilon" in df.columns:  # the two ends have no bound: a dash, not 'None'
+        df["epsilon"] = df["epsilon"].map(lambda v: "—" if v is None or pd.isna(v) else f"{float(v):,.3g}")
     names = {"point": t("col_point"), "measure": f"{t({v: k for k, v in MEASURES.items()}[measure])} ({unit})",
              "weighted_sum_objective": t("col_objective"), "spend_wan_cny": t("col_spend"),
              "unmet_thousand_exams": t("col_unmet"), "epsilon": t("col_bound").format(unit=unit),

@@ -136,6 +136,12 @@ def header(col: str) -> str:
     return pair[1] if pair and lang() == "zh" else str(col)
 
 
+def readable(col: str) -> str:
+    """The column's name in words in either language (map tooltips, which are read, not copied)."""
+    pair = _both(str(col))
+    return (pair[1] if lang() == "zh" else pair[0]) if pair else str(col)
+
+
 def _value_maps() -> dict[str, dict[str, str]]:
     from planner_app import engine_zh   # here, not at the top: engine_zh imports this module
 

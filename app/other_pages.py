@@ -98,6 +98,7 @@ def sweep_page() -> None:
                     status=STATUS_WORDS.get(row["status"], row["status"]) if lang() == "zh" else row["status"]))
 
             table, results = budget_sweep(planner, list(np.linspace(lo, hi, n)), progress=progress)
+            bar.empty()  # a finished bar would sit over the chart's title
             st.session_state["sweep"] = (table, {b: state.view_from_result(r, edited) for b, r in results.items()})
             # Every point with a plan becomes a saved run, so it can be opened and compared later.
             stamp = time.strftime("%H:%M:%S")

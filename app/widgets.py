@@ -70,16 +70,15 @@ def legend(label: str, lo: float, hi: float, unit: str) -> None:
 
 
 def localise_tooltips(fc: dict) -> dict:
-    """maps.layer writes its tooltips in English ('no data', 'population: ...'): in 中文 the words and the
-    column names of the extra lines are given in Chinese (numbers, codes and region names stay)."""
-    if lang() != "zh":
-        return fc
+    """maps.layer writes its tooltips with machine column names ('population: ...', 'target_per_million:
+    ...'): the extra lines get the column's screen label in the interface language, and in 中文 the words
+    too (numbers, codes and region names stay)."""
     for f in fc["features"]:
         lines = f["properties"]["tooltip"].split("\n")
         for i, line in enumerate(lines[1:], 1):
             col, sep, rest = line.partition(": ")
-            if sep and labels.header(col) != col:
-                line = f"{labels.header(col)}: {rest}"
+            if sep and labels.readable(col) != col:
+                line = f"{labels.readable(col)}: {rest}"
             lines[i] = line.replace("no data", t("no_data"))
         f["properties"]["tooltip"] = "\n".join(lines)
     return fc
@@ -310,7 +309,8 @@ def status_text(summary: dict) -> str:
     if summary.get("changeable_gap") is not None:
         # the second gap measure (README, "Two gaps"), as the engine's English message says it
         text += (f"; 以采购所能改变的部分衡量 (目标值 {summary['objective']:,.1f} 降至任何预算都不能低于的下限 "
-                 f"{summary['floor']:,.1f}), 方案与最优之差不超过 {summary['changeable_gap']:.1%}")
+                 f"{summary['floor']:,.1f}), 方案与最优之差"
+                 + ("小于 0.1%" if summary["changeable_gap"] < 0.0005 else f"不超过 {summary['changeable_gap']:.1%}"))
     return text
 
 

@@ -43,6 +43,10 @@ def test_plan_page_solves_and_shows_status_verifier_map_and_tables(at):
     features = deck["layers"][0]["data"]["features"]
     assert len(features) == 31 and all("tooltip" in f["properties"] for f in features)
     assert any("per million" in f["properties"]["tooltip"] for f in features)
+    # names and units, not machine keys or decimals on a head count (issue 13, item 6)
+    tip = features[0]["properties"]["tooltip"]
+    assert "target_per_million" not in tip and "target (units per million)" in tip, tip
+    assert re.search(r"population: [\d,]+$", tip, re.M) and ".00\n" not in tip, tip
     # plan and region tables are shown (after the editors' frames), money in 万元 only (downloads keep 元)
     plan = next(d.value for d in at.dataframe if "new_units" in d.value.columns)
     assert "capex_wan_cny" in plan.columns and "capex_cny" not in plan.columns

@@ -186,3 +186,16 @@ def test_equity_objective_and_bound_reach_the_solve(at):
     assert any("Equity first: largest shortfall minimised" in s.value for s in [*at.success, *at.warning])
     short = next(m for m in at.metric if m.label == "Largest shortfall (units per million)")
     assert float(short.value.split("→")[1]) <= 5.0
+
+
+def test_frontier_table_shows_a_dash_where_an_end_has_no_bound():
+    """The two ends of a frontier have no epsilon bound: the table says '—', not 'None' (issue 13)."""
+    import pandas as pd
+
+    from planner_app.equity_pages import frontier_table
+
+    table = pd.DataFrame({"point": ["efficiency", "ε = 4", "equity"], "epsilon": [None, 4.0, 3.5],
+                          "measure": [4.5, 4.0, 3.5], "status": ["optimal"] * 3, "gap": [0.0] * 3})
+    shown = frontier_table(table, "shortfall")
+    bound = next(c for c in shown.columns if c not in ("measure",) and shown[c].astype(str).str.contains("—").any())
+    assert shown[bound].tolist() == ["—", "4", "3.5"]

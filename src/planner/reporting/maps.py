@@ -120,8 +120,10 @@ def layer(boundaries: dict, values: pd.DataFrame, value: str, label: str, unit: 
         lines = [f"{zh} {en} ({code})", f"{label}: {shown}"]
         for col in extra or []:
             if row is not None and col in v.columns:
-                lines.append(f"{col}: {row[col]:,.2f}" if isinstance(row[col], (int, float, np.number))
-                             else f"{col}: {row[col]}")
+                val = row[col]
+                if isinstance(val, (int, float, np.number)):   # head counts without decimals
+                    val = f"{val:,.0f}" if float(val).is_integer() else f"{val:,.2f}"
+                lines.append(f"{col}: {val}")
         props.update({"code": code, "name_zh": zh, "name_en": en, "value": None if not np.isfinite(x) else float(x),
                       "fill": fill, "tooltip": "\n".join(lines)})
         features.append({"type": "Feature", "geometry": f["geometry"], "properties": props})
