@@ -270,9 +270,10 @@ def _changeable_words(rep: SolveReport) -> str:
     share = rep.changeable_gap
     if share is None:
         return "" if rep.floor is not None else "; the floor no budget goes below was not found in time"
-    within = "less than 0.1%" if share < 0.0005 else f"{share:.1%}"   # not a bare "0.0%" for a tiny gap
+    # not a bare "0.0%" for a tiny gap
+    within = "less than 0.1% from" if share < 0.0005 else f"within {share:.1%} of"
     return (f"; measured against what purchases can change (objective {rep.objective:,.1f} down to the floor "
-            f"{rep.floor:,.1f} that no budget goes below), the plan is within {within} of the best possible")
+            f"{rep.floor:,.1f} that no budget goes below), the plan is {within} the best possible")
 
 
 def relax_and_round(pm: PlanModel, highs: HighsModel, time_limit: float, rounds: int = 6) -> bool:
