@@ -104,6 +104,10 @@ def screen_words(problem: str) -> str:
              "per_year_wan_cny": t("budget_by_year"),
              **{k: header(v) for k, v in {**MOD_COLUMNS, **WEIGHT_COLUMNS}.items()},
              **{k: header(v) for k, v in TIER_COLUMNS.items() if k != "label"}}
+    # eligibility.<tier>.<modality> is a cell of the tiers section's eligibility editor: name it so
+    problem = re.sub(r"eligibility\.(\w+)\.(\w+)",
+                     lambda m: f"“{t('eligibility').split(':')[0]}: {labels.tier(m[1])} × {labels.modality(m[2])}”",
+                     problem)
     for field in sorted(names, key=len, reverse=True):   # longest first: no field is part of a longer one
         problem = re.sub(rf"(?<![\w.]){re.escape(field)}(?!\w)", f"“{names[field]}”", problem)
     return problem
@@ -439,7 +443,7 @@ def page() -> None:
             checks = state.planner_for(edited).checks
             problems += checks.errors
             for w in checks.warnings:
-                st.warning(say(w))
+                st.warning(screen_words(say(w)))
         except PlannerError as e:
             problems.append(str(e))
     show_problems(problems, slots)

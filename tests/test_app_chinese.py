@@ -364,3 +364,21 @@ def test_edits_survive_a_language_switch(at):
     regions = at.session_state["loaded"].read("table", tables.REGIONS)
     name = regions.set_index(regions["code"].astype(str)).loc[str(first["code"]), "name_zh"]
     assert str(first["_region_name"]).startswith(name), first
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en", "“Eligibility: tertiary × MRI”"), ("zh", "“配置资格: 三级医院 × MRI”")])
+def test_warnings_name_the_editor_cell_not_the_config_key(monkeypatch, language, expected):
+    """Issue 13, item 9: the baseline's warning about 海南's MRI stock quoted `eligibility.tertiary.MRI`;
+    on screen it names the eligibility editor's cell in the interface language."""
+    import streamlit as st
+
+    from planner import Planner
+    from planner.config.scenario import load_scenario
+    from planner_app import engine_zh
+    from planner_app.plan_page import screen_words
+
+    monkeypatch.setattr(st, "session_state", {"lang": language})
+    w = next(w for w in Planner(load_scenario(MODELS / "baseline.toml")).checks.warnings if "eligibility.tertiary.MRI" in w)
+    shown = screen_words(engine_zh.say(w))
+    assert expected in shown and "eligibility." not in shown, shown
