@@ -119,34 +119,31 @@ def define_catchment(pm: PlanModel) -> None:
                     [np.ones(len(out)), -np.ones(len(into))], np.zeros(len(pools)), np.zeros(len(pools)), pools)
 
 
+def _units_plus_slack_at_least(pm: PlanModel, name: str, slack: str, rhs: np.ndarray) -> None:
+    """Row block ``name``: sum_t n[(r,t,m),y] + slack[r,m,y] >= rhs, one row per slack column."""
+    n = pm.families["n"].index
+    idx = pm.families[slack].index
+    pos = pm.lookup(slack, ["r", "m", "y"])
+    nrow = np.array([pos.get(k, -1) for k in zip(n["r"], n["m"], n["y"])])
+    ok = nrow >= 0
+    pm.add_rows(name, [np.arange(len(idx)), nrow[ok]], [pm.col(slack), pm.col("n", np.flatnonzero(ok))],
+                [np.ones(len(idx)), np.ones(int(ok.sum()))], rhs, np.full(len(idx), INF), idx)
+
+
 def define_density(pm: PlanModel) -> None:
     """density: sum_t n[(r,t,m),y] + G[r,m,y] >= target_m * pop[r,y] / 1e6."""
-    inp = pm.inp
-    n = pm.families["n"].index
     G = pm.families["G"].index
     if len(G):
-        g_pos = pm.lookup("G", ["r", "m", "y"])
-        nrow = np.array([g_pos.get(k, -1) for k in zip(n["r"], n["m"], n["y"])])
-        ok = nrow >= 0
-        target = inp.param("target_per_million")
-        rhs = target[G["m"]] * inp.pop[G["r"], G["y"]] / 1e6
-        pm.add_rows("density", [np.arange(len(G)), nrow[ok]], [pm.col("G"), pm.col("n", np.flatnonzero(ok))],
-                    [np.ones(len(G)), np.ones(int(ok.sum()))], rhs, np.full(len(G), INF), G)
+        target = pm.inp.param("target_per_million")
+        _units_plus_slack_at_least(pm, "density", "G", target[G["m"]] * pm.inp.pop[G["r"], G["y"]] / 1e6)
 
 
 def define_density_base(pm: PlanModel) -> None:
     """density_base: sum_t n[(r,t,m),y] + Gb[r,m,y] >= min(target_m, base-year density_rm) * pop[r,y] / 1e6
     (PlanInputs.protected_units), where weights.shortfall_below_base_year_factor > 1."""
-    inp = pm.inp
-    n = pm.families["n"].index
     Gb = pm.families["Gb"].index
     if len(Gb):
-        pos = pm.lookup("Gb", ["r", "m", "y"])
-        nrow = np.array([pos.get(k, -1) for k in zip(n["r"], n["m"], n["y"])])
-        ok = nrow >= 0
-        rhs = inp.protected_units()[Gb["r"], Gb["m"], Gb["y"]]
-        pm.add_rows("density_base", [np.arange(len(Gb)), nrow[ok]], [pm.col("Gb"), pm.col("n", np.flatnonzero(ok))],
-                    [np.ones(len(Gb)), np.ones(int(ok.sum()))], rhs, np.full(len(Gb), INF), Gb)
+        _units_plus_slack_at_least(pm, "density_base", "Gb", pm.inp.protected_units()[Gb["r"], Gb["m"], Gb["y"]])
 
 
 def define_budget(pm: PlanModel) -> None:

@@ -161,15 +161,17 @@ class PlanModel:
             top = len(inp.tiers) - 1
             group = pd.factorize(inp.regions["parent_code"].astype(str))[0]       # (R,) parent group of each region
             hosts = self.cap_cells[self.cap_cells["t"] == top][["r", "k", "y"]].reset_index(drop=True)
-            served_groups = set(zip(group[hosts["r"]], hosts["k"]))
             u = self.families["u"].index
             origin = u[(u["t"] == top) & (inp.demand[u["r"], u["t"], u["k"], u["y"]] > 0)][["r", "k", "y"]]
-            origin = origin[[(g, k) in served_groups for g, k in zip(group[origin["r"]], origin["k"])]]
-            out = origin.reset_index(drop=True)
-            into = hosts[[(g, k) in set(zip(group[out["r"]], out["k"])) for g, k in zip(group[hosts["r"]], hosts["k"])]]
-            into = into.reset_index(drop=True)
-            self.pools = pd.DataFrame({"g": group[out["r"]], "k": out["k"], "y": out["y"]}).drop_duplicates(
-                ).sort_values(["g", "k", "y"]).reset_index(drop=True)
+
+            def pool_of(df: pd.DataFrame) -> pd.MultiIndex:
+                return pd.MultiIndex.from_arrays([group[df["r"].to_numpy()], df["k"].to_numpy(), df["y"].to_numpy()])
+
+            # a pool (parent, k, y) needs both an origin and a host
+            out = origin[pool_of(origin).isin(pool_of(hosts))].reset_index(drop=True)
+            into = hosts[pool_of(hosts).isin(pool_of(out))].reset_index(drop=True)
+            self.pools = pool_of(out).unique().to_frame(index=False, name=["g", "k", "y"]).sort_values(
+                ["g", "k", "y"]).reset_index(drop=True)
             self.region_group = group
         self._add("cq_out", out)
         self._add("cq_in", into)

@@ -66,12 +66,12 @@ def quick_plan(pm: PlanModel, highs: HighsModel, A: sp.csr_matrix, previous: np.
             # Units added back above the rounded-down LP may break a facility or staff row (removed ones
             # never do): then the rounded-down plan alone, which only adds what the LP bought whole.
             tries.append(np.maximum(np.floor(lp + 1e-6), low))
-    elif grew:
-        tries = [prev]   # no LP in time: the previous plan still fits the larger budget
-    else:
+    elif not grew:
         return None
+    else:
+        tries = []
     if grew:
-        tries.append(prev)
+        tries.append(prev)   # the previous plan still fits the larger budget (and the LP may not be done)
     for vals in tries:
         with highs.relaxed(), highs.fixed(ints, vals):
             r = highs.solve(time_limit)
