@@ -44,11 +44,35 @@ class CompactDeck(pdk.Deck):
         return json.dumps(json.loads(super().to_json()), separators=(",", ":"))
 
 
+def context_layers() -> list:
+    """What a national map shows beyond the plan's regions (maps.china_context): Taiwan, Hong Kong and Macao
+    grey, the dashed line, the South China Sea inset with its frame and its name."""
+    ctx = maps.china_context(lang())
+    # The name goes above the frame's right corner (empty sea): inside, a 13 px label at the national zoom
+    # covers the southernmost dash and 曾母暗沙.
+    _, _, x1, y1 = maps.inset_frame(ctx)
+    label = [{"position": [x1, y1], "text": maps.INSET_LABEL}]
+    return [
+        pdk.Layer("GeoJsonLayer", ctx, id="china_context", pickable=True, filled=True, stroked=True,
+                  get_fill_color="properties.fill", get_line_color="properties.line",
+                  get_line_width="properties.line_width", line_width_units=pdk.types.String("pixels"),
+                  line_width_min_pixels=1),
+        # deck.gl draws only the characters of its character set (ASCII unless told otherwise)
+        pdk.Layer("TextLayer", label, id="china_context_label", get_position="position", get_text="text",
+                  get_size=13, get_color=[70, 70, 70, 255], get_pixel_offset=[0, -2],
+                  get_text_anchor=pdk.types.String("end"),
+                  get_alignment_baseline=pdk.types.String("bottom"),
+                  character_set=pdk.types.String(maps.INSET_LABEL)),
+    ]
+
+
 def deck(fc: dict, view: tuple[float, float, float], extra_layers: list | None = None) -> pdk.Deck:
+    """The map of a layer (maps.layer). A national one gets the context layers under the data."""
     lon, lat, zoom = view
     layer = pdk.Layer("GeoJsonLayer", fc, pickable=True, filled=True, stroked=True, get_fill_color="properties.fill",
                       get_line_color=[255, 255, 255], line_width_min_pixels=1)
-    return CompactDeck(layers=[layer, *(extra_layers or [])], map_style=None,
+    under = context_layers() if maps.is_national(fc) else []
+    return CompactDeck(layers=[*under, layer, *(extra_layers or [])], map_style=None,
                     initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom),
                     tooltip={"text": "{tooltip}"})
 

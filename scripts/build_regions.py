@@ -659,6 +659,11 @@ def main(argv: list[str] | None = None) -> None:
             sc_feats.append((r.code, r.name_zh, g))
     sizes["counties_sichuan"] = write_geojson(out / "counties_sichuan.geojson", sc_feats, tol=0.001,
                                               cap=SIZE_CAP["counties_sichuan"])
+    # Taiwan, HK, Macao, the dashed line and the South China Sea inset for national maps (its own script)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import build_china_context
+
+    sizes["china_context"] = build_china_context.write(out, args.shared)
 
     # ---------------- report ----------------
     st = pd.Series(geo_status)

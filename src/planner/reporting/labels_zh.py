@@ -75,6 +75,8 @@ ZH: dict[str, str] = {
     "Unmet imaging demand per case": "各方案未满足的影像检查需求",
     "gap {} %": "间隙 {} %",
     "{} units per million residents after the plan, {}": "规划后每百万常住人口 {} 台数, {} 年",
-    "  (hatched grey: no data)": "  (灰色斜线: 无数据)", "target {:g}": "目标 {:g}",
+    "  (hatched grey: no data)": "  (灰色斜线: 无数据)",
+    "plain grey: Taiwan, Hong Kong and Macao, not in the plan's data": "灰色: 台湾、香港、澳门, 不在本规划的数据中",
+    "South China\nSea Islands": "南海诸岛", "target {:g}": "目标 {:g}",
     "{} density after the plan, {}": "规划后 {} 密度, {} 年",
 }

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from planner.paths import REGIONS_DIR
+
 # Sequential (light yellow -> dark blue) and diverging (red <- white -> blue) ramps, RGB.
 SEQUENTIAL = np.array([[255, 255, 217], [199, 233, 180], [127, 205, 187], [65, 182, 196], [29, 145, 192],
                        [34, 94, 168], [12, 44, 132]], dtype=float)
@@ -133,13 +135,78 @@ def layer(boundaries: dict, values: pd.DataFrame, value: str, label: str, unit: 
     return fc, lo, hi
 
 
+# ------------------------------------------------------------------------------------- national context
+# A map of China without Taiwan, the South China Sea islands and the dashed line is a "problem map"
+# (问题地图). The plan's data cover the 31 provinces, so national maps draw data/regions/china_context.geojson
+# (scripts/build_china_context.py) under the data: Taiwan, Hong Kong and Macao grey, the dashed line, and
+# the 南海诸岛 inset with its frame.
+CONTEXT_PATH = REGIONS_DIR / "china_context.geojson"
+PROVINCE_PREFIXES = frozenset("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
+                              "61 62 63 64 65".split())
+NATIONAL_MIN_PROVINCES = 25   # a map of most provinces is a map of the country (a few may lack data)
+TERRITORY_FILL = [200, 200, 200, 255]
+CONTEXT_STYLE = {  # role -> (fill RGBA, line RGBA, line width in pixels)
+    "territory": (TERRITORY_FILL, [255, 255, 255, 255], 1),
+    "dashed_line": ([90, 90, 90, 255], [90, 90, 90, 255], 1),
+    "inset": ([222, 222, 222, 255], [150, 150, 150, 255], 1),
+    "inset_frame": ([255, 255, 255, 0], [110, 110, 110, 255], 1),
+}
+DASHED_LINE_CODE = "100000"
+INSET_LABEL = "南海诸岛"
+# Tooltips (English, 中文): names in Chinese in both, as the data layer's tooltips
+CONTEXT_TIPS = {
+    "territory": ("{zh} {en} — not in the plan's data", "{zh} — 不在本规划的数据中"),
+    "dashed_line": ("南海断续线 South China Sea dashed line", "南海断续线"),
+    "inset": ("南海诸岛 South China Sea islands (inset)", "南海诸岛 (附图)"),
+}
+
+
+def is_national(boundaries: dict) -> bool:
+    """Whether the features cover the country: their codes span most of the 31 province prefixes."""
+    prefixes = {str((f.get("properties") or {}).get("code", ""))[:2] for f in boundaries.get("features", [])}
+    return len(prefixes & PROVINCE_PREFIXES) >= NATIONAL_MIN_PROVINCES
+
+
+def china_context(lang: str = "en") -> dict:
+    """The context features (a new FeatureCollection each call), each with ``role``, ``fill`` and ``line``
+    (RGBA), ``line_width`` (pixels) and a ``tooltip`` in ``lang`` ("en" or "zh")."""
+    fc = load_boundaries(CONTEXT_PATH)
+    zh = lang == "zh"
+    for f in fc["features"]:
+        p = f["properties"]
+        role = p["role"]
+        style = "dashed_line" if p["code"] == DASHED_LINE_CODE else role
+        fill, line, width = CONTEXT_STYLE[style]
+        tip = CONTEXT_TIPS["inset" if role.startswith("inset") else role][zh]
+        p.update({"fill": list(fill), "line": list(line), "line_width": width,
+                  "tooltip": tip.format(zh=p["name_zh"], en=p["name_en"])})
+    return fc
+
+
+def inset_frame(context: dict | None = None) -> tuple[float, float, float, float]:
+    """(lon0, lat0, lon1, lat1) of the South China Sea inset's frame."""
+    fc = context or load_boundaries(CONTEXT_PATH)
+    ring = next(f for f in fc["features"] if f["properties"]["role"] == "inset_frame")["geometry"]["coordinates"][0]
+    xy = np.asarray(ring, dtype=float)
+    return float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()), float(xy[:, 1].max())
+
+
 MIN_FRAMED_RING_SHARE = 0.01  # of the largest ring's bounding box: smaller rings do not set the frame
 
 
-def centre(boundaries: dict) -> tuple[float, float, float]:
-    """(lon, lat, zoom) that frames the features, for the map's initial view. Rings far smaller than the
-    largest (islets: 三沙's reefs pulled China's frame down to 4° N and left the mainland small in an
-    empty box) do not widen the frame; they stay on the map, a pan away."""
+def framed_box(boxes: np.ndarray) -> tuple[float, float, float, float]:
+    """The extent of the rings' bounding boxes (x0, y0, x1, y1 rows) that set a map's frame: rings far
+    smaller than the largest (islets) do not."""
+    boxes = np.asarray(boxes, dtype=float)
+    size = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    keep = boxes[size >= MIN_FRAMED_RING_SHARE * size.max()]
+    return float(keep[:, 0].min()), float(keep[:, 1].min()), float(keep[:, 2].max()), float(keep[:, 3].max())
+
+
+def frame(boundaries: dict) -> tuple[float, float, float, float] | None:
+    """(lon0, lat0, lon1, lat1) a map of the features should show, or None without geometry. Rings far
+    smaller than the largest (islets: 三沙's reefs pulled China's frame down to 4° N and left the mainland
+    small in an empty box) do not widen it; a national map's frame takes in the South China Sea inset."""
     rings: list[np.ndarray] = []
 
     def walk(c):
@@ -153,11 +220,22 @@ def centre(boundaries: dict) -> tuple[float, float, float]:
         if f.get("geometry") and f["geometry"].get("coordinates"):
             walk(f["geometry"]["coordinates"])
     if not rings:
+        return None
+    x0, y0, x1, y1 = framed_box(np.array([[r[:, 0].min(), r[:, 1].min(), r[:, 0].max(), r[:, 1].max()]
+                                          for r in rings]))
+    if is_national(boundaries):
+        i0, j0, i1, j1 = inset_frame()
+        x0, y0, x1, y1 = min(x0, i0), min(y0, j0), max(x1, i1), max(y1, j1)
+    return x0, y0, x1, y1
+
+
+def centre(boundaries: dict) -> tuple[float, float, float]:
+    """(lon, lat, zoom) that shows ``frame(boundaries)``, for the map's initial view. The islets left out
+    of the frame stay on the map, a pan away."""
+    box = frame(boundaries)
+    if box is None:
         return 104.0, 35.0, 3.0
-    boxes = np.array([[r[:, 0].min(), r[:, 1].min(), r[:, 0].max(), r[:, 1].max()] for r in rings])
-    size = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
-    keep = boxes[size >= MIN_FRAMED_RING_SHARE * size.max()]
-    xs, ys = [keep[:, 0].min(), keep[:, 2].max()], [keep[:, 1].min(), keep[:, 3].max()]
+    xs, ys = [box[0], box[2]], [box[1], box[3]]
     # Web Mercator: at zoom z the world is 512 x 2^z pixels wide, and y = ln(tan(pi/4 + lat/2)) spans
     # 2*pi across that width. Centre on the Mercator midpoint (not the mean latitude, which sits too far
     # south and clips the north) and fit the extent in about 760 x 460 pixels of the default 500 px map.

@@ -773,15 +773,78 @@ def _project(gdf):
         return gdf, False
 
 
+def _rgba(c: list[int]) -> tuple[float, ...]:
+    return tuple(v / 255 for v in c)
+
+
+def _draw_context(ax, data_ll, data, frame: tuple[float, float, float, float], projected: bool) -> None:
+    """A national map's context (maps.china_context): Taiwan, Hong Kong and Macao grey under the data, the
+    dashed line, and the South China Sea inset with its frame and name at the lower right. The axes show
+    ``frame`` (maps.frame: the islets south of Hainan are in the inset), as the app's initial view does.
+
+    ``data_ll``/``data``: the regions in lon/lat and as drawn. Territories and dashed line are projected
+    as the data; the inset stays an upright Mercator box (projected with the data it would tilt ~12° at
+    130° E), at the inset's scale, east of everything drawn at its height."""
+    import geopandas as gpd
+    import shapely
+
+    from planner.reporting.maps import CONTEXT_STYLE, DASHED_LINE_CODE, china_context
+
+    ctx = gpd.GeoDataFrame.from_features(china_context()["features"], crs="EPSG:4326")
+    true, inset = ctx[ctx["role"].isin(["territory", "dashed_line"])], ctx[ctx["role"].str.startswith("inset")]
+    pad = 0.3     # degrees: Hainan's southern tip lies on the frame's edge
+    shown = data_ll.geometry.clip_by_rect(frame[0] - pad, frame[1] - pad, frame[2] + pad, frame[3] + pad)
+    geoms = inset.geometry.values
+    if projected:
+        true = true.to_crs(data.crs)
+        shown = shown.to_crs(data.crs)
+        src = inset[inset["role"] == "inset_frame"].iloc[0]["source_bbox"]
+        k = 6_378_137.0 * math.pi / 180 * math.cos(math.radians((src[1] + src[3]) / 2))   # m per degree
+
+        def mercator(xy):
+            return np.column_stack([xy[:, 0], np.degrees(np.log(np.tan(np.pi / 4 + np.radians(xy[:, 1]) / 2)))]) * k
+
+        geoms = shapely.transform(geoms, mercator)
+        fx0, fy0, fx1, _ = shown.total_bounds
+        a0, b0, _, b1 = shapely.total_bounds(geoms)
+        band = shapely.box(fx0 - 1e7, fy0, fx1 + 1e7, fy0 + (b1 - b0))
+        beside = [g for g in [*shown, *true.geometry] if g is not None and g.intersects(band)]
+        east = max(g.intersection(band).bounds[2] for g in beside) if beside else fx1
+        dx, dy = east + 0.02 * (fx1 - fx0) - a0, fy0 - b0
+        geoms = shapely.transform(geoms, lambda xy: xy + np.array([dx, dy]))
+    inset = gpd.GeoDataFrame(inset.drop(columns="geometry"), geometry=list(geoms), crs=data.crs)
+
+    def draw(df, style, gid, **kw):
+        fill, line, _ = CONTEXT_STYLE[style]
+        if len(df):
+            df.plot(ax=ax, facecolor=_rgba(fill), edgecolor=_rgba(line), **kw)
+            ax.collections[-1].set_gid(f"china_context_{gid}")    # the SVG element's id
+
+    dashed = inset["code"] == DASHED_LINE_CODE
+    draw(true[true["role"] == "territory"], "territory", "territory", linewidth=0.25, zorder=0.5)
+    draw(true[true["role"] == "dashed_line"], "dashed_line", "dashed_line", linewidth=0.2, zorder=2)
+    draw(inset[inset["role"] == "inset_frame"], "inset_frame", "inset_frame", linewidth=0.6, zorder=2)
+    draw(inset[(inset["role"] == "inset") & ~dashed], "inset", "inset", linewidth=0.2, zorder=2.1)
+    draw(inset[dashed], "dashed_line", "inset_dashed_line", linewidth=0.2, zorder=2.2)
+    a0, b0, a1, b1 = inset[inset["role"] == "inset_frame"].total_bounds
+    m = 0.03 * (a1 - a0)
+    ax.text(a1 - m, b0 + m, tr("South China\nSea Islands"), ha="right", va="bottom", fontsize=5.5,
+            color="#464646", zorder=3)
+    x0, y0, x1, y1 = np.array([shown.total_bounds, [a0, b0, a1, b1]]).T
+    margin = 0.01 * (max(x1) - min(x0))
+    ax.set_xlim(min(x0) - margin, max(x1) + margin)
+    ax.set_ylim(min(y0) - margin, max(y1) + margin)
+
+
 def fig_maps(res: Results, rows: list[int], modality: str, wan: str, notes: list[str]):
     import geopandas as gpd
     from matplotlib import colormaps
     from matplotlib.cm import ScalarMappable
     from matplotlib.colors import Normalize
 
-    from planner.reporting.maps import load_boundaries
+    from planner.reporting.maps import frame, is_national, load_boundaries
 
-    panels = []          # (title, GeoDataFrame with 'value', year)
+    panels = []          # (title, GeoDataFrame with 'value', year, targets, lon/lat frame if national)
     skipped: dict[tuple[str, bool], list[str]] = {}   # (note, still drawn) -> the cases it applies to
     for i in rows:
         cid = str(res.df["case_id"].iloc[i])
@@ -817,7 +880,7 @@ def fig_maps(res: Results, rows: list[int], modality: str, wan: str, notes: list
             g = r.get("gap")
             title += f"\n({tr(str(r['status']))}" + (
                 ", " + tr("gap {} %").format(f"{100 * float(g):.2f}") if pd.notna(g) else "") + ")"
-        panels.append((title, gdf, year, target))
+        panels.append((title, gdf, year, target, frame(fc) if is_national(fc) else None))
     for (why, drawn), cids in skipped.items():
         which = (tr("cases {}") if len(cids) > 1 else tr("case {}")).format(", ".join(cids))
         notes.append(f"maps_{modality}: {which}: {why}" if drawn else
@@ -842,20 +905,24 @@ def fig_maps(res: Results, rows: list[int], modality: str, wan: str, notes: list
     fig = _new_figure(map_figsize(n))
     axes = [fig.add_subplot(2, 2, k + 1) if n >= 4 else fig.add_subplot(1, n, k + 1) for k in range(n)]
     any_missing = False
-    for ax, (title, gdf, year, _) in zip(axes, panels):
-        gdf, projected = _project(gdf)
+    for ax, (title, gdf_ll, year, _, national_frame) in zip(axes, panels):
+        gdf, projected = _project(gdf_ll)
         missing = ~np.isfinite(gdf["value"].to_numpy())
         any_missing |= bool(missing.any())
         gdf.plot(column="value", ax=ax, cmap=cmap, norm=norm, edgecolor="white", linewidth=0.25,
                  missing_kwds={"color": "#d9d9d9", "edgecolor": "white", "hatch": "///", "linewidth": 0.25})
-        if not projected:
-            ax.set_aspect(1 / math.cos(math.radians(float(np.mean(gdf.total_bounds[1::2])))))
+        if national_frame:
+            _draw_context(ax, gdf_ll, gdf, national_frame, projected)
+        if not projected:   # the latitudes shown (a national map is cropped at Hainan)
+            ax.set_aspect(1 / math.cos(math.radians(float(np.mean(ax.get_ylim())))))
         ax.set_axis_off()
         ax.set_title(title, fontsize=8.5)
     sm = ScalarMappable(norm=norm, cmap=cmap)
     cbar = fig.colorbar(sm, ax=axes, orientation="horizontal", shrink=0.6, aspect=35, extend=extend, pad=0.02)
     cbar.set_label(tr("{} units per million residents after the plan, {}").format(mod_label(modality), panels[0][2])
-                   + (tr("  (hatched grey: no data)") if any_missing else ""))
+                   + (tr("  (hatched grey: no data)") if any_missing else "")
+                   + ("\n" + tr("plain grey: Taiwan, Hong Kong and Macao, not in the plan's data")
+                      if any(p[4] for p in panels) else ""))
     tg = panels[0][3]
     if len(tg) == 1 and float(tg[0]) > 0:
         t = float(tg[0])
