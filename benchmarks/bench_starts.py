@@ -12,7 +12,8 @@ seed) is run once per way of starting it:
                     root LP")
   lp-fix+lns        lp-fix, then one pass of fix-and-optimise by prefecture: every column of one
                     prefecture's regions is free, the rest fixed at the plan, and that small model (its own
-                    rows only, bounds shifted by the fixed part) is solved for ``--lns-seconds``
+                    rows only, bounds shifted by the fixed part) is solved for ``--lns-seconds``; the pass
+                    is not cut at the row's time limit, so with many prefectures (368) it runs far past it
   best-known        the best plan any of the ways above found, handed over at once: what HiGHS needs to
                     PROVE 1 % when the plan is already there (no heuristic can do better than this row)
 

@@ -229,6 +229,11 @@ def frame(boundaries: dict) -> tuple[float, float, float, float] | None:
     return x0, y0, x1, y1
 
 
+def mercator_y(lat):
+    """Web-Mercator y (radians) of latitudes in degrees, clipped to the projection's +-85 degrees."""
+    return np.log(np.tan(np.pi / 4 + np.radians(np.clip(lat, -85, 85)) / 2))
+
+
 def centre(boundaries: dict) -> tuple[float, float, float]:
     """(lon, lat, zoom) that shows ``frame(boundaries)``, for the map's initial view. The islets left out
     of the frame stay on the map, a pan away."""
@@ -239,10 +244,7 @@ def centre(boundaries: dict) -> tuple[float, float, float]:
     # Web Mercator: at zoom z the world is 512 x 2^z pixels wide, and y = ln(tan(pi/4 + lat/2)) spans
     # 2*pi across that width. Centre on the Mercator midpoint (not the mean latitude, which sits too far
     # south and clips the north) and fit the extent in about 760 x 460 pixels of the default 500 px map.
-    def merc(lat):
-        return np.log(np.tan(np.pi / 4 + np.radians(np.clip(lat, -85, 85)) / 2))
-
-    y0, y1 = merc(min(ys)), merc(max(ys))
+    y0, y1 = mercator_y(min(ys)), mercator_y(max(ys))
     lat_mid = float(np.degrees(2 * np.arctan(np.exp((y0 + y1) / 2)) - np.pi / 2))
     span_x = max(max(xs) - min(xs), 1e-3)
     zoom_x = np.log2(760 * 360 / (512 * span_x))

@@ -788,7 +788,7 @@ def _draw_context(ax, data_ll, data, frame: tuple[float, float, float, float], p
     import geopandas as gpd
     import shapely
 
-    from planner.reporting.maps import CONTEXT_STYLE, DASHED_LINE_CODE, china_context
+    from planner.reporting.maps import CONTEXT_STYLE, DASHED_LINE_CODE, china_context, mercator_y
 
     ctx = gpd.GeoDataFrame.from_features(china_context()["features"], crs="EPSG:4326")
     true, inset = ctx[ctx["role"].isin(["territory", "dashed_line"])], ctx[ctx["role"].str.startswith("inset")]
@@ -802,7 +802,7 @@ def _draw_context(ax, data_ll, data, frame: tuple[float, float, float, float], p
         k = 6_378_137.0 * math.pi / 180 * math.cos(math.radians((src[1] + src[3]) / 2))   # m per degree
 
         def mercator(xy):
-            return np.column_stack([xy[:, 0], np.degrees(np.log(np.tan(np.pi / 4 + np.radians(xy[:, 1]) / 2)))]) * k
+            return np.column_stack([xy[:, 0], np.degrees(mercator_y(xy[:, 1]))]) * k
 
         geoms = shapely.transform(geoms, mercator)
         fx0, fy0, fx1, _ = shown.total_bounds
