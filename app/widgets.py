@@ -69,7 +69,8 @@ def context_layers() -> list:
 def deck(fc: dict, view: tuple[float, float, float], extra_layers: list | None = None) -> pdk.Deck:
     """The map of a layer (maps.layer). A national one gets the context layers under the data."""
     lon, lat, zoom = view
-    layer = pdk.Layer("GeoJsonLayer", fc, pickable=True, filled=True, stroked=True, get_fill_color="properties.fill",
+    layer = pdk.Layer("GeoJsonLayer", fc, id="regions", pickable=True, filled=True, stroked=True,
+                      get_fill_color="properties.fill",
                       get_line_color=[255, 255, 255], line_width_min_pixels=1)
     under = context_layers() if maps.is_national(fc) else []
     return CompactDeck(layers=[*under, layer, *(extra_layers or [])], map_style=None,

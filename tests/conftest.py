@@ -99,3 +99,9 @@ def one_tier_ct(budget=300, last_year=2026, life=10, opex=0, running="false", co
                 extra_regions="") -> str:
     return ONE_TIER_CT.format(budget=budget, last_year=last_year, life=life, opex=opex, running=running,
                               cost_weight=cost_weight, extra_regions=extra_regions)
+
+
+def regions_layer(deck: dict) -> dict:
+    """The plan's regions in a deck's JSON (widgets.deck gives it id 'regions'; a national map draws the
+    China context layers under it)."""
+    return next(ly for ly in deck["layers"] if ly.get("id") == "regions")

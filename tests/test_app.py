@@ -8,7 +8,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP, SMALL_MODELS, started_app, wkey
+from tests.conftest import APP, SMALL_MODELS, regions_layer, started_app, wkey
 
 
 
@@ -40,7 +40,7 @@ def test_plan_page_solves_and_shows_status_verifier_map_and_tables(at):
     assert any("Independent check passed" in t for t in texts)
     assert 399.0 <= spend_yi(at) <= 400.0
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    features = deck["layers"][0]["data"]["features"]
+    features = regions_layer(deck)["data"]["features"]
     assert len(features) == 31 and all("tooltip" in f["properties"] for f in features)
     assert any("per million" in f["properties"]["tooltip"] for f in features)
     # names and units, not machine keys or decimals on a head count (issue 13, item 6)
@@ -110,7 +110,7 @@ def test_compare_two_runs(at):
     assert len(bought) == 2 and min(bought) > 0 and bought[0] != bought[1]  # different budgets, different plans
     diff = at.dataframe[-1].value
     assert {"units_after_diff", "density_after_per_million_diff"} <= set(diff.columns)
-    assert len(json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"][0]["data"]["features"]) == 31
+    assert len(regions_layer(json.loads(at.get("deck_gl_json_chart")[0].proto.json))["data"]["features"]) == 31
 
 
 def test_budget_sweep_reuses_the_model_and_draws(at):

@@ -10,7 +10,7 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP, SMALL_MODELS, started_app, wkey
+from tests.conftest import APP, SMALL_MODELS, regions_layer, started_app, wkey
 
 SHORTFALL = "Largest shortfall against the per-million target (units per million)"
 
@@ -74,8 +74,8 @@ def test_frontier_runs_draws_a_clickable_chart_and_shows_the_chosen_plan(at, mon
     gini = table_with(at, "Gini after")
     assert set(gini["Modality"]) >= {"CT", "MRI", "DR"}
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    assert len(deck["layers"][0]["data"]["features"]) == 31
-    assert "units" in deck["layers"][0]["data"]["features"][0]["properties"]["tooltip"]
+    assert len(regions_layer(deck)["data"]["features"]) == 31
+    assert "units" in regions_layer(deck)["data"]["features"][0]["properties"]["tooltip"]
 
     # the selectbox fallback picks another point
     at.selectbox(key="fr_pick").set_value(0).run()
@@ -106,7 +106,7 @@ def test_alternatives_with_k1_show_two_plans_within_the_percentage(at):
     assert {"Region", "Modality", "Alternative 1: new units"} <= set(regions.columns)
     decks = at.get("deck_gl_json_chart")
     assert len(decks) == 2  # best and the alternative, side by side
-    assert all(len(json.loads(d.proto.json)["layers"][0]["data"]["features"]) == 31 for d in decks)
+    assert all(len(regions_layer(json.loads(d.proto.json))["data"]["features"]) == 31 for d in decks)
 
 
 def test_plan_page_with_access_on_shows_travel_in_minutes_and_equity(at):
@@ -122,7 +122,7 @@ def test_plan_page_with_access_on_shows_travel_in_minutes_and_equity(at):
     assert {"Region", "Travel before (minutes)", "Within the limit after"} <= set(far.columns)
     assert len(far) == 10
     travel = [json.loads(d.proto.json) for d in at.get("deck_gl_json_chart")]
-    tips = [f["properties"]["tooltip"] for d in travel for f in d["layers"][0]["data"]["features"]]
+    tips = [f["properties"]["tooltip"] for d in travel for f in regions_layer(d)["data"]["features"]]
     assert any("Travel to the nearest unit" in s and "minutes" in s for s in tips)
     assert table_with(at, "Gini after")["Modality"].tolist() == ["CT", "MRI", "DR"]
     # before -> after, in the Chinese interface too
