@@ -2,9 +2,11 @@
 
 The library writes its warnings, pre-solve errors, verifier violations and marginal values in English
 (the CLI and the logs read them). The app shows them in Chinese: one regular expression per message
-family (the f-strings of planner.data.inputs, planner.planning.checks / verify / results,
-planner.reporting.summary, planner.config.schema, planner.errors), with a Chinese template that keeps
-the numbers, region names, codes and field keys. A sentence no rule knows is shown as the engine wrote it.
+family (the f-strings of planner.data.tables / inputs, planner.planning.checks / verify / results / solve,
+planner.reporting.summary, planner.config.schema / scenario, planner.errors and pydantic's own messages),
+with a Chinese template that keeps the numbers, region names, codes and field keys; fixed sentences are in
+PHRASES. A sentence no rule knows is shown as the engine wrote it. tests/test_engine_zh.py holds every family
+to this: no English word left (outside the quoted names and values the planner typed), no number dropped.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ FAMILY_ZH = {"Capacity": "产能", "Density targets": "密度目标", "Staff": "
 NUM = r"-?[\d,]+(?:\.\d+)?"
 Template = str | Callable[[dict], str]
 RULES: list[tuple[re.Pattern, Template]] = []
+PHRASES: dict[str, str] = {}  # sentences without a number or name in them, looked up before the rules
 
 
 def rule(pattern: str, template: Template) -> None:
@@ -60,17 +63,29 @@ def _fill(template: str, groups: dict) -> str:
             g[k] = _codes(v)
         elif k.startswith("inner"):
             g[k] = zh(v)
+        elif k.startswith("dym"):  # the optional "did you mean 'x'? " of planner.config.schema
+            g[k] = f"是否应为 '{v}'? " if v else ""
     return template.format(**g)
+
+
+def _by_rule(text: str) -> str | None:
+    """The Chinese of a sentence a fixed phrase or a rule knows, else None."""
+    if text in PHRASES:
+        return PHRASES[text]
+    for pattern, template in RULES:
+        m = pattern.fullmatch(text)
+        if m:
+            return template(m.groupdict()) if callable(template) else _fill(template, m.groupdict())
+    return None
 
 
 def zh(text: str) -> str:
     """The Chinese of one engine sentence (or of several joined by newlines), else the sentence itself."""
     if "\n" in text:
         return "\n".join(zh(line) for line in text.split("\n"))
-    for pattern, template in RULES:
-        m = pattern.fullmatch(text)
-        if m:
-            return template(m.groupdict()) if callable(template) else _fill(template, m.groupdict())
+    out = _by_rule(text)
+    if out is not None:
+        return out
     m = _FRAME.fullmatch(text)   # no rule for the whole: an InputError around a problem a rule knows?
     return _input_error(m.groupdict(), text) if m else text
 
@@ -217,43 +232,346 @@ rule(r"one more thousand (?P<mod>\S+) exams presenting at (?P<tier>\S+) tier in 
 rule(r"(?P<fam>[A-Z][\w ]*): (?P<n>\d+) binding place\(s\) listed; the largest: (?P<inner>.+)",
      lambda g: f"{FAMILY_ZH.get(g['fam'], g['fam'])}: 列出 {g['n']} 处起约束作用的位置; 最大的一处: {zh(g['inner'])}")
 
-# --- input errors (planner.errors.InputError: "<file>[, row N][, column 'c']: <problem>[ (value: v)][. Fix: f]")
-rule(r"referral\.(?P<k>\S+) shares add up to (?P<s>[\d.]+), not 1: make them sum to 1 \(they are shares of (?P=k) "
-     r"demand, e\.g\. 0\.3 and 0\.7\)", "referral.{k} 各层级份额合计 {s}, 不等于 1: 请使其合计为 1 (它们是 {k} 需求的份额, 如 0.3 和 0.7)")
+# --- solve status (planner.planning.solve: _message, Solver.quick, _changeable_words; planner.planning.checks:
+# explain_infeasible, added by planner.planning.pipeline)
+GAP = r"(?P<gap>unknown: no bound proven yet|unknown|-?[\d.]+%)"
+
+
+def _gap(g: dict) -> str:
+    return {"unknown: no bound proven yet": "未知: 尚无已证明的下界", "unknown": "未知"}.get(g["gap"], g["gap"])
+
+
+rule(rf"optimal: proven within the (?P<tol>[\d.]+%) gap tolerance \(gap {GAP}\)",
+     lambda g: f"最优: 已在 {g['tol']} 的间隙容差内证明 (间隙 {_gap(g)})")
+rule(rf"best plan found within the (?P<s>\S+) s time limit, NOT proven optimal \(gap {GAP}\)",
+     lambda g: f"在 {g['s']} 秒时间上限内找到的最佳方案, 未证明为最优 (间隙 {_gap(g)})")
+rule(r"no plan found within the (?P<s>\S+) s time limit: raise solver\.time_limit_s or relax targets",
+     "在 {s} 秒时间上限内未找到方案: 请提高 solver.time_limit_s 或放宽目标")
+rule(rf"stopped on request: the best plan found so far, NOT proven optimal \(gap {GAP}\)",
+     lambda g: f"已按要求停止: 目前找到的最佳方案, 未证明为最优 (间隙 {_gap(g)})")
+rule(r"first plan, made at once from the previous plan \((?P<n>[\d,]+) (?P<how>unit\(s\) added with the larger budget|"
+     rf"purchase\(s\) dropped to fit the smaller budget)\), not yet optimised for the new budget \(gap {GAP}, "
+     r"against the (?P<against>previous proven bound|floor no budget goes below)\)",
+     lambda g: "即时方案, 由上一方案立即得出 (" + (f"预算增加, 新增 {g['n']} 台设备" if g["how"].startswith("unit")
+                                          else f"为适应较小的预算, 删去 {g['n']} 项购置")
+     + f"), 尚未针对新预算优化 (间隙 {_gap(g)}, 相对于"
+     + ("之前已证明的下界" if g["against"].startswith("previous") else "任何预算都不能低于的下限") + ")")
+PHRASES.update({
+    "no plan satisfies the hard constraints": "没有方案能同时满足全部硬性约束",
+    "the objective can improve without end: a cost or a bound is missing (please report this)":
+        "目标值可以无限改进: 缺少某项成本或界限 (请报告此问题)",
+    "HiGHS stopped with an error": "HiGHS 出错停止",
+    "stopped on request before any plan was found": "在找到任何方案之前已按要求停止",
+})
+# the endings solve.py adds to a status message, each after the message it ends
+rule(r"(?P<inner>.+?)(?P<end> \(HiGHS overran the limit and was stopped by the wall-clock guard\)|; the floor no "
+     r"budget goes below was not found in time|; measured against what purchases can change \(objective (?P<o>{NUM}) "
+     r"down to the floor (?P<f>{NUM}) that no budget goes below\), the plan is (?:less than 0\.1% from|within "
+     r"(?P<w>[\d.]+%) of) the best possible)",
+     lambda g: zh(g["inner"]) + (
+         " (HiGHS 超出时间上限, 已被计时保护停止)" if g["end"].startswith(" (HiGHS") else
+         "; 未能及时求出任何预算都不能低于的下限" if g["o"] is None else
+         f"; 以采购所能改变的部分衡量 (目标值 {g['o']} 降至任何预算都不能低于的下限 {g['f']}), 方案与最优之差"
+         + (f"不超过 {g['w']}" if g["w"] else "小于 0.1%")))
+
+
+def _joined(text: str) -> str | None:
+    """Sentences joined by spaces (explain_infeasible joins the pre-solve errors so), each by a rule, else None."""
+    out = _by_rule(text)
+    for space in ([] if out is not None else re.finditer(" ", text)):
+        head = _by_rule(text[:space.start()])
+        tail = None if head is None else _joined(text[space.end():])
+        if tail is not None:
+            return f"{head}。{tail}"
+    return out
+
+
+rule(r"(?P<inner>no plan satisfies the hard constraints)\. (?P<why>.+)",
+     lambda g: f"{zh(g['inner'])}。{_joined(g['why']) or g['why']}")
+rule(r"(?P<first>Equity first: .+?; then the weighted sum with it held: )(?P<inner>.+)",
+     lambda g: (equity_first(g["first"]) or g["first"]) + zh(g["inner"]))
+rule(r"The hard rules conflict with each other\. The smallest relaxation that makes a plan possible: (?P<l>.+)\. "
+     r"Relax one of these \(or make the targets soft\) and solve again\.",
+     lambda g: "硬性规则相互冲突。使方案可行的最小放宽: " + "; ".join(zh(x) for x in g["l"].split("; "))
+     + "。请放宽其中一项 (或将目标改为软目标) 后重新求解。")
+rule(r"the hard (?P<mod>\S+) target in (?P<r>.+?) in (?P<y>\d+) is (?P<v>{NUM}) unit\(s\) out of reach",
+     "{r} {y} 年的 {mod} 硬性目标还差 {v} 台")
+rule(r"the presence rule for (?P<mod>\S+) at (?P<tier>\S+) in (?P<r>.+?) in (?P<y>\d+) is (?P<v>{NUM}) unit\(s\) "
+     r"out of reach", "{r} {y} 年{tier}的 {mod} 最低配置规则还差 {v} 台")
+rule(r"the total budget would need (?P<v>{NUM}) 万元 more", "总预算还需增加 {v} 万元")
+rule(r"the (?P<y>\d+) budget would need (?P<v>{NUM}) 万元 more", "{y} 年预算还需增加 {v} 万元")
+rule(r"(?P<r>.+?) in (?P<y>\d+) would need (?P<v>{NUM}) more imaging staff", "{r} {y} 年还需增加 {v} 名影像人员")
+rule(r"HiGHS proved that no plan satisfies all hard constraints together, although each passes its own check\. Try: "
+     r"(?P<l>.+)", lambda g: "HiGHS 已证明没有方案能同时满足全部硬性约束, 尽管每条约束单独检查都能通过。可尝试: "
+     + "; ".join(zh(x) for x in g["l"].split("; ")))
+rule(r"make the hard targets of (?P<shown>.+) soft", "将 {shown} 的硬性目标改为软目标")
+PHRASES.update({
+    "relax policy.min_units": "放宽 policy.min_units",
+    "remove or raise budget.per_year_wan_cny": "删除或提高 budget.per_year_wan_cny",
+    "turning constraint families off in [constraints] one at a time to find the conflict":
+        "在 [constraints] 中逐一关闭各类约束, 找出冲突所在",
+})
+
+# --- input errors (planner.errors.InputError: "<file>[, row N][, column 'c']: <problem>[ (value: v)][. Fix: f]"):
+# the problems and fixes of planner.data.tables, planner.data.inputs, planner.config.schema / scenario and
+# planner.errors (pydantic's own messages among them); the frame around them is _input_error's, below.
+# Names the planner typed or searches for in their file ('population', 'hosptial', eligibility.clinic.CT) and
+# literal text they must type (`true`, `sheet = "人口"`) stay as written.
+DYM = r"(?:did you mean '(?P<dym>[^']*)'\? )?"
+WHAT_ZH = {"tier": "层级", "modality": "设备类型", "code": "地区代码", "region code": "地区代码",
+           "region code (not in the region table)": "地区代码 (不在地区表中)"}
+NOT_TEXT_ZH = {  # planner.data.tables._not_text: what a file given as a CSV really is
+    "an Excel workbook (.xlsx) renamed to .csv": "扩展名被改成 .csv 的 Excel 工作簿 (.xlsx)",
+    "a Word document (.docx) renamed to .csv": "扩展名被改成 .csv 的 Word 文档 (.docx)",
+    "a zip archive, not a CSV": "一个 zip 压缩包, 不是 CSV", "a PDF, not a CSV": "一个 PDF 文件, 不是 CSV",
+    "an old Excel/Word file (.xls/.doc) renamed to .csv": "扩展名被改成 .csv 的旧版 Excel/Word 文件 (.xls/.doc)",
+    "binary data, not a CSV": "二进制数据, 不是 CSV"}
+PHRASES.update({
+    # the column hints of planner.data.tables (Column.fix)
+    "give the 6-digit administrative code (adcode), e.g. 510100": "请给出 6 位行政区划代码, 如 510100",
+    "give the Chinese name": "请给出中文名称",
+    "give the resident population in persons (not 万人), > 0": "请给出常住人口, 单位为人 (不是万人), > 0",
+    "give the number of installed units, 0 or more": "请给出已安装的设备台数, 0 或以上",
+    "give the number of facilities, 0 or more": "请给出机构数, 0 或以上",
+    "give imaging staff (technologists) available, 0 or more": "请给出可用的影像人员 (技师) 人数, 0 或以上",
+    "give the travel time in minutes, 0 or more": "请给出出行时间 (分钟), 0 或以上",
+    "give the road distance in km, 0 or more": "请给出道路距离 (公里), 0 或以上",
+    # reading a table (planner.data.tables)
+    "file not found": "找不到文件",
+    "check the path in the scenario's [regions] section": "请检查情景文件 [regions] 部分中的路径",
+    "open it in Excel and use Save As > 'CSV UTF-8 (comma delimited)', or give the .xlsx file itself in the scenario":
+        "请在 Excel 中打开, 用 另存为 > 'CSV UTF-8(逗号分隔)' 保存, 或在情景文件中直接填写该 .xlsx 文件",
+    "the text encoding is neither UTF-8 nor GBK/GB18030": "文本编码既不是 UTF-8 也不是 GBK/GB18030",
+    "save the file as 'CSV UTF-8' from Excel": "请在 Excel 中将文件另存为 'CSV UTF-8'",
+    "give only the rows and columns the planner reads, or split the file": "请只保留规划所读取的行和列, 或拆分文件",
+    "save it again from Excel as .xlsx": "请在 Excel 中重新另存为 .xlsx",
+    "set `sheet` under [regions] in the scenario to one of these": "请将情景文件 [regions] 下的 `sheet` 设为其中之一",
+    "give a .csv or .xlsx file": "请给出 .csv 或 .xlsx 文件",
+    "check quoting and the number of commas": "请检查引号和逗号的数量",
+    "the file is empty": "文件是空的",
+    "give a header row (e.g. code,name_zh,population) and one row per region":
+        "请给出一行表头 (如 `code,name_zh,population`), 每个地区一行",
+    "remove the extra commas, or put a value that contains a comma in double quotes":
+        "请删除多余的逗号, 或把含逗号的值放在双引号中",
+    "the column names must be on row 1 (a title or merged cells above them stop the table from being read)":
+        "列名必须在第 1 行 (列名上方的标题或合并单元格会使表格无法读取)",
+    "add one row per region below the header": "请在表头下方为每个地区添加一行",
+    "empty cell": "单元格为空", "not true/false": "不是 true/false", "not a number": "不是数字",
+    "not a finite number": "不是有限的数",
+    "write true or false (是/否 and yes/no also work)": "请写 `true` 或 `false` (也可以写 是/否 或 yes/no)",
+    "write the number without commas (e.g. 1234567 or 12.5)": "请写不带逗号的数字 (如 1234567 或 12.5)",
+    "must be greater than 0": "必须大于 0", "must be a whole number": "必须为整数",
+    "open the file in Excel or WPS and save it (so the values are stored), or paste the values over the formulas":
+        "请在 Excel 或 WPS 中打开并保存该文件 (这样会保存计算出的值), 或用数值粘贴覆盖公式",
+    # the scenario's tables (planner.data.inputs)
+    "check regions.include_parent in the scenario": "请检查情景文件中的 regions.include_parent",
+    "existing stock is what is installed by the end of the base year: leave later purchases out, or move "
+    "years.base_year": "现有设备指基准年末已安装的设备: 请去掉之后的购置, 或调整 years.base_year",
+    "the travel table has neither a 'minutes' nor a 'km' column": "出行时间表既没有 'minutes' 列, 也没有 'km' 列",
+    "name the travel column 'minutes' (travel time) or 'km' (road distance)":
+        "请将出行列命名为 'minutes' (出行时间) 或 'km' (道路距离)",
+    # the scenario file (planner.config.schema, planner.config.scenario, planner.errors)
+    "a plan longer than 30 years is not supported: shorten the plan years": "不支持超过 30 年的规划: 请缩短规划年份",
+    "tiers must have distinct ranks (1 = grassroots, higher = referral target)":
+        "各层级的 `rank` 必须互不相同 (1 = 基层, 越大 = 越高的转诊层级)",
+    "budget: give either per_year_wan_cny or even_yearly_tranches = true, not both (the tranches are total / years)":
+        "[budget]: per_year_wan_cny 和 `even_yearly_tranches = true` 只能给出其一 (分期额 = 总额 / 年数)",
+    "equity on travel needs access: set access.exam_types (e.g. ['CT'])":
+        "出行时间公平需要可及性设置: 请设置 access.exam_types (如 ['CT'])",
+    "equity on shortfall needs a per-million target: set target_per_million for a modality, or list modalities in "
+    "equity.modalities": "差距公平需要每百万人目标: 请为某一设备类型设置 target_per_million, 或在 equity.modalities 中列出设备类型",
+    "scenario file not found": "找不到情景文件",
+    "check the path; scenarios live in models/": "请检查路径; 情景文件在 models/ 文件夹中",
+    "save the scenario as UTF-8 (Notepad: Save As > Encoding: UTF-8)":
+        "请将情景文件另存为 UTF-8 编码 (记事本: 另存为 > 编码: UTF-8)",
+    'correct the syntax at that line (text values need "quotes", numbers none)':
+        '请修正该行的语法 (文本值要加 "引号", 数字不加)',
+    "remove it": "请删除", "add it (see models/baseline.toml)": "请添加 (参见 models/baseline.toml)",
+    "give a number without quotes or units": "请给出不带引号或单位的数字", "give a whole number": "请给出整数",
+    "give an ordinary number (inf and nan are not allowed here)": "请给出普通数字 (此处不允许 `inf` 和 `nan`)",
+    "write true or false (no quotes)": "请写 `true` 或 `false` (不加引号)",
+    'put the text in double quotes, e.g. "..."': '请把文本放在双引号中, 如 "..."',
+    "correct the value": "请修改该值",
+    # pydantic's own messages (after the key they are about)
+    "Input should be a finite number": "必须是有限的数", "Field required": "缺少此项",
+    "Extra inputs are not permitted": "不允许多余的键",
+})
+# reading a table (planner.data.tables)
+rule(r"this file is (?P<w>{})".format("|".join(map(re.escape, NOT_TEXT_ZH))), lambda g: "此文件是" + NOT_TEXT_ZH[g["w"]])
+rule(r"the file is (?P<a>[\d,.]+ (?:MB|KB|bytes)), over the (?P<b>[\d,.]+ (?:MB|KB|bytes)) limit for a table",
+     lambda g: f"文件大小为 {g['a']}, 超过表格的上限 {g['b']}".replace("bytes", "字节"))
+rule(r"cannot read this Excel file \((?P<e>.*)\)", "无法读取此 Excel 文件 (`{e}`)")
+rule(r"cannot parse as CSV \((?P<e>.*)\)", "无法按 CSV 解析 (`{e}`)")
+rule(r"unsupported file type '(?P<s>[^']*)'", "不支持的文件类型 '{s}'")
+rule(r"no sheet named '(?P<s>[^']*)'; the sheets are (?P<l>.+)", "没有名为 '{s}' 的工作表; 现有工作表为 {l}")
+rule(r'did you mean sheet = "(?P<s>[^"]*)"\?', '是否应为 `sheet = "{s}"`?')
+rule(r"the workbook has (?P<n>\d+) sheets: (?P<l>.+)", "工作簿有 {n} 个工作表: {l}")
+rule(r'say which to read with `sheet = "(?P<s>[^"]*)"` \(or another sheet name\) under \[regions\] in the scenario, '
+     r"or delete the other sheets",
+     '请在情景文件的 [regions] 下用 `sheet = "{s}"` (或其他工作表名) 指定要读取的工作表, 或删除其他工作表')
+rule(r"cell (?P<c>\S+) on sheet '(?P<s>[^']*)' holds the formula (?P<f>.+) but no saved value",
+     "工作表 '{s}' 的单元格 {c} 含有公式 `{f}`, 但没有保存的值")
+rule(r"this row has (?P<n>\d+) cells but the header has (?P<m>\d+)", "此行有 {n} 个单元格, 但表头只有 {m} 个")
+rule(r"the header is on row (?P<n>\d+): delete the rows above it", "表头在第 {n} 行: 请删除其上方的行")
+rule(r"the (?P<w>.+) has a header but no data rows", lambda g: f"{TABLES_ZH.get(g['w'], g['w'])}只有表头, 没有数据行")
+rule(r"missing column '(?P<c>[^']+)' in the (?P<w>.+)", lambda g: f"{TABLES_ZH.get(g['w'], g['w'])}缺少列 '{g['c']}'")
+rule(r"rename column '(?P<a>[^']*)' to '(?P<b>[^']*)'", "请将列 '{a}' 改名为 '{b}'")
+rule(r"add a column '(?P<c>[^']*)'", "请添加列 '{c}'")
+rule(r"(?P<inner>.+) \(the header looks merged or spread over several rows: keep one header row\)",
+     "{inner} (表头似乎有合并单元格或分在多行: 请只保留一行表头)")
+rule(r"fill in '(?P<c>[^']*)'", "请填写 '{c}'")
+rule(r"give a number in '(?P<c>[^']*)'", "请在 '{c}' 中填写数字")
+rule(r"give an ordinary number in '(?P<c>[^']*)' \(not inf\)", "请在 '{c}' 中填写普通数字 (不能是 `inf`)")
+rule(r"must be at least (?P<x>\S+)", "不得小于 {x}")
+rule(r"must be at most (?P<x>\S+)", "不得大于 {x}")
+rule(r"(?P<inner>.+) \(China has about 1\.41 billion people: is a digit or a unit wrong\?\)",
+     "{inner} (中国人口约 14.1 亿: 是否多写了一位数字, 或单位有误?)")
+rule(r"these numbers are too small to be persons \(largest: (?P<x>{NUM})\)", "这些数字太小, 不像以人为单位 (最大值: {x})")
+rule(r"this looks like 万人: multiply by 10,000 to give persons \(e\.g\. (?P<a>{NUM}) 万人 = (?P<b>{NUM})\)",
+     "单位看起来是万人: 请乘以 10,000 换算为人 (如 {a} 万人 = {b})")
+rule(r"duplicate row \((?P<v>.+)\) also on row (?P<r>\d+)", "重复的行 (`{v}`), 与第 {r} 行重复")
+rule(r"keep one row per (?P<k>.+)",
+     lambda g: f"每个 `{g['k']}` 只保留一行" if "," not in g["k"] else f"每种 `{g['k']}` 组合只保留一行")
+# the scenario's tables (planner.data.inputs)
+rule(r"unknown (?P<w>tier|modality|code|region code(?: \(not in the region table\))?)",
+     lambda g: "未知的" + WHAT_ZH[g["w"]])
+rule(r"did you mean '(?P<x>[^']*)'\?", "是否应为 '{x}'?")
+rule(r"use a value listed in the (?P<w>tier|modality|region code)s, e.g. (?P<l>.+)",
+     lambda g: f"请使用已列出的{WHAT_ZH[g['w']]}, 如 {g['l']}")
+rule(r"no region has code or parent_code in (?P<l>.+)", "没有地区的 `code` 或 `parent_code` 属于 {l}")
+rule(r"installed in (?P<y>\d+), after the base year (?P<b>\d+)", "安装于 {y} 年, 晚于基准年 {b}")
+rule(r"(?P<mod>\S+) units at tier '(?P<t>[^']*)', which the scenario says cannot hold (?P=mod)",
+     "{mod} 设备位于层级 '{t}', 但情景规定该层级不能配置 {mod}")
+rule(r"move these units to another tier, or allow it with (?P<k>eligibility\.\S+) > 0 in the scenario",
+     "请把这些设备移到其他层级, 或在情景文件中设 {k} > 0 以允许配置")
+# the scenario file (planner.config.schema)
+rule(r"(?P<v>{NUM}) 万元 is more than 1 trillion yuan: this looks like an amount in yuan \(元\)\. Divide by 10,000 to "
+     r"give 万元 \(here (?P<h>{NUM})\)", "{v} 万元 超过 1 万亿元: 这看起来是以元为单位的金额。请除以 10,000 换算为万元 (即 {h})")
+rule(r"(?P<v>{NUM}) 万元 \(over 10亿元\) for one unit: this is probably a price in yuan \(元\)\. Divide by 10,000 to "
+     r"give 万元 \(here (?P<h>{NUM})\)", "单台 {v} 万元 (超过 10亿元): 这很可能是以元为单位的价格。请除以 10,000 换算为万元 (即 {h})")
+rule(r"(?P<v>\S+) 万元 is less than 10,000 yuan, too little to buy any unit: this looks like an amount in 亿元\. "
+     r"Multiply by 10,000 to give 万元 \(here (?P<h>{NUM})\)",
+     "{v} 万元 不足 10,000 元, 买不了任何设备: 这看起来是以亿元为单位的金额。请乘以 10,000 换算为万元 (即 {h})")
 rule(r"committed_wan_cny (?P<c>{NUM}) exceeds total_wan_cny (?P<t>{NUM}): raise the total or lower the committed spend",
      "committed_wan_cny {c} 超过 total_wan_cny {t}: 请提高总额或降低已承诺支出")
 rule(r"“(?P<a>[^”]+)” (?P<c>{NUM}) exceeds “(?P<b>[^”]+)” (?P<t>{NUM}): raise the total or lower the committed spend",
      "“{a}” {c} 超过 “{b}” {t}: 请提高总额或降低已承诺支出")
-rule(r"must be greater than 0", "必须大于 0")
-rule(r"must be at least (?P<x>\S+)", "不得小于 {x}")
-rule(r"must be at most (?P<x>\S+)", "不得大于 {x}")
-rule(r"must be a whole number", "必须为整数")
-rule(r"file not found", "找不到文件")
-rule(r"unknown (?P<what>tier|modality|region code|code)", lambda g: "未知的" + {"tier": "层级", "modality": "设备类型"}.get(
-    g["what"], "地区代码"))
-rule(r"missing column '(?P<c>[^']+)' in the (?P<what>.+)", "{what}缺少列 '{c}'")
-rule(r"the text encoding is neither UTF-8 nor GBK/GB18030", "文本编码既不是 UTF-8 也不是 GBK/GB18030")
-rule(r"unsupported file type '(?P<s>[^']*)'", "不支持的文件类型 '{s}'")
-rule(r"give a number (?P<w>greater than|at least|less than|at most) (?P<b>\S+)",
-     lambda g: f"请给出{ {'greater than': '大于', 'at least': '不小于', 'less than': '小于', 'at most': '不大于'}[g['w']]} "
-               f"{g['b']} 的数")
-rule(r"give a number without quotes or units", "请给出不带引号或单位的数字")
-rule(r"give a whole number", "请给出整数")
-rule(r"give an ordinary number \(inf and nan are not allowed here\)", "请给出普通数字 (此处不允许 inf 和 nan)")
-rule(r"write true or false \(no quotes\)", "请写 true 或 false (不加引号)")
-rule(r"correct the value", "请修改该值")
+rule(r"last_plan_year (?P<a>\d+) is before first_plan_year (?P<b>\d+): swap them",
+     "last_plan_year {a} 早于 first_plan_year {b}: 请对调两者")
+rule(r"first_plan_year (?P<a>\d+) must come after base_year (?P<b>\d+): the plan buys units in the years after the "
+     r"stock is counted", "first_plan_year {a} 必须晚于 base_year {b}: 规划在统计现有设备的年份之后购置设备")
+rule(r"access\.cap_minutes = (?P<c>\S+) is below access\.limit_minutes = (?P<l>\S+): set cap_minutes to at least the "
+     r"limit", "access.cap_minutes = {c} 低于 access.limit_minutes = {l}: 请将 cap_minutes 设为不小于该限值")
+rule(rf"equity\.objective = (?P<v>'[^']*'): {DYM}use one of (?P<l>.+)", "equity.objective = {v}: {dym}请使用以下之一: {l}")
+rule(r"modalities\.(?P<m>\S+)\.serves = (?P<v>'[^']*'), which is itself mobile: a mobile unit performs the exams of a "
+     r"fixed modality, so set serves to one of (?P<l>.+)",
+     "modalities.{m}.serves = {v} 本身是移动设备: 移动设备做的是某种固定设备类型的检查, 请将 `serves` 设为 {l} 之一")
+rule(r"modalities\.(?P<m>\S+)\.serves = (?P<v>'[^']*'): a mobile modality must name the fixed modality whose exams it "
+     r"performs, one of (?P<l>.+)", "modalities.{m}.serves = {v}: 移动设备类型须指明它做哪种固定设备类型的检查, 为 {l} 之一")
+rule(r"modalities\.(?P<m>\S+)\.exam_rate_per_1000_per_year is missing: give exams per 1,000 residents per year",
+     "缺少 modalities.{m}.exam_rate_per_1000_per_year: 请给出每 1,000 名居民每年的检查次数")
+rule(rf"unknown (?P<w>tier|modality); {DYM}the (?:tiers|modalities) are (?P<l>.+)",
+     lambda g: f"未知的{WHAT_ZH[g['w']]}; {_fill('{dym}', g)}{WHAT_ZH[g['w']]}有 {g['l']}")
+rule(rf"unknown modality '(?P<k>[^']*)'; {DYM}the modalities are (?P<l>.+)", "未知的设备类型 '{k}'; {dym}设备类型有 {l}")
+rule(r"(?P<k>\S+) = (?P<v>\S+): units per facility cannot be negative", "{k} = {v}: 每机构设备数不能为负")
+rule(rf"not a fixed modality; {DYM}use one of (?P<l>.+)", "不是固定设备类型; {dym}请使用以下之一: {l}")
+rule(rf"'(?P<k>[^']*)' is not a fixed modality; {DYM}use some of (?P<l>.+)", "'{k}' 不是固定设备类型; {dym}请从以下中选用: {l}")
+rule(r"(?P<k>\S+) = (?P<v>\S+): a share of demand must be a number from 0 to 1 \(e\.g\. 0\.3 for 30 %\)",
+     "{k} = {v}: 需求份额必须是 0 到 1 之间的数 (如 0.3 表示 30 %)")
+rule(r"referral\.(?P<k>\S+) shares add up to (?P<s>[\d.]+), not 1: make them sum to 1 \(they are shares of (?P=k) "
+     r"demand, e\.g\. 0\.3 and 0\.7\)", "referral.{k} 各层级份额合计 {s}, 不等于 1: 请使其合计为 1 (它们是 {k} 需求的份额, 如 0.3 和 0.7)")
+rule(r"referral\.(?P<k>\S+) is missing: say which share of (?P=k) demand presents at each tier",
+     "缺少 referral.{k}: 请给出 {k} 需求在各层级就诊的份额")
+rule(r"budget\.per_year_wan_cny has (?P<n>\d+) numbers but the plan has (?P<y>\d+) years? \((?P<a>\d+)-(?P<b>\d+)\): "
+     r"give one number per plan year", "budget.per_year_wan_cny 有 {n} 个数, 但规划有 {y} 年 ({a}-{b}): 请为每个规划年给出一个数")
+rule(r"'(?P<k>[^']*)' has no per-million target, so no shortfall: set modalities\.(?P=k)\.target_per_million or leave "
+     r"'(?P=k)' out", "'{k}' 没有每百万人目标, 因此没有差距可言: 请设置 modalities.{k}.target_per_million, 或去掉 '{k}'")
+rule(r"unknown tier '(?P<t>[^']*)' or modality '(?P<m>[^']*)'", "未知的层级 '{t}' 或设备类型 '{m}'")
+# the scenario file (planner.config.scenario, planner.errors)
+rule(r"not UTF-8 text \(first non-UTF-8 character on line (?P<n>\d+)\)", "不是 UTF-8 文本 (第一个非 UTF-8 字符在第 {n} 行)")
+TOML_ZH = [  # tomllib's messages (Python 3.11+ tomllib._parser), the parser's detail of "not valid TOML"
+    (r"Invalid statement", "无效的语句"),
+    (r"Expected newline or end of document after a statement", "语句之后应换行 (或文件结束)"),
+    (r"Expected (?P<x>'.*')", "此处应为 {x}"), (r"Found invalid character (?P<x>'.*')", "发现无效字符 {x}"),
+    (r"Cannot declare (?P<x>.+) twice", "不能两次声明 `{x}`"), (r"Cannot overwrite a value", "不能覆盖已有的值"),
+    (r"Expected '\]' at the end of a table declaration", "表头 [...] 末尾应为 ']'"),
+    (r"Expected '\]\]' at the end of an array declaration", "数组表头 [[...]] 末尾应为 ']]'"),
+    (r"Cannot mutate immutable namespace (?P<x>.+)", "不能修改已定义的表 `{x}`"),
+    (r"Cannot redefine namespace (?P<x>.+)", "不能重新定义表 `{x}`"),
+    (r"Expected '=' after a key in a key/value pair", "键之后应为 '=' (键 = 值)"),
+    (r"Invalid initial character for a key part", "键以无效字符开头"), (r"Unclosed array", "数组缺少右括号 ']'"),
+    (r"Duplicate inline table key (?P<x>'.*')", "内联表中的键 {x} 重复"), (r"Unclosed inline table", "内联表缺少右括号 '}}'"),
+    (r"Unescaped '\\' in a string", "字符串中有未转义的 '\\'"), (r"Invalid hex value", "无效的十六进制值"),
+    (r"Escaped character is not a Unicode scalar value", "转义字符不是有效的 Unicode 字符"),
+    (r"Unterminated string", "字符串缺少结尾引号"), (r"Illegal character (?P<x>'.*')", "非法字符 {x}"),
+    (r"Invalid date or datetime", "无效的日期或时间"), (r"Invalid value", "无效的值"),
+]
+
+
+def _toml(g: dict) -> str:
+    """'not valid TOML: <tomllib's message> (at line N, column M): <the line>': the message a known one in Chinese,
+    else kept in backticks as the parser wrote it; the line as written in the file, in backticks."""
+    detail = next((_fill(cn, m.groupdict()) for en, cn in TOML_ZH if (m := re.fullmatch(en, g["e"]))), f"`{g['e']}`")
+    at = "文件末尾" if g["l"] is None else f"第 {g['l']} 行, 第 {g['c']} 列"
+    return f"不是有效的 TOML: {detail} ({at})" + ("" if g["line"] is None else f": `{g['line']}`")
+
+
+rule(r"not valid TOML: (?P<e>.*?) \((?:at line (?P<l>\d+), column (?P<c>\d+)|at end of document)\)(?:: (?P<line>.*))?",
+     _toml)
+rule(r"'(?P<i>[^']*)' is not of the form key\.path=value", "'{i}' 不是 `key.path=value` 的形式")
+rule(r"write e\.g\. (?P<x>.+)", "例如写成 `{x}`")
+rule(r"'(?P<i>[^']*)' has an empty key", "'{i}' 的键为空")
+rule(r"'(?P<k>[^']*)' is a value, not a section", "'{k}' 是一个值, 其下不能再有键")
+rule(r"set '(?P<k>[^']*)' itself", "请直接设置 '{k}'")
 rule(r"unknown key '(?P<k>[^']+)'", "未知的键 '{k}'")
 rule(r"required key '(?P<k>[^']+)' is missing", "缺少必需的键 '{k}'")
+rule(r"remove it; valid keys here are (?P<l>.+)", "请删除; 此处有效的键为 `{l}`")
+BOUND_ZH = {"greater than": "大于", "at least": "不小于", "less than": "小于", "at most": "不大于"}
+rule(r"give a number (?P<w>greater than|at least|less than|at most) (?P<b>\S+)",
+     lambda g: f"请给出{BOUND_ZH[g['w']]} {g['b']} 的数")
+# pydantic's messages (planner.errors.explain_validation passes them on after the key)
+rule(r"Input should be (?P<w>greater than or equal to|greater than|less than or equal to|less than) (?P<b>\S+)",
+     lambda g: {"greater than": "必须大于", "greater than or equal to": "不得小于", "less than": "必须小于",
+                "less than or equal to": "不得大于"}[g["w"]] + f" {g['b']}")
+VALID_ZH = {"number": "数字", "integer": "整数", "boolean": "布尔值 (`true` 或 `false`)", "string": "文本",
+            "list": "列表 (如 [1, 2])", "dictionary": "表 (TOML 的 [...] 部分)", "date": "日期", "datetime": "日期时间"}
+WHY_ZH = {"unable to parse string as a number": "无法把文本解析为数字", "unable to parse string as an integer":
+          "无法把文本解析为整数", "got a number with a fractional part": "给出的数有小数部分",
+          "unable to interpret input": "无法识别输入"}
+rule(r"Input should be a valid (?P<w>{})(?: or instance of \w+)?(?:, (?P<why>{}))?".format(
+    "|".join(VALID_ZH), "|".join(WHY_ZH)),
+    lambda g: "必须是有效的" + VALID_ZH[g["w"]] + (f", {WHY_ZH[g['why']]}" if g["why"] else ""))
+rule(r"Input should be (?P<l>'[^']*'(?:, '[^']*')*(?: or '[^']*')?)",
+     lambda g: "必须是 " + g["l"].replace(" or ", " 或 ") + (" 之一" if " or " in g["l"] else ""))
+rule(r"Input should be a multiple of (?P<n>\S+)", "必须是 {n} 的倍数")
+rule(r"(?P<w>List|String) should have (?P<m>at least|at most) (?P<n>\d+) (?:items?|characters?)(?: after validation)?"
+     r"(?:, not (?P<k>\d+))?",
+     lambda g: ("列表" if g["w"] == "List" else "文本") + ("至少" if g["m"] == "at least" else "最多") + f"应有 {g['n']} "
+     + ("项" if g["w"] == "List" else "个字符") + (f", 实际为 {g['k']}" if g["k"] else ""))
 
 
 def _table_label(file: str) -> str:
+    """'region table (edited)' -> '地区表 (已编辑)'; a file name ('scenario.toml', 'regions.csv (uploaded)') keeps
+    its name."""
     for en, cn in TABLES_ZH.items():
-        if file.startswith(en):
-            return cn + file.removeprefix(en).replace("(edited)", "(已编辑)")
-    return file
+        if file == en or file.startswith(en + " ("):
+            file = cn + file.removeprefix(en)
+            break
+    return file.replace(" (edited)", " (已编辑)").replace(" (uploaded)", " (已上传)")
 
 
 _FRAME = re.compile(r"(?P<file>[^:,]+?)(?:, row (?P<row>\d+))?(?:, column '(?P<col>[^']*)')?: (?P<problem>.+)", re.S)
+# a problem about one scenario key: "'budget.total_wan_cny': <pydantic's message>", "eligibility.hosptal: unknown tier"
+_KEYED = re.compile(r"(?P<key>'[^']*'|[\w.\[\]-]+): (?P<rest>.+)", re.S)
+
+
+def _problem(problem: str) -> str | None:
+    """The Chinese of an InputError's problem (after the key it is about, if it names one), else None."""
+    out = _by_rule(problem)
+    if out is None and (m := _KEYED.fullmatch(problem)):
+        rest = _by_rule(m["rest"])
+        out = None if rest is None else f"{m['key']}: {rest}"
+    return out
 
 
 def _input_error(g: dict, text: str) -> str:
@@ -264,15 +582,15 @@ def _input_error(g: dict, text: str) -> str:
     m = re.fullmatch(r"(.*) \(value: (.*)\)", problem, re.S)
     if m:
         problem, value = m.groups()
-    inner = zh(problem)
-    if inner == problem and not g["row"] and not g["col"]:
+    inner = _problem(problem)
+    if inner is None and not g["row"] and not g["col"]:
         return text  # not an input error this module can say better: leave the sentence whole
     out = _table_label(g["file"])
     if g["row"]:
         out += f", 第 {g['row']} 行"
     if g["col"]:
         out += f", 列 '{g['col']}'"
-    out += f": {inner}"
+    out += f": {problem if inner is None else inner}"
     if value is not None:
         out += f" (值: {value})"
     if fix:

@@ -1,0 +1,303 @@
+"""The engine's English messages in 中文 mode (app/engine_zh.py): no English word left, nothing dropped.
+
+Every message of the bad-input corpus (tests/test_bad_corpus.py, EXPECTED), the families around them (every
+column hint of planner.data.tables, pydantic's messages for the scenario, tomllib's syntax errors) and the
+solve status messages of planner.planning.solve go through engine_zh.zh; the Chinese must hold no English
+word outside the app's allow-list (tests/test_app_chinese.py) and must keep the file name and every number
+and '...'-quoted token of the English.
+"""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+from typing import Literal
+
+import pytest
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from planner.errors import PlannerError, explain_validation
+from planner_app import engine_zh
+from tests.test_app_chinese import english_words
+from tests.test_bad_corpus import EXPECTED
+
+# Latin-letter names Chinese planners write as they are, besides the app's allow-list (ALLOWED there).
+NAMES = {
+    "Word": "Microsoft Word: 'Word 文档' is how Chinese users name a .docx",
+    "WPS": "WPS Office, the Chinese office suite",
+    "PDF": "the file format, written PDF in Chinese too",
+    "KB": "unit of a file size, as MB",
+}
+# Kept out of the scan, each with its reason:
+KEPT = [
+    # what the planner typed or a name they search for in their file stays as written: a column key
+    # ('population'), a value ('maybe', 'hosptial'), a suggested code ('hospital'), a sheet name ('人口')
+    re.compile(r"'[^']*'"),
+    # the value of a cell or key as the planner gave it: "(值: inf)", "(值: nan)" (numbers show unquoted)
+    re.compile(r"\(值: [^)]*\)"),
+    # a command-line option the message names as its source (--set, --vary/--set)
+    re.compile(r"(?<!\S)--[\w/-]+"),
+    # a file type as file names show it (.csv, .xlsx, .docx)
+    re.compile(r"(?<![\w])\.(?:csv|tsv|txt|xlsx|xlsm|xls|docx|doc|toml)\b"),
+    # Backticked text is dropped by english_words itself (IDENTIFIER): literal text the planner types
+    # (`true`, `sheet = "人口"`), the line of a TOML syntax error as it stands in the file, and the parser's
+    # own words for a tomllib message engine_zh does not know.
+]
+# Quoted text that is translated rather than kept: the menu entry of Excel's Save As, as Chinese Excel names it.
+TRANSLATED_QUOTES = {"'CSV UTF-8 (comma delimited)'": "'CSV UTF-8(逗号分隔)'"}
+# Numbers said in Chinese units: China's 1.41 billion people are 14.1 亿.
+CONVERTED_NUMBERS = {"1.41 billion": "14.1 亿"}
+NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def english_left(chinese: str) -> list[str]:
+    for kept in KEPT:
+        chinese = kept.sub(" ", chinese)
+    return [w for w in english_words(chinese) if w not in NAMES]
+
+
+def dropped(english: str, chinese: str) -> list[str]:
+    """Numbers, quoted tokens and the file name of the English that the Chinese lost."""
+    for en, cn in CONVERTED_NUMBERS.items():
+        if en in english:
+            english, chinese = english.replace(en, " "), chinese.replace(cn, " ")
+    quotes = [TRANSLATED_QUOTES.get(q, q) for q in re.findall(r"'[^']*'", english)]
+    lost = [q for q in quotes if q not in chinese]
+    lost += [n for n in NUMBER.findall(english) if n not in chinese]
+    file = re.match(r"[^:,]+", english).group(0)
+    if "." in file and " " not in file and not chinese.startswith(file):   # an InputError's file, named as on disk
+        lost.append(file)
+    return lost
+
+
+def check(english: str) -> str:
+    chinese = engine_zh.zh(english)
+    assert not english_left(chinese), (english, chinese, english_left(chinese))
+    assert not dropped(english, chinese), (english, chinese, dropped(english, chinese))
+    return chinese
+
+
+# ------------------------------------------------------------------------------ the bad-input corpus
+@pytest.mark.parametrize("kind", sorted(EXPECTED))
+def test_every_corpus_message_is_chinese_and_keeps_its_numbers_and_names(kind):
+    for line in EXPECTED[kind].split("\n"):   # InputErrors: one error a line, each translated on its own
+        check(line)
+    assert engine_zh.zh(EXPECTED[kind]).count("\n") == EXPECTED[kind].count("\n")
+
+
+def test_corpus_samples_read_as_a_planner_expects():
+    assert engine_zh.zh(EXPECTED["zero_population"]) == (
+        "regions.csv, 第 3 行, 列 'population': 必须大于 0 (值: 0)。修正: 请给出常住人口, 单位为人 (不是万人), > 0")
+    assert engine_zh.zh(EXPECTED["stock_code_not_in_regions"]) == (
+        "stock.csv, 第 3 行, 列 'code': 未知的地区代码 (不在地区表中) (值: '510399')。修正: 是否应为 '510300'?")
+    assert engine_zh.zh(EXPECTED["zero_capacity"]) == (
+        "scenario.toml: 'modalities.CT.capacity_exams_per_unit_per_year': 必须大于 0 (值: 0)。修正: 请给出大于 0 的数")
+    assert engine_zh.zh(EXPECTED["toml_syntax_error"]).startswith(
+        "scenario.toml: 不是有效的 TOML: 语句之后应换行 (或文件结束) (第 36 行, 第 20 列): `total_wan_cny = 300万`。修正: ")
+
+
+def test_a_file_name_is_never_translated_but_the_app_editor_tables_are():
+    assert engine_zh.zh("scenario.toml: unknown key 'x'").startswith("scenario.toml: ")
+    assert engine_zh.zh("region table (edited), row 3, column 'population': empty cell").startswith("地区表 (已编辑), 第 3 行")
+    assert engine_zh.zh("regions.csv (uploaded): the file is empty").startswith("regions.csv (已上传): ")
+
+
+def test_an_unknown_sentence_stays_whole():
+    assert engine_zh.zh("regions.csv: something new went wrong") == "regions.csv: something new went wrong"
+
+
+# ------------------------------------------------------------------------------ the families around them
+def test_every_column_hint_of_the_tables_has_chinese():
+    from planner.data import tables
+
+    specs = [v for v in vars(tables).values() if isinstance(v, tables.TableSpec)]
+    hints = {c.fix for spec in specs for c in spec.columns if c.fix}
+    assert len(hints) >= 8
+    for hint in hints:
+        assert hint in engine_zh.PHRASES, hint
+        check(f"regions.csv, row 2, column 'x': empty cell. Fix: {hint}")
+
+
+FAMILY = [
+    # planner.data.tables
+    "stock.csv: this file is an Excel workbook (.xlsx) renamed to .csv. Fix: open it in Excel and use Save As > "
+    "'CSV UTF-8 (comma delimited)', or give the .xlsx file itself in the scenario",
+    "stock.csv: this file is a zip archive, not a CSV",
+    "stock.csv: this file is an old Excel/Word file (.xls/.doc) renamed to .csv",
+    "stock.csv: this file is a PDF, not a CSV",
+    "stock.csv: the text encoding is neither UTF-8 nor GBK/GB18030. Fix: save the file as 'CSV UTF-8' from Excel",
+    "regions.csv: file not found. Fix: check the path in the scenario's [regions] section",
+    "regions.csv: the file is 250.3 MB, over the 209.7 MB limit for a table. Fix: give only the rows and columns the "
+    "planner reads, or split the file",
+    "regions.csv: the file is 3.4 KB, over the 50 bytes limit for a table",
+    "regions.xlsx: cannot read this Excel file (BadZipFile: File is not a zip file). Fix: save it again from Excel as "
+    ".xlsx",
+    "regions.xlsx: no sheet named 'Sheet9'; the sheets are '人口', '说明'. Fix: set `sheet` under [regions] in the "
+    "scenario to one of these",
+    "regions.pdf: unsupported file type '.pdf'. Fix: give a .csv or .xlsx file",
+    "regions.csv: cannot parse as CSV (unexpected end of data). Fix: check quoting and the number of commas",
+    "stock.csv: the stock table has a header but no data rows. Fix: add one row per region below the header",
+    "regions.csv: missing column 'population' in the region table. Fix: add a column 'population' (the header looks "
+    "merged or spread over several rows: keep one header row)",
+    "staff.csv: missing column 'staff' in the staff table. Fix: rename column 'Staff count' to 'staff'",
+    "stock.csv, row 4, column 'tier': empty cell. Fix: fill in 'tier'",
+    "stock.csv, row 4, column 'reference_year': not a number (value: 'abc'). Fix: give a number in 'reference_year'",
+    "regions.csv, row 4, column 'area_km2': not a finite number (value: 'inf'). Fix: give an ordinary number in "
+    "'area_km2' (not inf)",
+    "stock.csv, row 5, column 'units': must be at least 0 (value: -1). Fix: give the number of installed units, 0 or "
+    "more",
+    "stock.csv, row 7: duplicate row (code=510104, tier=grassroots, modality=CT, installed_year=nan) also on row 3. "
+    "Fix: keep one row per code, tier, modality, installed_year",
+    # planner.data.inputs
+    "regions.csv, column 'parent_code': no region has code or parent_code in ['520000']. Fix: check "
+    "regions.include_parent in the scenario",
+    "stock.csv, row 2, column 'tier': unknown tier (value: 'clinic'). Fix: use a value listed in the tiers, e.g. "
+    "['hospital']",
+    "travel.csv, row 9, column 'from_code': unknown region code (not in the region table) (value: '999999'). Fix: "
+    "use a value listed in the region codes, e.g. ['510100', '510300']",
+    "stock.csv, row 3, column 'installed_year': installed in 2027, after the base year 2025 (value: 2027). Fix: "
+    "existing stock is what is installed by the end of the base year: leave later purchases out, or move "
+    "years.base_year",
+    "travel.csv: the travel table has neither a 'minutes' nor a 'km' column. Fix: name the travel column 'minutes' "
+    "(travel time) or 'km' (road distance)",
+    # planner.config.schema, whole-scenario checks
+    "scenario.toml: 'years': a plan longer than 30 years is not supported: shorten the plan years",
+    "scenario.toml: 'access': access.cap_minutes = 60 is below access.limit_minutes = 90: set cap_minutes to at least "
+    "the limit",
+    "scenario.toml: 'equity.objective': equity.objective = 'min_max_shortfal': did you mean 'min_max_shortfall'? use "
+    "one of 'weighted', 'min_max_shortfall', 'min_max_travel'",
+    "scenario.toml: modalities.MOBILE_CT.serves = 'XR': a mobile modality must name the fixed modality whose exams it "
+    "performs, one of ['CT']",
+    "scenario.toml: modalities.CT.exam_rate_per_1000_per_year is missing: give exams per 1,000 residents per year",
+    "scenario.toml: tiers must have distinct ranks (1 = grassroots, higher = referral target)",
+    "scenario.toml: eligibility.hospital.CT = -1: units per facility cannot be negative",
+    "scenario.toml: referral.CT.hospital = 1.5: a share of demand must be a number from 0 to 1 (e.g. 0.3 for 30 %)",
+    "scenario.toml: referral.MRI is missing: say which share of MRI demand presents at each tier",
+    "scenario.toml: budget: give either per_year_wan_cny or even_yearly_tranches = true, not both (the tranches are "
+    "total / years)",
+    "scenario.toml: budget.per_year_wan_cny has 2 numbers but the plan has 5 years (2026-2030): give one number per "
+    "plan year",
+    "scenario.toml: access.exam_types: 'MOBILE_CT' is not a fixed modality; use some of 'CT', 'DR'",
+    "scenario.toml: equity.modalities: unknown modality 'MIR'; did you mean 'MRI'? the modalities are 'CT', 'MRI'",
+    "scenario.toml: equity.modalities: 'DR' has no per-million target, so no shortfall: set "
+    "modalities.DR.target_per_million or leave 'DR' out",
+    "scenario.toml: equity on travel needs access: set access.exam_types (e.g. ['CT'])",
+    "scenario.toml: equity on shortfall needs a per-million target: set target_per_million for a modality, or list "
+    "modalities in equity.modalities",
+    "scenario.toml: policy.min_units[0]: unknown tier 'clinc' or modality 'CT'",
+    # planner.config.scenario, planner.errors
+    "models/x.toml: scenario file not found. Fix: check the path; scenarios live in models/",
+    "--set: 'budget' is not of the form key.path=value. Fix: write e.g. --set budget.total_wan_cny=500000",
+    "--set: '=5' has an empty key. Fix: write e.g. budget.total_wan_cny=500000",
+    "--set: 'name.x' is a value, not a section. Fix: set 'name' itself",
+    "scenario.toml: unknown key 'budget.totl'. Fix: remove it; valid keys here are total_wan_cny, per_year_wan_cny, "
+    "committed_wan_cny",
+    "scenario.toml: unknown key 'x'. Fix: remove it",
+    "scenario.toml: required key 'years' is missing. Fix: add it (see models/baseline.toml)",
+]
+
+
+@pytest.mark.parametrize("english", FAMILY)
+def test_message_families_beyond_the_corpus(english):
+    check(english)
+
+
+class _Sub(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    a: int = 1
+
+
+class _Checked(BaseModel):
+    """One field per kind of pydantic error explain_validation meets in a scenario."""
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    gt: float = Field(1, gt=0)
+    ge: float = Field(1, ge=0.5)
+    lt: float = Field(1, lt=10)
+    le: int = Field(1, le=10_000)
+    whole: int = 1
+    flag: bool = True
+    text: str = ""
+    items: list[float] = Field(default_factory=list, min_length=1)
+    kind: Literal["full_price", "annualised"] = "full_price"
+    three: Literal["a", "b", "c"] = "a"
+    sub: _Sub = Field(default_factory=_Sub)
+    needed: float
+
+
+@pytest.mark.parametrize("data", [
+    {"gt": 0}, {"ge": 0}, {"lt": 10}, {"le": 50_000}, {"gt": "三百万"}, {"whole": "two"}, {"whole": 1.5},
+    {"flag": "maybe"}, {"text": 5}, {"items": []}, {"items": 5}, {"kind": "full"}, {"three": "d"}, {"sub": 5},
+    {"sub": {"b": 1}}, {"extra": 1}, {"gt": float("inf")}, {"gt": float("nan")},
+], ids=str)
+def test_pydantic_messages_are_chinese(data):
+    with pytest.raises(ValidationError) as exc:
+        _Checked.model_validate({"needed": 1.0, **data})
+    for e in explain_validation("scenario.toml", exc.value, _Checked).errors:
+        check(str(e))
+    with pytest.raises(ValidationError) as exc:
+        _Checked.model_validate({})
+    check(str(explain_validation("scenario.toml", exc.value, _Checked).errors[0]))
+
+
+@pytest.mark.parametrize("toml", [
+    "total_wan_cny = 300万", "[budget\ntotal = 1", "a = 1\na = 2", 'a = "never closed', "a = [1, 2", "= 3",
+    "a = 1979-13-45", "a = {b = 1, b = 2}", "[a]\nb = 1\n[a]", "a = tru", "a = \"\\q\"",
+], ids=repr)
+def test_toml_syntax_errors_are_chinese(toml, tmp_path):
+    from planner.config.scenario import read_toml
+
+    path = tmp_path / "scenario.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(PlannerError) as exc:
+        read_toml(path)
+    english = str(exc.value).replace(str(tmp_path) + "/", "")
+    chinese = check(english)
+    assert "`" not in chinese.split("TOML: ")[1][:3], chinese   # tomllib's message is known, not kept in English
+
+
+# ------------------------------------------------------------------------------ solve status messages
+def test_status_messages_are_chinese():
+    from planner.planning.solve import _changeable_words, _message
+
+    for status in ("optimal", "time_limit", "no_solution", "infeasible", "interrupted", "unbounded", "error"):
+        for gap in (None, 0.0123):
+            check(_message(status, gap, 0.005, 60.0))
+    base = _message("time_limit", 0.0123, 0.005, 60.0)
+    for share, floor in ((0.034, 812.4), (0.0001, 812.4), (None, None)):
+        rep = SimpleNamespace(changeable_gap=share, floor=floor, objective=1234.5)
+        words = _changeable_words(rep)
+        assert words
+        chinese = check(base + words)
+        assert chinese.startswith(engine_zh.zh(base))
+    check(base + " (HiGHS overran the limit and was stopped by the wall-clock guard)")
+    check("stopped on request before any plan was found")
+
+
+@pytest.mark.parametrize("english", [
+    "first plan, made at once from the previous plan (3 unit(s) added with the larger budget), not yet optimised for "
+    "the new budget (gap 1.20%, against the floor no budget goes below); measured against what purchases can change "
+    "(objective 1,234.5 down to the floor 812.4 that no budget goes below), the plan is within 2.9% of the best "
+    "possible",
+    "first plan, made at once from the previous plan (1,204 purchase(s) dropped to fit the smaller budget), not yet "
+    "optimised for the new budget (gap unknown, against the previous proven bound)",
+    "no plan satisfies the hard constraints. The hard rules conflict with each other. The smallest relaxation that "
+    "makes a plan possible: the hard CT target in 成都市 (510100) in 2027 is 3.0 unit(s) out of reach; the presence "
+    "rule for DR at grassroots in 自贡市 (510300) in 2026 is 1.0 unit(s) out of reach; the total budget would need "
+    "1,370 万元 more; the 2028 budget would need 250 万元 more; 成都市 (510100) in 2027 would need 4.5 more imaging "
+    "staff. Relax one of these (or make the targets soft) and solve again.",
+    "no plan satisfies the hard constraints. HiGHS proved that no plan satisfies all hard constraints together, "
+    "although each passes its own check. Try: make the hard targets of CT, MRI soft; relax policy.min_units; remove "
+    "or raise budget.per_year_wan_cny",
+    # the pre-solve errors, joined by spaces
+    "no plan satisfies the hard constraints. the scenario has no regions: check regions.table and "
+    "regions.include_parent policy.min_units counts facilities, but the scenario has no facilities table: add "
+    "regions.facilities (e.g. facilities.csv), or remove the presence rules",
+    # a lexicographic solve's status
+    "Equity first: largest shortfall minimised to 12.5 per million (optimal, gap 0.00 %); then the weighted sum with "
+    "it held: optimal: proven within the 0.50% gap tolerance (gap 0.21%)",
+    "no plan satisfies the hard constraints. HiGHS proved that no plan satisfies all hard constraints together, "
+    "although each passes its own check. Try: turning constraint families off in [constraints] one at a time to "
+    "find the conflict",
+])
+def test_quick_plan_and_infeasibility_messages_are_chinese(english):
+    check(english)
