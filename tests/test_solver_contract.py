@@ -51,6 +51,40 @@ def test_build_and_solve_a_mip_and_its_relaxation():
     assert m.integer.all() and m.solve(60, 0.0).objective == pytest.approx(-4.0)  # integrality restored
 
 
+def test_a_basis_from_a_point_starts_the_lp_at_the_same_optimum():
+    """Chvatal's LP from a basis made by crossover at the feasible point (1, 0, 1) (objective 8): the LP
+    ends at its optimum 13 at (2, 0, 1), as from a cold start, and the integrality is restored after."""
+    m = knapsack()
+    m.solve(60, 0.0)                      # a MIP first: HiGHS then holds no LP basis worth keeping
+    with m.relaxed():
+        x = np.array([1.0, 0.0, 1.0])
+        A = sp.csr_matrix(np.array([[2.0, 3, 1], [4, 1, 2], [3, 4, 2]]))
+        assert m.basis_from(x, A @ x) is True
+        lp = m.solve(60)
+    assert lp.status is Status.OPTIMAL and lp.objective == pytest.approx(13.0) and lp.x == pytest.approx([2.0, 0.0, 1.0])
+    assert m.integer.all()
+
+
+def test_a_basis_from_a_point_in_a_thread_that_has_not_run_highs():
+    """The app makes its quick plan in a solve thread of its own, where crossover came before any run and
+    crashed the process (HiGHS's scheduler was not started there). Now it is started first."""
+    m = knapsack()
+    m.solve(60, 0.0)
+    A = sp.csr_matrix(np.array([[2.0, 3, 1], [4, 1, 2], [3, 4, 2]]))
+    out = {}
+
+    def quick() -> None:
+        with m.relaxed():
+            x = np.array([1.0, 0.0, 1.0])
+            out["basis"] = m.basis_from(x, A @ x)
+            out["lp"] = m.solve(60).objective
+
+    t = threading.Thread(target=quick)
+    t.start()
+    t.join()
+    assert out == {"basis": True, "lp": pytest.approx(13.0)}
+
+
 def test_maximise_with_offset():
     m = knapsack(offset=2.0)
     r = m.solve(60, 0.0)

@@ -256,6 +256,20 @@ def _clean(v: object, nfkc: bool = True) -> str:
     return "" if s.lower() in PLACEHOLDERS else s
 
 
+def _clean_column(values: pd.Series, nfkc: bool = True) -> pd.Series:
+    """``_clean`` of every cell, worked out once per distinct value: a stock or facilities table repeats
+    its tiers, modalities, counts and notes thousands of times (0.18 s of the verifier's 0.22 s on
+    Sichuan by county went to cleaning cell by cell)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    cleaned = np.array([_clean(v, nfkc) for v in uniques] + [""], dtype=object)  # code -1 (missing) -> ""
+    return pd.Series(cleaned[codes], index=values.index, dtype=object)
+
+
+def _blank_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """Which cells are empty once cleaned (placeholders such as '-' count as empty)."""
+    return pd.DataFrame({c: _clean_column(df[c]).eq("") for c in df.columns}, index=df.index)
+
+
 def _header(c: object) -> str:
     return unicodedata.normalize("NFKC", str(c)).strip().lstrip("\ufeff").strip()
 
@@ -279,18 +293,19 @@ def validate_table(df: pd.DataFrame, spec: TableSpec, file: str) -> pd.DataFrame
     # trimmed, full-width letters made ASCII, and 'Population' read as 'population'
     df = df.rename(columns=lambda c: names.get(_header(c).lower(), _header(c)))
     _check_columns(df, spec, file)
-    if len(df) < spec.min_rows or (spec.min_rows and df.map(_clean).eq("").all(axis=None)):
+    empty = _blank_cells(df)
+    if len(df) < spec.min_rows or (spec.min_rows and empty.all(axis=None)):
         raise InputError(file, f"the {spec.what} has a header but no data rows",
                          fix="add one row per region below the header")
     # Wholly empty rows (a blank line, a row cleared in Excel) are skipped, as pandas used to skip blank
     # lines, but rows are still counted so every message gives the row number the spreadsheet shows.
-    blank = df.map(_clean).eq("").all(axis=1).to_numpy() if len(df.columns) else np.zeros(len(df), bool)
+    blank = empty.all(axis=1).to_numpy() if len(df.columns) else np.zeros(len(df), bool)
     cells = _Cells(file, blank)
     out = pd.DataFrame(index=df.index)
     for col in spec.columns:
         if col.name not in df.columns:
             continue
-        raw = df[col.name].map(lambda v, n=(col.kind != "str"): _clean(v, n)).astype(str)
+        raw = _clean_column(df[col.name], col.kind != "str").astype(str)
         shown = df[col.name].astype(str).str.strip()  # what the planner typed, for the messages
         read = _text_column if col.kind in ("code", "str") else _bool_column if col.kind == "bool" else _number_column
         out[col.name] = read(cells, col, raw, shown)

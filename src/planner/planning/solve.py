@@ -69,6 +69,8 @@ class Solver:
         self.highs: HighsModel | None = None
         self._rows: tuple[np.ndarray, np.ndarray] | None = None  # row bounds HiGHS holds now
         self._last: np.ndarray | None = None   # integer values of the last plan, for warm starts
+        self._last_x: np.ndarray | None = None  # every column of the last plan (the quick plan's LP basis)
+        self._near_basis = False               # HiGHS holds a quick plan's LP basis, near the next one
         self.start = "none"
         self.warm_seconds = 0.0                # time the warm start took from the limit
         self.mip_time_limit = 0.0              # what HiGHS's MIP was given
@@ -165,11 +167,13 @@ class Solver:
         if status.has_solution:
             self.pm.solution = res.x
             self._last = np.round(res.x[np.flatnonzero(self.pm.integer)])
+            self._last_x = res.x.copy()
             if np.array_equal(self.highs.cost, self.pm.cost):
                 rows = _budget_rows(self.pm)
                 self._proven = (self._floor_key(), self.highs.row_upper[rows].copy(), res.bound)
         else:
             self.pm.solution = None
+        self._near_basis = False
         gap_v = relative_gap(res.objective, res.bound)
         msg = _message(status, gap_v, rel_gap, limit)
         if self.stopped and status == Status.NO_SOLUTION:
@@ -204,7 +208,9 @@ class Solver:
             return None
         rows = _budget_rows(self.pm)
         keep = mandated_purchases(self.pm)[np.flatnonzero(self.pm.integer)]
-        qp = quick_plan(self.pm, self.highs, self._A, self._last, rows, keep, time_limit)
+        qp = quick_plan(self.pm, self.highs, self._A, self._last, rows, keep, time_limit,
+                        None if self._near_basis else self._last_x)
+        self._near_basis = True
         if qp is None:
             return None
         # The best objective never improves when every budget row is tighter: the last proven bound holds.

@@ -83,6 +83,17 @@ def prepare_threads(h: highspy.Highs, threads: int) -> None:
     _scheduler.threads = threads
 
 
+def _start_scheduler(threads: int) -> None:
+    """Make sure this OS thread's HiGHS task scheduler runs. Highs.run starts it; crossover does not, and
+    crashed the process (segmentation fault, highspy 1.16) when it came first in a thread, as a quick plan
+    does in the app's solve thread. ``_scheduler.threads`` cannot tell (it is set when a model is made,
+    before any run), so an empty model is run every time: 0.08 ms."""
+    h = new_highs()
+    h.setOptionValue("output_flag", False)
+    prepare_threads(h, threads)
+    h.run()
+
+
 def time_limit_option(h: highspy.Highs, seconds: float, is_mip: bool) -> float:
     """The time_limit option value that gives the next run ``seconds`` of its own.
 
@@ -154,6 +165,23 @@ def set_full_start(h: highspy.Highs, x) -> None:
     solution.col_value = x
     solution.value_valid = True
     h.setSolution(solution)
+
+
+def basis_from_point(h: highspy.Highs, x, row_activity) -> bool:
+    """A simplex basis for the model HiGHS holds, made by crossover from the primal point ``x`` (its row
+    activities ``row_activity``; no duals). Highs.crossover(HighsSolution) is bound in highspy 1.15 and
+    1.16; where it is missing or fails the next LP starts cold, as before. Returns whether a valid basis
+    came out."""
+    if not hasattr(h, "crossover"):
+        return False
+    _start_scheduler(int(option_value(h, "threads")))
+    solution = highspy.HighsSolution()
+    solution.col_value = list(map(float, x))
+    solution.row_value = list(map(float, row_activity))
+    solution.value_valid = True
+    solution.dual_valid = False
+    status = h.crossover(solution)   # kWarning without duals: the basis is still made
+    return status != highspy.HighsStatus.kError and bool(h.getBasis().valid)
 
 
 def pass_model(h: highspy.Highs, *, cost, lower, upper, row_lower, row_upper, start, index, value, integrality,

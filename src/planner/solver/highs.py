@@ -162,6 +162,14 @@ class HighsModel:
         """Columns ``cols`` fixed at ``values`` inside the block; their bounds restored after."""
         return self.bounded(cols, values, values)
 
+    def basis_from(self, x, row_activity) -> bool:
+        """Give the next LP solve a basis made from the primal point ``x`` (crossover; ``row_activity`` =
+        matrix @ x). After a MIP (and the floor LP, whose basis is far from its plan) the quick plan's LP
+        took 0.85 s on Sichuan by county; 0.36 s of crossover plus 0.32 s from this basis. The basis of
+        an earlier LP near ``x`` is better still (0.1 s): then do not call this. Call it inside
+        ``relaxed()`` with the LP's rows and bounds set, ``x`` feasible for them."""
+        return compat.basis_from_point(self._h, x, row_activity)
+
     # ------------------------------------------------------------------ solving
     def solve(self, time_limit: float = np.inf, mip_rel_gap: float = 1e-4, *, guard: bool = False,
               first_solution: bool = False, duals: bool = False, progress=None) -> SolveResult:
