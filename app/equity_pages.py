@@ -90,15 +90,20 @@ def frontier_table(table: pd.DataFrame, measure: str) -> pd.DataFrame:
     return df[[c for c in names if c in df.columns]].rename(columns=names)
 
 
+MEASURE_COLUMN = {"shortfall": "largest_shortfall_per_million", "travel": "longest_travel_minutes"}
+
+
 def number_formats(shown: pd.DataFrame, measure: str) -> dict:
-    """Display formats by header: money and exams as whole numbers, indices with 4 decimals."""
+    """Display formats by header, each the one its quantity has in every table (labels.NUMBER_FORMATS):
+    money and exams with separators, the measure in its unit, Gini and Theil with 3 decimals."""
     unit = t(UNIT_KEY[measure])
-    fmt = {t("col_objective"): "localized", t("col_spend"): "localized", t("col_unmet"): "localized",
-           f"{t({v: k for k, v in MEASURES.items()}[measure])} ({unit})": "%.3f",
-           t("col_bound").format(unit=unit): "%.3f", t("col_gap"): "%.2f"}
-    fixed = {*fmt, t("col_point"), t("col_status"), t("col_verified")}
-    fmt.update({c: "%.4f" for c in shown.columns if c not in fixed})  # the Gini and Theil indices
-    return {c: st.column_config.NumberColumn(format=f) for c, f in fmt.items() if c in shown.columns}
+    names = {t("col_objective"): "weighted_sum_objective", t("col_spend"): "spend_wan_cny",
+             t("col_unmet"): "unmet_thousand_exams",
+             f"{t({v: k for k, v in MEASURES.items()}[measure])} ({unit})": MEASURE_COLUMN[measure]}
+    fixed = {*names, t("col_point"), t("col_status"), t("col_verified"), t("col_gap"), t("col_bound").format(unit=unit)}
+    names.update({c: "gini_" for c in shown.columns if c not in fixed})  # the Gini and Theil indices
+    cfg = labels.configs_by_header({c: k for c, k in names.items() if c in shown.columns}, pin=[t("col_point")])
+    return cfg | {t("col_gap"): st.column_config.NumberColumn(format="%.2f")}   # gap in per cent already
 
 
 def frontier_chart(table: pd.DataFrame, measure: str):
@@ -284,11 +289,12 @@ def alternatives_page() -> None:
         t("alt_found").format(n=found, p=res["within"]) + ("" if found >= res["k"] else " " + t("alt_fewer")))
     st.subheader(t("alt_summary"))
     shown = alternatives_table(res["table"])
-    st.dataframe(shown, hide_index=True, width="stretch", key="alt_table",
-                 column_config={t("col_above_best"): st.column_config.NumberColumn(format="%.2f"),
-                                t("col_moved"): st.column_config.NumberColumn(format="%.2f"),
-                                t("col_objective"): st.column_config.NumberColumn(format="localized"),
-                                t("col_spend"): st.column_config.NumberColumn(format="localized")})
+    money = {t("col_objective"): "weighted_sum_objective", t("col_spend"): "spend_wan_cny"}
+    shares = (t("col_above_best"), t("col_moved"))
+    # the other numbers are counts: units bought (in all and per modality), regions with new units
+    counts = {c: "units" for c in shown.select_dtypes("number").columns if c not in {*money, *shares}}
+    st.dataframe(shown, hide_index=True, width="stretch", key="alt_table", column_config=labels.configs_by_header(
+        {**money, **counts}, {c: st.column_config.NumberColumn(format="%.2f") for c in shares}, pin=[t("col_point")]))
     views = res["views"]
     en = equity_view.en_names(views[0])
     st.subheader(t("alt_maps"))
@@ -304,4 +310,6 @@ def alternatives_page() -> None:
         plans = [(t("plan_best"), views[0]["plan"])]
     equity_view.new_units_maps(plans, geo, key="alt_maps")
     st.markdown(f"**{t('alt_by_region')}**")
-    widgets.table_with_downloads(by_region_table(res["by_region"], en), "alternatives_by_region", "alt_regions")
+    regions = by_region_table(res["by_region"], en)
+    widgets.table_with_downloads(regions, "alternatives_by_region", "alt_regions", column_config=labels.configs_by_header(
+        {c: "new_units" for c in regions.columns[3:]}, pin=list(regions.columns[:3])))

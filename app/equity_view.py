@@ -150,7 +150,8 @@ def travel_section(view: dict, acc: pd.DataFrame, key: str) -> None:
         extra = [pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": outline}, filled=False,
                            stroked=True, get_line_color=[200, 0, 0, 255], line_width_min_pixels=3)] if outline else []
         st.markdown(f"**{label}**")
-        st.pydeck_chart(widgets.deck(fc, maps.centre(geo), extra), key=f"{key}_acc_deck")
+        st.pydeck_chart(widgets.deck(fc, widgets.fit_view(geo), extra), key=f"{key}_acc_deck",
+                        height=widgets.MAP_HEIGHT)
         widgets.legend(t("travel_map"), lo, hi, mins)
         st.caption(t("limit_legend").format(limit=limit, k=k))
         st.download_button(t("download_geojson"), json.dumps(fc, ensure_ascii=False),
@@ -169,7 +170,10 @@ def travel_section(view: dict, acc: pd.DataFrame, key: str) -> None:
         t("col_travel_after"): _finite(order["minutes_after"]).round(0),
         t("col_within_after"): order["within_limit_after"].astype(bool),
         t("col_mobile_visit"): order["mobile_visit_after"].astype(bool)}).reset_index(drop=True)
-    st.dataframe(table.head(10), hide_index=True, width="stretch", key=f"{key}_acc_far")
+    st.dataframe(table.head(10), hide_index=True, width="stretch", key=f"{key}_acc_far",
+                 column_config=labels.configs_by_header(
+                     {t("col_population_m"): "population_million", t("col_travel_before"): "minutes",
+                      t("col_travel_after"): "minutes"}, pin=[t("col_region")]))
     st.caption(t("furthest_note"))
     st.download_button(t("download_all_regions"), table.to_csv(index=False).encode("utf-8-sig"),
                        file_name=f"travel_{k}.csv", mime="text/csv", key=f"{key}_acc_csv")
@@ -209,8 +213,9 @@ def equity_section(view: dict, eq: pd.DataFrame, key: str) -> None:
         g = eq[eq["modality"] == m].set_index("when")["gini"]
         c.metric(t("gini_of").format(m=m), f"{g['before']:.3f} → {g['after']:.3f}",
                  delta=f"{g['after'] - g['before']:+.3f}", delta_color="inverse")
-    fmt = {c: st.column_config.NumberColumn(format="%.4f") for c in frame.columns[1:5]}
-    fmt.update({c: st.column_config.NumberColumn(format="%.2f") for c in frame.columns[5:]})
+    # Gini and Theil as every table shows them (3 decimals), densities and shortfalls with 2
+    fmt = labels.configs_by_header({**{c: "gini_" for c in frame.columns[1:5]},
+                                    **{c: "target_per_million" for c in frame.columns[5:]}}, pin=[frame.columns[0]])
     st.dataframe(frame, hide_index=True, width="stretch", column_config=fmt, key=f"{key}_equity")
     st.caption(t("equity_note"))
 
@@ -234,7 +239,7 @@ def new_units_maps(plans: list[tuple[str, pd.DataFrame]], geo: dict | None, key:
     fills, lo, hi = maps.colour(np.concatenate([s.to_numpy() for s in series]))
     n = len(codes)
     label = f"{t('new_units_map')}, {labels.modality(modality)}"
-    lon, lat, zoom = maps.centre(geo)
+    lon, lat, zoom = widgets.fit_view(geo)
     view = (lon, lat, zoom - np.log2(len(plans)) * 0.45)  # maps side by side are narrower: zoom out to fit
     for i, (col, (title, _), s) in enumerate(zip(st.columns(len(plans)), plans, series)):
         vals = pd.DataFrame({"region_code": codes, "new_units": s.to_numpy(),
@@ -245,5 +250,5 @@ def new_units_maps(plans: list[tuple[str, pd.DataFrame]], geo: dict | None, key:
         for f, fill in zip(fc["features"], fills[i * n:(i + 1) * n]):
             f["properties"]["fill"] = fill
         col.markdown(f"**{title}** · {s.sum():,.0f} {t('units')}")
-        col.pydeck_chart(widgets.deck(fc, view), key=f"{key}_deck_{i}")
+        col.pydeck_chart(widgets.deck(fc, view), key=f"{key}_deck_{i}", height=widgets.MAP_HEIGHT)
     widgets.legend(label, lo, hi, t("units"))

@@ -54,7 +54,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "solving": ("Solving with HiGHS…", "HiGHS 求解中…"),
     "col_run": ("run", "编号"), "col_name": ("name", "名称"), "col_scenario": ("scenario", "情景"),
     "col_created": ("saved", "保存时间"),  # col_status and col_gap: see the frontier table keys below
-    "col_spend_yi": ("spend (亿元)", "支出 (亿元)"), "col_unmet_m": ("unmet (million exams)", "未满足 (百万次检查)"),
+    "col_spend_yi": ("spend (亿元)", "支出 (亿元)"),
     "objective_numbers": ("Objective {obj:,.1f}, proven bound {bound} (万元-equivalent: unmet exams, shortfall "
                           "against targets and money, each valued in 万元)",
                           "目标值 {obj:,.1f}, 已证明下界 {bound} (万元当量: 未满足检查、目标缺口与资金, 均以万元计价)"),

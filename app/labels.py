@@ -3,7 +3,9 @@
 The engine's tables keep machine column names (region_code, new_units, ...) and codes (secondary, MOBILE_CT):
 downloads and the run store need them. On screen in 中文 each column gets a Chinese header with its unit
 (a Streamlit column label, so the data and its column names stay as they are) and tier, modality and
-other code cells show their Chinese labels. English mode shows the tables as before.
+other code cells show their Chinese labels; in English each column gets its English label (codes stay).
+Numbers show with thousands separators and the decimals their unit needs (NUMBER_FORMATS), and the columns
+a row is known by stay pinned at the left of a wide table (PINNED).
 """
 
 from __future__ import annotations
@@ -100,6 +102,75 @@ PREFIXED = {
 SUFFIXED = {"_a": ("{c} (A)", "{c} (A)"), "_b": ("{c} (B)", "{c} (B)"), "_diff": ("{c} (B − A)", "{c} (B − A)")}
 
 
+# How numbers show on screen, by machine column: (decimals, kind). "localized" draws the browser's thousands
+# separators (1,234) and Streamlit takes the decimals from the column's step; "percent" shows a share (0.42)
+# as 42.0%; "plain" is a printf format (no separators: years, codes, coordinates). One table for every
+# on-screen table, so the same quantity looks the same everywhere.
+COUNT, MONEY, ONE, TWO, INDEX, SHARE = (0, "localized"), (0, "localized"), (1, "localized"), (2, "localized"), \
+    (3, "localized"), (1, "percent")
+NUMBER_FORMATS: dict[str, tuple[int, str]] = {
+    # head counts and unit counts
+    "population": COUNT, "pop_urban": COUNT, "pop_rural": COUNT, "new_units": COUNT, "units_bought": COUNT,
+    "units": COUNT, "units_base_year": COUNT, "units_before": COUNT, "units_after": COUNT, "new_units_cumulative": COUNT,
+    "facilities": COUNT, "staff": COUNT,
+    # money (万元) and the objective in 万元-equivalents
+    "unit_price_wan_cny": ONE, "capex_wan_cny": MONEY, "capex_cny": MONEY,
+    "running_cost_new_units_wan_cny": MONEY, "budget_wan_cny": MONEY, "spend_wan_cny": MONEY, "spend_cny": MONEY,
+    "objective": ONE, "bound": ONE, "weighted_sum_objective": ONE, "marginal_value": TWO,
+    # densities and gaps per million
+    "density_before_per_million": TWO, "density_after_per_million": TWO, "target_per_million": TWO,
+    "gap_before_per_million": TWO, "gap_after_per_million": TWO, "largest_shortfall_per_million": TWO,
+    # exams (thousand exams)
+    "demand_thousand_exams": ONE, "served_thousand_exams": ONE, "served_fixed_thousand_exams": ONE,
+    "served_mobile_thousand_exams": ONE, "unmet_thousand_exams": ONE, "grassroots_unmet_thousand_exams": ONE,
+    "exams_k": ONE, "population_million": TWO,
+    # travel, distances, areas, shares
+    "minutes": COUNT, "longest_travel_minutes": COUNT, "km": COUNT, "area_km2": COUNT, "efficiency": TWO,
+    "share_65plus_pct": ONE, "gap": (2, "percent"), "solve_seconds": ONE,
+    # no separators
+    "year": (0, "%d"), "population_year": (0, "%d"), "reference_year": (0, "%d"), "id": (0, "%d"),
+    "centroid_lon": (4, "%.4f"), "centroid_lat": (4, "%.4f"),
+}
+PREFIXED_FORMATS = {"gap_closed_": SHARE, "gini_": INDEX, "theil_": INDEX, "mean_minutes_": COUNT,
+                    "longest_minutes_": COUNT, "people_beyond_limit_": COUNT}
+# The columns a planner knows a row by: pinned at the left of a wide table, in this order (region names in
+# the interface's language; the other language's name follows the pinned ones).
+PINNED = ("region_code", "code", "region_name", "name_zh", "tier", "modality", "exam_type", "year",
+          "base_code", "target_code", "constraint", "where")
+PINNED_EN = ("region_name_en", "name_en")
+
+
+def _format_key(col: str) -> tuple[int, str] | None:
+    if col in NUMBER_FORMATS:
+        return NUMBER_FORMATS[col]
+    for pre, fmt in PREFIXED_FORMATS.items():
+        if col.startswith(pre):
+            return fmt
+    for suf in SUFFIXED:
+        if col.endswith(suf) and col != suf:
+            return _format_key(col.removesuffix(suf))
+    return None
+
+
+def number_format(col: str, editable: bool = False) -> dict | None:
+    """NumberColumn arguments (format, step) of a machine column, or None for a column without one. An
+    editor gets the separators but no step: the step would also round what the planner types."""
+    key = _format_key(str(col))
+    if key is None:
+        return None
+    decimals, kind = key
+    if kind not in ("localized", "percent"):
+        return {"format": kind}
+    if editable:
+        return {"format": kind} if kind == "localized" else None
+    # the step's decimals are the shown decimals; a percent shows two fewer (0.421 -> 42.1%)
+    return {"format": kind, "step": 10.0 ** -(decimals + (2 if kind == "percent" else 0))}
+
+
+def pinned(col: str) -> bool:
+    return str(col) in PINNED or (lang() != "zh" and str(col) in PINNED_EN)
+
+
 def tier(code: str) -> str:
     return TIER_ZH.get(code, code) if lang() == "zh" else code
 
@@ -131,15 +202,13 @@ def _both(col: str) -> tuple[str, str] | None:
 
 
 def header(col: str) -> str:
-    """The column's header on screen: its Chinese label in 中文, the machine name in English."""
-    pair = _both(str(col))
-    return pair[1] if pair and lang() == "zh" else str(col)
-
-
-def readable(col: str) -> str:
-    """The column's name in words in either language (map tooltips, which are read, not copied)."""
+    """The column's header on screen: its label with its unit in the interface language (the machine name
+    for a column this module does not know)."""
     pair = _both(str(col))
     return (pair[1] if lang() == "zh" else pair[0]) if pair else str(col)
+
+
+readable = header   # map tooltips say a column the same way as table headers
 
 
 def _value_maps() -> dict[str, dict[str, str]]:
@@ -177,21 +246,49 @@ def from_screen(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def column_config(df: pd.DataFrame, given: dict | None = None) -> dict:
-    """Streamlit column configs giving each known column its header (中文 only); ``given`` configs are
-    kept and only get a label where they have none."""
+def column_config(df: pd.DataFrame, given: dict | None = None, editable: bool = False) -> dict:
+    """Streamlit column configs giving each known column its header in the interface language, its number
+    format (NUMBER_FORMATS) and, for the columns a row is known by, a pinned place at the left. ``given``
+    configs are kept: they only get a label, a format or a pin where they have none. ``editable``: the
+    configs of a data editor (see number_format)."""
     out = dict(given or {})
-    if lang() != "zh":
-        return out
     for col in df.columns:
-        label = header(col)
-        if label == str(col):
-            continue
+        label, pin = header(col), pinned(col)
+        fmt = number_format(col, editable) if pd.api.types.is_numeric_dtype(df[col]) \
+            and not pd.api.types.is_bool_dtype(df[col]) else None
         cfg = out.get(col)
         if cfg is None:
-            out[col] = st.column_config.Column(label)
-        elif isinstance(cfg, dict) and not cfg.get("label"):
-            cfg["label"] = label
+            if fmt:
+                out[col] = st.column_config.NumberColumn(label, pinned=pin or None, **fmt)
+            elif label != str(col) or pin:
+                out[col] = st.column_config.Column(label, pinned=pin or None)
+        elif isinstance(cfg, str):   # a label alone
+            out[col] = (st.column_config.NumberColumn(cfg, pinned=pin or None, **fmt) if fmt
+                        else st.column_config.Column(cfg, pinned=pin or None))
+        elif isinstance(cfg, dict):
+            if not cfg.get("label"):
+                cfg["label"] = label
+            if pin and cfg.get("pinned") is None:
+                cfg["pinned"] = True
+            tc = cfg.get("type_config")
+            if fmt and tc is not None and tc.get("type") == "number":
+                for k, v in fmt.items():
+                    if tc.get(k) is None:
+                        tc[k] = v
+    return out
+
+
+def configs_by_header(names: dict[str, str], given: dict | None = None, pin=()) -> dict:
+    """Configs for a table whose columns were renamed to their screen headers: ``names`` maps each header
+    to the machine column (or column family, e.g. "gini_") whose number format it takes; the headers in
+    ``pin`` stay at the left. ``given`` configs are kept."""
+    out = dict(given or {})
+    for shown, col in names.items():
+        fmt = number_format(col)
+        if fmt and shown not in out:
+            out[shown] = st.column_config.NumberColumn(shown, pinned=(shown in pin) or None, **fmt)
+    for shown in pin:
+        out.setdefault(shown, st.column_config.Column(shown, pinned=True))
     return out
 
 

@@ -51,7 +51,7 @@ def compare_page() -> None:
         col.metric(t("units_bought"), f"{sum(bought.values()):,.0f}")
         if bought:  # what the money bought, not only what it cost and left unmet
             col.caption(" · ".join(f"{labels.modality(m)} {v:,.0f}" for m, v in bought.items()))
-        col.metric(t("unmet"), widgets.exams(s["unmet_thousand_exams"]))
+        col.metric(widgets.unmet_label(), widgets.exams(s["unmet_thousand_exams"], unit=False))
         col.caption(widgets.status_text(s))
     m = compare_regions(ra.regions, rb.regions)
     st.subheader(t("difference"))
@@ -69,7 +69,8 @@ def compare_page() -> None:
     geo = state.view_from_stored(rb).get("boundaries_json")
     if geo:
         fc, lo, hi = maps.layer(geo, sel, what, label, unit, diverging=True)
-        st.pydeck_chart(widgets.deck(widgets.localise_tooltips(fc), maps.centre(geo)), key="cmp_deck")
+        st.pydeck_chart(widgets.deck(widgets.localise_tooltips(fc), widgets.fit_view(geo)), key="cmp_deck",
+                        height=widgets.MAP_HEIGHT)
         st.caption(t("cmp_legend").format(label=label, lo=lo, hi=hi, unit=unit))
     widgets.table_with_downloads(sel.sort_values(what, key=np.abs, ascending=False), f"compare_{a}_{b}", "cmp")
 
@@ -175,14 +176,14 @@ def runs_page() -> None:
     show = runs[["id", "name", "scenario", "created", "status", "gap", "spend_cny", "unmet_thousand_exams"]].copy()
     show["gap"] = show["gap"].astype(float) * 100                 # per cent
     show["spend_cny"] = show["spend_cny"].astype(float) / 1e8      # 亿元
-    show["unmet_thousand_exams"] = show["unmet_thousand_exams"].astype(float) / 1e3   # million exams
+    show["unmet_thousand_exams"] = show["unmet_thousand_exams"].astype(float)   # thousand exams, as everywhere
     widgets.dataframe(show, key="runs_table", column_config={
-        "id": st.column_config.NumberColumn(t("col_run"), format="%d"),
-        "name": t("col_name"), "scenario": t("col_scenario"), "created": t("col_created"),
-        "status": t("col_status"),
+        "id": st.column_config.NumberColumn(t("col_run"), format="%d", pinned=True),
+        "name": st.column_config.Column(t("col_name"), pinned=True), "scenario": t("col_scenario"),
+        "created": t("col_created"), "status": t("col_status"),
         "gap": st.column_config.NumberColumn(t("col_gap"), format="%.2f %%"),
-        "spend_cny": st.column_config.NumberColumn(t("col_spend_yi"), format="localized"),
-        "unmet_thousand_exams": st.column_config.NumberColumn(t("col_unmet_m"), format="localized")})
+        "spend_cny": st.column_config.NumberColumn(t("col_spend_yi"), format="localized", step=0.01),
+        "unmet_thousand_exams": t("col_unmet")})
     ids = runs["id"].tolist()
     rid = st.selectbox(t("run"), ids, format_func=_run_label(runs), key="runs_pick")
     c1, c2 = st.columns([3, 1])

@@ -101,13 +101,23 @@ def screen_words(problem: str) -> str:
     """A problem in the words of the screen: scenario field names (budget.committed_wan_cny, price_wan_cny,
     ...) replaced by the labels of their inputs, so the planner can find what to fix."""
     names = {"committed_wan_cny": t("budget_committed"), "total_wan_cny": t("budget_total"),
-             "per_year_wan_cny": t("budget_by_year"),
+             "per_year_wan_cny": t("budget_by_year"), "even_yearly_tranches": t("even_tranches"),
+             "include_running_cost": t("running"), "time_limit_s": t("time_limit"),
+             "exam_types": t("access_types"), "limit_minutes": t("access_limit"), "cap_minutes": t("access_cap"),
              **{k: header(v) for k, v in {**MOD_COLUMNS, **WEIGHT_COLUMNS}.items()},
              **{k: header(v) for k, v in TIER_COLUMNS.items() if k != "label"}}
     # eligibility.<tier>.<modality> is a cell of the tiers section's eligibility editor: name it so
     problem = re.sub(r"eligibility\.(\w+)\.(\w+)",
                      lambda m: f"“{t('eligibility').split(':')[0]}: {labels.tier(m[1])} × {labels.modality(m[2])}”",
                      problem)
+    # modalities.<M>.<field> is a cell of the modalities editor: its row and column
+    problem = re.sub(r"'?modalities\.(\w+)\.(\w+)'?",
+                     lambda m: (f"“{t('modality')}: {labels.modality(m[1])} × {header(MOD_COLUMNS[m[2]])}”"
+                                if m[2] in MOD_COLUMNS else m[0]), problem)
+    # a key written with its section (budget.total_wan_cny, solver.time_limit_s, weights.unmet_...) is named
+    # by its input as the bare key is; a section's key with no input on screen stays as the file has it
+    problem = re.sub(r"'?\b(?:budget|solver|access|weights)\.(\w+)'?",
+                     lambda m: m[1] if m[1] in names else m[0], problem)
     for field in sorted(names, key=len, reverse=True):   # longest first: no field is part of a longer one
         problem = re.sub(rf"(?<![\w.]){re.escape(field)}(?!\w)", f"“{names[field]}”", problem)
     return problem
@@ -118,12 +128,20 @@ def header(english: str) -> str:
     return HEADERS_ZH.get(english, english) if lang() == "zh" else english
 
 
+# An editor's columns kept in sight when it scrolls sideways: the row's name and the targets, what a planner
+# changes most.
+PINNED_INPUTS = frozenset({NAME, MOD_COLUMNS["target_per_million"], MOD_COLUMNS["target_hard"]})
+
+
 def headers(columns, **more) -> dict:
-    """Column configs labelling an editor's columns in the interface language (中文 only)."""
-    if lang() != "zh":
-        return {}
-    out = {c: st.column_config.Column(header(c)) for c in columns if header(c) != c}
-    return out | {c: st.column_config.Column(label) for c, label in more.items()}
+    """Column configs labelling an editor's columns in the interface language (the English headers are the
+    columns' names), the row's name and the targets pinned at the left."""
+    def config(c, label):
+        pin = c in PINNED_INPUTS or None
+        return st.column_config.Column(label, pinned=pin) if label != c or pin else None
+
+    out = {c: config(c, header(c)) for c in columns} | {c: config(c, label) for c, label in more.items()}
+    return {c: cfg for c, cfg in out.items() if cfg is not None}
 
 
 def named(frame: pd.DataFrame, label) -> pd.DataFrame:
@@ -340,9 +358,10 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
                 frame = frame.copy()
                 frame.insert(frame.columns.get_loc("code") + 1, REGION_NAME_COLUMN,
                              frame["code"].astype(str).map(names).fillna(""))
-            config = labels.column_config(base)
-            if names is not None:
-                config[REGION_NAME_COLUMN] = st.column_config.TextColumn(t("region_name_column"), disabled=True)
+            config = labels.column_config(base, editable=True)
+            if names is not None:   # pinned beside the pinned code: a wide table scrolls, the row's name stays
+                config[REGION_NAME_COLUMN] = st.column_config.TextColumn(t("region_name_column"), disabled=True,
+                                                                         pinned=True)
             shown = st.data_editor(frame, num_rows="dynamic", key=state.wkey(f"edit_table_{key}"), hide_index=True,
                                    column_config=config)
             shown = labels.from_screen(shown.drop(columns=[REGION_NAME_COLUMN], errors="ignore"))

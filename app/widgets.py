@@ -30,6 +30,46 @@ def boundaries(path: str) -> dict:
     return maps.load_boundaries(path)
 
 
+# Every map is MAP_HEIGHT px tall (Streamlit's default 500 left a national map small), and its first view fits
+# the regions' frame (maps.frame) into FIT_PX: the map's height less a margin, and the width of a page column
+# (about 900 px in a 1,400 px window with the sidebar).
+MAP_HEIGHT = 600
+FIT_PX = (900, MAP_HEIGHT - 40)
+# The result map draws the boundaries simplified to about a pixel at that first view (shapely's coverage
+# simplification: neighbours keep one shared border). The browser redraws every vertex's outline on each
+# change of layer, modality or year: Sichuan's 28,000 county vertices took 2 s, its 8,800 simplified ones 1 s.
+# Downloads keep the full boundaries.
+SIMPLIFY_PX = 1.2
+
+
+def fit_view(b: dict) -> tuple[float, float, float]:
+    """(lon, lat, zoom) showing the regions' frame in FIT_PX, the first view of every map."""
+    return maps.centre(b, *FIT_PX)
+
+
+def _fingerprint(b: dict) -> tuple:
+    """Which boundaries these are, cheaply: codes and each feature's first vertex."""
+    def first(c):
+        while isinstance(c, list) and c and isinstance(c[0], list):
+            c = c[0]
+        return tuple(c) if isinstance(c, list) else None
+    return tuple((str(f["properties"].get("code")), first((f.get("geometry") or {}).get("coordinates")))
+                 for f in b["features"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _drawn(fingerprint: tuple, _b: dict) -> tuple[dict, tuple[float, float, float]]:
+    view = fit_view(_b)
+    return maps.simplified(_b, SIMPLIFY_PX * 360 / (512 * 2 ** view[2])), view   # degrees per pixel there
+
+
+def drawn(b: dict) -> tuple[dict, tuple[float, float, float]]:
+    """The boundaries as the result map draws them (simplified, see SIMPLIFY_PX) and its first view, made
+    once per set of boundaries: a change of layer, modality or year only recolours them. Shared between
+    reruns and sessions: do not change what it returns."""
+    return _drawn(_fingerprint(b), b)
+
+
 def region_values(regions: pd.DataFrame, modality: str, year: int) -> pd.DataFrame:
     g = regions[(regions["modality"] == modality) & (regions["year"] == year)].copy()
     g["new_units_cumulative"] = g["units_after"] - g["units_before"]
@@ -113,6 +153,8 @@ def offered_modalities(regions: pd.DataFrame, layer_key: str) -> list[str]:
     """The modalities the layer has data for: no unmet layer for mobile units (unmet demand belongs to the
     exam type they serve), no gap layer for a modality without a target."""
     col = LAYERS[layer_key][0]
+    if col not in regions.columns:   # new_units_cumulative: made per modality and year (region_values)
+        col = "units_after"
     mods = list(dict.fromkeys(regions["modality"]))
     by = regions.groupby("modality", sort=False)
     ok = by[col].apply(lambda v: bool(v.notna().any()))
@@ -144,19 +186,26 @@ def region_map(regions: pd.DataFrame, b: dict | None, key: str, mobile: pd.DataF
     vals = region_values(regions, modality, year)
     schemes = {t("scheme_quantile"): "quantile", t("scheme_equal"): "equal"}
     scheme = schemes[st.radio(t("classes"), list(schemes), horizontal=True, key=f"{key}_classes_{lang()}")]
-    fc, lo, hi = maps.layer(b, vals, col, t(layer_key), unit, diverging=div,
-                            extra=["population", "target_per_million"], scheme=scheme)
-    localise_tooltips(fc)
+    shown, view = drawn(b)
+
+    def layer(geo: dict) -> dict:
+        fc, _, _ = maps.layer(geo, vals, col, t(layer_key), unit, diverging=div,
+                              extra=["population", "target_per_million"], scheme=scheme)
+        return localise_tooltips(fc)
+
+    fc = layer(shown)
     extra = []
     if mobile is not None and len(mobile) and centroids is not None:
         extra = mobile_layers(mobile[(mobile["year"] == year)], centroids)
-    st.pydeck_chart(deck(fc, maps.centre(b), extra), key=f"{key}_deck")
+    st.pydeck_chart(deck(fc, view, extra), key=f"{key}_deck", height=MAP_HEIGHT)
     colour_bar(t(layer_key), fc["legend"], unit)
     if extra:
         st.caption(t("mobile_layer"))
-    st.download_button(t("download_geojson"), json.dumps(fc, ensure_ascii=False), file_name=f"{layer_key}_{modality}_{year}.geojson",
-                       mime="application/geo+json", key=f"{key}_dl_geo")
-    return fc
+    full = layer(b)   # the download with the full boundaries
+    st.download_button(t("download_geojson"), json.dumps(full, ensure_ascii=False),
+                       file_name=f"{layer_key}_{modality}_{year}.geojson", mime="application/geo+json",
+                       key=f"{key}_dl_geo")
+    return full
 
 
 def mobile_layers(mobile: pd.DataFrame, centroids: pd.DataFrame) -> list:
@@ -191,10 +240,10 @@ def dataframe(df: pd.DataFrame, key: str, column_config: dict | None = None, **k
                  column_config=labels.column_config(df, column_config), **kw)
 
 
-def table_with_downloads(df: pd.DataFrame, name: str, key: str) -> None:
+def table_with_downloads(df: pd.DataFrame, name: str, key: str, column_config: dict | None = None) -> None:
     """The table on screen, and as CSV and Excel downloads with the machine column names (what other
     tools read); the Excel file's second sheet says what each column is, in Chinese and English."""
-    dataframe(df, key=f"{key}_df")
+    dataframe(df, key=f"{key}_df", column_config=column_config)
     c1, c2 = st.columns(2)
     c1.download_button(t("download_csv"), df.to_csv(index=False).encode("utf-8-sig"), file_name=f"{name}.csv",
                        mime="text/csv", key=f"{key}_csv")
@@ -251,11 +300,15 @@ def density_chart(regions: pd.DataFrame, year: int) -> alt.Chart:
                                              ).properties(title=t("density_chart"), height=240)
 
 
-def exams(thousands: float) -> str:
-    """Exam counts the way each language says them: 亿人次 / 万人次 in Chinese, M exams in English."""
-    if lang() == "zh":
-        return f"{thousands / 1e5:,.2f} 亿人次" if thousands >= 1e5 else f"{thousands / 10:,.1f} 万人次"
-    return f"{thousands / 1e3:,.2f} M exams"
+def exams(thousands: float, unit: bool = True) -> str:
+    """Exam counts in the one unit every table, map and chart uses: thousand exams (千人次). ``unit=False``
+    for a metric, whose label carries the unit (a value with it is cut off in a third of the page)."""
+    number = f"{thousands:,.1f}" if abs(thousands) < 100 else f"{thousands:,.0f}"
+    return f"{number} {t('unit_thousand_exams')}" if unit else number
+
+
+def unmet_label() -> str:
+    return f"{t('unmet')} ({t('unit_thousand_exams')})"
 
 
 def fmt_wan(v: float) -> str:
@@ -267,7 +320,7 @@ def summary_metrics(summary: dict, flows_unmet: float | None = None) -> None:
     c1.metric(t("spend"), fmt_wan(summary["spend_total_cny"] / 1e4),
               help=t("budget_help").format(b=fmt_wan(summary["budget_total"] / 1e4)))
     c2.metric(t("units_bought"), f"{sum(summary['units_bought_by_modality'].values()):,.0f}")
-    c3.metric(t("unmet"), exams(summary["unmet_thousand_exams"]),
+    c3.metric(unmet_label(), exams(summary["unmet_thousand_exams"], unit=False),
               help=t("demand_help").format(d=exams(summary["demand_thousand_exams"])))
     gaps = summary.get("target_gap") or {}
     if gaps:

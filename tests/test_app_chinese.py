@@ -382,3 +382,23 @@ def test_warnings_name_the_editor_cell_not_the_config_key(monkeypatch, language,
     w = next(w for w in Planner(load_scenario(MODELS / "baseline.toml")).checks.warnings if "eligibility.tertiary.MRI" in w)
     shown = screen_words(engine_zh.say(w))
     assert expected in shown and "eligibility." not in shown, shown
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en", ["“Total capital budget (万元)”", "“Time limit (s)”", "“Modality: CT × price (万元)”",
+            "“Budget released in equal yearly tranches (total / years each year)”", "policy.min_units"]),
+    ("zh", ["“总资本预算 (万元)”", "“时间上限 (秒)”", "“设备类型: CT × 价格 (万元)”", "policy.min_units"])])
+def test_config_keys_with_their_section_are_named_by_their_inputs(monkeypatch, language, expected):
+    """Issue 13, item 9: 'raise budget.total_wan_cny' named the scenario key; on screen it names the input
+    (with its section, quoted or not, and a modalities editor cell). A key with no input on screen (here
+    policy.min_units, a rule of the scenario file) stays as the file writes it."""
+    import streamlit as st
+
+    from planner_app.plan_page import screen_words
+
+    monkeypatch.setattr(st, "session_state", {"lang": language})
+    shown = screen_words("raise budget.total_wan_cny or solver.time_limit_s; 'modalities.CT.price_wan_cny' is high; "
+                         "budget.even_yearly_tranches limits each year; relax policy.min_units")
+    for text in expected:
+        assert text in shown, shown
+    assert "budget." not in shown and "solver." not in shown and "modalities." not in shown, shown

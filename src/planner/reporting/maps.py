@@ -234,20 +234,39 @@ def mercator_y(lat):
     return np.log(np.tan(np.pi / 4 + np.radians(np.clip(lat, -85, 85)) / 2))
 
 
-def centre(boundaries: dict) -> tuple[float, float, float]:
-    """(lon, lat, zoom) that shows ``frame(boundaries)``, for the map's initial view. The islets left out
-    of the frame stay on the map, a pan away."""
+def simplified(boundaries: dict, tolerance: float) -> dict:
+    """The boundaries with each geometry simplified to ``tolerance`` degrees, neighbours keeping one shared
+    border (shapely's coverage simplification; each region on its own where the regions are not a clean
+    coverage). A new FeatureCollection: properties are shared with ``boundaries``, geometries are new."""
+    import shapely   # here: only the app's map drawing needs it
+
+    has = [i for i, f in enumerate(boundaries["features"]) if f.get("geometry")]
+    geoms = shapely.from_geojson([json.dumps(boundaries["features"][i]["geometry"]) for i in has])
+    try:
+        simple = shapely.coverage_simplify(geoms, tolerance)
+    except shapely.errors.GEOSException:
+        simple = shapely.simplify(geoms, tolerance, preserve_topology=True)
+    simple = shapely.set_precision(simple, 1e-4)
+    features = [dict(f) for f in boundaries["features"]]
+    for i, g in zip(has, shapely.to_geojson(simple)):
+        features[i]["geometry"] = json.loads(g)
+    return {**boundaries, "features": features}
+
+
+def centre(boundaries: dict, width: float = 760, height: float = 460) -> tuple[float, float, float]:
+    """(lon, lat, zoom) that shows ``frame(boundaries)`` in ``width`` x ``height`` pixels, for the map's
+    initial view. The islets left out of the frame stay on the map, a pan away."""
     box = frame(boundaries)
     if box is None:
         return 104.0, 35.0, 3.0
     xs, ys = [box[0], box[2]], [box[1], box[3]]
     # Web Mercator: at zoom z the world is 512 x 2^z pixels wide, and y = ln(tan(pi/4 + lat/2)) spans
     # 2*pi across that width. Centre on the Mercator midpoint (not the mean latitude, which sits too far
-    # south and clips the north) and fit the extent in about 760 x 460 pixels of the default 500 px map.
+    # south and clips the north) and fit the extent in the box.
     y0, y1 = mercator_y(min(ys)), mercator_y(max(ys))
     lat_mid = float(np.degrees(2 * np.arctan(np.exp((y0 + y1) / 2)) - np.pi / 2))
     span_x = max(max(xs) - min(xs), 1e-3)
-    zoom_x = np.log2(760 * 360 / (512 * span_x))
-    zoom_y = np.log2(460 * 2 * np.pi / (512 * max(y1 - y0, 1e-5)))
+    zoom_x = np.log2(width * 360 / (512 * span_x))
+    zoom_y = np.log2(height * 2 * np.pi / (512 * max(y1 - y0, 1e-5)))
     zoom = float(min(zoom_x, zoom_y))
     return (min(xs) + max(xs)) / 2, lat_mid, float(np.clip(zoom, 1.0, 12.0))
