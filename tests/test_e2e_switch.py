@@ -5,7 +5,10 @@ national 1,000 亿元). AppTest cannot see this: it does not send widget values 
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import re
+import time
 
 from tests.test_e2e_browser import (ARTIFACTS, CHROMIUM, LAUNCH_ARGS, SOLVE_TIMEOUT_MS, VIEWPORT, _app_server,  # noqa: F401
                                     _number, _set_budget, app_url, pytestmark, wait_idle)
@@ -104,11 +107,22 @@ def test_progress_then_stop_keeps_the_best_plan(app_url):
         budget.fill("850000")
         budget.press("Enter")
         wait_idle(page)
+        clicked = time.perf_counter()
         page.get_by_role("button", name="Solve", exact=True).click()
         expect(page.get_by_text("First plan, made at once from the previous plan for the new budget", exact=False)).to_be_visible(
             timeout=60_000)
+        first_plan_s = time.perf_counter() - clicked
+        # the plan is there while HiGHS still works on it: the Stop button is still on the page
+        expect(page.get_by_role("button", name="Stop and keep the best plan so far")).to_be_visible()
         expect(page.get_by_text("purchase(s) dropped to fit the smaller budget", exact=False).first).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "e2e_quick_plan.png"))
+        # Issue 13's goal is a first plan within 2 s of the click at this scale. It is measured and written
+        # down, not asserted: no verdict may depend on how loaded the machine is (see benchmarks/bench_whatif.py
+        # for the engine's own time, against its 1 s goal).
+        (ARTIFACTS / "e2e_whatif_timing.json").write_text(json.dumps(
+            {"scenario": "sichuan.toml", "budget_wan_cny": [900_000, 850_000], "first_plan_s": round(first_plan_s, 2),
+             "goal_s": 2.0, "load_average": os.getloadavg()}, indent=1), encoding="utf-8")
+        print(f"what-if at county scale: first plan {first_plan_s:.2f} s after the click (goal 2 s)")
         page.get_by_role("button", name="Stop and keep the best plan so far").click()
         expect(page.get_by_text("stopped on request", exact=False).first).to_be_visible(timeout=60_000)
 
