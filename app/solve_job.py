@@ -40,6 +40,7 @@ class SolveJob:
     error: str | None = None
     stop_asked: bool = False
     done: threading.Event = field(default_factory=threading.Event)
+    quick_tried: threading.Event = field(default_factory=threading.Event)   # set once quick is made or not
     started: float = field(default_factory=time.perf_counter)
 
     def start(self) -> "SolveJob":
@@ -48,8 +49,11 @@ class SolveJob:
 
     def _run(self) -> None:
         try:
-            if not self.stop_asked:
-                self.quick = self.planner.quick_plan()
+            try:
+                if not self.stop_asked:
+                    self.quick = self.planner.quick_plan()
+            finally:
+                self.quick_tried.set()
             self.result = self.planner.solve(progress=self._progress)
         except PlannerError as e:
             self.error = str(e)
@@ -88,7 +92,12 @@ def watch(job: SolveJob, words, stop_label: str, waiting_label: str, done_label:
         job.stop()
     quick_slot = st.empty()
     shown = False
-    while not job.done.wait(POLL_S):
+    while True:
+        # Until the quick plan is tried, wake the moment it is (not at the next poll: up to 0.5 s later)
+        wake = job.quick_tried if show_quick is not None and not job.quick_tried.is_set() else job.done
+        wake.wait(POLL_S)
+        if job.done.is_set():
+            break
         line.markdown(words(job.latest, time.perf_counter() - job.started))
         if show_quick is not None and job.quick is not None and not shown:
             with quick_slot.container():
