@@ -127,7 +127,8 @@ def colour_bar(label: str, bar: dict, unit: str) -> None:
         f"{breaks[i]:,.2f}–{breaks[i + 1]:,.2f}</span>" for i, c in enumerate(colours))
     grey = '<span style="display:inline-block;padding:2px 8px;background:rgba(210,210,210,0.63);font-size:0.8em">' \
            f'{t("no_data")}</span>'
-    st.markdown(f"**{label}**, {unit} · {t('scheme_' + bar['scheme'])}: {cells} {grey}", unsafe_allow_html=True)
+    how = t("classes_near_equal") if bar.get("near_equal") else t("scheme_" + bar["scheme"])
+    st.markdown(f"**{label}**, {unit} · {how}: {cells} {grey}", unsafe_allow_html=True)
 
 
 def legend(label: str, lo: float, hi: float, unit: str) -> None:
@@ -262,10 +263,12 @@ def excel_bytes(df: pd.DataFrame) -> bytes:
 
 
 def spend_chart(spend: pd.DataFrame) -> alt.Chart:
-    d = spend[["year", "capex_wan_cny"]].rename(columns={"capex_wan_cny": "万元"})
-    return alt.Chart(d).mark_bar().encode(x=alt.X("year:O", title=t("year")), y="万元:Q",
-                                          tooltip=[alt.Tooltip("year:O", title=t("year")), "万元"]).properties(
-        title=t("spend_by_year"), height=240)
+    """Capital spend per plan year in 亿元, the unit of totals (prices stay in 万元)."""
+    d = spend[["year"]].assign(yi=spend["capex_wan_cny"] / 1e4)
+    return alt.Chart(d).mark_bar().encode(
+        x=alt.X("year:O", title=t("year")), y=alt.Y("yi:Q", title=t("spend_axis"), axis=alt.Axis(format=",.1f")),
+        tooltip=[alt.Tooltip("year:O", title=t("year")), alt.Tooltip("yi:Q", title=t("spend_axis"), format=",.2f")]
+    ).properties(title=t("spend_by_year"), height=240)
 
 
 def units_chart(plan: pd.DataFrame) -> alt.Chart:
@@ -286,6 +289,8 @@ def density_chart(regions: pd.DataFrame, year: int) -> alt.Chart:
         target=("target_per_million", "first")).reset_index()
     g["before"] = g["before"] / g["population"] * 1e6
     g["after"] = g["after"] / g["population"] * 1e6
+    # a modality with no units before or after and no target (mobile units none were bought of) has no bars
+    g = g[(g["before"] > 0) | (g["after"] > 0) | (g["target"].fillna(0) > 0)]
     long = labels.to_screen(g.melt(id_vars="modality", value_vars=["before", "after", "target"], var_name="what",
                                    value_name="per million"))
     long["what"] = long["what"].map(lambda w: t(f"dc_{w}"))

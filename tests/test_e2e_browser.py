@@ -350,7 +350,8 @@ def test_plan_page_in_chinese_after_a_baseline_solve(app_url):
             wait_idle(page)
             _no_error_boxes(page)
             expect(page.get_by_text("分位数 (各类地区数相等)", exact=False).first).to_be_visible()  # colour bar
-            for title in ("年度支出 (万元)", "按设备类型与层级的新购台数"):
+            # chart titles and the spend axis in the unit of totals, 亿元
+            for title in ("年度支出", "资本支出 (亿元)", "按设备类型与层级的新购台数"):
                 expect(page.locator('[data-testid="stVegaLiteChart"]').get_by_text(title).first).to_be_visible()
             expect(page.get_by_text("规划后每百万人口台数", exact=False).first).to_be_visible()
             deck = page.locator('[data-testid="stDeckGlJsonChart"]').first

@@ -78,6 +78,21 @@ def test_quantile_classes_separate_close_values_and_equal_breaks_are_fixed():
         classes(values, "jenks")
 
 
+def test_values_within_one_percent_are_one_class():
+    """After a plan that meets the CT target everywhere the provinces ran 39.99-40.15 per million: five
+    quantile classes made a 0.4 % spread look like five levels. Within NEAR_EQUAL (1 %) they are one class;
+    29.95-32.49 (8 %) still gets five."""
+    from planner.reporting.maps import classes, near_equal
+
+    flat = np.r_[np.linspace(39.99, 40.15, 31), np.nan]
+    for scheme in ("quantile", "equal"):
+        fills, breaks, palette = classes(flat, scheme)
+        assert len(palette) == 1 and len({tuple(f) for f in fills[:-1]}) == 1, scheme
+        assert breaks == pytest.approx([39.99, 40.15])
+    assert near_equal(flat) and not near_equal(np.linspace(29.95, 32.49, 31))
+    assert not near_equal(np.array([0.0, 0.0, 0.004]))   # around zero nothing is 'near' in relative terms
+
+
 def test_a_classed_layer_carries_its_colour_bar():
     b = load_boundaries(REPO_ROOT / "data" / "regions" / "provinces.geojson")
     import pandas as pd
