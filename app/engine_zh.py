@@ -216,10 +216,10 @@ rule(r"parent (?P<p>\S+): (?P<o>{NUM}) thousand top-tier (?P<mod>\S+) exams sent
 
 # --- marginal values (planner.planning.results._PLAIN and marginal_table, planner.reporting.summary)
 rule(r"one more 100万元 in (?:the total budget|the (?P<key>\S+) budget) would lower the objective by (?P<v>{NUM}) "
-     r"万元-equivalent \(as much as about (?P<e>{NUM}) exams of the most heavily weighted unmet demand\); "
+     r"万元-equivalent \(as much as about (?P<e>{NUM}) thousand exams of the most heavily weighted unmet demand\); "
      r"LP-relaxation estimate",
      lambda g: f"{'总预算' if not g['key'] else g['key'] + ' 年预算'}每增加 100万元, 目标值降低 {g['v']} 万元当量 "
-               f"(约相当于 {g['e']} 人次权重最高的未满足检查); 线性松弛估计")
+               f"(约相当于 {g['e']} 千人次权重最高的未满足检查); 线性松弛估计")
 rule(r"one more thousand exams of capacity for (?P<mod>\S+) at (?P<tier>\S+) tier in (?P<r>.+?) in (?P<y>\d+) would "
      r"lower the objective by (?P<v>{NUM}) 万元-equivalent",
      "{r} {y} 年{tier}的 {mod} 产能每增加一千人次, 目标值降低 {v} 万元当量")

@@ -211,8 +211,9 @@ def equity_section(view: dict, eq: pd.DataFrame, key: str) -> None:
         cols[0].metric(f"{t('largest_shortfall')} ({t('units_per_million')})", f"{sb:,.2f} → {sa:,.2f}")
     for c, m in zip(cols[1:], shown):
         g = eq[eq["modality"] == m].set_index("when")["gini"]
+        change = round(g["after"] - g["before"], 3)   # as shown: no "↓ -0.000" arrow for no change
         c.metric(t("gini_of").format(m=m), f"{g['before']:.3f} → {g['after']:.3f}",
-                 delta=f"{g['after'] - g['before']:+.3f}", delta_color="inverse")
+                 delta=f"{change:+.3f}" if change else None, delta_color="inverse")
     # Gini and Theil as every table shows them (3 decimals), densities and shortfalls with 2
     fmt = labels.configs_by_header({**{c: "gini_" for c in frame.columns[1:5]},
                                     **{c: "target_per_million" for c in frame.columns[5:]}}, pin=[frame.columns[0]])
@@ -239,8 +240,7 @@ def new_units_maps(plans: list[tuple[str, pd.DataFrame]], geo: dict | None, key:
     fills, lo, hi = maps.colour(np.concatenate([s.to_numpy() for s in series]))
     n = len(codes)
     label = f"{t('new_units_map')}, {labels.modality(modality)}"
-    lon, lat, zoom = widgets.fit_view(geo)
-    view = (lon, lat, zoom - np.log2(len(plans)) * 0.45)  # maps side by side are narrower: zoom out to fit
+    view = widgets.fit_view(geo, columns=len(plans))   # maps side by side are narrower
     for i, (col, (title, _), s) in enumerate(zip(st.columns(len(plans)), plans, series)):
         vals = pd.DataFrame({"region_code": codes, "new_units": s.to_numpy(),
                              "region_name": names["region_name"].reindex(codes).fillna("").to_numpy(),
@@ -250,5 +250,5 @@ def new_units_maps(plans: list[tuple[str, pd.DataFrame]], geo: dict | None, key:
         for f, fill in zip(fc["features"], fills[i * n:(i + 1) * n]):
             f["properties"]["fill"] = fill
         col.markdown(f"**{title}** · {s.sum():,.0f} {t('units')}")
-        col.pydeck_chart(widgets.deck(fc, view), key=f"{key}_deck_{i}", height=widgets.MAP_HEIGHT)
+        col.pydeck_chart(widgets.deck(fc, view), key=f"{key}_deck_{i}", height=widgets.map_height(len(plans)))
     widgets.legend(label, lo, hi, t("units"))

@@ -144,7 +144,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sweep_to": ("Highest budget (万元)", "最高预算 (万元)"),
     "sweep_points": ("Points", "点数"),
     "sweep_run": ("Run sweep", "运行扫描"),
-    "sweep_pick": ("Show the plan at budget (万元)", "查看该预算下的方案 (万元)"),
+    "sweep_pick": ("Show the plan at budget", "查看该预算下的方案"),
+    "sweep_gap_note": ("Share of the gap to the target in the last plan year that the purchases close, against "
+                       "buying nothing (retiring units counted). 0 % = no unit of that modality bought at that "
+                       "budget: the money goes to the others first.",
+                       "末年与目标的差距中由购置弥合的比例, 以不购置为基准 (计入到期退役的设备)。0% = 该预算下未购置"
+                       "该类设备: 资金先用于其他设备。"),
     "sweep_unmet": ("Budget vs unmet demand", "预算与未满足需求"),
     "sweep_gap": ("Budget vs share of density gap closed", "预算与密度差距缩小比例"),
     "runs_none": ("No saved runs yet.", "尚无已保存方案。"),
@@ -340,9 +345,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dc_before": ("before", "规划前"), "dc_after": ("after", "规划后"), "dc_target": ("target", "目标"),
     "dc_what": ("units per million", "台/百万人"),
     "sweep_progress": ("{i} / {n}: {b} → {status}, unmet {u}", "{i} / {n}: {b} → {status}, 未满足 {u}"),
-    "cmp_legend": ("{label}: {lo:,.2f} {unit} (red, A higher) … 0 (white) … {hi:,.2f} {unit} (blue, B higher)",
-                   "{label}: {lo:,.2f} {unit} (红色, A 较高) … 0 (白色) … {hi:,.2f} {unit} (蓝色, B 较高)"),
-    "budget_axis": ("budget (万元)", "预算 (万元)"),
+    "cmp_legend": ("{label}: {lo} {unit} (red, A higher) … 0 (white) … {hi} {unit} (blue, B higher)",
+                   "{label}: {lo} {unit} (红色, A 较高) … 0 (白色) … {hi} {unit} (蓝色, B 较高)"),
+    "budget_axis": ("budget (亿元)", "预算 (亿元)"),
     "unmet_axis": ("unmet demand (thousand exams)", "未满足需求 (千人次)"),
     "gap_axis": ("share of density gap closed", "密度缺口弥合比例"),
     "travel_cap_help": ("travel beyond {cap:,.0f} {mins} counts as {cap:,.0f}", "超过 {cap:,.0f} {mins} 的出行按 {cap:,.0f} 计"),

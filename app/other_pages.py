@@ -71,7 +71,7 @@ def compare_page() -> None:
         fc, lo, hi = maps.layer(geo, sel, what, label, unit, diverging=True)
         st.pydeck_chart(widgets.deck(widgets.localise_tooltips(fc), widgets.fit_view(geo)), key="cmp_deck",
                         height=widgets.MAP_HEIGHT)
-        st.caption(t("cmp_legend").format(label=label, lo=lo, hi=hi, unit=unit))
+        st.caption(t("cmp_legend").format(label=label, lo=widgets.number(lo), hi=widgets.number(hi), unit=unit))
     widgets.table_with_downloads(sel.sort_values(what, key=np.abs, ascending=False), f"compare_{a}_{b}", "cmp")
 
 
@@ -84,8 +84,12 @@ def sweep_page() -> None:
     base = float(edited.scenario.budget.total_wan_cny)
     st.caption(widgets.scenario_title(edited.scenario))
     c1, c2, c3 = st.columns(3)
-    lo = c1.number_input(t("sweep_from"), min_value=0.0, value=float(round(base * 0.25)), step=10_000.0, key=state.wkey("sw_lo"))
-    hi = c2.number_input(t("sweep_to"), min_value=0.0, value=float(round(base * 1.5)), step=10_000.0, key=state.wkey("sw_hi"))
+    lo = c1.number_input(t("sweep_from"), min_value=0.0, value=float(round(base * 0.25)), step=10_000.0, format="%.0f",
+                         key=state.wkey("sw_lo"))
+    c1.caption(f"= {widgets.fmt_wan(lo)}")
+    hi = c2.number_input(t("sweep_to"), min_value=0.0, value=float(round(base * 1.5)), step=10_000.0, format="%.0f",
+                         key=state.wkey("sw_hi"))
+    c2.caption(f"= {widgets.fmt_wan(hi)}")
     n = int(c3.number_input(t("sweep_points"), min_value=2, max_value=50, value=5, key="sw_n"))
     if st.button(t("sweep_run"), type="primary", key="sw_run"):
         try:
@@ -114,26 +118,30 @@ def sweep_page() -> None:
         return
     table, views = st.session_state["sweep"]
     pick = alt.selection_point(fields=["budget_wan_cny"], name="pick")
-    shown = labels.to_screen(table)  # status words in the tooltips
-    tip = [alt.Tooltip(f"{c}:{k}", title=labels.header(c)) for c, k in
-           (("budget_wan_cny", "Q"), ("unmet_thousand_exams", "Q"), ("status", "N"), ("gap", "Q"))]
-    base_chart = alt.Chart(shown).encode(x=alt.X("budget_wan_cny:Q", title=t("budget_axis")))
-    unmet = base_chart.mark_line(point=True).encode(
-        y=alt.Y("unmet_thousand_exams:Q", title=t("unmet_axis")),
-        tooltip=tip).add_params(pick).properties(title=t("sweep_unmet"), height=260)
+    # budgets are totals: the axes say 亿元 (the table keeps 万元, the unit of the inputs above)
+    shown = labels.to_screen(table).assign(budget_yi=table["budget_wan_cny"] / 1e4)   # status words in the tips
+    budget_x = alt.X("budget_yi:Q", title=t("budget_axis"), axis=alt.Axis(format=",.0f"))
+    budget_tip = alt.Tooltip("budget_yi:Q", title=t("budget_axis"), format=",.2f")
+    tip = [budget_tip] + [alt.Tooltip(f"{c}:{k}", title=labels.header(c)) for c, k in
+                          (("unmet_thousand_exams", "Q"), ("status", "N"), ("gap", "Q"))]
+    # Titles as page text, not chart titles: the first chart's title was drawn under the Run button's row.
+    st.markdown(f"**{t('sweep_unmet')}**")
+    unmet = alt.Chart(shown).mark_line(point=True).encode(
+        x=budget_x, y=alt.Y("unmet_thousand_exams:Q", title=t("unmet_axis")), tooltip=tip
+    ).add_params(pick).properties(height=260)
     event = st.altair_chart(unmet, width="stretch", on_select="rerun", key="sw_chart")
     gap_cols = [c for c in table.columns if c.startswith("gap_closed_")]
     if gap_cols:
-        long = table.melt(id_vars="budget_wan_cny", value_vars=gap_cols, var_name="modality", value_name="closed")
+        long = shown.melt(id_vars="budget_yi", value_vars=gap_cols, var_name="modality", value_name="closed")
         long["modality"] = long["modality"].str.removeprefix("gap_closed_").map(labels.modality)
+        st.markdown(f"**{t('sweep_gap')}**")
         st.altair_chart(alt.Chart(long).mark_line(point=True).encode(
-            x=alt.X("budget_wan_cny:Q", title=t("budget_axis")),
-            y=alt.Y("closed:Q", title=t("gap_axis"), axis=alt.Axis(format="%")),
+            x=budget_x, y=alt.Y("closed:Q", title=t("gap_axis"), axis=alt.Axis(format="%")),
             color=alt.Color("modality:N", title=t("modality")),
-            tooltip=[alt.Tooltip("budget_wan_cny:Q", title=t("budget_axis")),
-                     alt.Tooltip("modality:N", title=t("modality")),
+            tooltip=[budget_tip, alt.Tooltip("modality:N", title=t("modality")),
                      alt.Tooltip("closed:Q", title=t("gap_axis"), format=".1%")]
-        ).properties(title=t("sweep_gap"), height=260), width="stretch")
+        ).properties(height=260), width="stretch")
+        st.caption(t("sweep_gap_note"))
     widgets.dataframe(table, key="sw_table")
     budgets = sorted(views)
     chosen = None

@@ -42,9 +42,16 @@ FIT_PX = (900, MAP_HEIGHT - 40)
 SIMPLIFY_PX = 1.2
 
 
-def fit_view(b: dict) -> tuple[float, float, float]:
-    """(lon, lat, zoom) showing the regions' frame in FIT_PX, the first view of every map."""
-    return maps.centre(b, *FIT_PX)
+def map_height(columns: int = 1) -> int:
+    """A map's height: MAP_HEIGHT, or less for maps side by side (narrower, so a national map is lower)."""
+    return MAP_HEIGHT if columns == 1 else int(MAP_HEIGHT * 0.75)
+
+
+def fit_view(b: dict, columns: int = 1) -> tuple[float, float, float]:
+    """(lon, lat, zoom) showing the regions' frame in FIT_PX, the first view of every map; ``columns``
+    maps side by side share the page's width (less a gutter) at map_height(columns)."""
+    width = FIT_PX[0] if columns == 1 else FIT_PX[0] / columns * 0.95
+    return maps.centre(b, width, map_height(columns) - (MAP_HEIGHT - FIT_PX[1]))
 
 
 def _fingerprint(b: dict) -> tuple:
@@ -305,11 +312,16 @@ def density_chart(regions: pd.DataFrame, year: int) -> alt.Chart:
                                              ).properties(title=t("density_chart"), height=240)
 
 
+def number(x: float) -> str:
+    """A number in a sentence: whole above 100 (2,066 units, not 2,066.00), else two decimals (0.08)."""
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.2f}"
+
+
 def exams(thousands: float, unit: bool = True) -> str:
     """Exam counts in the one unit every table, map and chart uses: thousand exams (千人次). ``unit=False``
     for a metric, whose label carries the unit (a value with it is cut off in a third of the page)."""
-    number = f"{thousands:,.1f}" if abs(thousands) < 100 else f"{thousands:,.0f}"
-    return f"{number} {t('unit_thousand_exams')}" if unit else number
+    shown = f"{thousands:,.1f}" if abs(thousands) < 100 else f"{thousands:,.0f}"
+    return f"{shown} {t('unit_thousand_exams')}" if unit else shown
 
 
 def unmet_label() -> str:

@@ -247,13 +247,13 @@ def marginal_table(pm: PlanModel, report: SolveReport, top: int = 25) -> pd.Data
     rows = []
     for key, val in report.budget_marginal.items():
         per100 = -val * 100.0
-        exams = per100 / max(w.unmet_wan_cny_per_thousand_exams * max(
-            inp.scenario.tiers[t].unmet_weight for t in inp.tiers), 1e-12) * 1000
+        thousand = per100 / max(w.unmet_wan_cny_per_thousand_exams * max(
+            inp.scenario.tiers[t].unmet_weight for t in inp.tiers), 1e-12)   # exams in thousands, as everywhere
         what = "the total budget" if key == "total" else f"the {key} budget"
         rows.append({"constraint": "budget", "where": key, "marginal_value": -val,
                      "plain_words": f"one more 100万元 in {what} would lower the objective by {per100:,.2f} "
-                                    f"万元-equivalent (as much as about {exams:,.0f} exams of the most "
-                                    f"heavily weighted unmet demand); LP-relaxation estimate"})
+                                    f"万元-equivalent (as much as about {thousand:,.2f} thousand exams of the "
+                                    f"most heavily weighted unmet demand); LP-relaxation estimate"})
     names = inp.regions["name_zh"].to_numpy()
     for block in ("capacity", "staffing", "density"):
         d = report.duals.get(block)

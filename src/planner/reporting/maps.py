@@ -97,7 +97,9 @@ def classes(values: np.ndarray, scheme: str = "quantile", k: int = 5,
                  else np.linspace(finite.min(), finite.max(), k + 1))
     edges = np.unique(edges)                          # ties (many equal values) merge classes
     n = max(len(edges) - 1, 1)
-    pos = np.linspace(0, len(ramp) - 1, n)            # class colours sampled evenly along the ramp
+    # class colours sampled evenly along the ramp; one class takes its middle (the lightest end is nearly
+    # white, and the white borders between regions vanish on it)
+    pos = np.linspace(0, len(ramp) - 1, n) if n > 1 else np.array([(len(ramp) - 1) / 2])
     i = np.floor(pos).astype(int).clip(0, len(ramp) - 2)
     f = (pos - i)[:, None]
     palette = [[int(c) for c in rgb] + [200] for rgb in ramp[i] * (1 - f) + ramp[i + 1] * f]
