@@ -143,6 +143,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sweep_from": ("Lowest budget (万元)", "最低预算 (万元)"),
     "sweep_to": ("Highest budget (万元)", "最高预算 (万元)"),
     "sweep_points": ("Points", "点数"),
+    "sweep_intro": ("Each budget from the lowest to the highest is solved on the same model, the Plan page's inputs "
+                    "held (the range starts at 0.25 and 1.5 times its budget, {b}). Every point with a plan is saved "
+                    "as a run, to open and compare later.",
+                    "从最低到最高的每个预算都在同一模型上求解, 规划页的其他输入不变 (范围默认为其预算 {b} 的 0.25 倍"
+                    "至 1.5 倍)。每个有方案的点都保存为一个方案, 以便之后打开和比较。"),
+    "sweep_none": ("No sweep yet: set the range and press “Run sweep”.", "尚无扫描结果: 设置范围后点击“运行扫描”。"),
     "sweep_run": ("Run sweep", "运行扫描"),
     "sweep_pick": ("Show the plan at budget", "查看该预算下的方案"),
     "sweep_gap_note": ("Share of the gap to the target in the last plan year that the purchases close, against "
@@ -334,8 +340,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "name_col": ("name", "名称"),
     "no_boundaries": ("This scenario names no boundary file (regions.boundaries): no map.",
                       "此情景未指定边界文件 (regions.boundaries): 无法显示地图。"),
-    "ramp_legend": ("{label}: ≤ {lo:,.2f} (light) → ≥ {hi:,.2f} (dark) {unit} (5th to 95th percentile); grey = no data",
-                    "{label}: ≤ {lo:,.2f} (浅) → ≥ {hi:,.2f} (深) {unit} (第 5 至第 95 百分位); 灰色 = 无数据"),
+    "ramp_legend": ("{label}: ≤ {lo} (light) → ≥ {hi} (dark) {unit} (5th to 95th percentile); grey = no data",
+                    "{label}: ≤ {lo} (浅) → ≥ {hi} (深) {unit} (第 5 至第 95 百分位); 灰色 = 无数据"),
     "unit_per_million": ("units/M", "台/百万人"),
     "unit_thousand_exams": ("thousand exams", "千人次"),
     "mobile_base_tip": ("mobile base {code}: {x:,.1f} thousand exams", "移动设备驻地 {code}: {x:,.1f} 千人次"),

@@ -83,6 +83,7 @@ def sweep_page() -> None:
     edited = st.session_state.get("edited") or loaded
     base = float(edited.scenario.budget.total_wan_cny)
     st.caption(widgets.scenario_title(edited.scenario))
+    st.markdown(t("sweep_intro").format(b=widgets.fmt_wan(base)))
     c1, c2, c3 = st.columns(3)
     lo = c1.number_input(t("sweep_from"), min_value=0.0, value=float(round(base * 0.25)), step=10_000.0, format="%.0f",
                          key=state.wkey("sw_lo"))
@@ -115,6 +116,7 @@ def sweep_page() -> None:
         except PlannerError as e:
             st.error(say(str(e)))
     if "sweep" not in st.session_state:
+        st.info(t("sweep_none"))
         return
     table, views = st.session_state["sweep"]
     pick = alt.selection_point(fields=["budget_wan_cny"], name="pick")

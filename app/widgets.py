@@ -139,7 +139,7 @@ def colour_bar(label: str, bar: dict, unit: str) -> None:
 
 
 def legend(label: str, lo: float, hi: float, unit: str) -> None:
-    st.caption(t("ramp_legend").format(label=label, lo=lo, hi=hi, unit=unit))
+    st.caption(t("ramp_legend").format(label=label, lo=number(lo), hi=number(hi), unit=unit))
 
 
 def localise_tooltips(fc: dict) -> dict:
