@@ -112,6 +112,8 @@ def text_summary(result: PlanResult, top: int = 8) -> str:
         pop = g["population"].sum()
         before, after = g["units_before"].sum() / pop * 1e6, g["units_after"].sum() / pop * 1e6
         target = g["target_per_million"].iloc[0]
+        if before == 0 and after == 0 and not target > 0:
+            continue   # a modality with no units and no target (mobile units none were bought of): no line
         # Count regions a whole unit or more short: a fraction of a unit cannot be bought, so a region
         # at 29.97 against 30 per million is as close as whole units allow, not "below target".
         short = target * g["population"] / 1e6 - g["units_after"]
