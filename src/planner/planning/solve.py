@@ -68,8 +68,7 @@ class Solver:
         self.pm = pm
         self.highs: HighsModel | None = None
         self._rows: tuple[np.ndarray, np.ndarray] | None = None  # row bounds HiGHS holds now
-        self._last: np.ndarray | None = None   # integer values of the last plan, for warm starts
-        self._last_x: np.ndarray | None = None  # every column of the last plan (the quick plan's LP basis)
+        self._last_x: np.ndarray | None = None  # every column of the last plan (warm starts, quick plans)
         self._near_basis = False               # HiGHS holds a quick plan's LP basis, near the next one
         self.start = "none"
         self.warm_seconds = 0.0                # time the warm start took from the limit
@@ -81,6 +80,11 @@ class Solver:
         self._proven: tuple[bytes, np.ndarray, float | None] | None = None
         self._quick_start: tuple[np.ndarray, np.ndarray] | None = None   # (budget uppers it fits, values)
         self.stopped = False                   # cancel() was called: this solve stops, keeping its best plan
+
+    @property
+    def _last(self) -> np.ndarray | None:
+        """The last plan's integer columns, rounded (the MIP's warm start, the quick plan's purchases)."""
+        return None if self._last_x is None else np.round(self._last_x[np.flatnonzero(self.pm.integer)])
 
     def _handoff(self) -> float:
         """Hand the model to HiGHS once; later solves push only the rows whose bounds changed (budget,
@@ -166,7 +170,6 @@ class Solver:
         status = res.status
         if status.has_solution:
             self.pm.solution = res.x
-            self._last = np.round(res.x[np.flatnonzero(self.pm.integer)])
             self._last_x = res.x.copy()
             if np.array_equal(self.highs.cost, self.pm.cost):
                 rows = _budget_rows(self.pm)
