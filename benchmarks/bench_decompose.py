@@ -16,6 +16,11 @@ benchmarks/results/latest.json (bench_model.py) and quoted with that run's date 
 
     nice .venv/bin/python benchmarks/bench_decompose.py                 # all cases, ~16 min
     nice .venv/bin/python benchmarks/bench_decompose.py --cases y1 --cap 300
+    nice .venv/bin/python benchmarks/bench_decompose.py --cases y1,y5 --workers 1,2,4   # scaling, ~15 min
+
+With several worker counts every case runs once per count (one after the other, never at the same time)
+and a "Scaling with Dask workers" section compares them. On a 2-core machine 4 workers oversubscribe the
+cores: that row shows what the extra coordination costs, not a speed-up.
 """
 
 from __future__ import annotations
@@ -87,7 +92,7 @@ def run_case(name: str, cap: float, workers: int, root: Path, logs: Path) -> dic
     spec = dict(case=name, years=years, time_limit_s=cap if limit == "cap" else limit, full_bound=full,
                 workers=workers, scenario=str(root / SCENARIO),
                 overrides=[f"years.last_plan_year={2025 + years}", *extra])
-    result, log = logs / f"decompose-{name}.result.json", logs / f"decompose-{name}.log"
+    result, log = logs / f"decompose-{name}-w{workers}.result.json", logs / f"decompose-{name}-w{workers}.log"
     result.unlink(missing_ok=True)
     env = dict(os.environ, PYTHONPATH=str(root / "src"))  # Dask's spawned workers inherit it
     load = os.getloadavg()[0]
@@ -130,6 +135,34 @@ def gap_at(row: dict, seconds: float) -> float | None:
     return done[-1]["gap"] if done else None
 
 
+def label(row: dict) -> str:
+    """The case name, with its worker count when a run compares several."""
+    return f"{row['case']} (w={row['workers']})" if row.get("several_worker_counts") else row["case"]
+
+
+def scaling(rows: list[dict]) -> list[str]:
+    """Per case: time to 1 %, gap at 120 s and the end, and HiGHS time by worker count (ratios to 1 worker)."""
+    out = ["", "## Scaling with Dask workers", "",
+           "Same case, same code, one run per worker count, one after the other. `speed-up` is the 1-worker "
+           "row's time to a proven 1 % gap over this row's (– when either never reached it). `Σ HiGHS s` is the "
+           "HiGHS time of all province solves: more workers with the same Σ means the rounds ran in parallel.", "",
+           "| case | workers | first <= 1 % at s | speed-up | gap at 120 s | final gap | wall s | Σ HiGHS s | "
+           "wall x workers / Σ HiGHS | load before |", "|" + "---|" * 10]
+    for name in dict.fromkeys(r["case"] for r in rows):
+        same = sorted((r for r in rows if r["case"] == name), key=lambda r: r["workers"])
+        one = next((first_within(r, GOAL_GAP) for r in same if r["workers"] == 1), None)
+        for r in same:
+            t = first_within(r, GOAL_GAP)
+            hs = sum(it["highs_sum_s"] for it in r.get("iterations", []))
+            out.append(f"| {name} | {r['workers']} | {_f(t, '{:.0f}')} | "
+                       f"{_f(one / t if one and t else None, '{:.2f}x')} | "
+                       f"{_f(gap_at(r, GOAL_SECONDS), '{:.2%}', 'no plan yet')} | {_f(r.get('gap'), '{:.2%}')} | "
+                       f"{_f(r.get('seconds'), '{:.0f}')} | {hs:.0f} | "
+                       f"{_f(r['seconds'] * r['workers'] / hs if hs and r.get('seconds') else None)} | "
+                       f"{r['loadavg_1min_before']:.1f} |")
+    return out
+
+
 def rounds_table(row: dict) -> list[str]:
     lines = ["| round | phase | λ | solved (skipped) | sub limit s | LB at λ | best LB | UB | gap | round wall s | "
              "Σ HiGHS s | max HiGHS s | wall x workers / Σ HiGHS | (Σ task − Σ HiGHS) / Σ HiGHS | "
@@ -156,12 +189,12 @@ def why(row: dict) -> str:
     best = max(its, key=lambda it: it["lb_at_lam"] or -float("inf"), default=None)
     obj = row.get("objective")
     if best is None or not obj:
-        return f"- `{row['case']}`: no MIP round finished with a plan."
+        return f"- `{label(row)}`: no MIP round finished with a plan."
     skipped = sum(it["skipped"] for it in its)
     overruns = sum(it["overruns"] for it in its)
     lost = best.get("sub_gap_sum")
     share = None if lost is None else lost / abs(obj)
-    return (f"- `{row['case']}`: gap {_f(row.get('gap'), '{:.2%}')}. At the λ of the best bound (round "
+    return (f"- `{label(row)}`: gap {_f(row.get('gap'), '{:.2%}')}. At the λ of the best bound (round "
             f"{best['round']}, province limit {best['sub_time_limit_s']:.1f} s) the province MIPs' own gaps add up "
             f"to {_f(lost, '{:,.0f}')} ({_f(share, '{:.2%}')} of the plan's objective), the worst province at "
             f"{_f(best['sub_gap_max'], '{:.1%}')}; the rest is λ and how whole province plans combine under the "
@@ -178,7 +211,9 @@ def write_markdown(rows: list[dict], mono: dict, env: dict, command: str, total:
            + f"; Python {env['python']}, highspy {env['highspy']}, dask/distributed {env['distributed']}; "
            f"{env['cores']} cores shared with other engineers' runs; total benchmark time {total / 60:.1f} min.", "",
            "Every case: `planner.distributed.decomposition.solve_by_province` on `benchmarks/scenarios/counties.toml` (2,974 counties, "
-           "31 provinces), a local Dask cluster of 2 workers x 1 thread, one HiGHS thread per province MIP, requested "
+           "31 provinces), a local Dask cluster of "
+           + (f"{rows[0]['workers']} workers" if len({r['workers'] for r in rows}) == 1 else "the row's number of workers")
+           + " x 1 thread, one HiGHS thread per province MIP, requested "
            "gap 1 %, province MIP gap 0.5 %. Times are wall-clock from the call, reading the inputs and starting Dask "
            "included. The bound is on the national model **without the 2,184 mobile arcs that cross a province "
            "border** (of 21,335 off-home arcs); the plan uses none of them, so it is feasible for the full model too "
@@ -190,7 +225,7 @@ def write_markdown(rows: list[dict], mono: dict, env: dict, command: str, total:
     for r in rows:
         fb = (f"{r['full_bound']:,.0f} ({r['full_gap']:.2%})" if r.get("full_bound") is not None else "–")
         sp = (f"{r['spend'][0]:,.0f} / {r['budget'][0]:,.0f}" if r.get("spend") else "–")
-        out.append(f"| {r['case']} | {r['years']} | {r['time_limit_s']:g} | {r.get('status')} | "
+        out.append(f"| {label(r)} | {r['years']} | {r['time_limit_s']:g} | {r.get('status')} | "
                    f"{_f(r.get('objective'), '{:,.0f}')} | {_f(r.get('bound'), '{:,.0f}')} | "
                    f"{_f(r.get('gap'), '{:.2%}')} | "
                    f"{fb} | {_f(first_within(r, GOAL_GAP), '{:.0f}')} | "
@@ -199,7 +234,7 @@ def write_markdown(rows: list[dict], mono: dict, env: dict, command: str, total:
                    f"{', '.join(f'{x:.4f}' for x in r.get('lam') or []) or '–'} | {sp} | "
                    f"{r['loadavg_1min_before']:.1f} |")
         if r.get("error"):
-            out.append(f"\n`{r['case']}` failed: `{r['error']}` (log {r['log']})\n")
+            out.append(f"\n`{label(r)}` failed: `{r['error']}` (log {r['log']})\n")
     out += ["", "## Monolithic HiGHS (not re-run: from `benchmarks/results/latest.json`)", "",
             "| case | bench_model case | date, commit | status | objective | bound | gap | HiGHS s | process wall s |",
             "|" + "---|" * 9]
@@ -215,12 +250,14 @@ def write_markdown(rows: list[dict], mono: dict, env: dict, command: str, total:
     for r in rows:
         t = first_within(r, GOAL_GAP)
         verdict = "MET" if t is not None and t <= GOAL_SECONDS else "**NOT MET**"
-        out.append(f"- `{r['case']}` ({r['years']} year{'s' if r['years'] > 1 else ''}): 1 % proven gap within "
+        out.append(f"- `{label(r)}` ({r['years']} year{'s' if r['years'] > 1 else ''}): 1 % proven gap within "
                    f"{GOAL_SECONDS:g} s on 2 cores: {verdict}"
                    + (f" (reached at {t:.0f} s)" if t is not None else
                       f" (gap at {GOAL_SECONDS:g} s: {_f(gap_at(r, GOAL_SECONDS), '{:.2%}', 'no plan yet')}; "
                       f"at the end, "
                       f"{r.get('seconds', 0):.0f} s: {_f(r.get('gap'), '{:.2%}')})"))
+    if len({r["workers"] for r in rows}) > 1:
+        out += scaling(rows)
     out += ["", "## Why", ""] + [why(r) for r in rows if r.get("iterations")]
     out += ["", "## Rounds", "",
             "Ratios against HiGHS's own time: `wall x workers / Σ HiGHS` is 1.0 when both workers run HiGHS the "
@@ -233,7 +270,7 @@ def write_markdown(rows: list[dict], mono: dict, env: dict, command: str, total:
             "province MIPs at that λ, 万元: what their own gaps take off the bound."]
     for r in rows:
         if r.get("iterations"):
-            out += ["", f"### {r['case']}", ""] + rounds_table(r)
+            out += ["", f"### {label(r)}", ""] + rounds_table(r)
     return "\n".join(out) + "\n"
 
 
@@ -241,7 +278,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cases", default=",".join(CASES))
     ap.add_argument("--cap", type=float, default=600.0, help="time limit of the *-long cases, seconds")
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--workers", default="2", help="Dask worker count, or several: 1,2,4")
     ap.add_argument("--out", default=str(HERE / "results"))
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--result-file", help=argparse.SUPPRESS)
@@ -259,10 +296,12 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory(prefix="planner-bench-decompose-") as tmp:
         snapshot(Path(tmp))
-        for name in a.cases.split(","):
-            row = run_case(name, a.cap, a.workers, Path(tmp), logs)
+        counts = [int(w) for w in str(a.workers).split(",")]
+        for name, w in ((name, w) for name in a.cases.split(",") for w in counts):
+            row = run_case(name, a.cap, w, Path(tmp), logs)
+            row["several_worker_counts"] = len(counts) > 1
             rows.append(row)
-            print(f"{name}: {row.get('status')} objective {row.get('objective')} bound {row.get('bound')} "
+            print(f"{name} w={w}: {row.get('status')} objective {row.get('objective')} bound {row.get('bound')} "
                   f"gap {row.get('gap')} in {row.get('seconds')} s {row.get('error') or ''}", flush=True)
     command = "benchmarks/bench_decompose.py " + " ".join(sys.argv[1:])
     md = write_markdown(rows, mono, env, command.strip(), time.perf_counter() - t0)

@@ -166,3 +166,34 @@ def test_presence_rules_are_kept_by_the_fallback_plan():
     mono = _mono(without_cross_border(inputs))
     assert r.objective is not None and r.bound <= mono.objective + TOL * abs(mono.objective)
     assert r.objective >= mono.bound - TOL * abs(mono.bound)
+
+
+def test_budget_shares_trim_an_overspent_year_even_when_the_total_fits():
+    """Worked by hand: budget (total, year 1, year 2) = (100, 50, 50); the mix spends 90 in total but 60 in
+    year 2, 10 over. The largest year-2 spenders are picked until they hold 10 x the excess (A: 40, then
+    B: 40 + 20 = 60 >= 100? no, so C too: 60 in all); each keeps 1 - 10/60 of its year-2 spend."""
+    from planner.distributed.decomposition import budget_shares
+
+    b = np.array([100.0, 50.0, 50.0])
+    spend = {0: np.array([50.0, 10.0, 40.0]), 1: np.array([30.0, 10.0, 20.0]), 2: np.array([10.0, 10.0, 0.0])}
+    caps = budget_shares(spend, set(), b)
+    assert set(caps) == {0, 1, 2}
+    keep = 1 - 10 / 60
+    np.testing.assert_allclose(caps[0], [50.0, 10.0, 40.0 * keep])
+    np.testing.assert_allclose(caps[1], [30.0, 10.0, 20.0 * keep])
+    np.testing.assert_allclose(caps[2], [10.0, 10.0, 0.0])
+    assert sum(caps.values())[2] == pytest.approx(50.0)   # exactly the year-2 budget
+
+
+def test_budget_shares_split_what_is_left_among_mixed_provinces_row_by_row():
+    """Budget (100, 60): province 0 (a whole plan) spends (40, 30); provinces 1 and 2 are mixed and spend
+    (30, 0) and (10, 0). Left: (60, 30). Row 1 split 3:1 -> 45, 15; row 2 (neither spends) split equally."""
+    from planner.distributed.decomposition import budget_shares
+
+    b = np.array([100.0, 60.0])
+    spend = {0: np.array([40.0, 30.0]), 1: np.array([30.0, 0.0]), 2: np.array([10.0, 0.0])}
+    caps = budget_shares(spend, {1, 2}, b)
+    assert set(caps) == {1, 2}
+    np.testing.assert_allclose(caps[1], [45.0, 15.0])
+    np.testing.assert_allclose(caps[2], [15.0, 15.0])
+    assert budget_shares(spend, set(), b) == {}
