@@ -170,8 +170,8 @@ def test_presence_rules_are_kept_by_the_fallback_plan():
 
 def test_budget_shares_trim_an_overspent_year_even_when_the_total_fits():
     """Worked by hand: budget (total, year 1, year 2) = (100, 50, 50); the mix spends 90 in total but 60 in
-    year 2, 10 over. The largest year-2 spenders are picked until they hold 10 x the excess (A: 40, then
-    B: 40 + 20 = 60 >= 100? no, so C too: 60 in all); each keeps 1 - 10/60 of its year-2 spend."""
+    year 2, 10 over. The largest year-2 spenders are picked until they hold 10 x the excess = 100: provinces
+    0 and 1 hold 40 + 20 = 60, so all three are picked (60); each keeps 1 - 10/60 of its year-2 spend."""
     from planner.distributed.decomposition import budget_shares
 
     b = np.array([100.0, 50.0, 50.0])

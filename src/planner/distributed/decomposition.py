@@ -106,9 +106,8 @@ def budget_shares(spend: dict[int, np.ndarray], mixed: set[int], b: np.ndarray) 
 
     * Some row overspent (the master paid for going over at the box's price): the largest spenders in the
       most overspent row, until they hold TRIM_SPREAD x the excess of every overspent row, each give back
-      the same share of their spend in each overspent row. Before, only the total row was checked, so an
-      overspent year with the total within budget asked for nothing, and the knapsack fell back to buying
-      nothing in whole provinces (national counties x 5 at 120 s: a 59 % gap).
+      the same share of their spend in each overspent row. Every row counts: with yearly tranches a year
+      can be over while the total fits, and unrepaired the knapsack buys nothing in whole provinces.
     * Otherwise the mixed provinces share what the others leave, row by row, in proportion to their spend
       there (equally where none of them spends)."""
     if not spend:
@@ -263,7 +262,7 @@ class _Search:
                 mix.setdefault(c.part, []).append((w, c))
         spend = {p: sum(w * c.spend for w, c in m) for p, m in mix.items()}
         caps = budget_shares(spend, {p for p, m in mix.items() if len(m) > 1}, self.b)
-        todo = [p for p in caps if np.all(caps[p] >= 0) and (p, *np.round(caps[p], 3)) not in self.capped]
+        todo = [p for p in caps if (p, *np.round(caps[p], 3)) not in self.capped]   # shares are never negative
         self.capped |= {(p, *np.round(caps[p], 3)) for p in todo}  # each share once
         if todo:
             self.round(np.zeros(len(self.b)), "cap", sub_seconds, todo, deadline, caps)
