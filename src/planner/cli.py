@@ -154,6 +154,33 @@ def check(scenario: ScenarioArg = None, set_: SetOpt = None) -> None:
     typer.echo("All checks passed.")
 
 
+@app.command()
+def export(
+    scenario: Annotated[Path, typer.Argument(help="scenario TOML")],
+    out: Annotated[Path, typer.Argument(help="file to write: OUT.mps or OUT.lp (the suffix picks the format)")],
+    writer: Annotated[str, typer.Option("--writer", help="highs (fast; the matrices the planner solves) or "
+                                                         "pyomo (the Pyomo model's writer)")] = "highs",
+    set_: SetOpt = None,
+) -> None:
+    """Write a scenario's planning model as an MPS or LP file, to solve with any solver or benchmark one."""
+    from planner.io.export import export_model, model_format
+
+    try:
+        model_format(out)  # a wrong suffix is reported before the model is built
+        loaded, planner = _load_planner(scenario, set_)
+        done = export_model(planner.build(), out, writer, keep=(Path(loaded.source),))
+    except (PlannerError, OSError) as e:
+        _fail(e)
+        return
+    for problem in planner.checks.errors:
+        typer.secho("Warning: the pre-solve checks expect no feasible plan: " + problem, fg=typer.colors.YELLOW,
+                    err=True)
+    if planner.scenario.equity.objective != "efficiency":
+        typer.echo(f"Note: the file holds the weighted-sum objective; `planner solve` first minimises the "
+                   f"{planner.scenario.equity.objective.removeprefix('min_max_')} measure, then this.", err=True)
+    typer.echo(done.line())
+
+
 def _load_planner(scenario, set_):
     from planner.api import Planner
     from planner.config.scenario import load_scenario

@@ -14,6 +14,7 @@ The file set is a contract other tools rely on:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -29,13 +30,17 @@ from planner.config.schema import CNY_PER_WAN
 from planner.reporting.summary import target_gaps
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+@contextlib.contextmanager
+def atomic_path(path: Path, suffix: str = ".tmp"):
+    """The path of a new temporary file beside ``path``, for the block to write; when the block ends
+    without an error the file is synced and replaces ``path``, otherwise it is removed. ``suffix`` is for
+    writers that choose the format from the file name."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
+        yield Path(tmp)
+        with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         # mkstemp creates 0600 files; give results the permissions any new file would get (umask)
         umask = os.umask(0)
@@ -45,6 +50,11 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

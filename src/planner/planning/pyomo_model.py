@@ -9,6 +9,7 @@ tests/test_pyomo_model.py asserts that this model and the adapter's matrices are
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from planner.planning.model import PlanModel
 
 INF = float("inf")
+FORMATS = {".mps": "mps", ".lp": "lp"}  # file suffix -> format, for both writers (planner export)
 
 
 def _mutable_side(name: str) -> str | None:
@@ -84,9 +86,11 @@ def sync_rhs(pm: "PlanModel", m: pyo.ConcreteModel) -> None:
 
 
 def write(pm: "PlanModel", path: str) -> str:
-    """Write the model as an LP (``.lp``) or MPS (``.mps``) file with Pyomo's writers."""
-    fmt = "mps" if str(path).lower().endswith(".mps") else "lp"
-    if not str(path).lower().endswith((".lp", ".mps")):
+    """Write the model as an LP (``.lp``) or MPS (``.mps``) file with Pyomo's writers, with symbolic names
+    (v(j) for column j, c_<sense>_<block>(i)_ for a block's row i). Pyomo writes the objective's constant
+    as a column ONE_VAR_CONSTANT fixed at 1 (in an MPS file also held by one more row)."""
+    fmt = FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
         raise ValueError(f"{path}: give a file name ending in .lp or .mps")
-    pm.model.write(str(path))  # Pyomo picks the writer from the extension
+    pm.model.write(str(path), io_options={"symbolic_solver_labels": True})  # Pyomo picks the writer from the suffix
     return fmt

@@ -194,6 +194,19 @@ def pass_model(h: highspy.Highs, *, cost, lower, upper, row_lower, row_upper, st
                 row_lower, row_upper, start, index, value, integrality)
 
 
+def write_model(h: highspy.Highs, path: str, col_names=None, row_names=None) -> None:
+    """Name the columns and rows (passColName/passRowName, one call each: highspy 1.16 binds no bulk form)
+    and write the model with writeModel, which picks MPS or LP from the suffix. A model without names
+    is written with kWarning (HiGHS makes c0, r0, ... up); kError, e.g. a folder that cannot be written,
+    raises OSError."""
+    for j, name in enumerate(col_names or ()):
+        h.passColName(j, name)
+    for i, name in enumerate(row_names or ()):
+        h.passRowName(i, name)
+    if h.writeModel(path) == highspy.HighsStatus.kError:
+        raise OSError(f"HiGHS could not write the model to {path}")
+
+
 INF = highspy.kHighsInf
 CONTINUOUS = highspy.HighsVarType.kContinuous
 INTEGER = highspy.HighsVarType.kInteger

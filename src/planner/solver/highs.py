@@ -249,6 +249,13 @@ class HighsModel:
     def option(self, name: str):
         return compat.option_value(self._h, name)
 
+    def write(self, path, col_names=None, row_names=None) -> None:
+        """Write the model as HiGHS holds it now (what-if changes included) to an MPS (``.mps``) or LP
+        (``.lp``) file: HiGHS picks the format from the suffix. The objective's constant is in the file (MPS:
+        the objective row's right-hand side, negated). ``col_names``/``row_names``: one name per column or
+        row (without them HiGHS writes c0, c1, ... and r0, r1, ...)."""
+        compat.write_model(self._h, str(path), col_names, row_names)
+
 
 def _cols(idx) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(idx, dtype=np.int32).ravel())
