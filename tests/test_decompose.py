@@ -197,3 +197,35 @@ def test_budget_shares_split_what_is_left_among_mixed_provinces_row_by_row():
     np.testing.assert_allclose(caps[1], [45.0, 15.0])
     np.testing.assert_allclose(caps[2], [15.0, 15.0])
     assert budget_shares(spend, set(), b) == {}
+
+
+def test_proportional_shares_add_up_to_the_budget_row_by_row():
+    """Worked by hand: b = (90, 30). Spend (20, 0) and (40, 0): row 1 split 1:2 -> 30, 60; row 2, where
+    nobody spends, split equally -> 15, 15."""
+    from planner.distributed.decomposition import proportional_shares
+
+    b = np.array([90.0, 30.0])
+    shares = proportional_shares({3: np.array([20.0, 0.0]), 7: np.array([40.0, 0.0])}, b)
+    np.testing.assert_allclose(shares[3], [30.0, 15.0])
+    np.testing.assert_allclose(shares[7], [60.0, 15.0])
+    np.testing.assert_allclose(sum(shares.values()), b)
+    assert proportional_shares({}, b) == {}
+
+
+def test_a_rounded_province_plan_keeps_within_its_share(planner):
+    """The "round" kind (the LP rounded within a cap, no MIP) returns a plan that spends at most the cap
+    on every budget row and costs what it says in the province model; a tighter cap buys less."""
+    part = max(split(planner.inputs), key=lambda p: len(p.region_codes))
+    sub = Subproblem(part, seed=0)
+    lp = sub.solve(np.zeros(sub.coupling.shape[0]), "lp", 60, 0.005)
+    full = sub.coupling @ lp["x"] - sub.offset
+    spent = {}
+    for share in (0.5, 0.1):
+        cap = share * full
+        r = sub.solve(np.zeros(len(cap)), "round", 30, 0.005, cap)
+        assert r["x"] is not None, r["status"]
+        spend = sub.coupling @ r["x"] - sub.offset
+        assert np.all(spend <= cap + 1e-6), (share, spend, cap)
+        assert r["bound"] == -np.inf          # a rounded plan proves nothing
+        spent[share] = spend[0]
+    assert spent[0.1] < spent[0.5]

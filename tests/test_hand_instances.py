@@ -573,6 +573,39 @@ def test_rounding_top_up_buys_one_unit_in_one_year(case):
     assert rc.tolist() == [[1.0, 2.0]]
 
 
+
+def test_rounding_top_up_keeps_within_a_given_budget_share(case):
+    """The same model solved for a share of the budget (a province in the decomposition): no money in
+    2026, 100 万元 in 2027. The LP wants a unit from 2026 (cumulative 0.5, 1.5); the scenario's tranches would
+    buy it in 2026, the share only allows 2027."""
+    from planner.planning.solve import _top_up
+
+    toml = one_tier_ct(budget=200, last_year=2027).replace("[budget]\n", "[budget]\neven_yearly_tranches = true\n")
+    path = case(toml, regions="code,name_zh,population\n100001,甲,1000000\n",
+                stock="code,tier,modality,units\n100001,hospital,CT,0\n")
+    pm = Planner.from_file(path).build()
+    lp = np.array([[0.5, 1.5]])
+    assert _top_up(pm, np.zeros((1, 2)), lp, np.array([True])).tolist() == [[1.0, 1.0]]
+    share = (100.0, np.array([0.0, 100.0]))
+    assert _top_up(pm, np.zeros((1, 2)), lp, np.array([True]), share).tolist() == [[0.0, 1.0]]
+
+
+def test_rounding_moves_a_purchase_out_of_an_overspent_year(case):
+    """Rounding cumulative purchases can put two units (200 万元) into a year with a 100 万元 tranche. The
+    second 2027 unit is bought a year earlier, where 2026 has room: cumulative (0, 2) becomes (1, 2). Two
+    units in 2026, with no earlier year, send one to 2027: (2, 2) becomes (1, 2). With no room anywhere
+    the unit is dropped: with a share of nothing in 2026 and 100 in 2027, (0, 2) becomes (0, 1)."""
+    from planner.planning.solve import _fit_years
+
+    toml = one_tier_ct(budget=200, last_year=2027).replace("[budget]\n", "[budget]\neven_yearly_tranches = true\n")
+    path = case(toml, regions="code,name_zh,population\n100001,甲,1000000\n",
+                stock="code,tier,modality,units\n100001,hospital,CT,0\n")
+    pm = Planner.from_file(path).build()
+    assert _fit_years(pm, np.array([[0.0, 2.0]]), None).tolist() == [[1.0, 2.0]]
+    assert _fit_years(pm, np.array([[2.0, 2.0]]), None).tolist() == [[1.0, 2.0]]
+    assert _fit_years(pm, np.array([[0.0, 2.0]]), (100.0, np.array([0.0, 100.0]))).tolist() == [[0.0, 1.0]]
+
+
 TWO_REGIONS = """
 code,parent_code,name_zh,name_en,population,centroid_lon,centroid_lat
 100001,100000,甲,Alpha,1000000,104.0,30.0

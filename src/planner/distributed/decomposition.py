@@ -25,6 +25,13 @@ its spend), which recovers most of what picking whole plans loses. The first λ 
 method on the provinces' LP relaxations, which are cheap warm re-solves. Provinces whose MIP has no plan
 in time fall back to buying nothing (an LP), so the knapsack always has a feasible choice.
 
+Large instances (national counties: time for about one MIP round) first get a *share round*: the LP
+master's spend split into shares that fill the budget (proportional_shares), and each province's LP
+rounded within its share in seconds (a "round" solve, no MIP). Those plans fit the budget together, so
+the knapsack has a national plan within about 20 % before any MIP runs, and each is the next MIP's start.
+When λ has converged and the gap is still open, the chosen provinces are re-solved for 0.9 and 1.1 x
+their spend (spread), which gives the knapsack neighbouring plans to trade budget between.
+
 Provinces are solved in parallel on Dask (a LocalCluster of ``workers`` x 1 thread unless a scheduler
 address is given), each with one HiGHS thread. A worker keeps each province's HiGHS model between rounds
 and changes only its objective; a MIP starts from the province's last plan (still feasible), or the
@@ -56,6 +63,8 @@ BOX_FACTOR = 1.5       # MIP rounds keep λ within [center / f, center x f] (see
 FULL_SHARE = 0.3       # with full_bound, the time kept for the full-model round
 MIN_SUB_SECONDS = 2.0  # a MIP round gives each province at least this long
 ROUND_FILL = 0.85      # share of the time left a round may plan to use (stragglers, Dask, the masters)
+SHARE_ROUND = 0.4      # share of the time left that the first capped round (see share_round) may use
+SPREAD = (0.9, 1.1)    # after convergence: provinces re-solved for these multiples of their spend
 TRIM_SPREAD = 10.0     # budget overspent by d: the largest spenders, >= this x d together, give it back
 SUB_CAP_SECONDS = 300.0
 
@@ -127,9 +136,17 @@ def budget_shares(spend: dict[int, np.ndarray], mixed: set[int], b: np.ndarray) 
     if not mixed:
         return {}
     left = np.maximum(b - sum((spend[p] for p in spend if p not in mixed), np.zeros(len(b))), 0.0)
-    share = sum((spend[p] for p in mixed), np.zeros(len(b)))
-    return {p: np.where(share > 0, spend[p] * left / np.where(share > 0, share, 1.0), left / len(mixed))
-            for p in sorted(mixed)}
+    return proportional_shares({p: spend[p] for p in mixed}, left)
+
+
+def proportional_shares(spend: dict[int, np.ndarray], b: np.ndarray) -> dict[int, np.ndarray]:
+    """``b`` split row by row in proportion to ``spend`` (equally in a row where nobody spends): the
+    shares add up to ``b`` exactly, so plans that keep within their shares together keep within ``b``."""
+    if not spend:
+        return {}
+    total = sum(spend.values())
+    some = total > 0
+    return {p: np.where(some, spend[p] * b / np.where(some, total, 1.0), b / len(spend)) for p in sorted(spend)}
 
 
 # ------------------------------------------------------------------------------------------ masters
@@ -190,6 +207,9 @@ class _Search:
         self.bounds: list[list[tuple[np.ndarray, float]]] = [[] for _ in parts]
         self.lp_columns: list[Column] = []
         self.columns: list[Column] = []
+        # plans for the first budget shares: for the knapsack only, never the LP master that prices λ
+        # (rounded plans, far from optimal for their spend, would pull λ away from the dual optimum)
+        self.share_columns: list[Column] = []
         self.solves: list[SubSolve] = []
         self.expected = np.array([len(p.region_codes) for p in parts], dtype=float)  # longest first
         self.log: list[dict] = []
@@ -200,6 +220,7 @@ class _Search:
         self.converged = False  # λ stopped moving with the provinces solved to gap / 16
         self.full_bound: float | None = None
         self.capped: set[tuple] = set()  # (province, its budget share) already solved
+        self.lp_hi = np.full(len(budget), LAMBDA0)  # the LP phase's final box on λ
 
     # -- bounds ---------------------------------------------------------------------------------------
     def province_bound(self, p: int, lam: np.ndarray) -> float:
@@ -226,9 +247,13 @@ class _Search:
         return self.deadline - time.time()
 
     # -- rounds ---------------------------------------------------------------------------------------
-    def round(self, lam: np.ndarray, kind: str, sub_seconds: float, todo: list[int], deadline: float,
-              caps: dict[int, np.ndarray] | None = None) -> list[SubSolve]:
-        calls = [(p, (self.run_id, lam, kind, sub_seconds, self.sub_gap, deadline, self.seed, (caps or {}).get(p)),
+    def round(self, lam: np.ndarray, kind: str, sub_seconds: float | dict[int, float], todo: list[int],
+              deadline: float, caps: dict[int, np.ndarray] | None = None, gap: float | None = None) -> list[SubSolve]:
+        """Solve provinces ``todo`` at λ, each for ``sub_seconds`` (or its own entry there), to the province
+        gap (or ``gap``)."""
+        limit = sub_seconds if isinstance(sub_seconds, dict) else dict.fromkeys(todo, sub_seconds)
+        gap = self.sub_gap if gap is None else gap
+        calls = [(p, (self.run_id, lam, kind, limit[p], gap, deadline, self.seed, (caps or {}).get(p)),
                   self.expected[p]) for p in todo]
         t0 = time.perf_counter()
         out = self.pool.run(calls)
@@ -243,11 +268,12 @@ class _Search:
             if np.isfinite(s.bound):
                 self.bounds[p].append((lam.copy(), s.bound))
             if s.has_plan:
-                (self.lp_columns if kind == "lp" else self.columns).append(Column(p, s.value, s.spend, s))
+                {"lp": self.lp_columns, "round": self.share_columns}.get(kind, self.columns).append(
+                    Column(p, s.value, s.spend, s))
         self.solves += out if kind == "mip" else []
-        if kind in ("mip", "cap"):
+        if kind in ("mip", "cap", "round"):
             self._primal()
-        self._record(lam, kind, sub_seconds, out, wall)
+        self._record(lam, kind, max(limit.values(), default=0.0), out, wall)
         return out
 
     def repair(self, weights: np.ndarray, sub_seconds: float, deadline: float) -> None:
@@ -267,14 +293,35 @@ class _Search:
         if todo:
             self.round(np.zeros(len(self.b)), "cap", sub_seconds, todo, deadline, caps)
 
+    def spread(self, sub_seconds: float, deadline: float) -> bool:
+        """Once λ has converged with the gap still open: each province of the best plan re-solved for a bit
+        less and a bit more than it spends (SPREAD), so the knapsack can trade budget between provinces
+        where the repair's shares keep every province but the mixed ones at their whole plans. Returns
+        whether anything new was solved (False: every such share was tried, or no plan yet)."""
+        g = self.current_gap()
+        if g is None or g <= self.gap:
+            return False
+        made = False
+        for f in SPREAD:
+            caps = {c.part: c.spend * f for c in self.choice}
+            todo = [p for p in caps if (p, *np.round(caps[p], 3)) not in self.capped]
+            self.capped |= {(p, *np.round(caps[p], 3)) for p in todo}
+            if todo and deadline - time.time() > MIN_SUB_SECONDS:
+                # to a quarter of the gap asked: the converged province gap (gap / 16) costs a capped
+                # MIP ten times as long for a plan the knapsack can use as well
+                self.round(np.zeros(len(self.b)), "cap", sub_seconds, todo, deadline, caps, gap=self.gap / 4)
+                made = True
+        return made
+
     def _primal(self) -> None:
         """The best national plan from the province plans found so far: the multiple-choice knapsack."""
         n = len(self.parts)
-        if {c.part for c in self.columns} != set(range(n)):
+        plans = self.columns + self.share_columns
+        if {c.part for c in plans} != set(range(n)):
             return
-        w, obj, _ = _master(self.columns, n, self.b, integer=True)
+        w, obj, _ = _master(plans, n, self.b, integer=True)
         if w is not None and (self.ub is None or obj < self.ub - 1e-9):
-            self.ub, self.choice = obj, [c for c, x in zip(self.columns, w) if x > 0.5]
+            self.ub, self.choice = obj, [c for c, x in zip(plans, w) if x > 0.5]
 
     def _record(self, lam: np.ndarray, kind: str, sub_seconds: float, out: list[SubSolve], wall: float) -> None:
         hs = [s.highs_seconds for s in out]
@@ -327,14 +374,46 @@ class _Search:
             if converged or any(_same(nxt, x) for x in seen) or time.perf_counter() > stop:
                 break
             lam = nxt
+        self.lp_hi = hi
         return max(seen, key=self.lower_bound)
+
+    def share_round(self, deadline: float) -> None:
+        """Every province's LP rounded within its share of the budget (a "round" solve, no MIP), the
+        shares from the LP master over the LP relaxations' plans, scaled row by row to add up to the
+        budget: together the plans fit every budget row, so the first national plan spends the budget
+        instead of leaving whole provinces with nothing (whole Lagrangian plans at one λ overspend the
+        yearly rows together). Only when the time left allows a single MIP round (as for the national
+        county model in two minutes); with more, the Lagrangian rounds and their repairs do better on their own."""
+        n, R = len(self.parts), len(self.b)
+        if not R or {c.part for c in self.lp_columns} != set(range(n)):
+            return
+        if ROUND_FILL * (deadline - time.time()) * self.pool.workers / n >= 4 * MIN_SUB_SECONDS:
+            return  # time for two MIP rounds and their repairs, which find better plans than rounding
+        weights, _, _ = _master(self.lp_columns, n, self.b, integer=False, box=(np.zeros(R), self.lp_hi))
+        if weights is None:
+            return
+        spend = {p: np.zeros(R) for p in range(n)}
+        for w, c in zip(weights, self.lp_columns):
+            spend[c.part] += w * c.spend
+        caps = proportional_shares(spend, self.b)
+        self.capped |= {(p, *np.round(caps[p], 3)) for p in caps}
+        # time in proportion to the number of regions (the rounding's LPs and HiGHS's root grow with it)
+        size = np.array([len(p.region_codes) for p in self.parts], dtype=float)
+        per = SHARE_ROUND * (deadline - time.time()) * self.pool.workers * size / size.sum()
+        limits = {p: float(np.clip(per[p], MIN_SUB_SECONDS, SUB_CAP_SECONDS)) for p in range(n)}
+        self.round(np.zeros(R), "round", limits, list(range(n)), deadline, caps)
 
     def mip_phase(self, lam: np.ndarray, deadline: float) -> None:
         """MIP rounds at λ from the LP master over the plans found, kept in a box around the λ of the best
         bound so far, (center / f, center x f), f squaring whenever λ lands on the box. Re-visiting a λ
         re-solves only the provinces that did not reach the province gap there; when every province has,
-        the province gap is quartered (down to gap / 16) to tighten the bound further."""
+        the province gap is quartered (down to gap / 16) to tighten the bound further, and then the
+        chosen plans are spread (re-solved at 0.9 and 1.1 x their spend) before it stops. A share round
+        (see share_round) comes first when there is time for only one MIP round."""
         n, f = len(self.parts), BOX_FACTOR
+        # First (while the provinces' LPs are still warm from the LP phase: a capped LP re-solves in a
+        # fraction of the time it takes after the zero round) plans for shares of the budget.
+        self.share_round(deadline)
         # Plans that buy nothing: cheap LPs that keep the knapsack feasible whatever the MIPs find in time.
         self.round(np.zeros(len(self.b)), "zero", MIN_SUB_SECONDS * 5, list(range(n)), deadline)
         while deadline - time.time() > MIN_SUB_SECONDS and not self.infeasible:
@@ -344,6 +423,8 @@ class _Search:
             todo = [p for p in range(n) if p not in done]
             if not todo:
                 if self.sub_gap <= self.gap / 16:
+                    if self.spread(MIN_SUB_SECONDS, deadline):
+                        continue
                     self.converged = True
                     break
                 self.sub_gap /= 4

@@ -27,8 +27,8 @@ import scipy.sparse as sp
 
 from planner.data.inputs import PlanInputs
 from planner.planning.model import PlanModel
-from planner.planning.solve import mandated_purchases, relax_and_round
-from planner.solver import HighsModel, Status
+from planner.planning.solve import mandated_purchases, relax_and_round, rounded_purchases
+from planner.solver import HighsModel, SolveResult, Status
 
 # Region codes are GB/T 2260: the first two digits name the province.
 PROVINCE_DIGITS = 2
@@ -40,6 +40,7 @@ COUPLING_BLOCKS = ("budget_total", "budget_year")
 SEPARABLE_BLOCKS = {"stock", "capacity", "mobile_capacity", "demand", "density", "density_base", "catchment",
                     "staffing"}
 # PlanInputs fields indexed by region on their first axis (or on both, for region x region ones).
+MIN_MIP_SECONDS = 1.0  # a capped solve left less than this after rounding keeps the rounded plan
 REGION_ARRAYS = ("pop", "stock_base", "surviving", "demand", "limit", "facilities", "staff_available")
 REGION_SQUARES = ("minutes",)
 OTHER_FIELDS = {"scenario", "regions", "years", "tiers", "modalities", "exam_types", "serves", "mobile",
@@ -186,45 +187,94 @@ class Subproblem:
         """Solve at λ. ``kind``: "lp" (the LP relaxation), "mip", "full" (a MIP with exports open), "zero"
         (the plan buying only what presence rules and hard targets force: an LP, a fallback that keeps
         the national knapsack feasible) or "cap" (a MIP without λ whose budget rows may spend at most ``cap``:
-        a province's best plan for a share of the budget). MIPs start from a known plan with its exports
-        dropped, feasible because only costs, export caps and budget caps change. Returns the status,
-        the proven bound (-inf where it is no Lagrangian bound) and the solution."""
+        a province's best plan for a share of the budget, started from the LP rounded within it when no
+        plan found so far fits) or "round" (that start alone, or the cheapest plan found that fits: seconds,
+        where a MIP's root cuts may overrun its limit tenfold). MIPs start from a known plan with its
+        exports dropped, feasible because only costs, export caps and budget caps change. Returns the status, the proven bound (-inf where it
+        is no Lagrangian bound) and the solution."""
         h, relax = self.highs, kind in ("lp", "zero")
         ints = np.flatnonzero(self.integer).astype(np.int32)
         self._prepare(lam, kind, cap, ints)
         t0 = h.run_seconds  # cumulative over runs on one object: take differences
         start = None if relax else self._start(cap)
+        rounded = None
+        if start is None and kind in ("cap", "round"):
+            # No plan fits the share yet: round one from the LP within it (half the limit), complete it
+            # and keep it, so a capped solve returns a plan that fits however short its limit.
+            t_warm = time.perf_counter()
+            rounded = self._rounded(cap, max(1.0, 0.5 * time_limit), gap)
+            time_limit -= time.perf_counter() - t_warm
+            start = rounded
         if start is not None:
             h.set_start(start)
         elif not relax:  # no plan yet: the planner's own rounding of the LP relaxation (its LPs count as HiGHS
             t_warm = time.perf_counter()  # time, and the MIP gets what they leave of the limit)
             relax_and_round(self.pm, h, time_limit)
             time_limit -= time.perf_counter() - t_warm
-        # No wall-clock guard (it needs the interrupt callback): HiGHS's own time_limit is looser but free.
-        r = h.solve(max(time_limit, 0.1), gap)
+        if kind == "round" or (rounded is not None and time_limit < MIN_MIP_SECONDS):
+            keep = rounded if rounded is not None else start
+            r = (SolveResult(Status.NO_SOLUTION, None, None, None, 0.0) if keep is None else
+                 SolveResult(Status.TIME_LIMIT, float(self.cost @ keep), None, keep, 0.0))
+        else:
+            # No wall-clock guard (it needs the interrupt callback): HiGHS's own time_limit is looser but free.
+            r = h.solve(max(time_limit, 0.1), gap)
+        if rounded is not None and (r.x is None or r.objective > self.cost @ rounded):
+            r = SolveResult(Status.TIME_LIMIT, float(self.cost @ rounded), r.bound, rounded, r.seconds)
         seconds, x = h.run_seconds - t0, r.x
         status = str(r.status) if r.status != Status.INTERRUPTED else str(Status.TIME_LIMIT)
         # Undo only now: any model change clears HiGHS's solution.
         if kind == "zero":
             h.set_col_bounds(ints, self.pm.lower[ints], self.pm.upper[ints])
-        if kind == "cap":
-            n = len(self.budget_rows)
-            h.set_row_bounds(self.budget_rows, np.full(n, -np.inf), np.full(n, np.inf))
+        if kind in ("cap", "round"):
+            self._uncap()
         if relax:  # an LP solved to optimality: its objective bounds the province ("zero" is a plan)
             ok = r.status == Status.OPTIMAL and kind == "lp"
             bound = r.objective if ok else -np.inf
         else:      # a MIP: HiGHS's proven dual bound, never its incumbent
-            ok = r.status in (Status.OPTIMAL, Status.TIME_LIMIT) and kind != "cap" and r.bound is not None
+            ok = r.status in (Status.OPTIMAL, Status.TIME_LIMIT) and kind in ("mip", "full") and r.bound is not None
             bound = r.bound if ok else -np.inf
             if x is not None:
                 self.last = x.copy()
                 self.plans.append(self.last)
         return {"status": status, "bound": float(bound), "x": x, "seconds": seconds,
-                "gap": r.extra.get("highs_mip_gap") if x is not None and not relax else None}
+                "gap": r.extra.get("highs_mip_gap", r.gap) if x is not None and not relax else None}
+
+    @staticmethod
+    def _share(cap: np.ndarray | None) -> tuple[float, np.ndarray | None] | None:
+        """A cap as rounding takes a budget: (total, per-year or None), in purchase terms (the offsets are
+        0 unless running costs count, and then rounding leaves the budget rows to HiGHS)."""
+        return None if cap is None else (float(cap[0]), np.asarray(cap[1:]) if len(cap) > 1 else None)
+
+    def _uncap(self) -> None:
+        n = len(self.budget_rows)
+        self.highs.set_row_bounds(self.budget_rows, np.full(n, -np.inf), np.full(n, np.inf))
+
+    def _rounded(self, cap: np.ndarray, seconds: float, gap: float) -> np.ndarray | None:
+        """A plan within ``cap`` (budget rows already capped): the province's LP rounded to whole purchases
+        (solve.rounded_purchases, about ``seconds``), the rest re-optimised with the purchases fixed."""
+        h, pm = self.highs, self.pm
+        xcols = pm.col("x")
+        sel = pm.integer[xcols]
+        buy = rounded_purchases(pm, h, seconds, budget=self._share(cap))
+        if buy is None:
+            return None
+        other = self.integer.copy()  # presence binaries and the like stay integer; with none, an LP
+        other[xcols[sel]] = False
+        with h.fixed(xcols[sel], buy[sel]):
+            if other.any():
+                r = h.solve(max(seconds, 0.5), gap)
+            else:
+                with h.relaxed():
+                    r = h.solve(max(seconds, 0.5))
+        if r.x is None or r.status not in (Status.OPTIMAL, Status.TIME_LIMIT):
+            return None
+        x = r.x.copy()
+        x[xcols[sel]] = np.round(x[xcols[sel]])
+        return x
 
     def _prepare(self, lam: np.ndarray, kind: str, cap: np.ndarray | None, ints: np.ndarray) -> None:
         h = self.highs
-        c = self.cost + (self.coupling.T @ lam if len(lam) and kind != "cap" else 0.0)
+        c = self.cost + (self.coupling.T @ lam if len(lam) and kind not in ("cap", "round") else 0.0)
         h.set_costs(np.arange(len(c)), c)
         export_cap = self.export_cap if kind == "full" else np.zeros(len(self.exports))
         h.set_col_bounds(self.exports, np.zeros(len(self.exports)), export_cap)
@@ -232,7 +282,7 @@ class Subproblem:
         if kind == "zero":  # only what presence rules and hard targets force (rows, not column bounds)
             least = np.maximum(self.pm.lower[ints], mandated_purchases(self.pm)[ints])
             h.set_col_bounds(ints, least, least)
-        if kind == "cap":
+        if kind in ("cap", "round"):
             n = len(self.budget_rows)
             h.set_row_bounds(self.budget_rows, np.full(n, -np.inf), cap + self.offset)
 

@@ -285,25 +285,42 @@ def _changeable_words(rep: SolveReport) -> str:
             f"{rep.floor:,.1f} that no budget goes below), the plan is {within} the best possible")
 
 
-def relax_and_round(pm: PlanModel, highs: HighsModel, time_limit: float, rounds: int = 6) -> bool:
-    """Give HiGHS a starting plan built from the LP relaxation, so a time-limited run always has one.
+def relax_and_round(pm: PlanModel, highs: HighsModel, time_limit: float, rounds: int = 6,
+                    budget: tuple[float, np.ndarray | None] | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Give HiGHS a starting plan built from the LP relaxation (rounded_purchases, given a quarter of
+    ``time_limit``, at least 1 s), so a time-limited run always has one. HiGHS completes the continuous
+    variables itself and ignores a start that breaks a rule. Returns the start handed over (columns,
+    values), or None."""
+    buy = rounded_purchases(pm, highs, max(1.0, 0.25 * time_limit), rounds, budget)
+    if buy is None:
+        return None
+    xcols = pm.col("x")
+    sel = pm.integer[xcols]
+    highs.set_start(cols=xcols[sel], values=buy[sel])
+    return xcols[sel], buy[sel]
 
-    A short fix-and-resolve dive on cumulative purchases per unit slot: solve the LP, fix every slot whose
-    cumulative purchases are (nearly) whole and half of the rest at their nearest whole numbers, re-solve
-    the LP (warm, on the same HiGHS object), and repeat; the slots still free at the end are rounded down,
-    then topped up by the largest fractions while every budget, staff and facility limit has room. A slot
-    that rounding would push below a presence rule or hard target is never rounded below it. HiGHS
-    completes the continuous variables itself and ignores a start that breaks a rule. Every bound and
-    integrality change is undone before returning. ``highs`` holds PlanModel's columns first (a province
-    model may append its own). Returns whether a start was handed over.
+
+def rounded_purchases(pm: PlanModel, highs: HighsModel, seconds: float, rounds: int = 6,
+                      budget: tuple[float, np.ndarray | None] | None = None) -> np.ndarray | None:
+    """Whole purchases per x column (PlanModel's order) rounded from the LP relaxation, or None.
+
+    A short fix-and-resolve dive on cumulative purchases per unit slot, for about ``seconds``: solve the
+    LP, fix every slot whose cumulative purchases are (nearly) whole and half of the rest at their nearest
+    whole numbers, re-solve the LP (warm, on the same HiGHS object), and repeat; the slots still free at the
+    end are rounded down, then topped up by the largest fractions while every budget, staff and facility
+    limit has room. A slot that rounding would push below a presence rule or hard target is never rounded
+    below it. Every bound and integrality change is undone before returning. ``highs`` holds PlanModel's
+    columns first (a province model may append its own). ``budget`` = (total, per-year or None), in 万元 of
+    purchases, replaces the scenario's budget where ``highs`` has tighter budget rows than ``pm`` (a
+    province solved for its share), so rounding up never breaks them.
     """
     S, Y = len(pm.slots), len(pm.inp.years)
     if not S or not pm.integer.any():
-        return False
+        return None
     xcols = pm.col("x")
     lo0, hi0 = highs.lower[xcols].copy(), highs.upper[xcols].copy()
     is_int = pm.integer[xcols].reshape(S, Y)[:, 0]
-    deadline = time.perf_counter() + max(1.0, 0.25 * time_limit)
+    deadline = time.perf_counter() + seconds
 
     def solve_lp() -> np.ndarray | None:
         r = highs.solve(max(0.5, deadline - time.perf_counter()))
@@ -321,10 +338,10 @@ def relax_and_round(pm: PlanModel, highs: HighsModel, time_limit: float, rounds:
         try:
             cum = solve_lp()
             if cum is None:
-                return False
+                return None
             free = np.flatnonzero(is_int)
             fixed = np.zeros((S, Y))
-            room = _Room(pm)
+            room = _Room(pm, budget)
             for _ in range(rounds):
                 if not len(free) or time.perf_counter() > deadline:
                     break
@@ -351,20 +368,18 @@ def relax_and_round(pm: PlanModel, highs: HighsModel, time_limit: float, rounds:
         finally:
             highs.set_col_bounds(xcols, lo0, hi0)
     if rc is None:
-        return False
+        return None
     rc = _respect_lower_limits(pm, rc)
-    rc = _top_up(pm, rc, cum, is_int)
-    buy = np.diff(rc, axis=1, prepend=0.0).ravel()
-    sel = pm.integer[xcols]
-    highs.set_start(cols=xcols[sel], values=buy[sel])
-    return True
+    rc = _fit_years(pm, rc, budget)
+    rc = _top_up(pm, rc, cum, is_int, budget)
+    return np.diff(rc, axis=1, prepend=0.0).ravel()
 
 
 class _Room:
     """Budget and staff left for rounding up, counting slots already fixed at their values and free
     slots at their lowest possible purchases (what presence rules force)."""
 
-    def __init__(self, pm: PlanModel):
+    def __init__(self, pm: PlanModel, budget: tuple[float, np.ndarray | None] | None = None):
         inp, sl = pm.inp, pm.slots
         self.r, t, m = sl["r"].to_numpy(), sl["t"].to_numpy(), sl["m"].to_numpy()
         Y = len(inp.years)
@@ -376,8 +391,7 @@ class _Room:
         self.cum = self.floor.copy()
         scn = inp.scenario
         self.check_budget = scn.constraints.budget and not scn.budget.include_running_cost
-        self.budget_year = inp.budget_year_wan
-        self.budget_total = inp.budget_total_wan
+        self.budget_total, self.budget_year = _budget_limits(pm, budget)
         self.check_staff = scn.constraints.staffing and scn.staffing.enabled
         self.staff = inp.staff_limit()
         self.Y = Y
@@ -452,42 +466,115 @@ def _respect_lower_limits(pm: PlanModel, rc: np.ndarray) -> np.ndarray:
     return rc
 
 
-def _top_up(pm: PlanModel, rc: np.ndarray, cum: np.ndarray, is_int: np.ndarray) -> np.ndarray:
-    """Add one unit to the slots the LP wanted most, largest fraction first, while limits have room."""
-    inp, slots = pm.inp, pm.slots
-    Y = len(inp.years)
+def _budget_limits(pm: PlanModel, budget: tuple[float, np.ndarray | None] | None) -> tuple[float, np.ndarray | None]:
+    """(total, per-year or None) the rounding must keep purchases within: ``budget`` if given, else the
+    scenario's."""
+    if budget is None:
+        return pm.inp.budget_total_wan, pm.inp.budget_year_wan
+    total, years = budget
+    return float(total), None if years is None else np.asarray(years, dtype=float)
+
+
+class _Headroom:
+    """Budget, facility and staff room left by cumulative purchases ``rc`` (slots x years), kept up to date
+    as units are added or moved: what the last rounding steps may use."""
+
+    def __init__(self, pm: PlanModel, rc: np.ndarray, budget: tuple[float, np.ndarray | None] | None):
+        inp, slots = pm.inp, pm.slots
+        Y = len(inp.years)
+        self.r, t, m = slots["r"].to_numpy(), slots["t"].to_numpy(), slots["m"].to_numpy()
+        self.price = inp.param("price_wan_cny")[m]
+        self.spu = inp.param("staff_per_unit")[m]
+        spent = np.diff(rc, axis=1, prepend=0.0) * self.price[:, None]
+        total, years = _budget_limits(pm, budget)
+        self.total = total - float(spent.sum())
+        self.year = years - spent.sum(axis=0) if years is not None else np.full(Y, np.inf)
+        self.n = inp.surviving[self.r, t, m, :] + rc
+        self.limit = inp.limit[self.r, t, m]
+        self.need = np.ceil(inp.min_units()[self.r, t, m, :] - 1e-9)  # presence rules, in units in service
+        target = inp.param("target_per_million")
+        hard = np.array([inp.scenario.modalities[x].target_hard for x in inp.modalities]) & (target > 0)
+        self.hard = hard[m] & inp.scenario.constraints.density_targets
+        self.staff = np.full((len(inp.regions), Y), np.inf)
+        if inp.scenario.constraints.staffing and inp.scenario.staffing.enabled:
+            used = np.zeros((len(inp.regions), Y))
+            np.add.at(used, self.r, self.spu[:, None] * self.n)
+            self.staff = inp.staff_limit() - used
+
+    def can_add(self, s: int, y: int) -> bool:
+        """One more unit in service in slot s from year y on fits its facility and staff limits."""
+        return bool((self.n[s, y:] + 1 <= self.limit[s] + 1e-9).all()
+                    and (self.staff[self.r[s], y:] >= self.spu[s] - 1e-9).all())
+
+    def add(self, s: int, y: int, sign: int = 1) -> None:
+        """One unit more (sign -1: fewer) in service in slot s from year y on, paid for in year y."""
+        self.n[s, y:] += sign
+        self.staff[self.r[s], y:] -= sign * self.spu[s]
+        self.total -= sign * self.price[s]
+        self.year[y] -= sign * self.price[s]
+
+    def can_remove(self, s: int, y: int, until: int) -> bool:
+        """One unit fewer in service in slot s in years y .. until-1 keeps presence rules (a slot under a
+        hard density target keeps its units: the target counts the whole region)."""
+        return not self.hard[s] and bool((self.n[s, y:until] - 1 >= self.need[s, y:until] - 1e-9).all())
+
+
+def _fit_years(pm: PlanModel, rc: np.ndarray, budget: tuple[float, np.ndarray | None] | None) -> np.ndarray:
+    """Move purchases out of years whose budget rounding overspent. Rounding cumulative purchases down
+    keeps the total but can put a unit in a year where the LP bought only part of one. A unit bought in
+    an overspent year is bought a year earlier where that year has room (more service), else a year later,
+    else not at all; the cheapest unit that covers the excess goes first, so few units move."""
+    inp = pm.inp
     if inp.scenario.budget.include_running_cost or not inp.scenario.constraints.budget:
         return rc
-    r, t, m = slots["r"].to_numpy(), slots["t"].to_numpy(), slots["m"].to_numpy()
-    price = inp.param("price_wan_cny")[m]
-    spu = inp.param("staff_per_unit")[m]
-    buy = np.diff(rc, axis=1, prepend=0.0)
-    room_total = inp.budget_total_wan - float((buy * price[:, None]).sum())
-    room_year = (inp.budget_year_wan - (buy * price[:, None]).sum(axis=0)
-                 if inp.budget_year_wan is not None else np.full(Y, np.inf))
-    n_now = inp.surviving[r, t, m, :] + rc
-    limit = inp.limit[r, t, m]
-    staffed = inp.scenario.constraints.staffing and inp.scenario.staffing.enabled
-    staff_room = np.full((len(inp.regions), Y), np.inf)
-    if staffed:
-        used = np.zeros((len(inp.regions), Y))
-        np.add.at(used, r, spu[:, None] * n_now)
-        staff_room = inp.staff_limit() - used
+    room = _Headroom(pm, rc, budget)
+    Y = rc.shape[1]
+    for y in range(Y):
+        while room.year[y] < -1e-6:
+            bought = np.flatnonzero(np.diff(rc, axis=1, prepend=0.0)[:, y] > 0.5)
+            if not len(bought):
+                break
+            over = -room.year[y]
+            price = room.price[bought]
+            covers = price >= over - 1e-6  # the cheapest unit that covers the excess, else the dearest first
+            order = bought[np.lexsort((np.where(covers, price, -price), ~covers))]
+            for s in order:
+                if y > 0 and room.year[y - 1] >= room.price[s] - 1e-6 and room.can_add(s, y - 1):
+                    room.add(s, y, -1), room.add(s, y - 1)
+                    rc[s, y - 1] += 1
+                elif y + 1 < Y and room.year[y + 1] >= room.price[s] - 1e-6 and room.can_remove(s, y, y + 1):
+                    room.add(s, y, -1), room.add(s, y + 1)
+                    rc[s, y] -= 1
+                elif room.can_remove(s, y, Y):
+                    room.add(s, y, -1)
+                    rc[s, y:] -= 1
+                else:
+                    continue
+                break
+            else:
+                break  # nothing here can move: HiGHS will reject the start, the plan is no worse for trying
+    return rc
+
+
+def _top_up(pm: PlanModel, rc: np.ndarray, cum: np.ndarray, is_int: np.ndarray,
+            budget: tuple[float, np.ndarray | None] | None = None) -> np.ndarray:
+    """Add one unit to the slots the LP wanted most, largest fraction first, while limits have room."""
+    inp = pm.inp
+    if inp.scenario.budget.include_running_cost or not inp.scenario.constraints.budget:
+        return rc
+    room = _Headroom(pm, rc, budget)
+    price = room.price
     frac = np.where(is_int, cum[:, -1] - rc[:, -1], 0.0)
     for s in np.argsort(-frac):
-        if frac[s] < 1e-6 or room_total < price.min():
+        if frac[s] < 1e-6 or room.total < price.min():
             break
-        if price[s] > room_total:
+        if price[s] > room.total:
             continue
         first = int(np.argmax(cum[s] > rc[s, -1] + 1e-9))
-        for y in range(first, Y):
-            if (room_year[y] >= price[s] and (n_now[s, y:] + 1 <= limit[s] + 1e-9).all()
-                    and (staff_room[r[s], y:] >= spu[s] - 1e-9).all()):
+        for y in range(first, rc.shape[1]):
+            if room.year[y] >= price[s] and room.can_add(s, y):
                 rc[s, y:] += 1  # one more unit bought in year y (later purchases stay as they were)
-                n_now[s, y:] += 1
-                staff_room[r[s], y:] -= spu[s]
-                room_total -= price[s]
-                room_year[y] -= price[s]
+                room.add(s, y)
                 break
     return rc
 
