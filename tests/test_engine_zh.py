@@ -257,7 +257,7 @@ def test_toml_syntax_errors_are_chinese(toml, tmp_path):
 
 # ------------------------------------------------------------------------------ solve status messages
 def test_status_messages_are_chinese():
-    from planner.planning.solve import _changeable_words, _message
+    from planner.planning.solve import _changeable_words, _kept_words, _message
 
     for status in ("optimal", "time_limit", "no_solution", "infeasible", "interrupted", "unbounded", "error"):
         for gap in (None, 0.0123):
@@ -270,6 +270,11 @@ def test_status_messages_are_chinese():
         chinese = check(base + words)
         assert chinese.startswith(engine_zh.zh(base))
     check(base + " (HiGHS overran the limit and was stopped by the wall-clock guard)")
+    for kept in ("quick plan", "previous plan", "rounded LP plan"):
+        for found in (None, 205835.7):
+            ending = _kept_words(kept, found)
+            check(base + ending)
+            check(_message("interrupted", None, 0.005, 60.0) + ending + words)  # then the changeable gap
     check("stopped on request before any plan was found")
 
 

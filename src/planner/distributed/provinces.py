@@ -220,6 +220,11 @@ class Subproblem:
             r = h.solve(max(time_limit, 0.1), gap)
         if rounded is not None and (r.x is None or r.objective > self.cost @ rounded):
             r = SolveResult(Status.TIME_LIMIT, float(self.cost @ rounded), r.bound, rounded, r.seconds)
+        if start is not None and start is not rounded and kind != "round" and (
+                r.x is None or float(h.cost @ start) + h.offset < r.objective - 1e-9 * max(1.0, abs(r.objective))):
+            # The plan HiGHS was handed looks better than its answer (re-valued in presolve, or never read):
+            # value it properly, its integer columns fixed, and keep it if it is (HighsModel.better_of).
+            r = h.better_of(r, ints, np.round(start[ints]), max(1.0, 0.2 * time_limit)) or r
         seconds, x = h.run_seconds - t0, r.x
         status = str(r.status) if r.status != Status.INTERRUPTED else str(Status.TIME_LIMIT)
         # Undo only now: any model change clears HiGHS's solution.

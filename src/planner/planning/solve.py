@@ -16,7 +16,7 @@ import pandas as pd
 
 from planner.planning.model import PlanModel
 from planner.planning.quick import quick_plan
-from planner.solver import HighsModel, Status, relative_gap
+from planner.solver import HighsModel, SolveResult, Status, relative_gap
 
 
 def changeable_gap(objective: float | None, bound: float | None, floor: float | None) -> float | None:
@@ -79,6 +79,8 @@ class Solver:
         # What the last plan was proven against: (model key without budget rows, budget row uppers, bound)
         self._proven: tuple[bytes, np.ndarray, float | None] | None = None
         self._quick_start: tuple[np.ndarray, np.ndarray] | None = None   # (budget uppers it fits, values)
+        # Plans the next MIP is handed or has been shown, judged after it (keep_best): (label, cols, values)
+        self._known: list[tuple[str, np.ndarray, np.ndarray]] = []
         self.stopped = False                   # cancel() was called: this solve stops, keeping its best plan
 
     @property
@@ -127,15 +129,37 @@ class Solver:
 
     def _warm_start(self, time_limit: float) -> str:
         """The previous plan when there is one (after a budget rise it is feasible and near-optimal;
-        HiGHS checks it and ignores it if a smaller budget makes it infeasible), else relax-and-round."""
+        HiGHS checks it and ignores it if a smaller budget makes it infeasible), else relax-and-round.
+        Every plan handed over, and a quick plan shown but not handed over, is kept in ``_known`` for
+        keep_best to judge after the MIP."""
         quick, self._quick_start = self._quick_start, None
-        if quick is not None and np.array_equal(quick[0], self.highs.row_upper[_budget_rows(self.pm)]):
-            self.highs.set_start(cols=np.flatnonzero(self.pm.integer), values=quick[1])
-            return "quick plan"
+        ints = np.flatnonzero(self.pm.integer)
+        if quick is not None:
+            self._known.append(("quick plan", ints, quick[1]))
+            if np.array_equal(quick[0], self.highs.row_upper[_budget_rows(self.pm)]):
+                self.highs.set_start(cols=ints, values=quick[1])
+                return "quick plan"
         if self._last is not None:
-            self.highs.set_start(cols=np.flatnonzero(self.pm.integer), values=self._last)
+            self._known.append(("previous plan", ints, self._last))
+            self.highs.set_start(cols=ints, values=self._last)
             return "previous plan"
-        return "relax-and-round" if relax_and_round(self.pm, self.highs, time_limit) else "none"
+        start = relax_and_round(self.pm, self.highs, time_limit)
+        if start is None:
+            return "none"
+        self._known.append(("rounded LP plan", *start))
+        return "relax-and-round"
+
+    def keep_best(self, res: SolveResult, time_limit: float) -> tuple[SolveResult, str | None]:
+        """HiGHS's plan, or a better one among the plans it was handed or shown (``_known``), each valued
+        on the full model with its purchases fixed (HighsModel.better_of), with HiGHS's status and bound.
+        Returns the result and the label of the plan kept instead of HiGHS's, or None."""
+        known, self._known = self._known, []
+        best, label = res, None
+        for name, cols, values in known:
+            better = self.highs.better_of(best, cols, values, time_limit, stopped=self.stopped)
+            if better is not None:
+                best, label = better, name
+        return best, label
 
     def cancel(self) -> None:
         """Stop the solve under way (from a signal handler or another thread): the warm start's LPs and the
@@ -166,6 +190,8 @@ class Solver:
         # HiGHS checks its clock loosely in some phases (presolve, a long LP): the adapter's wall-clock
         # guard cancels the run if it overruns the limit by more than guard_seconds allows.
         res = self.highs.solve(self.mip_time_limit, rel_gap, guard=True, progress=self.progress)
+        highs_objective = res.objective
+        res, kept = self.keep_best(res, max(1.0, 0.1 * limit))
         solve_s = self.highs.run_seconds - run0  # the warm start's LPs ran inside HiGHS too
         status = res.status
         if status.has_solution:
@@ -185,6 +211,8 @@ class Solver:
             msg += " (HiGHS overran the limit and was stopped by the wall-clock guard)"
         if status == Status.ERROR:
             msg += f" ({res.detail})"
+        if kept is not None:
+            msg += _kept_words(kept, highs_objective)
         rep = SolveReport(status=status, termination=res.detail, objective=res.objective, bound=res.bound,
                           gap=gap_v, build_seconds=build_seconds, handoff_seconds=handoff, solve_seconds=solve_s,
                           mip_nodes=res.nodes, message=msg)
@@ -224,7 +252,8 @@ class Solver:
         if bound is not None:
             bound = min(bound, qp.objective)
         self.pm.solution = qp.x
-        # The next MIP starts from it (it fits this budget); the next quick plan still starts from _last.
+        # The next MIP starts from it (it fits this budget), and keeps it if HiGHS finds nothing better; the
+        # next quick plan still starts from _last.
         self._quick_start = (self.highs.row_upper[rows].copy(), np.round(qp.x[np.flatnonzero(self.pm.integer)]))
         gap_v = relative_gap(qp.objective, bound)
         how = (f"{qp.changed_units:,} unit(s) added with the larger budget" if qp.grew else
@@ -272,6 +301,12 @@ def unlimited_budget_floor(pm: PlanModel, highs: HighsModel, time_limit: float) 
         finally:
             highs.set_row_bounds(rows, lo, hi)
     return r.objective if r.status == Status.OPTIMAL else None
+
+
+def _kept_words(kept: str, highs_objective: float | None) -> str:
+    """The ending of a status whose plan is one HiGHS was handed or shown, not its own (Solver.keep_best)."""
+    found = "none" if highs_objective is None else f"{highs_objective:,.1f}"
+    return f"; the plan kept is the {kept} it started from, better than HiGHS's own best ({found})"
 
 
 def _changeable_words(rep: SolveReport) -> str:

@@ -162,6 +162,45 @@ class HighsModel:
         """Columns ``cols`` fixed at ``values`` inside the block; their bounds restored after."""
         return self.bounded(cols, values, values)
 
+    def complete(self, cols, values, time_limit: float, mip_rel_gap: float = 1e-4) -> SolveResult:
+        """The best solution with columns ``cols`` fixed at ``values``, valued on the whole model as it is
+        now (its rows, bounds and costs): an LP when every integer column is among ``cols``, else a MIP over
+        the integer columns left. This is how a starting plan is judged on its own terms: HiGHS may value a
+        start differently in its presolved model, or never reach it. A Stop asked of the search does not
+        stop this (it is the plan the Stop keeps); every change is undone."""
+        cols = _cols(cols)
+        rest = self.integer.copy()
+        rest[cols] = False
+        stop_when, self.stop_when = self.stop_when, None
+        try:
+            with self.fixed(cols, values):
+                if rest.any():
+                    return self.solve(time_limit, mip_rel_gap)
+                with self.relaxed():
+                    return self.solve(time_limit)
+        finally:
+            self.stop_when = stop_when
+
+    def better_of(self, res: SolveResult, cols, values, time_limit: float, *, stopped: bool = False,
+                  mip_rel_gap: float = 1e-4) -> SolveResult | None:
+        """The plan with ``cols`` fixed at ``values`` (``complete``) if it is better than ``res`` on the model
+        as it is now, else None (``res`` stands, or the plan breaks a row). HiGHS can lose a better start: it
+        may re-value it worse in its presolved model, or be stopped before it reads it. The plan returned
+        keeps ``res``'s status and proven bound (never above the plan); a run that had found nothing
+        becomes 'interrupted' (``stopped``) or 'time_limit'."""
+        if res.x is not None and np.array_equal(np.round(res.x[_cols(cols)]), values):
+            return None  # HiGHS's own plan
+        r = self.complete(cols, values, time_limit, mip_rel_gap)
+        if r.x is None or r.status not in (Status.OPTIMAL, Status.TIME_LIMIT):
+            return None
+        if res.objective is not None and r.objective >= res.objective - 1e-9 * max(1.0, abs(res.objective)):
+            return None
+        status = res.status if res.status.has_solution else (Status.INTERRUPTED if stopped else Status.TIME_LIMIT)
+        bound = None if res.bound is None else min(res.bound, r.objective)
+        return SolveResult(status=status, objective=r.objective, bound=bound, x=r.x, seconds=res.seconds,
+                           nodes=res.nodes, stopped_by_guard=res.stopped_by_guard, detail=res.detail,
+                           extra={k: v for k, v in res.extra.items() if k != "highs_mip_gap"})  # HiGHS's gap was its plan's
+
     def basis_from(self, x, row_activity) -> bool:
         """Give the next LP solve a basis made from the primal point ``x`` (crossover; ``row_activity`` =
         matrix @ x). After a MIP (and the floor LP, whose basis is far from its plan) the quick plan's LP

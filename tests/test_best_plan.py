@@ -1,0 +1,78 @@
+"""The best plan is never lost (issue 24, item 1): a plan HiGHS was handed or shown, and that it did not beat,
+is valued on the full model with its purchases fixed and kept, with HiGHS's status and proven bound."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from planner import Planner
+from planner.paths import MODELS_DIR
+
+BASELINE = MODELS_DIR / "baseline.toml"
+
+
+@pytest.fixture(scope="module")
+def solved():
+    """The shipped national scenario by province, solved to its gap (about 2 s)."""
+    p = Planner.from_file(BASELINE)
+    r = p.solve(time_limit=60)
+    assert r.report.status == "optimal"
+    return p, r
+
+
+def test_stop_at_once_after_a_budget_whatif_keeps_the_quick_plan():
+    """A budget cut of 5 %: the quick plan is on screen, then Stop before HiGHS finds anything (the app's
+    Stop and Ctrl-C). Before, the solve said 'stopped before any plan was found' and the quick plan was
+    lost; now the stop keeps it, verified, labelled interrupted."""
+    p = Planner.from_file(BASELINE)
+    p.solve(time_limit=60)
+    p.set_budget(p.inputs.budget_total_wan * 0.95)
+    quick = p.quick_plan()
+    assert quick is not None and quick.verifier.ok
+    p.cancel()
+    r = p.solve()
+    assert r.report.status == "interrupted"
+    assert r.report.objective == pytest.approx(quick.report.objective, rel=1e-9)
+    assert "quick plan" in r.report.message
+    assert r.verifier.ok, r.verifier.violations
+    bought = r.plan.groupby(["region_code", "tier", "modality"])["new_units"].sum()
+    shown = quick.plan.groupby(["region_code", "tier", "modality"])["new_units"].sum()
+    assert bought.to_dict() == shown.to_dict()
+
+
+def test_a_known_plan_better_than_highs_first_answer_is_kept(solved):
+    """HiGHS stopped at its first plan of its own (no start handed over) returns something worse than the
+    optimum found before; keep_best values the known plan on the full model and returns it, with HiGHS's
+    bound (never above the plan kept)."""
+    p, best = solved
+    solver = p._solver
+    ints = np.flatnonzero(p._pm.integer)
+    first = solver.highs.solve(60, first_solution=True)
+    assert first.objective > best.report.objective + 1.0  # HiGHS's first plan is worse (a real run)
+    solver._known.append(("previous plan", ints, solver._last))
+    kept, label = solver.keep_best(first, 30)
+    assert label == "previous plan"
+    assert kept.objective == pytest.approx(best.report.objective, rel=1e-9)
+    assert kept.status == first.status
+    assert kept.bound is None or kept.bound <= kept.objective + 1e-6
+    assert solver._known == []  # judged once
+
+
+def test_a_known_plan_that_breaks_the_new_budget_is_not_kept(solved):
+    """The previous optimum spends more than a budget cut of 20 % allows: valued on the cut model it is
+    infeasible, so HiGHS's own plan stays, however much worse its objective looks."""
+    p, best = solved
+    solver = p._solver
+    ints = np.flatnonzero(p._pm.integer)
+    previous = solver._last.copy()
+    p.set_budget(p.inputs.budget_total_wan * 0.8)
+    try:
+        solver._handoff()
+        first = solver.highs.solve(60, first_solution=True)
+        assert first.objective is not None
+        solver._known.append(("previous plan", ints, previous))
+        kept, label = solver.keep_best(first, 30)
+        assert label is None and kept is first
+    finally:
+        p.set_budget(p.inputs.budget_total_wan / 0.8)
