@@ -83,6 +83,15 @@ def region_values(regions: pd.DataFrame, modality: str, year: int) -> pd.DataFra
     return g
 
 
+# No basemap, so the browser fetches nothing from another host (and draws no foreign map under China's
+# boundaries). Neither map_style=None nor map_provider=None does it: Streamlit's deck.gl element (1.67) fills
+# an empty mapStyle of a MapView with a Carto style from basemaps.cartocdn.com, matching the theme. Only its
+# placeholder "__MAP_STYLE__" means "no style": it is dropped, no default is put in, and no MapLibre map is
+# mounted, which also saves each map its second WebGL context. tests/test_e2e_browser.py fails on any
+# request to another host, so a Streamlit that reads this differently is caught.
+NO_BASEMAP = "__MAP_STYLE__"
+
+
 class CompactDeck(pdk.Deck):
     """pydeck's JSON is indented (2 spaces a level): 2.9 MB for Sichuan's 186 counties against 0.6 MB
     without the whitespace, sent to the browser on every map change. Same content, no indentation."""
@@ -120,7 +129,7 @@ def deck(fc: dict, view: tuple[float, float, float], extra_layers: list | None =
                       get_fill_color="properties.fill",
                       get_line_color=[255, 255, 255], line_width_min_pixels=1)
     under = context_layers() if maps.is_national(fc) else []
-    return CompactDeck(layers=[*under, layer, *(extra_layers or [])], map_style=None,
+    return CompactDeck(layers=[*under, layer, *(extra_layers or [])], map_style=NO_BASEMAP, map_provider=None,
                     initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom),
                     tooltip={"text": "{tooltip}"})
 

@@ -21,6 +21,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -39,6 +40,38 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-ru
                "--disable-component-update", "--disable-sync", "--enable-unsafe-swiftshader"]
 VIEWPORT = {"width": 1400, "height": 3200}  # tall viewport instead of full_page (Streamlit scrolls inside a div)
 SOLVE_TIMEOUT_MS = 90_000
+
+
+OWN_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def offsite(url: str) -> bool:
+    """A request to a host other than the app's own (data: and blob: URLs of the page are its own)."""
+    if url.startswith(("data:", "about:")):
+        return False
+    return urlsplit(url.removeprefix("blob:")).hostname not in OWN_HOSTS
+
+
+@contextlib.contextmanager
+def chromium_page(viewport: dict | None = None):
+    """A page in Debian's chromium that records every request to another host; at the end the test fails
+    listing them (issue 25, item 9: the app fetches nothing from the internet, no basemap, no script).
+    Every browser test opens its page here."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    foreign: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            context = browser.new_context(viewport=viewport or VIEWPORT)
+            context.on("request", lambda r: offsite(r.url) and foreign.append(r.url))
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            yield page
+        finally:
+            browser.close()
+    assert not foreign, f"requests to other hosts than the app's own: {sorted(set(foreign))}"
 
 
 def _free_port() -> int:
@@ -129,96 +162,89 @@ def _no_error_boxes(page) -> None:
 
 
 def test_upload_solve_twice_map_language_runs(app_url):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        try:
-            page = browser.new_page(viewport=VIEWPORT)
-            page.set_default_timeout(30_000)
-            page.goto(app_url)  # the first load of a cold server can stay blank: load, then reload
-            page.wait_for_timeout(500)
-            page.reload()
-            expect(page.get_by_role("heading", name="Imaging-equipment capacity planner")).to_be_visible(timeout=60_000)
-            wait_idle(page)
+    with chromium_page() as page:
+        page.goto(app_url)  # the first load of a cold server can stay blank: load, then reload
+        page.wait_for_timeout(500)
+        page.reload()
+        expect(page.get_by_role("heading", name="Imaging-equipment capacity planner")).to_be_visible(timeout=60_000)
+        wait_idle(page)
 
-            # Upload models/baseline.toml alone: its tables resolve by file name to data/regions/.
-            upload = page.locator('[data-testid="stExpander"]').filter(has_text="upload a scenario TOML with its tables")
-            upload.locator("summary").click()
-            upload.locator('input[type="file"]').set_input_files(str(REPO / "models" / "baseline.toml"))
-            load = page.get_by_role("button", name="Load upload / 载入上传")
-            expect(load).to_be_visible()
-            wait_idle(page)
-            load.click()
-            expect(page.get_by_text("baseline.toml loaded")).to_be_visible()
-            wait_idle(page)
-            _no_error_boxes(page)
+        # Upload models/baseline.toml alone: its tables resolve by file name to data/regions/.
+        upload = page.locator('[data-testid="stExpander"]').filter(has_text="upload a scenario TOML with its tables")
+        upload.locator("summary").click()
+        upload.locator('input[type="file"]').set_input_files(str(REPO / "models" / "baseline.toml"))
+        load = page.get_by_role("button", name="Load upload / 载入上传")
+        expect(load).to_be_visible()
+        wait_idle(page)
+        load.click()
+        expect(page.get_by_text("baseline.toml loaded")).to_be_visible()
+        wait_idle(page)
+        _no_error_boxes(page)
 
-            # .last: while a what-if solves, the quick plan (shown above) has its own Spend metric, and
-            # the previous result stays below it until the final one replaces it.
-            spend = page.locator('[data-testid="stMetric"]').filter(has_text="Spend").locator(
-                '[data-testid="stMetricValue"]').last
-            deck = page.locator('[data-testid="stDeckGlJsonChart"]').first
+        # .last: while a what-if solves, the quick plan (shown above) has its own Spend metric, and
+        # the previous result stays below it until the final one replaces it.
+        spend = page.locator('[data-testid="stMetric"]').filter(has_text="Spend").locator(
+            '[data-testid="stMetricValue"]').last
+        deck = page.locator('[data-testid="stDeckGlJsonChart"]').first
 
-            # First solve at 600亿元 (1 亿元 = 10,000 万元).
-            _set_budget(page, 6_000_000)
-            page.get_by_role("button", name="Solve", exact=True).click()
-            expect(page.get_by_text("Independent check passed")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
-            wait_idle(page)
-            _no_error_boxes(page)
-            first = spend.inner_text()
-            expect(deck).to_be_visible()
-            expect(deck.locator("canvas").first).to_be_visible()
-            page.wait_for_timeout(500)  # let deck.gl paint
-            page.screenshot(path=str(ARTIFACTS / "e2e_after_first_solve.png"))
-            deck.screenshot(path=str(ARTIFACTS / "e2e_map_first.png"))
-            assert "亿元" in first, first
-            if _number(first) > 600.0 + 1e-6:  # checked at the end, so the rest of the flow still runs
-                problems.append(f"first solve ignored the budget typed in: Spend shows {first} with 6,000,000 万元 "
-                                "(600 亿元) entered; the scenario file's budget is 15,000,000 万元")
+        # First solve at 600亿元 (1 亿元 = 10,000 万元).
+        _set_budget(page, 6_000_000)
+        page.get_by_role("button", name="Solve", exact=True).click()
+        expect(page.get_by_text("Independent check passed")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+        wait_idle(page)
+        _no_error_boxes(page)
+        first = spend.inner_text()
+        expect(deck).to_be_visible()
+        expect(deck.locator("canvas").first).to_be_visible()
+        page.wait_for_timeout(500)  # let deck.gl paint
+        page.screenshot(path=str(ARTIFACTS / "e2e_after_first_solve.png"))
+        deck.screenshot(path=str(ARTIFACTS / "e2e_map_first.png"))
+        assert "亿元" in first, first
+        if _number(first) > 600.0 + 1e-6:  # checked at the end, so the rest of the flow still runs
+            problems.append(f"first solve ignored the budget typed in: Spend shows {first} with 6,000,000 万元 "
+                            "(600 亿元) entered; the scenario file's budget is 15,000,000 万元")
 
-            # Second solve at 300亿元: the spend metric must follow the budget.
-            _set_budget(page, 3_000_000)
-            page.get_by_role("button", name="Solve", exact=True).click()
-            expect(spend).not_to_have_text(first, timeout=SOLVE_TIMEOUT_MS)
-            expect(page.get_by_text("Independent check passed").last).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
-            wait_idle(page)
-            _no_error_boxes(page)
-            second = spend.inner_text()
-            assert "亿元" in second, second
-            assert 0 < _number(second) <= 300.0 + 1e-6, (first, second)
-            assert _number(second) < _number(first), (first, second)
-            expect(deck.locator("canvas").first).to_be_visible()
-            page.wait_for_timeout(500)
-            page.screenshot(path=str(ARTIFACTS / "e2e_after_second_solve.png"))
-            deck.screenshot(path=str(ARTIFACTS / "e2e_map_second.png"))
+        # Second solve at 300亿元: the spend metric must follow the budget.
+        _set_budget(page, 3_000_000)
+        page.get_by_role("button", name="Solve", exact=True).click()
+        expect(spend).not_to_have_text(first, timeout=SOLVE_TIMEOUT_MS)
+        expect(page.get_by_text("Independent check passed").last).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+        wait_idle(page)
+        _no_error_boxes(page)
+        second = spend.inner_text()
+        assert "亿元" in second, second
+        assert 0 < _number(second) <= 300.0 + 1e-6, (first, second)
+        assert _number(second) < _number(first), (first, second)
+        expect(deck.locator("canvas").first).to_be_visible()
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "e2e_after_second_solve.png"))
+        deck.screenshot(path=str(ARTIFACTS / "e2e_map_second.png"))
 
-            # Chinese interface.
-            sidebar = page.locator('[data-testid="stSidebar"]')
-            sidebar.get_by_text("中文", exact=True).click()
-            expect(page.get_by_role("heading", name="医学影像设备配置规划")).to_be_visible()
-            wait_idle(page)
-            _no_error_boxes(page)
-            page.screenshot(path=str(ARTIFACTS / "e2e_chinese.png"))
+        # Chinese interface.
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("中文", exact=True).click()
+        expect(page.get_by_role("heading", name="医学影像设备配置规划")).to_be_visible()
+        wait_idle(page)
+        _no_error_boxes(page)
+        page.screenshot(path=str(ARTIFACTS / "e2e_chinese.png"))
 
-            # Saved runs (已保存方案, still in Chinese): both solves were stored.
-            sidebar.get_by_text("已保存方案", exact=True).click()
-            wait_idle(page)
-            _no_error_boxes(page)
-            pick = page.locator('[data-testid="stSelectbox"]').filter(has_text="方案")
-            pick.click()
-            options = page.get_by_role("option")
-            expect(options.first).to_be_visible()
-            names = options.all_inner_texts()
-            page.keyboard.press("Escape")
-            page.screenshot(path=str(ARTIFACTS / "e2e_saved_runs.png"))
-            assert len(names) >= 2, names
-            assert any("600.00 亿元" in n for n in names) and any("300.00 亿元" in n for n in names), names
-            assert not problems, "; ".join(problems)
-        finally:
-            browser.close()
+        # Saved runs (已保存方案, still in Chinese): both solves were stored.
+        sidebar.get_by_text("已保存方案", exact=True).click()
+        wait_idle(page)
+        _no_error_boxes(page)
+        pick = page.locator('[data-testid="stSelectbox"]').filter(has_text="方案")
+        pick.click()
+        options = page.get_by_role("option")
+        expect(options.first).to_be_visible()
+        names = options.all_inner_texts()
+        page.keyboard.press("Escape")
+        page.screenshot(path=str(ARTIFACTS / "e2e_saved_runs.png"))
+        assert len(names) >= 2, names
+        assert any("600.00 亿元" in n for n in names) and any("300.00 亿元" in n for n in names), names
+        assert not problems, "; ".join(problems)
 
 
 # ------------------------------------------------------------------------------ access and equity pages
@@ -235,134 +261,120 @@ def small_app_url(tmp_path_factory):
 def test_access_section_frontier_click_and_alternatives_screenshots(small_app_url):
     """Access on (CT), solve, the travel map and equity table; the frontier chart clicked on a point (the
     browser's own click, which AppTest cannot make); alternatives with their maps side by side."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1800})
-            page.set_default_timeout(30_000)
-            page.goto(small_app_url)
-            page.wait_for_timeout(500)
-            page.reload()
-            expect(page.get_by_role("heading", name="Imaging-equipment capacity planner")).to_be_visible(timeout=60_000)
-            wait_idle(page)
+    with chromium_page({"width": 1400, "height": 1800}) as page:
+        page.goto(small_app_url)
+        page.wait_for_timeout(500)
+        page.reload()
+        expect(page.get_by_role("heading", name="Imaging-equipment capacity planner")).to_be_visible(timeout=60_000)
+        wait_idle(page)
 
-            # Access on for CT in the editor, then solve.
-            access = page.locator('[data-testid="stExpander"]').filter(has_text="Access: travel to the nearest unit")
-            access.locator("summary").click()
-            wait_idle(page)
-            access.locator('[data-testid="stMultiSelect"]').click()
-            page.get_by_role("option", name="CT", exact=True).click()
-            page.keyboard.press("Escape")
-            wait_idle(page)
-            access.screenshot(path=str(ARTIFACTS / "e2e_access_editor.png"))
-            page.get_by_role("button", name="Solve", exact=True).click()
-            expect(page.get_by_text("Independent check passed")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
-            wait_idle(page)
-            _no_error_boxes(page)
-            heading = page.get_by_role("heading", name="Access and equity")
-            heading.scroll_into_view_if_needed()
-            expect(page.get_by_text("Beyond 60 minutes (million people)")).to_be_visible()
-            travel = page.locator('[data-testid="stDeckGlJsonChart"]').nth(1)
-            expect(travel.locator("canvas").first).to_be_visible()
-            page.wait_for_timeout(500)
-            page.screenshot(path=str(ARTIFACTS / "e2e_access_section.png"))
-            page.get_by_text("Equity of units per million across regions").scroll_into_view_if_needed()
-            page.wait_for_timeout(300)
-            page.screenshot(path=str(ARTIFACTS / "e2e_equity_table.png"))
+        # Access on for CT in the editor, then solve.
+        access = page.locator('[data-testid="stExpander"]').filter(has_text="Access: travel to the nearest unit")
+        access.locator("summary").click()
+        wait_idle(page)
+        access.locator('[data-testid="stMultiSelect"]').click()
+        page.get_by_role("option", name="CT", exact=True).click()
+        page.keyboard.press("Escape")
+        wait_idle(page)
+        access.screenshot(path=str(ARTIFACTS / "e2e_access_editor.png"))
+        page.get_by_role("button", name="Solve", exact=True).click()
+        expect(page.get_by_text("Independent check passed")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+        wait_idle(page)
+        _no_error_boxes(page)
+        heading = page.get_by_role("heading", name="Access and equity")
+        heading.scroll_into_view_if_needed()
+        expect(page.get_by_text("Beyond 60 minutes (million people)")).to_be_visible()
+        travel = page.locator('[data-testid="stDeckGlJsonChart"]').nth(1)
+        expect(travel.locator("canvas").first).to_be_visible()
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "e2e_access_section.png"))
+        page.get_by_text("Equity of units per million across regions").scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(ARTIFACTS / "e2e_equity_table.png"))
 
-            # Frontier: 3 points, then click the most equal one in the chart itself.
-            sidebar = page.locator('[data-testid="stSidebar"]')
-            sidebar.get_by_text("Equity frontier", exact=True).click()
-            wait_idle(page)
-            points = page.get_by_label("Number of plans (points)")
-            points.fill("3")
-            points.press("Enter")
-            wait_idle(page)
-            page.get_by_role("button", name="Compute the frontier").click()
-            chart = page.locator('[data-testid="stVegaLiteChart"]').first
-            expect(chart).to_be_visible(timeout=3 * SOLVE_TIMEOUT_MS)
-            wait_idle(page)
-            _no_error_boxes(page)
-            dot = chart.locator('[aria-roledescription="circle"][aria-label*="most equal"]')
-            expect(dot).to_have_count(1)
-            dot.click(force=True)
-            expect(page.get_by_text("The chosen plan: most equal")).to_be_visible()
-            wait_idle(page)
-            _no_error_boxes(page)
-            page.wait_for_timeout(500)
-            page.screenshot(path=str(ARTIFACTS / "e2e_frontier_picked.png"))
+        # Frontier: 3 points, then click the most equal one in the chart itself.
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("Equity frontier", exact=True).click()
+        wait_idle(page)
+        points = page.get_by_label("Number of plans (points)")
+        points.fill("3")
+        points.press("Enter")
+        wait_idle(page)
+        page.get_by_role("button", name="Compute the frontier").click()
+        chart = page.locator('[data-testid="stVegaLiteChart"]').first
+        expect(chart).to_be_visible(timeout=3 * SOLVE_TIMEOUT_MS)
+        wait_idle(page)
+        _no_error_boxes(page)
+        dot = chart.locator('[aria-roledescription="circle"][aria-label*="most equal"]')
+        expect(dot).to_have_count(1)
+        dot.click(force=True)
+        expect(page.get_by_text("The chosen plan: most equal")).to_be_visible()
+        wait_idle(page)
+        _no_error_boxes(page)
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "e2e_frontier_picked.png"))
 
-            # Alternatives: one, maps side by side.
-            sidebar.get_by_text("Alternative plans", exact=True).click()
-            wait_idle(page)
-            k = page.get_by_label("Alternatives to find")
-            k.fill("1")
-            k.press("Enter")
-            wait_idle(page)
-            page.get_by_role("button", name="Find alternative plans").click()
-            expect(page.get_by_text("Plans side by side")).to_be_visible(timeout=3 * SOLVE_TIMEOUT_MS)
-            wait_idle(page)
-            _no_error_boxes(page)
-            decks = page.locator('[data-testid="stDeckGlJsonChart"]')
-            expect(decks).to_have_count(2)
-            for i in range(2):
-                expect(decks.nth(i).locator("canvas").first).to_be_visible()
-            page.wait_for_timeout(500)
-            page.screenshot(path=str(ARTIFACTS / "e2e_alternatives.png"))
+        # Alternatives: one, maps side by side.
+        sidebar.get_by_text("Alternative plans", exact=True).click()
+        wait_idle(page)
+        k = page.get_by_label("Alternatives to find")
+        k.fill("1")
+        k.press("Enter")
+        wait_idle(page)
+        page.get_by_role("button", name="Find alternative plans").click()
+        expect(page.get_by_text("Plans side by side")).to_be_visible(timeout=3 * SOLVE_TIMEOUT_MS)
+        wait_idle(page)
+        _no_error_boxes(page)
+        decks = page.locator('[data-testid="stDeckGlJsonChart"]')
+        expect(decks).to_have_count(2)
+        for i in range(2):
+            expect(decks.nth(i).locator("canvas").first).to_be_visible()
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "e2e_alternatives.png"))
 
-            # The frontier page in Chinese (kept results, no new solve).
-            sidebar.get_by_text("中文", exact=True).click()
-            wait_idle(page)
-            sidebar.get_by_text("效率—公平前沿", exact=True).click()
-            wait_idle(page)
-            _no_error_boxes(page)
-            expect(page.get_by_text("前沿上的方案")).to_be_visible()
-            page.screenshot(path=str(ARTIFACTS / "e2e_frontier_chinese.png"))
-        finally:
-            browser.close()
+        # The frontier page in Chinese (kept results, no new solve).
+        sidebar.get_by_text("中文", exact=True).click()
+        wait_idle(page)
+        sidebar.get_by_text("效率—公平前沿", exact=True).click()
+        wait_idle(page)
+        _no_error_boxes(page)
+        expect(page.get_by_text("前沿上的方案")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "e2e_frontier_chinese.png"))
 
 
 def test_plan_page_in_chinese_after_a_baseline_solve(app_url):
     """Issue 13, item 4: the Plan page in 中文 after a baseline solve, one tall screenshot to look at; the map's
     colour bar and tooltip, the chart titles and the plan table's headers are Chinese."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 7000})  # the whole page, charts and tables
-            page.set_default_timeout(30_000)
-            page.goto(app_url)
-            page.wait_for_timeout(500)
-            page.reload()
-            expect(page.get_by_role("heading", name="Imaging-equipment capacity planner")).to_be_visible(timeout=60_000)
-            wait_idle(page)
-            page.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
-            expect(page.get_by_role("heading", name="医学影像设备配置规划")).to_be_visible()
-            wait_idle(page)
-            expect(page.get_by_text("全国分省规划, 2026-2030", exact=False)).to_be_visible()
-            page.get_by_role("button", name="求解", exact=True).click()
-            expect(page.get_by_text("独立校验通过", exact=False)).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
-            wait_idle(page)
-            _no_error_boxes(page)
-            expect(page.get_by_text("分位数 (各类地区数相等)", exact=False).first).to_be_visible()  # colour bar
-            # chart titles and the spend axis in the unit of totals, 亿元
-            for title in ("年度支出", "资本支出 (亿元)", "按设备类型与层级的新购台数"):
-                expect(page.locator('[data-testid="stVegaLiteChart"]').get_by_text(title).first).to_be_visible()
-            expect(page.get_by_text("规划后每百万人口台数", exact=False).first).to_be_visible()
-            deck = page.locator('[data-testid="stDeckGlJsonChart"]').first
-            expect(deck.locator("canvas").first).to_be_visible()
-            page.wait_for_timeout(800)  # let deck.gl and Vega paint
-            page.screenshot(path=str(ARTIFACTS / "e2e_plan_chinese.png"))
-            box = deck.bounding_box()
-            page.mouse.move(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.55)  # over central China
-            tip = page.locator(".deck-tooltip")
-            expect(tip).to_contain_text("每百万人口", timeout=10_000)
-            assert "no data" not in tip.inner_text() and "population" not in tip.inner_text(), tip.inner_text()
-            deck.screenshot(path=str(ARTIFACTS / "e2e_plan_chinese_map_tooltip.png"))
-        finally:
-            browser.close()
+    with chromium_page({"width": 1400, "height": 7000}) as page:  # the whole page, charts and tables
+        page.goto(app_url)
+        page.wait_for_timeout(500)
+        page.reload()
+        expect(page.get_by_role("heading", name="Imaging-equipment capacity planner")).to_be_visible(timeout=60_000)
+        wait_idle(page)
+        page.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
+        expect(page.get_by_role("heading", name="医学影像设备配置规划")).to_be_visible()
+        wait_idle(page)
+        expect(page.get_by_text("全国分省规划, 2026-2030", exact=False)).to_be_visible()
+        page.get_by_role("button", name="求解", exact=True).click()
+        expect(page.get_by_text("独立校验通过", exact=False)).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+        wait_idle(page)
+        _no_error_boxes(page)
+        expect(page.get_by_text("分位数 (各类地区数相等)", exact=False).first).to_be_visible()  # colour bar
+        # chart titles and the spend axis in the unit of totals, 亿元
+        for title in ("年度支出", "资本支出 (亿元)", "按设备类型与层级的新购台数"):
+            expect(page.locator('[data-testid="stVegaLiteChart"]').get_by_text(title).first).to_be_visible()
+        expect(page.get_by_text("规划后每百万人口台数", exact=False).first).to_be_visible()
+        deck = page.locator('[data-testid="stDeckGlJsonChart"]').first
+        expect(deck.locator("canvas").first).to_be_visible()
+        page.wait_for_timeout(800)  # let deck.gl and Vega paint
+        page.screenshot(path=str(ARTIFACTS / "e2e_plan_chinese.png"))
+        box = deck.bounding_box()
+        page.mouse.move(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.55)  # over central China
+        tip = page.locator(".deck-tooltip")
+        expect(tip).to_contain_text("每百万人口", timeout=10_000)
+        assert "no data" not in tip.inner_text() and "population" not in tip.inner_text(), tip.inner_text()
+        deck.screenshot(path=str(ARTIFACTS / "e2e_plan_chinese_map_tooltip.png"))

@@ -10,8 +10,8 @@ import os
 import re
 import time
 
-from tests.test_e2e_browser import (ARTIFACTS, CHROMIUM, LAUNCH_ARGS, SOLVE_TIMEOUT_MS, VIEWPORT, _app_server,  # noqa: F401
-                                    _number, _set_budget, app_url, pytestmark, wait_idle)
+from tests.test_e2e_browser import (ARTIFACTS, SOLVE_TIMEOUT_MS, _app_server, _number, _set_budget,  # noqa: F401
+                                    app_url, chromium_page, pytestmark, wait_idle)
 from tests.test_app_switch import _models
 from tests.conftest import REPO
 
@@ -21,22 +21,15 @@ import pytest
 @contextlib.contextmanager
 def _opened(url: str):
     """A Chromium page on the app at ``url``, loaded and idle."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        try:
-            page = browser.new_page(viewport=VIEWPORT)
-            page.set_default_timeout(30_000)
-            page.goto(url)
-            page.wait_for_timeout(500)  # the first load of a cold server can stay blank: load, then reload
-            page.reload()
-            expect(page.get_by_role("heading", name="Imaging-equipment capacity planner")).to_be_visible(timeout=60_000)
-            wait_idle(page)
-            yield page
-        finally:
-            browser.close()
+    with chromium_page() as page:
+        page.goto(url)
+        page.wait_for_timeout(500)  # the first load of a cold server can stay blank: load, then reload
+        page.reload()
+        expect(page.get_by_role("heading", name="Imaging-equipment capacity planner")).to_be_visible(timeout=60_000)
+        wait_idle(page)
+        yield page
 
 
 @pytest.fixture(scope="module")

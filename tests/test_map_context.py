@@ -189,6 +189,16 @@ def test_a_sichuan_deck_has_no_context():
     assert len(layers) == 1 and not layers[0]["id"].startswith("china_context")
 
 
+def test_a_deck_asks_for_no_basemap():
+    """Issue 25, item 9: no Carto style from the internet. Streamlit's deck.gl element puts a Carto style in
+    for a missing mapStyle (map_provider=None or not); its placeholder is the one way to have none (the
+    browser tests fail on any request to another host)."""
+    from planner_app import widgets
+
+    spec = json.loads(widgets.deck(_layer("counties_sichuan"), (104.0, 30.0, 5.0)).to_json())
+    assert spec["mapStyle"] == widgets.NO_BASEMAP == "__MAP_STYLE__" and "mapProvider" not in spec
+
+
 # ------------------------------------------------------------------------------------------- the report
 def _results(tmp_path, scenario: str, regions_csv: str):
     """A results folder with one optimal case whose regions all have a CT density (no solve needed)."""

@@ -1,7 +1,7 @@
 """Map layers as plain GeoJSON: region boundaries joined with a value, a fill colour and a tooltip.
 
-No tiles and no scripts are fetched: the app draws these with pydeck and ``map_style=None``, and the
-same FeatureCollection is offered for download.
+No tiles and no scripts are fetched: the app draws these with pydeck and no basemap (app/widgets.py
+NO_BASEMAP), and the same FeatureCollection is offered for download.
 """
 
 from __future__ import annotations
