@@ -99,8 +99,10 @@ def test_small_sweep_report_with_maps(small_sweep, tmp_path):
 
     md = (out / "summary.md").read_text(encoding="utf-8")
     assert len(_table_rows(md)) == 2
-    for m in ("CT", "MRI", "DR"):          # the modalities with a per-million target
+    for m in ("CT", "MRI"):          # the modalities with a per-million target and a gap at the base year
         assert f"{m} gap closed (%)" in md
+    # DR's base-year stock meets every region's target: no share of a gap (reporting.summary.target_gaps)
+    assert "DR gap closed (%)" not in md
     assert "MOBILE_CT gap closed" not in md
 
     assert mpimg.imread(out / "budget_vs_unmet.png").shape[:2] == LINE_PX

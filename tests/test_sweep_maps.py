@@ -146,3 +146,17 @@ def test_the_initial_view_frames_the_land_not_the_islets():
     prefectures = json.loads((REPO_ROOT / "data" / "regions" / "prefectures.geojson").read_text(encoding="utf-8"))
     provinces = json.loads((REPO_ROOT / "data" / "regions" / "provinces.geojson").read_text(encoding="utf-8"))
     assert maps.centre(prefectures)[1] == pytest.approx(maps.centre(provinces)[1], abs=1.5)
+
+
+def test_sweep_and_summary_give_one_share_of_the_gap_closed(case):
+    """4 CT at the base year with a 2-year life (some retire), target 10 per million, money for one unit:
+    the plan ends below the base year. The sweep used to measure against the survivors (the gap grown by
+    retirements), and said a positive share was closed while the Plan page said the density fell; both now
+    read the one definition (reporting.summary.target_gaps): negative, the same number."""
+    from tests.test_hand_instances import _four_ct_against_target_10
+
+    r, gap = _four_ct_against_target_10(case, budget=100, life=2)
+    assert gap["after_per_million"] < gap["base_per_million"]
+    need, base, after = 10.0, 4.0, gap["after_per_million"]  # one region of 1 million: units = per million
+    assert gap["closed_share"] == pytest.approx(1 - (need - after) / (need - base)) and gap["closed_share"] < 0
+    assert gap_closed(r)["CT"] == pytest.approx(gap["closed_share"])

@@ -9,24 +9,13 @@ import pandas as pd
 
 from planner.api import Planner
 from planner.planning.results import PlanResult
+from planner.reporting.summary import target_gaps
 
 
-def gap_closed(result: PlanResult) -> dict[str, float]:
-    """Share of the per-million density gap closed in the last plan year, per modality with a target.
-
-    gap = units missing against target x population / 10^6, summed over regions, without purchases
-    ("before") and with the plan ("after"); closed = 1 - after / before (1.0 when there was no gap).
-    """
-    reg = result.regions[result.regions["year"] == result.inputs.years[-1]]
-    out = {}
-    for m, g in reg.groupby("modality"):
-        need = g["target_per_million"] * g["population"] / 1e6
-        if (need <= 0).all():
-            continue
-        before = np.maximum(0, need - g["units_before"]).sum()
-        after = np.maximum(0, need - g["units_after"]).sum()
-        out[m] = 1.0 if before <= 0 else float(1 - after / before)
-    return out
+def gap_closed(result: PlanResult) -> dict[str, float | None]:
+    """Share of the density gap to target closed in the last plan year, per modality with a target: the
+    summary's definition (reporting.summary.target_gaps), so the sweep and the Plan page agree."""
+    return {m: g["closed_share"] for m, g in target_gaps(result).items()}
 
 
 def row(budget_wan: float, r: PlanResult) -> dict:
