@@ -1,7 +1,8 @@
 """Two pages over the plan page's scenario: the efficiency-equity frontier and near-optimal alternatives.
 
 Both runs solve several plans, so each is kept in st.session_state with the inputs it was computed for:
-a rerun (a click, a language switch) never solves again; changed inputs only show a notice.
+a rerun (a click, a language switch) never solves again; changed inputs only show a notice naming them
+(plan_page.stale_notice).
 """
 
 from __future__ import annotations
@@ -11,15 +12,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from planner_app import equity_view
-from planner import session
+from planner_app import equity_view, plan_page
 from planner_app import labels, state
 from planner_app import widgets
 from planner_app.engine_zh import say
 from planner_app.i18n import t
 from planner.studies.alternatives import alternatives
 from planner.errors import PlannerError
-from planner.studies.frontier import frontier
+from planner.studies.frontier import NOT_SOLVED, conclusion, frontier
 
 MEASURES = {"fr_shortfall": "shortfall", "fr_travel": "travel"}
 UNIT_KEY = {"shortfall": "units_per_million", "travel": "minutes"}
@@ -43,11 +43,8 @@ def keep(key: str, value):
     return value
 
 
-def _run_key(edited, *settings) -> tuple:
-    return (session.inputs_key(edited), *settings)
-
-
-STATUSES = {"optimal", "time_limit", "no_solution", "infeasible", "interrupted", "quick", "unbounded", "error"}
+STATUSES = {"optimal", "time_limit", "no_solution", "infeasible", "interrupted", "quick", "unbounded", "error",
+            NOT_SOLVED}
 
 
 def status_word(s: str) -> str:
@@ -142,7 +139,7 @@ def frontier_page() -> None:
     if blocked:
         st.info(blocked)
     st.caption(t("fr_time").format(n=points, s=scn.solver.time_limit_s))
-    key = _run_key(edited, measure, points)
+    now = state.inputs_snapshot(edited, fr_measure=measure, fr_points=points)
     if st.button(t("fr_run"), type="primary", key="fr_run", disabled=bool(blocked)):
         try:
             planner = state.planner_for(edited)
@@ -150,8 +147,9 @@ def frontier_page() -> None:
             fr = frontier(planner, measure, points, time_limit=scn.solver.time_limit_s,
                           gap=scn.solver.mip_rel_gap, progress=study_progress(bar))
             bar.empty()
-            st.session_state["frontier"] = {"key": key, "measure": measure, "table": fr.table,
-                                            "views": [state.view_from_result(r, edited) for r in fr.results]}
+            st.session_state["frontier"] = {"made_for": now, "measure": measure, "table": fr.table,
+                                            "views": [None if r is None else state.view_from_result(r, edited)
+                                                      for r in fr.results]}
             for k in ("fr_pick", "_fr_pick", "fr_chart_last"):
                 st.session_state.pop(k, None)
         except PlannerError as e:
@@ -160,11 +158,9 @@ def frontier_page() -> None:
     if fr is None:
         st.info(t("fr_none"))
         return
-    if fr["key"] != key:
-        st.warning(t("stale"))
+    plan_page.stale_notice(fr["made_for"], now)
     table, measure = fr["table"], fr["measure"]
-    if len(table) < kept("fr_points", 5) and fr["key"] == key:
-        st.info(t("fr_flat"))
+    frontier_conclusion(table)
     st.markdown(f"**{t('fr_chart')}**")
     event = st.altair_chart(frontier_chart(table, measure), width="stretch", on_select="rerun", key="fr_chart")
     clicked = _selected(event, "pick", "i")
@@ -183,7 +179,44 @@ def frontier_page() -> None:
                                      placeholder=t("fr_pick_none"), format_func=lambda j: names[j], key="fr_pick"))
     if i is None:
         return
+    if fr["views"][i] is None:   # a point not solved: why, and nothing else
+        st.subheader(f"{t('point_summary')}: {names[i]}")
+        st.info(why_no_plan(table, i))
+        return
     point_summary(fr["views"][i], names[i])
+
+
+def why_no_plan(table: pd.DataFrame, i: int) -> str | None:
+    """Why point ``i`` of a frontier has no plan, in the interface language (None when it has one)."""
+    row = table.iloc[i]
+    if pd.notna(row["measure"]):
+        return None
+    status = row["status"]
+    if status == NOT_SOLVED:
+        end = t("fr_eff_end") if pd.isna(table["measure"].iloc[0]) else t("fr_eq_end")
+        return t("fr_why_not_solved").format(end=end)
+    if status == "no_solution" and pd.notna(row.get("tries")):
+        return t("fr_why_no_solution").format(n=int(row["tries"]), s=float(row["time_limit_s"]))
+    if status == "infeasible":
+        return t("fr_why_infeasible")
+    return say(str(row.get("why_no_plan") or status_word(str(status))))
+
+
+def frontier_conclusion(table: pd.DataFrame) -> None:
+    """What the frontier shows, drawn only from its points with a plan, with how many have one; then why
+    each of the others has none."""
+    kind, k, n = conclusion(table)
+    text = t(f"fr_{kind}").format(k=k, n=n)
+    if kind == "ends_missing":
+        st.warning(text)
+    elif kind == "no_trade_off" or k < n:
+        st.info(text)
+    else:
+        st.caption(text)
+    missing = [f"{point_label(p)}: {why_no_plan(table, j)}" for j, p in enumerate(table["point"])
+               if pd.isna(table["measure"].iloc[j])]
+    if missing:
+        st.markdown("\n".join(f"- {m}" for m in missing))
 
 
 def study_progress(bar):
@@ -265,7 +298,7 @@ def alternatives_page() -> None:
     within = keep("alt_within", float(c2.number_input(t("alt_within"), min_value=0.1, max_value=100.0, step=1.0,
                                                       value=kept("alt_within", 5.0), key="alt_within")))
     st.caption(t("alt_time").format(n=k + 1, s=scn.solver.time_limit_s))
-    key = _run_key(edited, k, within)
+    now = state.inputs_snapshot(edited, alt_k=k, alt_within=within)
     if st.button(t("alt_run"), type="primary", key="alt_run"):
         try:
             planner = state.planner_for(edited)
@@ -273,7 +306,7 @@ def alternatives_page() -> None:
             a = alternatives(planner, k=k, within_pct=within, time_limit=scn.solver.time_limit_s,
                              gap=scn.solver.mip_rel_gap, progress=study_progress(bar))
             bar.empty()
-            st.session_state["alternatives"] = {"key": key, "k": k, "within": a.within_pct, "table": a.table,
+            st.session_state["alternatives"] = {"made_for": now, "k": k, "within": a.within_pct, "table": a.table,
                                                 "by_region": a.by_region,
                                                 "views": [state.view_from_result(r, edited) for r in a.results]}
         except PlannerError as e:
@@ -282,8 +315,7 @@ def alternatives_page() -> None:
     if res is None:
         st.info(t("alt_none"))
         return
-    if res["key"] != key:
-        st.warning(t("stale"))
+    plan_page.stale_notice(res["made_for"], now)
     found = len(res["views"]) - 1
     (st.success if found >= res["k"] else st.warning)(
         t("alt_found").format(n=found, p=res["within"]) + ("" if found >= res["k"] else " " + t("alt_fewer")))

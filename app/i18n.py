@@ -136,6 +136,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "compare_a": ("Run A", "方案 A"),
     "compare_b": ("Run B", "方案 B"),
     "compare_need_two": ("Save at least two runs (solve twice) to compare them.", "请至少保存两个方案后再比较。"),
+    "cmp_regions_n": ("{n} regions", "{n} 个地区"),
+    "cmp_other_regions": ("Runs #{a} and #{b} cannot be compared: they plan different regions (run A {na} regions, "
+                          "run B {nb}, {common} of them in both). A difference region by region would count each "
+                          "region a run leaves out as 0 in that run, so none is shown. Choose two runs of the same "
+                          "regions (the lists above give each run's number of regions).",
+                          "方案 #{a} 与 #{b} 无法比较: 二者规划的地区不同 (方案 A {na} 个地区, 方案 B {nb} 个, "
+                          "其中 {common} 个两者都有)。逐地区的差异会把某方案未包含的地区在该方案中记为 0, "
+                          "因此不予显示。请选择地区相同的两个方案 (上方列表注明了每个方案的地区数)。"),
+    "cmp_no_pair": ("No two saved runs plan the same regions yet: solve the same scenario again (with another "
+                    "budget, say) to have a pair to compare.",
+                    "已保存的方案中尚无两个规划相同地区的方案: 请再次求解同一情景 (例如换一个预算), 以得到可比较的一对方案。"),
     "difference": ("Difference B − A", "差异 B − A"),
     "cmp_units": ("Units in service", "在用设备台数"),
     "cmp_density": ("Units per million", "每百万人口台数"),
@@ -256,23 +267,42 @@ STRINGS: dict[str, tuple[str, str]] = {
     "fr_shortfall": ("Largest shortfall against the per-million target", "距每百万目标的最大差距"),
     "fr_travel": ("Longest travel to the nearest unit", "到最近设备的最长出行时间"),
     "fr_points": ("Number of plans (points)", "方案数 (点数)"),
-    "fr_time": ("Each of the {n} solves stops after {s:,.0f} s at most (Plan page → Inputs → Solver).",
-                "{n} 次求解每次最长 {s:,.0f} 秒 (规划页 → 输入 → 求解器)。"),
+    "fr_time": ("Each of the {n} solves stops after {s:,.0f} s at most (Plan page → Inputs → Solver); one that "
+                "finds no plan in that time is tried once more, with the time the others left unused or "
+                "{s:,.0f} s again, whichever is longer.",
+                "{n} 次求解每次最长 {s:,.0f} 秒 (规划页 → 输入 → 求解器); 某次在此时间内未找到方案时再试一次, "
+                "用其他求解剩下的时间, 至少再给 {s:,.0f} 秒。"),
     "fr_travel_needs_access": ("The travel measure needs access: on the Plan page, under Inputs → “Access”, "
                                "choose exam types (scenario key access.exam_types).",
                                "出行时间指标需要开启可及性: 在规划页 输入 → “可及性” 中选择检查类型 (情景键 access.exam_types)。"),
     "fr_shortfall_needs_target": ("The shortfall measure needs a per-million target for some modality "
                                   "(Inputs → Modalities → target).",
                                   "差距指标需要为某类设备设置每百万目标 (输入 → 设备类型 → 目标)。"),
-    "fr_flat": ("The most efficient plan is already as equal as any: both ends have the same value of the "
-                "measure, so there is no trade-off to draw between them.",
-                "最有效率的方案已与最公平的方案同样公平: 两端指标相同, 二者之间没有取舍。"),
+    "fr_no_trade_off": ("{k} of {n} points have a plan. The most efficient plan is already as equal as any: both "
+                        "ends have the same value of the measure, so there is no trade-off to draw between them.",
+                        "{n} 个点中 {k} 个有方案。最有效率的方案已与最公平的方案同样公平: 两端指标相同, 二者之间没有取舍。"),
+    "fr_trade_off": ("{k} of {n} points have a plan.", "{n} 个点中 {k} 个有方案。"),
+    "fr_ends_missing": ("Only {k} of {n} points have a plan. Without a plan at both ends the frontier cannot show "
+                        "what equity costs in efficiency here: nothing is concluded from the points without one.",
+                        "{n} 个点中只有 {k} 个有方案。两端并非都有方案, 无法说明此处公平要以多少效率为代价: "
+                        "没有方案的点不作任何结论。"),
+    "fr_why_no_solution": ("no plan found within the time limit in {n} tries (the last with {s:,.0f} s), each "
+                           "started from the plan solved before it: raise the time limit (Plan page → Inputs → "
+                           "Solver) and compute again.",
+                           "尝试 {n} 次 (最后一次 {s:,.0f} 秒) 均未在时间上限内找到方案, 每次都从前一个已求解的方案开始: "
+                           "请提高时间上限 (规划页 → 输入 → 求解器) 后重新计算。"),
+    "fr_why_not_solved": ("not solved: the “{end}” end has no plan, so the bounds ε between the ends are unknown.",
+                          "未求解: “{end}” 一端没有方案, 两端之间的界限 ε 无从确定。"),
+    "fr_why_infeasible": ("no plan keeps every region within this bound ε and meets every other rule.",
+                          "没有方案能使各地区都在此界限 ε 内并满足其他全部约束。"),
     "fr_run": ("Compute the frontier", "计算前沿"),
     "fr_running": ("Solving {n} plans with HiGHS…", "HiGHS 正在求解 {n} 个方案…"),
     "fr_none": ("No frontier yet: choose the measure and press “Compute the frontier”.",
                 "尚无前沿: 选择指标后点击 “计算前沿”。"),
-    "stale": ("These results were computed for other inputs (scenario, budget or settings changed): compute "
-              "again to update them.", "以下结果基于之前的输入 (情景、预算或设置已改变): 请重新计算。"),
+    "stale": ("These results belong to earlier inputs, not to those shown now. Changed since: {inputs}. "
+              "Run again to update them (the downloads below are the earlier results too).",
+              "以下结果基于之前的输入, 而非当前显示的输入。此后已改变: {inputs}。请重新计算以更新结果 "
+              "(下方的下载也是之前的结果)。"),
     "fr_chart": ("Efficiency against equity: click a point to see its plan", "效率与公平: 点击一个点查看方案"),
     "fr_y": ("Weighted-sum objective (万元-equivalents)", "加权目标值 (万元当量)"),
     "fr_pick": ("Show the plan at point", "查看该点的方案"),
@@ -325,6 +355,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "st_optimal": ("proven optimal", "最优"),
     "st_time_limit": ("best found in the time limit", "时间上限内的最佳方案"),
     "st_no_solution": ("no plan found in the time limit", "时间上限内未找到方案"),
+    "st_not_solved": ("not solved", "未求解"),
     "st_infeasible": ("no plan meets every rule", "没有满足全部约束的方案"),
     "st_error": ("solver error", "求解器出错"),
     "download_all_regions": ("Download all regions (CSV)", "下载全部地区 (CSV)"),

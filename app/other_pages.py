@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from planner_app import labels, state
+from planner_app import labels, plan_page, state
 from planner_app import widgets
 from planner_app.engine_zh import STATUS_WORDS, say
 from planner_app.i18n import lang, t
@@ -28,9 +28,30 @@ CMP_LAYERS = {"cmp_units": ("units_after", "units"), "cmp_density": ("density_af
               "cmp_unmet": ("unmet_thousand_exams", "unit_thousand_exams")}
 
 
-def _run_label(runs: pd.DataFrame):
+def _run_label(runs: pd.DataFrame, regions: dict[int, frozenset] | None = None):
     names = dict(zip(runs["id"], runs["name"]))
-    return lambda i: f"#{i} {names.get(i, '')}"
+    if regions is None:
+        return lambda i: f"#{i} {names.get(i, '')}"
+    return lambda i: f"#{i} {names.get(i, '')} · {t('cmp_regions_n').format(n=len(regions[i]))}"
+
+
+def _region_sets(ids: list[int]) -> dict[int, frozenset]:
+    """Each saved run's region codes, read once a session (a saved run never changes; ids are not reused)."""
+    known = st.session_state.setdefault("_cmp_regions", {})
+    for i in ids:
+        if i not in known:
+            known[i] = frozenset(state.store().load(i).regions["region_code"].astype(str))
+    return {i: known[i] for i in ids}
+
+
+def _comparable_pair(ids: list[int], regions: dict[int, frozenset]) -> tuple[int, int] | None:
+    """(A, B): the newest run B (ids newest first) with the newest older run A of the same regions; None
+    when no two runs plan the same regions."""
+    for j, b in enumerate(ids):
+        for a in ids[j + 1:]:
+            if regions[a] == regions[b]:
+                return a, b
+    return None
 
 
 def compare_page() -> None:
@@ -39,10 +60,13 @@ def compare_page() -> None:
         st.info(t("compare_need_two"))
         return
     ids = runs["id"].tolist()
-    label = _run_label(runs)
+    regions = _region_sets(ids)
+    pair = _comparable_pair(ids, regions)
+    a0, b0 = pair or (ids[1], ids[0])     # two runs of the same regions by default, if there are two
+    label = _run_label(runs, regions)
     c1, c2 = st.columns(2)
-    a = c1.selectbox(t("compare_a"), ids, index=1, format_func=label, key="cmp_a")
-    b = c2.selectbox(t("compare_b"), ids, index=0, format_func=label, key="cmp_b")
+    a = c1.selectbox(t("compare_a"), ids, index=ids.index(a0), format_func=label, key="cmp_a")
+    b = c2.selectbox(t("compare_b"), ids, index=ids.index(b0), format_func=label, key="cmp_b")
     ra, rb = state.store().load(a), state.store().load(b)
     for col, run in ((c1, ra), (c2, rb)):
         s = run.summary
@@ -53,6 +77,12 @@ def compare_page() -> None:
             col.caption(" · ".join(f"{labels.modality(m)} {v:,.0f}" for m, v in bought.items()))
         col.metric(widgets.unmet_label(), widgets.exams(s["unmet_thousand_exams"], unit=False))
         col.caption(widgets.status_text(s))
+    if regions[a] != regions[b]:
+        # a region one run leaves out would count as 0 in it: every difference would be an artefact
+        st.warning(t("cmp_other_regions").format(a=a, b=b, na=len(regions[a]), nb=len(regions[b]),
+                                                 common=len(regions[a] & regions[b]))
+                   + ("" if pair else " " + t("cmp_no_pair")))
+        return
     m = compare_regions(ra.regions, rb.regions)
     st.subheader(t("difference"))
     mods = list(dict.fromkeys(m["modality"]))
@@ -92,6 +122,9 @@ def sweep_page() -> None:
                          key=state.wkey("sw_hi"))
     c2.caption(f"= {widgets.fmt_wan(hi)}")
     n = int(c3.number_input(t("sweep_points"), min_value=2, max_value=50, value=5, key="sw_n"))
+    # the sweep's budgets replace the scenario's total: a new total leaves its results as they are
+    now = {k: v for k, v in state.inputs_snapshot(edited, sweep_from=lo, sweep_to=hi, sweep_points=n).items()
+           if k != "budget.total_wan_cny"}
     if st.button(t("sweep_run"), type="primary", key="sw_run"):
         try:
             planner = state.planner_for(edited)  # budget_sweep builds it once if it is not built yet
@@ -105,7 +138,8 @@ def sweep_page() -> None:
 
             table, results = budget_sweep(planner, list(np.linspace(lo, hi, n)), progress=progress)
             bar.empty()  # a finished bar would sit over the chart's title
-            st.session_state["sweep"] = (table, {b: state.view_from_result(r, edited) for b, r in results.items()})
+            st.session_state["sweep"] = (table, {b: state.view_from_result(r, edited) for b, r in results.items()},
+                                         now)
             # Every point with a plan becomes a saved run, so it can be opened and compared later.
             stamp = time.strftime("%H:%M:%S")
             saved = [state.store().save(r, edited, name=f"{edited.scenario.name} · {t('sweep_run_name')} · "
@@ -118,7 +152,8 @@ def sweep_page() -> None:
     if "sweep" not in st.session_state:
         st.info(t("sweep_none"))
         return
-    table, views = st.session_state["sweep"]
+    table, views, made_for = st.session_state["sweep"]
+    plan_page.stale_notice(made_for, now)
     pick = alt.selection_point(fields=["budget_wan_cny"], name="pick")
     # budgets are totals: the axes say 亿元 (the table keeps 万元, the unit of the inputs above)
     shown = labels.to_screen(table).assign(budget_yi=table["budget_wan_cny"] / 1e4)   # status words in the tips

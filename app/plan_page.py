@@ -123,6 +123,58 @@ def screen_words(problem: str) -> str:
     return problem
 
 
+# Scenario fields with an input of their own (section.field -> i18n key of its label).
+FIELD_LABELS = {"budget.total_wan_cny": "budget_total", "budget.committed_wan_cny": "budget_committed",
+                "budget.per_year_wan_cny": "budget_by_year", "budget.even_yearly_tranches": "even_tranches",
+                "budget.include_running_cost": "running", "solver.time_limit_s": "time_limit",
+                "solver.mip_rel_gap": "gap", "access.exam_types": "access_types",
+                "access.limit_minutes": "access_limit", "access.cap_minutes": "access_cap",
+                "access.require_within_limit": "access_require",
+                "access.travel_wan_cny_per_million_person_minutes": "access_travel_weight",
+                "access.beyond_limit_wan_cny_per_thousand_people": "access_beyond_weight",
+                "equity.objective": "eq_objective", "equity.max_shortfall_per_million": "eq_max_shortfall",
+                "equity.max_travel_minutes": "eq_max_travel"}
+SECTION_LABELS = {"budget": "budget", "modalities": "modalities", "tiers": "tiers", "eligibility": "eligibility",
+                  "referral": "referral", "weights": "weights", "access": "access_inputs", "equity": "equity_inputs",
+                  "solver": "solver"}
+
+
+def input_label(path: str) -> str:
+    """An input as the screen labels it, from its path in state.inputs_snapshot: the field's own label, the
+    cell of an editor (row × column), the table, or the page setting (its i18n key)."""
+    if path in FIELD_LABELS:
+        return t(FIELD_LABELS[path])
+    section, _, rest = path.partition(".")
+    row, _, col = rest.partition(".")
+    if section == "page":
+        return t(row)
+    if section == "modalities" and col in MOD_COLUMNS:
+        return f"{t('modality')}: {labels.modality(row)} × {header(MOD_COLUMNS[col])}"
+    if section == "tiers" and col in TIER_COLUMNS:
+        return f"{t('tiers')}: {labels.tier(row)} × {header(TIER_COLUMNS[col])}"
+    if section == "eligibility" and col:
+        return f"{t('eligibility').split(':')[0]}: {labels.tier(row)} × {labels.modality(col)}"
+    if section == "weights" and row in WEIGHT_COLUMNS:
+        return f"{t('weights')}: {header(WEIGHT_COLUMNS[row])}"
+    if section == "tables" and row in TABLE_LABELS:
+        return t(TABLE_LABELS[row])
+    if section in SECTION_LABELS:
+        return t(SECTION_LABELS[section])
+    return t("choose_scenario")   # the scenario's own fields, its folder: another scenario
+
+
+def stale_notice(made_for: dict | None, now: dict) -> bool:
+    """Results computed for other inputs than the page's: say so, naming the inputs changed since by their
+    labels (every page that shows a result calls this above it). True when they are out of date."""
+    if made_for is None:
+        return False
+    changed = [k for k in dict.fromkeys([*made_for, *now]) if made_for.get(k) != now.get(k)]
+    if changed:
+        names = dict.fromkeys(input_label(k) for k in changed)
+        st.warning(t("stale").format(inputs="; ".join(f"“{n}”" for n in names)))
+    return bool(changed)
+
+
 def header(english: str) -> str:
     """An editor's column header as the screen shows it."""
     return HEADERS_ZH.get(english, english) if lang() == "zh" else english
@@ -476,4 +528,5 @@ def page() -> None:
     if view is None:
         st.info(t("no_result"))
         return
+    stale_notice(view.get("made_for"), state.inputs_snapshot(st.session_state["edited"]))
     widgets.show_result(view, key="plan", extra=equity_view.access_equity_section)

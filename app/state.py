@@ -6,6 +6,7 @@ only the run store on disk is shared (that is its purpose: runs survive restarts
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -85,9 +86,32 @@ def planner_for(loaded: LoadedScenario) -> Planner:
     return session.planner_for(st.session_state, loaded)
 
 
+def inputs_snapshot(loaded: LoadedScenario, **settings) -> dict[str, str]:
+    """What a result is computed for, input by input: every scenario field by its dotted path
+    (budget.total_wan_cny, modalities.CT.price_wan_cny, ...), every edited or uploaded table by a hash of its
+    cells (tables.stock), and a page's own settings by the i18n key of their label (page.fr_points, ...). Two snapshots differ
+    exactly in the inputs changed between them (plan_page.stale_notice names them)."""
+    out: dict[str, str] = {}
+
+    def flat(prefix: str, value) -> None:
+        if isinstance(value, dict) and value:
+            for k, v in value.items():
+                flat(f"{prefix}.{k}" if prefix else str(k), v)
+        else:
+            out[prefix] = json.dumps(value, sort_keys=True)
+
+    flat("", loaded.scenario.model_dump(mode="json"))
+    out["base_dir"] = str(loaded.base_dir)
+    for key, table in loaded.tables.items():
+        cells = pd.util.hash_pandas_object(table, index=False).to_numpy().tobytes()
+        out[f"tables.{key}"] = hashlib.sha256(cells + str(list(table.columns)).encode()).hexdigest()
+    out.update({f"page.{k}": json.dumps(v, sort_keys=True, default=str) for k, v in settings.items()})
+    return out
+
+
 def view_from_result(r: PlanResult, loaded: LoadedScenario) -> dict:
     scn = r.inputs.scenario
-    return {"summary": summary_dict(r), "plan": r.plan, "regions": r.regions, "spend": r.spend, "mobile": r.mobile,
+    return {"summary": summary_dict(r), "made_for": inputs_snapshot(loaded), "plan": r.plan, "regions": r.regions, "spend": r.spend, "mobile": r.mobile,
             "marginal": r.marginal, "centroids": r.inputs.regions, "boundaries_path":
                 str(loaded.path(loaded.scenario.regions.boundaries)) if loaded.scenario.regions.boundaries else None,
             # access and equity (see equity_view.py): per region x exam type travel, per modality Gini/Theil

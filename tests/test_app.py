@@ -91,6 +91,28 @@ def test_a_bad_cell_in_the_regions_table_names_row_and_column(at):
     assert "region table (edited), row 4, column 'population': must be greater than 0" in errors
 
 
+def stale_notices(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if "earlier inputs" in w.value or "之前的输入" in w.value]
+
+
+def test_a_plan_for_other_inputs_says_so_naming_the_inputs_changed(at):
+    """Issue 25, item 3: a changed budget leaves the shown plan (and its downloads) out of date; the Plan page
+    says so and names the budget by its label, in English and in 中文, until the next solve."""
+    solve(at)
+    assert not stale_notices(at)
+    at.radio(key="lang").set_value("zh").run()            # a language switch changes no input
+    assert not stale_notices(at), stale_notices(at)
+    at.radio(key="lang").set_value("en").run()
+    at.number_input(key=wkey(at, "edit_budget_total")).set_value(1_000_000).run()
+    [notice] = stale_notices(at)
+    assert "“Total capital budget (万元)”" in notice and "Already committed" not in notice, notice
+    at.radio(key="lang").set_value("zh").run()
+    [notice] = stale_notices(at)
+    assert "“总资本预算 (万元)”" in notice, notice
+    solve(at)
+    assert not stale_notices(at) and 99.0 <= spend_yi(at) <= 100.0
+
+
 def test_chinese_interface(at):
     at.radio(key="lang").set_value("zh").run()
     assert at.title[0].value == "医学影像设备配置规划"

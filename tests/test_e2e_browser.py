@@ -53,11 +53,11 @@ def offsite(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def chromium_page(viewport: dict | None = None):
-    """A page in Debian's chromium that records every request to another host; at the end the test fails
-    listing them (issue 25, item 9: the app fetches nothing from the internet, no basemap, no script).
-    Every browser test opens its page here."""
-    from playwright.sync_api import sync_playwright
+def chromium_page(url: str, viewport: dict | None = None):
+    """A page in Debian's chromium on the app at ``url``, loaded and idle, that records every request to
+    another host; at the end the test fails listing them (issue 25, item 9: the app fetches nothing from the
+    internet, no basemap, no script). Every browser test opens its page here."""
+    from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     foreign: list[str] = []
@@ -68,6 +68,11 @@ def chromium_page(viewport: dict | None = None):
             context.on("request", lambda r: offsite(r.url) and foreign.append(r.url))
             page = context.new_page()
             page.set_default_timeout(30_000)
+            page.goto(url)
+            page.wait_for_timeout(500)  # the first load of a cold server can stay blank: load, then reload
+            page.reload()
+            expect(page.get_by_role("heading", name="Imaging-equipment capacity planner")).to_be_visible(timeout=60_000)
+            wait_idle(page)
             yield page
         finally:
             browser.close()
@@ -165,12 +170,7 @@ def test_upload_solve_twice_map_language_runs(app_url):
     from playwright.sync_api import expect
 
     problems: list[str] = []
-    with chromium_page() as page:
-        page.goto(app_url)  # the first load of a cold server can stay blank: load, then reload
-        page.wait_for_timeout(500)
-        page.reload()
-        expect(page.get_by_role("heading", name="Imaging-equipment capacity planner")).to_be_visible(timeout=60_000)
-        wait_idle(page)
+    with chromium_page(app_url) as page:
 
         # Upload models/baseline.toml alone: its tables resolve by file name to data/regions/.
         upload = page.locator('[data-testid="stExpander"]').filter(has_text="upload a scenario TOML with its tables")
@@ -263,12 +263,7 @@ def test_access_section_frontier_click_and_alternatives_screenshots(small_app_ur
     browser's own click, which AppTest cannot make); alternatives with their maps side by side."""
     from playwright.sync_api import expect
 
-    with chromium_page({"width": 1400, "height": 1800}) as page:
-        page.goto(small_app_url)
-        page.wait_for_timeout(500)
-        page.reload()
-        expect(page.get_by_role("heading", name="Imaging-equipment capacity planner")).to_be_visible(timeout=60_000)
-        wait_idle(page)
+    with chromium_page(small_app_url, {"width": 1400, "height": 1800}) as page:
 
         # Access on for CT in the editor, then solve.
         access = page.locator('[data-testid="stExpander"]').filter(has_text="Access: travel to the nearest unit")
@@ -349,12 +344,7 @@ def test_plan_page_in_chinese_after_a_baseline_solve(app_url):
     colour bar and tooltip, the chart titles and the plan table's headers are Chinese."""
     from playwright.sync_api import expect
 
-    with chromium_page({"width": 1400, "height": 7000}) as page:  # the whole page, charts and tables
-        page.goto(app_url)
-        page.wait_for_timeout(500)
-        page.reload()
-        expect(page.get_by_role("heading", name="Imaging-equipment capacity planner")).to_be_visible(timeout=60_000)
-        wait_idle(page)
+    with chromium_page(app_url, {"width": 1400, "height": 7000}) as page:  # the whole page, charts and tables
         page.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
         expect(page.get_by_role("heading", name="医学影像设备配置规划")).to_be_visible()
         wait_idle(page)
@@ -378,3 +368,32 @@ def test_plan_page_in_chinese_after_a_baseline_solve(app_url):
         expect(tip).to_contain_text("每百万人口", timeout=10_000)
         assert "no data" not in tip.inner_text() and "population" not in tip.inner_text(), tip.inner_text()
         deck.screenshot(path=str(ARTIFACTS / "e2e_plan_chinese_map_tooltip.png"))
+
+
+def test_a_changed_budget_marks_the_plan_out_of_date(small_app_url):
+    """Issue 25, item 3: after a solve, a new budget typed in leaves the plan shown (and its downloads) for the
+    earlier inputs: the Plan page says so and names the budget, in English and in 中文, until the next solve."""
+    from playwright.sync_api import expect
+
+    with chromium_page(small_app_url, {"width": 1400, "height": 1800}) as page:
+        page.get_by_role("button", name="Solve", exact=True).click()
+        expect(page.get_by_text("Independent check passed")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+        wait_idle(page)
+        notice = page.locator('[data-testid="stAlertContentWarning"]').filter(has_text="earlier inputs")
+        expect(notice).to_have_count(0)
+        _set_budget(page, 1_200_000)
+        expect(notice).to_have_count(1)
+        expect(notice).to_contain_text("Changed since: “Total capital budget (万元)”")
+        notice.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "e2e_stale_plan.png"))
+        page.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
+        wait_idle(page)
+        zh = page.locator('[data-testid="stAlertContentWarning"]').filter(has_text="之前的输入")
+        expect(zh).to_contain_text("此后已改变: “总资本预算 (万元)”")
+        zh.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "e2e_stale_plan_chinese.png"))
+        page.get_by_role("button", name="求解", exact=True).click()
+        expect(page.get_by_text("独立校验通过", exact=False)).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+        wait_idle(page)
+        expect(zh).to_have_count(0)
+        _no_error_boxes(page)

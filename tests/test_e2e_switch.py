@@ -4,7 +4,6 @@ national 1,000 亿元). AppTest cannot see this: it does not send widget values 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -18,20 +17,6 @@ from tests.conftest import REPO
 import pytest
 
 
-@contextlib.contextmanager
-def _opened(url: str):
-    """A Chromium page on the app at ``url``, loaded and idle."""
-    from playwright.sync_api import expect
-
-    with chromium_page() as page:
-        page.goto(url)
-        page.wait_for_timeout(500)  # the first load of a cold server can stay blank: load, then reload
-        page.reload()
-        expect(page.get_by_role("heading", name="Imaging-equipment capacity planner")).to_be_visible(timeout=60_000)
-        wait_idle(page)
-        yield page
-
-
 @pytest.fixture(scope="module")
 def two_scenarios_url(tmp_path_factory):
     models = _models(tmp_path_factory.mktemp("models") / "m")
@@ -42,7 +27,7 @@ def two_scenarios_url(tmp_path_factory):
 def test_switching_scenarios_resets_the_budget_the_solve_uses_and_delete_asks_first(two_scenarios_url):
     from playwright.sync_api import expect
 
-    with _opened(two_scenarios_url) as page:
+    with chromium_page(two_scenarios_url) as page:
         box = page.get_by_label("Total capital budget (万元)")
         assert _number(box.input_value()) == 4_000_000       # small.toml's budget
         _set_budget(page, 3_000_000)                           # an edit typed on small.toml
@@ -81,7 +66,7 @@ def test_progress_then_stop_keeps_the_best_plan(app_url):
     come; Stop ends the solve, and the page shows the best plan so far, verified, labelled as stopped."""
     from playwright.sync_api import expect
 
-    with _opened(app_url) as page:
+    with chromium_page(app_url) as page:
         page.locator('[data-testid="stSelectbox"]').filter(has_text="Scenario file").click()
         page.get_by_role("option", name="sichuan.toml", exact=True).click()
         wait_idle(page)
@@ -127,7 +112,7 @@ def test_an_upload_with_another_name_is_named_unused_then_assigned(app_url, tmp_
 
     renamed = tmp_path / "四川设备2025.csv"
     renamed.write_bytes((REPO / "data" / "regions" / "stock_counties_sichuan.csv").read_bytes())
-    with _opened(app_url) as page:
+    with chromium_page(app_url) as page:
         upload = page.locator('[data-testid="stExpander"]').filter(has_text="upload a scenario TOML with its tables")
         upload.locator("summary").click()
         upload.locator('input[type="file"]').set_input_files([str(REPO / "models" / "sichuan.toml"), str(renamed)])
