@@ -76,3 +76,25 @@ def test_a_known_plan_that_breaks_the_new_budget_is_not_kept(solved):
         assert label is None and kept is first
     finally:
         p.set_budget(p.inputs.budget_total_wan / 0.8)
+
+
+def test_a_start_highs_values_wrongly_in_presolve_does_not_end_the_search():
+    """Beijing's 16 districts (county benchmark, budget price 0.5): the LP rounded and handed over as a
+    partial start is worth 30,508, but HiGHS 1.16 counts it 29,545 in its presolved space, below the true
+    optimum, stops at once as 'optimal' and returns the plan worth 30,508. The adapter values the plan
+    itself, sees the mismatch and runs again from no start: the optimum, 30,052.9, proven."""
+    from planner.distributed.provinces import Subproblem, split
+    from planner.planning.solve import relax_and_round
+    from tests.test_decompose import SCENARIO, THREE
+
+    part = split(Planner.from_file(SCENARIO, THREE).inputs)[0]
+    sub = Subproblem(part)
+    sub._prepare(np.array([0.5]), "mip", None, np.flatnonzero(sub.integer))
+    h = sub.highs
+    cold = h.solve(120, 1e-6)
+    assert cold.status == "optimal"
+    assert relax_and_round(sub.pm, h, 120) is not None
+    warm = h.solve(120, 1e-6)
+    assert warm.objective == pytest.approx(float(h.cost @ warm.x) + h.offset, rel=1e-12)  # what the plan is worth
+    assert warm.status == "optimal" and warm.objective == pytest.approx(cold.objective, rel=1e-6)
+    assert warm.bound <= warm.objective + 1e-6

@@ -160,6 +160,11 @@ def set_sparse_start(h: highspy.Highs, cols, values) -> None:
     h.setSolution(len(cols), cols, values)
 
 
+def clear_start(h: highspy.Highs) -> None:
+    """Forget a starting solution (and the last solution, which a MIP run would start from again)."""
+    h.clearSolver()
+
+
 def set_full_start(h: highspy.Highs, x) -> None:
     solution = highspy.HighsSolution()
     solution.col_value = x

@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import compat
-from .status import Progress, SolveResult, Status
+from .status import Progress, SolveResult, Status, relative_gap
 
 _LIMITS = {highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kIterationLimit,
            highspy.HighsModelStatus.kSolutionLimit, highspy.HighsModelStatus.kObjectiveBound,
@@ -211,12 +211,13 @@ class HighsModel:
 
     # ------------------------------------------------------------------ solving
     def solve(self, time_limit: float = np.inf, mip_rel_gap: float = 1e-4, *, guard: bool = False,
-              first_solution: bool = False, duals: bool = False, progress=None) -> SolveResult:
+              first_solution: bool = False, duals: bool = False, progress=None, retry: bool = True) -> SolveResult:
         """Run HiGHS. ``guard``: a wall-clock timer cancels the run if it overruns ``time_limit`` by more
         than ``guard_seconds`` (needs ``interruptible``). ``first_solution``: stop at the first feasible
         solution (a feasibility probe). ``duals``: return row duals when an LP is solved to optimality.
         ``progress``: called with a ``Progress`` as a MIP's incumbent or bound improves (needs
-        ``interruptible``); it runs inside HiGHS's callback, so keep it short."""
+        ``interruptible``); it runs inside HiGHS's callback, so keep it short. ``retry``: run once more
+        from no start when HiGHS's objective is not what its plan is worth (see ``_result``)."""
         h = self._h
         h.setOptionValue("time_limit", compat.time_limit_option(h, time_limit, bool(self.integer.any())))
         h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
@@ -237,7 +238,16 @@ class HighsModel:
             self._progress = None
             if timer is not None:
                 timer.cancel()
-        return self._result(float(h.getRunTime()) - t0, fired.is_set(), duals)
+        res = self._result(float(h.getRunTime()) - t0, fired.is_set(), duals)
+        left = time_limit - res.seconds
+        if ("highs_objective" in res.extra and retry and not first_solution and not self._should_stop()
+                and left > 0.5):
+            # HiGHS valued its plan below what it is worth (a MIP start re-valued in presolve) and pruned its
+            # search by that value. Run again from no start and keep the better of the two runs.
+            compat.clear_start(h)
+            again = self.solve(left, mip_rel_gap, guard=guard, duals=duals, progress=progress, retry=False)
+            res = best_of_runs(res, again, float(mip_rel_gap))
+        return res
 
     def cancel(self) -> None:
         """Ask a running solve to stop (from another thread); it returns its best solution as
@@ -265,6 +275,16 @@ class HighsModel:
         else:
             status = Status.ERROR
         objective = float(info.objective_function_value) if x is not None and status.has_solution else None
+        extra = {}
+        if objective is not None:
+            # HiGHS's objective is that of its incumbent in the presolved space; after a partial MIP start
+            # that value can lie below what its returned plan is worth (seen with highspy 1.16: a start worth
+            # 30,508 counted 29,545 in the reduced space, and "optimal" returned with the plan worth 30,508
+            # while the optimum is 30,053). The plan's own value is what a planner gets.
+            worth = float(self.cost @ x) + self.offset
+            if abs(worth - objective) > 1e-6 * max(1.0, abs(objective)):
+                extra["highs_objective"] = objective
+                objective = worth
         if is_mip:
             bound = float(info.mip_dual_bound) if status.has_solution or status == Status.NO_SOLUTION else None
             if bound is not None and not np.isfinite(bound):
@@ -275,10 +295,15 @@ class HighsModel:
         if duals and not is_mip and status == Status.OPTIMAL:
             row_dual = np.asarray(h.getSolution().row_dual, dtype=float).copy()
         nodes = int(info.mip_node_count) if is_mip else None
+        if "highs_objective" in extra and status == Status.OPTIMAL and bound is not None and (
+                relative_gap(objective, bound) or 0.0) > float(compat.option_value(h, "mip_rel_gap")) + 1e-9:
+            status = Status.TIME_LIMIT  # the proof was about a value the plan does not have: not proven
         return SolveResult(status=status, objective=objective, bound=bound, x=x, seconds=seconds, nodes=nodes,
                            row_dual=row_dual, stopped_by_guard=guard_fired,
                            detail=h.modelStatusToString(ms),
-                           extra={"highs_mip_gap": float(info.mip_gap) if is_mip and x is not None else None})
+                           extra={"highs_mip_gap": (relative_gap(objective, bound) if "highs_objective" in extra
+                                                    else float(info.mip_gap)) if is_mip and x is not None else None,
+                                  **extra})
 
     @property
     def run_seconds(self) -> float:
@@ -294,6 +319,28 @@ class HighsModel:
         the objective row's right-hand side, negated). ``col_names``/``row_names``: one name per column or
         row (without them HiGHS writes c0, c1, ... and r0, r1, ...)."""
         compat.write_model(self._h, str(path), col_names, row_names)
+
+
+def best_of_runs(a: SolveResult, b: SolveResult, mip_rel_gap: float) -> SolveResult:
+    """Two runs on the same model as one: the better plan, the higher proven bound (each is a bound on the
+    same optimum), the run times added, and 'optimal' when that plan is within ``mip_rel_gap`` of that bound."""
+    if b.x is None or (a.x is not None and a.objective <= b.objective):
+        plan, other = a, b
+    else:
+        plan, other = b, a
+    bounds = [r.bound for r in (a, b) if r.bound is not None]
+    bound = max(bounds) if bounds else None
+    if bound is not None and plan.objective is not None:
+        bound = min(bound, plan.objective)
+    status = plan.status
+    if plan.x is not None:
+        g = relative_gap(plan.objective, bound)
+        status = Status.OPTIMAL if g is not None and g <= mip_rel_gap + 1e-12 else (
+            plan.status if plan.status != Status.OPTIMAL else Status.TIME_LIMIT)
+    extra = {**other.extra, **plan.extra, "highs_mip_gap": relative_gap(plan.objective, bound)}
+    return SolveResult(status=status, objective=plan.objective, bound=bound, x=plan.x, seconds=a.seconds + b.seconds,
+                       nodes=(a.nodes or 0) + (b.nodes or 0) if a.nodes is not None or b.nodes is not None else None,
+                       stopped_by_guard=plan.stopped_by_guard, detail=plan.detail, extra=extra)
 
 
 def _cols(idx) -> np.ndarray:
