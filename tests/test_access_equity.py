@@ -7,17 +7,20 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from planner import Planner
 from planner.studies.alternatives import alternatives
 from planner.planning.equity import gini, theil
 from planner.errors import PlannerError
-from planner.studies.frontier import frontier
+from planner.solver import Status
+from planner.studies.frontier import conclusion, frontier
 
 DATA = Path(__file__).parent / "data"
 ACCESS = DATA / "access" / "access.toml"
 TINY = DATA / "tiny" / "tiny.toml"
+SMALL = DATA / "app_models" / "small.toml"   # 31 provinces: a frontier with a trade-off in a few seconds
 
 
 def after(result, code: str) -> float:
@@ -133,6 +136,86 @@ def test_frontier_runs_from_efficiency_to_equity():
     assert (np.diff(ok["measure"].to_numpy()) <= 1e-6).all()
     assert (np.diff(ok["weighted_sum_objective"].to_numpy()) >= -1e-6).all()
     assert all(r.verifier.ok for r in fr.results if r.report.has_plan)
+
+
+def test_frontier_every_point_has_a_plan_each_started_from_the_plan_before():
+    """Issue 25, item 2: the points between the ends are solved from the most equal to the most efficient, so
+    each starts from a plan within its bound; on this small instance every point has a plan at once."""
+    fr = frontier(Planner.from_file(SMALL), "shortfall", points=4, time_limit=20)
+    t = fr.table
+    assert len(t) == 4 and t["measure"].notna().all() and t["why_no_plan"].isna().all(), t
+    assert (t["tries"] == 1).all() and all(r is not None and r.report.has_plan for r in fr.results)
+    assert (t["start"].iloc[1:-1] == "previous plan").all(), t["start"]
+    assert conclusion(t) == ("trade_off", 4, 4)
+    assert fr.conclusion().startswith("4 of 4 points have a plan: ")
+
+
+def no_plan_at_first(monkeypatch, tries_without: int) -> list[float]:
+    """The equity end's first ``tries_without`` solves end as if their limit ran out before any plan."""
+    import planner.studies.frontier as module
+
+    real, limits = module.run_lexicographic, []
+
+    def lexicographic(inp, pm, solver, what, time_limit, gap, duals):
+        limits.append(time_limit)
+        r = real(inp, pm, solver, what, time_limit, gap, duals)
+        if len(limits) <= tries_without:
+            r.report.status = Status.NO_SOLUTION
+        return r
+
+    monkeypatch.setattr(module, "run_lexicographic", lexicographic)
+    return limits
+
+
+def test_a_point_without_a_plan_is_tried_again_with_more_time(monkeypatch):
+    limits = no_plan_at_first(monkeypatch, 1)
+    fr = frontier(Planner.from_file(SMALL), "shortfall", points=4, time_limit=10)
+    # the second try gets what the study's 4 x 10 s has left after the other solves, at least 10 s
+    assert len(limits) == 2 and limits[0] == 10 and limits[1] >= 10
+    end = fr.table.iloc[-1]
+    assert end["tries"] == 2 and end["time_limit_s"] == limits[1] and end["measure"] is not None
+    assert conclusion(fr.table) == ("trade_off", 4, 4)
+
+
+def test_a_point_still_without_a_plan_says_why_and_concludes_nothing(monkeypatch):
+    no_plan_at_first(monkeypatch, 2)
+    fr = frontier(Planner.from_file(SMALL), "shortfall", points=4, time_limit=10)
+    t = fr.table
+    assert t["status"].tolist() == ["optimal", "not_solved", "not_solved", "no_solution"]
+    assert t["why_no_plan"].iloc[-1].startswith("no plan found within the time limit, tried 2 time(s) (10 s then ")
+    assert t["why_no_plan"].iloc[1] == ("not solved: the most equal end has no plan, so the bounds ε between "
+                                        "the ends are unknown")
+    assert fr.results[1] is None and fr.results[2] is None and fr.results[0].report.has_plan
+    assert conclusion(t) == ("ends_missing", 1, 4)
+    assert "no trade-off" not in fr.conclusion() and fr.conclusion().startswith("1 of 4 points have a plan")
+
+
+@pytest.mark.slow
+def test_baseline_frontier_whose_most_equal_end_has_no_plan_at_first(monkeypatch):
+    """The shipped baseline as issue 25 found it (the most equal end without a plan, then 'no trade-off'
+    from 2 of 5 points), at 3 s a solve (about 25 s in all): the end is tried again and has a plan, every
+    point has one, and the trade-off is drawn from all 5."""
+    limits = no_plan_at_first(monkeypatch, 1)
+    fr = frontier(Planner.from_file(DATA.parents[1] / "models" / "baseline.toml"), "shortfall", points=5,
+                  time_limit=3)
+    t = fr.table
+    assert len(limits) == 2 and limits[1] >= 3 and t["tries"].iloc[-1] == 2
+    assert len(t) == 5 and t["measure"].notna().all() and t["why_no_plan"].isna().all(), t
+    assert conclusion(t) == ("trade_off", 5, 5)
+    assert t["measure"].iloc[-1] < t["measure"].iloc[0] - 1
+
+
+def test_the_conclusion_is_drawn_only_from_points_with_a_plan():
+    """The bug of issue 25, item 2: the most equal end had no plan, and 'no trade-off' was concluded."""
+    def kind(*measures):
+        return conclusion(pd.DataFrame({"measure": list(measures)}, dtype=object))
+
+    assert kind(6.96, None, None, None, None) == ("ends_missing", 1, 5)
+    assert kind(5.0, 5.0, None) == ("ends_missing", 2, 3)      # equal so far, but the equal end is missing
+    assert kind(None, 4.0, 3.0) == ("ends_missing", 2, 3)
+    assert kind(5.0, None, 5.0) == ("no_trade_off", 2, 3)
+    assert kind(6.0, None, 3.0) == ("trade_off", 2, 3)
+    assert kind(6.0, 3.0) == ("trade_off", 2, 2)
 
 
 def test_gini_and_theil_by_hand():

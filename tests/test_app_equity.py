@@ -91,6 +91,41 @@ def test_frontier_runs_draws_a_clickable_chart_and_shows_the_chosen_plan(at, mon
     assert not calls
 
 
+def test_a_frontier_end_without_a_plan_is_never_read_as_no_trade_off(at, monkeypatch):
+    """Issue 25, item 2: the most equal end found no plan (twice); the page used to conclude that the most
+    efficient plan was already as equal as any. Now it says how many points have a plan and why the others
+    have none, in English and in 中文."""
+    import planner.studies.frontier as module
+    from planner.solver import Status
+
+    real = module.run_lexicographic
+
+    def no_plan(*args, **kwargs):
+        r = real(*args, **kwargs)
+        r.report.status = Status.NO_SOLUTION        # as if the time limit ran out before any plan
+        return r
+
+    monkeypatch.setattr(module, "run_lexicographic", no_plan)
+    go(at, "Equity frontier")
+    at.number_input(key="fr_points").set_value(3).run()
+    at.button(key="fr_run").click().run()
+    ok(at)
+    texts = [x.value for x in [*at.info, *at.warning, *at.caption, *at.markdown]]
+    assert not [x for x in texts if "as equal as any" in x], texts
+    assert any(w.value.startswith("Only 1 of 3 points have a plan.") for w in at.warning), texts
+    why = next(m.value for m in at.markdown if "most equal: no plan found" in m.value)
+    assert "in 2 tries" in why and "ε = ?: not solved: the “most equal” end has no plan" in why, why
+    table = table_with(at, SHORTFALL)
+    assert table["Solver status"].tolist() == ["proven optimal", "not solved", "no plan found in the time limit"]
+    at.selectbox(key="fr_pick").set_value(1).run()
+    ok(at)
+    assert any(i.value.startswith("not solved: the “most equal” end") for i in at.info)
+    at.radio(key="lang").set_value("zh").run()
+    ok(at)
+    assert any(w.value.startswith("3 个点中只有 1 个有方案。") for w in at.warning)
+    assert any("未求解: “最公平” 一端没有方案" in i.value for i in at.info)
+
+
 def test_alternatives_with_k1_show_two_plans_within_the_percentage(at):
     go(at, "Alternative plans")
     at.number_input(key="alt_k").set_value(1)

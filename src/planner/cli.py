@@ -199,7 +199,7 @@ def _write_study(loaded, suffix: str, out: Path | None, tables: dict, results, n
     for name, table in tables.items():
         atomic_write_csv(dest / name, table)
     for name, r in zip(names, results):
-        if r.report.has_plan:
+        if r is not None and r.report.has_plan:   # None: a frontier point not solved (its row says why)
             write_results(r, loaded, dest / name)
     return dest
 
@@ -239,6 +239,10 @@ def frontier(
     cols = ["point", "status", "gap", "measure", "weighted_sum_objective", "spend_wan_cny", "unmet_thousand_exams"]
     typer.echo(f"Frontier on the {measure} measure ({fr.unit}); weighted sum in 万元-equivalents:")
     typer.echo(fr.table[cols].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
+    typer.echo(fr.conclusion())
+    for point, why in zip(fr.table["point"], fr.table["why_no_plan"]):
+        if why:
+            typer.echo(f"  {point}: {why}")
     typer.echo(f"Written to {dest}/ (frontier.csv, point_<i>/ with each plan)")
 
 

@@ -5,10 +5,19 @@ per-million shortfall, or the longest travel, minimised first, then the weighted
 Between them, each point minimises the weighted sum subject to "no region worse than epsilon", for
 epsilon spread evenly from the equity plan's value to the efficiency plan's. One model is built and
 re-solved: only the bound on the equity measure and the objective change between points.
+
+Each solve starts from the plan solved before it (Solver's warm start from its last plan). The points
+between the ends are solved from the most equal to the most efficient, so that plan always fits: a plan
+within a tighter bound is within every looser one (solved the other way, each start breaks the new bound
+and HiGHS drops it). A point without a plan at its time limit is tried once more, with the time the
+other solves left unused or at least the limit again, before it is reported as not found; every point
+without a plan says why (``why_no_plan``), and ``conclusion`` judges the trade-off only from points
+that have one.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -25,17 +34,60 @@ from planner.planning.solve import Solver
 
 MEASURES = {"shortfall": ("largest_shortfall_per_million", "units per million"),
             "travel": ("longest_travel_minutes", "minutes")}
+NOT_SOLVED = "not_solved"   # the status of a point between the ends when an end has no plan
 
 
 @dataclass
 class Frontier:
     measure: str                      # 'shortfall' or 'travel'
     table: pd.DataFrame               # one row per point, efficiency end first
-    results: list[PlanResult] = field(default_factory=list)
+    results: list[PlanResult | None] = field(default_factory=list)   # one per row; None: not solved
 
     @property
     def unit(self) -> str:
         return MEASURES[self.measure][1]
+
+    def conclusion(self) -> str:
+        """What the points with a plan show, in words, with how many of the points have one."""
+        kind, k, n = conclusion(self.table)
+        m = self.table["measure"]
+        have = f"{k} of {n} points have a plan"
+        if kind == "no_trade_off":
+            return (f"{have}; both ends reach the same {self.measure} measure ({m.iloc[0]:,.3f} {self.unit}): "
+                    "the most efficient plan is already as equal as any, so there is no trade-off to draw.")
+        if kind == "trade_off":
+            o = self.table["weighted_sum_objective"]
+            return (f"{have}: from the most efficient end to the most equal one the {self.measure} measure goes "
+                    f"from {m.iloc[0]:,.3f} to {m.iloc[-1]:,.3f} {self.unit} and the weighted sum from "
+                    f"{o.iloc[0]:,.0f} to {o.iloc[-1]:,.0f}.")
+        return f"{have}: without a plan at both ends the trade-off cannot be judged."
+
+
+def conclusion(table: pd.DataFrame) -> tuple[str, int, int]:
+    """(kind, points with a plan, points): 'no_trade_off' when both ends have a plan with the same value of
+    the measure, 'trade_off' when both have one and the most equal is better on it, 'ends_missing' when an
+    end has no plan (then nothing is concluded: a missing point proves neither). Only rows with a plan (a
+    measure) are read."""
+    has = table["measure"].notna().to_numpy()
+    n, k = len(table), int(has.sum())
+    if n < 2 or not (has[0] and has[-1]):
+        return "ends_missing", k, n
+    hi, lo = float(table["measure"].iloc[0]), float(table["measure"].iloc[-1])
+    return ("trade_off" if hi > lo + 1e-6 else "no_trade_off"), k, n
+
+
+def why_no_plan(r: PlanResult, limits: list[float]) -> str | None:
+    """Why a solved point has no plan, in words (None when it has one)."""
+    rep = r.report
+    if rep.has_plan:
+        return None
+    tries = " then ".join(f"{s:,.0f} s" for s in limits)
+    if rep.status == "no_solution":
+        return (f"no plan found within the time limit, tried {len(limits)} time(s) ({tries}), each started "
+                "from the plan solved before it")
+    if rep.status == "infeasible":
+        return "no plan meets every rule within this bound ε"
+    return rep.message
 
 
 def point_row(label: str, epsilon: float | None, r: PlanResult, measure: str) -> dict:
@@ -54,6 +106,12 @@ def point_row(label: str, epsilon: float | None, r: PlanResult, measure: str) ->
                 row[f"gini_{e.modality}"] = e.gini
                 row[f"theil_{e.modality}"] = e.theil
     return row
+
+
+def unsolved_row(label: str, why: str) -> dict:
+    return {"point": label, "epsilon": None, "status": NOT_SOLVED, "gap": None, "weighted_sum_objective": None,
+            "measure": None, "spend_wan_cny": None, "unmet_thousand_exams": None, "verified": None,
+            "start": None, "tries": 0, "time_limit_s": None, "why_no_plan": why}
 
 
 def frontier(planner: Planner, measure: str = "shortfall", points: int = 5, time_limit: float | None = None,
@@ -80,23 +138,51 @@ def frontier(planner: Planner, measure: str = "shortfall", points: int = 5, time
     eps0 = pm.epsilon_bounds()[cols - pm.families["Z"].offset]
     key = MEASURES[measure][0]
     total = max(2, points)
-    eff = run(inp, pm, solver, time_limit, gap, False)
+    limit = float(time_limit if time_limit is not None else inp.scenario.solver.time_limit_s)
+    t0 = time.perf_counter()
+
+    def solved(solve: Callable[[float], PlanResult], still_to_come: int) -> tuple[PlanResult, list[float]]:
+        """One point, tried again once if it has no plan at its limit: with what the whole study's time
+        (``total`` limits) has left after the solves still to come, or the limit again if that is more."""
+        r = solve(limit)
+        limits = [limit]
+        if r.report.status == "no_solution":
+            left = total * limit - (time.perf_counter() - t0) - still_to_come * limit
+            limits.append(max(limit, left))
+            r = solve(limits[-1])
+        return r, limits
+
+    def row(label: str, epsilon: float | None, r: PlanResult, limits: list[float]) -> dict:
+        return point_row(label, epsilon, r, measure) | {"start": solver.start, "tries": len(limits),
+                                                         "time_limit_s": limits[-1], "why_no_plan": why_no_plan(r, limits)}
+
+    eff, tries = solved(lambda s: run(inp, pm, solver, s, gap, False), total - 1)
     tell(1, total, "efficiency", eff)
-    eq = run_lexicographic(inp, pm, solver, measure, time_limit, gap, False)
-    rows = [point_row("efficiency", None, eff, measure)]
-    results = [eff]
-    lo, hi = eq.measures.get(key), eff.measures.get(key)
-    if lo is not None and hi is not None and points > 2 and hi > lo + 1e-6:
+    first = row("efficiency", None, eff, tries)
+    # the equity end starts from the efficiency plan (it fits: stage one bounds nothing but the scenario's own)
+    eq, tries = solved(lambda s: run_lexicographic(inp, pm, solver, measure, s, gap, False), total - 2)
+    last = row("equity", None, eq, tries)
+    lo, hi = eq.measures.get(key) if eq.report.has_plan else None, eff.measures.get(key) if eff.report.has_plan else None
+    last["epsilon"] = lo
+    between: list[tuple[dict, PlanResult | None]] = []
+    if lo is None or hi is None:
         tell(2, total, "equity", eq)
-        for i, eps in enumerate(np.linspace(lo, hi, points)[1:-1][::-1]):
+        end = "most efficient" if hi is None else "most equal"
+        why = f"not solved: the {end} end has no plan, so the bounds ε between the ends are unknown"
+        between = [(unsolved_row("ε = ?", why), None) for _ in range(points - 2)]
+    elif points > 2 and hi > lo + 1e-6:
+        tell(2, total, "equity", eq)
+        # most equal first: each start is the plan just solved, which keeps within every looser bound
+        epsilons = np.linspace(lo, hi, points)[1:-1]
+        for i, eps in enumerate(epsilons):
             solver.set_upper(cols, np.minimum(eps0, eps))
-            r = run(inp, pm, solver, time_limit, gap, False)
-            rows.append(point_row(f"ε = {eps:.3g}", float(eps), r, measure))
-            results.append(r)
+            r, tries = solved(lambda s: run(inp, pm, solver, s, gap, False), len(epsilons) - 1 - i)
+            between.append((row(f"ε = {eps:.3g}", float(eps), r, tries), r))
             tell(3 + i, total, f"ε = {eps:.3g}", r)
         solver.set_upper(cols, eps0)
+        between.reverse()   # the table runs from the most efficient to the most equal
     else:
         tell(2, 2, "equity", eq)  # no room between the end points: the frontier is these two
-    rows.append(point_row("equity", lo, eq, measure))
-    results.append(eq)
+    rows = [first, *(b[0] for b in between), last]
+    results = [eff, *(b[1] for b in between), eq]
     return Frontier(measure=measure, table=pd.DataFrame(rows), results=results)
