@@ -32,7 +32,9 @@ def _run_label(runs: pd.DataFrame, regions: dict[int, frozenset] | None = None):
     names = dict(zip(runs["id"], runs["name"]))
     if regions is None:
         return lambda i: f"#{i} {names.get(i, '')}"
-    return lambda i: f"#{i} {names.get(i, '')} · {t('cmp_regions_n').format(n=len(regions[i]))}"
+    # written now, in the interface language, not when the selectbox (or a test) formats an option later
+    shown = {i: f"#{i} {names.get(i, '')} · {t('cmp_regions_n').format(n=len(regions[i]))}" for i in regions}
+    return shown.__getitem__
 
 
 def _region_sets(ids: list[int]) -> dict[int, frozenset]:
