@@ -8,6 +8,9 @@ Cases (2,974 counties, benchmarks/scenarios/counties.toml, 2 Dask workers x 1 Hi
   y5          5 plan years with constraints.min_presence=false (with the rule the pre-solve checks refuse
               the scenario: a Tibetan county cannot staff its CT), 120 s: the issue's goal
   y5-long     the same with the overall cap (--cap, default 600 s): the gap the method reaches
+  y5-blocks   y5 with each province MIP solved by its counties, the mobile rows between them priced at
+              the province LP's duals (solve_by_province(by_blocks=True), distributed/blocks.py)
+  y5-blocks-long  the same with the overall cap
 
 Each case runs in its own child process on a snapshot of src/, models/, data/ and benchmarks/scenarios/
 taken at the start (others edit the working tree), and writes one JSON row with the decomposition's round
@@ -43,14 +46,17 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 SCENARIO = Path("benchmarks/scenarios/counties.toml")
 GOAL_GAP, GOAL_SECONDS = 0.01, 120.0
-CASES = {  # name: (plan years, extra overrides, time limit ("cap" = --cap), full_bound)
-    "y1": (1, [], GOAL_SECONDS, False),
-    "y1-full": (1, [], GOAL_SECONDS, True),
-    "y5": (5, ["constraints.min_presence=false"], GOAL_SECONDS, False),
-    "y5-long": (5, ["constraints.min_presence=false"], "cap", False),
+CASES = {  # name: (plan years, extra overrides, time limit ("cap" = --cap), full_bound, province MIPs by county)
+    "y1": (1, [], GOAL_SECONDS, False, False),
+    "y1-full": (1, [], GOAL_SECONDS, True, False),
+    "y5": (5, ["constraints.min_presence=false"], GOAL_SECONDS, False, False),
+    "y5-long": (5, ["constraints.min_presence=false"], "cap", False, False),
+    "y5-blocks": (5, ["constraints.min_presence=false"], GOAL_SECONDS, False, True),
+    "y5-blocks-long": (5, ["constraints.min_presence=false"], "cap", False, True),
 }
 MONO = {"y1": "counties-y1-s0", "y1-full": "counties-y1-s0", "y5": "counties-norule-y5-s0",
-        "y5-long": "counties-norule-y5-s0"}
+        "y5-long": "counties-norule-y5-s0", "y5-blocks": "counties-norule-y5-s0",
+        "y5-blocks-long": "counties-norule-y5-s0"}
 
 
 # ------------------------------------------------------------------------------------------------ child
@@ -65,7 +71,7 @@ def child(spec: dict, result_file: Path) -> int:
         row["planner_file"] = planner.__file__
         r = solve_by_province(spec["scenario"], spec["overrides"], workers=spec["workers"],
                               time_limit=spec["time_limit_s"], gap=GOAL_GAP, full_bound=spec["full_bound"],
-                              progress=lambda x: print(json.dumps(x, default=float), flush=True))
+                              by_blocks=spec.get("by_blocks", False), progress=lambda x: print(json.dumps(x, default=float), flush=True))
         row.update(status=r.status, objective=r.objective, bound=r.bound, gap=r.gap, full_bound=r.full_bound,
                    full_gap=r.full_gap, lam=r.lam.tolist(), budget=r.budget.tolist(),
                    spend=None if r.spend is None else r.spend.tolist(), seconds=r.seconds,
@@ -88,8 +94,8 @@ def snapshot(dest: Path) -> None:
 
 
 def run_case(name: str, cap: float, workers: int, root: Path, logs: Path) -> dict:
-    years, extra, limit, full = CASES[name]
-    spec = dict(case=name, years=years, time_limit_s=cap if limit == "cap" else limit, full_bound=full,
+    years, extra, limit, full, blocks = CASES[name]
+    spec = dict(case=name, years=years, time_limit_s=cap if limit == "cap" else limit, full_bound=full, by_blocks=blocks,
                 workers=workers, scenario=str(root / SCENARIO),
                 overrides=[f"years.last_plan_year={2025 + years}", *extra])
     result, log = logs / f"decompose-{name}-w{workers}.result.json", logs / f"decompose-{name}-w{workers}.log"

@@ -229,3 +229,37 @@ def test_a_rounded_province_plan_keeps_within_its_share(planner):
         assert r["bound"] == -np.inf          # a rounded plan proves nothing
         spent[share] = spend[0]
     assert spent[0.1] < spent[0.5]
+
+
+# ------------------------------------------------------------------------ province MIPs by blocks (counties)
+def test_a_province_by_blocks_brackets_its_own_optimum(planner):
+    """Beijing's 16 districts, linked by mobile arcs, at a budget price of 0.5: priced at the LP's duals
+    the mobile rows fall away and the districts are solved one by one. The Lagrangian bound is at most the
+    province's optimum, and the completed plan (flows re-optimised with the mobile rows back) at least."""
+    part = split(planner.inputs)[0]
+    lam = np.array([0.5])
+    plain = Subproblem(part)
+    p = plain.solve(lam, "mip", 120, 1e-6)
+    assert p["status"] == "optimal"
+    optimum = float(plain.highs.cost @ p["x"])
+    by = Subproblem(dataclasses.replace(part, by_blocks=True))
+    b = by.solve(lam, "mip", 30, 1e-6)
+    assert len(by.blocks.blocks) >= 2  # the districts came apart
+    assert b["x"] is not None and np.isfinite(b["bound"])
+    assert b["bound"] <= optimum + TOL * abs(optimum)
+    assert float(by.highs.cost @ b["x"]) >= optimum - TOL * abs(optimum)
+    # the plan meets every province row (linking rows included) and has whole purchases
+    h, x = by.highs, b["x"]
+    act = by._A @ x
+    assert np.all(act >= h.row_lower - 1e-6) and np.all(act <= h.row_upper + 1e-6)
+    ints = np.flatnonzero(by.integer)
+    assert np.allclose(x[ints], np.round(x[ints]))
+
+
+def test_decomposition_by_blocks_brackets_the_monolithic_optimum(planner, mono_drop):
+    r = solve_by_province(SCENARIO, THREE, scheduler="inline", time_limit=60, gap=0.005, by_blocks=True)
+    assert r.objective is not None
+    assert r.bound <= mono_drop.objective + TOL * abs(mono_drop.objective)
+    assert r.objective >= mono_drop.bound - TOL * abs(mono_drop.bound)
+    priced = _mono(without_cross_border(planner.inputs), fix=r.plan)
+    assert priced.objective == pytest.approx(r.objective, rel=1e-6)

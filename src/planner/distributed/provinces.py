@@ -27,8 +27,9 @@ import scipy.sparse as sp
 
 from planner.data.inputs import PlanInputs
 from planner.planning.model import PlanModel
+from planner.distributed.blocks import LINKING_BLOCKS, ProvinceBlocks
 from planner.planning.solve import mandated_purchases, relax_and_round, rounded_purchases
-from planner.solver import HighsModel, SolveResult, Status
+from planner.solver import HighsModel, SolveResult, Status, relative_gap
 
 # Region codes are GB/T 2260: the first two digits name the province.
 PROVINCE_DIGITS = 2
@@ -56,6 +57,7 @@ class ProvincePart:
     inputs: PlanInputs
     exports: pd.DataFrame  # base (local index), m, y, efficiency, upper (target's demand at the mobile tier)
     region_codes: list[str]
+    by_blocks: bool = False  # MIP solves by blocks (counties) with the linking rows priced (blocks.py)
 
 
 def province_keys(regions: pd.DataFrame) -> np.ndarray:
@@ -134,6 +136,7 @@ class Subproblem:
         self.highs = HighsModel(self.cost, np.concatenate([pm.lower, np.zeros(n_ex)]),
                                 np.concatenate([pm.upper, np.zeros(n_ex)]), self.integer, A, row_lo, row_hi,
                                 threads=1, seed=seed, interruptible=False)
+        self.blocks: ProvinceBlocks | None = None  # built at the first MIP by blocks
         self.last: np.ndarray | None = None  # the last MIP plan: the next MIP's start
         self.plans: list[np.ndarray] = []     # every MIP plan found: starts for "cap" solves
         self.build_seconds = time.perf_counter() - t0
@@ -147,6 +150,9 @@ class Subproblem:
         coupling = [pm.blocks[n] for n in COUPLING_BLOCKS if n in pm.blocks]
         first = np.cumsum([0] + [b.rows for b in blocks + coupling])
         first_row = dict(zip([b.name for b in blocks + coupling], first))
+        self.linking_rows = np.concatenate([first_row[n] + np.arange(pm.blocks[n].rows) for n in LINKING_BLOCKS
+                                            if n in pm.blocks] + [np.zeros(0, np.int64)])
+        self._A = None  # kept for the blocks (set below)
         ex_rows, ex_coef, ex_cost, self.export_cap = self._export_columns(first_row.get("mobile_capacity", 0))
         self.exports = len(pm.cost) + np.arange(len(ex_cost), dtype=np.int32)
         self.budget_rows = np.arange(first[len(blocks)], first[-1], dtype=np.int32)
@@ -159,6 +165,7 @@ class Subproblem:
         free = np.full(len(self.budget_rows), np.inf)
         row_lo = np.concatenate([b.lower for b in blocks] + [-free])
         row_hi = np.concatenate([b.upper for b in blocks] + [free])
+        self._A = A
         return A.tocsc(), row_lo, row_hi, ex_cost
 
     def _export_columns(self, first_row: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -211,7 +218,10 @@ class Subproblem:
             t_warm = time.perf_counter()  # time, and the MIP gets what they leave of the limit)
             relax_and_round(self.pm, h, time_limit)
             time_limit -= time.perf_counter() - t_warm
-        if kind == "round" or (rounded is not None and time_limit < MIN_MIP_SECONDS):
+        by_blocks = kind == "mip" and self.part.by_blocks and len(self.linking_rows) > 0
+        if by_blocks:
+            r = self._by_blocks(time_limit, gap, ints)
+        elif kind == "round" or (rounded is not None and time_limit < MIN_MIP_SECONDS):
             keep = rounded if rounded is not None else start
             r = (SolveResult(Status.NO_SOLUTION, None, None, None, 0.0) if keep is None else
                  SolveResult(Status.TIME_LIMIT, float(self.cost @ keep), None, keep, 0.0))
@@ -226,6 +236,8 @@ class Subproblem:
             # value it properly, its integer columns fixed, and keep it if it is (HighsModel.better_of).
             r = h.better_of(r, ints, np.round(start[ints]), max(1.0, 0.2 * time_limit)) or r
         seconds, x = h.run_seconds - t0, r.x
+        if by_blocks:  # the blocks ran on HiGHS objects of their own
+            seconds = r.seconds
         status = str(r.status) if r.status != Status.INTERRUPTED else str(Status.TIME_LIMIT)
         # Undo only now: any model change clears HiGHS's solution.
         if kind == "zero":
@@ -243,6 +255,35 @@ class Subproblem:
                 self.plans.append(self.last)
         return {"status": status, "bound": float(bound), "x": x, "seconds": seconds,
                 "gap": r.extra.get("highs_mip_gap", r.gap) if x is not None and not relax else None}
+
+    def _by_blocks(self, time_limit: float, gap: float, ints: np.ndarray) -> SolveResult:
+        """The MIP at the costs HiGHS holds, by blocks (blocks.py): the LP's duals price the linking rows,
+        each block is solved on its own, and their purchases are completed on the province model. The
+        bound is the Lagrangian one; the plan is feasible for the province model."""
+        h, t0 = self.highs, time.perf_counter()
+        if self.blocks is None:
+            self.blocks = ProvinceBlocks(self._A, h.row_lower, h.row_upper, h.lower, h.upper, self.integer,
+                                         self.linking_rows, seed=int(h.option("random_seed")))
+        with h.relaxed():
+            lp = h.solve(time_limit, duals=True)
+        if lp.row_dual is None:
+            return SolveResult(Status.NO_SOLUTION, None, None, None, lp.seconds)
+        # the block bounds use the export columns' bounds as they are now (closed unless "full")
+        for cols, bh in self.blocks.blocks:
+            bh.set_col_bounds(np.arange(len(cols)), h.lower[cols], h.upper[cols])
+        left = max(time_limit - (time.perf_counter() - t0), 0.1)
+        bs = self.blocks.solve(h.cost, self.blocks.prices(lp.row_dual), 0.8 * left, gap)
+        bound = bs.bound + h.offset if np.isfinite(bs.bound) else None
+        known = ~np.isnan(bs.values)  # blocks without a plan in time stay integer: completed as one MIP
+        plan = h.complete(ints[known], bs.values[known], max(left - bs.seconds, 1.0), gap)
+        if plan.x is None or plan.status not in (Status.OPTIMAL, Status.TIME_LIMIT):
+            return SolveResult(Status.NO_SOLUTION, None, bound, None, time.perf_counter() - t0)
+        if bound is not None:
+            bound = min(bound, plan.objective)
+        g = relative_gap(plan.objective, bound)
+        status = Status.OPTIMAL if g is not None and g <= gap else Status.TIME_LIMIT
+        return SolveResult(status, plan.objective, bound, plan.x, time.perf_counter() - t0,
+                           extra={"highs_mip_gap": g, "blocks": bs.blocks})
 
     @staticmethod
     def _share(cap: np.ndarray | None) -> tuple[float, np.ndarray | None] | None:
