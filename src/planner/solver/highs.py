@@ -310,6 +310,10 @@ class HighsModel:
         """HiGHS's cumulative run time on this object."""
         return float(self._h.getRunTime())
 
+    def set_option(self, name: str, value) -> None:
+        """Set one HiGHS option for this object's later solves (e.g. mip_heuristic_effort, for benchmarks)."""
+        self._h.setOptionValue(name, value)
+
     def option(self, name: str):
         return compat.option_value(self._h, name)
 
