@@ -98,3 +98,18 @@ def test_a_start_highs_values_wrongly_in_presolve_does_not_end_the_search():
     assert warm.objective == pytest.approx(float(h.cost @ warm.x) + h.offset, rel=1e-12)  # what the plan is worth
     assert warm.status == "optimal" and warm.objective == pytest.approx(cold.objective, rel=1e-6)
     assert warm.bound <= warm.objective + 1e-6
+
+
+def test_a_stopped_whatif_states_both_gaps_when_the_floor_is_known():
+    """The floor no budget goes below is found once per model and kept across budget what-ifs; a Stop after
+    a what-if runs no LP, but states the gap against what purchases can change from the floor it has."""
+    p = Planner.from_file(BASELINE)
+    first = p.solve(time_limit=60)
+    assert first.report.floor is not None
+    p.set_budget(p.inputs.budget_total_wan * 0.95)
+    p.quick_plan()
+    p.cancel()
+    r = p.solve()
+    assert r.report.status == "interrupted"
+    assert r.report.floor == pytest.approx(first.report.floor)
+    assert "measured against what purchases can change" in r.report.message

@@ -8,6 +8,7 @@ checks.py.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -192,6 +193,11 @@ class Solver:
         res = self.highs.solve(self.mip_time_limit, rel_gap, guard=True, progress=self.progress)
         highs_objective = res.objective
         res, kept = self.keep_best(res, max(1.0, 0.1 * limit))
+        if res.status.has_solution and res.bound is None:
+            # stopped before HiGHS proved anything: what is already known bounds the plan (never above it)
+            known = self._bound_known()[0]
+            if known is not None:
+                res = dataclasses.replace(res, bound=min(known, res.objective))
         solve_s = self.highs.run_seconds - run0  # the warm start's LPs ran inside HiGHS too
         status = res.status
         if status.has_solution:
@@ -221,11 +227,14 @@ class Solver:
             t1 = time.perf_counter()
             rep.duals, rep.budget_marginal = marginal_values(self.pm, self.highs, limit)
             rep.duals_seconds = time.perf_counter() - t1
-        if s.report_floor and rep.has_plan and not self.stopped and np.array_equal(self.highs.cost, self.pm.cost):
+        if s.report_floor and rep.has_plan and np.array_equal(self.highs.cost, self.pm.cost):
             t1 = time.perf_counter()
-            rep.floor = self.floor(max(5.0, 0.5 * limit))
+            # After a Stop no new LP runs, but a floor already found for this model (a budget what-if keeps
+            # it) still gives the second gap measure, so the stopped status says both gaps too.
+            rep.floor = self._known_floor() if self.stopped else self.floor(max(5.0, 0.5 * limit))
             rep.floor_seconds = time.perf_counter() - t1
-            rep.message += _changeable_words(rep)
+            if rep.floor is not None or not self.stopped:
+                rep.message += _changeable_words(rep)
         return rep
 
     def quick(self, time_limit: float = 5.0) -> SolveReport | None:
@@ -244,11 +253,8 @@ class Solver:
         self._near_basis = True
         if qp is None:
             return None
-        # The best objective never improves when every budget row is tighter: the last proven bound holds.
-        # Otherwise only the floor (a bound at any budget) is known at once.
-        tighter = bool((self.highs.row_upper[rows] <= self._proven[1]).all())
-        floor = self._floor[1] if self._floor is not None and self._floor[0] == self._proven[0] else None
-        bound = self._proven[2] if tighter and self._proven[2] is not None else floor
+        bound, tighter = self._bound_known()
+        floor = self._known_floor()
         if bound is not None:
             bound = min(bound, qp.objective)
         self.pm.solution = qp.x
@@ -275,6 +281,19 @@ class Solver:
         if self._floor is None or self._floor[0] != key:
             self._floor = (key, unlimited_budget_floor(self.pm, self.highs, time_limit))
         return self._floor[1]
+
+    def _bound_known(self) -> tuple[float | None, bool]:
+        """A proven bound for the model as it is now, without solving, and whether it is the last proven
+        bound: that one holds when every budget row is at most what it was proven for (less money never
+        lowers the best objective); otherwise only the floor (a bound at any budget), if found."""
+        if self._proven is not None and self._proven[0] == self._floor_key() and self._proven[2] is not None:
+            if bool((self.highs.row_upper[_budget_rows(self.pm)] <= self._proven[1]).all()):
+                return self._proven[2], True
+        return self._known_floor(), False
+
+    def _known_floor(self) -> float | None:
+        """The floor if one was found for the model as it is now (no solve), else None."""
+        return self._floor[1] if self._floor is not None and self._floor[0] == self._floor_key() else None
 
     def _floor_key(self) -> bytes:
         h, keep = self.highs, np.ones(self.highs.n_rows, dtype=bool)
