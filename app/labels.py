@@ -63,6 +63,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "served_fixed_thousand_exams": ("served by fixed units (thousand exams)", "固定设备完成 (千人次)"),
     "served_mobile_thousand_exams": ("served by mobile units (thousand exams)", "移动设备完成 (千人次)"),
     "unmet_thousand_exams": ("unmet demand (thousand exams)", "未满足需求 (千人次)"),
+    "unmet_share_pct": ("unmet share of demand (%)", "未满足需求占比 (%)"),
     "grassroots_unmet_thousand_exams": ("unmet at grassroots (thousand exams)", "基层未满足需求 (千人次)"),
     "budget_wan_cny": ("budget (万元)", "预算 (万元)"), "spend_wan_cny": ("spend (万元)", "支出 (万元)"),
     "status": ("solver status", "求解状态"), "objective": ("objective (万元-equivalents)", "目标值 (万元当量)"),
@@ -123,7 +124,7 @@ NUMBER_FORMATS: dict[str, tuple[int, str]] = {
     # exams (thousand exams)
     "demand_thousand_exams": ONE, "served_thousand_exams": ONE, "served_fixed_thousand_exams": ONE,
     "served_mobile_thousand_exams": ONE, "unmet_thousand_exams": ONE, "grassroots_unmet_thousand_exams": ONE,
-    "exams_k": ONE, "population_million": TWO,
+    "unmet_share_pct": ONE, "exams_k": ONE, "population_million": TWO,
     # travel, distances, areas, shares
     "minutes": COUNT, "longest_travel_minutes": COUNT, "km": COUNT, "area_km2": COUNT, "efficiency": TWO,
     "share_65plus_pct": ONE, "gap": (2, "percent"), "solve_seconds": ONE,

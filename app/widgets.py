@@ -22,6 +22,7 @@ LAYERS = {  # layer key -> (column in regions table, i18n key of its unit, diver
     "layer_gap_after": ("gap_after_per_million", "unit_per_million", False),
     "layer_new_units": ("new_units_cumulative", "units", False),
     "layer_unmet": ("unmet_thousand_exams", "unit_thousand_exams", False),
+    "layer_unmet_share": ("unmet_share_pct", "unit_pct", False),
 }
 
 
@@ -137,13 +138,18 @@ def deck(fc: dict, view: tuple[float, float, float], extra_layers: list | None =
 def colour_bar(label: str, bar: dict, unit: str) -> None:
     """The map's classes as a colour bar: one swatch per class with its range, in the map's colours."""
     breaks, colours = bar["breaks"], bar["colours"]
+    texts = [f"{breaks[i]:,.2f}–{breaks[i + 1]:,.2f}" for i in range(len(colours))]
+    if bar.get("zero"):   # maps.classes: zero is a class of its own, the rest are classed apart
+        texts[0] = "0"
     cells = "".join(
         f'<span style="display:inline-block;padding:2px 8px;margin-right:2px;background:rgba({c[0]},{c[1]},{c[2]},'
         f'{c[3] / 255:.2f});color:{"#fff" if sum(c[:3]) < 380 else "#222"};font-size:0.8em">'
-        f"{breaks[i]:,.2f}–{breaks[i + 1]:,.2f}</span>" for i, c in enumerate(colours))
+        f"{text}</span>" for text, c in zip(texts, colours))
     grey = '<span style="display:inline-block;padding:2px 8px;background:rgba(210,210,210,0.63);font-size:0.8em">' \
            f'{t("no_data")}</span>'
     how = t("classes_near_equal") if bar.get("near_equal") else t("scheme_" + bar["scheme"])
+    if bar.get("zero"):
+        how = t("classes_zero").format(how=how)
     st.markdown(f"**{label}**, {unit} · {how}: {cells} {grey}", unsafe_allow_html=True)
 
 
@@ -190,9 +196,11 @@ def region_map(regions: pd.DataFrame, b: dict | None, key: str, mobile: pd.DataF
     c1, c2, c3 = st.columns(3)
     # Translated labels are the options themselves (a translating format_func confuses widget state when
     # the language changes), and the key carries the language so each language has its own widget.
-    layer_names = {t(k): k for k in LAYERS}
+    # a run stored before a layer's column existed (unmet_share_pct) is not offered that layer
+    offered = [k for k in LAYERS if LAYERS[k][0] in regions.columns or k == "layer_new_units"]
+    layer_names = {t(k): k for k in offered}
     layer_key = layer_names[c1.selectbox(t("layer"), list(layer_names), key=f"{key}_layer_{lang()}",
-                                    index=list(LAYERS).index(layer_key) if layer_key else 0)]
+                                    index=offered.index(layer_key) if layer_key in offered else 0)]
     mods = offered_modalities(regions, layer_key)
     modality = c2.selectbox(t("modality"), mods, key=f"{key}_mod", format_func=labels.modality_names(mods),
                             index=mods.index(modality) if modality in mods else 0)

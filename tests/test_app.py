@@ -227,3 +227,20 @@ def test_the_modalities_editor_shows_targets_first(at):
     mods = next(d.value for d in at.dataframe if "price (万元)" in d.value.columns)
     cols = [c for c in mods.columns if c != "name"]
     assert cols[:3] == ["target (units/M)", "hard target", "price (万元)"], cols
+
+
+def test_the_map_offers_unmet_demand_as_a_share_in_both_languages(at):
+    """Issue 25, item 8: unmet demand as a share of the region's demand (%) beside the thousand exams, its
+    unit in the colour bar and the tooltips, in English and 中文."""
+    solve(at)
+    for lang, name, unit in (("en", "Unmet demand as a share of demand (%)", "% of demand"),
+                             ("zh", "未满足需求占需求的比例 (%)", "%")):
+        at.radio(key="lang").set_value(lang).run()
+        layer = next(s for s in at.selectbox if s.key and s.key.startswith("plan_map_layer"))
+        assert name in layer.options, layer.options
+        layer.set_value(name).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert any(m.value.startswith(f"**{name}**, {unit} · ") for m in at.markdown), lang
+        features = regions_layer(json.loads(at.get("deck_gl_json_chart")[0].proto.json))["data"]["features"]
+        assert any(re.search(rf"{re.escape(name)}: [\d.,]+ {re.escape(unit)}$", f["properties"]["tooltip"], re.M)
+                   for f in features), features[0]["properties"]["tooltip"]

@@ -160,3 +160,44 @@ def test_sweep_and_summary_give_one_share_of_the_gap_closed(case):
     need, base, after = 10.0, 4.0, gap["after_per_million"]  # one region of 1 million: units = per million
     assert gap["closed_share"] == pytest.approx(1 - (need - after) / (need - base)) and gap["closed_share"] < 0
     assert gap_closed(r)["CT"] == pytest.approx(gap["closed_share"])
+
+
+def test_zero_is_a_class_of_its_own_and_the_rest_are_classed_apart():
+    """Issue 25, item 8: with 29 of 31 provinces at 0, quantiles of all values made one class 0.00-586.89.
+    Zero is its own class (first break 0, first colour), quantiles or equal steps of the non-zero values
+    make the others; non-zero values within 1 % are still one class, and fewer values than classes give no
+    empty class."""
+    from planner.reporting.maps import NO_DATA, classes
+
+    values = np.array([0.0, 0.0, 0.0, 10, 20, 30, 40, 50, np.nan])
+    for scheme in ("quantile", "equal"):
+        fills, breaks, palette = classes(values, scheme)
+        assert breaks == pytest.approx([0, 10, 18, 26, 34, 42, 50]) and len(palette) == 6, scheme
+        assert fills[0] == fills[2] == palette[0] and fills[-1] == NO_DATA
+        assert len({tuple(f) for f in fills[:-1]}) == 6            # zero, then each of the five in its own class
+    fills, breaks, palette = classes(np.array([0.0, 0.0, 39.99, 40.15, 40.0]), "quantile")   # 0.4 % apart
+    assert breaks == pytest.approx([0, 39.99, 40.15]) and len(palette) == 2 and fills[2] == fills[3] != fills[0]
+    fills, breaks, palette = classes(np.array([0.0, 171.0, 587.0]), "quantile")   # two values: two classes
+    assert breaks == pytest.approx([0, 171, 379, 587]) and len({tuple(f) for f in fills}) == 3
+    fills, breaks, palette = classes(np.array([0.0, 0.0]), "quantile")
+    assert breaks == [0.0, 0.0] and len(palette) == 1
+    _, breaks, _ = classes(np.array([-2.0, 0.0, 1.0, 3.0]), "equal")    # B - A: zero is inside the range
+    assert breaks[0] == -2.0
+
+
+def test_baseline_unmet_mri_map_separates_anhui_and_tibet():
+    """On the national baseline 29 provinces have no unmet MRI demand in 2026; Anhui (587 thousand exams,
+    15 % of its demand) and Tibet (171 thousand, 73 %) are in classes of their own, on both layers."""
+    b = load_boundaries(REPO_ROOT / "data" / "regions" / "provinces.geojson")
+    r = Planner.from_file(REPO_ROOT / "models" / "baseline.toml").solve()
+    g = r.regions[(r.regions["modality"] == "MRI") & (r.regions["year"] == 2026)]
+    share = g.set_index("region_name_en")["unmet_share_pct"]
+    assert share["Tibet"] == pytest.approx(73, abs=2) and share["Anhui"] == pytest.approx(15, abs=2)
+    assert share.to_numpy() == pytest.approx(100 * g["unmet_thousand_exams"] / g["demand_thousand_exams"])
+    for col in ("unmet_thousand_exams", "unmet_share_pct"):
+        for scheme in ("quantile", "equal"):
+            fc, _, _ = layer(b, g, col, col, "", scheme=scheme)
+            fill = {f["properties"]["name_en"]: f["properties"]["fill"] for f in fc["features"]}
+            zero = fc["legend"]["colours"][0]
+            assert fc["legend"]["zero"] and fill["Beijing"] == zero, (col, scheme)
+            assert len({tuple(fill["Anhui"]), tuple(fill["Tibet"]), tuple(zero)}) == 3, (col, scheme)

@@ -80,8 +80,11 @@ def classes(values: np.ndarray, scheme: str = "quantile", k: int = 5,
             diverging: bool = False) -> tuple[list[list[int]], list[float], list[list[int]]]:
     """Fill colours by class: ``k`` classes of equal counts ("quantile": every colour is used, so close
     values such as 29.95-32.49 per million still differ) or of equal width ("equal": fixed breaks from
-    the lowest to the highest value); values within NEAR_EQUAL of each other are one class. Returns the
-    fills (NaN -> grey), the class break values and the class colours, for the colour bar."""
+    the lowest to the highest value); values within NEAR_EQUAL of each other are one class. Zero is a
+    class of its own when no value is negative (see ``zero_class``): the other classes are made of the
+    non-zero values alone. Returns the fills (NaN -> grey), the class break values and the class colours,
+    for the colour bar; with a zero class the first class is [0, 0] and the breaks run 0, then the non-zero
+    breaks (so there is one colour fewer than breaks, as without)."""
     if scheme not in CLASS_SCHEMES:
         raise ValueError(f"classes: '{scheme}' is not one of {CLASS_SCHEMES}")
     v = np.asarray(values, dtype=float)
@@ -89,23 +92,55 @@ def classes(values: np.ndarray, scheme: str = "quantile", k: int = 5,
     ramp = DIVERGING if diverging else SEQUENTIAL
     if not ok.any():
         return [NO_DATA] * len(v), [], []
-    finite = v[ok]
-    if near_equal(finite):
-        edges = np.array([finite.min(), finite.max()])
+    zero = zero_class(v)
+    rest = v[ok & ~zero]
+    if not len(rest):                                 # all zero: one class
+        return [_ramp_at(ramp, ZERO_POS) if good else NO_DATA for good in ok], [0.0, 0.0], [_ramp_at(ramp, ZERO_POS)]
+    k = min(k, len(np.unique(rest)))                  # no more classes than values (no empty classes)
+    if near_equal(rest):
+        edges = np.array([rest.min(), rest.max()])
     else:
-        edges = (np.quantile(finite, np.linspace(0, 1, k + 1)) if scheme == "quantile"
-                 else np.linspace(finite.min(), finite.max(), k + 1))
+        edges = (np.quantile(rest, np.linspace(0, 1, k + 1)) if scheme == "quantile"
+                 else np.linspace(rest.min(), rest.max(), k + 1))
     edges = np.unique(edges)                          # ties (many equal values) merge classes
     n = max(len(edges) - 1, 1)
     # class colours sampled evenly along the ramp; one class takes its middle (the lightest end is nearly
-    # white, and the white borders between regions vanish on it)
-    pos = np.linspace(0, len(ramp) - 1, n) if n > 1 else np.array([(len(ramp) - 1) / 2])
-    i = np.floor(pos).astype(int).clip(0, len(ramp) - 2)
-    f = (pos - i)[:, None]
-    palette = [[int(c) for c in rgb] + [200] for rgb in ramp[i] * (1 - f) + ramp[i + 1] * f]
+    # white, and the white borders between regions vanish on it). With a zero class, zero takes the light
+    # ZERO_POS and the others the darker rest of the ramp, so a region with anything at all stands out.
+    first = ZERO_POS + 1.5 if zero.any() else 0
+    pos = np.linspace(first, len(ramp) - 1, n) if n > 1 else np.array([(first + len(ramp) - 1) / 2])
+    palette = [_ramp_at(ramp, p) for p in pos]
     cls = np.clip(np.searchsorted(edges, np.where(ok, v, edges[0]), side="right") - 1, 0, n - 1)
     fills = [palette[c] if good else NO_DATA for c, good in zip(cls, ok)]
-    return fills, [float(e) for e in (edges if len(edges) > 1 else [edges[0], edges[0]])], palette
+    breaks = [float(e) for e in (edges if len(edges) > 1 else [edges[0], edges[0]])]
+    if zero.any():
+        fills = [_ramp_at(ramp, ZERO_POS) if z else f for f, z in zip(fills, zero)]
+        return fills, [0.0, *breaks], [_ramp_at(ramp, ZERO_POS), *palette]
+    return fills, breaks, palette
+
+
+# Zero (nothing unmet, no gap) is a class of its own: on the national baseline 29 provinces had no unmet MRI
+# demand in 2026 and Anhui (587 thousand exams) and Tibet (171 thousand) the rest, and quantiles of all 31
+# made one class 0.00-586.89 that hid both. A value shown as 0.00 (the tooltips' two decimals) is zero.
+ZERO_BELOW = 0.005
+ZERO_POS = 1.0   # zero's place on the ramp: light, but not so light that the white region borders vanish
+
+
+def zero_class(values: np.ndarray) -> np.ndarray:
+    """Which values make the zero class: those within ZERO_BELOW of 0, provided no value is negative (with
+    negative values, as in a difference B - A, zero sits inside the range and is classed with the rest)."""
+    v = np.asarray(values, dtype=float)
+    ok = np.isfinite(v)
+    if (v[ok] < -ZERO_BELOW).any():
+        return np.zeros(len(v), dtype=bool)
+    return ok & (np.abs(np.where(ok, v, 1.0)) < ZERO_BELOW)
+
+
+def _ramp_at(ramp: np.ndarray, pos: float) -> list[int]:
+    """The ramp's colour at ``pos`` (0 .. len(ramp) - 1, between stops linearly), RGBA."""
+    i = int(min(np.floor(pos), len(ramp) - 2))
+    f = pos - i
+    return [int(c) for c in ramp[i] * (1 - f) + ramp[i + 1] * f] + [200]
 
 
 def layer(boundaries: dict, values: pd.DataFrame, value: str, label: str, unit: str,
@@ -116,7 +151,8 @@ def layer(boundaries: dict, values: pd.DataFrame, value: str, label: str, unit: 
     Each feature gets ``value``, ``fill`` (RGBA), names in Chinese and English, and a ``tooltip`` line
     with the number and its unit. Regions without a value are grey and say "no data". ``scheme``
     ("quantile" or "equal") colours by class (see ``classes``) and adds the colour bar's breaks and
-    colours to the collection as ``legend``; without it the ramp is continuous (5th-95th percentile).
+    colours to the collection as ``legend`` (``zero``: the first class is the zero class; ``near_equal``:
+    the other values are one class); without it the ramp is continuous (5th-95th percentile).
     """
     v = values.drop_duplicates("region_code").set_index("region_code")
     codes = [str(f["properties"].get("code")) for f in boundaries["features"]]
@@ -127,7 +163,9 @@ def layer(boundaries: dict, values: pd.DataFrame, value: str, label: str, unit: 
     else:
         fills, breaks, palette = classes(vals, scheme, diverging=diverging)
         lo, hi = (breaks[0], breaks[-1]) if breaks else (0.0, 0.0)
-        legend = {"scheme": scheme, "breaks": breaks, "colours": palette, "near_equal": near_equal(vals)}
+        zero = zero_class(vals)
+        legend = {"scheme": scheme, "breaks": breaks, "colours": palette, "zero": bool(zero.any()),
+                  "near_equal": near_equal(vals[~zero])}
     features = []
     for f, code, x, fill in zip(boundaries["features"], codes, vals, fills):
         props = dict(f["properties"])
