@@ -87,6 +87,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "quick_plan_note": ("First plan, made at once from the previous plan for the new budget and checked by the "
                         "verifier. HiGHS is improving it; the final plan replaces it here when the solve ends.",
                         "即时方案: 由上一方案按新预算立即得出, 已经独立校验。HiGHS 正在改进它; 求解结束后, 最终方案将在此处取代它。"),
+    # the one plan on the Plan page, named by what it is and the budget it is for (issue 25, item 4)
+    "plan_quick": ("Quick plan for a budget of {b}", "即时方案: 预算 {b}"),
+    "plan_improving": ("Improving: HiGHS has a better plan for a budget of {b} than this quick plan; the final "
+                       "plan replaces it here when the solve ends",
+                       "正在改进: 对预算 {b}, HiGHS 已找到比此即时方案更好的方案; 求解结束后, 最终方案将在此处取代它"),
+    "plan_final": ("Final plan for a budget of {b}", "最终方案: 预算 {b}"),
     "solve_done": ("HiGHS has finished: the plan and its status are below", "HiGHS 已结束: 方案及其状态见下方"),
     "stop_solve": ("Stop and keep the best plan so far", "停止并保留目前最佳方案"),
     "progress_start": ("{s:.0f} s: building the model and a first plan", "{s:.0f} 秒: 正在建立模型和初始方案"),

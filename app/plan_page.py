@@ -443,19 +443,31 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
     return loaded.with_changes(scenario=new_scn, **edited_tables), problems
 
 
-def solve(edited: LoadedScenario) -> None:
-    """Start the solve beside the page (solve_job) and watch it: progress as it comes, Stop keeps the best."""
+def start_solve(edited: LoadedScenario) -> solve_job.SolveJob | None:
+    """Start the solve beside the page (solve_job); None, with the reason on the page, when it cannot."""
     try:
         planner = state.planner_for(edited)  # carries the current budget, built model or not
     except PlannerError as e:
         st.error(say(str(e)))
-        return
-    take_result(watch(solve_job.start(planner, edited)))
+        return None
+    return solve_job.start(planner, edited)
 
 
 def watch(job: solve_job.SolveJob) -> solve_job.SolveJob:
     return solve_job.watch(job, widgets.progress_words, t("stop_solve"), t("solving"), t("solve_done"),
-                           show_quick=lambda r: show_quick(r, job.edited))
+                           show_quick=lambda r: show_quick(r, job.edited), label=whatif_label)
+
+
+def plan_label(kind: str, budget_wan: float) -> str:
+    """What the one plan on the page is (quick, improving or final) and the budget it is for, in 亿元."""
+    return t(f"plan_{kind}").format(b=f"{budget_wan / 1e4:,.2f} 亿元")
+
+
+def whatif_label(job: solve_job.SolveJob) -> str:
+    """The quick plan's label while HiGHS works: 'improving' once HiGHS reports a better plan than it."""
+    p, quick = job.latest, job.quick.report.objective
+    better = p is not None and p.incumbent is not None and quick is not None and p.incumbent < quick - 1e-6 * abs(quick)
+    return plan_label("improving" if better else "quick", job.budget_wan)
 
 
 def show_quick(result, edited: LoadedScenario) -> None:
@@ -470,12 +482,12 @@ def take_result(job: solve_job.SolveJob) -> None:
         st.error(say(job.error))
         return
     result, edited = job.result, job.edited
-    st.session_state["view"] = state.view_from_result(result, edited)
+    st.session_state["view"] = {**state.view_from_result(result, edited), "budget_wan": job.budget_wan}
     if result.report.has_plan:
         name = f"{edited.scenario.name} · {widgets.fmt_wan(job.budget_wan)} · {time.strftime('%H:%M:%S')}"
         run_id = state.store().save(result, edited, name=name)
         st.session_state["last_run_id"] = run_id
-        st.toast(f"{t('run_saved')} #{run_id}: {name}")
+        st.session_state["toast"] = f"{t('run_saved')} #{run_id}: {name}"  # shown by the page's next run
 
 
 def scenario_zip(edited: LoadedScenario) -> bytes:
@@ -499,9 +511,39 @@ def cached_zip(edited: LoadedScenario) -> bytes:
 
 
 def page() -> None:
-    job = solve_job.running()
-    if job is not None:  # a solve started in an earlier run of the page (a click reran it): watch it end
-        take_result(watch(job))
+    job = solve_job.running()  # a solve started in an earlier run of the page (a click reran it)
+    if "toast" in st.session_state:
+        st.toast(st.session_state.pop("toast"))
+    # Two elements, always: the inputs, then the plan area. Streamlit replaces a page's elements by their
+    # place, and the ones a run has not reached yet stay on screen, faded, until it ends; the plan area is
+    # one element at a fixed place, so a what-if's quick plan replaces the plan shown before instead of
+    # appearing above it, and exactly one plan is on the page, labelled (plan_label).
+    head, area = st.container(), st.empty()
+    with head:
+        edited, clicked = inputs_and_solve_button(job)
+    with area.container():
+        if clicked and job is None and edited is not None:
+            job = start_solve(edited)
+            resumed = False
+        else:
+            resumed = job is not None
+        if job is not None:
+            take_result(watch(job))
+            if resumed:   # the inputs above were drawn while it ran (not checked, Solve off): draw them again
+                st.rerun()
+        view = st.session_state.get("view")
+        if view is None:
+            st.info(t("no_result"))
+            return
+        stale_notice(view.get("made_for"), state.inputs_snapshot(st.session_state["edited"]))
+        st.subheader(plan_label("final", view["budget_wan"]))
+        widgets.show_result(view, key="plan", extra=equity_view.access_equity_section)
+
+
+def inputs_and_solve_button(job: solve_job.SolveJob | None) -> tuple[LoadedScenario | None, bool]:
+    """The scenario, its editors, their problems, Solve and the scenario download; returns the edited
+    scenario and whether Solve was pressed. While ``job`` runs, its planner is left alone (the checks would
+    push an edited budget into it) and Solve is off."""
     scenario_picker()
     loaded: LoadedScenario = st.session_state["loaded"]
     scn = loaded.scenario
@@ -509,7 +551,7 @@ def page() -> None:
     slots: dict = {}
     edited, problems = edit_inputs(loaded, slots)
     st.session_state["edited"] = edited if edited is not None else loaded
-    if edited is not None:
+    if edited is not None and job is None:
         try:
             checks = state.planner_for(edited).checks
             problems += checks.errors
@@ -519,14 +561,8 @@ def page() -> None:
             problems.append(str(e))
     show_problems(problems, slots)
     c1, c2 = st.columns([1, 2])
-    if c1.button(t("solve"), type="primary", disabled=bool(problems), key="solve_button"):
-        solve(edited)
+    clicked = c1.button(t("solve"), type="primary", disabled=bool(problems) or job is not None, key="solve_button")
     if edited is not None and not problems:
         c2.download_button(t("download_scenario"), cached_zip(edited), file_name=f"{scn.name}.zip",
                            mime="application/zip", key="dl_scenario")
-    view = st.session_state.get("view")
-    if view is None:
-        st.info(t("no_result"))
-        return
-    stale_notice(view.get("made_for"), state.inputs_snapshot(st.session_state["edited"]))
-    widgets.show_result(view, key="plan", extra=equity_view.access_equity_section)
+    return edited, clicked

@@ -9,7 +9,7 @@ run that sees the job finished takes its result.
 
 After a budget change on a solved model the job first makes the quick plan (``Planner.quick_plan``: the
 previous purchases kept or trimmed to the new budget, verified, in about a second), which the page shows
-at once below the progress while HiGHS improves on it.
+at once below the progress while HiGHS improves on it, labelled (``label``) as the one plan on the page.
 """
 
 from __future__ import annotations
@@ -82,28 +82,30 @@ def start(planner: Planner, edited: LoadedScenario) -> SolveJob:
 
 
 def watch(job: SolveJob, words, stop_label: str, waiting_label: str, done_label: str,
-          show_quick=None) -> SolveJob:
+          show_quick=None, label=None) -> SolveJob:
     """Show the job's progress until it ends; returns the finished job (and forgets it in the session).
     ``show_quick(result)``, if given, draws the quick plan once it is there, below the progress, until
-    the solve ends."""
+    the solve ends; ``label(job)`` names it above (what it is and its budget), refreshed at every poll."""
     box = st.status(waiting_label, expanded=True)
     line = box.empty()
     if box.button(stop_label, key="stop_solve", disabled=job.stop_asked):
         job.stop()
-    quick_slot = st.empty()
+    label_slot, quick_slot = st.empty(), st.empty()
     shown = False
-    while True:
+    while not job.done.is_set():
+        line.markdown(words(job.latest, time.perf_counter() - job.started))
+        if show_quick is not None and job.quick is not None:
+            if label is not None:
+                label_slot.subheader(label(job))
+            if not shown:   # at once, also in a run after a click (Stop): no poll without the plan on screen
+                with quick_slot.container():
+                    show_quick(job.quick)
+                shown = True
         # Until the quick plan is tried, wake the moment it is (not at the next poll: up to 0.5 s later)
         wake = job.quick_tried if show_quick is not None and not job.quick_tried.is_set() else job.done
         wake.wait(POLL_S)
-        if job.done.is_set():
-            break
-        line.markdown(words(job.latest, time.perf_counter() - job.started))
-        if show_quick is not None and job.quick is not None and not shown:
-            with quick_slot.container():
-                show_quick(job.quick)
-            shown = True
     quick_slot.empty()
+    label_slot.empty()
     line.empty()
     box.update(label=done_label, state="complete", expanded=False)
     st.session_state.pop("solve_job", None)
