@@ -113,3 +113,47 @@ def test_a_stopped_whatif_states_both_gaps_when_the_floor_is_known():
     assert r.report.status == "interrupted"
     assert r.report.floor == pytest.approx(first.report.floor)
     assert "measured against what purchases can change" in r.report.message
+
+
+def test_a_second_stop_while_the_quick_plan_is_valued_still_keeps_it(monkeypatch):
+    """The planner presses Stop again while the stopped solve is valuing the quick plan (HighsModel.complete):
+    the valuation is not interrupted, and the quick plan is kept."""
+    from planner.planning.solve import Solver
+
+    p = Planner.from_file(BASELINE)
+    p.solve(time_limit=60)
+    p.set_budget(p.inputs.budget_total_wan * 0.95)
+    quick = p.quick_plan()
+    pressed = []
+    judge = Solver.keep_best
+
+    def keep_best(self, res, limit):
+        def again(event):  # HiGHS's own interrupt check during the valuation LP: the second Stop
+            if not pressed:
+                pressed.append(True)
+                self.cancel()
+        self.highs._h.cbSimplexInterrupt += again
+        try:
+            return judge(self, res, limit)
+        finally:
+            self.highs._h.cbSimplexInterrupt -= again
+
+    monkeypatch.setattr(Solver, "keep_best", keep_best)
+    p.cancel()
+    r = p.solve()
+    assert pressed  # the second Stop came while the plan was being valued
+    assert r.report.status == "interrupted"
+    assert r.report.objective == pytest.approx(quick.report.objective, rel=1e-9)
+
+
+def test_without_warm_starts_a_stop_still_keeps_the_quick_plan():
+    """solver.warm_start = false: the quick plan is not HiGHS's start, but it was on screen, so a Stop keeps it."""
+    p = Planner.from_file(BASELINE, ["solver.warm_start=false"])
+    p.solve(time_limit=60)
+    p.set_budget(p.inputs.budget_total_wan * 0.95)
+    quick = p.quick_plan()
+    assert quick is not None
+    p.cancel()
+    r = p.solve()
+    assert r.report.status == "interrupted"
+    assert r.report.objective == pytest.approx(quick.report.objective, rel=1e-9)

@@ -214,8 +214,10 @@ class Subproblem:
             start = rounded
         if start is not None:
             h.set_start(start)
-        elif not relax:  # no plan yet: the planner's own rounding of the LP relaxation (its LPs count as HiGHS
-            t_warm = time.perf_counter()  # time, and the MIP gets what they leave of the limit)
+        elif not relax and not (kind == "mip" and self.part.by_blocks):
+            # no plan yet: the planner's own rounding of the LP relaxation (its LPs count as HiGHS time, and
+            # the MIP gets what they leave of the limit); a MIP by blocks starts from its own LP instead
+            t_warm = time.perf_counter()
             relax_and_round(self.pm, h, time_limit)
             time_limit -= time.perf_counter() - t_warm
         by_blocks = kind == "mip" and self.part.by_blocks and len(self.linking_rows) > 0
@@ -234,7 +236,7 @@ class Subproblem:
                 r.x is None or float(h.cost @ start) + h.offset < r.objective - 1e-9 * max(1.0, abs(r.objective))):
             # The plan HiGHS was handed looks better than its answer (re-valued in presolve, or never read):
             # value it properly, its integer columns fixed, and keep it if it is (HighsModel.better_of).
-            r = h.better_of(r, ints, np.round(start[ints]), max(1.0, 0.2 * time_limit)) or r
+            r = h.better_of(r, ints, np.round(start[ints]), max(0.5, 0.1 * time_limit)) or r
         seconds, x = h.run_seconds - t0, r.x
         if by_blocks:  # the blocks ran on HiGHS objects of their own
             seconds = r.seconds
@@ -275,7 +277,7 @@ class Subproblem:
         bs = self.blocks.solve(h.cost, self.blocks.prices(lp.row_dual), 0.8 * left, gap)
         bound = bs.bound + h.offset if np.isfinite(bs.bound) else None
         known = ~np.isnan(bs.values)  # blocks without a plan in time stay integer: completed as one MIP
-        plan = h.complete(ints[known], bs.values[known], max(left - bs.seconds, 1.0), gap)
+        plan = h.complete(ints[known], np.round(bs.values[known]), max(left - bs.seconds, 1.0), gap)
         if plan.x is None or plan.status not in (Status.OPTIMAL, Status.TIME_LIMIT):
             return SolveResult(Status.NO_SOLUTION, None, bound, None, time.perf_counter() - t0)
         if bound is not None:

@@ -128,18 +128,15 @@ class Solver:
         self.pm.upper[columns] = upper
         self.highs.set_col_bounds(columns, self.pm.lower[columns], self.pm.upper[columns])
 
-    def _warm_start(self, time_limit: float) -> str:
+    def _warm_start(self, time_limit: float, quick: tuple[np.ndarray, np.ndarray] | None) -> str:
         """The previous plan when there is one (after a budget rise it is feasible and near-optimal;
         HiGHS checks it and ignores it if a smaller budget makes it infeasible), else relax-and-round.
         Every plan handed over, and a quick plan shown but not handed over, is kept in ``_known`` for
         keep_best to judge after the MIP."""
-        quick, self._quick_start = self._quick_start, None
         ints = np.flatnonzero(self.pm.integer)
-        if quick is not None:
-            self._known.append(("quick plan", ints, quick[1]))
-            if np.array_equal(quick[0], self.highs.row_upper[_budget_rows(self.pm)]):
-                self.highs.set_start(cols=ints, values=quick[1])
-                return "quick plan"
+        if quick is not None and np.array_equal(quick[0], self.highs.row_upper[_budget_rows(self.pm)]):
+            self.highs.set_start(cols=ints, values=quick[1])
+            return "quick plan"
         if self._last is not None:
             self._known.append(("previous plan", ints, self._last))
             self.highs.set_start(cols=ints, values=self._last)
@@ -176,6 +173,7 @@ class Solver:
             return self._solve(time_limit, gap, duals, build_seconds)
         finally:
             self.stopped = False  # a stop asked before the solve began still applied to it; the next is afresh
+            self._known = []      # judged by this solve only (a solve that failed leaves nothing behind)
 
     def _solve(self, time_limit, gap, duals, build_seconds) -> SolveReport:
         s = self.pm.inp.scenario.solver
@@ -184,7 +182,10 @@ class Solver:
         handoff = self._handoff()
         run0 = self.highs.run_seconds
         t_start = time.perf_counter()
-        self.start = self._warm_start(limit) if s.warm_start else "none"
+        quick, self._quick_start = self._quick_start, None
+        if quick is not None:  # shown on screen: judged after the MIP whether or not it is the start
+            self._known.append(("quick plan", np.flatnonzero(self.pm.integer), quick[1]))
+        self.start = self._warm_start(limit, quick) if s.warm_start else "none"
         # The time limit covers the whole solve: the MIP gets what the warm start left of it.
         self.warm_seconds = time.perf_counter() - t_start
         self.mip_time_limit = max(0.5, limit - self.warm_seconds)
@@ -192,7 +193,10 @@ class Solver:
         # guard cancels the run if it overruns the limit by more than guard_seconds allows.
         res = self.highs.solve(self.mip_time_limit, rel_gap, guard=True, progress=self.progress)
         highs_objective = res.objective
-        res, kept = self.keep_best(res, max(1.0, 0.1 * limit))
+        # Judging known plans is an LP each (a MIP over presence binaries for the rounded LP plan): within
+        # the time the limit has left, and briefly after a Stop (which does not interrupt it).
+        left = limit - (time.perf_counter() - t_start)
+        res, kept = self.keep_best(res, 2.0 if self.stopped else max(1.0, min(0.1 * limit, left)))
         if res.status.has_solution and res.bound is None:
             # stopped before HiGHS proved anything: what is already known bounds the plan (never above it)
             known = self._bound_known()[0]

@@ -71,6 +71,7 @@ class HighsModel:
         # A caller's own stop condition (a Ctrl-C or Stop button that must also stop the runs that follow,
         # such as the MIP after a warm start's LPs), checked beside cancel()'s flag.
         self.stop_when = None
+        self._holding = False                # inside complete(): stops are held off
         self._progress = None                # set for one solve() by its ``progress`` argument
         self._progress_t = -np.inf
         self._progress_last: tuple | None = None
@@ -79,6 +80,8 @@ class HighsModel:
             compat.on_mip_progress(h, self._on_progress)
 
     def _should_stop(self) -> bool:
+        if self._holding:  # valuing a plan a Stop must keep (complete): a Stop does not interrupt it
+            return False
         return self._cancelled.is_set() or (self.stop_when is not None and bool(self.stop_when()))
 
     def _on_progress(self, seconds: float, incumbent: float, bound: float) -> None:
@@ -171,7 +174,7 @@ class HighsModel:
         cols = _cols(cols)
         rest = self.integer.copy()
         rest[cols] = False
-        stop_when, self.stop_when = self.stop_when, None
+        self._holding = True
         try:
             with self.fixed(cols, values):
                 if rest.any():
@@ -179,7 +182,7 @@ class HighsModel:
                 with self.relaxed():
                     return self.solve(time_limit)
         finally:
-            self.stop_when = stop_when
+            self._holding = False
 
     def better_of(self, res: SolveResult, cols, values, time_limit: float, *, stopped: bool = False,
                   mip_rel_gap: float = 1e-4) -> SolveResult | None:
@@ -188,8 +191,8 @@ class HighsModel:
         may re-value it worse in its presolved model, or be stopped before it reads it. The plan returned
         keeps ``res``'s status and proven bound (never above the plan); a run that had found nothing
         becomes 'interrupted' (``stopped``) or 'time_limit'."""
-        if res.x is not None and np.array_equal(np.round(res.x[_cols(cols)]), values):
-            return None  # HiGHS's own plan
+        if self.maximize or (res.x is not None and np.array_equal(np.round(res.x[_cols(cols)]), values)):
+            return None  # HiGHS's own plan (or a maximising model, which the comparisons here do not handle)
         r = self.complete(cols, values, time_limit, mip_rel_gap)
         if r.x is None or r.status not in (Status.OPTIMAL, Status.TIME_LIMIT):
             return None
@@ -240,8 +243,8 @@ class HighsModel:
                 timer.cancel()
         res = self._result(float(h.getRunTime()) - t0, fired.is_set(), duals)
         left = time_limit - res.seconds
-        if ("highs_objective" in res.extra and retry and not first_solution and not self._should_stop()
-                and left > 0.5):
+        if ("highs_objective" in res.extra and res.status != Status.OPTIMAL and retry and not first_solution
+                and not self.maximize and not self._should_stop() and left > 0.5):
             # HiGHS valued its plan below what it is worth (a MIP start re-valued in presolve) and pruned its
             # search by that value. Run again from no start and keep the better of the two runs.
             compat.clear_start(h)
@@ -326,8 +329,9 @@ class HighsModel:
 
 
 def best_of_runs(a: SolveResult, b: SolveResult, mip_rel_gap: float) -> SolveResult:
-    """Two runs on the same model as one: the better plan, the higher proven bound (each is a bound on the
-    same optimum), the run times added, and 'optimal' when that plan is within ``mip_rel_gap`` of that bound."""
+    """Two runs on the same minimising model as one: the better plan, the higher proven bound (each is a
+    bound on the same optimum), the run times added, and 'optimal' when that plan is within ``mip_rel_gap``
+    of that bound."""
     if b.x is None or (a.x is not None and a.objective <= b.objective):
         plan, other = a, b
     else:
@@ -341,8 +345,9 @@ def best_of_runs(a: SolveResult, b: SolveResult, mip_rel_gap: float) -> SolveRes
         g = relative_gap(plan.objective, bound)
         status = Status.OPTIMAL if g is not None and g <= mip_rel_gap + 1e-12 else (
             plan.status if plan.status != Status.OPTIMAL else Status.TIME_LIMIT)
-    extra = {**other.extra, **plan.extra, "highs_mip_gap": relative_gap(plan.objective, bound)}
+    extra = {**plan.extra, "highs_mip_gap": relative_gap(plan.objective, bound)}
     return SolveResult(status=status, objective=plan.objective, bound=bound, x=plan.x, seconds=a.seconds + b.seconds,
+                       row_dual=plan.row_dual,
                        nodes=(a.nodes or 0) + (b.nodes or 0) if a.nodes is not None or b.nodes is not None else None,
                        stopped_by_guard=plan.stopped_by_guard, detail=plan.detail, extra=extra)
 
