@@ -234,11 +234,12 @@ rule(r"(?P<fam>[A-Z][\w ]*): (?P<n>\d+) binding place\(s\) listed; the largest: 
 
 # --- solve status (planner.planning.solve: _message, Solver.quick, _changeable_words; planner.planning.checks:
 # explain_infeasible, added by planner.planning.pipeline)
-GAP = r"(?P<gap>unknown: no bound proven yet|unknown|-?[\d.]+%)"
+GAP = r"(?P<gap>unknown: no bound proven yet|unknown|-?[\d.]+%)(?P<of> of the objective)?"
 
 
 def _gap(g: dict) -> str:
-    return {"unknown: no bound proven yet": "未知: 尚无已证明的下界", "unknown": "未知"}.get(g["gap"], g["gap"])
+    words = {"unknown: no bound proven yet": "未知: 尚无已证明的下界", "unknown": "未知"}.get(g["gap"], g["gap"])
+    return f"{words}, 以目标值计" if g.get("of") else words
 
 
 rule(rf"optimal: proven within the (?P<tol>[\d.]+%) gap tolerance \(gap {GAP}\)",
@@ -270,14 +271,13 @@ rule(r"(?P<inner>.+?); the plan kept is the (?P<kept>quick plan|previous plan|ro
      lambda g: zh(g["inner"]) + f"; 保留的方案是求解起点的{KEPT_ZH[g['kept']]}, 优于 HiGHS 自己找到的最佳方案 ("
      + ("无" if g["h"] == "none" else g["h"]) + ")")
 rule(r"(?P<inner>.+?)(?P<end> \(HiGHS overran the limit and was stopped by the wall-clock guard\)|; the floor no "
-     r"budget goes below was not found in time|; measured against what purchases can change \(objective (?P<o>{NUM}) "
-     r"down to the floor (?P<f>{NUM}) that no budget goes below\), the plan is (?:less than 0\.1% from|within "
-     r"(?P<w>[\d.]+%) of) the best possible)",
+     r"budget goes below was not found in time|; that is (?:less than 0\.1%|(?P<w>[\d.]+%)) of what purchases can "
+     r"change \(objective (?P<o>{NUM}) down to the floor (?P<f>{NUM}) that no budget goes below\))",
      lambda g: zh(g["inner"]) + (
          " (HiGHS 超出时间上限, 已被计时保护停止)" if g["end"].startswith(" (HiGHS") else
          "; 未能及时求出任何预算都不能低于的下限" if g["o"] is None else
-         f"; 以采购所能改变的部分衡量 (目标值 {g['o']} 降至任何预算都不能低于的下限 {g['f']}), 方案与最优之差"
-         + (f"不超过 {g['w']}" if g["w"] else "小于 0.1%")))
+         "; 相当于采购所能改变部分的 " + (g["w"] if g["w"] else "不到 0.1%")
+         + f" (目标值 {g['o']} 降至任何预算都不能低于的下限 {g['f']})"))
 
 
 def _joined(text: str) -> str | None:

@@ -97,10 +97,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "stop_solve": ("Stop and keep the best plan so far", "停止并保留目前最佳方案"),
     "progress_start": ("{s:.0f} s: building the model and a first plan", "{s:.0f} 秒: 正在建立模型和初始方案"),
     "progress_none": ("HiGHS {s:.0f} s: no plan yet", "HiGHS {s:.0f} 秒: 尚无方案"),
-    "progress_plan": ("HiGHS {s:.0f} s: best plan {obj:,.0f}, proven bound {bound}, gap {gap} "
-                      "(万元-equivalent; the gap is the most the plan can be worse than the best possible)",
-                      "HiGHS {s:.0f} 秒: 最佳方案 {obj:,.0f}, 已证明下界 {bound}, 间隙 {gap} "
-                      "(万元当量; 间隙即方案最多比最优方案差多少)"),
+    "progress_plan": ("HiGHS {s:.0f} s: best plan {obj:,.0f}, proven bound {bound}, gap {gap} of the objective "
+                      "(万元-equivalent; the final status also says it as a share of what purchases can change)",
+                      "HiGHS {s:.0f} 秒: 最佳方案 {obj:,.0f}, 已证明下界 {bound}, 间隙 {gap}, 以目标值计 "
+                      "(万元当量; 求解结束时的状态还会给出它占采购所能改变部分的比例)"),
     "fix_inputs": ("Fix these inputs before solving:", "求解前请修正以下输入:"),
     "no_result": ("No plan yet: set the inputs and press Solve.", "尚无方案: 设置输入后点击求解。"),
     "status": ("Solver status", "求解状态"),

@@ -112,7 +112,7 @@ def test_a_stopped_whatif_states_both_gaps_when_the_floor_is_known():
     r = p.solve()
     assert r.report.status == "interrupted"
     assert r.report.floor == pytest.approx(first.report.floor)
-    assert "measured against what purchases can change" in r.report.message
+    assert "of what purchases can change" in r.report.message
 
 
 def test_a_second_stop_while_the_quick_plan_is_valued_still_keeps_it(monkeypatch):

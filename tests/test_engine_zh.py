@@ -280,9 +280,8 @@ def test_status_messages_are_chinese():
 
 @pytest.mark.parametrize("english", [
     "first plan, made at once from the previous plan (3 unit(s) added with the larger budget), not yet optimised for "
-    "the new budget (gap 1.20%, against the floor no budget goes below); measured against what purchases can change "
-    "(objective 1,234.5 down to the floor 812.4 that no budget goes below), the plan is within 2.9% of the best "
-    "possible",
+    "the new budget (gap 1.20% of the objective, against the floor no budget goes below); that is 2.9% of what "
+    "purchases can change (objective 1,234.5 down to the floor 812.4 that no budget goes below)",
     "first plan, made at once from the previous plan (1,204 purchase(s) dropped to fit the smaller budget), not yet "
     "optimised for the new budget (gap unknown, against the previous proven bound)",
     "no plan satisfies the hard constraints. The hard rules conflict with each other. The smallest relaxation that "

@@ -268,7 +268,7 @@ class Solver:
         gap_v = relative_gap(qp.objective, bound)
         how = (f"{qp.changed_units:,} unit(s) added with the larger budget" if qp.grew else
                f"{qp.changed_units:,} purchase(s) dropped to fit the smaller budget")
-        g = "unknown" if gap_v is None else f"{gap_v:.2%}"
+        g = "unknown" if gap_v is None else _gap_words(gap_v)
         msg = (f"first plan, made at once from the previous plan ({how}), not yet optimised for the new "
                f"budget (gap {g}, against the {'previous proven bound' if tighter else 'floor no budget goes below'})")
         rep = SolveReport(status=Status.QUICK, termination="quick plan", objective=qp.objective, bound=bound,
@@ -337,10 +337,11 @@ def _changeable_words(rep: SolveReport) -> str:
     share = rep.changeable_gap
     if share is None:
         return "" if rep.floor is not None else "; the floor no budget goes below was not found in time"
-    # not a bare "0.0%" for a tiny gap
-    within = "less than 0.1% from" if share < 0.0005 else f"within {share:.1%} of"
-    return (f"; measured against what purchases can change (objective {rep.objective:,.1f} down to the floor "
-            f"{rep.floor:,.1f} that no budget goes below), the plan is {within} the best possible")
+    # One gap, said against two bases (the relative gap is "of the objective", see _gap_words): not a bare
+    # "0.0%" for a tiny share, and never worded as a second, different distance from the best plan.
+    share_words = "less than 0.1%" if share < 0.0005 else f"{share:.1%}"
+    return (f"; that is {share_words} of what purchases can change (objective {rep.objective:,.1f} down to the "
+            f"floor {rep.floor:,.1f} that no budget goes below)")
 
 
 def relax_and_round(pm: PlanModel, highs: HighsModel, time_limit: float, rounds: int = 6,
@@ -637,8 +638,14 @@ def _top_up(pm: PlanModel, rc: np.ndarray, cum: np.ndarray, is_int: np.ndarray,
     return rc
 
 
+def _gap_words(gap: float | None) -> str:
+    """The relative gap as every status states it: a share of the objective (its second base, what purchases
+    can change, follows in _changeable_words)."""
+    return "unknown: no bound proven yet" if gap is None else f"{gap:.2%} of the objective"
+
+
 def _message(status: str, gap: float | None, tol: float, limit: float) -> str:
-    g = "unknown: no bound proven yet" if gap is None else f"{gap:.2%}"
+    g = _gap_words(gap)
     return {
         "optimal": f"optimal: proven within the {tol:.2%} gap tolerance (gap {g})",
         "time_limit": f"best plan found within the {limit:g} s time limit, NOT proven optimal (gap {g})",
