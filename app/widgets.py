@@ -6,6 +6,7 @@ import io
 import json
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
@@ -135,12 +136,22 @@ def deck(fc: dict, view: tuple[float, float, float], extra_layers: list | None =
                     tooltip={"text": "{tooltip}"})
 
 
-def colour_bar(label: str, bar: dict, unit: str) -> None:
-    """The map's classes as a colour bar: one swatch per class with its range, in the map's colours."""
-    breaks, colours = bar["breaks"], bar["colours"]
-    texts = [f"{breaks[i]:,.2f}–{breaks[i + 1]:,.2f}" for i in range(len(colours))]
+def class_texts(bar: dict) -> list[str]:
+    """Each class's range as the colour bar writes it: whole numbers when every break is whole (units:
+    "25–535", not "25.00–535.00"), else as numbers in a sentence (``number``); zero alone as "0"."""
+    breaks, n = np.asarray(bar["breaks"], dtype=float), len(bar["colours"])
+    whole = bool(np.all(np.abs(breaks - np.round(breaks)) < 1e-9))
+    fmt = (lambda x: f"{x:,.0f}") if whole else number
+    texts = [f"{fmt(breaks[i])}–{fmt(breaks[i + 1])}" for i in range(n)]
     if bar.get("zero"):   # maps.classes: zero is a class of its own, the rest are classed apart
         texts[0] = "0"
+    return texts
+
+
+def colour_bar(label: str, bar: dict, unit: str) -> None:
+    """The map's classes as a colour bar: one swatch per class with its range, in the map's colours."""
+    colours = bar["colours"]
+    texts = class_texts(bar)
     cells = "".join(
         f'<span style="display:inline-block;padding:2px 8px;margin-right:2px;background:rgba({c[0]},{c[1]},{c[2]},'
         f'{c[3] / 255:.2f});color:{"#fff" if sum(c[:3]) < 380 else "#222"};font-size:0.8em">'

@@ -271,3 +271,17 @@ def test_the_sichuan_report_map_has_no_context(tmp_path):
         ax = fig.axes[0]
         assert not _context_collections(ax) and not ax.texts
         assert "Taiwan" not in " ".join(t.get_text() for t in R.drawn_texts(fig))
+
+
+def test_colour_bar_ranges_show_whole_units_without_decimals():
+    """Units in service are whole: "25–535", not "25.00–535.00" (issue 25, part 4). Densities keep two
+    decimals below 100, exams above 100 are whole, and a zero class reads "0"."""
+    from planner_app.widgets import class_texts
+
+    units = {"breaks": [25.0, 110.0, 535.0], "colours": [(0, 0, 0, 255)] * 2}
+    assert class_texts(units) == ["25–110", "110–535"]
+    density = {"breaks": [29.95, 31.2, 32.49], "colours": [(0, 0, 0, 255)] * 2}
+    assert class_texts(density) == ["29.95–31.20", "31.20–32.49"]
+    # maps.classes on unmet thousand exams with a zero class: breaks (0, 170.98, 378.935, 586.89)
+    _, breaks, colours = maps.classes(np.array([0, 0, 0, 170.98, 586.89]), "quantile", 5)
+    assert class_texts({"breaks": breaks, "colours": colours, "zero": True}) == ["0", "171–379", "379–587"]
