@@ -21,6 +21,7 @@ from planner_app.i18n import lang
 # write too; a code not listed here (a planner's own tier) is shown as written.
 TIER_ZH = {"grassroots": "基层", "secondary": "二级医院", "tertiary": "三级医院"}
 MODALITY_ZH = {"MOBILE_CT": "移动CT", "MOBILE_DR": "移动DR"}
+MODALITY_EN = {"MOBILE_CT": "mobile CT", "MOBILE_DR": "mobile DR"}  # the English screen's names (codes stay in files)
 # Other code cells the shipped tables hold: region level, the 'estimated' flag, marginal-value families.
 VALUE_ZH = {
     "level": {"province": "省级", "prefecture": "地级", "county": "县级", "country": "全国"},
@@ -177,7 +178,7 @@ def tier(code: str) -> str:
 
 
 def modality(code: str) -> str:
-    return MODALITY_ZH.get(code, code) if lang() == "zh" else code
+    return MODALITY_ZH.get(code, code) if lang() == "zh" else MODALITY_EN.get(code, code)
 
 
 def modality_names(codes) -> Callable[[str], str]:
@@ -194,7 +195,7 @@ def _both(col: str) -> tuple[str, str] | None:
     for pre, (en, zh) in PREFIXED.items():
         if col.startswith(pre):
             m = col.removeprefix(pre)
-            return en.format(m=m), zh.format(m=MODALITY_ZH.get(m, m))
+            return en.format(m=MODALITY_EN.get(m, m)), zh.format(m=MODALITY_ZH.get(m, m))
     for suf, (en, zh) in SUFFIXED.items():
         base = _both(col.removesuffix(suf)) if col.endswith(suf) else None
         if base:

@@ -215,7 +215,8 @@ def test_map_offers_only_modalities_the_layer_has_data_for(at):
     solve(at)
     layer = next(s for s in at.selectbox if s.key and s.key.startswith("plan_map_layer"))
     mods = next(s for s in at.selectbox if s.key and s.key.startswith("plan_map_mod"))
-    assert "MOBILE_CT" in mods.options                                   # units per million: every modality
+    # units per million: every modality, mobile ones by their English names, not codes (issue 25, part 4)
+    assert "mobile CT" in mods.options and "MOBILE_CT" not in mods.options
     layer.set_value(next(o for o in layer.options if o.startswith("Unmet"))).run()
     mods = next(s for s in at.selectbox if s.key and s.key.startswith("plan_map_mod"))
     assert set(mods.options) == {"CT", "MRI", "DR"}, mods.options
