@@ -266,9 +266,9 @@ PHRASES.update({
 })
 # the endings solve.py adds to a status message, each after the message it ends
 KEPT_ZH = {"quick plan": "即时方案", "previous plan": "上一方案", "rounded LP plan": "由线性松弛取整得到的方案"}
-rule(r"(?P<inner>.+?); the plan kept is the (?P<kept>quick plan|previous plan|rounded LP plan) it started from, "
+rule(r"(?P<inner>.+?); the plan kept is the (?P<kept>quick plan|previous plan|rounded LP plan), "
      r"better than HiGHS's own best \((?P<h>none|{NUM})\)",
-     lambda g: zh(g["inner"]) + f"; 保留的方案是求解起点的{KEPT_ZH[g['kept']]}, 优于 HiGHS 自己找到的最佳方案 ("
+     lambda g: zh(g["inner"]) + f"; 保留的方案是{KEPT_ZH[g['kept']]}, 优于 HiGHS 自己找到的最佳方案 ("
      + ("无" if g["h"] == "none" else g["h"]) + ")")
 rule(r"(?P<inner>.+?)(?P<end> \(HiGHS overran the limit and was stopped by the wall-clock guard\)|; the floor no "
      r"budget goes below was not found in time|; that is (?:less than 0\.1%|(?P<w>[\d.]+%)) of what purchases can "

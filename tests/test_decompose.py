@@ -233,10 +233,12 @@ def test_a_rounded_province_plan_keeps_within_its_share(planner):
 
 # ------------------------------------------------------------------------ province MIPs by blocks (counties)
 def test_a_province_by_blocks_brackets_its_own_optimum(planner):
-    """Beijing's 16 districts, linked by mobile arcs, at a budget price of 0.5: priced at the LP's duals
-    the mobile rows fall away and the districts are solved one by one. The Lagrangian bound is at most the
-    province's optimum, and the completed plan (flows re-optimised with the mobile rows back) at least."""
-    part = split(planner.inputs)[0]
+    """Ningxia's 22 counties, linked by mobile arcs, at a budget price of 0.5: priced at the LP's duals
+    (some of them non-zero here, unlike Beijing's) the mobile rows fall away and the counties are solved one
+    by one. The Lagrangian bound is at most the province's optimum, and the completed plan (flows
+    re-optimised with the mobile rows back) at least."""
+    part = split(planner.inputs)[2]
+    assert part.key == "64"
     lam = np.array([0.5])
     plain = Subproblem(part)
     p = plain.solve(lam, "mip", 120, 1e-6)
@@ -254,6 +256,9 @@ def test_a_province_by_blocks_brackets_its_own_optimum(planner):
     assert np.all(act >= h.row_lower - 1e-6) and np.all(act <= h.row_upper + 1e-6)
     ints = np.flatnonzero(by.integer)
     assert np.allclose(x[ints], np.round(x[ints]))
+    with h.relaxed():  # the prices the blocks were solved at: the LP's duals at this budget price
+        lp = h.solve(60, duals=True)
+    assert np.any(by.blocks.prices(lp.row_dual) != 0)
 
 
 def test_decomposition_by_blocks_brackets_the_monolithic_optimum(planner, mono_drop):

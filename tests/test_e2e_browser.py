@@ -153,12 +153,17 @@ def _number(text: str) -> float:
     return float(m.group().replace(",", ""))
 
 
-def _set_budget(page, value: int) -> None:
-    box = page.get_by_label("Total capital budget (万元)")
+def _fill(page, label: str, value: float, exact: bool = True) -> None:
+    """Type a value into the number box labelled ``label``, let the page rerun with it, and check it took."""
+    box = page.get_by_label(label, exact=exact)
     box.fill(str(value))
     box.press("Enter")
     wait_idle(page)
-    assert _number(box.input_value()) == value
+    assert _number(box.input_value()) == value, box.input_value()
+
+
+def _set_budget(page, value: int) -> None:
+    _fill(page, "Total capital budget (万元)", value, exact=False)
 
 
 def _no_error_boxes(page) -> None:
@@ -293,10 +298,7 @@ def test_access_section_frontier_click_and_alternatives_screenshots(small_app_ur
         sidebar = page.locator('[data-testid="stSidebar"]')
         sidebar.get_by_text("Equity frontier", exact=True).click()
         wait_idle(page)
-        points = page.get_by_label("Number of plans (points)")
-        points.fill("3")
-        points.press("Enter")
-        wait_idle(page)
+        _fill(page, "Number of plans (points)", 3, exact=False)
         page.get_by_role("button", name="Compute the frontier").click()
         chart = page.locator('[data-testid="stVegaLiteChart"]').first
         expect(chart).to_be_visible(timeout=3 * SOLVE_TIMEOUT_MS)
@@ -314,10 +316,7 @@ def test_access_section_frontier_click_and_alternatives_screenshots(small_app_ur
         # Alternatives: one, maps side by side.
         sidebar.get_by_text("Alternative plans", exact=True).click()
         wait_idle(page)
-        k = page.get_by_label("Alternatives to find")
-        k.fill("1")
-        k.press("Enter")
-        wait_idle(page)
+        _fill(page, "Alternatives to find", 1, exact=False)
         page.get_by_role("button", name="Find alternative plans").click()
         expect(page.get_by_text("Plans side by side")).to_be_visible(timeout=3 * SOLVE_TIMEOUT_MS)
         wait_idle(page)
@@ -413,13 +412,6 @@ WHATIF_WORDS = {
 }
 TIGHT_LIMIT_S = 8   # baseline.toml at gap 0 never proves optimality: every solve, what-ifs too, runs this long
 
-
-def _fill(page, label: str, value: float) -> None:
-    box = page.get_by_label(label, exact=True)
-    box.fill(str(value))
-    box.press("Enter")
-    wait_idle(page)
-    assert _number(box.input_value()) == value, box.input_value()
 
 
 def _solved_tight(page, lang: str, scenario: str = "", limit: float = TIGHT_LIMIT_S, gap: float = 0) -> dict:

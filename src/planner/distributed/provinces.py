@@ -152,7 +152,6 @@ class Subproblem:
         first_row = dict(zip([b.name for b in blocks + coupling], first))
         self.linking_rows = np.concatenate([first_row[n] + np.arange(pm.blocks[n].rows) for n in LINKING_BLOCKS
                                             if n in pm.blocks] + [np.zeros(0, np.int64)])
-        self._A = None  # kept for the blocks (set below)
         ex_rows, ex_coef, ex_cost, self.export_cap = self._export_columns(first_row.get("mobile_capacity", 0))
         self.exports = len(pm.cost) + np.arange(len(ex_cost), dtype=np.int32)
         self.budget_rows = np.arange(first[len(blocks)], first[-1], dtype=np.int32)
@@ -165,7 +164,7 @@ class Subproblem:
         free = np.full(len(self.budget_rows), np.inf)
         row_lo = np.concatenate([b.lower for b in blocks] + [-free])
         row_hi = np.concatenate([b.upper for b in blocks] + [free])
-        self._A = A
+        self._A = A  # kept for the blocks (a MIP by blocks splits it)
         return A.tocsc(), row_lo, row_hi, ex_cost
 
     def _export_columns(self, first_row: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -197,8 +196,8 @@ class Subproblem:
         a province's best plan for a share of the budget, started from the LP rounded within it when no
         plan found so far fits) or "round" (that start alone, or the cheapest plan found that fits: seconds,
         where a MIP's root cuts may overrun its limit tenfold). MIPs start from a known plan with its
-        exports dropped, feasible because only costs, export caps and budget caps change. Returns the status, the proven bound (-inf where it
-        is no Lagrangian bound) and the solution."""
+        exports dropped, feasible because only costs, export caps and budget caps change. Returns the
+        status, the proven bound (-inf where it is no Lagrangian bound) and the solution."""
         h, relax = self.highs, kind in ("lp", "zero")
         ints = np.flatnonzero(self.integer).astype(np.int32)
         self._prepare(lam, kind, cap, ints)
@@ -306,14 +305,8 @@ class Subproblem:
         buy = rounded_purchases(pm, h, seconds, budget=self._share(cap))
         if buy is None:
             return None
-        other = self.integer.copy()  # presence binaries and the like stay integer; with none, an LP
-        other[xcols[sel]] = False
-        with h.fixed(xcols[sel], buy[sel]):
-            if other.any():
-                r = h.solve(max(seconds, 0.5), gap)
-            else:
-                with h.relaxed():
-                    r = h.solve(max(seconds, 0.5))
+        # presence binaries and the like stay integer (a small MIP); with none, an LP
+        r = h.complete(xcols[sel], buy[sel], max(seconds, 0.5), gap)
         if r.x is None or r.status not in (Status.OPTIMAL, Status.TIME_LIMIT):
             return None
         x = r.x.copy()

@@ -329,7 +329,7 @@ def unlimited_budget_floor(pm: PlanModel, highs: HighsModel, time_limit: float) 
 def _kept_words(kept: str, highs_objective: float | None) -> str:
     """The ending of a status whose plan is one HiGHS was handed or shown, not its own (Solver.keep_best)."""
     found = "none" if highs_objective is None else f"{highs_objective:,.1f}"
-    return f"; the plan kept is the {kept} it started from, better than HiGHS's own best ({found})"
+    return f"; the plan kept is the {kept}, better than HiGHS's own best ({found})"
 
 
 def _changeable_words(rep: SolveReport) -> str:

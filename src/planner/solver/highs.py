@@ -332,10 +332,7 @@ def best_of_runs(a: SolveResult, b: SolveResult, mip_rel_gap: float) -> SolveRes
     """Two runs on the same minimising model as one: the better plan, the higher proven bound (each is a
     bound on the same optimum), the run times added, and 'optimal' when that plan is within ``mip_rel_gap``
     of that bound."""
-    if b.x is None or (a.x is not None and a.objective <= b.objective):
-        plan, other = a, b
-    else:
-        plan, other = b, a
+    plan = a if b.x is None or (a.x is not None and a.objective <= b.objective) else b
     bounds = [r.bound for r in (a, b) if r.bound is not None]
     bound = max(bounds) if bounds else None
     if bound is not None and plan.objective is not None:
