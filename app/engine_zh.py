@@ -250,12 +250,23 @@ rule(r"no plan found within the (?P<s>\S+) s time limit: raise solver\.time_limi
      "在 {s} 秒时间上限内未找到方案: 请提高 solver.time_limit_s 或放宽目标")
 rule(rf"stopped on request: the best plan found so far, NOT proven optimal \(gap {GAP}\)",
      lambda g: f"已按要求停止: 目前找到的最佳方案, 未证明为最优 (间隙 {_gap(g)})")
-rule(r"first plan, made at once from the previous plan \((?P<n>[\d,]+) (?P<how>unit\(s\) added with the larger budget|"
-     rf"purchase\(s\) dropped to fit the smaller budget)\), not yet optimised for the new budget \(gap {GAP}, "
-     r"against the (?P<against>previous proven bound|floor no budget goes below)\)",
-     lambda g: "即时方案, 由上一方案立即得出 (" + (f"预算增加, 新增 {g['n']} 台设备" if g["how"].startswith("unit")
-                                          else f"为适应较小的预算, 删去 {g['n']} 项购置")
-     + f"), 尚未针对新预算优化 (间隙 {_gap(g)}, 相对于"
+QUICK_HOW = (r"(?P<n>[\d,]+) (?P<how>unit\(s\) added with the larger budget|"
+             r"purchase\(s\) dropped to fit the smaller budget)")
+
+
+def _quick_how(g) -> str:
+    return f"预算增加, 新增 {g['n']} 台设备" if g["how"].startswith("unit") else f"为适应较小的预算, 删去 {g['n']} 项购置"
+
+
+def quick_change(message: str) -> str | None:
+    """The Chinese of what a quick plan changed ('223 purchase(s) dropped ...') in its status message, or None."""
+    m = re.search(QUICK_HOW, message)
+    return None if m is None else _quick_how(m)
+
+
+rule(rf"first plan, made at once from the previous plan \({QUICK_HOW}\), not yet optimised for the new budget "
+     rf"\(gap {GAP}, against the (?P<against>previous proven bound|floor no budget goes below)\)",
+     lambda g: f"即时方案, 由上一方案立即得出 ({_quick_how(g)}), 尚未针对新预算优化 (间隙 {_gap(g)}, 相对于"
      + ("之前已证明的下界" if g["against"].startswith("previous") else "任何预算都不能低于的下限") + ")")
 PHRASES.update({
     "no plan satisfies the hard constraints": "没有方案能同时满足全部硬性约束",

@@ -12,7 +12,7 @@ import pydeck as pdk
 import streamlit as st
 
 from planner_app import labels
-from planner_app.engine_zh import equity_first, say
+from planner_app.engine_zh import equity_first, quick_change, say
 from planner_app.i18n import lang, t
 from planner.reporting import maps
 from planner.reporting.summary import marginal_digest
@@ -402,7 +402,7 @@ STATUS_ZH = {
     "no_solution": "时间上限内未找到方案: 请提高时间上限或放宽目标",
     "infeasible": "没有满足全部硬约束的方案",
     "interrupted": "已按要求停止: 目前找到的最佳方案, 未证明最优 (间隙 {gap})",
-    "quick": "即时方案: 由上一方案按新预算立即得出 (增购或删减), 尚未针对新预算优化 (间隙 {gap}); 求解器正在改进",
+    "quick": "即时方案: 由上一方案按新预算立即得出 ({how}), 尚未针对新预算优化 (间隙 {gap}); 求解器正在改进",
     "unbounded": "目标可无限改进: 缺少某项成本或界限 (请报告此问题)",
     "error": "HiGHS 报错停止",
 }
@@ -428,7 +428,8 @@ def status_text(summary: dict) -> str:
         return summary["status_message"]
     gap = "未知: 尚无已证明的下界" if summary.get("gap") is None else f"{summary['gap']:.2%}"
     text = equity_first(summary["status_message"]) + STATUS_ZH.get(
-        summary["status"], say(summary["status_message"])).format(tol=f"{summary.get('gap_tolerance', 0):.2%}", gap=gap)
+        summary["status"], say(summary["status_message"])).format(
+        tol=f"{summary.get('gap_tolerance', 0):.2%}", gap=gap, how=quick_change(summary["status_message"]) or "增购或删减")
     if summary.get("changeable_gap") is not None:
         # the second gap measure (README, "Two gaps"), as the engine's English message says it
         text += (f"; 以采购所能改变的部分衡量 (目标值 {summary['objective']:,.1f} 降至任何预算都不能低于的下限 "
