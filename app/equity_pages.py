@@ -80,6 +80,8 @@ def frontier_table(table: pd.DataFrame, measure: str) -> pd.DataFrame:
              "unmet_thousand_exams": t("col_unmet"), "epsilon": t("col_bound").format(unit=unit),
              "status": t("col_status"), "gap": t("col_gap"), "verified": t("col_verified")}
     for c in df.columns:
+        if c.startswith(("gini_", "theil_")):   # the one rounding the metric cards take too
+            df[c] = df[c].map(lambda v: v if v is None or pd.isna(v) else labels.index_value(v))
         if c.startswith("gini_"):
             names[c] = t("col_gini").format(m=labels.modality(c.removeprefix("gini_")))
         elif c.startswith("theil_"):

@@ -185,15 +185,25 @@ def equity_frame(eq: pd.DataFrame, modalities: list[str]) -> pd.DataFrame:
     if not len(e):
         return pd.DataFrame()
     w = e.pivot(index="modality", columns="when").reindex([m for m in modalities if m in set(e["modality"])])
+
+    def index(col: str, when: str) -> np.ndarray:
+        return w[(col, when)].map(labels.index_value).to_numpy()
+
     return pd.DataFrame({
         t("col_modality"): [labels.modality(m) for m in w.index],
-        t("col_gini_before"): w[("gini", "before")].to_numpy(), t("col_gini_after"): w[("gini", "after")].to_numpy(),
-        t("col_theil_before"): w[("theil", "before")].to_numpy(),
-        t("col_theil_after"): w[("theil", "after")].to_numpy(),
+        t("col_gini_before"): index("gini", "before"), t("col_gini_after"): index("gini", "after"),
+        t("col_theil_before"): index("theil", "before"), t("col_theil_after"): index("theil", "after"),
         t("col_min_after"): w[("min_per_million", "after")].to_numpy(),
         t("col_target"): w[("target_per_million", "after")].to_numpy(),
         t("col_short_before"): w[("largest_shortfall_per_million", "before")].to_numpy(),
         t("col_short_after"): w[("largest_shortfall_per_million", "after")].to_numpy()})
+
+
+def gini_card(eq: pd.DataFrame, modality: str) -> tuple[str, str | None]:
+    """The Gini metric card's value and delta, from the same rounding as the table (labels.index_value)."""
+    g = eq[eq["modality"] == modality].set_index("when")["gini"].map(labels.index_value)
+    change = labels.index_value(g["after"] - g["before"])   # as shown: no "↓ -0.000" arrow for no change
+    return f"{g['before']:.3f} → {g['after']:.3f}", (f"{change:+.3f}" if change else None)
 
 
 def equity_section(view: dict, eq: pd.DataFrame, key: str) -> None:
@@ -210,10 +220,7 @@ def equity_section(view: dict, eq: pd.DataFrame, key: str) -> None:
     if pd.notna(sa):
         cols[0].metric(f"{t('largest_shortfall')} ({t('units_per_million')})", f"{sb:,.2f} → {sa:,.2f}")
     for c, m in zip(cols[1:], shown):
-        g = eq[eq["modality"] == m].set_index("when")["gini"]
-        change = round(g["after"] - g["before"], 3)   # as shown: no "↓ -0.000" arrow for no change
-        c.metric(t("gini_of").format(m=m), f"{g['before']:.3f} → {g['after']:.3f}",
-                 delta=f"{change:+.3f}" if change else None, delta_color="inverse")
+        c.metric(t("gini_of").format(m=m), *gini_card(eq, m), delta_color="inverse")
     # Gini and Theil as every table shows them (3 decimals), densities and shortfalls with 2
     fmt = labels.configs_by_header({**{c: "gini_" for c in frame.columns[1:5]},
                                     **{c: "target_per_million" for c in frame.columns[5:]}}, pin=[frame.columns[0]])

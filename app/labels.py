@@ -133,6 +133,14 @@ NUMBER_FORMATS: dict[str, tuple[int, str]] = {
     "year": (0, "%d"), "population_year": (0, "%d"), "reference_year": (0, "%d"), "id": (0, "%d"),
     "centroid_lon": (4, "%.4f"), "centroid_lat": (4, "%.4f"),
 }
+
+
+def index_value(x: float) -> float:
+    """A Gini or Theil index as every screen shows it (3 decimals): the metric cards and the tables take
+    this one rounding, so the browser's formatter never rounds a tie the other way (0.065 beside 0.064)."""
+    return round(float(x), INDEX[0])
+
+
 PREFIXED_FORMATS = {"gap_closed_": SHARE, "gini_": INDEX, "theil_": INDEX, "mean_minutes_": COUNT,
                     "longest_minutes_": COUNT, "people_beyond_limit_": COUNT}
 # The columns a planner knows a row by: pinned at the left of a wide table, in this order (region names in

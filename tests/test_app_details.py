@@ -22,3 +22,26 @@ def test_the_chinese_quick_plan_status_carries_the_count_the_english_gives(monke
     monkeypatch.setattr(st, "session_state", {"lang": "en"})
     assert "223 purchase(s) dropped" in widgets.status_text(quick_summary("223 purchase(s) dropped to fit the "
                                                                           "smaller budget"))
+
+
+def test_gini_cards_and_the_equity_table_show_the_same_rounded_figures(monkeypatch):
+    import numpy as np
+    import pandas as pd
+
+    from planner_app import equity_view
+
+    monkeypatch.setattr(st, "session_state", {"lang": "en"})
+    rng = np.random.default_rng(25)
+    values = [0.0645, 0.06449999999999, 0.0645000000001, 0.1235, 0.0125, *rng.uniform(0, 0.5, 40)]
+    for before, after in zip(values, values[1:]):
+        eq = pd.DataFrame({"modality": ["CT", "CT"], "when": ["before", "after"], "gini": [before, after],
+                           "theil": [before / 2, after / 2], "min_per_million": [1.0, 2.0],
+                           "target_per_million": [20.0, 20.0], "largest_shortfall_per_million": [5.0, 4.0]})
+        row = equity_view.equity_frame(eq, ["CT"]).iloc[0]
+        cells = [row["Gini before"], row["Gini after"], row["Theil before"], row["Theil after"]]
+        # the table holds the figures already at 3 decimals: the browser has nothing left to round
+        assert all(c == round(c, 3) for c in cells), cells
+        shown, delta = equity_view.gini_card(eq, "CT")
+        assert shown == f"{row['Gini before']:.3f} → {row['Gini after']:.3f}", (shown, cells)
+        change = round(row["Gini after"] - row["Gini before"], 3)
+        assert delta == (f"{change:+.3f}" if change else None)
