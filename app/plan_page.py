@@ -354,8 +354,9 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
                 raw["modalities"][m][inv[col]] = val.item() if hasattr(val, "item") else val
     with st.expander(t("tiers")):
         slots["tiers"] = st.container()
-        frame = named(pd.DataFrame.from_dict({k: {TIER_COLUMNS[f]: getattr(v, f) for f in TIER_COLUMNS}
-                                              for k, v in scn.tiers.items()}, orient="index"), labels.tier)
+        ranked = scn.tiers_low_to_high   # every tier table in one order: by rank, grassroots first
+        frame = named(pd.DataFrame.from_dict({k: {TIER_COLUMNS[f]: getattr(scn.tiers[k], f) for f in TIER_COLUMNS}
+                                              for k in ranked}, orient="index"), labels.tier)
         # 中文 hides the free-text English label (the scenario's own words) behind the tier's Chinese name
         tiers = st.data_editor(frame, key=state.wkey("edit_tiers"), disabled=[NAME], hide_index=zh,
                                column_order=[NAME, *list(frame.columns[2:])] if zh else list(frame.columns[1:]),
@@ -365,7 +366,9 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
             for col, val in row.items():
                 raw["tiers"][tier][inv[col]] = val.item() if hasattr(val, "item") else val
         st.caption(t("eligibility"))
-        elig = named(pd.DataFrame(scn.eligibility).T.reindex(columns=list(scn.modalities)).fillna(0.0), labels.tier)
+        elig = pd.DataFrame(scn.eligibility).T
+        elig = elig.reindex(index=[k for k in ranked if k in elig.index] + [k for k in elig.index if k not in ranked])
+        elig = named(elig.reindex(columns=list(scn.modalities)).fillna(0.0), labels.tier)
         elig = st.data_editor(elig, key=state.wkey("edit_eligibility"), disabled=[NAME], hide_index=zh,
                               column_order=None if zh else list(elig.columns[1:]),
                               column_config=headers([], **{NAME: t("tiers")},
@@ -373,9 +376,9 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
         raw["eligibility"] = {tier: {m: float(v) for m, v in row.items()}
                               for tier, row in elig.drop(columns=NAME).iterrows()}
         st.caption(t("referral"))
-        ref = pd.DataFrame(scn.referral).T.reindex(columns=list(scn.tiers)).fillna(0.0)
+        ref = pd.DataFrame(scn.referral).T.reindex(columns=ranked).fillna(0.0)
         ref = st.data_editor(ref, key=state.wkey("edit_referral"),
-                             column_config=headers([], _index=t("exam_type"), **{k: labels.tier(k) for k in scn.tiers}))
+                             column_config=headers([], _index=t("exam_type"), **{k: labels.tier(k) for k in ranked}))
         raw["referral"] = {k: {tier: float(v) for tier, v in row.items()} for k, row in ref.iterrows()}
     with st.expander(t("weights")):
         slots["weights"] = st.container()

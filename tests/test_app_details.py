@@ -45,3 +45,18 @@ def test_gini_cards_and_the_equity_table_show_the_same_rounded_figures(monkeypat
         assert shown == f"{row['Gini before']:.3f} → {row['Gini after']:.3f}", (shown, cells)
         change = round(row["Gini after"] - row["Gini before"], 3)
         assert delta == (f"{change:+.3f}" if change else None)
+
+
+def test_tier_tables_list_tiers_in_one_order_by_rank(tmp_path, monkeypatch):
+    """The small scenario's [eligibility] lists tertiary first, its [tiers] grassroots first: the editors show
+    both (and the referral table's columns) by rank."""
+    from tests.conftest import started_app
+
+    at = started_app(tmp_path, monkeypatch)
+    frames = [d.value for d in at.dataframe]
+    tiers = next(f for f in frames if "unmet-demand weight" in f.columns)
+    elig = next(f for f in frames if "CT" in f.columns and "MOBILE_DR" in f.columns and "grassroots" not in f.columns)
+    ref = next(f for f in frames if "grassroots" in f.columns and "tertiary" in f.columns)
+    ranked = ["grassroots", "secondary", "tertiary"]
+    assert list(tiers.index) == ranked and list(elig.index) == ranked, (tiers.index, elig.index)
+    assert [c for c in ref.columns if c in ranked] == ranked
