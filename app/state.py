@@ -117,7 +117,8 @@ def view_from_result(r: PlanResult, loaded: LoadedScenario) -> dict:
             # access and equity (see equity_view.py): per region x exam type travel, per modality Gini/Theil
             "access": r.access, "equity": r.equity, "measures": r.measures,
             "access_cfg": {"limit_minutes": scn.access.limit_minutes, "cap_minutes": scn.access.cap_minutes},
-            "fixed_modalities": scn.exam_types, "equity_modalities": scn.equity_modalities}
+            "fixed_modalities": scn.exam_types, "equity_modalities": scn.equity_modalities,
+            "mobile_serves": {m: v.serves for m, v in scn.modalities.items() if v.mobile}}
 
 
 def view_from_stored(run: StoredRun) -> dict:
@@ -125,7 +126,8 @@ def view_from_stored(run: StoredRun) -> dict:
     import tomllib
 
     files = run.files
-    regions_cfg = tomllib.loads(files["scenario.toml"].decode("utf-8")).get("regions", {})
+    scenario = tomllib.loads(files["scenario.toml"].decode("utf-8"))
+    regions_cfg = scenario.get("regions", {})
 
     def csv(path: str | None, **kw) -> pd.DataFrame | None:
         return pd.read_csv(io.BytesIO(files[path]), **kw) if path and path in files else None
@@ -135,4 +137,5 @@ def view_from_stored(run: StoredRun) -> dict:
             "mobile": csv("mobile.csv", dtype={"base_code": str, "target_code": str}),
             "marginal": csv("marginal_values.csv"),
             "centroids": csv(regions_cfg.get("table"), dtype={"code": str}),
-            "boundaries_json": json.loads(files[geo]) if geo in files else None}
+            "boundaries_json": json.loads(files[geo]) if geo in files else None,
+            "mobile_serves": {m: v.get("serves") for m, v in scenario.get("modalities", {}).items() if v.get("mobile")}}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterable
 
 import altair as alt
 import numpy as np
@@ -318,14 +319,18 @@ def units_chart(plan: pd.DataFrame) -> alt.Chart:
         title=t("units_by_mod_tier"), height=240)
 
 
-def density_chart(regions: pd.DataFrame, year: int) -> alt.Chart:
+def density_chart(regions: pd.DataFrame, year: int, mobile: Iterable[str] = ()) -> alt.Chart:
+    """Units per million before and after the plan, and the target, per modality; ``mobile`` (the mobile
+    modalities) are drawn only when they have a density target (their units serve another modality's
+    demand, so their own density is a sliver beside a target that is not there)."""
     g = regions[regions["year"] == year].groupby("modality").agg(
         population=("population", "sum"), before=("units_before", "sum"), after=("units_after", "sum"),
         target=("target_per_million", "first")).reset_index()
     g["before"] = g["before"] / g["population"] * 1e6
     g["after"] = g["after"] / g["population"] * 1e6
-    # a modality with no units before or after and no target (mobile units none were bought of) has no bars
-    g = g[(g["before"] > 0) | (g["after"] > 0) | (g["target"].fillna(0) > 0)]
+    # no bars for a modality with no units and no target, nor for a mobile one without a target (issue 25)
+    targeted = g["target"].fillna(0) > 0
+    g = g[(targeted | (g["before"] > 0) | (g["after"] > 0)) & (targeted | ~g["modality"].isin(list(mobile)))]
     long = labels.to_screen(g.melt(id_vars="modality", value_vars=["before", "after", "target"], var_name="what",
                                    value_name="per million"))
     long["what"] = long["what"].map(lambda w: t(f"dc_{w}"))
@@ -488,7 +493,8 @@ def show_result(view: dict, key: str, extra=None) -> None:
     c1.altair_chart(spend_chart(view["spend"]), width="stretch")
     if len(view["plan"]):
         c2.altair_chart(units_chart(view["plan"]), width="stretch")
-    st.altair_chart(density_chart(view["regions"], int(view["regions"]["year"].max())), width="stretch")
+    st.altair_chart(density_chart(view["regions"], int(view["regions"]["year"].max()), view.get("mobile_serves") or ()),
+                    width="stretch")
     if extra is not None:
         extra(view, key)
     m = view.get("marginal")

@@ -60,3 +60,28 @@ def test_tier_tables_list_tiers_in_one_order_by_rank(tmp_path, monkeypatch):
     ranked = ["grassroots", "secondary", "tertiary"]
     assert list(tiers.index) == ranked and list(elig.index) == ranked, (tiers.index, elig.index)
     assert [c for c in ref.columns if c in ranked] == ranked
+
+
+def density_regions():
+    import pandas as pd
+
+    rows = []
+    for code, pop in (("A", 1_000_000), ("B", 3_000_000)):
+        for mod, before, after, target in (("CT", 20, 30, 25.0), ("DR", 40, 60, 50.0), ("MOBILE_DR", 0, 2, 0.0),
+                                           ("MOBILE_CT", 1, 1, 3.0)):
+            rows.append({"region_code": code, "modality": mod, "year": 2030, "population": pop,
+                         "units_before": before, "units_after": after, "target_per_million": target})
+    return pd.DataFrame(rows)
+
+
+def test_the_density_chart_leaves_out_mobile_modalities_without_a_target(monkeypatch):
+    import pandas as pd
+
+    from planner_app import labels, widgets
+
+    for lang in ("en", "zh"):
+        monkeypatch.setattr(st, "session_state", {"lang": lang})
+        chart = widgets.density_chart(density_regions(), 2030, mobile=["MOBILE_CT", "MOBILE_DR"])
+        # a mobile modality with a target of its own keeps its bars; mobile DR (no target) has none
+        shown = set(labels.to_screen(pd.DataFrame({"modality": ["CT", "DR", "MOBILE_CT"]}))["modality"])
+        assert set(chart.data["modality"]) == shown, set(chart.data["modality"])
