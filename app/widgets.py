@@ -200,8 +200,10 @@ def offered_modalities(regions: pd.DataFrame, layer_key: str) -> list[str]:
 
 def region_map(regions: pd.DataFrame, b: dict | None, key: str, mobile: pd.DataFrame | None = None,
                centroids: pd.DataFrame | None = None, modality: str | None = None, year: int | None = None,
-               layer_key: str | None = None) -> dict | None:
-    """Choropleth of one layer x modality x year, with the layer as downloadable GeoJSON. Returns the layer."""
+               layer_key: str | None = None, serves: dict | None = None) -> dict | None:
+    """Choropleth of one layer x modality x year, with the layer as downloadable GeoJSON. Returns the layer.
+    ``mobile`` (the mobile units' arcs) is drawn for the mobile units that serve the modality (``serves``:
+    mobile modality -> the modality it serves)."""
     if not b:
         st.info(t("no_boundaries"))
         return None
@@ -233,7 +235,7 @@ def region_map(regions: pd.DataFrame, b: dict | None, key: str, mobile: pd.DataF
     fc = layer(shown)
     extra = []
     if mobile is not None and len(mobile) and centroids is not None:
-        extra = mobile_layers(mobile[(mobile["year"] == year)], centroids)
+        extra = mobile_layers(mobile_arcs(mobile, serves or {}, modality, year), centroids)
     st.pydeck_chart(deck(fc, view, extra), key=f"{key}_deck", height=MAP_HEIGHT)
     colour_bar(t(layer_key), fc["legend"], unit)
     if extra:
@@ -243,6 +245,13 @@ def region_map(regions: pd.DataFrame, b: dict | None, key: str, mobile: pd.DataF
                        file_name=f"{layer_key}_{modality}_{year}.geojson", mime="application/geo+json",
                        key=f"{key}_dl_geo")
     return full
+
+
+def mobile_arcs(mobile: pd.DataFrame, serves: dict, modality: str, year: int) -> pd.DataFrame:
+    """The mobile arcs a map of ``modality`` in ``year`` shows: of the mobile units that serve it (or of
+    ``modality`` itself, when it is a mobile one); none of mobile DR on a CT map."""
+    own = mobile["modality"].map(lambda m: m == modality or serves.get(m) == modality)
+    return mobile[own & (mobile["year"] == year)]
 
 
 def mobile_layers(mobile: pd.DataFrame, centroids: pd.DataFrame) -> list:
@@ -469,10 +478,10 @@ def view_boundaries(view: dict) -> dict | None:
 
 
 @st.fragment
-def map_fragment(regions: pd.DataFrame, b: dict | None, key: str, mobile=None, centroids=None) -> None:
+def map_fragment(regions: pd.DataFrame, b: dict | None, key: str, mobile=None, centroids=None, serves=None) -> None:
     """The result map as a fragment: changing its layer, modality or year redraws the map alone, not the
     page (which would re-validate the inputs and redraw every table and chart: 2 s on Sichuan)."""
-    region_map(regions, b, key=key, mobile=mobile, centroids=centroids)
+    region_map(regions, b, key=key, mobile=mobile, centroids=centroids, serves=serves)
 
 
 def show_result(view: dict, key: str, extra=None) -> None:
@@ -487,7 +496,8 @@ def show_result(view: dict, key: str, extra=None) -> None:
     summary_metrics(summary)
     b = view_boundaries(view)
     st.subheader(t("map"))
-    map_fragment(view["regions"], b, key=f"{key}_map", mobile=view.get("mobile"), centroids=view.get("centroids"))
+    map_fragment(view["regions"], b, key=f"{key}_map", mobile=view.get("mobile"), centroids=view.get("centroids"),
+                 serves=view.get("mobile_serves"))
     st.subheader(t("charts"))
     c1, c2 = st.columns(2)
     c1.altair_chart(spend_chart(view["spend"]), width="stretch")

@@ -85,3 +85,18 @@ def test_the_density_chart_leaves_out_mobile_modalities_without_a_target(monkeyp
         # a mobile modality with a target of its own keeps its bars; mobile DR (no target) has none
         shown = set(labels.to_screen(pd.DataFrame({"modality": ["CT", "DR", "MOBILE_CT"]}))["modality"])
         assert set(chart.data["modality"]) == shown, set(chart.data["modality"])
+
+
+def test_a_map_draws_only_the_mobile_arcs_of_units_that_serve_its_modality():
+    import pandas as pd
+
+    from planner_app import widgets
+
+    mobile = pd.DataFrame({"base_code": ["A", "A", "B", "B"], "target_code": ["C", "D", "C", "C"],
+                           "modality": ["MOBILE_DR", "MOBILE_CT", "MOBILE_DR", "MOBILE_DR"],
+                           "year": [2030, 2030, 2030, 2029], "exams_k": [1.0, 2.0, 3.0, 4.0]})
+    serves = {"MOBILE_CT": "CT", "MOBILE_DR": "DR"}
+    arcs = {m: widgets.mobile_arcs(mobile, serves, m, 2030) for m in ("CT", "MRI", "DR", "MOBILE_DR")}
+    assert list(arcs["CT"]["modality"]) == ["MOBILE_CT"]
+    assert arcs["MRI"].empty   # no mobile MRI: no lines on the MRI map
+    assert list(arcs["DR"]["exams_k"]) == [1.0, 3.0] and list(arcs["MOBILE_DR"]["exams_k"]) == [1.0, 3.0]
