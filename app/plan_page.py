@@ -15,7 +15,7 @@ import streamlit as st
 from planner_app import equity_view, solve_job
 from planner import session
 from planner_app import labels, state
-from planner_app import widgets
+from planner_app import scenario_editors, widgets
 from planner_app.engine_zh import say
 from planner_app.i18n import lang, t
 from planner.errors import PlannerError
@@ -65,7 +65,7 @@ HEADERS_ZH = {
 NAME = "name"  # a read-only first column: the tier's or modality's label in the interface language
 TABLE_LABELS = {"table": "regions_table", "stock": "stock_table", "facilities": "facilities_table"}
 # Which editor section a problem belongs to, by the key path or table named in its message.
-SECTION_OF = [("equity", "equity"), ("'access", "access"), ("access.", "access"), ("'budget.", "budget"), ("budget", "budget"), ("'modalities.", "modalities"),
+SECTION_OF = [*scenario_editors.SECTION_OF, ("equity", "equity"), ("'access", "access"), ("access.", "access"), ("'budget.", "budget"), ("budget", "budget"), ("'modalities.", "modalities"),
               ("'tiers.", "tiers"), ("'eligibility.", "tiers"), ("'referral.", "tiers"), ("referral.", "tiers"),
               ("'weights.", "weights"), ("'solver.", "solver"), ("region table", "table"),
               ("stock", "stock"), ("facilit", "facilities"), ("staff", "budget")]
@@ -144,6 +144,8 @@ def input_label(path: str) -> str:
     cell of an editor (row × column), the table, or the page setting (its i18n key)."""
     if path in FIELD_LABELS:
         return t(FIELD_LABELS[path])
+    if (label := scenario_editors.input_label(path)) is not None:
+        return label
     section, _, rest = path.partition(".")
     row, _, col = rest.partition(".")
     if section == "page":
@@ -388,6 +390,7 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
         for col, val in w.iloc[0].items():
             raw["weights"][inv[col]] = float(val)
     equity_view.edit_access_equity(scn, raw, slots)
+    scenario_editors.edit_scenario_inputs(scn, raw, slots)
     with st.expander(t("solver")):
         slots["solver"] = st.container()
         c1, c2 = st.columns(2)

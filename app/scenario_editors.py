@@ -1,0 +1,230 @@
+"""The Plan page's editors for the scenario inputs the budget, modality, tier, weight, access, equity and
+solver editors (plan_page.edit_inputs, equity_view) do not show: plan years, constraint switches,
+staffing, mobile units, the tertiary catchment, presence rules, the modalities' other fields and the rest.
+
+Like every editor they write into the raw scenario dict that plan_page validates with pydantic, so a bad
+value is reported in words with the others. COVERED is the registry of which schema field each editor
+reaches, and NOT_EDITABLE the fields left out on purpose, with the reason; tests/test_app_schema_coverage.py
+walks planner.config.schema.Scenario and fails on any field in neither.
+"""
+
+from __future__ import annotations
+
+import typing
+
+import pandas as pd
+import streamlit as st
+from pydantic import BaseModel
+
+from planner.config.schema import MinUnits, Modality, Scenario
+from planner_app import labels, state
+from planner_app.i18n import FIELD_HELP_ZH, lang, t
+
+# Fields with one input each, drawn from their schema type (checkbox, number, choice, text), by expander
+# (its i18n key). A field's label is the i18n string named by its path, unit included.
+FIELD_GROUPS: dict[str, list[str]] = {
+    "years_inputs": ["years.first_plan_year", "years.last_plan_year", "years.base_year", "years.population_year",
+                     "years.population_growth_pct_per_year"],
+    "constraints_inputs": [f"constraints.{f}" for f in Scenario.model_fields["constraints"].annotation.model_fields],
+    "staffing_inputs": ["staffing.enabled", "staffing.headroom_pct", "staffing.min_staff_per_million",
+                        "staffing.growth_pct_per_year"],
+    "mobile_inputs": ["mobile.max_travel_minutes", "mobile.detour_factor", "mobile.speed_km_per_h",
+                      "mobile.working_minutes_per_day", "mobile.max_neighbours"],
+    "catchment_inputs": ["catchment.top_tier"],
+    "other_inputs": ["weights.discount_rate_pct", "weights.capital_valuation", "access.mobile_counts",
+                     "access.min_mobile_visit_thousand_exams", "equity.modalities", "solver.threads",
+                     "solver.random_seed", "solver.compute_duals", "solver.warm_start", "solver.report_floor",
+                     "regions.travel_is_road_graph", "regions.include_parent", "title", "title_zh",
+                     "description", "description_zh"],
+}
+MIN_UNITS_COLUMNS = list(MinUnits.model_fields)       # tier, modality, per_facility, from_year
+MODALITY_MORE = ["label", "mobile", "serves", "demand_year", "integer", "source"]  # beside plan_page.MOD_COLUMNS
+LONG_TEXT = {"description", "description_zh"}
+
+
+def _plan_page_paths() -> dict[str, str]:
+    """The schema paths the plan page's own editors reach (read from their column and label tables)."""
+    from planner_app import plan_page as pp   # here: plan_page imports this module
+
+    out = {p: "plan_page" for p in pp.FIELD_LABELS}
+    out |= {f"modalities.*.{f}": "plan_page.modalities" for f in pp.MOD_COLUMNS}
+    out |= {f"tiers.*.{f}": "plan_page.tiers" for f in pp.TIER_COLUMNS}
+    out |= {f"weights.{f}": "plan_page.weights" for f in pp.WEIGHT_COLUMNS}
+    return out | {"eligibility": "plan_page.tiers", "referral": "plan_page.tiers"}
+
+
+def covered() -> dict[str, str]:
+    """Every schema path an editor reaches -> the editor. Paths: 'section.field', 'modalities.*.field' for
+    each entry of a table keyed by code, 'policy.min_units[].field' for each row of a list."""
+    out = _plan_page_paths()
+    out |= {p: f"scenario_editors.{group}" for group, paths in FIELD_GROUPS.items() for p in paths}
+    out |= {f"policy.min_units[].{f}": "scenario_editors.min_units" for f in MIN_UNITS_COLUMNS}
+    return out | {f"modalities.*.{f}": "scenario_editors.modality_more" for f in MODALITY_MORE}
+
+
+NOT_EDITABLE: dict[str, str] = {
+    "name": "names the scenario's saved runs and its download; a changed name is a new scenario file",
+    **{f"regions.{k}": "a file path: the table itself is edited in its table editor, or replaced by an upload"
+       for k in ("table", "stock", "facilities", "staff", "travel", "boundaries")},
+    "regions.sheet": "the sheet a workbook is read from: the table read is edited in its table editor",
+}
+
+
+# ----------------------------------------------------------------------------------------------- widgets
+def _field(path: str):
+    """(the schema model holding the field, the field's name) of a dotted path."""
+    *sections, name = path.split(".")
+    model: type[BaseModel] = Scenario
+    for s in sections:
+        model = model.model_fields[s].annotation
+    return model, name
+
+
+def field_help(path: str, description: str | None) -> str | None:
+    """The field's description from the schema (English), or its 中文 help (i18n.FIELD_HELP_ZH)."""
+    return FIELD_HELP_ZH.get(path, description) if lang() == "zh" else description
+
+
+def option_label(value: str) -> str:
+    return t(f"opt.{value}")
+
+
+def field_input(where, path: str, value, scn: Scenario):
+    """One input for the field at ``path``, by its schema type; returns the value typed."""
+    model, name = _field(path)
+    info = model.model_fields[name]
+    kind = info.annotation
+    label, helptext = t("fld." + path), field_help(path, info.description)
+    key = state.wkey("edit_" + path.replace(".", "_"))
+    args = typing.get_args(kind)
+    optional = type(None) in args
+    if optional:
+        kind = next(a for a in args if a is not type(None))
+    if kind is bool:
+        return where.checkbox(label, value=bool(value), help=helptext, key=key)
+    if typing.get_origin(kind) is typing.Literal:
+        options = list(typing.get_args(kind))
+        return where.selectbox(label, options, index=options.index(value), format_func=option_label,
+                               help=helptext, key=key)
+    if kind is int:
+        return where.number_input(label, value=None if value is None else int(value), step=1, help=helptext, key=key)
+    if kind is float:
+        return where.number_input(label, value=None if value is None else float(value), help=helptext, key=key)
+    if path == "equity.modalities":
+        return where.multiselect(label, list(scn.modalities), default=[m for m in value if m in scn.modalities],
+                                 format_func=labels.modality_names(scn.modalities), help=helptext, key=key)
+    if typing.get_origin(kind) is list:   # codes, comma-separated
+        typed = where.text_input(label, value=", ".join(value), help=helptext, key=key)
+        return [c.strip() for c in typed.split(",") if c.strip()]
+    box = where.text_area if name in LONG_TEXT else where.text_input
+    return box(label, value=value or "", help=helptext, key=key)
+
+
+def _set(raw: dict, path: str, value) -> None:
+    *sections, name = path.split(".")
+    for s in sections:
+        raw = raw[s]
+    raw[name] = value
+
+
+def _get(raw: dict, path: str):
+    for s in path.split("."):
+        raw = raw[s]
+    return raw
+
+
+def edit_fields(raw: dict, scn: Scenario, group: str) -> None:
+    """The group's fields, two a row."""
+    cols = st.columns(2)
+    for i, path in enumerate(FIELD_GROUPS[group]):
+        _set(raw, path, field_input(cols[i % 2], path, _get(raw, path), scn))
+
+
+def _cell(value):
+    """An editor cell as the schema takes it: an empty cell is None, numpy numbers plain numbers."""
+    if value is None or (not isinstance(value, (list, str)) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _code(shown, names: dict[str, str]):
+    """A code chosen by its label back as the code (a code typed as such stays a code)."""
+    return {v: k for k, v in names.items()}.get(shown, shown)
+
+
+def edit_min_units(raw: dict, scn: Scenario) -> None:
+    """policy.min_units as a table: one row a rule, tier and modality chosen from the scenario's."""
+    st.caption(t("min_units_help"))
+    tiers = {k: labels.tier(k) for k in scn.tiers}
+    mods = {k: labels.modality(k) for k in scn.modalities}
+    rules = pd.DataFrame([r.model_dump() for r in scn.policy.min_units], columns=MIN_UNITS_COLUMNS)
+    rules = rules.astype({"tier": object, "modality": object, "per_facility": float, "from_year": "Int64"})
+    rules["tier"], rules["modality"] = rules["tier"].map(tiers), rules["modality"].map(mods)
+    config = {
+        "tier": st.column_config.SelectboxColumn(labels.header("tier"), options=list(tiers.values())),
+        "modality": st.column_config.SelectboxColumn(labels.header("modality"), options=list(mods.values())),
+        "per_facility": st.column_config.NumberColumn(t("fld.policy.min_units[].per_facility"), min_value=0.0),
+        "from_year": st.column_config.NumberColumn(t("fld.policy.min_units[].from_year"), step=1, format="%d"),
+    }
+    shown = st.data_editor(rules, num_rows="dynamic", hide_index=True, column_config=config,
+                           key=state.wkey("edit_min_units")).dropna(how="all")
+    shown["tier"] = shown["tier"].map(lambda v: _code(v, tiers))
+    shown["modality"] = shown["modality"].map(lambda v: _code(v, mods))
+    raw["policy"]["min_units"] = [{c: _cell(v) for c, v in row.items()} for _, row in shown.iterrows()]
+
+
+def edit_modality_more(raw: dict, scn: Scenario) -> None:
+    """The modalities' fields beside the modality editor's numbers: label, mobile, the exam type a mobile
+    unit serves, the exam rate's year, whole units, source."""
+    st.caption(t("modality_more"))
+    frame = pd.DataFrame.from_dict({m: {f: getattr(v, f) for f in MODALITY_MORE} for m, v in scn.modalities.items()},
+                                   orient="index").astype({"demand_year": "Int64", "serves": object})
+    fields = Modality.model_fields
+    config = {f: st.column_config.Column(t(f"fld.modalities.*.{f}"), help=field_help(f"modalities.*.{f}",
+                                                                                  fields[f].description))
+              for f in MODALITY_MORE}
+    config["serves"] = st.column_config.SelectboxColumn(t("fld.modalities.*.serves"), options=scn.exam_types,
+                                                        help=config["serves"]["help"])
+    config["demand_year"] = st.column_config.NumberColumn(t("fld.modalities.*.demand_year"), step=1, format="%d",
+                                                          help=config["demand_year"]["help"])
+    config["_index"] = st.column_config.Column(t("modality"))
+    edited = st.data_editor(frame, key=state.wkey("edit_modality_more"), column_config=config)
+    for m, row in edited.iterrows():
+        for f, v in row.items():
+            raw["modalities"][m][f] = _cell(v) if f not in ("label", "source") else (_cell(v) or "")
+
+
+def edit_scenario_inputs(scn: Scenario, raw: dict, slots: dict) -> None:
+    """Every editor of this module, each in its expander (closed: Solve stays near the top); writes into
+    ``raw``, which the plan page validates with the other editors' edits."""
+    for group in ("years_inputs", "constraints_inputs", "staffing_inputs", "mobile_inputs", "catchment_inputs"):
+        with st.expander(t(group)):
+            slots[group.removesuffix("_inputs")] = st.container()
+            edit_fields(raw, scn, group)
+    with st.expander(t("min_units_inputs")):
+        slots["policy"] = st.container()
+        edit_min_units(raw, scn)
+    with st.expander(t("other_inputs")):
+        slots["other"] = st.container()
+        edit_modality_more(raw, scn)
+        edit_fields(raw, scn, "other_inputs")
+
+
+# Which of these editors a problem belongs to, by the key path its message names (plan_page.section_of
+# reads these before its own list: "constraints.budget" is no budget problem).
+SECTION_OF = [("'years", "years"), ("'constraints.", "constraints"), ("'staffing.", "staffing"),
+              ("'mobile.", "mobile"), ("'catchment.", "catchment"), ("policy.min_units", "policy"),
+              ("staff table", "staff"), ("travel table", "travel")]
+
+
+def input_label(path: str) -> str | None:
+    """The label of an input of these editors, from its path in state.inputs_snapshot (None: not one)."""
+    if covered().get(path, "plan_page").startswith("scenario_editors"):
+        return t("fld." + path)
+    if path.startswith("policy.min_units"):
+        return t("min_units_inputs")
+    section, _, rest = path.partition(".")
+    field = rest.partition(".")[2]
+    if section == "modalities" and field in MODALITY_MORE:
+        return f"{t('modality')}: {labels.modality(rest.partition('.')[0])} × {t('fld.modalities.*.' + field)}"
+    return None

@@ -1,0 +1,73 @@
+"""Issue 25, part 3: the scenario's other inputs (plan years, constraint switches, staffing, mobile units,
+catchment, presence rules, more settings) are edited in the app, saved the way the app saves a scenario,
+and read back by the library to the same plan."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from planner import Planner
+from planner.config.scenario import load_scenario
+from tests.conftest import started_app, wkey
+
+NO_EDIT = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
+
+
+@pytest.fixture
+def at(tmp_path, monkeypatch):
+    return started_app(tmp_path, monkeypatch)
+
+
+def test_untouched_editors_leave_the_scenario_as_loaded(at):
+    assert at.session_state["edited"].scenario == at.session_state["loaded"].scenario
+
+
+def test_each_new_editor_reaches_the_saved_scenario_and_the_same_plan(at, tmp_path):
+    at.number_input(key=wkey(at, "edit_years_last_plan_year")).set_value(2026)          # one plan year: fast
+    at.checkbox(key=wkey(at, "edit_constraints_mobile")).uncheck()
+    at.number_input(key=wkey(at, "edit_staffing_headroom_pct")).set_value(25.0)
+    at.number_input(key=wkey(at, "edit_mobile_max_neighbours")).set_value(4)
+    at.selectbox(key=wkey(at, "edit_catchment_top_tier")).set_value("parent")
+    at.session_state[wkey(at, "edit_min_units")] = {**NO_EDIT, "added_rows": [
+        {"tier": "tertiary", "modality": "CT", "per_facility": 1.0, "from_year": 2026}]}
+    at.session_state[wkey(at, "edit_modality_more")] = {**NO_EDIT, "edited_rows": {0: {"demand_year": 2024}}}
+    at.number_input(key=wkey(at, "edit_weights_discount_rate_pct")).set_value(8.0)
+    at.number_input(key=wkey(at, "edit_gap")).set_value(0.0)          # proven optimal on both sides
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+
+    at.button(key="solve_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    in_app = at.session_state["view"]["summary"]
+    assert in_app["status"] == "optimal", in_app["status"]
+
+    with zipfile.ZipFile(io.BytesIO(at.session_state["zip"])) as z:   # the app's "save inputs" download
+        z.extractall(tmp_path / "saved")
+    scn = load_scenario(tmp_path / "saved" / "scenario.toml").scenario
+    assert scn.years.last_plan_year == 2026 and scn.constraints.mobile is False
+    assert scn.staffing.headroom_pct == 25.0 and scn.mobile.max_neighbours == 4
+    assert scn.catchment.top_tier == "parent" and scn.weights.discount_rate_pct == 8.0
+    assert [r.model_dump() for r in scn.policy.min_units] == [
+        {"tier": "tertiary", "modality": "CT", "per_facility": 1.0, "from_year": 2026}]
+    assert scn.modalities["CT"].demand_year == 2024 and scn.modalities["MRI"].demand_year is None
+
+    result = Planner.from_file(tmp_path / "saved" / "scenario.toml").solve(time_limit=30)
+    assert result.report.status == "optimal"
+    assert result.report.objective == pytest.approx(in_app["objective"], rel=1e-6)
+
+
+def test_a_bad_value_is_reported_in_words_beside_its_editor(at):
+    at.number_input(key=wkey(at, "edit_years_last_plan_year")).set_value(2025).run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    # beside the plan-years editor, and again above the Solve button, which is off
+    assert any(e.startswith("scenario (edited): 'years': last_plan_year 2025 is before first_plan_year")
+               for e in errors)
+    assert any(e.startswith("Fix these inputs before solving") for e in errors)
+    assert at.button(key="solve_button").disabled
+    at.radio(key="lang").set_value("zh").run()
+    assert not at.exception and any("last_plan_year" in e.value or "规划" in e.value for e in at.error)
+
