@@ -63,7 +63,8 @@ HEADERS_ZH = {
     "below the base year (x shortfall weight; 1 = no renewal priority)": "低于基准年的缺口 (缺口权重的倍数; 1 = 不优先更新)",
 }
 NAME = "name"  # a read-only first column: the tier's or modality's label in the interface language
-TABLE_LABELS = {"table": "regions_table", "stock": "stock_table", "facilities": "facilities_table"}
+TABLE_LABELS = {"table": "regions_table", "stock": "stock_table", "facilities": "facilities_table",
+                "staff": "staff_table", "travel": "travel_table"}   # staff, travel: when the scenario has them
 # Which editor section a problem belongs to, by the key path or table named in its message.
 SECTION_OF = [*scenario_editors.SECTION_OF, ("equity", "equity"), ("'access", "access"), ("access.", "access"), ("'budget.", "budget"), ("budget", "budget"), ("'modalities.", "modalities"),
               ("'tiers.", "tiers"), ("'eligibility.", "tiers"), ("'referral.", "tiers"), ("referral.", "tiers"),

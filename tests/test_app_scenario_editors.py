@@ -5,13 +5,14 @@ and read back by the library to the same plan."""
 from __future__ import annotations
 
 import io
+import shutil
 import zipfile
 
 import pytest
 
 from planner import Planner
 from planner.config.scenario import load_scenario
-from tests.conftest import started_app, wkey
+from tests.conftest import REPO, started_app, wkey
 
 NO_EDIT = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
 
@@ -71,3 +72,25 @@ def test_a_bad_value_is_reported_in_words_beside_its_editor(at):
     at.radio(key="lang").set_value("zh").run()
     assert not at.exception and any("last_plan_year" in e.value or "规划" in e.value for e in at.error)
 
+
+def test_the_staff_and_travel_tables_are_edited_like_the_other_tables(tmp_path, monkeypatch):
+    """A scenario with a staff and a travel table gets an editor for each; an edited cell reaches the
+    scenario the page solves, as an edited table (the file stays as it is)."""
+    models = tmp_path / "models"
+    shutil.copytree(REPO / "tests" / "data" / "access", models)
+    toml = models / "access.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('travel = "roads.csv"',
+                                                             'travel = "roads.csv"\nstaff = "staff.csv"'),
+                    encoding="utf-8")
+    (models / "staff.csv").write_text("code,staff\n100001,50\n100002,50\n100003,20\n100004,10\n", encoding="utf-8")
+    at = started_app(tmp_path, monkeypatch)
+    monkeypatch.setenv("PLANNER_MODELS", str(models))   # the only scenario in the list: the page loads it
+    at.run()
+    assert {"Imaging staff available", "Travel times between regions"} <= {e.label for e in at.expander}
+    at.session_state[wkey(at, "edit_table_travel")] = {**NO_EDIT, "edited_rows": {0: {"minutes": 40}}}
+    at.session_state[wkey(at, "edit_table_staff")] = {**NO_EDIT, "edited_rows": {3: {"staff": 12}}}
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    tables = at.session_state["edited"].tables
+    # the editor keeps the cells as read (text), the engine validates them as numbers
+    assert float(tables["travel"]["minutes"].iloc[0]) == 40 and float(tables["staff"]["staff"].iloc[3]) == 12
