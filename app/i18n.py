@@ -446,6 +446,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     # --- strings that were English in the 中文 interface (issue 13, item 4)
     "load_upload": ("Load upload / 载入上传", "载入上传"),  # English keeps both: the e2e tests click it
     "upload_loaded": ("{name} loaded", "已载入 {name}"),
+    "upload_replaced": ("{name} loaded: it replaced the earlier {name}", "已载入 {name}: 替换了之前上传的同名文件 {name}"),
+    "upload_not_loaded": ("{name} was not loaded. The page still shows the earlier scenario, {kept}.",
+                          "{name} 未载入。页面仍显示之前的情景: {kept}。"),
     "upload_too_big": ("{name}: over the {mb:.0f} MB upload limit", "{name}: 超过 {mb:.0f} MB 的上传上限"),
     "table_replaced": ("{name} replaces {table}", "{name} 替换{table}"),
     "year_cap": ("cap (万元)", "上限 (万元)"),

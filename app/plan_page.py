@@ -224,7 +224,7 @@ def scenario_picker() -> None:
     names = [f.name for f in files]
     loaded = st.session_state.get("loaded")
     current = st.session_state.get("source_name", "baseline.toml")
-    uploaded = t("uploaded_option").format(name=current) if getattr(loaded, "uploads", None) else None
+    uploaded = active_name(loaded) if getattr(loaded, "uploads", None) else None
     options = ([uploaded] if uploaded else []) + names
     idx = 0 if uploaded else (names.index(current) if current in names else 0)
     flash = st.session_state.pop("flash", None)
@@ -240,16 +240,34 @@ def scenario_picker() -> None:
         ups = st.file_uploader(t("upload_scenario"), type=["toml", "csv", "xlsx", "geojson"], accept_multiple_files=True,
                                key="upload_files", label_visibility="collapsed")
         if ups and st.button(t("load_upload"), key="load_upload"):
+            before = (st.session_state.get("source_name"), getattr(loaded, "uploads", None) is not None)
             try:
                 state.load_upload(ups)
             except (PlannerError, ValueError) as e:
-                st.error(say(str(e)))
+                # the page goes on showing the earlier scenario: say which, so the new file's name (still in
+                # the uploader) is not taken for it
+                st.error(say(str(e)) + "\n\n" + t("upload_not_loaded").format(
+                    name=upload_name(ups), kept=active_name(loaded)))
             else:  # rerun so the picker above shows the uploaded scenario; the message shows there
-                st.session_state["flash"] = t("upload_loaded").format(name=st.session_state["source_name"])
+                name = st.session_state["source_name"]
+                st.session_state["flash"] = t("upload_replaced" if before == (name, True) else "upload_loaded").format(
+                    name=name)
                 st.rerun()
     if ups:  # outside the expander, so an unused upload is never out of sight
         assign_unused_uploads(ups)
     st.caption(active_files(st.session_state["loaded"]))
+
+
+def upload_name(ups) -> str:
+    """An upload by its scenario file's own name (or its files' names when it has no single .toml)."""
+    tomls = [Path(u.name).name for u in ups if u.name.lower().endswith(".toml")]
+    return tomls[0] if len(tomls) == 1 else ", ".join(Path(u.name).name for u in ups)
+
+
+def active_name(loaded: LoadedScenario | None) -> str:
+    """The scenario the page shows, as the picker names it ('tiny.toml (uploaded)', 'baseline.toml')."""
+    name = st.session_state.get("source_name", "baseline.toml")
+    return t("uploaded_option").format(name=name) if getattr(loaded, "uploads", None) else name
 
 
 def assign_unused_uploads(ups) -> None:

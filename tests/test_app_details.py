@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import streamlit as st
 
 
@@ -100,3 +101,41 @@ def test_a_map_draws_only_the_mobile_arcs_of_units_that_serve_its_modality():
     assert list(arcs["CT"]["modality"]) == ["MOBILE_CT"]
     assert arcs["MRI"].empty   # no mobile MRI: no lines on the MRI map
     assert list(arcs["DR"]["exams_k"]) == [1.0, 3.0] and list(arcs["MOBILE_DR"]["exams_k"]) == [1.0, 3.0]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_uploads_name_their_own_files_keep_the_earlier_scenario_named_and_say_what_they_replace(lang, tmp_path,
+                                                                                                monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP, REPO, SMALL_MODELS
+
+    words = {"en": ("tiny.toml loaded", "The page still shows the earlier scenario, tiny.toml (uploaded).",
+                    "tiny.toml loaded: it replaced the earlier tiny.toml"),
+             "zh": ("已载入 tiny.toml", "页面仍显示之前的情景: tiny.toml (已上传)。",
+                    "已载入 tiny.toml: 替换了之前上传的同名文件 tiny.toml")}[lang]
+    tiny = REPO / "tests" / "data" / "tiny"
+    tables = [(n, (tiny / n).read_bytes(), "text/csv") for n in ("regions.csv", "stock.csv")]
+    toml = (tiny / "tiny.toml").read_bytes()
+    monkeypatch.setenv("PLANNER_RUNS", str(tmp_path / "runs.sqlite"))
+    monkeypatch.setenv("PLANNER_MODELS", SMALL_MODELS)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = lang
+
+    def load(files) -> None:
+        at.file_uploader(key="upload_files").set_value(files).run()
+        at.button(key="load_upload").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+
+    at.run()
+    load([("tiny.toml", toml, "text/plain"), *tables])
+    assert words[0] in [s.value for s in at.success]
+    load([("other.toml", b"name = [\n", "text/plain")])   # broken: not valid TOML
+    error = next(e.value for e in at.error if "other.toml" in e.value)
+    # the uploaded file's own name, never the folder the app saved it in; and which scenario is still shown
+    assert "planner-upload-" not in error and "/tmp" not in error and error.startswith("other.toml"), error
+    assert words[1] in error, error
+    assert any("tiny.toml" in c.value for c in at.caption)
+    load([("tiny.toml", toml.replace(b'name = "tiny"', b'name = "tiny2"'), "text/plain"), *tables])
+    assert words[2] in [s.value for s in at.success], [s.value for s in at.success]
+    assert at.session_state["loaded"].scenario.name == "tiny2"

@@ -138,7 +138,7 @@ def scenario_from_uploads(files: dict[str, bytes], folder: Path | None = None,
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in by_name.items():
         (folder / name).write_bytes(data)
-    raw = read_toml(folder / tomls[0])
+    raw = read_toml(folder / tomls[0], label=tomls[0])
     regions = raw.setdefault("regions", {})
     roles: dict[str, tuple[str, str]] = {}
     for key in ROLES:

@@ -63,16 +63,19 @@ class LoadedScenario:
         return LoadedScenario(scenario or self.scenario, self.base_dir, self.source, merged)
 
 
-def read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, label: str | None = None) -> dict[str, Any]:
+    """The scenario file's tables; errors name it by ``label`` (an upload by its own name, not the temporary
+    folder it was saved in), else by its path."""
+    shown_as = label or str(path)
     if not path.exists():
-        raise InputError(str(path), "scenario file not found", fix="check the path; scenarios live in models/")
+        raise InputError(shown_as, "scenario file not found", fix="check the path; scenarios live in models/")
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         # Notepad and WPS on Chinese Windows save as GBK: say where, so the planner can find the character.
         line = data[:e.start].count(b"\n") + 1
-        raise InputError(str(path), f"not UTF-8 text (first non-UTF-8 character on line {line})",
+        raise InputError(shown_as, f"not UTF-8 text (first non-UTF-8 character on line {line})",
                          fix="save the scenario as UTF-8 (Notepad: Save As > Encoding: UTF-8)") from None
     try:
         return tomllib.loads(text)
@@ -87,7 +90,7 @@ def read_toml(path: Path) -> dict[str, Any]:
         lines = text.splitlines()
         if lineno and 1 <= lineno <= len(lines):
             shown = f": {lines[lineno - 1].strip()}"
-        raise InputError(str(path), f"not valid TOML: {e}{shown}",
+        raise InputError(shown_as, f"not valid TOML: {e}{shown}",
                          fix="correct the syntax at that line (text values need \"quotes\", numbers none)") from None
 
 
