@@ -87,8 +87,8 @@ def watch(job: SolveJob, words, stop_label: str, waiting_label: str, done_label:
     ``show_quick(result)``, if given, draws the quick plan once it is there, below the progress, until
     the solve ends; ``label(job)`` names it above (what it is and its budget), refreshed at every poll."""
     box = st.status(waiting_label, expanded=True)
-    line = box.empty()
-    if box.button(stop_label, key="stop_solve", disabled=job.stop_asked):
+    line, stop_slot = box.empty(), box.empty()
+    if stop_slot.button(stop_label, key="stop_solve", disabled=job.stop_asked):
         job.stop()
     label_slot, quick_slot = st.empty(), st.empty()
     shown = False
@@ -107,6 +107,7 @@ def watch(job: SolveJob, words, stop_label: str, waiting_label: str, done_label:
     quick_slot.empty()
     label_slot.empty()
     line.empty()
+    stop_slot.empty()   # a finished solve has nothing to stop: no stale button in the closed box
     box.update(label=done_label, state="complete", expanded=False)
     st.session_state.pop("solve_job", None)
     return job

@@ -139,3 +139,13 @@ def test_uploads_name_their_own_files_keep_the_earlier_scenario_named_and_say_wh
     load([("tiny.toml", toml.replace(b'name = "tiny"', b'name = "tiny2"'), "text/plain"), *tables])
     assert words[2] in [s.value for s in at.success], [s.value for s in at.success]
     assert at.session_state["loaded"].scenario.name == "tiny2"
+
+
+def test_no_stop_button_is_left_once_the_solve_has_finished(tmp_path, monkeypatch):
+    from tests.conftest import started_app
+
+    at = started_app(tmp_path, monkeypatch)
+    at.button(key="solve_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(s.value.startswith("Solver status: optimal") for s in at.success)
+    assert "stop_solve" not in [b.key for b in at.button], [b.key for b in at.button]
