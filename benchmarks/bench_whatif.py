@@ -61,7 +61,7 @@ def measured(planner, watch: Watch, wall: float, result, floor: float | None) ->
             "changeable_gap": changeable_gap(rep.objective, rep.bound, floor), "floor": floor,
             "first_plan_s": watch.first, "within_gap_s": within, "highs_s": rep.solve_seconds,
             "wall_s": wall, "verifier_ok": bool(result.verifier and result.verifier.ok),
-            "budget_wan_cny": planner.inputs.budget_total_wan}
+            "budget_wan_cny": planner.scenario.budget.total_wan_cny}
 
 
 def solve(planner, limit: float, gap: float, resolve_budget: float | None = None) -> tuple[dict, object]:
@@ -86,13 +86,13 @@ def run_scenario(name: str, path: Path, factors: list[float], limit: float, seed
     over = ["solver.compute_duals=false", f"solver.random_seed={seed}", "solver.threads=1"]
     base = Planner.from_file(path, over)
     gap = base.scenario.solver.mip_rel_gap
-    b0 = base.inputs.budget_total_wan
+    b0 = base.scenario.budget.total_wan_cny  # the planner's figure: set_budget nets committed spend
     cold0, _ = solve(base, limit, gap)
     rows = {"cold": cold0, "whatif": []}
     print(f"[{name}] cold: {_fmt(cold0)}", flush=True)
     for f in factors:
         warm, _ = solve(base, limit, gap, resolve_budget=b0 * f)
-        cold, _ = solve(Planner.from_file(path, over + [f"budget.total_wan_cny={b0 * f + base.scenario.budget.committed_wan_cny}"]),
+        cold, _ = solve(Planner.from_file(path, over + [f"budget.total_wan_cny={b0 * f}"]),
                         limit, gap)
         rows["whatif"].append({"factor": f, "warm": warm, "cold": cold})
         print(f"[{name}] budget x{f}: warm {_fmt(warm)}\n{'':>{len(name) + 17}}cold {_fmt(cold)}", flush=True)

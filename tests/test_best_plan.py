@@ -27,7 +27,7 @@ def test_stop_at_once_after_a_budget_whatif_keeps_the_quick_plan():
     lost; now the stop keeps it, verified, labelled interrupted."""
     p = Planner.from_file(BASELINE)
     p.solve(time_limit=60)
-    p.set_budget(p.inputs.budget_total_wan * 0.95)
+    p.set_budget(p.scenario.budget.total_wan_cny * 0.95)
     quick = p.quick_plan()
     assert quick is not None and quick.verifier.ok
     p.cancel()
@@ -66,7 +66,7 @@ def test_a_known_plan_that_breaks_the_new_budget_is_not_kept(solved):
     solver = p._solver
     ints = np.flatnonzero(p._pm.integer)
     previous = solver._last.copy()
-    p.set_budget(p.inputs.budget_total_wan * 0.8)
+    p.set_budget(p.scenario.budget.total_wan_cny * 0.8)
     try:
         solver._handoff()
         first = solver.highs.solve(60, first_solution=True)
@@ -75,7 +75,7 @@ def test_a_known_plan_that_breaks_the_new_budget_is_not_kept(solved):
         kept, label = solver.keep_best(first, 30)
         assert label is None and kept is first
     finally:
-        p.set_budget(p.inputs.budget_total_wan / 0.8)
+        p.set_budget(p.scenario.budget.total_wan_cny / 0.8)
 
 
 def test_a_start_highs_values_wrongly_in_presolve_does_not_end_the_search():
@@ -106,7 +106,7 @@ def test_a_stopped_whatif_states_both_gaps_when_the_floor_is_known():
     p = Planner.from_file(BASELINE)
     first = p.solve(time_limit=60)
     assert first.report.floor is not None
-    p.set_budget(p.inputs.budget_total_wan * 0.95)
+    p.set_budget(p.scenario.budget.total_wan_cny * 0.95)
     p.quick_plan()
     p.cancel()
     r = p.solve()
@@ -122,7 +122,7 @@ def test_a_second_stop_while_the_quick_plan_is_valued_still_keeps_it(monkeypatch
 
     p = Planner.from_file(BASELINE)
     p.solve(time_limit=60)
-    p.set_budget(p.inputs.budget_total_wan * 0.95)
+    p.set_budget(p.scenario.budget.total_wan_cny * 0.95)
     quick = p.quick_plan()
     pressed = []
     judge = Solver.keep_best
@@ -150,7 +150,7 @@ def test_without_warm_starts_a_stop_still_keeps_the_quick_plan():
     """solver.warm_start = false: the quick plan is not HiGHS's start, but it was on screen, so a Stop keeps it."""
     p = Planner.from_file(BASELINE, ["solver.warm_start=false"])
     p.solve(time_limit=60)
-    p.set_budget(p.inputs.budget_total_wan * 0.95)
+    p.set_budget(p.scenario.budget.total_wan_cny * 0.95)
     quick = p.quick_plan()
     assert quick is not None
     p.cancel()

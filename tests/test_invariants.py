@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from planner import Planner
+from planner.config.scenario import load_scenario
 from planner.planning.verify import in_service, purchases, verify
 from tests.conftest import write_case
 
@@ -143,6 +144,29 @@ def test_resolve_with_budget_matches_a_cold_solve(tmp_path):
     r_warm = warm.resolve_with_budget(3000)
     cold = Planner.from_file(generate(tmp_path / "b", 4, budget=3000)).solve()
     assert r_warm.report.objective == pytest.approx(cold.report.objective, rel=1e-9)
+
+
+def test_a_sweep_with_committed_spend_gives_the_clis_plans(tmp_path):
+    """Issue 26: the app's sweep page hands the scenario's figure (before committed spend) to
+    budget_sweep; the CLI's sweep sets budget.total_wan_cny. Both must give the same plans, each spending
+    at most the total less the committed 500 万元. Before Budget.net_wan_cny was the one conversion, the
+    sweep took the figure as net and spent 500 万元 more than the CLI at every point."""
+    from planner.session import planner_for
+    from planner.studies.sweep import budget_sweep
+
+    path, committed, totals = generate(tmp_path, 4, budget=3000), 500.0, [1000.0, 1500.0, 2500.0]
+    over = [f"budget.committed_wan_cny={committed:g}"]
+    table, results = budget_sweep(planner_for({}, load_scenario(path, over)), totals)
+    assert table["budget_wan_cny"].tolist() == totals
+    for total in totals:
+        swept = results[total]
+        cli = Planner.from_file(path, over + [f"budget.total_wan_cny={total:g}"]).solve()
+        assert swept.report.objective == pytest.approx(cli.report.objective, rel=1e-9)
+        assert swept.spend_total_wan <= total - committed + 1e-6
+        assert swept.verifier.ok, swept.verifier.violations
+    # every 500 万元 buys a better plan here, so a sweep that took the figure as net would differ above
+    objectives = [results[t].report.objective for t in totals]
+    assert objectives[0] > objectives[1] + 1 > objectives[2] + 2
 
 
 def test_verifier_catches_a_tampered_plan(tmp_path):

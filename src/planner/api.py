@@ -85,22 +85,25 @@ class Planner:
             self._cancel_pending = True
 
     def set_budget(self, total_wan: float | None = None, per_year_wan: list[float] | None = None) -> None:
-        """Change the budget (after committed spend) everywhere it lives: the inputs, the scenario, the
-        built model if there is one, and the pre-solve checks. Nothing is rebuilt."""
+        """Change the budget everywhere it lives: the scenario, the inputs, the built model if there is
+        one, and the pre-solve checks. Nothing is rebuilt.
+
+        ``total_wan`` is the planner's figure, as the scenario's ``budget.total_wan_cny`` and the CLI's
+        ``--set`` state it: before committed spend. The model spends the net (``Budget.net_wan_cny``)."""
         budget = self.inputs.scenario.budget
-        if total_wan is not None and per_year_wan is None and budget.even_yearly_tranches:
-            # the tranches follow the total; the scenario keeps saying 'even tranches', not the numbers
-            self.inputs.budget_year_wan = even_tranches(total_wan, len(self.inputs.years))
-            if self._pm is not None:
-                self._pm.set_budget(per_year_wan=list(self.inputs.budget_year_wan))
         if total_wan is not None:
-            self.inputs.budget_total_wan = float(total_wan)
-            budget.total_wan_cny = float(total_wan) + budget.committed_wan_cny
+            budget.total_wan_cny = float(total_wan)
+            self.inputs.budget_total_wan = budget.net_wan_cny
+            if per_year_wan is None and budget.even_yearly_tranches:
+                # the tranches follow the total; the scenario keeps saying 'even tranches', not the numbers
+                self.inputs.budget_year_wan = even_tranches(budget.net_wan_cny, len(self.inputs.years))
+                if self._pm is not None:
+                    self._pm.set_budget(per_year_wan=list(self.inputs.budget_year_wan))
         if per_year_wan is not None:
             self.inputs.budget_year_wan = np.asarray(per_year_wan, dtype=float)
             budget.per_year_wan_cny = [float(b) for b in per_year_wan]
         if self._pm is not None:
-            self._pm.set_budget(total_wan, per_year_wan)
+            self._pm.set_budget(None if total_wan is None else budget.net_wan_cny, per_year_wan)
         self.checks = run_checks(self.inputs)
 
     def set_targets(self, per_million: dict[str, float]) -> bool:
@@ -128,7 +131,8 @@ class Planner:
 
     def resolve_with_budget(self, total_wan: float | None = None, per_year_wan: list[float] | None = None,
                             first_plan=None, **kw) -> PlanResult:
-        """What-if: change only the budget and solve the same model (built once, never rebuilt).
+        """What-if: change only the budget (``total_wan`` before committed spend, as in the scenario) and
+        solve the same model (built once, never rebuilt).
         ``first_plan``, if given, is called with the quick plan (``quick_plan()``) before HiGHS starts, so a
         caller can show a verified plan at once while the solve improves it."""
         self.set_budget(total_wan, per_year_wan)

@@ -73,9 +73,8 @@ def planner_for(cache: MutableMapping, loaded: LoadedScenario) -> Planner:
     if planner is None:
         planner = Planner(loaded)
         cache["planner"], cache["planner_key"] = planner, key
-    budget = loaded.scenario.budget
-    wanted = budget.total_wan_cny - budget.committed_wan_cny
-    if planner.inputs.budget_total_wan != wanted:
+    wanted = loaded.scenario.budget.total_wan_cny  # the planner's figure; set_budget nets committed spend
+    if planner.inputs.scenario.budget.total_wan_cny != wanted:
         planner.set_budget(wanted)
     return planner
 

@@ -163,6 +163,13 @@ class Budget(Strict):
             )
         return v
 
+    @property
+    def net_wan_cny(self) -> float:
+        """What the plan may spend: the total less committed spend. The one place the planner's figure
+        (gross: the scenario, the CLI, the app and ``Planner.set_budget`` all speak it) becomes the
+        model's (net: the budget rows, ``PlanInputs.budget_total_wan``, even tranches)."""
+        return self.total_wan_cny - self.committed_wan_cny
+
     @model_validator(mode="after")
     def _committed(self) -> "Budget":
         if self.committed_wan_cny > self.total_wan_cny:

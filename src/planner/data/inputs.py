@@ -177,12 +177,12 @@ def resolve(ls: LoadedScenario) -> PlanInputs:
     if scn.budget.per_year_wan_cny is not None:
         budget_year = np.array(scn.budget.per_year_wan_cny, dtype=float)
     elif scn.budget.even_yearly_tranches:
-        budget_year = even_tranches(scn.budget.total_wan_cny - scn.budget.committed_wan_cny, len(years))
+        budget_year = even_tranches(scn.budget.net_wan_cny, len(years))
     return PlanInputs(
         scenario=scn, regions=regions, years=years, tiers=d.tiers, modalities=d.mods, exam_types=d.exam_types,
         serves=serves, mobile=mobile, pop=pop, stock_base=stock_base, surviving=surviving, demand=demand,
         allowed=allowed, limit=limit, facilities=facilities, staff_available=staff_available, arcs=arcs,
-        budget_total_wan=scn.budget.total_wan_cny - scn.budget.committed_wan_cny,
+        budget_total_wan=scn.budget.net_wan_cny,
         budget_year_wan=budget_year, minutes=minutes, notes=notes, warnings=warnings, source=ls,
     )
 

@@ -178,7 +178,7 @@ def solve_chunk(chunk: list[Case], time_limit: float | None, gap: float | None) 
             loaded = load_scenario(case.scenario, [*case.overrides, "solver.threads=1", "solver.compute_duals=false"])
             planner = planner_for(cache, loaded)
             result = planner.solve(time_limit=time_limit, gap=gap)
-            row = sweep_row(planner.inputs.budget_total_wan, result)
+            row = sweep_row(planner.scenario.budget.total_wan_cny, result)  # the figure the case states
             rep = result.report
             row.update(build_seconds=rep.build_seconds, handoff_seconds=rep.handoff_seconds, error="")
             row.update(_units_by(result))
