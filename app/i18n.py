@@ -449,6 +449,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_replaced": ("{name} loaded: it replaced the earlier {name}", "已载入 {name}: 替换了之前上传的同名文件 {name}"),
     "upload_not_loaded": ("{name} was not loaded. The page still shows the earlier scenario, {kept}.",
                           "{name} 未载入。页面仍显示之前的情景: {kept}。"),
+    "warn_over_eligibility": (
+        "Existing units already exceed the per-facility limit for {k} modality × tier pairs ({pairs}), in {lo}–{hi} "
+        "regions each: no new unit can be bought there until units retire. If that is not meant, raise the limits "
+        "in “{tiers}” → “{elig}”.",
+        "现有设备已超过 {k} 个设备类型 × 层级组合的每机构上限 ({pairs}), 每项涉及 {lo}–{hi} 个地区: 在设备退役前"
+        "这些地区无法新购。如非本意, 请在“{tiers}” → “{elig}”中提高上限。"),
+    "warn_details": ("Details: {n} warnings", "详情: {n} 条警告"),
     "upload_too_big": ("{name}: over the {mb:.0f} MB upload limit", "{name}: 超过 {mb:.0f} MB 的上传上限"),
     "table_replaced": ("{name} replaces {table}", "{name} 替换{table}"),
     "year_cap": ("cap (万元)", "上限 (万元)"),

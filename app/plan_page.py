@@ -565,6 +565,45 @@ def page() -> None:
         widgets.show_result(view, key="plan", extra=equity_view.access_equity_section)
 
 
+# Warnings that come one per tier x modality, folded into one line (Sichuan had six, which pushed Solve
+# below the fold): the engine's English pattern, and the i18n key of the one line saying what to do.
+FOLDED_WARNINGS = {
+    "warn_over_eligibility": re.compile(r"(?P<mod>\S+) at (?P<tier>\S+): in (?P<n>\d+) region\(s\) .* the existing "
+                                        r"units already exceed eligibility\."),
+}
+
+
+def folded_warnings(warnings: list[str]) -> list[tuple[str, list[str]]]:
+    """The warnings as (line, details): two or more of one kind in one line saying what to do, with each
+    of them in ``details``; any other warning as it is, with no details."""
+    kinds: dict[str, list[re.Match]] = {}
+    out: list[tuple[str, list[str]]] = []
+    for w in warnings:
+        key, m = next(((k, m) for k, p in FOLDED_WARNINGS.items() if (m := p.match(w))), (None, None))
+        if key is None:
+            out.append((screen_words(say(w)), []))
+        else:
+            kinds.setdefault(key, []).append(m)
+    for key, found in kinds.items():
+        details = [screen_words(say(m.string)) for m in found]
+        if len(found) == 1:
+            out.append((details[0], []))
+            continue
+        counts = [int(m["n"]) for m in found]
+        pairs = ", ".join(f"{labels.modality(m['mod'])} × {labels.tier(m['tier'])}" for m in found)
+        out.append((t(key).format(k=len(found), pairs=pairs, lo=min(counts), hi=max(counts), tiers=t("tiers"),
+                                  elig=t("eligibility").split(":")[0]), details))
+    return out
+
+
+def show_warnings(warnings: list[str]) -> None:
+    for line, details in folded_warnings(warnings):
+        st.warning(line)
+        if details:
+            with st.expander(t("warn_details").format(n=len(details))):
+                st.markdown("\n".join(f"- {d}" for d in details))
+
+
 def inputs_and_solve_button(job: solve_job.SolveJob | None) -> tuple[LoadedScenario | None, bool]:
     """The scenario, its editors, their problems, Solve and the scenario download; returns the edited
     scenario and whether Solve was pressed. While ``job`` runs, its planner is left alone (the checks would
@@ -580,8 +619,7 @@ def inputs_and_solve_button(job: solve_job.SolveJob | None) -> tuple[LoadedScena
         try:
             checks = state.planner_for(edited).checks
             problems += checks.errors
-            for w in checks.warnings:
-                st.warning(screen_words(say(w)))
+            show_warnings(checks.warnings)
         except PlannerError as e:
             problems.append(str(e))
     show_problems(problems, slots)

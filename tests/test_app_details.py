@@ -149,3 +149,26 @@ def test_no_stop_button_is_left_once_the_solve_has_finished(tmp_path, monkeypatc
     assert not at.exception, [e.value for e in at.exception]
     assert any(s.value.startswith("Solver status: optimal") for s in at.success)
     assert "stop_solve" not in [b.key for b in at.button], [b.key for b in at.button]
+
+
+def test_sichuans_six_eligibility_warnings_fold_into_one_line_that_says_what_to_do(monkeypatch):
+    from planner.api import Planner, load_scenario
+    from planner_app import plan_page
+    from tests.conftest import REPO
+
+    warnings = Planner(load_scenario(REPO / "models" / "sichuan.toml")).checks.warnings
+    assert len(warnings) == 6
+    other = "mobile units are based at a facility of an eligible tier, but the scenario has no facilities table, " \
+            "so any region may base them: add regions.facilities to apply the rule"
+    for lang, words in (("en", ("6 modality × tier pairs", "in 15–49 regions each", "raise the limits")),
+                        ("zh", ("6 个设备类型 × 层级组合", "每项涉及 15–49 个地区", "提高上限"))):
+        monkeypatch.setattr(st, "session_state", {"lang": lang})
+        folded = plan_page.folded_warnings([*warnings, other])
+        assert len(folded) == 2, folded   # one line for the six, the other warning as it is
+        (line, details), (single, none) = sorted(folded, key=lambda f: -len(f[1]))
+        assert all(w in line for w in words), line
+        assert len(details) == 6 and none == [] and "regions.facilities" in single
+        assert "15" in details[0] and any("49" in d for d in details)   # each with its own count
+    # a lone warning of the kind stays as it is
+    monkeypatch.setattr(st, "session_state", {"lang": "en"})
+    assert plan_page.folded_warnings(warnings[:1]) == [(plan_page.screen_words(warnings[0]), [])]
