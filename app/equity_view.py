@@ -23,14 +23,15 @@ OBJECTIVES = {"eq_obj_efficiency": "efficiency", "eq_obj_shortfall": "min_max_sh
 WHEN = {"before": "before", "after": "after"}
 
 
-def choice(where, label_key: str, options: dict, key: str, default, horizontal: bool = False):
+def choice(where, label_key: str, options: dict, key: str, default, horizontal: bool = False,
+           help: str | None = None):
     """A radio whose options are translated labels (i18n key -> value). The chosen value is kept under
     ``key`` so it survives a language switch (each language has its own widget, see widgets.region_map)."""
     values = list(options.values())
     current = st.session_state.get(key, default)
     choices = {t(k): k for k in options}
     picked = where.radio(t(label_key), list(choices), index=values.index(current) if current in values else 0,
-                         key=f"{key}_{lang()}", horizontal=horizontal)
+                         key=f"{key}_{lang()}", horizontal=horizontal, help=help)
     st.session_state[key] = options[choices[picked]]
     return st.session_state[key]
 

@@ -506,7 +506,7 @@ FIELD_HELP_ZH: dict[str, str] = {
     "solver.warm_start": "HiGHS 从取整后的线性松弛解开始",
     "solver.report_floor": "求解后找出任何预算都无法低于的下限 (放开预算的线性松弛), 并以采购所能改变部分的比例报告间隙",
     "regions.travel_is_road_graph": "出行时间表是道路网络的边列表: 出行时间 = 网络上的最短路径",
-    "regions.include_parent": "只保留 parent_code (或 code) 在此列表中的地区; 留空 = 全部",
+    "regions.include_parent": "只保留上级代码 (或本地区代码) 在此列表中的地区; 留空 = 全部",
     "modalities.*.serves": "移动设备完成的检查类型, 例如 MOBILE_CT 为 CT",
     "modalities.*.demand_year": "检查率所指的年份 (默认基准年)",
     "modalities.*.integer": "按整台购置 (否: 连续值, 用于快速筛选)",

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from planner.config.schema import MinUnits, Modality, Scenario
 from planner_app import labels, state
+from planner_app.equity_view import choice
 from planner_app.i18n import FIELD_HELP_ZH, lang, t
 
 # Fields with one input each, drawn from their schema type (checkbox, number, choice, text), by expander
@@ -85,10 +86,6 @@ def field_help(path: str, description: str | None) -> str | None:
     return FIELD_HELP_ZH.get(path, description) if lang() == "zh" else description
 
 
-def option_label(value: str) -> str:
-    return t(f"opt.{value}")
-
-
 def field_input(where, path: str, value, scn: Scenario):
     """One input for the field at ``path``, by its schema type; returns the value typed."""
     model, name = _field(path)
@@ -102,10 +99,9 @@ def field_input(where, path: str, value, scn: Scenario):
         kind = next(a for a in args if a is not type(None))
     if kind is bool:
         return where.checkbox(label, value=bool(value), help=helptext, key=key)
-    if typing.get_origin(kind) is typing.Literal:
-        options = list(typing.get_args(kind))
-        return where.selectbox(label, options, index=options.index(value), format_func=option_label,
-                               help=helptext, key=key)
+    if typing.get_origin(kind) is typing.Literal:   # a radio per language: see equity_view.choice
+        return choice(where, "fld." + path, {f"opt.{v}": v for v in typing.get_args(kind)}, key, value,
+                      help=helptext)
     if kind is int:
         return where.number_input(label, value=None if value is None else int(value), step=1, help=helptext, key=key)
     if kind is float:
@@ -188,7 +184,9 @@ def edit_modality_more(raw: dict, scn: Scenario) -> None:
     config["demand_year"] = st.column_config.NumberColumn(t("fld.modalities.*.demand_year"), step=1, format="%d",
                                                           help=config["demand_year"]["help"])
     config["_index"] = st.column_config.Column(t("modality"))
-    edited = st.data_editor(frame, key=state.wkey("edit_modality_more"), column_config=config)
+    # 中文 hides the free-text English label and source (the scenario's own words), as the tiers editor does
+    shown = [f for f in MODALITY_MORE if f not in ("label", "source")] if lang() == "zh" else None
+    edited = st.data_editor(frame, key=state.wkey("edit_modality_more"), column_config=config, column_order=shown)
     for m, row in edited.iterrows():
         for f, v in row.items():
             raw["modalities"][m][f] = _cell(v) if f not in ("label", "source") else (_cell(v) or "")

@@ -31,7 +31,8 @@ def test_each_new_editor_reaches_the_saved_scenario_and_the_same_plan(at, tmp_pa
     at.checkbox(key=wkey(at, "edit_constraints_mobile")).uncheck()
     at.number_input(key=wkey(at, "edit_staffing_headroom_pct")).set_value(25.0)
     at.number_input(key=wkey(at, "edit_mobile_max_neighbours")).set_value(4)
-    at.selectbox(key=wkey(at, "edit_catchment_top_tier")).set_value("parent")
+    at.radio(key=wkey(at, "edit_catchment_top_tier") + "_en").set_value(
+        "also those of regions with the same parent (at the referral weight)")
     at.session_state[wkey(at, "edit_min_units")] = {**NO_EDIT, "added_rows": [
         {"tier": "tertiary", "modality": "CT", "per_facility": 1.0, "from_year": 2026}]}
     at.session_state[wkey(at, "edit_modality_more")] = {**NO_EDIT, "edited_rows": {0: {"demand_year": 2024}}}
