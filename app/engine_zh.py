@@ -281,6 +281,10 @@ rule(r"(?P<inner>.+?); the plan kept is the (?P<kept>quick plan|previous plan|ro
      r"better than HiGHS's own best \((?P<h>none|{NUM})\)",
      lambda g: zh(g["inner"]) + f"; 保留的方案是{KEPT_ZH[g['kept']]}, 优于 HiGHS 自己找到的最佳方案 ("
      + ("无" if g["h"] == "none" else g["h"]) + ")")
+rule(r"(?P<inner>.+?); raced by a second HiGHS run \(seed (?P<s>\d+)\): the plan is the (?P<w>first|second) run's, "
+     r"the bound the higher of the two",
+     lambda g: zh(g["inner"]) + f"; 另一 HiGHS 进程 (随机种子 {g['s']}) 同时求解: 方案取自"
+     + ("第一个" if g["w"] == "first" else "第二个") + "进程, 下界取两者中较高者")
 rule(r"(?P<inner>.+?)(?P<end> \(HiGHS overran the limit and was stopped by the wall-clock guard\)|; the floor no "
      r"budget goes below was not found in time|; that is (?:less than 0\.1%|(?P<w>[\d.]+%)) of what purchases can "
      r"change \(objective (?P<o>{NUM}) down to the floor (?P<f>{NUM}) that no budget goes below\))",

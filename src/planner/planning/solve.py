@@ -191,7 +191,8 @@ class Solver:
         self.mip_time_limit = max(0.5, limit - self.warm_seconds)
         # HiGHS checks its clock loosely in some phases (presolve, a long LP): the adapter's wall-clock
         # guard cancels the run if it overruns the limit by more than guard_seconds allows.
-        res = self.highs.solve(self.mip_time_limit, rel_gap, guard=True, progress=self.progress)
+        res = self.highs.solve(self.mip_time_limit, rel_gap, guard=True, progress=self.progress,
+                               rival_seed=s.random_seed + 1 if s.race else None)
         highs_objective = res.objective
         # Judging known plans is an LP each (a MIP over presence binaries for the rounded LP plan): within
         # the time the limit has left, and briefly after a Stop (which does not interrupt it).
@@ -223,6 +224,8 @@ class Solver:
             msg += f" ({res.detail})"
         if kept is not None:
             msg += _kept_words(kept, highs_objective)
+        if "race" in res.extra:
+            msg += _race_words(res.extra["race"])
         rep = SolveReport(status=status, termination=res.detail, objective=res.objective, bound=res.bound,
                           gap=gap_v, build_seconds=build_seconds, handoff_seconds=handoff, solve_seconds=solve_s,
                           mip_nodes=res.nodes, message=msg)
@@ -330,6 +333,12 @@ def _kept_words(kept: str, highs_objective: float | None) -> str:
     """The ending of a status whose plan is one HiGHS was handed or shown, not its own (Solver.keep_best)."""
     found = "none" if highs_objective is None else f"{highs_objective:,.1f}"
     return f"; the plan kept is the {kept}, better than HiGHS's own best ({found})"
+
+
+def _race_words(race: dict) -> str:
+    """The ending of a status whose solve a second HiGHS run raced (solver.race, HighsModel._with_rival)."""
+    whose = "the plan is the second run's" if race["plan_from_rival"] else "the plan is the first run's"
+    return f"; raced by a second HiGHS run (seed {race['seed']}): {whose}, the bound the higher of the two"
 
 
 def _changeable_words(rep: SolveReport) -> str:

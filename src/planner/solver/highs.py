@@ -9,6 +9,7 @@ one ``Status``. Nothing else in the project imports highspy.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 import time
 
@@ -16,7 +17,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from . import compat
+from . import compat, race
 from .status import Progress, SolveResult, Status, relative_gap
 
 _LIMITS = {highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kIterationLimit,
@@ -57,6 +58,8 @@ class HighsModel:
         self.threads = int(threads)
         self.maximize = maximize
         self._check_shapes()
+        self._A = A                          # to check a rival's plan against the rows (race.py)
+        self._rival: race.Rival | None = None
         self._h = h = compat.new_highs()
         h.setOptionValue("output_flag", bool(log))
         h.setOptionValue("random_seed", int(seed))
@@ -82,6 +85,8 @@ class HighsModel:
     def _should_stop(self) -> bool:
         if self._holding:  # valuing a plan a Stop must keep (complete): a Stop does not interrupt it
             return False
+        if self._rival is not None and self._rival.proved():
+            return True  # the rival proved the gap first: its answer ends the race
         return self._cancelled.is_set() or (self.stop_when is not None and bool(self.stop_when()))
 
     def _on_progress(self, seconds: float, incumbent: float, bound: float) -> None:
@@ -214,13 +219,16 @@ class HighsModel:
 
     # ------------------------------------------------------------------ solving
     def solve(self, time_limit: float = np.inf, mip_rel_gap: float = 1e-4, *, guard: bool = False,
-              first_solution: bool = False, duals: bool = False, progress=None, retry: bool = True) -> SolveResult:
+              first_solution: bool = False, duals: bool = False, progress=None, retry: bool = True,
+              rival_seed: int | None = None) -> SolveResult:
         """Run HiGHS. ``guard``: a wall-clock timer cancels the run if it overruns ``time_limit`` by more
         than ``guard_seconds`` (needs ``interruptible``). ``first_solution``: stop at the first feasible
         solution (a feasibility probe). ``duals``: return row duals when an LP is solved to optimality.
         ``progress``: called with a ``Progress`` as a MIP's incumbent or bound improves (needs
         ``interruptible``); it runs inside HiGHS's callback, so keep it short. ``retry``: run once more
-        from no start when HiGHS's objective is not what its plan is worth (see ``_result``)."""
+        from no start when HiGHS's objective is not what its plan is worth (see ``_result``). ``rival_seed``:
+        race a second HiGHS with this seed in its own process (``race.Rival``) and return both runs as one
+        answer; a MIP only."""
         h = self._h
         h.setOptionValue("time_limit", compat.time_limit_option(h, time_limit, bool(self.integer.any())))
         h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
@@ -235,6 +243,11 @@ class HighsModel:
             timer.start()
         t0 = float(h.getRunTime())  # HiGHS's clock is cumulative over runs on one object
         self._progress, self._progress_t, self._progress_last = progress, -np.inf, None
+        racing = (retry and rival_seed is not None and self.integer.any() and not first_solution
+                  and not self.maximize and np.isfinite(time_limit) and not self._holding)
+        if racing:
+            self._rival = race.Rival(lambda path: compat.write_model(h, path), rival_seed, time_limit,
+                                     float(mip_rel_gap))
         try:
             h.run()
         finally:
@@ -242,6 +255,8 @@ class HighsModel:
             if timer is not None:
                 timer.cancel()
         res = self._result(float(h.getRunTime()) - t0, fired.is_set(), duals)
+        if racing:
+            res = self._with_rival(res, time_limit, float(mip_rel_gap))
         left = time_limit - res.seconds
         if ("highs_objective" in res.extra and res.status != Status.OPTIMAL and retry and not first_solution
                 and not self.maximize and not self._should_stop() and left > 0.5):
@@ -251,6 +266,47 @@ class HighsModel:
             again = self.solve(left, mip_rel_gap, guard=guard, duals=duals, progress=progress, retry=False)
             res = best_of_runs(res, again, float(mip_rel_gap))
         return res
+
+    def _with_rival(self, res: SolveResult, time_limit: float, mip_rel_gap: float) -> SolveResult:
+        """The main run and the rival's as one answer (``best_of_runs``). A main run that proved the gap,
+        or a Stop, ends the rival at once; a main run that ran out of time waits for the rival's answer
+        until the rival's own limit has passed (both started together). A rival plan that breaks a row,
+        a bound or integrality is not taken."""
+        rival, self._rival = self._rival, None
+        proved_by_main = res.status == Status.OPTIMAL
+        if proved_by_main or self._cancelled.is_set() or (self.stop_when is not None and self.stop_when()):
+            answer = rival.answer() if not proved_by_main else None  # a Stop takes a finished rival's answer
+            rival.stop()
+        else:
+            answer = rival.wait(max(0.0, time_limit - res.seconds) + 2.0)
+        x = None if answer is None else answer["x"]
+        if answer is None or (x is not None and not self._fits(x)):
+            ended = "ended" if answer is None else "plan rejected: it breaks a row of the model"
+            return dataclasses.replace(res, extra={**res.extra, "race": {"seed": rival.seed, "status": ended,
+                                                                         "plan_from_rival": False}})
+        other = SolveResult(status=Status.OPTIMAL if answer["status"] == "optimal" else (
+                                Status.TIME_LIMIT if x is not None else Status.NO_SOLUTION),
+                            objective=None if x is None else float(self.cost @ x) + self.offset,
+                            bound=answer["bound"], x=x, seconds=0.0, nodes=answer["nodes"],
+                            detail=f"rival run, seed {answer['seed']}: {answer['detail']}")
+        both = best_of_runs(res, other, mip_rel_gap)
+        extra = {**both.extra, "race": {"seed": answer["seed"], "status": answer["status"],
+                                        "plan_from_rival": both.x is other.x and x is not None}}
+        return dataclasses.replace(both, seconds=res.seconds, extra=extra)
+
+    def _fits(self, x: np.ndarray, tol: float = 1e-6) -> bool:
+        """``x`` keeps every column bound, integrality and row of the model as it is now."""
+        if x.shape != (self.n_cols,):
+            return False
+        slack = tol * (1.0 + np.abs(x))
+        if np.any(x < self.lower - slack) or np.any(x > self.upper + slack):
+            return False
+        xi = x[self.integer]
+        if np.any(np.abs(xi - np.round(xi)) > 1e-5):
+            return False
+        ax = self._A @ x
+        room = tol * (1.0 + np.abs(ax))
+        return bool(np.all(ax >= self.row_lower - room) and np.all(ax <= self.row_upper + room))
 
     def cancel(self) -> None:
         """Ask a running solve to stop (from another thread); it returns its best solution as
