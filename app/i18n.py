@@ -126,6 +126,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "regions_summary": ("Regions: units, density, demand", "地区: 设备、密度、需求"),
     "download_csv": ("Download CSV", "下载 CSV"),
     "download_xlsx": ("Download Excel", "下载 Excel"),
+    "download_csv_machine": ("Download CSV with the machine column names and codes (for other tools)",
+                             "下载 CSV (英文列名与代码, 供其他软件读取)"),
     "download_geojson": ("Download map layer (GeoJSON)", "下载地图图层 (GeoJSON)"),
     "download_scenario": ("Save inputs as scenario (zip: TOML + tables)", "保存输入为情景 (zip: TOML + 数据表)"),
     "charts": ("Charts", "图表"),

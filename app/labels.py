@@ -232,6 +232,10 @@ def to_screen(df: pd.DataFrame) -> pd.DataFrame:
     """The frame with its code cells by their labels (中文 only): tier, modality, level, status..."""
     if lang() != "zh" or df is None:
         return df
+    return _cells_zh(df)
+
+
+def _cells_zh(df: pd.DataFrame) -> pd.DataFrame:
     from planner_app import engine_zh
 
     out = df.copy()
@@ -312,3 +316,30 @@ def header_sheet(df: pd.DataFrame) -> pd.DataFrame:
 
 
 HEADER_SHEET = "说明 columns"  # Excel forbids '/' in sheet names
+DATA_SHEET_ZH = "数据"                       # the 中文 Excel download: the table as shown, then
+MACHINE_SHEET = "英文列名 machine names"     # the same table with the machine column names and codes
+
+
+def download_zh(df: pd.DataFrame) -> pd.DataFrame:
+    """A result table as the 中文 downloads give it, as the screen shows it: Chinese headers (units
+    included), tier, modality and other codes by their Chinese labels, yes/no as 是/否, and numbers rounded
+    to the decimals the screen shows (NUMBER_FORMATS): whole units as integers (272, not 272.0), densities
+    to two decimals, shares as fractions to the shown percent. The machine names stay in the other file."""
+    out = _cells_zh(df)
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_bool_dtype(s):
+            out[col] = s.map({True: "是", False: "否"})
+            continue
+        key = _format_key(str(col))
+        if key is None or not pd.api.types.is_numeric_dtype(s):
+            continue
+        decimals, kind = key
+        if kind.startswith("%"):   # printf: "%d" (years, ids) or "%.4f" (coordinates)
+            decimals = int(kind[2:-1]) if kind.startswith("%.") else 0
+        elif kind == "percent":
+            decimals += 2          # a share (0.421) shown as 42.1%
+        rounded = s.astype(float).round(decimals)
+        finite = rounded.dropna()
+        out[col] = rounded.astype("Int64") if decimals == 0 and finite.map(float.is_integer).all() else rounded
+    return out.rename(columns=lambda c: (_both(str(c)) or (None, str(c)))[1])

@@ -287,22 +287,43 @@ def dataframe(df: pd.DataFrame, key: str, column_config: dict | None = None, **k
 
 
 def table_with_downloads(df: pd.DataFrame, name: str, key: str, column_config: dict | None = None) -> None:
-    """The table on screen, and as CSV and Excel downloads with the machine column names (what other
-    tools read); the Excel file's second sheet says what each column is, in Chinese and English."""
+    """The table on screen, and its downloads (download_files): CSV and Excel as the interface shows it."""
     dataframe(df, key=f"{key}_df", column_config=column_config)
-    c1, c2 = st.columns(2)
-    c1.download_button(t("download_csv"), df.to_csv(index=False).encode("utf-8-sig"), file_name=f"{name}.csv",
-                       mime="text/csv", key=f"{key}_csv")
-    c2.download_button(t("download_xlsx"), excel_bytes(df), file_name=f"{name}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
+    files = download_files(df, name, zh=lang() == "zh")
+    for col, (label, data, file_name, mime) in zip(st.columns(len(files)), files):
+        col.download_button(t(label), data, file_name=file_name, mime=mime, key=f"{key}_{label.removeprefix('download_')}")
 
 
-def excel_bytes(df: pd.DataFrame) -> bytes:
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download_files(df: pd.DataFrame, name: str, zh: bool) -> list[tuple[str, bytes, str, str]]:
+    """The downloads of a table: (i18n key of the button's label, bytes, file name, MIME type). In English,
+    CSV and Excel with the machine column names and codes (what other tools read; today's files). In 中文,
+    CSV and Excel as the screen shows the table (labels.download_zh: Chinese headers and labels, numbers
+    rounded as shown), the machine names on the Excel file's second sheet and in a second CSV."""
+    if not zh:
+        return [("download_csv", _csv(df), f"{name}.csv", "text/csv"),
+                ("download_xlsx", excel_bytes(df), f"{name}.xlsx", XLSX)]
+    shown = labels.download_zh(df)
+    return [("download_csv", _csv(shown), f"{name}.csv", "text/csv"),
+            ("download_xlsx", excel_bytes(df, shown), f"{name}.xlsx", XLSX),
+            ("download_csv_machine", _csv(df), f"{name}_en.csv", "text/csv")]
+
+
+def _csv(df: pd.DataFrame) -> bytes:
+    return df.to_csv(index=False).encode("utf-8-sig")   # the BOM: Excel opens the Chinese as UTF-8
+
+
+def excel_bytes(df: pd.DataFrame, shown: pd.DataFrame | None = None) -> bytes:
     """The table as an Excel workbook: the data under its machine column names, then a sheet saying what
-    each column is, in Chinese and English, with its unit."""
+    each column is, in Chinese and English, with its unit. With ``shown`` (the 中文 table, labels.download_zh)
+    that comes first and the machine names second."""
     buf = io.BytesIO()
     with pd.ExcelWriter(buf) as xl:
-        df.to_excel(xl, index=False)
+        if shown is not None:
+            shown.to_excel(xl, index=False, sheet_name=labels.DATA_SHEET_ZH)
+        df.to_excel(xl, index=False, **({"sheet_name": labels.MACHINE_SHEET} if shown is not None else {}))
         labels.header_sheet(df).to_excel(xl, sheet_name=labels.HEADER_SHEET, index=False)
     return buf.getvalue()
 

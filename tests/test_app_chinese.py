@@ -335,6 +335,36 @@ def test_excel_download_keeps_machine_columns_and_explains_them_in_a_second_shee
     assert sheet.loc["gap_closed_MOBILE_CT", "中文"] == "移动CT 密度缺口弥合比例"
 
 
+def test_chinese_downloads_have_chinese_headers_and_labels_and_numbers_as_shown():
+    """Issue 25, part 4: in 中文 the CSV and Excel downloads of a result table read as the screen does
+    (Chinese headers and tier/modality names, whole units as integers, densities rounded as shown); the
+    machine names are the Excel file's second sheet and a second CSV. English keeps today's files."""
+    import io
+
+    from planner_app import labels, widgets
+
+    df = pd.DataFrame({"region_code": ["510000"], "tier": ["grassroots"], "modality": ["MOBILE_CT"],
+                       "year": [2030], "units_after": [272.0], "density_after_per_million": [3.256789],
+                       "gap_closed_CT": [0.42137], "verifier_ok": [True], "unknown_col": [1.23456]})
+    zh = {label: (data, file) for label, data, file, _ in widgets.download_files(df, "regions", zh=True)}
+    assert list(zh) == ["download_csv", "download_xlsx", "download_csv_machine"]
+    csv = zh["download_csv"][0].decode("utf-8-sig").splitlines()
+    assert csv[0] == ("地区代码,层级,设备类型,年份,规划后台数,规划后每百万人口台数,CT 密度缺口弥合比例,独立校验通过,"
+                      "unknown_col")
+    assert csv[1] == "510000,基层,移动CT,2030,272,3.26,0.421,是,1.23456"
+    assert zh["download_csv_machine"] == (widgets.download_files(df, "regions", zh=False)[0][1], "regions_en.csv")
+    book = pd.read_excel(io.BytesIO(zh["download_xlsx"][0]), sheet_name=None, dtype=str)
+    assert list(book) == [labels.DATA_SHEET_ZH, labels.MACHINE_SHEET, labels.HEADER_SHEET]
+    assert book[labels.DATA_SHEET_ZH].iloc[0].tolist()[:5] == ["510000", "基层", "移动CT", "2030", "272"]
+    assert list(book[labels.MACHINE_SHEET].columns) == list(df.columns)
+    assert book[labels.MACHINE_SHEET]["tier"].tolist() == ["grassroots"]
+    # English: the machine names and codes, unrounded, as before
+    en = widgets.download_files(df, "regions", zh=False)
+    assert [(label, file) for label, _, file, _ in en] == [("download_csv", "regions.csv"),
+                                                           ("download_xlsx", "regions.xlsx")]
+    assert en[0][1].decode("utf-8-sig").splitlines()[1] == "510000,grassroots,MOBILE_CT,2030,272.0,3.256789,0.42137,True,1.23456"
+
+
 def test_edits_survive_a_language_switch(at):
     """The 中文 editors show other headers and labels (new widgets to Streamlit): a switch keeps the edits
     made so far, in the tables and in the keyed editors, and the tables read back as codes."""
