@@ -10,10 +10,11 @@ import streamlit as st
 from planner_app import equity_pages
 from planner_app import other_pages
 from planner_app import plan_page
-from planner_app.i18n import lang, t
+from planner_app.i18n import lang, start_lang, t
 
 st.set_page_config(page_title="Imaging planner · 影像设备规划", layout="wide")
 
+start_lang()   # the browser's language on the first view (zh-CN -> 中文)
 with st.sidebar:
     st.radio("Language / 语言", ["en", "zh"], format_func=lambda k: {"en": "English", "zh": "中文"}[k],
              key="lang", horizontal=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -521,6 +523,35 @@ FIELD_HELP_ZH: dict[str, str] = {
 
 def lang() -> str:
     return st.session_state.get("lang", "en")
+
+
+def browser_lang(accepted: str | None) -> str:
+    """The first page view's language from the browser's: 'zh' when its first language is Chinese
+    (navigator.language "zh-CN", or an Accept-Language header "zh-CN,zh;q=0.9,en;q=0.8"), else 'en'."""
+    ranked = []
+    for i, part in enumerate((accepted or "").split(",")):
+        tag, _, params = part.partition(";")
+        q = re.search(r"q\s*=\s*([^;\s]*)", params)
+        try:
+            weight = float(q[1]) if q else 1.0
+        except ValueError:
+            weight = 0.0
+        if tag.strip():
+            ranked.append((-weight, i, tag.strip().lower()))
+    return "zh" if ranked and min(ranked)[2].startswith("zh") else "en"
+
+
+def browser_languages() -> str | None:
+    """What the browser says it reads: navigator.language (st.context.locale), else the request's
+    Accept-Language header."""
+    return st.context.locale or st.context.headers.get("Accept-Language")
+
+
+def start_lang() -> None:
+    """The session's language before the switch is drawn: the browser's, until the planner picks one
+    (the switch's own state then wins for the rest of the session)."""
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = browser_lang(browser_languages())
 
 
 def t(key: str) -> str:

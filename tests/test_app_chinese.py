@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP, REPO, wkey
+from tests.conftest import APP, REPO, started_app, wkey
 
 MODELS = REPO / "models"
 
@@ -432,3 +432,28 @@ def test_config_keys_with_their_section_are_named_by_their_inputs(monkeypatch, l
     for text in expected:
         assert text in shown, shown
     assert "budget." not in shown and "solver." not in shown and "modalities." not in shown, shown
+
+
+@pytest.mark.parametrize("accepted, expected", [
+    ("zh-CN", "zh"), ("zh-CN,zh;q=0.9,en;q=0.8", "zh"), ("ZH-tw", "zh"), ("zh", "zh"),
+    ("en-US,en;q=0.9,zh-CN;q=0.8", "en"), ("en-US", "en"), ("fr-FR,zh;q=0.5", "en"),
+    ("en;q=0.5, zh-CN;q=0.9", "zh"), ("zh-CN;q=bad, en", "en"), ("", "en"), (None, "en"), ("*", "en")])
+def test_the_first_view_takes_the_browsers_language(accepted, expected):
+    """Issue 25, part 4: zh-CN -> 中文, anything else English (the header's q weights decide the first)."""
+    from planner_app.i18n import browser_lang
+
+    assert browser_lang(accepted) == expected
+
+
+def test_a_chinese_browser_opens_in_chinese_and_the_planners_choice_wins(tmp_path, monkeypatch):
+    from planner_app import i18n
+
+    monkeypatch.setattr(i18n, "browser_languages", lambda: "zh-CN,zh;q=0.9,en;q=0.8")
+    at = started_app(tmp_path, monkeypatch)
+    assert at.session_state["lang"] == "zh" and at.title[0].value == "医学影像设备配置规划"
+    at.radio(key="lang").set_value("en").run()
+    at.run()
+    assert at.session_state["lang"] == "en" and at.title[0].value == "Imaging-equipment capacity planner"
+    # no browser language (AppTest's own): English
+    monkeypatch.undo()
+    assert started_app(tmp_path, monkeypatch).session_state["lang"] == "en"
