@@ -7,7 +7,7 @@ import pytest
 
 from planner import Planner
 from planner.errors import PlannerError
-from tests.conftest import one_tier_ct
+from tests.conftest import one_tier_ct, write_case
 
 REGIONS_AB = """
     code,name_zh,name_en,population
@@ -348,6 +348,30 @@ def test_single_units_retire_in_an_even_age_profile(case):
     assert set(np.unique(p.inputs.surviving)) <= {0.0, 1.0}
     r = p.solve()
     assert r.verifier.ok and r.units.groupby("year")["in_service"].sum().tolist() == [9, 8, 7, 6, 5]
+
+
+def test_retirements_follow_region_codes_not_table_rows(case, tmp_path):
+    """Undated units' retirement phases are numbered in the order of region code, then tier, so the same
+    regions listed in reverse give the same survivors in every region and the same optimum (issue 26)."""
+    rows = [f"1000{i:02d},100000,区{i},R{i},{100000 * (i + 1)},{104 + i * 0.5},30.0" for i in range(10)]
+    header = "code,parent_code,name_zh,name_en,population,centroid_lon,centroid_lat\n"
+    stock = "code,tier,modality,units\n" + "".join(f"1000{i:02d},hospital,CT,{1 + i % 3}\n" for i in range(10))
+    toml = one_tier_ct(budget=300, last_year=2030, cost_weight=0.001)
+    runs = []
+    for order in (rows, rows[::-1]):
+        folder = tmp_path / f"case{len(runs)}"
+        p = Planner.from_file(write_case(folder, toml, regions=header + "\n".join(order) + "\n", stock=stock))
+        codes = p.inputs.regions["code"].tolist()
+        surv = {c: p.inputs.surviving[i, 0, 0, :].tolist() for i, c in enumerate(codes)}
+        r = p.solve()
+        assert r.report.status == "optimal" and r.verifier.ok
+        bought = r.plan.groupby(["region_code", "year"])["new_units"].sum()
+        runs.append((codes, surv, r.report.objective, bought[bought > 0].to_dict()))
+    (codes_a, surv_a, obj_a, _), (codes_b, surv_b, obj_b, _) = runs
+    assert codes_b == codes_a[::-1]
+    assert surv_a == surv_b
+    assert sum(v[0] for v in surv_a.values()) < sum(1 + i % 3 for i in range(10))  # some units do retire
+    assert obj_b == pytest.approx(obj_a, rel=1e-9, abs=1e-9)
 
 
 def test_installation_years_retire_units_when_their_life_ends(case):

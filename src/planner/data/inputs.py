@@ -277,16 +277,19 @@ def _even_age_survivors(d: _Dims, units: np.ndarray, life: np.ndarray) -> np.nda
     The N units of a cell have ages (j + phi) L / N, j = 0..N-1, so h years after base_year
     ceil(N (1 - h / L) - phi) of them are still in service. With one shared phase every region holding
     one unit would keep it (or lose it) in the same year; instead each modality's cells get phases
-    phi_c = frac(c x 0.618...) in a fixed order (region, then tier), which spreads single units' ages
-    across regions: ten regions with one 10-year CT each keep 9, 8, 7, 6, 5 over five years, as an even
-    age profile says, and each region's own count falls one whole unit at a time."""
+    phi_c = frac(c x 0.618...), c = 0, 1, ... over the cells holding units in the order of region code,
+    then tier rank, which spreads single units' ages across regions: ten regions with one 10-year CT each
+    keep 9, 8, 7, 6, 5 over five years, as an even age profile says, and each region's own count falls
+    one whole unit at a time. The order is the codes', not the region table's rows, so reordering the
+    table leaves every retirement (and the plan) as it was."""
     h = d.yrs - d.base                                                   # (Y,)
     phase = np.zeros(units.shape)
+    by_code = np.argsort(np.array(d.codes, dtype=str), kind="stable")   # model rows in the order of their codes
     for m in range(units.shape[2]):
-        cells = np.flatnonzero(units[:, :, m].ravel() > 0)              # region-major, then tier
-        plane = np.zeros(units.shape[:2])
-        plane.flat[cells] = (np.arange(len(cells)) * GOLDEN) % 1.0
-        phase[:, :, m] = plane
+        held = units[by_code, :, m] > 0                                  # (R, T) in code order, then tier
+        plane = np.zeros(held.shape)
+        plane[held] = (np.arange(int(held.sum())) * GOLDEN) % 1.0       # row-major: code, then tier
+        phase[by_code, :, m] = plane
     keep = np.ceil(units[..., None] * (1.0 - h[None, None, None, :] / life[None, None, :, None])
                    - phase[..., None] - 1e-9)
     return np.clip(keep, 0.0, units[..., None])

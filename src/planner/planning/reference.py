@@ -132,12 +132,13 @@ def _stock(loaded, at: dict, years: list[int], tiers: list[str], modalities: lis
         growth = scn.modalities[row.modality].stock_growth_pct_per_year / 100.0
         undated[r, t, m] += math.floor(row.units * (1.0 + growth) ** (base - ref) + 0.5)
     stock_base += undated
-    # even ages: the c-th cell of a modality holding undated units (regions in order, then tiers) gets
-    # phase frac(c x 0.618...); N units keep ceil(N (1 - h / life) - phase) h years after the base year
+    # even ages: the c-th cell of a modality holding undated units (regions in the order of their codes,
+    # not the table's rows, then tiers) gets phase frac(c x 0.618...); N units keep
+    # ceil(N (1 - h / life) - phase) h years after the base year
     for m, mod in enumerate(modalities):
         life = scn.modalities[mod].service_life_years
         c = 0
-        for r in range(R):
+        for r in (at[code] for code in sorted(at)):
             for t in range(T):
                 n = undated[r, t, m]
                 if n <= 0:
