@@ -221,7 +221,7 @@ def equity_section(view: dict, eq: pd.DataFrame, key: str) -> None:
     if pd.notna(sa):
         cols[0].metric(f"{t('largest_shortfall')} ({t('units_per_million')})", f"{sb:,.2f} → {sa:,.2f}")
     for c, m in zip(cols[1:], shown):
-        c.metric(t("gini_of").format(m=m), *gini_card(eq, m), delta_color="inverse")
+        c.metric(t("gini_of").format(m=labels.modality(m)), *gini_card(eq, m), delta_color="inverse")
     # Gini and Theil as every table shows them (3 decimals), densities and shortfalls with 2
     fmt = labels.configs_by_header({**{c: "gini_" for c in frame.columns[1:5]},
                                     **{c: "target_per_million" for c in frame.columns[5:]}}, pin=[frame.columns[0]])

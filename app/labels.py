@@ -235,6 +235,18 @@ def to_screen(df: pd.DataFrame) -> pd.DataFrame:
     return _cells_zh(df)
 
 
+def to_chart(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame as a chart's axes, legends and tooltips show it: as to_screen in 中文; in English the
+    modalities by their English screen names too (MOBILE_CT -> mobile CT: the codes stay in tables)."""
+    if lang() == "zh":
+        return to_screen(df)
+    out = df.copy()
+    for col in ("modality", "exam_type"):
+        if col in out.columns:
+            out[col] = out[col].map(lambda v: MODALITY_EN.get(v, v) if isinstance(v, str) else v)
+    return out
+
+
 def _cells_zh(df: pd.DataFrame) -> pd.DataFrame:
     from planner_app import engine_zh
 

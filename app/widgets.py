@@ -339,7 +339,7 @@ def spend_chart(spend: pd.DataFrame) -> alt.Chart:
 
 def units_chart(plan: pd.DataFrame) -> alt.Chart:
     g = plan.groupby(["modality", "tier"], as_index=False)["new_units"].sum()
-    g = labels.to_screen(g)  # tiers and modalities by their labels, in the bars and the legend
+    g = labels.to_chart(g)  # tiers and modalities by their labels, in the bars and the legend
     return alt.Chart(g).mark_bar().encode(x=alt.X("modality:N", title=t("modality")),
                                           y=alt.Y("new_units:Q", title=t("units_bought")),
                                           color=alt.Color("tier:N", title=t("tiers")),
@@ -361,7 +361,7 @@ def density_chart(regions: pd.DataFrame, year: int, mobile: Iterable[str] = ()) 
     # no bars for a modality with no units and no target, nor for a mobile one without a target (issue 25)
     targeted = g["target"].fillna(0) > 0
     g = g[(targeted | (g["before"] > 0) | (g["after"] > 0)) & (targeted | ~g["modality"].isin(list(mobile)))]
-    long = labels.to_screen(g.melt(id_vars="modality", value_vars=["before", "after", "target"], var_name="what",
+    long = labels.to_chart(g.melt(id_vars="modality", value_vars=["before", "after", "target"], var_name="what",
                                    value_name="per million"))
     long["what"] = long["what"].map(lambda w: t(f"dc_{w}"))
     order = [t("dc_before"), t("dc_after"), t("dc_target")]

@@ -84,8 +84,25 @@ def test_the_density_chart_leaves_out_mobile_modalities_without_a_target(monkeyp
         monkeypatch.setattr(st, "session_state", {"lang": lang})
         chart = widgets.density_chart(density_regions(), 2030, mobile=["MOBILE_CT", "MOBILE_DR"])
         # a mobile modality with a target of its own keeps its bars; mobile DR (no target) has none
-        shown = set(labels.to_screen(pd.DataFrame({"modality": ["CT", "DR", "MOBILE_CT"]}))["modality"])
+        shown = {labels.modality(m) for m in ("CT", "DR", "MOBILE_CT")}
         assert set(chart.data["modality"]) == shown, set(chart.data["modality"])
+
+
+@pytest.mark.parametrize("lang, names", [("en", {"CT", "DR", "mobile CT", "mobile DR"}),
+                                         ("zh", {"CT", "DR", "移动CT", "移动DR"})])
+def test_charts_name_modalities_by_their_screen_names_in_both_languages(lang, names, monkeypatch):
+    """The English density chart's x axis showed MOBILE_CT (中文 relabelled it); so did the units chart's."""
+    import pandas as pd
+
+    from planner_app import widgets
+
+    monkeypatch.setattr(st, "session_state", {"lang": lang})
+    density = widgets.density_chart(density_regions(), 2030)   # no mobile modality left out: all four drawn
+    plan = pd.DataFrame({"modality": ["CT", "MOBILE_CT", "MOBILE_DR", "DR"], "tier": ["grassroots"] * 4,
+                         "new_units": [1, 2, 3, 4]})
+    units = widgets.units_chart(plan)
+    for chart in (density, units):
+        assert set(chart.data["modality"]) == names, set(chart.data["modality"])
 
 
 def test_a_map_draws_only_the_mobile_arcs_of_units_that_serve_its_modality():
