@@ -39,6 +39,9 @@ def test_solve_writes_the_contract_files(first_run):
     assert summary["verifier"] == {"ok": True, "violations": []}
     assert summary["budget_total"] == 4_000_000 * 10_000
     assert sum(summary["spend_by_year"].values()) == pytest.approx(plan["capex_cny"].sum())
+    # baseline counts capital only against the budget: what counts is the capital spend
+    assert summary["budget_includes_running_cost"] is False
+    assert summary["budget_spend_by_year"] == pytest.approx(summary["spend_by_year"])
     assert plan["capex_cny"].sum() <= summary["budget_total"] + 1e-6
     assert summary["status"] in ("optimal", "time_limit")
     # the human summary names the status, the spend and the density change

@@ -64,6 +64,16 @@ def test_retiring_stock_is_replaced_in_the_year_it_retires(case):
     # capex 10 x 100 = 1,000; running: 9 x 10 in 2026 + 10 x 10 in 2027 = 190
     assert r.verifier.recomputed["spend_total_wan_cny"] == pytest.approx(1190.0)
     assert r.verifier.ok
+    # summary.json says both: capital alone, and capital + running, which is what counts against the budget
+    from planner.io.output import summary_dict
+
+    s = summary_dict(r)
+    wan = 10_000
+    assert s["spend_by_year"] == pytest.approx({"2026": 900 * wan, "2027": 100 * wan})
+    assert s["running_cost_by_year"] == pytest.approx({"2026": 90 * wan, "2027": 100 * wan})
+    assert s["budget_includes_running_cost"] is True
+    assert s["budget_spend_by_year"] == pytest.approx({"2026": 990 * wan, "2027": 200 * wan})
+    assert s["budget_spend_total_cny"] == pytest.approx(1190 * wan) and s["spend_total_cny"] == pytest.approx(1000 * wan)
 
 
 TWO_TIER = """

@@ -4,8 +4,9 @@ The file set is a contract other tools rely on:
   plan.csv      region_code, region_name, tier, modality, year, new_units, capex_cny (+ more columns)
   regions.csv   per region x modality x year: units and per-million density before/after, target, demand,
                 served, unmet
-  summary.json  status, objective, bound, gap, build_seconds, solve_seconds, budget_total, spend_by_year,
-                verifier = {ok, violations}
+  summary.json  status, objective, bound, gap, build_seconds, solve_seconds, budget_total, spend_by_year
+                (capital), running_cost_by_year (new units), budget_spend_by_year (what counts against the
+                budget: capital, + running cost with budget.include_running_cost), verifier = {ok, violations}
   access.csv    per region x exam type: travel to the nearest unit before/after (only when [access] is on)
   equity.csv    per modality: Gini and Theil of units per million, largest shortfall, before/after
   scenario.toml the fully resolved inputs; `planner solve DIR/scenario.toml` replays to the same plan
@@ -68,6 +69,8 @@ def atomic_write_csv(path: Path, df: pd.DataFrame) -> None:
 def summary_dict(result: PlanResult) -> dict:
     rep, inp = result.report, result.inputs
     spend = result.spend
+    budget_spend = spend["capex_wan_cny"] + (spend["running_cost_new_units_wan_cny"]
+                                             if inp.scenario.budget.include_running_cost else 0.0)
     ver = result.verifier
     return {
         "scenario": inp.scenario.name,
@@ -91,8 +94,15 @@ def summary_dict(result: PlanResult) -> dict:
         "model_size": result.size,
         "budget_total": inp.budget_total_wan * CNY_PER_WAN,
         "budget_total_wan_cny": inp.budget_total_wan,
+        # capital only; with budget.include_running_cost the budget also counts the new units' running
+        # cost, so what counts against it is budget_spend_* (capital + running), said beside it
         "spend_total_cny": float(spend["capex_wan_cny"].sum() * CNY_PER_WAN),
         "spend_by_year": {str(y): float(c) for y, c in zip(spend["year"], spend["capex_cny"])},
+        "running_cost_by_year": {str(y): float(c) * CNY_PER_WAN
+                                 for y, c in zip(spend["year"], spend["running_cost_new_units_wan_cny"])},
+        "budget_includes_running_cost": bool(inp.scenario.budget.include_running_cost),
+        "budget_spend_total_cny": float(budget_spend.sum() * CNY_PER_WAN),
+        "budget_spend_by_year": {str(y): float(c) * CNY_PER_WAN for y, c in zip(spend["year"], budget_spend)},
         "units_bought_by_modality": result.plan.groupby("modality")["new_units"].sum().round(6).to_dict(),
         "unmet_thousand_exams": float(result.flows["unmet_k"].sum()),
         "demand_thousand_exams": float(result.flows["demand_k"].sum()),
