@@ -207,6 +207,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "modality_more": ("Modalities: names, mobile units and what they serve, exam-rate year, whole units, source",
                       "设备类型: 名称、移动设备及其服务的检查类型、检查率年份、整台购置、来源"),
     "staff_table": ("Imaging staff available", "可用影像人员"),
+    "table_cell": ("{table}, row {n}: {field}", "{table} 第 {n} 行: {field}"),
     "travel_table": ("Travel times between regions", "地区间出行时间"),
     "fld.years.first_plan_year": ("First plan year", "首个规划年"),
     "fld.years.last_plan_year": ("Last plan year", "最后规划年"),

@@ -107,6 +107,7 @@ def screen_words(problem: str) -> str:
              "exam_types": t("access_types"), "limit_minutes": t("access_limit"), "cap_minutes": t("access_cap"),
              **{k: header(v) for k, v in {**MOD_COLUMNS, **WEIGHT_COLUMNS}.items()},
              **{k: header(v) for k, v in TIER_COLUMNS.items() if k != "label"}}
+    problem = scenario_editors.screen_words(problem)   # the keys of the scenario's other editors
     # eligibility.<tier>.<modality> is a cell of the tiers section's eligibility editor: name it so
     problem = re.sub(r"eligibility\.(\w+)\.(\w+)",
                      lambda m: f"“{t('eligibility').split(':')[0]}: {labels.tier(m[1])} × {labels.modality(m[2])}”",

@@ -10,6 +10,7 @@ walks planner.config.schema.Scenario and fails on any field in neither.
 
 from __future__ import annotations
 
+import re
 import typing
 
 import pandas as pd
@@ -216,9 +217,14 @@ SECTION_OF = [("'years", "years"), ("'constraints.", "constraints"), ("'staffing
 
 
 def input_label(path: str) -> str | None:
-    """The label of an input of these editors, from its path in state.inputs_snapshot (None: not one)."""
+    """The label of an input of these editors, from its path in state.inputs_snapshot or in an error
+    (policy.min_units.0.per_facility: a cell of the rules table) (None: not one)."""
     if covered().get(path, "plan_page").startswith("scenario_editors"):
         return t("fld." + path)
+    if cell := re.fullmatch(r"policy\.min_units\.(\d+)\.(\w+)", path):
+        field = cell[2]
+        name = labels.header(field) if field in ("tier", "modality") else t(f"fld.policy.min_units[].{field}")
+        return t("table_cell").format(table=t("min_units_inputs"), n=int(cell[1]) + 1, field=name)
     if path.startswith("policy.min_units"):
         return t("min_units_inputs")
     section, _, rest = path.partition(".")
@@ -226,3 +232,32 @@ def input_label(path: str) -> str | None:
     if section == "modalities" and field in MODALITY_MORE:
         return f"{t('modality')}: {labels.modality(rest.partition('.')[0])} × {t('fld.modalities.*.' + field)}"
     return None
+
+
+GROUP_OF_SECTION = {"years": "years_inputs", "constraints": "constraints_inputs", "staffing": "staffing_inputs",
+                    "mobile": "mobile_inputs", "catchment": "catchment_inputs"}
+
+
+def _bare_names() -> dict[str, str]:
+    """Field names an engine message may write without their section (last_plan_year), by path: those of
+    these editors that are identifiers (an underscore: no plain word such as 'enabled') and name one field
+    of the schema only (max_travel_minutes is mobile's and equity's)."""
+    last = [p.rpartition(".")[2] for p in covered()]
+    return {p.rpartition(".")[2]: p for g in FIELD_GROUPS.values() for p in g
+            if "_" in p.rpartition(".")[2] and last.count(p.rpartition(".")[2]) == 1}
+
+
+def screen_words(problem: str) -> str:
+    """A problem with the schema keys of these editors' fields ('staffing.headroom_pct', last_plan_year,
+    'years') replaced by their labels on screen, in the interface language (plan_page.screen_words does
+    the same for the other editors' keys)."""
+    def dotted(m: re.Match) -> str:
+        label = input_label(m[1])
+        return f"“{label}”" if label is not None else m[0]
+
+    problem = re.sub(r"'?\b([a-z_]+(?:\.[\w*]+)+)'?", dotted, problem)
+    problem = re.sub(r"'({})'".format("|".join(GROUP_OF_SECTION)), lambda m: f"“{t(GROUP_OF_SECTION[m[1]])}”",
+                     problem)
+    names = _bare_names()
+    return re.sub(r"(?<![\w.“]){}(?!\w)".format("({})".format("|".join(names))),
+                  lambda m: f"“{t('fld.' + names[m[1]])}”", problem)

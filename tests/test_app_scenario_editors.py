@@ -66,12 +66,30 @@ def test_a_bad_value_is_reported_in_words_beside_its_editor(at):
     assert not at.exception
     errors = [e.value for e in at.error]
     # beside the plan-years editor, and again above the Solve button, which is off
-    assert any(e.startswith("scenario (edited): 'years': last_plan_year 2025 is before first_plan_year")
-               for e in errors)
+    assert any(e.startswith("scenario (edited): “Plan years”: “Last plan year” 2025 is before “First plan year”")
+               for e in errors), errors
     assert any(e.startswith("Fix these inputs before solving") for e in errors)
     assert at.button(key="solve_button").disabled
     at.radio(key="lang").set_value("zh").run()
-    assert not at.exception and any("last_plan_year" in e.value or "规划" in e.value for e in at.error)
+    assert not at.exception and any("“规划年份”: “最后规划年” 2025 早于 “首个规划年”" in e.value for e in at.error), \
+        [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("lang, headroom, rule", [
+    ("en", "“Headroom over the staff existing units need (%)”: Input should be greater than or equal to 0",
+     "“Presence rules: a minimum of units per facility, row 1: units per facility”: Input should be greater"),
+    ("zh", "“现有设备所需人员之上的余量 (%)”: 不得小于 0", "“最低配置规则: 每机构最少台数 第 1 行: 每机构台数”: 不得小于 0")])
+def test_errors_of_the_new_editors_name_the_field_as_the_screen_does(lang, headroom, rule, at):
+    """Issue 25, part 4: an error named the schema key ('staffing.headroom_pct'), not the field's label."""
+    at.radio(key="lang").set_value(lang).run()
+    at.number_input(key=wkey(at, "edit_staffing_headroom_pct")).set_value(-5.0)
+    at.session_state[wkey(at, "edit_min_units")] = {**NO_EDIT, "added_rows": [
+        {"tier": "tertiary", "modality": "CT", "per_facility": -1.0, "from_year": 2026}]}
+    at.run()
+    errors = [e.value for e in at.error]
+    assert not at.exception and errors
+    assert any(headroom in e for e in errors) and any(rule in e for e in errors), errors
+    assert not any("headroom_pct" in e or "min_units" in e or "per_facility" in e for e in errors), errors
 
 
 def test_the_staff_and_travel_tables_are_edited_like_the_other_tables(tmp_path, monkeypatch):
