@@ -394,8 +394,9 @@ PHRASES.update({
     "a plan longer than 30 years is not supported: shorten the plan years": "不支持超过 30 年的规划: 请缩短规划年份",
     "tiers must have distinct ranks (1 = grassroots, higher = referral target)":
         "各层级的 `rank` 必须互不相同 (1 = 基层, 越大 = 越高的转诊层级)",
-    "budget: give either per_year_wan_cny or even_yearly_tranches = true, not both (the tranches are total / years)":
-        "[budget]: per_year_wan_cny 和 `even_yearly_tranches = true` 只能给出其一 (分期额 = 总额 / 年数)",
+    "budget: give either per_year_wan_cny or even_yearly_tranches = true, not both (the tranches are "
+    "(total - committed) / years)":
+        "[budget]: per_year_wan_cny 和 `even_yearly_tranches = true` 只能给出其一 (分期额 = (总额 - 已承诺支出) / 年数)",
     "equity on travel needs access: set access.exam_types (e.g. ['CT'])":
         "出行时间公平需要可及性设置: 请设置 access.exam_types (如 ['CT'])",
     "equity on shortfall needs a per-million target: set target_per_million for a modality, or list modalities in "

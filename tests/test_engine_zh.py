@@ -174,7 +174,7 @@ FAMILY = [
     "scenario.toml: referral.CT.hospital = 1.5: a share of demand must be a number from 0 to 1 (e.g. 0.3 for 30 %)",
     "scenario.toml: referral.MRI is missing: say which share of MRI demand presents at each tier",
     "scenario.toml: budget: give either per_year_wan_cny or even_yearly_tranches = true, not both (the tranches are "
-    "total / years)",
+    "(total - committed) / years)",
     "scenario.toml: budget.per_year_wan_cny has 2 numbers but the plan has 5 years (2026-2030): give one number per "
     "plan year",
     "scenario.toml: access.exam_types: 'MOBILE_CT' is not a fixed modality; use some of 'CT', 'DR'",

@@ -56,7 +56,10 @@ class RegionData(Strict):
     table: str = Field(description="region table: code, parent_code, name_zh, name_en, population, ...")
     stock: str = Field(description="existing units: code, tier, modality, units, reference_year")
     facilities: str | None = Field(None, description="facilities by tier: code, tier, facilities")
-    staff: str | None = Field(None, description="optional imaging staff available: code, year, staff")
+    staff: str | None = Field(
+        None, description="optional imaging staff available: code, staff, optional year. A row without a year is "
+                          "base-year staff, grown at staffing.growth_pct_per_year; a row with a plan year is "
+                          "that year's staff as given. Regions not listed keep the computed figure")
     travel: str | None = Field(None, description="optional travel table: from_code, to_code, minutes (or km)")
     travel_is_road_graph: bool = Field(
         False, description="the travel table is a road network's edge list: travel = shortest path over it")
@@ -114,7 +117,9 @@ class Modality(Strict):
                                            "above 10,000 (10 a person each year) is refused as a unit mistake"
     )
     demand_growth_pct_per_year: float = Field(0.0, ge=-20, le=50)
-    demand_year: int | None = Field(None, description="year the exam rate refers to (default base_year)")
+    demand_year: int | None = Field(
+        None, description="year exam_rate_per_1000_per_year refers to: demand grows at demand_growth_pct_per_year "
+                          "from it; empty = years.base_year")
     stock_growth_pct_per_year: float = Field(
         0.0, ge=-20, le=50, description="carries the stock table's reference-year counts to base_year"
     )
@@ -146,8 +151,9 @@ class Budget(Strict):
         None, description="optional cap per plan year, 万元, one number per plan year"
     )
     even_yearly_tranches: bool = Field(
-        False, description="the total (after committed spend) is released in equal yearly tranches: each plan year "
-                           "may spend at most total / years, and money a year leaves unspent is not carried over. "
+        False, description="the total less committed spend is released in equal yearly tranches: each plan year "
+                           "may spend at most (total_wan_cny - committed_wan_cny) / years, and money a year leaves "
+                           "unspent is not carried over. "
                            "What-if changes of the total move the tranches with it")
     committed_wan_cny: float = Field(0.0, ge=0, description="already committed spend, deducted from total")
     include_running_cost: bool = Field(False, description="count running costs of new units against budget")
@@ -186,9 +192,12 @@ class Staffing(Strict):
         15.0, ge=0, description="staff available at base year = staff the existing units need x (1+headroom)"
     )
     min_staff_per_million: float = Field(
-        20.0, ge=0, description="floor on staff available, per million residents"
+        20.0, ge=0, description="floor on base-year staff available, per million residents of the region table's "
+                                "population column as given (at its population_year, not carried to base_year)"
     )
-    growth_pct_per_year: float = Field(5.0, ge=-20, le=100, description="growth of staff available")
+    growth_pct_per_year: float = Field(
+        5.0, ge=-20, le=100, description="growth of staff available, % a year from base_year: the computed figure "
+                                         "and staff-table rows without a year grow; rows with a year do not")
 
 
 class Catchment(Strict):
@@ -232,7 +241,8 @@ class Weights(Strict):
         10.0, ge=0, description="social cost of 1,000 exams not done (x tier unmet_weight)"
     )
     referral_wan_cny_per_thousand_exams: float = Field(
-        1.0, ge=0, description="inconvenience of 1,000 exams referred one tier up"
+        1.0, ge=0, description="inconvenience of 1,000 exams referred one tier up; referral may go up any number "
+                               "of tiers, at this much a tier"
     )
     mobile_away_wan_cny_per_thousand_exams: float = Field(
         0.5, ge=0, description="travel cost of 1,000 mobile exams delivered away from the base region"
@@ -424,7 +434,7 @@ class Scenario(Strict):
         py = self.budget.per_year_wan_cny
         if py is not None and self.budget.even_yearly_tranches:
             raise ValueError("budget: give either per_year_wan_cny or even_yearly_tranches = true, not both "
-                             "(the tranches are total / years)")
+                             "(the tranches are (total - committed) / years)")
         if py is not None and len(py) != len(self.years.plan_years):
             raise ValueError(
                 f"budget.per_year_wan_cny has {len(py)} numbers but the plan has "
