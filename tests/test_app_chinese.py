@@ -416,19 +416,21 @@ def test_warnings_name_the_editor_cell_not_the_config_key(monkeypatch, language,
 
 @pytest.mark.parametrize("language, expected", [
     ("en", ["“Total capital budget (万元)”", "“Time limit (s)”", "“Modality: CT × price (万元)”",
-            "“Budget released in equal yearly tranches (total / years each year)”", "policy.min_units"]),
-    ("zh", ["“总资本预算 (万元)”", "“时间上限 (秒)”", "“设备类型: CT × 价格 (万元)”", "policy.min_units"])])
+            "“Budget released in equal yearly tranches (total / years each year)”",
+            "“Presence rules: a minimum of units per facility”", "regions.boundaries"]),
+    ("zh", ["“总资本预算 (万元)”", "“时间上限 (秒)”", "“设备类型: CT × 价格 (万元)”", "“最低配置规则: 每机构最少台数”",
+            "regions.boundaries"])])
 def test_config_keys_with_their_section_are_named_by_their_inputs(monkeypatch, language, expected):
     """Issue 13, item 9: 'raise budget.total_wan_cny' named the scenario key; on screen it names the input
-    (with its section, quoted or not, and a modalities editor cell). A key with no input on screen (here
-    policy.min_units, a rule of the scenario file) stays as the file writes it."""
+    (with its section, quoted or not, and a modalities editor cell; policy.min_units has its editor since
+    issue 25). A key with no input on screen (here regions.boundaries, a file path) stays as the file writes it."""
     import streamlit as st
 
     from planner_app.plan_page import screen_words
 
     monkeypatch.setattr(st, "session_state", {"lang": language})
     shown = screen_words("raise budget.total_wan_cny or solver.time_limit_s; 'modalities.CT.price_wan_cny' is high; "
-                         "budget.even_yearly_tranches limits each year; relax policy.min_units")
+                         "budget.even_yearly_tranches limits each year; relax policy.min_units; see regions.boundaries")
     for text in expected:
         assert text in shown, shown
     assert "budget." not in shown and "solver." not in shown and "modalities." not in shown, shown
