@@ -20,6 +20,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_scenario": ("…or upload a scenario TOML with its tables (CSV/Excel)", "…或上传情景 TOML 及其数据表 (CSV/Excel)"),
     "upload_table": ("Replace a table with your own file (CSV in UTF-8 or GBK, or Excel)", "用自己的文件替换数据表 (UTF-8/GBK 编码 CSV 或 Excel)"),
     "which_table": ("Table to replace", "要替换的表"),
+    "upload_how": ("Drag the files onto the box below, or press the box's button to choose them; at most {mb:,.0f} MB "
+                   "a file.",
+                   "将文件拖入下方的框中, 或点击框内的按钮选择文件; 每个文件不超过 {mb:,.0f} MB。框内的英文提示为界面组件自带, "
+                   "无法更改。"),
     "inputs": ("Inputs", "输入"),
     "budget": ("Budget", "预算"),
     "budget_total": ("Total capital budget (万元)", "总资本预算 (万元)"),

@@ -238,6 +238,7 @@ def scenario_picker() -> None:
         # this run would be lost when the next run draws the box under the new key
         st.rerun()
     with st.expander(t("upload_scenario")):
+        upload_how()
         ups = st.file_uploader(t("upload_scenario"), type=["toml", "csv", "xlsx", "geojson"], accept_multiple_files=True,
                                key="upload_files", label_visibility="collapsed")
         if ups and st.button(t("load_upload"), key="load_upload"):
@@ -257,6 +258,12 @@ def scenario_picker() -> None:
     if ups:  # outside the expander, so an unused upload is never out of sight
         assign_unused_uploads(ups)
     st.caption(active_files(st.session_state["loaded"]))
+
+
+def upload_how() -> None:
+    """An uploader's instructions in the planner's words: its box says "Drag and drop files here", "Browse
+    files" and "Limit 50MB per file" in Streamlit's English, which no option of st.file_uploader changes."""
+    st.caption(t("upload_how").format(mb=state.MAX_UPLOAD_BYTES / 2**20))
 
 
 def upload_name(ups) -> str:
@@ -448,6 +455,7 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
     with st.expander(t("upload_table")):
         tables = {t(v): k for k, v in TABLE_LABELS.items()}  # translated labels as options (see widgets.choose)
         which = tables[st.selectbox(t("which_table"), list(tables), key=f"replace_which_{lang()}")]
+        upload_how()
         up = st.file_uploader(t("upload_table"), type=["csv", "xlsx"], key="replace_file", label_visibility="collapsed")
         if up is not None:
             if up.size > state.MAX_UPLOAD_BYTES:

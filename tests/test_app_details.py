@@ -189,3 +189,29 @@ def test_sichuans_six_eligibility_warnings_fold_into_one_line_that_says_what_to_
     # a lone warning of the kind stays as it is
     monkeypatch.setattr(st, "session_state", {"lang": "en"})
     assert plan_page.folded_warnings(warnings[:1]) == [(plan_page.screen_words(warnings[0]), [])]
+
+
+def test_planner_app_hides_the_deploy_button_and_keeps_uploads_at_50_mb():
+    """Issue 25, part 4: Streamlit's toolbar (Deploy, Rerun, Clear cache: English a planner does not need) is
+    off unless the planner's command line or Streamlit's environment variable says otherwise."""
+    from planner import session
+    from planner.cli import app_args
+
+    args = app_args(["--server.port", "8600"], {})
+    assert args[:2] == ["--server.port", "8600"]
+    opts = dict(zip(args[::2], args[1::2]))
+    assert opts["--client.toolbarMode"] == "minimal"
+    assert int(opts["--server.maxUploadSize"]) * 2**20 == session.MAX_UPLOAD_BYTES
+    kept = app_args(["--client.toolbarMode=viewer"], {"STREAMLIT_SERVER_MAX_UPLOAD_SIZE": "10"})
+    assert not any(a.startswith("--client.toolbarMode") for a in kept[1:])
+    assert "--server.maxUploadSize" not in kept   # Streamlit's own variable wins over the default
+
+
+@pytest.mark.parametrize("lang, words", [("en", "at most 50 MB a file"), ("zh", "每个文件不超过 50 MB")])
+def test_the_uploaders_say_in_the_planners_words_how_to_upload_and_the_limit(lang, words, tmp_path, monkeypatch):
+    from tests.conftest import started_app
+
+    at = started_app(tmp_path, monkeypatch)
+    at.radio(key="lang").set_value(lang).run()
+    captions = [c.value for c in at.caption if words in c.value]
+    assert len(captions) == 2, [c.value for c in at.caption]   # the scenario upload and the table upload

@@ -436,15 +436,30 @@ def run_app(ctx: typer.Context) -> None:
 
     from planner.paths import app_script
 
-    args = list(ctx.args)
-    defaults = {"server.address": "127.0.0.1", "browser.gatherUsageStats": "false", "server.maxUploadSize": "50",
-                "server.headless": "true"}
-    for key, value in defaults.items():
-        env = "STREAMLIT_" + key.replace(".", "_").replace("gatherUsageStats", "GATHER_USAGE_STATS").upper()
-        if not any(a.startswith(f"--{key}") for a in args) and env not in os.environ:
-            args += [f"--{key}", value]
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app_script()), *args]
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app_script()), *app_args(ctx.args, os.environ)]
     raise typer.Exit(subprocess.call(cmd))
+
+
+# Streamlit options `planner app` sets unless given on its command line or in Streamlit's environment variable.
+# The flags, not a .streamlit/config.toml: Streamlit reads that from the current folder, and `planner app` runs
+# from any folder (an installed wheel has no checkout). client.toolbarMode "minimal": no Deploy button and no
+# developer or viewer menu (Rerun, Clear cache, Print, Settings: English words a planner does not need).
+# server.maxUploadSize: MB, as planner.session.MAX_UPLOAD_BYTES (the uploaders say it in the planner's words).
+APP_DEFAULTS = {"server.address": "127.0.0.1", "browser.gatherUsageStats": "false", "server.maxUploadSize": "50",
+                "server.headless": "true", "client.toolbarMode": "minimal"}
+
+
+def app_args(args: list[str], environ) -> list[str]:
+    """The command line of `streamlit run`: the user's options, then APP_DEFAULTS not set either way."""
+    import re
+
+    out = list(args)
+    for key, value in APP_DEFAULTS.items():
+        # Streamlit's variable: STREAMLIT_ + the key in snake case (client.toolbarMode: STREAMLIT_CLIENT_TOOLBAR_MODE)
+        env = "STREAMLIT_" + re.sub(r"(?<=[a-z])(?=[A-Z])", "_", key).replace(".", "_").upper()
+        if not any(a.startswith(f"--{key}") for a in out) and env not in environ:
+            out += [f"--{key}", value]
+    return out
 
 
 def main() -> None:
