@@ -5,6 +5,11 @@ model against the planner's solve and HiGHS settings the measurements point to, 
 In one process, one after the other, on the same instance (models/sichuan.toml, one HiGHS thread):
 
   plain        HiGHS itself on the model written by ``planner export`` (MPS), default options
+  plain2       the same with threads = 2 (HiGHS 1.16 runs two MIP workers on one search tree)
+  planner-race ``Planner.solve`` with solver.race: the planner's own race (HighsModel, solver/race.py)
+  henan        ``Planner.solve`` on Henan x 5 by prefecture and by county (benchmarks/scenarios, one province)
+  race         two one-thread plain runs with seeds s and s+1 in two processes (item 3's race); the
+               race's gap at a time is its better plan against its higher bound
   planner      ``Planner.solve``: warm start (rounded LP), the adapter's checks, the best plan kept
   effort-0.3   the same with HiGHS's mip_heuristic_effort 0.3 (default 0.05): 1.18 % against 1.55 % at
                120 s in the issue's measurement
@@ -19,6 +24,8 @@ decomposition are measured by bench_decompose.py.
 
     nice .venv/bin/python benchmarks/bench_speed.py                       # ~8 min at the defaults
     nice .venv/bin/python benchmarks/bench_speed.py --time-limit 120 --whatif-limit 30
+    nice .venv/bin/python benchmarks/bench_speed.py --time-limit 120 --cases plain,plain2,race --name parallel_latest
+    .venv/bin/python benchmarks/bench_speed.py --time-limit 120 --cases plain,planner,planner-race,henan,whatif
 """
 
 from __future__ import annotations
@@ -88,8 +95,9 @@ def row(name: str, trace: Trace, limit: float, status: str, objective, bound, ch
             "wall_s": wall, "verifier_ok": verifier, "load": os.getloadavg()[0]}
 
 
-def plain_highs(mps: Path, limit: float, seed: int) -> dict:
-    """HiGHS on the exported file, as a user with any HiGHS front end would run it."""
+def plain_highs(mps: Path, limit: float, seed: int, threads: int = 1, name: str | None = None) -> dict:
+    """HiGHS on the exported file, as a user with any HiGHS front end would run it. With ``threads`` 2,
+    HiGHS 1.16 runs two MIP workers on one tree ("using up to 2 workers across 2 threads")."""
     import highspy
 
     from planner.solver import compat
@@ -100,7 +108,7 @@ def plain_highs(mps: Path, limit: float, seed: int) -> dict:
     h.setOptionValue("time_limit", limit)
     h.setOptionValue("mip_rel_gap", 0.01)
     h.setOptionValue("random_seed", seed)
-    compat.prepare_threads(h, 1)
+    compat.prepare_threads(h, threads)
     trace = Trace()
     compat.on_mip_progress(h, lambda s, i, b: trace.add(s, i if i < 1e300 else None, b if b > -1e300 else None))
     t0 = time.perf_counter()
@@ -113,15 +121,45 @@ def plain_highs(mps: Path, limit: float, seed: int) -> dict:
     trace.add(float(h.getRunTime()), obj, bound)
     h.resetGlobalScheduler(True)  # HiGHS's per-thread scheduler: the planner's next solve sets its own
     compat.forget_scheduler()
-    return row("plain HiGHS (exported MPS)", trace, limit, status, obj, bound, wall=wall)
+    r = row(name or ("plain HiGHS (exported MPS)" if threads == 1 else f"plain HiGHS, {threads} threads"),
+            trace, limit, status, obj, bound, wall=wall)
+    r["trace"] = trace.points
+    return r
+
+
+def _plain_in_process(args) -> dict:
+    return plain_highs(*args)
+
+
+def race(mps: Path, limit: float, seeds: tuple[int, int]) -> dict:
+    """Item 3's race: two one-thread HiGHS runs with different seeds in two processes, side by side. At
+    any moment the race has the better of the two plans and the higher of the two bounds (both are valid
+    for the one model), so its gap is read from the merged traces."""
+    import multiprocessing as mp
+
+    with mp.get_context("spawn").Pool(2) as pool:
+        runs = pool.map(_plain_in_process, [(mps, limit, s, 1, f"seed {s}") for s in seeds])
+    merged, latest = Trace(), [(None, None), (None, None)]
+    for s, k, i, b in sorted((p[0], k, p[1], p[2]) for k, r in enumerate(runs) for p in r["trace"]):
+        latest[k] = (i if i is not None else latest[k][0], b if b is not None else latest[k][1])
+        incs = [x for x, _ in latest if x is not None]
+        bnds = [x for _, x in latest if x is not None]
+        merged.add(s, min(incs) if incs else None, max(bnds) if bnds else None)
+    best = min(runs, key=lambda r: r["objective"] if r["objective"] is not None else float("inf"))
+    bound = max((r["bound"] for r in runs if r["bound"] is not None), default=None)
+    r = row(f"race: seeds {seeds[0]} and {seeds[1]}, one thread each", merged, limit,
+            " / ".join(r["status"] for r in runs), best["objective"], bound, wall=max(r["wall_s"] for r in runs))
+    r["runs"] = [{k: v for k, v in x.items() if k != "trace"} for x in runs]
+    return r
 
 
 def planner_solve(name: str, limit: float, seed: int, effort: float | None = None, planner=None,
-                  budget: float | None = None) -> tuple[dict, object]:
+                  budget: float | None = None, scenario: Path = SCENARIO, extra: tuple[str, ...] = ()
+                  ) -> tuple[dict, object]:
     from planner import Planner
 
-    p = planner or Planner.from_file(SCENARIO, ["solver.compute_duals=false", f"solver.random_seed={seed}",
-                                                "solver.threads=1"])
+    p = planner or Planner.from_file(scenario, ["solver.compute_duals=false", f"solver.random_seed={seed}",
+                                                "solver.threads=1", *extra])
     if effort is not None:
         p.build()
         p._solver._handoff()  # the benchmark reaches into the solver: the setting is not a scenario option yet
@@ -139,6 +177,17 @@ def planner_solve(name: str, limit: float, seed: int, effort: float | None = Non
                bool(r.verifier and r.verifier.ok)), p
 
 
+def henan() -> list[tuple[str, Path, list[str]]]:
+    """Henan (province code 410000) by prefecture and by county: the benchmark scenarios cut to one
+    province with regions.include_parent (a county's parent is its prefecture)."""
+    import pandas as pd
+
+    counties = pd.read_csv(REPO / "data" / "regions" / "counties.csv", dtype=str)
+    prefectures = sorted(counties.loc[counties["code"].str.startswith("41"), "parent_code"].unique())
+    bench = REPO / "benchmarks" / "scenarios"
+    return [("prefecture", bench / "prefectures.toml", ["410000"]), ("county", bench / "counties.toml", prefectures)]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--time-limit", type=float, default=60.0)
@@ -154,32 +203,44 @@ def main() -> None:
     rows = []
 
     def done(r: dict) -> None:
+        r.pop("trace", None)
         rows.append(r)
         print(json.dumps(r, default=str), flush=True)
 
-    if "plain" in cases:
+    if {"plain", "plain2", "race"} & set(cases):
         from planner import Planner
         from planner.io.export import export_model
 
         with tempfile.TemporaryDirectory() as tmp:
             mps = Path(tmp) / "sichuan.mps"
             export_model(Planner.from_file(SCENARIO).build(), mps)
-            done(plain_highs(mps, a.time_limit, a.seed))
+            if "plain" in cases:
+                done(plain_highs(mps, a.time_limit, a.seed))
+            if "plain2" in cases:
+                done(plain_highs(mps, a.time_limit, a.seed, threads=2))
+            if "race" in cases:
+                done(race(mps, a.time_limit, (a.seed, a.seed + 1)))
     base = None
     if "planner" in cases or "whatif" in cases:
         r, base = planner_solve("planner solve", a.time_limit, a.seed)
         done(r)
+    if "planner-race" in cases:
+        done(planner_solve("planner solve, solver.race (seeds s and s+1)", a.time_limit, a.seed,
+                           extra=("solver.race=true",))[0])
+    if "henan" in cases:
+        for label, path, parents in henan():
+            done(planner_solve(f"Henan by {label}", a.time_limit, a.seed, scenario=path,
+                               extra=(f"regions.include_parent={json.dumps(parents)}",))[0])
     if "effort" in cases:
         done(planner_solve("planner, mip_heuristic_effort 0.3", a.time_limit, a.seed, effort=0.3)[0])
     if "whatif" in cases:
-        b0 = base.inputs.budget_total_wan
-        committed = base.scenario.budget.committed_wan_cny
+        b0 = base.scenario.budget.total_wan_cny  # the planner's figure: set_budget nets committed spend
         for f in (0.95, 1.05):
             done(planner_solve(f"what-if x{f} (from the plan)", a.whatif_limit, a.seed, planner=base, budget=b0 * f)[0])
             from planner import Planner
 
             cold = Planner.from_file(SCENARIO, ["solver.compute_duals=false", f"solver.random_seed={a.seed}",
-                                                "solver.threads=1", f"budget.total_wan_cny={b0 * f + committed}"])
+                                                "solver.threads=1", f"budget.total_wan_cny={b0 * f}"])
             done(planner_solve(f"cold at x{f}", a.whatif_limit, a.seed, planner=cold)[0])
             base.set_budget(b0)
     env["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -203,7 +264,7 @@ def report(rows: list[dict], env: dict, a) -> str:
     out = ["# Speed benchmark: Sichuan by county x 5 years (issue 24)", "",
            f"{env['date']}, commit {env['commit']}, {env['cpu']} ({env['cores']} cores), load average at start "
            f"{env['load_start']}, at end {env['load_end']}; highspy {env['highspy']}; seed {a.seed}; one HiGHS "
-           f"thread; {a.time_limit:g} s per cold case, {a.whatif_limit:g} s per what-if; requested gap 1 %.", "",
+           f"thread unless the case says otherwise; {a.time_limit:g} s per cold case, {a.whatif_limit:g} s per what-if; requested gap 1 %.", "",
            "| case | status | first plan | proven ≤ 1 % | gap at 30 s | gap at 60 s | gap at 120 s | final gap | "
            "gap of what purchases can change | verifier | load |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
@@ -213,10 +274,12 @@ def report(rows: list[dict], env: dict, a) -> str:
                    f"{'–' if r['verifier_ok'] is None else ('ok' if r['verifier_ok'] else 'FAILED')} | {r['load']:.1f} |")
     out += ["", "## Goals (issue 24)", ""]
     by = {r["case"]: r for r in rows}
-    best = min((r for r in rows if r["case"].startswith("planner")), key=lambda r: r["proven_1pct_s"] or 1e9,
-               default=None)
+    best = min((r for r in rows if r["case"].startswith("planner")),
+               key=lambda r: (r["proven_1pct_s"] or 1e9, r["gap"] if r["gap"] is not None else 1.0), default=None)
     if best is not None:
-        t, g30 = best["proven_1pct_s"], best["gap_at_30s"]
+        t = best["proven_1pct_s"]
+        g30 = min((r["gap_at_30s"] for r in rows if r["case"].startswith("planner") and r["gap_at_30s"] is not None),
+                  default=None)
         out.append(f"- Sichuan x 5 proven ≤ 1 % within {GOAL['proven_1pct_s']:g} s ({best['case']}): "
                    + (f"MET ({t:.1f} s)" if t is not None and t <= GOAL["proven_1pct_s"] else
                       f"**NOT MET** (final gap {_g(best['gap'])} at {best['limit_s']:g} s)"))

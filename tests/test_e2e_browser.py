@@ -64,7 +64,9 @@ def chromium_page(url: str, viewport: dict | None = None):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         try:
-            context = browser.new_context(viewport=viewport or VIEWPORT)
+            # The app opens in the browser's language (i18n.browser_lang): the tests start in English
+            # whatever the machine's locale, and switch to 中文 themselves.
+            context = browser.new_context(viewport=viewport or VIEWPORT, locale="en-US")
             context.on("request", lambda r: offsite(r.url) and foreign.append(r.url))
             page = context.new_page()
             page.set_default_timeout(30_000)
