@@ -39,8 +39,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "gap_met": ("{m}: the base-year stock ({base:.1f} per million) already meets the target {target:g}; the plan "
                 "replaces retiring units",
                 "{m}: 基准年存量 (每百万人 {base:.1f} 台) 已达到目标 {target:g}; 规划仅更新到期设备"),
-    "even_tranches": ("Budget released in equal yearly tranches (total / years each year)",
-                      "预算按年度平均下达（每年至多 总额 / 年数）"),
+    "even_tranches": ("Budget released in equal yearly tranches ((total − committed) / years each year)",
+                      "预算按年度平均下达（每年至多 (总额 − 已承诺支出) / 年数）"),
     "even_tranches_help": ("Each plan year may spend at most its share; money a year leaves unspent is not carried "
                            "over. A new total moves the tranches with it.",
                            "每个规划年度至多支出其份额；当年未用完的资金不结转。修改总额时各年份额随之变化。"),

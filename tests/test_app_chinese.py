@@ -416,7 +416,7 @@ def test_warnings_name_the_editor_cell_not_the_config_key(monkeypatch, language,
 
 @pytest.mark.parametrize("language, expected", [
     ("en", ["“Total capital budget (万元)”", "“Time limit (s)”", "“Modality: CT × price (万元)”",
-            "“Budget released in equal yearly tranches (total / years each year)”",
+            "“Budget released in equal yearly tranches ((total − committed) / years each year)”",
             "“Presence rules: a minimum of units per facility”", "regions.boundaries"]),
     ("zh", ["“总资本预算 (万元)”", "“时间上限 (秒)”", "“设备类型: CT × 价格 (万元)”", "“最低配置规则: 每机构最少台数”",
             "regions.boundaries"])])
