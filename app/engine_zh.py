@@ -97,7 +97,7 @@ def say(text: str) -> str:
 
 def equity_first(message: str) -> str:
     """The Chinese of the 'Equity first: ...; then the weighted sum with it held: ' prefix a lexicographic
-    solve puts before its status message (planner.studies.lexicographic), or '' when there is none."""
+    solve puts before its status message (planner.planning.lexicographic), or '' when there is none."""
     m = re.match(rf"Equity first: (largest shortfall|longest travel) minimised to ({NUM}) (per million|minutes) "
                  rf"\((\w+), gap ({NUM}) %\); then the weighted sum with it held: ", message)
     if not m:

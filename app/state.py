@@ -18,7 +18,7 @@ import streamlit as st
 from planner import Planner
 from planner.io.output import summary_dict
 from planner.planning.results import PlanResult
-from planner.distributed.runstore import RunStore, StoredRun, default_path
+from planner.io.runstore import RunStore, StoredRun, default_path
 from planner import session
 from planner.config.scenario import LoadedScenario, load_scenario
 from planner.paths import MODELS_DIR

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner import Planner
-from planner.distributed.runstore import RunStore
+from planner.io.runstore import RunStore
 from tests.conftest import SMALL_MODELS, started_app
 
 SMALL = Path(SMALL_MODELS) / "small.toml"                          # 31 provinces

@@ -101,7 +101,7 @@ def test_small_sweep_report_with_maps(small_sweep, tmp_path):
     assert len(_table_rows(md)) == 2
     for m in ("CT", "MRI"):          # the modalities with a per-million target and a gap at the base year
         assert f"{m} gap closed (%)" in md
-    # DR's base-year stock meets every region's target: no share of a gap (reporting.summary.target_gaps)
+    # DR's base-year stock meets every region's target: no share of a gap (planning.results.target_gaps)
     assert "DR gap closed (%)" not in md
     assert "MOBILE_CT gap closed" not in md
 

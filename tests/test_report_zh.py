@@ -123,7 +123,7 @@ def test_zh_figures_are_chinese_and_drawn_with_the_cjk_font(small_sweep):
     assert "全部层级" in unmet and "基层" in unmet and "预算与未满足的影像检查需求" in unmet
     assert "100" in unmet and "400" in unmet              # budget ticks in 亿元, not 1,000,000 万元
     gap = [t.get_text() for t in figs["budget_vs_gap_closed"]]
-    # DR's base-year stock meets every region's target: no share of a gap, no line (summary.target_gaps)
+    # DR's base-year stock meets every region's target: no share of a gap, no line (planning.results.target_gaps)
     assert {"CT", "MRI"} <= set(gap) and "DR" not in gap and "规划末年密度缺口弥合比例 (%)" in gap
     maps = " ".join(t.get_text() for t in figs["maps_CT"])
     assert "规划后每百万常住人口 CT 台数" in maps and "预算 100 亿元" in maps and "规划后 CT 密度" in maps

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from planner import Planner
-from planner.distributed.runstore import RunStore
+from planner.io.runstore import RunStore
 from planner.config.scenario import load_scenario
 from tests.conftest import one_tier_ct
 from tests.test_hand_instances import REGIONS_AB, STOCK_AB

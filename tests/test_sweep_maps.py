@@ -152,7 +152,7 @@ def test_sweep_and_summary_give_one_share_of_the_gap_closed(case):
     """4 CT at the base year with a 2-year life (some retire), target 10 per million, money for one unit:
     the plan ends below the base year. The sweep used to measure against the survivors (the gap grown by
     retirements), and said a positive share was closed while the Plan page said the density fell; both now
-    read the one definition (reporting.summary.target_gaps): negative, the same number."""
+    read the one definition (planning.results.target_gaps): negative, the same number."""
     from tests.test_hand_instances import _four_ct_against_target_10
 
     r, gap = _four_ct_against_target_10(case, budget=100, life=2)

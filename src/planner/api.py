@@ -24,7 +24,7 @@ from planner.planning.pipeline import run, run_quick
 from planner.planning.results import PlanResult
 from planner.config.scenario import LoadedScenario, load_scenario
 from planner.planning.solve import Solver
-from planner.studies.lexicographic import run_lexicographic
+from planner.planning.lexicographic import run_lexicographic
 
 
 class InfeasibleError(PlannerError):

@@ -191,7 +191,8 @@ def _load_planner(scenario, set_):
 
 def _write_study(loaded, suffix: str, out: Path | None, tables: dict, results, names) -> Path:
     """Write a multi-plan study: its tables (CSV) and each plan's result folder. Returns the folder."""
-    from planner.io.output import atomic_write_csv, write_results
+    from planner.io.files import atomic_write_csv
+    from planner.io.output import write_results
     from planner.paths import output_root
 
     dest = out or (output_root() / "results" / f"{loaded.scenario.name}-{suffix}")

@@ -9,6 +9,7 @@ same files inside the package (``planner/shipped/models``, ``planner/shipped/dat
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -28,10 +29,13 @@ DEFAULT_SCENARIO = MODELS_DIR / "baseline.toml"
 
 
 def app_script() -> Path:
-    """The Streamlit entry script (``streamlit run`` takes a file)."""
-    import planner_app
-
-    return Path(planner_app.__file__).resolve().parent / "app.py"
+    """The Streamlit entry script (``streamlit run`` takes a file). Found, not imported: the library never
+    imports the app (the import-linter contract in pyproject.toml), and `planner app` runs it in Streamlit's
+    own process anyway."""
+    spec = importlib.util.find_spec("planner_app")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("planner_app is not installed: pip install -e . installs the app with the library")
+    return Path(spec.origin).resolve().parent / "app.py"
 
 
 def output_root() -> Path:

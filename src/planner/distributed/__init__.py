@@ -1,2 +1,2 @@
-"""Many solves: batch and sweep grids on local processes or Dask, the run store, and the province
+"""Many solves: batch and sweep grids on local processes or Dask, and the province
 decomposition of the national county model."""

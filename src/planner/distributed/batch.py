@@ -31,7 +31,8 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import InputError
-from planner.io.output import atomic_write_bytes, atomic_write_csv, atomic_write_text, summary_dict
+from planner.io.files import atomic_write_bytes, atomic_write_csv, atomic_write_text
+from planner.io.output import summary_dict
 from planner.config.scenario import apply_overrides, read_toml
 from planner.paths import checkout_root
 from planner.session import BUDGET_KEY, is_rhs_key

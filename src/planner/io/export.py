@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.errors import InputError
-from planner.io.output import atomic_path
+from planner.io.files import atomic_path
 from planner.planning.model import PlanModel
 from planner.planning.pyomo_model import FORMATS
 

@@ -15,55 +15,17 @@ The file set is a contract other tools rely on:
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from planner.planning.access import access_measures
-from planner.planning.results import PlanResult
+from planner.planning.results import PlanResult, target_gaps
 from planner.config.scenario import TABLE_KEYS, LoadedScenario, dump_scenario
 from planner.config.schema import CNY_PER_WAN
-from planner.reporting.summary import target_gaps
-
-
-@contextlib.contextmanager
-def atomic_path(path: Path, suffix: str = ".tmp"):
-    """The path of a new temporary file beside ``path``, for the block to write; when the block ends
-    without an error the file is synced and replaces ``path``, otherwise it is removed. ``suffix`` is for
-    writers that choose the format from the file name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        # mkstemp creates 0600 files; give results the permissions any new file would get (umask)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def atomic_write_csv(path: Path, df: pd.DataFrame) -> None:
-    atomic_write_text(path, df.to_csv(index=False, float_format="%.15g"))
+from planner.io.files import atomic_write_bytes, atomic_write_csv, atomic_write_text
 
 
 def summary_dict(result: PlanResult) -> dict:

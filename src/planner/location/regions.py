@@ -14,7 +14,7 @@ from planner.location import models as location
 
 from planner.data import tables
 from planner.errors import InputError
-from planner.io.output import atomic_write_csv, atomic_write_text
+from planner.io.files import atomic_write_csv, atomic_write_text
 from planner.data.travel import matrix_from_pairs, shortest_path_matrix, travel_minutes
 
 MODELS = ("p-median", "max-cover", "set-cover", "p-center")

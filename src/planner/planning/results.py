@@ -302,3 +302,30 @@ def compare_regions(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
         m[f"{c}_diff"] = m[f"{c}_b"] - m[f"{c}_a"]
     return names.merge(m, on="region_code", how="right").sort_values(keys).reset_index(drop=True)
 
+
+def target_gaps(result: PlanResult) -> dict[str, dict]:
+    """Per modality with a target, in the last plan year: the density of the stock in service at the base
+    year and after the plan (all regions together), the target, and the share of the gap to target that
+    the plan closes. The one definition of "gap closed" (the summary, the Plan page, the sweep, the report):
+
+      need_r = target x population_r / 10^6 (last plan year), the gap = sum over regions of the units
+      missing against need_r (a region above its target offsets no other), with the base-year stock
+      ("before") and with the plan ("after"); closed = 1 - after / before.
+
+    Negative when the plan ends with a larger gap than the base year (retiring units not all replaced);
+    None when the base-year stock already meets every region's target."""
+    inp = result.inputs
+    reg = result.regions[result.regions["year"] == inp.years[-1]]
+    out = {}
+    for m, g in reg.groupby("modality", sort=False):
+        target = float(g["target_per_million"].iloc[0])
+        if target <= 0:
+            continue
+        pop = float(g["population"].sum())
+        need = g["target_per_million"] * g["population"] / 1e6
+        before = float((need - g["units_base_year"]).clip(lower=0).sum())
+        after = float((need - g["units_after"]).clip(lower=0).sum())
+        out[m] = {"base_per_million": float(g["units_base_year"].sum()) / pop * 1e6, "target_per_million": target,
+                  "after_per_million": float(g["units_after"].sum()) / pop * 1e6,
+                  "closed_share": 1.0 - after / before if before > 1e-9 else None}
+    return out

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import InputError, PlannerError
-from planner.io.output import atomic_write_bytes, atomic_write_text
+from planner.io.files import atomic_write_bytes, atomic_write_text
 from planner.reporting.labels_zh import ZH
 
 log = logging.getLogger(__name__)

@@ -1,2 +1,2 @@
-"""Studies over one built model: equity first (lexicographic), the efficiency-equity frontier,
-alternative plans, budget sweeps."""
+"""Studies over one built model: the efficiency-equity frontier, alternative plans, budget sweeps
+(equity first, one solve, is planning.lexicographic)."""

@@ -26,7 +26,7 @@ import pandas as pd
 
 from planner.api import Planner
 from planner.planning.pipeline import run
-from planner.studies.lexicographic import run_lexicographic, z_columns
+from planner.planning.lexicographic import run_lexicographic, z_columns
 from planner.errors import InputError
 from planner.planning.model import PlanModel
 from planner.planning.results import PlanResult

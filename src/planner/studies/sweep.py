@@ -8,13 +8,12 @@ import numpy as np
 import pandas as pd
 
 from planner.api import Planner
-from planner.planning.results import PlanResult
-from planner.reporting.summary import target_gaps
+from planner.planning.results import PlanResult, target_gaps
 
 
 def gap_closed(result: PlanResult) -> dict[str, float | None]:
     """Share of the density gap to target closed in the last plan year, per modality with a target: the
-    summary's definition (reporting.summary.target_gaps), so the sweep and the Plan page agree."""
+    summary's definition (planning.results.target_gaps), so the sweep and the Plan page agree."""
     return {m: g["closed_share"] for m, g in target_gaps(result).items()}
 
 

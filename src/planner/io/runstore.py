@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.io.output import atomic_write_bytes, write_results
+from planner.io.files import atomic_write_bytes
+from planner.io.output import write_results
 from planner.planning.results import PlanResult
 from planner.config.scenario import LoadedScenario
 from planner.paths import output_root
