@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from planner_app.i18n import lang
-from planner_app.labels import MODALITY_ZH, TIER_ZH
+from planner_app.i18n import MODALITY_ZH, TIER_ZH, lang
 
 STATUS_WORDS = {"optimal": "最优", "time_limit": "时间上限内的最佳方案", "no_solution": "时间上限内未找到方案",
                 "infeasible": "没有满足全部约束的方案", "interrupted": "已停止: 目前最佳方案",

@@ -15,12 +15,9 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from planner_app.i18n import lang
+from planner_app import engine_zh
+from planner_app.i18n import MODALITY_ZH, TIER_ZH, lang
 
-# Chinese labels of the shipped scenarios' tiers and modalities. CT, MRI and DR are what Chinese planners
-# write too; a code not listed here (a planner's own tier) is shown as written.
-TIER_ZH = {"grassroots": "基层", "secondary": "二级医院", "tertiary": "三级医院"}
-MODALITY_ZH = {"MOBILE_CT": "移动CT", "MOBILE_DR": "移动DR"}
 MODALITY_EN = {"MOBILE_CT": "mobile CT", "MOBILE_DR": "mobile DR"}  # the English screen's names (codes stay in files)
 # Other code cells the shipped tables hold: region level, the 'estimated' flag, marginal-value families.
 VALUE_ZH = {
@@ -222,8 +219,6 @@ readable = header   # map tooltips say a column the same way as table headers
 
 
 def _value_maps() -> dict[str, dict[str, str]]:
-    from planner_app import engine_zh   # here, not at the top: engine_zh imports this module
-
     return {"tier": TIER_ZH, "modality": MODALITY_ZH, "exam_type": MODALITY_ZH, **VALUE_ZH,
             "status": engine_zh.STATUS_WORDS, "where": {"total": "总预算"}}
 
@@ -248,8 +243,6 @@ def to_chart(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cells_zh(df: pd.DataFrame) -> pd.DataFrame:
-    from planner_app import engine_zh
-
     out = df.copy()
     for col, names in _value_maps().items():
         if col in out.columns and not pd.api.types.is_numeric_dtype(out[col]):

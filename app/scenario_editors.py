@@ -18,7 +18,7 @@ import streamlit as st
 from pydantic import BaseModel
 
 from planner.config.schema import MinUnits, Modality, Scenario
-from planner_app import labels, state
+from planner_app import editor_fields as ef, labels, state
 from planner_app.equity_view import choice
 from planner_app.i18n import FIELD_HELP_ZH, lang, t
 
@@ -40,18 +40,16 @@ FIELD_GROUPS: dict[str, list[str]] = {
                      "description", "description_zh"],
 }
 MIN_UNITS_COLUMNS = list(MinUnits.model_fields)       # tier, modality, per_facility, from_year
-MODALITY_MORE = ["label", "mobile", "serves", "demand_year", "integer", "source"]  # beside plan_page.MOD_COLUMNS
+MODALITY_MORE = ["label", "mobile", "serves", "demand_year", "integer", "source"]  # beside editor_fields.MOD_COLUMNS
 LONG_TEXT = {"description", "description_zh"}
 
 
 def _plan_page_paths() -> dict[str, str]:
     """The schema paths the plan page's own editors reach (read from their column and label tables)."""
-    from planner_app import plan_page as pp   # here: plan_page imports this module
-
-    out = {p: "plan_page" for p in pp.FIELD_LABELS}
-    out |= {f"modalities.*.{f}": "plan_page.modalities" for f in pp.MOD_COLUMNS}
-    out |= {f"tiers.*.{f}": "plan_page.tiers" for f in pp.TIER_COLUMNS}
-    out |= {f"weights.{f}": "plan_page.weights" for f in pp.WEIGHT_COLUMNS}
+    out = {p: "plan_page" for p in ef.FIELD_LABELS}
+    out |= {f"modalities.*.{f}": "plan_page.modalities" for f in ef.MOD_COLUMNS}
+    out |= {f"tiers.*.{f}": "plan_page.tiers" for f in ef.TIER_COLUMNS}
+    out |= {f"weights.{f}": "plan_page.weights" for f in ef.WEIGHT_COLUMNS}
     return out | {"eligibility": "plan_page.tiers", "referral": "plan_page.tiers"}
 
 

@@ -42,12 +42,12 @@ class LoadedScenario:
 
     def read(self, key: str, spec) -> "pd.DataFrame":
         """The table named by ``regions.<key>``: the in-memory edit if there is one, else the file.
-        Both go through the same validation, so an edited cell gets the same message a file would."""
-        from planner.data import tables as tbl
+        Both go through the same validation, so an edited cell gets the same message a file would.
+        ``spec`` (a planner.data.tables.TableSpec) reads and validates: the data layer sits above this one."""
         if key in self.tables:
-            return tbl.validate_table(self.tables[key], spec, self.label(key))
-        return tbl.read_table(self.path(getattr(self.scenario.regions, key)), spec, self.scenario.regions.sheet,
-                              label=self.label(key))
+            return spec.validate(self.tables[key], self.label(key))
+        return spec.read(self.path(getattr(self.scenario.regions, key)), self.scenario.regions.sheet,
+                         label=self.label(key))
 
     def label(self, key: str) -> str:
         """How errors name the table: its file (an uploaded one by the name it was uploaded under, not the

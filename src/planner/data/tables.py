@@ -53,6 +53,13 @@ class TableSpec:
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    # LoadedScenario.read (config/) calls these on the spec it is handed, so config/ needs no import of data/
+    def validate(self, df: pd.DataFrame, file: str) -> pd.DataFrame:
+        return validate_table(df, self, file)
+
+    def read(self, path: Path, sheet: str | None = None, label: str | None = None) -> pd.DataFrame:
+        return read_table(path, self, sheet, label=label)
+
 
 REGIONS = TableSpec("region table", (
     Column("code", "code", fix="give the 6-digit administrative code (adcode), e.g. 510100"),

@@ -371,6 +371,8 @@ class PlanModel:
         """The same model as a Pyomo ConcreteModel, built on first use: the canonical, solver-independent
         form (for another solver through Pyomo, or an LP/MPS file). The HiGHS path does not need it."""
         if self._pyomo is None:
+            # here, not at the top: Pyomo (~0.4 s to import) is only for this canonical form; the HiGHS path
+            # never loads it (pyomo_model names PlanModel for type checking only)
             from planner.planning.pyomo_model import to_pyomo
 
             self._pyomo = to_pyomo(self)
@@ -433,7 +435,7 @@ class PlanModel:
 
     def _sync_pyomo_rhs(self) -> None:
         if self._pyomo is not None:
-            from planner.planning.pyomo_model import sync_rhs
+            from planner.planning.pyomo_model import sync_rhs   # lazy as in .model: only once Pyomo is loaded
 
             sync_rhs(self, self._pyomo)
 
