@@ -4,9 +4,9 @@ shared by the check.
 
 Derived here: residents by year, exams by tier of origin, existing stock still in service (installation
 years, else an even age profile), the most units each region x tier may hold (eligibility x facilities,
-never below the stock) and the fewest the presence rules require. The rules are the README's ("The
-model"); the tables are read through the same validated readers, since reading a CSV is not where a
-plan goes wrong.
+never below the stock), the fewest the presence rules require, and the budget (``budget_caps``). The rules
+are the README's ("The model"); the tables are read through the same validated readers, since reading a
+CSV is not where a plan goes wrong.
 """
 
 from __future__ import annotations
@@ -77,6 +77,19 @@ def rederive(loaded, codes: list[str], regions, years: list[int], tiers: list[st
     return Reference(pop, demand, stock_base, surviving, limit, presence,
                      _staff(loaded, at, regions, years, tiers, modalities, stock_base, surviving, presence),
                      pop_base)
+
+
+def budget_caps(budget, years: int) -> tuple[float, np.ndarray | None]:
+    """What the plan may spend, from the scenario's ``budget`` section alone: over all plan years, and per
+    plan year (None: no yearly cap). The scenario states the total gross, before committed spend; the plan
+    spends the rest. Stated yearly caps are taken as given; even tranches share what is left equally.
+    Written here again, not taken from data/inputs.py, so the check does not share its mistakes."""
+    total = float(budget.total_wan_cny) - float(budget.committed_wan_cny or 0.0)
+    if budget.per_year_wan_cny is not None:
+        return total, np.array([float(b) for b in budget.per_year_wan_cny])
+    if budget.even_yearly_tranches:
+        return total, np.array([total / years] * years)
+    return total, None
 
 
 def _staff(loaded, at: dict, regions, years, tiers, modalities, stock_base, surviving, presence):

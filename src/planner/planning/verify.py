@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from planner.planning.access import access_table
-from planner.planning.reference import Reference, rederive
+from planner.planning.reference import Reference, budget_caps, rederive
 from planner.data.inputs import PlanInputs
 from planner.config.schema import CNY_PER_WAN
 
@@ -206,12 +206,18 @@ def _check_budget(c: _Check) -> tuple[np.ndarray, np.ndarray]:
     run_y = ((n - c.ref.surviving) * opex[None, None, :, None]).sum(axis=(0, 1, 2))
     spend_y = capex_y + (run_y if scn.budget.include_running_cost else 0.0)
     if scn.constraints.budget:
-        if spend_y.sum() > inp.budget_total_wan + _tol(inp.budget_total_wan):
-            c.v.append(f"total spend {spend_y.sum():,.1f} 万元 exceeds the budget {inp.budget_total_wan:,.1f} 万元")
-        if inp.budget_year_wan is not None:
-            for y in np.flatnonzero(spend_y > inp.budget_year_wan + _tol(inp.budget_year_wan)):
+        # the budget is read from the scenario (reference.budget_caps), not from the model's arrays
+        total, per_year = budget_caps(scn.budget, len(inp.years))
+        _check_budget_inputs(c, total, per_year)
+        if spend_y.sum() > total + _tol(total):
+            c.v.append(f"total spend {spend_y.sum():,.1f} 万元 exceeds the budget {total:,.1f} 万元"
+                       + (f" ({scn.budget.total_wan_cny:,.1f} less {scn.budget.committed_wan_cny:,.1f} committed)"
+                          if scn.budget.committed_wan_cny else ""))
+        if per_year is not None and len(per_year) == len(spend_y):
+            for y in np.flatnonzero(spend_y > per_year + _tol(per_year)):
                 c.v.append(f"spend in {inp.years[y]} {spend_y[y]:,.1f} 万元 exceeds that year's budget "
-                           f"{inp.budget_year_wan[y]:,.1f} 万元")
+                           f"{per_year[y]:,.1f} 万元")
+        c.checked["budget"] = 1 + (0 if per_year is None else len(per_year))
     if len(plan):
         expect = plan["new_units"].to_numpy(float) * plan["modality"].map(
             dict(zip(inp.modalities, price))).to_numpy(float) * CNY_PER_WAN
@@ -219,6 +225,26 @@ def _check_budget(c: _Check) -> tuple[np.ndarray, np.ndarray]:
         for i in np.flatnonzero(bad):
             c.v.append(f"plan row {i}: capex_cny {plan['capex_cny'].iloc[i]:,.0f} != units x price {expect[i]:,.0f}")
     return spend_y, capex_y
+
+
+def _check_budget_inputs(c: _Check, total: float, per_year: np.ndarray | None) -> None:
+    """The budget the model was built with is the scenario's."""
+    inp = c.inp
+    if not np.isclose(inp.budget_total_wan, total, rtol=1e-9, atol=1e-6):
+        c.v.append(f"the model's budget differs from the scenario's: model {inp.budget_total_wan:,.1f} 万元, "
+                   f"scenario {total:,.1f} 万元 over all plan years")
+    got = inp.budget_year_wan
+    if (got is None) != (per_year is None):
+        c.v.append("the model's yearly budget caps differ from the scenario's: "
+                   + ("the model has none" if got is None else "the scenario states none"))
+    elif per_year is not None:
+        if len(per_year) != len(inp.years):
+            c.v.append(f"the scenario's budget.per_year_wan_cny has {len(per_year)} numbers for "
+                       f"{len(inp.years)} plan years")
+        elif not np.allclose(got, per_year, rtol=1e-9, atol=1e-6):
+            y = int(np.flatnonzero(~np.isclose(got, per_year, rtol=1e-9, atol=1e-6))[0])
+            c.v.append(f"the model's yearly budget differs from the scenario's in {inp.years[y]}: model "
+                       f"{got[y]:,.1f} 万元, scenario {per_year[y]:,.1f} 万元")
 
 
 def _check_staffing(c: _Check) -> None:
