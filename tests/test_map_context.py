@@ -14,7 +14,9 @@ import shapely
 from shapely.geometry import box, shape
 
 from planner.reporting import maps
-from planner.reporting import report as R
+from planner.reporting.report.choropleths import fig_maps
+from planner.reporting.report.results import Results
+from planner.reporting.report.style import cjk_font, drawn_texts, missing_glyphs, report_style
 from tests.conftest import REPO
 
 D = REPO / "data" / "regions"
@@ -212,7 +214,7 @@ def _results(tmp_path, scenario: str, regions_csv: str):
     pd.DataFrame({"region_code": codes, "modality": "CT", "year": 2030,
                   "density_after_per_million": np.linspace(20, 40, len(codes)),
                   "target_per_million": 40.0}).to_csv(case / "regions.csv", index=False)
-    return R.Results(folder)
+    return Results(folder)
 
 
 def _context_collections(ax) -> dict[str, object]:
@@ -226,9 +228,9 @@ def _extent(coll, ax):
 
 def test_the_national_report_map_draws_taiwan_the_dashed_line_and_the_inset(tmp_path):
     res = _results(tmp_path, "baseline", "provinces.csv")
-    with R.report_style("en") as wan:
+    with report_style("en") as wan:
         notes: list[str] = []
-        fig = R.fig_maps(res, [0], "CT", wan, notes)
+        fig = fig_maps(res, [0], "CT", wan, notes)
         ax = fig.axes[0]
         got = _context_collections(ax)
         assert set(got) == {f"china_context_{k}" for k in
@@ -237,7 +239,7 @@ def test_the_national_report_map_draws_taiwan_the_dashed_line_and_the_inset(tmp_
         assert got["china_context_territory"].get_zorder() < ax.collections[0].get_zorder()   # under the data
         texts = [t.get_text() for t in ax.texts]
         assert "South China\nSea Islands" in texts
-        cbar = " ".join(t.get_text() for t in R.drawn_texts(fig))
+        cbar = " ".join(t.get_text() for t in drawn_texts(fig))
         assert "Taiwan, Hong Kong and Macao" in cbar
         # the axes show the mainland and the inset; 三沙 at its true place (down to 3.8° N) no longer sets
         # the frame, so the map is wider than tall, as China's mainland is
@@ -254,23 +256,23 @@ def test_the_national_report_map_draws_taiwan_the_dashed_line_and_the_inset(tmp_
     assert not notes
 
 
-@pytest.mark.skipif(R.cjk_font() is None, reason="no CJK font installed")
+@pytest.mark.skipif(cjk_font() is None, reason="no CJK font installed")
 def test_the_chinese_report_map_names_the_inset_in_chinese(tmp_path):
     res = _results(tmp_path, "baseline", "provinces.csv")
-    with R.report_style("zh") as wan:
-        fig = R.fig_maps(res, [0], "CT", wan, [])
-        texts = " ".join(t.get_text() for t in R.drawn_texts(fig))
+    with report_style("zh") as wan:
+        fig = fig_maps(res, [0], "CT", wan, [])
+        texts = " ".join(t.get_text() for t in drawn_texts(fig))
         assert "南海诸岛" in texts and "台湾、香港、澳门" in texts
-        assert not R.missing_glyphs(fig)
+        assert not missing_glyphs(fig)
 
 
 def test_the_sichuan_report_map_has_no_context(tmp_path):
     res = _results(tmp_path, "sichuan", "counties_sichuan.csv")
-    with R.report_style("en") as wan:
-        fig = R.fig_maps(res, [0], "CT", wan, [])
+    with report_style("en") as wan:
+        fig = fig_maps(res, [0], "CT", wan, [])
         ax = fig.axes[0]
         assert not _context_collections(ax) and not ax.texts
-        assert "Taiwan" not in " ".join(t.get_text() for t in R.drawn_texts(fig))
+        assert "Taiwan" not in " ".join(t.get_text() for t in drawn_texts(fig))
 
 
 def test_colour_bar_ranges_show_whole_units_without_decimals():

@@ -10,7 +10,10 @@ import pytest
 
 from planner.distributed.batch import BatchRunner, grid
 from planner.errors import InputError
-from planner.reporting.report import DPI, LINE_FIGSIZE, make_report, map_figsize
+from planner.reporting.report.build import make_report
+from planner.reporting.report.canvas import DPI
+from planner.reporting.report.charts import LINE_FIGSIZE
+from planner.reporting.report.choropleths import map_figsize
 from tests.conftest import REPO
 
 TINY = REPO / "tests" / "data" / "tiny" / "tiny.toml"

@@ -18,14 +18,18 @@ from typer.testing import CliRunner
 
 from planner.cli import app
 from planner.distributed.batch import BatchRunner, grid
-from planner.reporting import report as R
+from planner.reporting import report
 from planner.reporting.labels_zh import ZH
+from planner.reporting.report.build import make_report, report_figures
+from planner.reporting.report.canvas import new_figure
+from planner.reporting.report.results import Results
+from planner.reporting.report.style import FONT_ENV, cjk_font, drawn_texts, missing_glyphs, report_style
 from tests.conftest import REPO
 
 TINY = REPO / "tests" / "data" / "tiny" / "tiny.toml"
 SMALL = REPO / "tests" / "data" / "app_models" / "small.toml"
 DEJAVU = str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf")   # a real font without CJK
-CJK = None if os.environ.get(R.FONT_ENV) else R.cjk_font()      # (family, file) the search finds
+CJK = None if os.environ.get(FONT_ENV) else cjk_font()      # (family, file) the search finds
 needs_cjk = pytest.mark.skipif(CJK is None, reason="no CJK font installed (.ci/run installs fonts-wqy-microhei)")
 # Words allowed in Chinese figures: modality codes as Chinese documents write them
 ALLOWED = {"CT", "MRI", "DR"}
@@ -60,17 +64,17 @@ def _english_words(text: str, allowed: set[str]) -> set[str]:
 
 def _figures(folder: Path, lang: str = "zh"):
     """The report's figures as make_report draws them (same function, same style), with their texts."""
-    res = R.Results(folder)
+    res = Results(folder)
     notes: list[str] = []
-    with R.report_style(lang) as wan:
-        figs = R.report_figures(res, None, "CT", wan, notes)
-        yield from ((stem, fig, R.drawn_texts(fig), R.missing_glyphs(fig)) for stem, fig in figs)
+    with report_style(lang) as wan:
+        figs = report_figures(res, None, "CT", wan, notes)
+        yield from ((stem, fig, drawn_texts(fig), missing_glyphs(fig)) for stem, fig in figs)
 
 
 @needs_cjk
 def test_zh_tables_have_chinese_headers_units_and_labels(small_sweep, tmp_path):
     out = tmp_path / "rep"
-    files = R.make_report(small_sweep, out, lang="zh")
+    files = make_report(small_sweep, out, lang="zh")
     assert {f.name for f in files} == {"summary.csv", "summary.md", "summary.tex"} | {
         f"{s}.{e}" for s in ("budget_vs_unmet", "budget_vs_gap_closed", "budget_vs_equity", "maps_CT")
         for e in ("png", "svg")}
@@ -131,7 +135,7 @@ def test_zh_figures_are_chinese_and_drawn_with_the_cjk_font(small_sweep):
 
 @needs_cjk
 def test_zh_bars_failed_case_and_prices_in_wan(price_run_with_a_failure, tmp_path):
-    files = R.make_report(price_run_with_a_failure, tmp_path / "rep", lang="zh")
+    files = make_report(price_run_with_a_failure, tmp_path / "rep", lang="zh")
     assert "unmet_by_case.png" in {f.name for f in files}
     csv = pd.read_csv(tmp_path / "rep" / "summary.csv", encoding="utf-8-sig")
     assert csv["CT 单价 (万元)"].tolist() == [100, 150]          # prices stay in 万元
@@ -148,10 +152,10 @@ def test_zh_bars_failed_case_and_prices_in_wan(price_run_with_a_failure, tmp_pat
 
 def test_missing_glyphs_finds_what_would_be_tofu():
     with matplotlib.rc_context({"font.family": ["DejaVu Sans"]}):
-        fig = R._new_figure((2, 1))
+        fig = new_figure((2, 1))
         fig.text(0.5, 0.5, "预算 CT")
         with pytest.warns(UserWarning, match="missing from font"):      # matplotlib agrees: it would draw boxes
-            assert R.missing_glyphs(fig) == {"预", "算"}
+            assert missing_glyphs(fig) == {"预", "算"}
 
 
 def test_zh_without_a_cjk_font_stops_before_writing(price_run_with_a_failure, tmp_path, monkeypatch):
@@ -159,13 +163,13 @@ def test_zh_without_a_cjk_font_stops_before_writing(price_run_with_a_failure, tm
     shutil.copytree(price_run_with_a_failure, folder, ignore=shutil.ignore_patterns("report"))
     runner = CliRunner()
     # The variable names the only font to use: DejaVu Sans, which has no Chinese characters.
-    monkeypatch.setenv(R.FONT_ENV, DEJAVU)
+    monkeypatch.setenv(FONT_ENV, DEJAVU)
     res = runner.invoke(app, ["report", str(folder), "--lang", "zh"])
     assert res.exit_code == 2, res.output
     assert "DejaVuSans.ttf" in res.output and "no Chinese characters" in res.output
     assert "sudo apt-get install fonts-wqy-microhei" in res.output and "Traceback" not in res.output
     assert not (folder / "report").exists()
-    monkeypatch.delenv(R.FONT_ENV)
+    monkeypatch.delenv(FONT_ENV)
     res = runner.invoke(app, ["report", str(folder), "--lang", "zh", "--font", str(tmp_path / "nope.ttf")])
     assert res.exit_code == 2 and "nope.ttf" in res.output and "does not exist" in res.output
     assert not (folder / "report").exists()
@@ -184,10 +188,10 @@ def test_cli_zh_report_with_the_font_named(price_run_with_a_failure, tmp_path):
     assert "求解状态" in (out / "summary.md").read_text(encoding="utf-8")
 
 
-def test_every_label_in_report_py_has_a_chinese_entry():
-    tree = ast.parse(Path(R.__file__).read_text(encoding="utf-8"))
-    keys = {n.args[0].value for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "tr"
-            and n.args and isinstance(n.args[0], ast.Constant)}
+def test_every_label_in_the_report_package_has_a_chinese_entry():
+    trees = [ast.parse(p.read_text(encoding="utf-8")) for p in Path(report.__file__).parent.glob("*.py")]
+    keys = {n.args[0].value for tree in trees for n in ast.walk(tree) if isinstance(n, ast.Call)
+            and getattr(n.func, "id", "") == "tr" and n.args and isinstance(n.args[0], ast.Constant)}
     assert len(keys) > 40
     assert not keys - ZH.keys(), keys - ZH.keys()
 

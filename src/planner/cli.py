@@ -413,7 +413,7 @@ def report(
     --lang zh writes them in Chinese, budget and spend in 亿元, with a CJK font (e.g. fonts-wqy-microhei);
     without one it stops before writing anything.
     """
-    from planner.reporting.report import make_report
+    from planner.reporting.report.build import make_report
 
     try:
         files = make_report(results_dir, out, map_cases=cases or None, modality=modality, lang=lang, font=font)

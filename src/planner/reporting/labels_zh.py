@@ -1,8 +1,8 @@
 """Chinese text of the policy-paper report (``planner report --lang zh``).
 
-Keyed by the English text report.py writes (gettext style), so the English report reads as before and a
-string without an entry here stays English rather than failing; tests/test_report_zh.py checks that every
-``tr("...")`` in report.py has an entry. Codes CT, MRI and DR stay codes: Chinese documents write them so.
+Keyed by the English text the report package (reporting/report/) writes (gettext style), so the English
+report reads as before and a string without an entry here stays English rather than failing;
+tests/test_report_zh.py checks that every ``tr("...")`` in that package has an entry. Codes CT, MRI and DR stay codes: Chinese documents write them so.
 """
 
 from __future__ import annotations
