@@ -73,9 +73,10 @@ class RegionData(Strict):
 
 class Years(Strict):
     base_year: int = Field(2025, description="stock and population are carried to the end of this year")
-    first_plan_year: int = 2026
-    last_plan_year: int = 2030
-    population_year: int = Field(2020, description="year of the population column (census 2020)")
+    first_plan_year: int = Field(2026, description="first year the plan buys units (after base_year)")
+    last_plan_year: int = Field(2030, description="last plan year, inclusive (at most 30 plan years)")
+    population_year: int = Field(2020, description="year of the population column (census 2020)",
+                                 json_schema_extra={"source": "2020 census, as in the shipped region tables"})
     population_growth_pct_per_year: float = Field(
         -0.1, ge=-5, le=5, description="applied to every region from population_year on"
     )
@@ -104,27 +105,30 @@ class Years(Strict):
 class Modality(Strict):
     """One kind of unit. Mobile kinds serve the exam type named in ``serves``."""
 
-    label: str = ""
-    mobile: bool = False
+    label: str = Field("", description="name shown in tables and the app; empty = the modality's key")
+    mobile: bool = Field(False, description="a mobile unit: based at a facility, it serves nearby regions too")
     serves: str | None = Field(None, description="exam type a mobile unit performs, e.g. CT for MOBILE_CT")
     price_wan_cny: float = Field(gt=0, description="capital cost of one new unit, 万元")
     running_cost_wan_cny_per_year: float = Field(0.0, ge=0, description="staff excluded; 万元 per unit-year")
-    capacity_exams_per_unit_per_year: float = Field(gt=0)
-    service_life_years: int = Field(10, ge=1, le=40)
-    staff_per_unit: float = Field(0.0, ge=0, description="imaging staff (technologists) per unit")
+    capacity_exams_per_unit_per_year: float = Field(gt=0, description="exams one unit can do in a year")
+    service_life_years: int = Field(10, ge=1, le=40, description="years a unit stays in service, then retires")
+    staff_per_unit: float = Field(0.0, ge=0, description="imaging staff (technologists) per unit",
+                                  json_schema_extra={"unit": "staff per unit"})
     exam_rate_per_1000_per_year: float | None = Field(
         None, ge=0, le=10_000, description="exams needed per 1,000 residents per year (fixed modalities only); "
                                            "above 10,000 (10 a person each year) is refused as a unit mistake"
     )
-    demand_growth_pct_per_year: float = Field(0.0, ge=-20, le=50)
+    demand_growth_pct_per_year: float = Field(
+        0.0, ge=-20, le=50, description="growth of exams per resident, % a year from demand_year")
     demand_year: int | None = Field(
         None, description="year exam_rate_per_1000_per_year refers to: demand grows at demand_growth_pct_per_year "
                           "from it; empty = years.base_year")
     stock_growth_pct_per_year: float = Field(
         0.0, ge=-20, le=50, description="carries the stock table's reference-year counts to base_year"
     )
-    target_per_million: float = Field(0.0, ge=0, description="units per million residents, all tiers")
-    target_hard: bool = False
+    target_per_million: float = Field(0.0, ge=0, description="units per million residents, all tiers",
+                                      json_schema_extra={"unit": "units per million residents"})
+    target_hard: bool = Field(False, description="the per-million target is a hard rule, not a priced shortfall")
     shortfall_wan_cny_per_unit_year: float | None = Field(
         None, ge=0, description="cost of one unit of this modality missing against its target, per year; "
                                 "empty = weights.density_shortfall_wan_cny_per_unit_year. With one weight for "
@@ -140,7 +144,7 @@ class Modality(Strict):
 
 
 class Tier(Strict):
-    label: str = ""
+    label: str = Field("", description="name shown in tables and the app; empty = the tier's key")
     rank: int = Field(description="1 = grassroots (lowest); referrals go from lower to higher rank")
     unmet_weight: float = Field(1.0, ge=0, description="multiplier on the value of unmet demand here")
 
@@ -187,14 +191,14 @@ class Budget(Strict):
 
 
 class Staffing(Strict):
-    enabled: bool = True
+    enabled: bool = Field(True, description="limit units by the imaging staff available in each region")
     headroom_pct: float = Field(
         15.0, ge=0, description="staff available at base year = staff the existing units need x (1+headroom)"
     )
     min_staff_per_million: float = Field(
         20.0, ge=0, description="floor on base-year staff available, per million residents of the region table's "
-                                "population column as given (at its population_year, not carried to base_year)"
-    )
+                                "population column as given (at its population_year, not carried to base_year)",
+        json_schema_extra={"unit": "staff per million residents"})
     growth_pct_per_year: float = Field(
         5.0, ge=-20, le=100, description="growth of staff available, % a year from base_year: the computed figure "
                                          "and staff-table rows without a year grow; rows with a year do not")
@@ -213,7 +217,7 @@ class Catchment(Strict):
 class Mobile(Strict):
     max_travel_minutes: float = Field(120.0, gt=0, description="a mobile unit serves regions within this")
     detour_factor: float = Field(1.3, ge=1.0, description="road distance / great-circle distance")
-    speed_km_per_h: float = Field(60.0, gt=0)
+    speed_km_per_h: float = Field(60.0, gt=0, description="road speed, for travel times from centroid distance")
     working_minutes_per_day: float = Field(480.0, gt=0, description="a round trip eats into this")
     max_neighbours: int = Field(8, ge=0, description="nearest reachable regions considered per base")
 
@@ -221,14 +225,17 @@ class Mobile(Strict):
 class MinUnits(Strict):
     """A minimum-presence rule, e.g. every county hospital (secondary facility) has a CT."""
 
-    tier: str
-    modality: str
-    per_facility: float = Field(1.0, ge=0)
-    from_year: int
+    tier: str = Field(description="the tier whose facilities the rule covers")
+    modality: str = Field(description="the modality they must hold")
+    per_facility: float = Field(1.0, ge=0, description="units in service per facility of the tier (rounded up "
+                                                       "over the region's facilities)",
+                                json_schema_extra={"unit": "units per facility"})
+    from_year: int = Field(description="first plan year the rule holds")
 
 
 class Policy(Strict):
-    min_units: list[MinUnits] = Field(default_factory=list)
+    min_units: list[MinUnits] = Field(
+        default_factory=list, description="minimum-presence rules, each a [[policy.min_units]] table")
 
 
 class Weights(Strict):
@@ -310,7 +317,8 @@ class Equity(Strict):
     modalities: list[str] = Field(
         default_factory=list, description="modalities whose shortfall counts; empty = those with a target")
     max_shortfall_per_million: float | None = Field(
-        None, ge=0, description="epsilon: no region's shortfall above this many units per million")
+        None, ge=0, description="epsilon: no region's shortfall above this many units per million",
+        json_schema_extra={"unit": "units per million residents"})
     max_travel_minutes: float | None = Field(
         None, ge=0, description="epsilon: no region's travel to the nearest unit above this")
 
@@ -324,11 +332,14 @@ class Equity(Strict):
 
 
 class Solver(Strict):
-    time_limit_s: float = Field(60.0, gt=0)
-    mip_rel_gap: float = Field(0.01, ge=0, le=1)
-    threads: int = Field(1, ge=1)
-    random_seed: int = Field(0, ge=0)
-    compute_duals: bool = True
+    time_limit_s: float = Field(60.0, gt=0, description="time the solve may take, seconds")
+    mip_rel_gap: float = Field(0.01, ge=0, le=1, description="HiGHS stops when the plan is proven within this "
+                                                             "relative gap of the bound (0.01 = 1 %)",
+                               json_schema_extra={"unit": "fraction"})
+    threads: int = Field(1, ge=1, description="threads HiGHS may use")
+    random_seed: int = Field(0, ge=0, description="HiGHS's random seed")
+    compute_duals: bool = Field(True, description="report marginal values (of budget and binding rows) after the "
+                                                  "solve")
     warm_start: bool = Field(True, description="start HiGHS from the rounded LP relaxation")
     race: bool = Field(
         False, description="race a second HiGHS with seed random_seed + 1 in its own process (a second core) and "
@@ -343,32 +354,34 @@ class Solver(Strict):
 class Constraints(Strict):
     """Switches: every constraint family can be turned off from the scenario."""
 
-    capacity: bool = True
-    demand: bool = True
-    eligibility: bool = True
-    facility_limits: bool = True
-    density_targets: bool = True
-    budget: bool = True
-    staffing: bool = True
-    min_presence: bool = True
-    mobile: bool = True
+    capacity: bool = Field(True, description="exams served within the units' capacity")
+    demand: bool = Field(True, description="every exam is served, referred or counted unmet")
+    eligibility: bool = Field(True, description="units only at tiers that may hold them")
+    facility_limits: bool = Field(True, description="at most eligibility x facilities units per region and tier")
+    density_targets: bool = Field(True, description="per-million targets (hard ones as rules, soft ones priced)")
+    budget: bool = Field(True, description="spend within budget.total_wan_cny and any yearly caps")
+    staffing: bool = Field(True, description="units within the staff available")
+    min_presence: bool = Field(True, description="the policy.min_units rules")
+    mobile: bool = Field(True, description="mobile units deliver within their capacity and reach")
 
 
 class Scenario(Strict):
-    name: str
-    title: str = ""
-    description: str = ""
+    name: str = Field(description="short name of the scenario, used in file names and run lists")
+    title: str = Field("", description="one-line title for reports and the app")
+    description: str = Field("", description="what the scenario asks, for reports and the app")
     # the same in Chinese, for the app's 中文 interface (empty: the app shows title and description)
-    title_zh: str = ""
-    description_zh: str = ""
+    title_zh: str = Field("", description="the title in Chinese, for the app's 中文 interface; empty = title")
+    description_zh: str = Field("", description="the description in Chinese; empty = description")
     regions: RegionData
     years: Years = Field(default_factory=Years)
-    modalities: dict[str, Modality]
-    tiers: dict[str, Tier]
-    # eligibility[tier][modality] = max units per facility; 0 = not allowed at that tier.
-    eligibility: dict[str, dict[str, float]]
-    # referral[exam_type][tier] = share of that exam type's demand first presenting at that tier.
-    referral: dict[str, dict[str, float]]
+    modalities: dict[str, Modality] = Field(json_schema_extra={"keys": ["<modality>"]})
+    tiers: dict[str, Tier] = Field(json_schema_extra={"keys": ["<tier>"]})
+    eligibility: dict[str, dict[str, float]] = Field(
+        description="most units of the modality per facility of the tier; 0 or absent = not allowed at that tier",
+        json_schema_extra={"keys": ["<tier>", "<modality>"], "unit": "units per facility"})
+    referral: dict[str, dict[str, float]] = Field(
+        description="share of the exam type's demand that first presents at the tier; the shares of an exam "
+                    "type add up to 1", json_schema_extra={"keys": ["<exam_type>", "<tier>"], "unit": "share (0-1)"})
     budget: Budget
     staffing: Staffing = Field(default_factory=Staffing)
     mobile: Mobile = Field(default_factory=Mobile)
