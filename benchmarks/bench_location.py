@@ -20,7 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from planner.location import models as location
+from planner.location.max_cover import max_cover
+from planner.location.p_center import p_center
+from planner.location.p_median import p_median
 from planner.solver import version as highs_version
 
 HERE = Path(__file__).resolve().parent
@@ -35,11 +37,11 @@ def instance(size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def cases(cost: np.ndarray, weights: np.ndarray, limit: float):
-    yield "p-median p=5", lambda: location.p_median(cost, weights, 5, time_limit=limit)
-    yield "p-median p=20", lambda: location.p_median(cost, weights, 20, time_limit=limit)
-    yield "p-median p=50", lambda: location.p_median(cost, weights, 50, time_limit=limit)
-    yield "p-center p=20 (weighted)", lambda: location.p_center(cost, weights, p=20, time_limit=limit)
-    yield "max cover p=20, limit 10", lambda: location.max_cover(cost, weights, 10.0, p=20, time_limit=limit)
+    yield "p-median p=5", lambda: p_median(cost, weights, 5, time_limit=limit)
+    yield "p-median p=20", lambda: p_median(cost, weights, 20, time_limit=limit)
+    yield "p-median p=50", lambda: p_median(cost, weights, 50, time_limit=limit)
+    yield "p-center p=20 (weighted)", lambda: p_center(cost, weights, p=20, time_limit=limit)
+    yield "max cover p=20, limit 10", lambda: max_cover(cost, weights, 10.0, p=20, time_limit=limit)
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from planner import Planner
-from planner.location.models import p_median
+from planner.location.p_median import p_median
 from tests.conftest import REPO as REPO_ROOT
 
 

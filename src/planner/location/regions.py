@@ -10,12 +10,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from planner.location import models as location
-
 from planner.data import tables
+from planner.data.travel import matrix_from_pairs, shortest_path_matrix, travel_minutes
 from planner.errors import InputError
 from planner.io.files import atomic_write_csv, atomic_write_text
-from planner.data.travel import matrix_from_pairs, shortest_path_matrix, travel_minutes
+from planner.location.base import LocationResult
+from planner.location.max_cover import max_cover
+from planner.location.p_center import p_center
+from planner.location.p_median import p_median
+from planner.location.set_cover import set_cover
 
 MODELS = ("p-median", "max-cover", "set-cover", "p-center")
 
@@ -100,7 +103,7 @@ def from_table(path: str | Path, travel: str | Path | None = None, road_graph: b
 
 
 def solve(inst: LocationInstance, model: str, p: int | None = None, limit: float | None = None,
-          time_limit: float = 300.0) -> location.LocationResult:
+          time_limit: float = 300.0) -> LocationResult:
     """Run one model; ``p`` counts new sites (on top of existing ones), ``limit`` is in minutes."""
     if model not in MODELS:
         raise InputError("locate", f"unknown model '{model}'", fix=f"use one of {', '.join(MODELS)}")
@@ -111,16 +114,16 @@ def solve(inst: LocationInstance, model: str, p: int | None = None, limit: float
         raise InputError("locate", f"{model} needs a travel limit", fix="give --limit MINUTES")
     ex = inst.existing or None
     if model == "p-median":
-        return location.p_median(inst.cost, inst.weights, p, existing=ex, time_limit=time_limit)
+        return p_median(inst.cost, inst.weights, p, existing=ex, time_limit=time_limit)
     if model == "p-center":
         # the longest travel itself, not population x minutes: "no one further than this"
-        return location.p_center(inst.cost, None, p, existing=ex, time_limit=time_limit)
+        return p_center(inst.cost, None, p, existing=ex, time_limit=time_limit)
     if model == "max-cover":
-        return location.max_cover(inst.cost, inst.weights, limit, p=p, existing=ex, time_limit=time_limit)
-    return location.set_cover(inst.cost, limit, existing=ex, time_limit=time_limit)
+        return max_cover(inst.cost, inst.weights, limit, p=p, existing=ex, time_limit=time_limit)
+    return set_cover(inst.cost, limit, existing=ex, time_limit=time_limit)
 
 
-def write(result: location.LocationResult, inst: LocationInstance, out: str | Path) -> Path:
+def write(result: LocationResult, inst: LocationInstance, out: str | Path) -> Path:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_csv(out / "assignment.csv", result.table())
