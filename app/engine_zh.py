@@ -280,6 +280,8 @@ rule(r"(?P<inner>.+?); the plan kept is the (?P<kept>quick plan|previous plan|ro
      r"better than HiGHS's own best \((?P<h>none|{NUM})\)",
      lambda g: zh(g["inner"]) + f"; 保留的方案是{KEPT_ZH[g['kept']]}, 优于 HiGHS 自己找到的最佳方案 ("
      + ("无" if g["h"] == "none" else g["h"]) + ")")
+rule(r"(?P<inner>.+?); no time was left for the marginal values \(raise the time limit to get them\)",
+     lambda g: zh(g["inner"]) + "; 时间已用完, 未计算边际价值 (提高时间上限即可得到)")
 rule(r"(?P<inner>.+?); raced by a second HiGHS run \(seed (?P<s>\d+)\): the plan is the (?P<w>first|second) run's, "
      r"the bound the higher of the two",
      lambda g: zh(g["inner"]) + f"; 另一 HiGHS 进程 (随机种子 {g['s']}) 同时求解: 方案取自"

@@ -205,8 +205,10 @@ def test_time_limit_covers_the_warm_start_and_is_reported_honestly():
                           overrides=["solver.compute_duals=false", "solver.report_floor=false"])
     r = p.solve(time_limit=3)
     solver = p._solver
-    # the accounting, not the wall clock (which a loaded CI machine stretches): start + MIP = the limit
-    assert solver.warm_seconds > 0 and solver.mip_time_limit == pytest.approx(3 - solver.warm_seconds)
+    # the accounting, not the wall clock (which a loaded CI machine stretches): start + MIP + what the phases
+    # after the MIP hold back (10 %) = the limit, less the hand-off before the start (one Deadline, issue 26)
+    assert solver.warm_seconds > 0 and solver.reserve == pytest.approx(0.3, abs=1e-3)
+    assert 3 - 0.5 <= solver.warm_seconds + solver.mip_time_limit + solver.reserve <= 3 + 1e-9
     assert solver.highs.option("time_limit") == pytest.approx(solver.mip_time_limit)
     if r.report.status == "time_limit":
         assert "NOT proven optimal" in r.report.message and r.report.gap is not None

@@ -24,8 +24,11 @@ from planner.planning.pipeline import run, run_quick
 from planner.planning.results import PlanResult
 from planner.config.scenario import LoadedScenario, load_scenario
 from planner.planning.solve import Solver
+from planner.solver.deadline import Deadline
 from planner.planning.lexicographic import run_lexicographic
 
+
+QUICK_PLAN_MAX_S = 5.0  # a what-if's quick plan: at most this, and a quarter of the what-if's time limit
 
 class InfeasibleError(PlannerError):
     pass
@@ -57,7 +60,7 @@ class Planner:
             self._solver = Solver(self._pm)
         return self._pm
 
-    def solve(self, time_limit: float | None = None, gap: float | None = None,
+    def solve(self, time_limit: float | Deadline | None = None, gap: float | None = None,
               duals: bool | None = None, progress=None) -> PlanResult:
         """Solve (or re-solve after a budget change) and verify. Raises PlannerError on failed checks.
         ``progress`` is called with a ``planner.solver.Progress`` (incumbent, bound, gap) as HiGHS improves
@@ -119,7 +122,7 @@ class Planner:
         self.checks = run_checks(self.inputs)
         return True
 
-    def quick_plan(self) -> PlanResult | None:
+    def quick_plan(self, time_limit: float = QUICK_PLAN_MAX_S) -> PlanResult | None:
         """After a budget change on a solved model: a verified plan at once (status ``quick``), the previous
         purchases kept or trimmed to the new budget, with its honest gap. ``solve()`` then improves on it
         (it starts from it). None when there is no previous plan of this model, the model changed in
@@ -127,7 +130,7 @@ class Planner:
         rules require."""
         if self._pm is None or self._solver is None or self.scenario.equity.objective != "efficiency":
             return None
-        return run_quick(self.inputs, self._pm, self._solver)
+        return run_quick(self.inputs, self._pm, self._solver, time_limit)
 
     def resolve_with_budget(self, total_wan: float | None = None, per_year_wan: list[float] | None = None,
                             first_plan=None, **kw) -> PlanResult:
@@ -136,11 +139,14 @@ class Planner:
         ``first_plan``, if given, is called with the quick plan (``quick_plan()``) before HiGHS starts, so a
         caller can show a verified plan at once while the solve improves it."""
         self.set_budget(total_wan, per_year_wan)
+        # one deadline for the what-if: the quick plan draws from it, the solve gets what it leaves
+        deadline = Deadline.of(kw.pop("time_limit", None) or self.scenario.solver.time_limit_s)
         if self.checks.ok:
-            quick = self.quick_plan()  # also the MIP's start: unlike the previous plan, it fits the new budget
+            # also the MIP's start: unlike the previous plan, it fits the new budget
+            quick = self.quick_plan(min(QUICK_PLAN_MAX_S, deadline.part(0.25)))
             if quick is not None and first_plan is not None:
                 first_plan(quick)
-        return self.solve(**kw)
+        return self.solve(time_limit=deadline, **kw)
 
 
 def solve_file(path: str | Path | None = None, overrides: list[str] | None = None,

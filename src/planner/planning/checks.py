@@ -244,12 +244,13 @@ def elastic_explanation(inp: PlanInputs, time_limit: float = 30.0, top: int = 8)
     return [text for _, text in found[:top]]
 
 
-def explain_infeasible(inp: PlanInputs) -> str:
+def explain_infeasible(inp: PlanInputs, time_limit: float = 30.0) -> str:
     rep = run_checks(inp)
     if rep.errors:
         return " ".join(rep.errors)
     try:
-        relax = elastic_explanation(inp)
+        # within what the solve's deadline has left (infeasibility is usually found at once, in presolve)
+        relax = elastic_explanation(inp, min(30.0, time_limit)) if time_limit >= 0.5 else []
     except Exception:  # noqa: BLE001 - an explanation must never hide the infeasibility itself
         relax = []
     if relax:

@@ -11,6 +11,7 @@ from planner.planning.model import PlanModel
 from planner.planning.pipeline import run
 from planner.planning.results import PlanResult
 from planner.planning.solve import Solver
+from planner.solver.deadline import Deadline
 
 
 def z_columns(pm: PlanModel, what: str) -> np.ndarray:
@@ -23,19 +24,20 @@ def run_lexicographic(inp: PlanInputs, pm: PlanModel, solver: Solver, what: str,
                       gap: float | None = None, duals: bool | None = None, build_seconds: float = 0.0,
                       stage_one_only: bool = False) -> PlanResult:
     """Equity first: minimise the largest shortfall (or longest travel), then the weighted sum without
-    letting that measure get worse. Each stage gets half the time limit. The model keeps its weighted-sum
+    letting that measure get worse. Stage one gets half the time limit; stage two all that is left (one
+    deadline for the request). The model keeps its weighted-sum
     objective and epsilon bounds afterwards, so the next solve starts from the scenario again."""
     cols = z_columns(pm, what)
     if not len(cols):
         raise InputError("equity", f"nothing to equalise: no {what} measure in this scenario",
                          fix="set a per-million target (shortfall) or access.exam_types (travel)")
     eps = pm.epsilon_bounds()[cols - pm.families["Z"].offset]
-    limit = float(time_limit if time_limit is not None else inp.scenario.solver.time_limit_s)
+    deadline = Deadline.of(time_limit if time_limit is not None else inp.scenario.solver.time_limit_s)
     cost = np.zeros(len(pm.cost))
     cost[cols] = 1.0
     solver.set_costs(cost)
     try:
-        first = run(inp, pm, solver, limit / 2, gap, False, build_seconds)
+        first = run(inp, pm, solver, deadline.split(0.5), gap, False, build_seconds)
         rep1 = first.report
         if not rep1.has_plan or stage_one_only:
             return first
@@ -43,7 +45,7 @@ def run_lexicographic(inp: PlanInputs, pm: PlanModel, solver: Solver, what: str,
         solver.use_weighted_sum()
         # the stage-one plan satisfies this bound, so stage two is never infeasible
         solver.set_upper(cols, np.minimum(eps, best + 1e-6 * np.maximum(1, best)))
-        second = run(inp, pm, solver, limit / 2, gap, duals, 0.0)
+        second = run(inp, pm, solver, deadline, gap, duals, 0.0)
     finally:
         solver.use_weighted_sum()
         if len(cols):

@@ -9,21 +9,24 @@ from planner.planning.model import PlanModel
 from planner.planning.results import PlanResult, collect
 from planner.planning.solve import SolveReport, Solver
 from planner.planning.verify import verify
+from planner.solver.deadline import Deadline
 
 
-def run_quick(inp: PlanInputs, pm: PlanModel, solver: Solver) -> PlanResult | None:
+def run_quick(inp: PlanInputs, pm: PlanModel, solver: Solver, time_limit: float = 5.0) -> PlanResult | None:
     """The quick plan after a budget what-if (Solver.quick), collected and verified like any plan; None
     when there is none to make."""
-    rep = solver.quick()
+    rep = solver.quick(time_limit)
     return None if rep is None else _finish(inp, pm, rep)
 
 
-def run(inp: PlanInputs, pm: PlanModel, solver: Solver, time_limit: float | None = None, gap: float | None = None,
+def run(inp: PlanInputs, pm: PlanModel, solver: Solver, time_limit: float | Deadline | None = None,
+        gap: float | None = None,
         duals: bool | None = None, build_seconds: float = 0.0) -> PlanResult:
     """One HiGHS solve of a built model with whatever objective it holds, then collect and verify."""
-    rep: SolveReport = solver.solve(time_limit, gap, duals, build_seconds=build_seconds)
+    deadline = Deadline.of(time_limit if time_limit is not None else inp.scenario.solver.time_limit_s)
+    rep: SolveReport = solver.solve(deadline, gap, duals, build_seconds=build_seconds)
     if rep.status == "infeasible":
-        rep.message += ". " + explain_infeasible(inp)
+        rep.message += ". " + explain_infeasible(inp, deadline.left())
     return _finish(inp, pm, rep)
 
 

@@ -18,6 +18,14 @@ import pandas as pd
 from planner.planning.model import PlanModel
 from planner.planning.quick import quick_plan
 from planner.solver import HighsModel, SolveResult, Status, relative_gap
+from planner.solver.deadline import Deadline
+
+# The phases after the MIP (judging known plans, duals, the floor) hold back this share of the limit, at
+# most AFTER_MIP_MAX_S; a phase with less than MIN_PHASE_S left is skipped (no duals; the status says the
+# floor was not found in time).
+AFTER_MIP_SHARE, AFTER_MIP_MAX_S, MIN_PHASE_S = 0.1, 15.0, 0.2
+NO_TIME_FOR_DUALS = "; no time was left for the marginal values (raise the time limit to get them)"
+FLOOR_SHARE, FLOOR_FIRST_S = 0.25, 10.0  # the floor's share of a solve of at least 10 s, before the MIP
 
 
 def changeable_gap(objective: float | None, bound: float | None, floor: float | None) -> float | None:
@@ -74,6 +82,7 @@ class Solver:
         self.start = "none"
         self.warm_seconds = 0.0                # time the warm start took from the limit
         self.mip_time_limit = 0.0              # what HiGHS's MIP was given
+        self.reserve = 0.0                     # what the MIP left for the phases after it (AFTER_MIP_SHARE)
         self._floor: tuple[bytes, float | None] | None = None   # (what it was computed for, the floor)
         self.progress = None                   # called with a solver.Progress while the MIP runs
         self._A = None                         # the constraint matrix handed to HiGHS (CSR), for quick plans
@@ -167,8 +176,10 @@ class Solver:
         if self.highs is not None:
             self.highs.cancel()
 
-    def solve(self, time_limit: float | None = None, gap: float | None = None,
+    def solve(self, time_limit: float | Deadline | None = None, gap: float | None = None,
               duals: bool | None = None, build_seconds: float = 0.0) -> SolveReport:
+        """Warm start, MIP, the best known plan, duals and the floor, all within ``time_limit`` (seconds,
+        or a Deadline a caller made for a longer request; default solver.time_limit_s)."""
         try:
             return self._solve(time_limit, gap, duals, build_seconds)
         finally:
@@ -177,18 +188,29 @@ class Solver:
 
     def _solve(self, time_limit, gap, duals, build_seconds) -> SolveReport:
         s = self.pm.inp.scenario.solver
-        limit = float(time_limit if time_limit is not None else s.time_limit_s)
+        deadline = Deadline.of(time_limit if time_limit is not None else s.time_limit_s)
+        limit = deadline.seconds
         rel_gap = float(gap if gap is not None else s.mip_rel_gap)
+        want_duals = s.compute_duals if duals is None else duals
+        # What the phases after the MIP hold back: judging the known plans, the duals and the floor.
+        after = self.reserve = min(AFTER_MIP_SHARE * deadline.left(), AFTER_MIP_MAX_S)
         handoff = self._handoff()
         run0 = self.highs.run_seconds
         t_start = time.perf_counter()
         quick, self._quick_start = self._quick_start, None
         if quick is not None:  # shown on screen: judged after the MIP whether or not it is the start
             self._known.append(("quick plan", np.flatnonzero(self.pm.integer), quick[1]))
-        self.start = self._warm_start(limit, quick) if s.warm_start else "none"
-        # The time limit covers the whole solve: the MIP gets what the warm start left of it.
+        weighted_sum = np.array_equal(self.highs.cost, self.pm.cost)
+        if s.report_floor and weighted_sum and self._known_floor() is None and deadline.left() >= FLOOR_FIRST_S:
+            # The floor first (one LP, kept across budget what-ifs): after the MIP, the deadline would leave
+            # it too little time on a large model, and the status would lose its second gap measure. A
+            # short solve leaves the MIP its time and tries the floor in the reserve after it.
+            self.floor(deadline.part(FLOOR_SHARE, reserve=after))
+        self.start = self._warm_start(deadline.part(reserve=after), quick) if s.warm_start else "none"
+        # The time limit covers the whole solve: the MIP gets what the warm start left of it, less what
+        # the phases after it hold back.
         self.warm_seconds = time.perf_counter() - t_start
-        self.mip_time_limit = max(0.5, limit - self.warm_seconds)
+        self.mip_time_limit = max(0.5, deadline.part(reserve=after))
         # HiGHS checks its clock loosely in some phases (presolve, a long LP): the adapter's wall-clock
         # guard cancels the run if it overruns the limit by more than guard_seconds allows.
         res = self.highs.solve(self.mip_time_limit, rel_gap, guard=True, progress=self.progress,
@@ -196,8 +218,7 @@ class Solver:
         highs_objective = res.objective
         # Judging known plans is an LP each (a MIP over presence binaries for the rounded LP plan): within
         # the time the limit has left, and briefly after a Stop (which does not interrupt it).
-        left = limit - (time.perf_counter() - t_start)
-        res, kept = self.keep_best(res, 2.0 if self.stopped else max(1.0, min(0.1 * limit, left)))
+        res, kept = self.keep_best(res, 2.0 if self.stopped else deadline.part(0.5, at_least=min(1.0, limit)))
         if res.status.has_solution and res.bound is None:
             # stopped before HiGHS proved anything: what is already known bounds the plan (never above it)
             known = self._bound_known()[0]
@@ -229,16 +250,18 @@ class Solver:
         rep = SolveReport(status=status, termination=res.detail, objective=res.objective, bound=res.bound,
                           gap=gap_v, build_seconds=build_seconds, handoff_seconds=handoff, solve_seconds=solve_s,
                           mip_nodes=res.nodes, message=msg)
-        want_duals = s.compute_duals if duals is None else duals
         if want_duals and rep.has_plan and not self.stopped:
-            t1 = time.perf_counter()
-            rep.duals, rep.budget_marginal = marginal_values(self.pm, self.highs, limit)
-            rep.duals_seconds = time.perf_counter() - t1
-        if s.report_floor and rep.has_plan and np.array_equal(self.highs.cost, self.pm.cost):
+            if deadline.left() > MIN_PHASE_S:
+                t1 = time.perf_counter()
+                rep.duals, rep.budget_marginal = marginal_values(self.pm, self.highs, deadline.part(0.5))
+                rep.duals_seconds = time.perf_counter() - t1
+            else:  # HiGHS ran past the time it was given (its clock checks are loose in the root cut loop)
+                rep.message += NO_TIME_FOR_DUALS
+        if s.report_floor and rep.has_plan and weighted_sum:
             t1 = time.perf_counter()
             # After a Stop no new LP runs, but a floor already found for this model (a budget what-if keeps
             # it) still gives the second gap measure, so the stopped status says both gaps too.
-            rep.floor = self._known_floor() if self.stopped else self.floor(max(5.0, 0.5 * limit))
+            rep.floor = self._known_floor() if self.stopped else self.floor(deadline.left())
             rep.floor_seconds = time.perf_counter() - t1
             if rep.floor is not None or not self.stopped:
                 rep.message += _changeable_words(rep)
@@ -285,9 +308,11 @@ class Solver:
         """The weighted-sum objective no budget can go below (unlimited_budget_floor), kept until anything
         but the budget changes: a budget what-if reuses it."""
         key = self._floor_key()
-        if self._floor is None or self._floor[0] != key:
-            self._floor = (key, unlimited_budget_floor(self.pm, self.highs, time_limit))
-        return self._floor[1]
+        if (self._floor is None or self._floor[0] != key) and time_limit > MIN_PHASE_S:
+            found = unlimited_budget_floor(self.pm, self.highs, time_limit)
+            if found is not None:  # not found in time: the next solve may have the time
+                self._floor = (key, found)
+        return self._known_floor()
 
     def _bound_known(self) -> tuple[float | None, bool]:
         """A proven bound for the model as it is now, without solving, and whether it is the last proven
