@@ -250,6 +250,11 @@ class HighsModel:
                                      float(mip_rel_gap))
         try:
             h.run()
+        except BaseException:
+            if self._rival is not None:  # no orphan run left behind a failed or interrupted process
+                self._rival.stop()
+                self._rival = None
+            raise
         finally:
             self._progress = None
             if timer is not None:
