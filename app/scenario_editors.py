@@ -129,10 +129,12 @@ def _get(raw: dict, path: str):
 
 
 def edit_fields(raw: dict, scn: Scenario, group: str) -> None:
-    """The group's fields, two a row."""
-    cols = st.columns(2)
-    for i, path in enumerate(FIELD_GROUPS[group]):
-        _set(raw, path, field_input(cols[i % 2], path, _get(raw, path), scn))
+    """The group's fields, two a row: a row of two columns for each pair, so a field sits beside its pair
+    (two long columns filled in turn drift apart where a checkbox stands beside a number box)."""
+    paths = FIELD_GROUPS[group]
+    for i in range(0, len(paths), 2):
+        for col, path in zip(st.columns(2), paths[i:i + 2]):
+            _set(raw, path, field_input(col, path, _get(raw, path), scn))
 
 
 def _cell(value):

@@ -519,3 +519,120 @@ def test_stop_at_once_after_a_whatif_keeps_a_plan_no_worse_than_the_quick_one(ap
         kept = _objective(page, w)
         page.screenshot(path=str(ARTIFACTS / f"e2e_whatif_stopped_{lang}.png"))
         assert kept <= quick + 0.05, f"Stop kept a plan of objective {kept:,.1f}, worse than the quick plan's {quick:,.1f}"
+
+
+# ------------------------------------------------------------------------------ the scenario editors of part 3
+def _expander(page, title: str):
+    """The Plan page's expander whose title holds ``title`` (case counts: "Staffing" is not the modality
+    editor's "staffing"), opened."""
+    exp = page.locator('[data-testid="stExpander"]').filter(
+        has=page.locator("summary").filter(has_text=re.compile(re.escape(title))))
+    exp.locator("summary").click()
+    wait_idle(page)
+    return exp
+
+
+def _appears(locator, ms: int = 2000) -> bool:
+    try:
+        locator.wait_for(timeout=ms)
+        return True
+    except Exception:   # playwright's TimeoutError
+        return False
+
+
+def _edit_cell(page, grid, row: int, x: float, option: str = "", typed: str = "") -> None:
+    """Edit a cell of a data editor (a canvas: cells have no elements to click) by where it is drawn: the
+    ``row``-th body row (0 first), ``x`` pixels from the grid's left; choose ``option`` from its drop-down or
+    type ``typed``. The grid is measured each time: a problem box above it moves it as the rows change. The
+    pointer moves onto the cell first, in steps, and double-clicks until the cell's editor opens: right after
+    a rerun the grid can miss a double click."""
+    from playwright.sync_api import expect
+
+    box = grid.bounding_box()
+    where = (box["x"] + x, box["y"] + 36 + 35 * row + 17)   # a 36 px header, 35 px rows
+    editor = page.locator('#portal [id^="gdg-overlay"]')
+    for _ in range(3):
+        page.mouse.move(*where, steps=5)
+        page.wait_for_timeout(300)
+        page.mouse.dblclick(*where)
+        if _appears(editor):
+            break
+    else:
+        raise AssertionError(f"no editor opened on the cell at {where}")
+    if option:
+        listed = page.get_by_role("option", name=option, exact=True)
+        if not _appears(listed):   # the list opens with the editor, except at times: a click on it opens it
+            page.locator('#portal [role="combobox"]').click()
+        listed.click()
+    else:
+        box = editor.locator("input, textarea").first
+        box.fill(typed)
+        expect(box).to_have_value(typed)
+        box.press("Enter")
+    expect(editor).to_have_count(0)
+    wait_idle(page)
+
+
+def test_each_new_scenario_editor_edits_a_field_and_the_solve_uses_them(small_app_url):
+    """Issue 25, part 3: one field of each editor scenario_editors adds (plan years, rules in force,
+    staffing, mobile units, tertiary catchment, presence rules, more settings) changed in the browser, then
+    Solve. Every edit reaches the scenario the solve takes: after a first solve, the out-of-date notice names
+    each edited input; the solve with them clears it without a problem box, and the plan covers the new last
+    plan year."""
+    from playwright.sync_api import expect
+
+    with chromium_page(small_app_url, {"width": 1400, "height": 6000}) as page:   # editors open, and the plan
+        page.get_by_role("button", name="Solve", exact=True).click()
+        expect(page.get_by_text("Independent check passed")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+        wait_idle(page)
+        _no_error_boxes(page)
+
+        years = _expander(page, "Plan years")
+        _fill(page, "Last plan year", 2028)                                      # small.toml: 2026-2027
+        rules = _expander(page, "Rules in force")
+        density = rules.get_by_role("checkbox", name="Density targets (hard targets)", exact=True)
+        assert density.is_checked()
+        density.uncheck(force=True)   # Streamlit's checkbox input sits under its drawn box
+        wait_idle(page)
+        expect(density).not_to_be_checked()
+        _expander(page, "Staffing")
+        _fill(page, "Headroom over the staff existing units need (%)", 20)      # 15
+        _expander(page, "Mobile units: reach and travel")
+        _fill(page, "Reach of a mobile unit (minutes from its base)", 90)       # 120
+        catchment = _expander(page, "Tertiary catchment")
+        catchment.get_by_text("also those of regions with the same parent", exact=False).click()
+        wait_idle(page)
+        presence = _expander(page, "Presence rules: a minimum of units per facility")
+        grid = presence.locator('[data-testid="stDataFrame"]')
+        grid.hover()
+        presence.get_by_role("button", name="Add row").click()
+        wait_idle(page)
+        # columns: row marker, tier, modality, units per facility, from year
+        _edit_cell(page, grid, 0, 120, option="tertiary")
+        _edit_cell(page, grid, 0, 320, option="CT")
+        _edit_cell(page, grid, 0, 560, typed="1")
+        _edit_cell(page, grid, 0, 800, typed="2027")
+        _no_error_boxes(page)   # a half-filled row is reported until its last cell is in
+        _expander(page, "More settings")
+        _fill(page, "Discount rate (%/yr)", 3)                                   # 0
+        _no_error_boxes(page)
+
+        notice = page.locator('[data-testid="stAlertContentWarning"]').filter(has_text="earlier inputs")
+        expect(notice).to_have_count(1)
+        for label in ("Last plan year", "Density targets (hard targets)",
+                      "Headroom over the staff existing units need (%)", "Reach of a mobile unit (minutes from its base)",
+                      "Who serves exams presenting at the top tier", "Presence rules: a minimum of units per facility",
+                      "Discount rate (%/yr)"):
+            expect(notice).to_contain_text(f"“{label}", timeout=1000)
+
+        page.get_by_role("button", name="Solve", exact=True).click()
+        expect(page.get_by_text("Independent check passed")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+        wait_idle(page)
+        expect(notice).to_have_count(0)
+        _no_error_boxes(page)
+        page.wait_for_timeout(800)   # let deck.gl and Vega paint
+        page.screenshot(path=str(ARTIFACTS / "e2e_scenario_editors.png"), full_page=True)
+        # the map's years are the plan's: 2028 is one (the year shown stays the one shown before, 2027)
+        page.get_by_role("combobox", name="Year", exact=True).click()
+        expect(page.get_by_role("option")).to_have_text(["2026", "2027", "2028"])
+        page.keyboard.press("Escape")
