@@ -190,6 +190,17 @@ rule(r"(?P<where>.+?): (?P<n>\d+) (?P<mod>\S+) at (?P<tier>\S+) exceeds the faci
 rule(r"(?P<where>.+?): (?P<n>\d+) (?P<mod>\S+) at (?P<tier>\S+), policy requires (?P<need>\d+)",
      "{where}: {tier}有 {n} 台 {mod}, 政策要求 {need} 台")
 rule(r"total spend (?P<s>{NUM}) 万元 exceeds the budget (?P<b>{NUM}) 万元", "总支出 {s} 万元 超过预算 {b} 万元")
+rule(r"total spend (?P<s>{NUM}) 万元 exceeds the budget (?P<b>{NUM}) 万元 \((?P<g>{NUM}) less (?P<c>{NUM}) committed\)",
+     "总支出 {s} 万元 超过预算 {b} 万元 ({g} 减去已承诺支出 {c})")
+# the budget the model was built with against the scenario's (planner.planning.verify._check_budget_inputs)
+rule(r"the model's budget differs from the scenario's: model (?P<m>{NUM}) 万元, scenario (?P<s>{NUM}) 万元 over all "
+     r"plan years", "模型的预算与情景不一致: 全部规划年份合计, 模型 {m} 万元, 情景 {s} 万元")
+rule(r"the model's yearly budget caps differ from the scenario's: the (?P<w>model has none|scenario states none)",
+     lambda g: "模型的年度预算上限与情景不一致: " + ("模型没有年度上限" if g["w"].startswith("model") else "情景未规定年度上限"))
+rule(r"the scenario's budget\.per_year_wan_cny has (?P<n>\d+) numbers for (?P<y>\d+) plan years",
+     "情景的 budget.per_year_wan_cny 有 {n} 个数, 而规划年份有 {y} 年")
+rule(r"the model's yearly budget differs from the scenario's in (?P<y>\d+): model (?P<m>{NUM}) 万元, scenario "
+     r"(?P<s>{NUM}) 万元", "模型 {y} 年的预算与情景不一致: 模型 {m} 万元, 情景 {s} 万元")
 rule(r"spend in (?P<y>\d+) (?P<s>{NUM}) 万元 exceeds that year's budget (?P<b>{NUM}) 万元",
      "{y} 年支出 {s} 万元 超过当年预算 {b} 万元")
 rule(r"(?P<where>.+?): units need (?P<s>{NUM}) staff, (?P<a>{NUM}) available", "{where}: 设备需要 {s} 名人员, 现有 {a} 名")
