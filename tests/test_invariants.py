@@ -195,6 +195,19 @@ def test_set_budget_before_the_first_solve(tmp_path):
     assert r.report.objective == pytest.approx(cold.report.objective, rel=1e-9)
 
 
+def test_a_budget_below_the_committed_spend_is_the_planners_error(tmp_path):
+    """set_budget takes the gross total since 975173d: a what-if (an app sweep from 25 % of the total) below
+    the committed spend must be a PlannerError the app shows, not pydantic's ValidationError, which the
+    sweep page did not catch; and nothing moves."""
+    from planner.errors import InputError
+    from planner.studies.sweep import budget_sweep
+
+    p = Planner.from_file(generate(tmp_path, 2, budget=3000), ["budget.committed_wan_cny=1000"])
+    with pytest.raises(InputError, match="committed_wan_cny 1,000 exceeds total_wan_cny 500"):
+        budget_sweep(p, [500.0, 2000.0])
+    assert p.scenario.budget.total_wan_cny == 3000 and p.inputs.budget_total_wan == 2000
+
+
 @pytest.mark.slow
 def test_time_limit_covers_the_warm_start_and_is_reported_honestly():
     """Regression (found by the benchmark): the warm start had its own budget on top of the limit."""

@@ -94,6 +94,11 @@ class Planner:
         ``total_wan`` is the planner's figure, as the scenario's ``budget.total_wan_cny`` and the CLI's
         ``--set`` state it: before committed spend. The model spends the net (``Budget.net_wan_cny``)."""
         budget = self.inputs.scenario.budget
+        if total_wan is not None and float(total_wan) < budget.committed_wan_cny:
+            # the schema's own check, said as the planner's error (not pydantic's, which the app and a
+            # sweep do not catch), before anything moves
+            raise InputError("budget.total_wan_cny", f"committed_wan_cny {budget.committed_wan_cny:,.0f} exceeds "
+                             f"total_wan_cny {float(total_wan):,.0f}: raise the total or lower the committed spend")
         if total_wan is not None:
             budget.total_wan_cny = float(total_wan)
             self.inputs.budget_total_wan = budget.net_wan_cny
