@@ -81,3 +81,82 @@ def test_the_race_ending_reads_in_chinese():
     chinese = engine_zh.zh(english)
     assert chinese.endswith("; 另一 HiGHS 进程 (随机种子 1) 同时求解: 方案取自第二个进程, 下界取两者中较高者"), chinese
     assert "raced" not in chinese and "optimal" not in chinese
+
+
+def market_split(m: int = 4, n: int = 30, seed: int = 0) -> HighsModel:
+    """min |a x - b| over binary x (Cornuéjols-Dawande): HiGHS proves nothing on it within seconds."""
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, 100, (m, n)).astype(float)
+    b = np.floor(a.sum(axis=1) / 2)
+    A = sp.hstack([sp.csr_matrix(a), sp.eye(m), -sp.eye(m)]).tocsr()
+    k = n + 2 * m
+    return HighsModel(np.r_[np.zeros(n), np.ones(2 * m)], np.zeros(k), np.r_[np.ones(n), np.full(2 * m, np.inf)],
+                      np.r_[np.ones(n, bool), np.zeros(2 * m, bool)], A, b, b, interruptible=True)
+
+
+def test_a_stop_while_the_main_run_waits_for_the_rival_ends_the_wait(tmp_path, monkeypatch):
+    """The main run ends at once (node limit, not proven); the rival has 30 s and proves nothing. A Stop
+    asked while the main run waits for the rival's answer ends the wait and the rival at once; before, the
+    app's Stop waited the rival's whole limit (here 32 s). No process or folder is left behind."""
+    import threading
+    import time
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    hm = market_split()
+    hm.set_option("mip_max_nodes", 0)
+    stop = threading.Timer(1.0, hm.cancel)
+    stop.start()
+    t0 = time.perf_counter()
+    r = hm.solve(30, rival_seed=1)
+    stop.cancel()
+    assert time.perf_counter() - t0 < 10
+    assert r.extra["race"]["status"] == "ended" and not r.extra["race"]["plan_from_rival"]
+    assert not list(tmp_path.glob("planner-rival-*"))
+
+
+def test_a_model_that_cannot_be_written_leaves_no_rival_folder(tmp_path, monkeypatch):
+    from planner.solver import race
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+
+    def full_disk(path):
+        raise OSError("No space left on device")
+
+    with pytest.raises(OSError):
+        race.Rival(full_disk, 1, 10.0, 1e-4)
+    assert not list(tmp_path.glob("planner-rival-*"))
+
+
+def test_the_retry_after_a_race_gets_only_what_the_wait_left(monkeypatch):
+    """A main run whose plan HiGHS valued wrongly (``highs_objective``) is run once more in the time left;
+    the time spent waiting for the rival counts (HiGHS's clock does not see it). Before, a main run that
+    ended early, waited for the rival, then retried with its whole limit again."""
+    import dataclasses
+    import time
+
+    from planner.solver import race
+
+    hm = cover()
+    result, wait = HighsModel._result, race.Rival.wait
+    calls = []
+
+    def misvalued(self, seconds, guard_fired, duals):
+        r = result(self, seconds, guard_fired, duals)
+        return dataclasses.replace(r, status=Status.TIME_LIMIT, extra={**r.extra, "highs_objective": 0.0})
+
+    def slow_wait(self, seconds, stop=None):
+        time.sleep(2.0)
+        self.stop()
+        return None  # the rival ended without an answer
+
+    solve = HighsModel.solve
+
+    def recorded(self, time_limit=np.inf, *a, **k):
+        calls.append(time_limit)
+        return solve(self, time_limit, *a, **k)
+
+    monkeypatch.setattr(HighsModel, "_result", misvalued)
+    monkeypatch.setattr(race.Rival, "wait", slow_wait)
+    monkeypatch.setattr(HighsModel, "solve", recorded)
+    hm.solve(5.0, rival_seed=1)
+    assert len(calls) == 2 and calls[1] <= 5.0 - 2.0, calls

@@ -242,6 +242,7 @@ class HighsModel:
             timer.daemon = True
             timer.start()
         t0 = float(h.getRunTime())  # HiGHS's clock is cumulative over runs on one object
+        wall0 = time.perf_counter()
         self._progress, self._progress_t, self._progress_last = progress, -np.inf, None
         racing = (retry and rival_seed is not None and self.integer.any() and not first_solution
                   and not self.maximize and np.isfinite(time_limit) and not self._holding)
@@ -262,7 +263,8 @@ class HighsModel:
         res = self._result(float(h.getRunTime()) - t0, fired.is_set(), duals)
         if racing:
             res = self._with_rival(res, time_limit, float(mip_rel_gap))
-        left = time_limit - res.seconds
+        # the wall clock too: waiting for a rival's answer takes time HiGHS's own clock does not count
+        left = time_limit - max(res.seconds, time.perf_counter() - wall0)
         if ("highs_objective" in res.extra and res.status != Status.OPTIMAL and retry and not first_solution
                 and not self.maximize and not self._should_stop() and left > 0.5):
             # HiGHS valued its plan below what it is worth (a MIP start re-valued in presolve) and pruned its
@@ -283,7 +285,8 @@ class HighsModel:
             answer = rival.answer() if not proved_by_main else None  # a Stop takes a finished rival's answer
             rival.stop()
         else:
-            answer = rival.wait(max(0.0, time_limit - res.seconds) + 2.0)
+            answer = rival.wait(max(0.0, time_limit - res.seconds) + 2.0, stop=lambda: self._cancelled.is_set() or (
+                self.stop_when is not None and bool(self.stop_when())))
         x = None if answer is None else answer["x"]
         if answer is None or (x is not None and not self._fits(x)):
             ended = "ended" if answer is None else "plan rejected: it breaks a row of the model"

@@ -35,11 +35,15 @@ class Rival:
         self.folder = Path(tempfile.mkdtemp(prefix="planner-rival-"))
         self.seed = int(seed)
         model = self.folder / "model.mps"
-        write(str(model))
-        self._proc = subprocess.Popen(
-            [sys.executable, __file__, str(model), str(self.folder), str(self.seed), repr(float(time_limit)),
-             repr(float(mip_rel_gap))],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            write(str(model))
+            self._proc = subprocess.Popen(
+                [sys.executable, __file__, str(model), str(self.folder), str(self.seed), repr(float(time_limit)),
+                 repr(float(mip_rel_gap))],
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        except BaseException:  # a model that cannot be written (disk full) or no process: no folder left behind
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
         self._polled, self._answer = -np.inf, None
 
     def answer(self) -> dict | None:
@@ -59,15 +63,21 @@ class Rival:
         a = self.answer()
         return a is not None and a["status"] == "optimal"
 
-    def wait(self, seconds: float) -> dict | None:
-        """The answer, waiting at most ``seconds`` for it; the process is ended either way."""
+    def wait(self, seconds: float, stop=None) -> dict | None:
+        """The answer, waiting at most ``seconds`` for it, and no longer once ``stop()`` is true (a Stop
+        asked while the main run waits); the process is ended either way, an interrupt included."""
+        end = time.monotonic() + max(0.0, seconds)
         try:
-            self._proc.wait(timeout=max(0.0, seconds))
-        except subprocess.TimeoutExpired:
-            pass
-        answer = self.answer()
-        self.stop()
-        return answer
+            while True:
+                try:
+                    self._proc.wait(timeout=max(0.0, min(POLL_EVERY_S, end - time.monotonic())))
+                    break
+                except subprocess.TimeoutExpired:
+                    if time.monotonic() >= end or (stop is not None and stop()):
+                        break
+            return self.answer()
+        finally:
+            self.stop()
 
     def stop(self) -> None:
         """End the rival and remove its files."""
