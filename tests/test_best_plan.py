@@ -127,14 +127,14 @@ def test_a_second_stop_while_the_quick_plan_is_valued_still_keeps_it(monkeypatch
     pressed = []
     judge = Solver.keep_best
 
-    def keep_best(self, res, limit):
+    def keep_best(self, res, limit, rel_gap=None):
         def again(event):  # HiGHS's own interrupt check during the valuation LP: the second Stop
             if not pressed:
                 pressed.append(True)
                 self.cancel()
         self.highs._h.cbSimplexInterrupt += again
         try:
-            return judge(self, res, limit)
+            return judge(self, res, limit, rel_gap)
         finally:
             self.highs._h.cbSimplexInterrupt -= again
 
@@ -157,3 +157,24 @@ def test_without_warm_starts_a_stop_still_keeps_the_quick_plan():
     r = p.solve()
     assert r.report.status == "interrupted"
     assert r.report.objective == pytest.approx(quick.report.objective, rel=1e-9)
+
+
+def test_a_kept_plan_within_the_gap_of_the_proven_bound_is_called_optimal(solved):
+    """HiGHS stopped at its first plan (time-limited); the previous optimum, handed over and kept, lies
+    within the requested gap of HiGHS's proven bound: that is a proof, and the status says 'optimal'.
+    With a requested gap below the kept plan's, it stays 'time_limit'."""
+    from planner.solver import relative_gap
+
+    p, best = solved
+    solver = p._solver
+    ints = np.flatnonzero(p._pm.integer)
+    solver._handoff()
+    for tighter in (False, True):
+        first = solver.highs.solve(60, first_solution=True)
+        assert first.status == "time_limit" and first.objective > best.report.objective + 1e-6
+        solver._known.append(("previous plan", ints, solver._last.copy()))
+        g = relative_gap(best.report.objective, min(first.bound, best.report.objective))
+        kept, label = solver.keep_best(first, 30, g / 2 if tighter else g + 1e-9)
+        assert label == "previous plan"
+        assert kept.objective == pytest.approx(best.report.objective, rel=1e-9)
+        assert kept.status == ("time_limit" if tighter else "optimal")

@@ -156,16 +156,23 @@ class Solver:
         self._known.append(("rounded LP plan", *start))
         return "relax-and-round"
 
-    def keep_best(self, res: SolveResult, time_limit: float) -> tuple[SolveResult, str | None]:
+    def keep_best(self, res: SolveResult, time_limit: float, rel_gap: float | None = None
+                  ) -> tuple[SolveResult, str | None]:
         """HiGHS's plan, or a better one among the plans it was handed or shown (``_known``), each valued
         on the full model with its purchases fixed (HighsModel.better_of), with HiGHS's status and bound.
-        Returns the result and the label of the plan kept instead of HiGHS's, or None."""
+        A time-limited run whose kept plan lies within ``rel_gap`` of HiGHS's proven bound is proven:
+        'optimal' (seen in a 30 s sweep: HiGHS stopped at 1.8 %, the rounded LP plan it had been handed was
+        within 0.5 % of its bound). Returns the result and the label of the plan kept instead, or None."""
         known, self._known = self._known, []
         best, label = res, None
         for name, cols, values in known:
             better = self.highs.better_of(best, cols, values, time_limit, stopped=self.stopped)
             if better is not None:
                 best, label = better, name
+        if label is not None and rel_gap is not None and best.status == Status.TIME_LIMIT:
+            g = relative_gap(best.objective, best.bound)
+            if g is not None and g <= rel_gap + 1e-12:
+                best = dataclasses.replace(best, status=Status.OPTIMAL)
         return best, label
 
     def cancel(self) -> None:
@@ -218,7 +225,8 @@ class Solver:
         highs_objective = res.objective
         # Judging known plans is an LP each (a MIP over presence binaries for the rounded LP plan): within
         # the time the limit has left, and briefly after a Stop (which does not interrupt it).
-        res, kept = self.keep_best(res, 2.0 if self.stopped else deadline.part(0.5, at_least=min(1.0, limit)))
+        res, kept = self.keep_best(res, 2.0 if self.stopped else deadline.part(0.5, at_least=min(1.0, limit)),
+                                   rel_gap)
         if res.status.has_solution and res.bound is None:
             # stopped before HiGHS proved anything: what is already known bounds the plan (never above it)
             known = self._bound_known()[0]
