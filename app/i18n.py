@@ -104,6 +104,28 @@ STRINGS: dict[str, tuple[str, str]] = {
     "plan_improving": ("Improving: HiGHS has a better plan for a budget of {b} than this quick plan; the final "
                        "plan replaces it here when the solve ends",
                        "正在改进: 对预算 {b}, HiGHS 已找到比此即时方案更好的方案; 求解结束后, 最终方案将在此处取代它"),
+    # a budget what-if while HiGHS improves on its quick plan: what is on screen, what HiGHS has, one bound
+    # and one gap (the shown plan's, against the higher of the two proven bounds) (issue 25, item 5)
+    "whatif_shown": ("Shown: the quick plan for {b} (objective {obj:,.0f}).",
+                     "所示: 预算 {b} 的即时方案 (目标值 {obj:,.0f})。"),
+    "whatif_highs_start": ("HiGHS is starting ({s:.0f} s).", "HiGHS 正在启动 ({s:.0f} 秒)。"),
+    "whatif_highs_none": ("HiGHS {s:.0f} s: no plan of its own yet.", "HiGHS {s:.0f} 秒: 尚无自己的方案。"),
+    "whatif_highs_better": ("HiGHS has found a plan worth {inc:,.0f}, {better:.1%} better; it replaces this one "
+                            "when the solve ends, or press Stop to keep it now.",
+                            "HiGHS 已找到目标值 {inc:,.0f} 的方案, 好 {better:.1%}; 求解结束时它将取代此方案, "
+                            "或点击“停止并保留目前最佳方案”立即保留它。"),
+    "whatif_highs_same": ("HiGHS {s:.0f} s: no plan better than this one by more than the requested gap ({tol:.2%}) "
+                          "yet.", "HiGHS {s:.0f} 秒: 尚未找到比此方案好超过所要求间隙 ({tol:.2%}) 的方案。"),
+    "whatif_bound": ("Proven bound {bound}: the plan shown is at most {gap} worse than the best possible (gap, as a "
+                     "share of its objective).",
+                     "已证明下界 {bound}: 所示方案比最优至多差 {gap} (间隙, 以其目标值计)。"),
+    "gap_unknown": ("unknown (no proven bound yet)", "未知 (尚无已证明的下界)"),
+    "plan_quick_status": ("Solver status: quick plan, made at once from the previous plan, not yet optimised for the "
+                          "new budget; HiGHS is improving it", "求解状态: 即时方案, 由上一方案立即得出, 尚未针对新预算优化; "
+                          "HiGHS 正在改进"),
+    "quick_objective": ("Objective {obj:,.1f} (万元-equivalent). Its proven bound and gap: in the solve's progress "
+                        "above, updated as HiGHS works.",
+                        "目标值 {obj:,.1f} (万元当量)。其已证明下界与间隙: 见上方求解进度, 随 HiGHS 求解更新。"),
     "plan_final": ("Final plan for a budget of {b}", "最终方案: 预算 {b}"),
     "solve_done": ("HiGHS has finished: the plan and its status are below", "HiGHS 已结束: 方案及其状态见下方"),
     "stop_solve": ("Stop and keep the best plan so far", "停止并保留目前最佳方案"),

@@ -455,8 +455,18 @@ def start_solve(edited: LoadedScenario) -> solve_job.SolveJob | None:
 
 
 def watch(job: solve_job.SolveJob) -> solve_job.SolveJob:
-    return solve_job.watch(job, widgets.progress_words, t("stop_solve"), t("solving"), t("solve_done"),
-                           show_quick=lambda r: show_quick(r, job.edited), label=whatif_label)
+    return solve_job.watch(job, lambda p, s: progress_words(job, p, s), t("stop_solve"), t("solving"),
+                           t("solve_done"), show_quick=lambda r: show_quick(r, job.edited), label=whatif_label)
+
+
+def progress_words(job: solve_job.SolveJob, p, elapsed: float) -> str:
+    """The solve's progress line: HiGHS's own, or, once a what-if's quick plan is on screen, one sentence
+    with what is shown, what HiGHS has, one bound and one gap (widgets.whatif_words)."""
+    if job.quick is None:
+        return widgets.progress_words(p, elapsed)
+    rep = job.quick.report
+    return widgets.whatif_words(rep.objective, rep.bound, p, job.budget_wan,
+                                float(job.edited.scenario.solver.mip_rel_gap), elapsed)
 
 
 def plan_label(kind: str, budget_wan: float) -> str:
@@ -465,10 +475,10 @@ def plan_label(kind: str, budget_wan: float) -> str:
 
 
 def whatif_label(job: solve_job.SolveJob) -> str:
-    """The quick plan's label while HiGHS works: 'improving' once HiGHS reports a better plan than it."""
-    p, quick = job.latest, job.quick.report.objective
-    better = p is not None and p.incumbent is not None and quick is not None and p.incumbent < quick - 1e-6 * abs(quick)
-    return plan_label("improving" if better else "quick", job.budget_wan)
+    """The quick plan's label while HiGHS works: 'improving' once HiGHS reports a plan better than it by more
+    than the requested gap (as the progress line says, widgets.whatif_words)."""
+    better = widgets.highs_better(job.quick.report.objective, job.latest, float(job.edited.scenario.solver.mip_rel_gap))
+    return plan_label("quick" if better is None else "improving", job.budget_wan)
 
 
 def show_quick(result, edited: LoadedScenario) -> None:

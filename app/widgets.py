@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterable
 
 import altair as alt
@@ -13,11 +14,11 @@ import pydeck as pdk
 import streamlit as st
 
 from planner_app import labels
-from planner_app.engine_zh import equity_first, quick_change, say
+from planner_app.engine_zh import QUICK_HOW, equity_first, quick_change, say
 from planner_app.i18n import lang, t
 from planner.reporting import maps
 from planner.reporting.summary import marginal_digest
-from planner.solver import Status
+from planner.solver import Status, relative_gap
 LAYERS = {  # layer key -> (column in regions table, i18n key of its unit, diverging?)
     "layer_density_after": ("density_after_per_million", "unit_per_million", False),
     "layer_density_before": ("density_before_per_million", "unit_per_million", False),
@@ -431,6 +432,38 @@ def progress_words(p, elapsed: float = 0.0) -> str:
     return t("progress_plan").format(s=p.seconds, obj=p.incumbent, bound=bound, gap=gap)
 
 
+def highs_better(objective: float | None, p, tol: float) -> float | None:
+    """How much better HiGHS's best plan (Progress ``p``) is than the plan on screen (objective), as a share
+    of the latter's objective, when by more than the requested gap ``tol``; None otherwise."""
+    if p is None or p.incumbent is None or objective is None or p.incumbent >= objective:
+        return None
+    better = relative_gap(objective, p.incumbent)
+    return better if better is not None and better > max(tol, 1e-6) else None
+
+
+def whatif_words(objective: float | None, bound: float | None, p, budget_wan: float, tol: float,
+                 elapsed: float = 0.0) -> str:
+    """A budget what-if while HiGHS improves on its quick plan, in one sentence: the plan on screen (the
+    quick plan: ``objective``, its proven ``bound``), what HiGHS has (Progress ``p``, None before it
+    reports), and ONE bound, the higher of the two proven ones, with ONE gap: the shown plan's against it.
+    The quick plan's own gap (against its own, older bound) is not said beside it."""
+    parts = [t("whatif_shown").format(b=f"{budget_wan / 1e4:,.2f} 亿元", obj=objective or 0.0)]
+    if p is None:
+        parts.append(t("whatif_highs_start").format(s=elapsed))
+    elif p.incumbent is None:
+        parts.append(t("whatif_highs_none").format(s=p.seconds))
+    elif (better := highs_better(objective, p, tol)) is not None:
+        parts.append(t("whatif_highs_better").format(inc=p.incumbent, better=better))
+    else:
+        parts.append(t("whatif_highs_same").format(s=p.seconds, tol=tol))
+    bounds = [b for b in (bound, None if p is None else p.bound) if b is not None and np.isfinite(b)]
+    best = max(bounds) if bounds else None
+    gap = relative_gap(objective, best)
+    parts.append(t("whatif_bound").format(bound="—" if best is None else f"{best:,.0f}",
+                                          gap=t("gap_unknown") if gap is None else f"{gap:.2%}"))
+    return " ".join(parts)
+
+
 STATUS_ZH = {
     "optimal": "最优: 已证明在 {tol} 间隙容差内 (间隙 {gap})",
     "time_limit": "时间上限内找到的最佳方案, 未证明最优 (间隙 {gap})",
@@ -473,7 +506,24 @@ def status_text(summary: dict) -> str:
     return text
 
 
+def quick_how(summary: dict) -> str:
+    """What a quick plan changed ('223 purchase(s) dropped to fit the smaller budget'), in the interface
+    language; '' when its message does not say."""
+    m = re.search(QUICK_HOW, summary["status_message"])
+    if m is None:
+        return ""
+    return quick_change(summary["status_message"]) if lang() == "zh" else m[0]
+
+
 def status_banner(summary: dict) -> None:
+    if summary["status"] == "quick":
+        # while HiGHS works, its progress line says the one bound and the one gap (whatif_words); the quick
+        # plan's own (against an older bound) would contradict it
+        how = quick_how(summary)
+        st.warning(t("plan_quick_status") + (f" ({how})" if how else ""))
+        st.caption(t("quick_objective").format(obj=summary["objective"]))
+        _verifier_banner(summary)
+        return
     text = f"{t('status')}: {status_text(summary)}"
     if summary["status"] == "optimal":
         st.success(text)
@@ -486,6 +536,10 @@ def status_banner(summary: dict) -> None:
         st.caption(t("objective_numbers").format(obj=summary["objective"], bound=bound))
     if not has_plan(summary):
         return  # no plan: nothing to verify (the status says why)
+    _verifier_banner(summary)
+
+
+def _verifier_banner(summary: dict) -> None:
     ver = summary["verifier"]
     if ver["ok"]:
         st.success(t("verifier_ok"))
