@@ -115,6 +115,8 @@ def test_a_stop_while_the_main_run_waits_for_the_rival_ends_the_wait(tmp_path, m
 
 
 def test_a_model_that_cannot_be_written_leaves_no_rival_folder(tmp_path, monkeypatch):
+    import time
+
     from planner.solver import race
 
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
@@ -123,7 +125,7 @@ def test_a_model_that_cannot_be_written_leaves_no_rival_folder(tmp_path, monkeyp
         raise OSError("No space left on device")
 
     with pytest.raises(OSError):
-        race.Rival(full_disk, 1, 10.0, 1e-4)
+        race.Rival(full_disk, 1, time.time() + 10.0, 1e-4)
     assert not list(tmp_path.glob("planner-rival-*"))
 
 
@@ -160,3 +162,28 @@ def test_the_retry_after_a_race_gets_only_what_the_wait_left(monkeypatch):
     monkeypatch.setattr(HighsModel, "solve", recorded)
     hm.solve(5.0, rival_seed=1)
     assert len(calls) == 2 and calls[1] <= 5.0 - 2.0, calls
+
+
+def slow_start(tmp_path, monkeypatch, seconds: float) -> None:
+    """Rival processes started from here take ``seconds`` to start (a sitecustomize that sleeps, standing in
+    for a large model's MPS read)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(f"import time\ntime.sleep({seconds})\n", encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(site))
+
+
+def test_a_rival_that_starts_late_still_answers_in_time(tmp_path, monkeypatch):
+    """The main run ends at once (node limit, not proven) and waits for the rival. The rival takes 3 s to
+    start; its HiGHS gets what is left of the shared end (4 s from the solve's start), so it answers before
+    the main run stops waiting. Before, the rival got the whole 4 s after its slow start and answered after
+    the main run's wait (limit + 2 s) had ended: its answer was thrown away ('ended')."""
+    import time
+
+    slow_start(tmp_path, monkeypatch, 3.0)
+    hm = market_split()
+    hm.set_option("mip_max_nodes", 0)
+    t0 = time.perf_counter()
+    r = hm.solve(4, rival_seed=1)
+    assert r.extra["race"]["status"] in ("time_limit", "no_solution"), r.extra["race"]
+    assert time.perf_counter() - t0 < 4 + 2 + 1

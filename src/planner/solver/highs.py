@@ -247,7 +247,8 @@ class HighsModel:
         racing = (retry and rival_seed is not None and self.integer.any() and not first_solution
                   and not self.maximize and np.isfinite(time_limit) and not self._holding)
         if racing:
-            self._rival = race.Rival(lambda path: compat.write_model(h, path), rival_seed, time_limit,
+            # both runs end by the same wall-clock time: the rival's clock starts later (a new Python, the MPS read)
+            self._rival = race.Rival(lambda path: compat.write_model(h, path), rival_seed, time.time() + time_limit,
                                      float(mip_rel_gap))
         try:
             h.run()
@@ -262,7 +263,7 @@ class HighsModel:
                 timer.cancel()
         res = self._result(float(h.getRunTime()) - t0, fired.is_set(), duals)
         if racing:
-            res = self._with_rival(res, time_limit, float(mip_rel_gap))
+            res = self._with_rival(res, float(mip_rel_gap))
         # the wall clock too: waiting for a rival's answer takes time HiGHS's own clock does not count
         left = time_limit - max(res.seconds, time.perf_counter() - wall0)
         if ("highs_objective" in res.extra and res.status != Status.OPTIMAL and retry and not first_solution
@@ -274,18 +275,18 @@ class HighsModel:
             res = best_of_runs(res, again, float(mip_rel_gap))
         return res
 
-    def _with_rival(self, res: SolveResult, time_limit: float, mip_rel_gap: float) -> SolveResult:
+    def _with_rival(self, res: SolveResult, mip_rel_gap: float) -> SolveResult:
         """The main run and the rival's as one answer (``best_of_runs``). A main run that proved the gap,
         or a Stop, ends the rival at once; a main run that ran out of time waits for the rival's answer
-        until the rival's own limit has passed (both started together). A rival plan that breaks a row,
-        a bound or integrality is not taken."""
+        until the rival's end (a wall-clock time both runs share) plus ``race.GRACE_S``. A rival plan that
+        breaks a row, a bound or integrality is not taken."""
         rival, self._rival = self._rival, None
         proved_by_main = res.status == Status.OPTIMAL
         if proved_by_main or self._cancelled.is_set() or (self.stop_when is not None and self.stop_when()):
             answer = rival.answer() if not proved_by_main else None  # a Stop takes a finished rival's answer
             rival.stop()
         else:
-            answer = rival.wait(max(0.0, time_limit - res.seconds) + 2.0, stop=lambda: self._cancelled.is_set() or (
+            answer = rival.wait(rival.until_end(), stop=lambda: self._cancelled.is_set() or (
                 self.stop_when is not None and bool(self.stop_when())))
         x = None if answer is None else answer["x"]
         if answer is None or (x is not None and not self._fits(x)):

@@ -26,19 +26,24 @@ import numpy as np
 
 META, PLAN = "answer.json", "plan.npy"
 POLL_EVERY_S = 0.25  # how often the main run's interrupt check looks at the rival
+GRACE_S = 2.0  # how long past the rival's end the main run waits for its answer (writing it, HiGHS's loose clock)
 
 
 class Rival:
-    """One rival run. ``write`` is called with a path and writes the model there (MPS)."""
+    """One rival run. ``write`` is called with a path and writes the model there (MPS). ``end`` is when
+    the rival must have answered, on the wall clock (``time.time()``): the rival's HiGHS gets what is left
+    of it once Python has started and the model is read, so a slow start (a large MPS file) shortens its
+    run instead of making its answer come after the main run stopped waiting (``until_end``)."""
 
-    def __init__(self, write, seed: int, time_limit: float, mip_rel_gap: float):
+    def __init__(self, write, seed: int, end: float, mip_rel_gap: float):
         self.folder = Path(tempfile.mkdtemp(prefix="planner-rival-"))
         self.seed = int(seed)
+        self.end = float(end)
         model = self.folder / "model.mps"
         try:
             write(str(model))
             self._proc = subprocess.Popen(
-                [sys.executable, __file__, str(model), str(self.folder), str(self.seed), repr(float(time_limit)),
+                [sys.executable, __file__, str(model), str(self.folder), str(self.seed), repr(self.end),
                  repr(float(mip_rel_gap))],
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         except BaseException:  # a model that cannot be written (disk full) or no process: no folder left behind
@@ -62,6 +67,10 @@ class Rival:
         self._polled = now
         a = self.answer()
         return a is not None and a["status"] == "optimal"
+
+    def until_end(self) -> float:
+        """Seconds the main run waits for the answer: until the rival's end, plus ``GRACE_S``."""
+        return max(0.0, self.end - time.time()) + GRACE_S
 
     def wait(self, seconds: float, stop=None) -> dict | None:
         """The answer, waiting at most ``seconds`` for it, and no longer once ``stop()`` is true (a Stop
@@ -89,13 +98,13 @@ class Rival:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _run(model: str, folder: str, seed: int, time_limit: float, mip_rel_gap: float) -> None:
+def _run(model: str, folder: str, seed: int, end: float, mip_rel_gap: float) -> None:
     import highspy
 
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.readModel(model)
-    h.setOptionValue("time_limit", time_limit)
+    h.setOptionValue("time_limit", max(0.0, end - time.time()))  # what is left of the end once the model is read
     h.setOptionValue("mip_rel_gap", mip_rel_gap)
     h.setOptionValue("random_seed", seed)
     h.setOptionValue("threads", 1)
