@@ -219,8 +219,11 @@ def region_map(regions: pd.DataFrame, b: dict | None, key: str, mobile: pd.DataF
     mods = offered_modalities(regions, layer_key)
     modality = c2.selectbox(t("modality"), mods, key=f"{key}_mod", format_func=labels.modality_names(mods),
                             index=mods.index(modality) if modality in mods else 0)
-    years = sorted(regions["year"].unique())
-    year = c3.selectbox(t("year"), years, key=f"{key}_year", index=years.index(year) if year in years else len(years) - 1)
+    years = [int(y) for y in sorted(regions["year"].unique())]
+    # the plan's years in the key: when they change (a new solve with other plan years), the box is a new
+    # one and starts on the plan's last year, not on a year kept from the plan before (2027 of 2026-2028)
+    year = c3.selectbox(t("year"), years, key=f"{key}_year_{years[0]}_{years[-1]}_{len(years)}",
+                        index=years.index(year) if year in years else len(years) - 1)
     col, unit_key, div = LAYERS[layer_key]
     unit = t(unit_key)
     vals = region_values(regions, modality, year)
