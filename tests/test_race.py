@@ -187,3 +187,22 @@ def test_a_rival_that_starts_late_still_answers_in_time(tmp_path, monkeypatch):
     r = hm.solve(4, rival_seed=1)
     assert r.extra["race"]["status"] in ("time_limit", "no_solution"), r.extra["race"]
     assert time.perf_counter() - t0 < 4 + 2 + 1
+
+
+def test_a_rival_that_fails_says_why(tmp_path, monkeypatch):
+    """A rival that cannot start HiGHS (a highspy that raises, first on its path) ends at once without an
+    answer; the race info says so with the last line of its stderr, and the main run does not wait its
+    limit out. Before, its stderr went to a pipe nobody read and the race said only 'ended'."""
+    import time
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "highspy.py").write_text("raise RuntimeError('no HiGHS here (test)')\n", encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    hm = market_split()
+    hm.set_option("mip_max_nodes", 0)
+    t0 = time.perf_counter()
+    r = hm.solve(30, rival_seed=1)
+    assert r.extra["race"] == {"seed": 1, "status": "failed: RuntimeError: no HiGHS here (test)",
+                               "plan_from_rival": False}
+    assert time.perf_counter() - t0 < 15

@@ -290,7 +290,8 @@ class HighsModel:
                 self.stop_when is not None and bool(self.stop_when())))
         x = None if answer is None else answer["x"]
         if answer is None or (x is not None and not self._fits(x)):
-            ended = "ended" if answer is None else "plan rejected: it breaks a row of the model"
+            ended = ("plan rejected: it breaks a row of the model" if answer is not None else
+                     "ended" if rival.failure is None else f"failed: {rival.failure}")
             return dataclasses.replace(res, extra={**res.extra, "race": {"seed": rival.seed, "status": ended,
                                                                          "plan_from_rival": False}})
         other = SolveResult(status=Status.OPTIMAL if answer["status"] == "optimal" else (

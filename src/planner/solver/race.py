@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-META, PLAN = "answer.json", "plan.npy"
+META, PLAN, LOG = "answer.json", "plan.npy", "stderr.txt"
 POLL_EVERY_S = 0.25  # how often the main run's interrupt check looks at the rival
 GRACE_S = 2.0  # how long past the rival's end the main run waits for its answer (writing it, HiGHS's loose clock)
 
@@ -42,14 +42,18 @@ class Rival:
         model = self.folder / "model.mps"
         try:
             write(str(model))
-            self._proc = subprocess.Popen(
-                [sys.executable, __file__, str(model), str(self.folder), str(self.seed), repr(self.end),
-                 repr(float(mip_rel_gap))],
-                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            # stderr to a file, not a pipe nobody reads (a chatty rival would block on a full pipe): why a
+            # rival ended without an answer is its last lines (failure)
+            with open(self.folder / LOG, "wb") as log:
+                self._proc = subprocess.Popen(
+                    [sys.executable, __file__, str(model), str(self.folder), str(self.seed), repr(self.end),
+                     repr(float(mip_rel_gap))],
+                    stdout=subprocess.DEVNULL, stderr=log)
         except BaseException:  # a model that cannot be written (disk full) or no process: no folder left behind
             shutil.rmtree(self.folder, ignore_errors=True)
             raise
         self._polled, self._answer = -np.inf, None
+        self.failure: str | None = None  # set by stop(): why a rival that ended by itself left no answer
 
     def answer(self) -> dict | None:
         """The rival's answer once it has finished, else None (never waits)."""
@@ -89,13 +93,26 @@ class Rival:
             self.stop()
 
     def stop(self) -> None:
-        """End the rival and remove its files."""
-        if self._proc.poll() is None:
+        """End the rival and remove its files; a rival that had ended by itself without an answer leaves
+        the reason in ``failure``."""
+        ended_itself = self._proc.poll() is not None
+        if not ended_itself:
             self._proc.kill()
             self._proc.wait()
-        if self._proc.stderr is not None:
-            self._proc.stderr.close()
+        elif self.answer() is None and self.folder.exists():
+            self.failure = _last_line(self.folder / LOG) or f"exit code {self._proc.returncode}"
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _last_line(path: Path, limit: int = 200) -> str | None:
+    """The last non-empty line of a (text) file, at most ``limit`` characters, or None."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(max(0, f.seek(0, os.SEEK_END) - 4096))
+            lines = [ln.strip() for ln in f.read().decode("utf-8", "replace").splitlines() if ln.strip()]
+    except OSError:
+        return None
+    return lines[-1][:limit] if lines else None
 
 
 def _run(model: str, folder: str, seed: int, end: float, mip_rel_gap: float) -> None:
