@@ -3,6 +3,8 @@ are one answer, the better plan and the higher bound, and the first to prove the
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -206,3 +208,46 @@ def test_a_rival_that_fails_says_why(tmp_path, monkeypatch):
     assert r.extra["race"] == {"seed": 1, "status": "failed: RuntimeError: no HiGHS here (test)",
                                "plan_from_rival": False}
     assert time.perf_counter() - t0 < 15
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie that nobody has reaped yet has ended)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_rival_whose_main_process_dies_ends_and_removes_its_folder(tmp_path):
+    """A short-lived process starts a rival with 60 s and exits at once, without Rival.stop (as a killed or
+    crashed main process would). The rival sees its parent gone, stops HiGHS and removes its folder within
+    a few seconds. Before, it ran its 60 s and left /tmp/planner-rival-* behind."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    model = tmp_path / "model.mps"
+    market_split().write(model)
+    child = ("import os, shutil, sys, time\n"
+             "from planner.solver import race\n"
+             "r = race.Rival(lambda p: shutil.copy(sys.argv[1], p), 1, time.time() + 60, 1e-4)\n"
+             "print(r.folder, r._proc.pid, flush=True)\n"
+             "os._exit(0)\n")
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", child, str(model)], capture_output=True, text=True, env=env,
+                          timeout=60)
+    folder, pid = done.stdout.split()
+    pid = int(pid)
+    try:
+        t0 = time.monotonic()
+        while (_running(pid) or os.path.exists(folder)) and time.monotonic() - t0 < 10:
+            time.sleep(0.2)
+        assert not _running(pid), "the orphaned rival still runs"
+        assert not os.path.exists(folder), "the orphaned rival left its folder"
+        assert time.monotonic() - t0 < 8
+    finally:
+        if _running(pid):
+            os.kill(pid, signal.SIGKILL)

@@ -8,7 +8,9 @@ requested gap ends the race.
 
 The rival reads the model from an MPS file written by the main HiGHS object at the moment the solve
 starts (what-if changes included), so this file runs as a script with only highspy and numpy: it does
-not import the planner. Its answer comes back as files, the metadata written last, by rename.
+not import the planner. Its answer comes back as files, the metadata written last, by rename. Its
+stderr goes to a file beside them (why a rival ended without an answer). It watches the process that
+started it: if that dies (killed, crashed), the rival interrupts HiGHS and removes its folder.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -26,6 +29,7 @@ import numpy as np
 
 META, PLAN, LOG = "answer.json", "plan.npy", "stderr.txt"
 POLL_EVERY_S = 0.25  # how often the main run's interrupt check looks at the rival
+WATCH_EVERY_S = 1.0  # how often the rival checks that the process that started it is alive
 GRACE_S = 2.0  # how long past the rival's end the main run waits for its answer (writing it, HiGHS's loose clock)
 
 
@@ -47,7 +51,7 @@ class Rival:
             with open(self.folder / LOG, "wb") as log:
                 self._proc = subprocess.Popen(
                     [sys.executable, __file__, str(model), str(self.folder), str(self.seed), repr(self.end),
-                     repr(float(mip_rel_gap))],
+                     repr(float(mip_rel_gap)), str(os.getpid())],
                     stdout=subprocess.DEVNULL, stderr=log)
         except BaseException:  # a model that cannot be written (disk full) or no process: no folder left behind
             shutil.rmtree(self.folder, ignore_errors=True)
@@ -115,7 +119,48 @@ def _last_line(path: Path, limit: int = 200) -> str | None:
     return lines[-1][:limit] if lines else None
 
 
-def _run(model: str, folder: str, seed: int, end: float, mip_rel_gap: float) -> None:
+def _parent_alive(parent: int) -> bool:
+    """Whether the process that started this one still runs: once it dies this process is handed to
+    another parent (init), whatever is left of the old one (a zombie, a reused pid)."""
+    if os.getppid() != parent:
+        return False
+    if os.name == "nt":  # os.kill(pid, 0) would end the process there
+        return True
+    try:
+        os.kill(parent, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _watch_parent(parent: int, folder: str, orphaned: threading.Event, done: threading.Event) -> None:
+    """Every WATCH_EVERY_S: if the main process has died (killed, crashed; its Rival.stop never ran), set
+    ``orphaned``, which interrupts HiGHS at its next check, and let the run remove the folder. If HiGHS
+    does not come back within a few seconds (reading the model, a phase without checks), remove the
+    folder here and end the process."""
+    while not done.wait(WATCH_EVERY_S):
+        if not _parent_alive(parent):
+            orphaned.set()
+            if not done.wait(3.0):
+                shutil.rmtree(folder, ignore_errors=True)
+                os._exit(1)
+            return
+
+
+def _run(model: str, folder: str, seed: int, end: float, mip_rel_gap: float, parent: int) -> None:
+    orphaned, done = threading.Event(), threading.Event()
+    threading.Thread(target=_watch_parent, args=(parent, folder, orphaned, done), daemon=True).start()
+    try:
+        _solve(model, folder, seed, end, mip_rel_gap, orphaned)
+    finally:
+        done.set()
+        if orphaned.is_set():  # nobody will read an answer or remove the folder
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _solve(model: str, folder: str, seed: int, end: float, mip_rel_gap: float, orphaned: threading.Event) -> None:
     import highspy
 
     h = highspy.Highs()
@@ -125,7 +170,16 @@ def _run(model: str, folder: str, seed: int, end: float, mip_rel_gap: float) -> 
     h.setOptionValue("mip_rel_gap", mip_rel_gap)
     h.setOptionValue("random_seed", seed)
     h.setOptionValue("threads", 1)
+
+    def check(event) -> None:  # as planner.solver.compat.on_interrupt_checks (not imported: see the top)
+        event.interrupt(orphaned.is_set())
+
+    h.cbSimplexInterrupt += check
+    h.cbIpmInterrupt += check
+    h.cbMipInterrupt += check
     h.run()
+    if orphaned.is_set():
+        return
     ms, info = h.getModelStatus(), h.getInfo()
     has_plan = bool(info.primal_solution_status)
     status = {highspy.HighsModelStatus.kOptimal: "optimal",
@@ -144,4 +198,4 @@ def _run(model: str, folder: str, seed: int, end: float, mip_rel_gap: float) -> 
 
 if __name__ == "__main__":
     a = sys.argv[1:]
-    _run(a[0], a[1], int(a[2]), float(a[3]), float(a[4]))
+    _run(a[0], a[1], int(a[2]), float(a[3]), float(a[4]), int(a[5]))
