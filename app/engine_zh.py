@@ -293,10 +293,18 @@ rule(r"(?P<inner>.+?); the plan kept is the (?P<kept>quick plan|previous plan|ro
      + ("无" if g["h"] == "none" else g["h"]) + ")")
 rule(r"(?P<inner>.+?); no time was left for the marginal values \(raise the time limit to get them\)",
      lambda g: zh(g["inner"]) + "; 时间已用完, 未计算边际价值 (提高时间上限即可得到)")
-rule(r"(?P<inner>.+?); raced by a second HiGHS run \(seed (?P<s>\d+)\): the plan is the (?P<w>first|second) run's, "
-     r"the bound the higher of the two",
-     lambda g: zh(g["inner"]) + f"; 另一 HiGHS 进程 (随机种子 {g['s']}) 同时求解: 方案取自"
-     + ("第一个" if g["w"] == "first" else "第二个") + "进程, 下界取两者中较高者")
+RACE_ZH = {  # the endings of solve._race_words after "; raced by a second HiGHS run (seed N)"
+    ": the plan is the first run's, the bound the higher of the two": ": 方案取自第一个进程, 下界取两者中较高者",
+    ": the plan is the second run's, the bound the higher of the two": ": 方案取自第二个进程, 下界取两者中较高者",
+    ": the bound the higher of the two": ": 下界取两者中较高者",
+    ": the first run proved the gap first": ": 第一个进程先证明了间隙要求",
+    ", which ended without an answer": ", 但它未给出结果便已结束",
+    ", which failed without an answer": ", 但它出错结束, 未给出结果",
+    ", whose plan was rejected: it breaks a row of the model": ", 但它的方案违反模型的约束, 未被采用",
+}
+rule(r"(?P<inner>.+?); raced by a second HiGHS run \(seed (?P<s>\d+)\)(?P<end>"
+     + "|".join(re.escape(k) for k in sorted(RACE_ZH, key=len, reverse=True)) + ")",
+     lambda g: zh(g["inner"]) + f"; 另一 HiGHS 进程 (随机种子 {g['s']}) 同时求解" + RACE_ZH[g["end"]])
 rule(r"(?P<inner>.+?)(?P<end> \(HiGHS overran the limit and was stopped by the wall-clock guard\)|; the floor no "
      r"budget goes below was not found in time|; that is (?:less than 0\.1%|(?P<w>[\d.]+%)) of what purchases can "
      r"change \(objective (?P<o>{NUM}) down to the floor (?P<f>{NUM}) that no budget goes below\))",

@@ -251,3 +251,50 @@ def test_a_rival_whose_main_process_dies_ends_and_removes_its_folder(tmp_path):
     finally:
         if _running(pid):
             os.kill(pid, signal.SIGKILL)
+
+
+OPTIMAL_1 = "optimal: proven within the 1.00% gap tolerance (gap 0.01% of the objective)"
+KEPT_QUICK = "; the plan kept is the quick plan, better than HiGHS's own best (1,234.5)"
+
+
+@pytest.mark.parametrize("race, kept, english, chinese", [
+    ({"seed": 1, "status": "optimal", "plan_from_rival": True}, None,
+     ": the plan is the second run's, the bound the higher of the two", ": 方案取自第二个进程, 下界取两者中较高者"),
+    ({"seed": 1, "status": "time_limit", "plan_from_rival": False}, None,
+     ": the plan is the first run's, the bound the higher of the two", ": 方案取自第一个进程, 下界取两者中较高者"),
+    ({"seed": 1, "status": "optimal", "plan_from_rival": True}, "quick plan",
+     ": the bound the higher of the two", ": 下界取两者中较高者"),
+    ({"seed": 1, "status": "stopped: the first run proved the gap", "plan_from_rival": False}, None,
+     ": the first run proved the gap first", ": 第一个进程先证明了间隙要求"),
+    ({"seed": 1, "status": "ended", "plan_from_rival": False}, None,
+     ", which ended without an answer", ", 但它未给出结果便已结束"),
+    ({"seed": 1, "status": "failed: MemoryError", "plan_from_rival": False}, None,
+     ", which failed without an answer", ", 但它出错结束, 未给出结果"),
+    ({"seed": 1, "status": "plan rejected: it breaks a row of the model", "plan_from_rival": False}, None,
+     ", whose plan was rejected: it breaks a row of the model", ", 但它的方案违反模型的约束, 未被采用"),
+])
+def test_the_race_ending_says_how_the_race_ended_in_english_and_chinese(race, kept, english, chinese):
+    """The race ending follows the race info: the rival answered (whose plan, the bound the higher of
+    the two), the first run proved the gap first, the rival ended or failed without an answer, or its plan
+    was rejected; 'the plan is the second run's' only when the final plan is the rival's, not when a known
+    plan kept after the race beat both runs. Before, every race said 'the bound the higher of the two',
+    and a kept quick plan was also called the second run's. Each wording reads in Chinese."""
+    from planner.planning.solve import _kept_words, _race_words
+    from planner_app import engine_zh
+
+    words = _race_words(race, kept)
+    assert words == "; raced by a second HiGHS run (seed 1)" + english
+    message = OPTIMAL_1 + (KEPT_QUICK if kept else "") + words
+    if kept:
+        assert _kept_words(kept, 1234.5) == KEPT_QUICK
+    ended = engine_zh.zh(message)
+    assert ended.endswith("; 另一 HiGHS 进程 (随机种子 1) 同时求解" + chinese), ended
+    assert "raced" not in ended and "optimal" not in ended and "plan kept" not in ended
+    assert ("保留的方案是即时方案" in ended) == bool(kept)
+
+
+def test_a_rival_ended_by_the_first_runs_proof_is_not_said_to_have_failed():
+    """The main run proves the gap before the rival answers: the race info says the first run proved it."""
+    r = cover().solve(60, rival_seed=1)
+    assert r.status == Status.OPTIMAL
+    assert r.extra["race"]["status"] in ("stopped: the first run proved the gap", "optimal"), r.extra["race"]

@@ -19,6 +19,7 @@ from planner.planning.model import PlanModel
 from planner.planning.quick import quick_plan
 from planner.solver import HighsModel, SolveResult, Status, relative_gap
 from planner.solver.deadline import Deadline
+from planner.solver.race import FIRST_RUN_PROVED
 
 # The phases after the MIP (judging known plans, duals, the floor) hold back this share of the limit, at
 # most AFTER_MIP_MAX_S; a phase with less than MIN_PHASE_S left is skipped (no duals; the status says the
@@ -254,7 +255,7 @@ class Solver:
         if kept is not None:
             msg += _kept_words(kept, highs_objective)
         if "race" in res.extra:
-            msg += _race_words(res.extra["race"])
+            msg += _race_words(res.extra["race"], kept)
         rep = SolveReport(status=status, termination=res.detail, objective=res.objective, bound=res.bound,
                           gap=gap_v, build_seconds=build_seconds, handoff_seconds=handoff, solve_seconds=solve_s,
                           mip_nodes=res.nodes, message=msg)
@@ -368,10 +369,25 @@ def _kept_words(kept: str, highs_objective: float | None) -> str:
     return f"; the plan kept is the {kept}, better than HiGHS's own best ({found})"
 
 
-def _race_words(race: dict) -> str:
-    """The ending of a status whose solve a second HiGHS run raced (solver.race, HighsModel._with_rival)."""
+def _race_words(race: dict, kept: str | None = None) -> str:
+    """The ending of a status whose solve a second HiGHS run raced (solver.race, HighsModel._with_rival),
+    from its race info: the rival answered (whose plan, unless ``kept`` names a known plan that beat both
+    runs (Solver.keep_best); the bound the higher of the two), the first run proved the gap first, the
+    rival ended or failed without an answer, or its plan was rejected."""
+    raced = f"; raced by a second HiGHS run (seed {race['seed']})"
+    status = str(race["status"])
+    if status.startswith("plan rejected"):
+        return raced + ", whose plan was rejected: it breaks a row of the model"
+    if status == "ended":
+        return raced + ", which ended without an answer"
+    if status.startswith("failed"):
+        return raced + ", which failed without an answer"
+    if status == FIRST_RUN_PROVED:
+        return raced + ": the first run proved the gap first"
+    if kept is not None:
+        return raced + ": the bound the higher of the two"
     whose = "the plan is the second run's" if race["plan_from_rival"] else "the plan is the first run's"
-    return f"; raced by a second HiGHS run (seed {race['seed']}): {whose}, the bound the higher of the two"
+    return f"{raced}: {whose}, the bound the higher of the two"
 
 
 def _changeable_words(rep: SolveReport) -> str:

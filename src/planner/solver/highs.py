@@ -291,6 +291,7 @@ class HighsModel:
         x = None if answer is None else answer["x"]
         if answer is None or (x is not None and not self._fits(x)):
             ended = ("plan rejected: it breaks a row of the model" if answer is not None else
+                     race.FIRST_RUN_PROVED if proved_by_main else
                      "ended" if rival.failure is None else f"failed: {rival.failure}")
             return dataclasses.replace(res, extra={**res.extra, "race": {"seed": rival.seed, "status": ended,
                                                                          "plan_from_rival": False}})

@@ -30,6 +30,8 @@ import numpy as np
 META, PLAN, LOG = "answer.json", "plan.npy", "stderr.txt"
 POLL_EVERY_S = 0.25  # how often the main run's interrupt check looks at the rival
 WATCH_EVERY_S = 1.0  # how often the rival checks that the process that started it is alive
+# the race info's status when the main run proved the gap and ended the rival (HighsModel._with_rival)
+FIRST_RUN_PROVED = "stopped: the first run proved the gap"
 GRACE_S = 2.0  # how long past the rival's end the main run waits for its answer (writing it, HiGHS's loose clock)
 
 
