@@ -119,6 +119,25 @@ def test_a_what_if_budget_verifies(tmp_path):
     assert r.verifier.recomputed["spend_total_wan_cny"] == pytest.approx(300.0)  # whole units of 100
 
 
+def test_stated_yearly_caps_replace_even_tranches_and_a_later_total_keeps_them():
+    """Planner.set_budget(per_year_wan=...) on a scenario with even tranches turns them off (the schema
+    allows one or the other), so a later total leaves the stated caps in the model as in the scenario.
+    Before, both stayed set: the total recomputed tranches in the model while the verifier read the stated
+    caps, and the what-if plan broke them."""
+    from planner.paths import MODELS_DIR
+
+    p = Planner.from_file(MODELS_DIR / "baseline.toml", ["years.last_plan_year=2026"])
+    assert p.scenario.budget.even_yearly_tranches
+    assert p.solve().verifier.ok
+    caps = [6_000_000.0] * len(p.inputs.years)
+    p.set_budget(per_year_wan=caps)
+    assert not p.scenario.budget.even_yearly_tranches and p.scenario.budget.per_year_wan_cny == caps
+    p.set_budget(12_000_000)
+    assert list(p.inputs.budget_year_wan) == caps
+    r = p.solve()
+    assert r.report.has_plan and r.verifier.ok, r.verifier.violations
+
+
 @pytest.mark.parametrize("budget,want", [
     (dict(total_wan_cny=900.0), (900.0, None)),
     (dict(total_wan_cny=900.0, committed_wan_cny=300.0), (600.0, None)),

@@ -92,7 +92,8 @@ class Planner:
         one, and the pre-solve checks. Nothing is rebuilt.
 
         ``total_wan`` is the planner's figure, as the scenario's ``budget.total_wan_cny`` and the CLI's
-        ``--set`` state it: before committed spend. The model spends the net (``Budget.net_wan_cny``)."""
+        ``--set`` state it: before committed spend. The model spends the net (``Budget.net_wan_cny``).
+        ``per_year_wan`` states the yearly caps: they replace even tranches (``even_yearly_tranches`` off)."""
         budget = self.inputs.scenario.budget
         if total_wan is not None and float(total_wan) < budget.committed_wan_cny:
             # the schema's own check, said as the planner's error (not pydantic's, which the app and a
@@ -110,6 +111,9 @@ class Planner:
         if per_year_wan is not None:
             self.inputs.budget_year_wan = np.asarray(per_year_wan, dtype=float)
             budget.per_year_wan_cny = [float(b) for b in per_year_wan]
+            # stated caps replace even tranches (the schema allows one or the other): a later total must not
+            # recompute tranches in the model while the scenario, which the verifier reads, keeps these caps
+            budget.even_yearly_tranches = False
         if self._pm is not None:
             self._pm.set_budget(None if total_wan is None else budget.net_wan_cny, per_year_wan)
         self.checks = run_checks(self.inputs)
