@@ -10,6 +10,7 @@ run that sees the job finished takes its result.
 After a budget change on a solved model the job first makes the quick plan (``Planner.quick_plan``: the
 previous purchases kept or trimmed to the new budget, verified, in about a second), which the page shows
 at once below the progress while HiGHS improves on it, labelled (``label``) as the one plan on the page.
+The quick plan and the solve share one deadline, the scenario's time limit.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from planner import Planner
+from planner.api import QUICK_PLAN_MAX_S
 from planner.config.scenario import LoadedScenario
 from planner.errors import PlannerError
 from planner.planning.results import PlanResult
 from planner.solver import Progress
+from planner.solver.deadline import Deadline
 
 POLL_S = 0.5
 
@@ -49,12 +52,16 @@ class SolveJob:
 
     def _run(self) -> None:
         try:
+            # A what-if on a built model has one deadline, as Planner.resolve_with_budget: the quick plan
+            # draws its part from it (at most QUICK_PLAN_MAX_S and a quarter) and the solve gets what is
+            # left. A first solve builds the model inside solve(), whose deadline starts after the build.
+            deadline = Deadline(self.planner.scenario.solver.time_limit_s) if self.planner.built else None
             try:
-                if not self.stop_asked:
-                    self.quick = self.planner.quick_plan()
+                if not self.stop_asked and deadline is not None:
+                    self.quick = self.planner.quick_plan(min(QUICK_PLAN_MAX_S, deadline.part(0.25)))
             finally:
                 self.quick_tried.set()
-            self.result = self.planner.solve(progress=self._progress)
+            self.result = self.planner.solve(time_limit=deadline, progress=self._progress)
         except PlannerError as e:
             self.error = str(e)
         except Exception as e:  # noqa: BLE001  shown on the page, never lost in a thread

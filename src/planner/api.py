@@ -52,6 +52,11 @@ class Planner:
     def scenario(self):
         return self.inputs.scenario
 
+    @property
+    def built(self) -> bool:
+        """Whether the model is built: the next solve is a what-if on it (no build inside its time)."""
+        return self._pm is not None
+
     def build(self) -> PlanModel:
         if self._pm is None:
             t0 = time.perf_counter()
