@@ -47,10 +47,10 @@ def edit_access_equity(scn, raw: dict, slots: dict) -> None:
             t("access_types"), scn.exam_types, default=[k for k in acc.exam_types if k in scn.exam_types],
             key=state.wkey("edit_access_types"))
         c1, c2 = st.columns(2)
-        raw["access"]["limit_minutes"] = c1.number_input(t("access_limit"), min_value=1.0, step=10.0,
-                                                         value=float(acc.limit_minutes), key=state.wkey("edit_access_limit"))
-        raw["access"]["cap_minutes"] = c2.number_input(t("access_cap"), min_value=1.0, step=10.0,
-                                                       value=float(acc.cap_minutes), key=state.wkey("edit_access_cap"))
+        raw["access"]["limit_minutes"] = widgets.whole_input(c1, t("access_limit"), acc.limit_minutes, min_value=1,
+                                                             step=10, key=state.wkey("edit_access_limit"))
+        raw["access"]["cap_minutes"] = widgets.whole_input(c2, t("access_cap"), acc.cap_minutes, min_value=1, step=10,
+                                                           key=state.wkey("edit_access_cap"))
         raw["access"]["require_within_limit"] = st.checkbox(t("access_require"), value=acc.require_within_limit,
                                                             key=state.wkey("edit_access_require"))
         c1, c2 = st.columns(2)
@@ -67,8 +67,8 @@ def edit_access_equity(scn, raw: dict, slots: dict) -> None:
         raw["equity"]["max_shortfall_per_million"] = c1.number_input(
             t("eq_max_shortfall"), min_value=0.0, step=0.5, value=eq.max_shortfall_per_million,
             key=state.wkey("edit_eq_max_shortfall"))
-        raw["equity"]["max_travel_minutes"] = c2.number_input(
-            t("eq_max_travel"), min_value=0.0, step=10.0, value=eq.max_travel_minutes, key=state.wkey("edit_eq_max_travel"))
+        raw["equity"]["max_travel_minutes"] = widgets.whole_input(
+            c2, t("eq_max_travel"), eq.max_travel_minutes, min_value=0, step=10, key=state.wkey("edit_eq_max_travel"))
 
 
 # ------------------------------------------------------------------------------------------- formatting

@@ -388,8 +388,8 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
     with st.expander(t("solver")):
         slots["solver"] = st.container()
         c1, c2 = st.columns(2)
-        raw["solver"]["time_limit_s"] = c1.number_input(t("time_limit"), min_value=1.0, value=float(scn.solver.time_limit_s),
-                                                        key=state.wkey("edit_time_limit"))
+        raw["solver"]["time_limit_s"] = widgets.whole_input(c1, t("time_limit"), scn.solver.time_limit_s, min_value=1,
+                                                            key=state.wkey("edit_time_limit"))
         raw["solver"]["mip_rel_gap"] = c2.number_input(t("gap"), min_value=0.0, max_value=1.0, format="%.4f",
                                                        value=float(scn.solver.mip_rel_gap), key=state.wkey("edit_gap"))
 

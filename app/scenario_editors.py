@@ -18,7 +18,7 @@ import streamlit as st
 from pydantic import BaseModel
 
 from planner.config.schema import MinUnits, Modality, Scenario
-from planner_app import editor_fields as ef, labels, state
+from planner_app import editor_fields as ef, labels, state, widgets
 from planner_app.equity_view import choice
 from planner_app.i18n import FIELD_HELP_ZH, lang, t
 
@@ -39,6 +39,8 @@ FIELD_GROUPS: dict[str, list[str]] = {
                      "regions.travel_is_road_graph", "regions.include_parent", "title", "title_zh",
                      "description", "description_zh"],
 }
+# float fields whose values are whole numbers (minutes): shown without decimals (widgets.whole_input)
+WHOLE_NUMBERS = {"mobile.max_travel_minutes", "mobile.working_minutes_per_day"}
 MIN_UNITS_COLUMNS = list(MinUnits.model_fields)       # tier, modality, per_facility, from_year
 MODALITY_MORE = ["label", "mobile", "serves", "demand_year", "integer", "source"]  # beside editor_fields.MOD_COLUMNS
 LONG_TEXT = {"description", "description_zh"}
@@ -101,8 +103,8 @@ def field_input(where, path: str, value, scn: Scenario):
     if typing.get_origin(kind) is typing.Literal:   # a radio per language: see equity_view.choice
         return choice(where, "fld." + path, {f"opt.{v}": v for v in typing.get_args(kind)}, key, value,
                       help=helptext)
-    if kind is int:
-        return where.number_input(label, value=None if value is None else int(value), step=1, help=helptext, key=key)
+    if kind is int or path in WHOLE_NUMBERS:
+        return widgets.whole_input(where, label, value, help=helptext, key=key)
     if kind is float:
         return where.number_input(label, value=None if value is None else float(value), help=helptext, key=key)
     if path == "equity.modalities":

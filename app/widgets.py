@@ -384,6 +384,19 @@ def number(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.2f}"
 
 
+def whole_input(where, label: str, value, *, min_value=None, max_value=None, step=1, **kw):
+    """A number input for a whole-number field (int in the schema, or minutes, seconds, years that are
+    whole): no decimals ("480", not "480.00"), whole steps, an int back. A value the scenario gives with a
+    fraction keeps a float input, so nothing is rounded away."""
+    if value is not None and not float(value).is_integer():
+        return where.number_input(label, value=float(value), min_value=None if min_value is None else float(min_value),
+                                  max_value=None if max_value is None else float(max_value), step=float(step), **kw)
+    def whole(x):
+        return None if x is None else int(x)
+    return where.number_input(label, value=whole(value), min_value=whole(min_value), max_value=whole(max_value),
+                              step=int(step), format="%d", **kw)
+
+
 def exams(thousands: float, unit: bool = True) -> str:
     """Exam counts in the one unit every table, map and chart uses: thousand exams (千人次). ``unit=False``
     for a metric, whose label carries the unit (a value with it is cut off in a third of the page)."""
