@@ -278,6 +278,12 @@ def write_markdown(path: Path, spec: dict, runs: dict, s: dict, env: dict, total
         L.append(f"- HiGHS is {s['highs_share_of_cold_wall']:.0%} of the cold wall time. Even if re-use removed every "
                  f"second outside HiGHS, the speed-up could be at most {_f(s['reuse_speedup_ceiling'], '{:.2f}x')} "
                  "(cold case wall / re-used HiGHS time per case).")
+        mean = {m: statistics.mean(r["gap"] for r in runs[m]["rows"] if r.get("gap") is not None)
+                for m in ("cold", "reuse") if runs.get(m) and any(r.get("gap") is not None for r in runs[m]["rows"])}
+        if len(mean) == 2:  # issue 24, item 4: at a fixed time per point, re-use must end at a lower mean gap
+            L.append(f"- Mean relative gap at the end of each point: cold {mean['cold']:.3%}, re-used "
+                     f"{mean['reuse']:.3%}: " + ("MET (re-used lower)" if mean["reuse"] < mean["cold"] else
+                                                  "**NOT MET** (re-used not lower)") + ".")
         L.append(f"- Largest relative objective difference between the cold and re-used plan at the same budget: "
                  f"{_f(s['max_rel_objective_diff_reuse_vs_cold'], '{:.2%}')} (both are within the {spec['gap']:.0%} gap, so "
                  "they may differ by up to about that).")
