@@ -107,7 +107,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # a budget what-if while HiGHS improves on its quick plan: what is on screen, what HiGHS has, one bound
     # and one gap (the shown plan's, against the higher of the two proven bounds) (issue 25, item 5)
     "whatif_shown": ("Shown: the quick plan for {b} (objective {obj:,.0f}).",
-                     "所示: 预算 {b} 的即时方案 (目标值 {obj:,.0f})。"),
+                     "所示: 预算 {b}的即时方案 (目标值 {obj:,.0f})。"),
     "whatif_highs_start": ("HiGHS is starting ({s:.0f} s).", "HiGHS 正在启动 ({s:.0f} 秒)。"),
     "whatif_highs_none": ("HiGHS {s:.0f} s: no plan of its own yet.", "HiGHS {s:.0f} 秒: 尚无自己的方案。"),
     "whatif_highs_better": ("HiGHS has found a plan worth {inc:,.0f}, {better:.1%} better; it replaces this one "

@@ -477,7 +477,7 @@ def whatif_words(objective: float | None, bound: float | None, p, budget_wan: fl
     gap = relative_gap(objective, best)
     parts.append(t("whatif_bound").format(bound="—" if best is None else f"{best:,.0f}",
                                           gap=t("gap_unknown") if gap is None else f"{gap:.2%}"))
-    return " ".join(parts)
+    return ("" if lang() == "zh" else " ").join(parts)   # no space after a Chinese full stop
 
 
 STATUS_ZH = {

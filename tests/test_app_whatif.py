@@ -41,7 +41,7 @@ def test_one_bound_and_one_gap_the_shown_plans_against_the_higher_bound(lang, mo
         assert text.startswith("Shown: the quick plan for 1,200.00 亿元 (objective 3,279,640).")
         assert "8.3% better; it replaces this one when the solve ends, or press Stop to keep it now." in text
     else:
-        assert text.startswith("所示: 预算 1,200.00 亿元 的即时方案 (目标值 3,279,640)。")
+        assert text.startswith("所示: 预算 1,200.00 亿元的即时方案 (目标值 3,279,640)。HiGHS 已找到")
         assert "停止并保留目前最佳方案" in text
 
 
