@@ -10,6 +10,20 @@ APP = str(REPO / "app" / "app.py")
 SMALL_MODELS = str(REPO / "tests" / "data" / "app_models")
 
 
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """Streamlit's script runner (AppTest) sets sys.modules["__main__"] to the app script it runs and
+    leaves it there. A Dask LocalCluster started later in the same process spawns workers that re-run
+    __main__'s file: AppTest.from_function's temporary script, which fails (NameError: __args), and the
+    worker never starts. Each test gets back the __main__ it started with."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
+
+
 def started_app(tmp_path: Path, monkeypatch):
     """The Streamlit app under AppTest, with its own run store and the small test scenario list, after
     its first run (which must raise nothing)."""
