@@ -103,7 +103,8 @@ def compare_page() -> None:
         fc, lo, hi = maps.layer(geo, sel, what, label, unit, diverging=True)
         st.pydeck_chart(widgets.deck(widgets.localise_tooltips(fc), widgets.fit_view(geo)), key="cmp_deck",
                         height=widgets.MAP_HEIGHT)
-        st.caption(t("cmp_legend").format(label=label, lo=widgets.number(lo), hi=widgets.number(hi), unit=unit))
+        fmt = widgets.number_format([lo, hi])  # units differ by whole units: "-1 … 1 units", not "-1.00"
+        st.caption(t("cmp_legend").format(label=label, lo=fmt(lo), hi=fmt(hi), unit=unit))
     widgets.table_with_downloads(sel.sort_values(what, key=np.abs, ascending=False), f"compare_{a}_{b}", "cmp")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import altair as alt
 import numpy as np
@@ -138,12 +138,17 @@ def deck(fc: dict, view: tuple[float, float, float], extra_layers: list | None =
                     tooltip={"text": "{tooltip}"})
 
 
+def number_format(values) -> Callable[[float], str]:
+    """How to write these numbers side by side: whole when every one is whole (units: "25–535", not
+    "25.00–535.00"), else as numbers in a sentence (``number``)."""
+    v = np.asarray(values, dtype=float)
+    return (lambda x: f"{x:,.0f}") if bool(np.all(np.abs(v - np.round(v)) < 1e-9)) else number
+
+
 def class_texts(bar: dict) -> list[str]:
-    """Each class's range as the colour bar writes it: whole numbers when every break is whole (units:
-    "25–535", not "25.00–535.00"), else as numbers in a sentence (``number``); zero alone as "0"."""
+    """Each class's range as the colour bar writes it (``number_format``); zero alone as "0"."""
     breaks, n = np.asarray(bar["breaks"], dtype=float), len(bar["colours"])
-    whole = bool(np.all(np.abs(breaks - np.round(breaks)) < 1e-9))
-    fmt = (lambda x: f"{x:,.0f}") if whole else number
+    fmt = number_format(breaks)
     texts = [f"{fmt(breaks[i])}–{fmt(breaks[i + 1])}" for i in range(n)]
     if bar.get("zero"):   # maps.classes: zero is a class of its own, the rest are classed apart
         texts[0] = "0"

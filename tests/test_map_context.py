@@ -287,3 +287,14 @@ def test_colour_bar_ranges_show_whole_units_without_decimals():
     # maps.classes on unmet thousand exams with a zero class: breaks (0, 170.98, 378.935, 586.89)
     _, breaks, colours = maps.classes(np.array([0, 0, 0, 170.98, 586.89]), "quantile", 5)
     assert class_texts({"breaks": breaks, "colours": colours, "zero": True}) == ["0", "171–379", "379–587"]
+
+
+def test_compare_legend_writes_whole_unit_differences_without_decimals():
+    """Compare's legend gave "-1.00 units … 1.00 units" for a difference in whole units (screenshot review,
+    issue 25): the same rule as the colour bars, whole when every number is whole."""
+    from planner_app.widgets import number_format
+
+    whole = number_format([-1.0, 1.0])
+    assert (whole(-1.0), whole(1.0)) == ("-1", "1")
+    share = number_format([-0.25, 0.5])
+    assert (share(-0.25), share(0.5)) == ("-0.25", "0.50")
