@@ -11,6 +11,7 @@ from planner.planning.model import PlanModel
 from planner.planning.pipeline import run
 from planner.planning.results import PlanResult
 from planner.planning.solve import Solver
+from planner.solver import Status
 from planner.solver.deadline import Deadline
 
 
@@ -59,7 +60,7 @@ def run_lexicographic(inp: PlanInputs, pm: PlanModel, solver: Solver, what: str,
     rep2.build_seconds = rep1.build_seconds
     rep2.handoff_seconds += rep1.handoff_seconds
     if rep1.status != "optimal" and rep2.status == "optimal":
-        rep2.status = "time_limit"  # the equity stage was not proven, so neither is the whole
+        rep2.status = Status.TIME_LIMIT  # the equity stage was not proven, so neither is the whole
     second.measures["equity_stage"] = {"objective": rep1.objective, "bound": rep1.bound, "gap": rep1.gap,
                                        "status": rep1.status, "seconds": rep1.solve_seconds}
     return second
