@@ -336,3 +336,25 @@ def test_alternatives_say_how_they_differ():
     br = alt.by_region.set_index("region_code")
     for code in br.index[(br["alternative_1"] - br["best"]).abs() > 0]:
         assert f"({code}) CT" in text[0]
+
+
+def test_an_unproven_equity_stage_leaves_a_status_the_app_can_read(monkeypatch):
+    """The equity-first solve whose first stage ends at its time limit: the whole is not proven, and its
+    status is the Status the app asks .has_solution of (bbb6581: it was the string 'time_limit', and the
+    frontier page crashed with AttributeError at the most-equal end)."""
+    import planner.planning.lexicographic as module
+
+    real, calls = module.run, []
+
+    def run(*args, **kw):
+        r = real(*args, **kw)
+        calls.append(r)
+        if len(calls) == 1:  # stage one as if its time ran out before the proof
+            r.report.status = Status.TIME_LIMIT
+        return r
+
+    monkeypatch.setattr(module, "run", run)
+    r = Planner.from_file(SMALL, ["equity.objective=min_max_shortfall"]).solve()
+    assert len(calls) == 2
+    assert r.report.status is Status.TIME_LIMIT and r.report.status.has_solution and r.report.has_plan
+    assert r.verifier.ok, r.verifier.violations
