@@ -15,7 +15,7 @@ LATEST := .venv-latest
 # The tests make test-latest runs: everything that drives HiGHS or Pyomo, plus the wheel's own solve.
 SOLVER_TESTS := tests/test_solver_contract.py tests/test_solver_threads.py tests/test_pyomo_model.py \
                 tests/test_hand_instances.py tests/test_invariants.py tests/test_location.py \
-                tests/test_decompose.py tests/test_properties.py tests/test_wheel.py
+                tests/test_decompose.py tests/test_properties.py tests/test_wheel.py tests/test_race.py
 
 .PHONY: run test test-fast test-latest lock check app data bench clean
 
