@@ -90,3 +90,13 @@ def test_the_no_time_for_duals_ending_reads_in_chinese():
     chinese = engine_zh.zh("best plan found within the 20 s time limit, NOT proven optimal (gap 4.30% of the "
                            "objective)" + NO_TIME_FOR_DUALS)
     assert chinese.endswith("; 时间已用完, 未计算边际价值 (提高时间上限即可得到)"), chinese
+
+
+@pytest.mark.slow
+def test_a_floor_found_before_the_mip_reports_its_time():
+    """With at least 10 s the floor LP runs before the MIP; its time is the report's floor_seconds (the
+    summary said 'floor 178,969.9 (0.00 s)', the time of the phase after the MIP only)."""
+    p = Planner.from_file(MODELS_DIR / "sichuan.toml", ["solver.compute_duals=false"])
+    p.build()
+    rep = p._solver.solve(time_limit=12)
+    assert rep.floor is not None and rep.floor_seconds > 0.01

@@ -213,7 +213,11 @@ class Solver:
             # The floor first (one LP, kept across budget what-ifs): after the MIP, the deadline would leave
             # it too little time on a large model, and the status would lose its second gap measure. A
             # short solve leaves the MIP its time and tries the floor in the reserve after it.
+            t_floor = time.perf_counter()
             self.floor(deadline.part(FLOOR_SHARE, reserve=after))
+            floor_first_s = time.perf_counter() - t_floor
+        else:
+            floor_first_s = 0.0
         self.start = self._warm_start(deadline.part(reserve=after), quick) if s.warm_start else "none"
         # The time limit covers the whole solve: the MIP gets what the warm start left of it, less what
         # the phases after it hold back.
@@ -271,7 +275,7 @@ class Solver:
             # After a Stop no new LP runs, but a floor already found for this model (a budget what-if keeps
             # it) still gives the second gap measure, so the stopped status says both gaps too.
             rep.floor = self._known_floor() if self.stopped else self.floor(deadline.left())
-            rep.floor_seconds = time.perf_counter() - t1
+            rep.floor_seconds = floor_first_s + time.perf_counter() - t1  # before the MIP, and any after
             if rep.floor is not None or not self.stopped:
                 rep.message += _changeable_words(rep)
         return rep
