@@ -296,9 +296,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                                          "出行时间表为道路网络 (按其边求最短路径)"),
     "fld.regions.include_parent": ("Only regions under these parent codes (comma-separated; empty = all)",
                                    "仅包括这些上级代码下的地区 (逗号分隔; 留空 = 全部)"),
-    "fld.title": ("Title", "英文标题"),
+    "fld.title": ("Title (English)", "英文标题"),
     "fld.title_zh": ("Title in Chinese", "中文标题"),
-    "fld.description": ("Description", "英文说明"),
+    "fld.description": ("Description (English)", "英文说明"),
     "fld.description_zh": ("Description in Chinese", "中文说明"),
     # --- access and equity (equity_view.py, equity_pages.py)
     "page_frontier": ("Equity frontier", "效率—公平前沿"),

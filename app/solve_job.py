@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from planner import Planner
-from planner.api import QUICK_PLAN_MAX_S
+from planner.api import quick_plan_seconds
 from planner.config.scenario import LoadedScenario
 from planner.errors import PlannerError
 from planner.planning.results import PlanResult
@@ -53,12 +53,12 @@ class SolveJob:
     def _run(self) -> None:
         try:
             # A what-if on a built model has one deadline, as Planner.resolve_with_budget: the quick plan
-            # draws its part from it (at most QUICK_PLAN_MAX_S and a quarter) and the solve gets what is
+            # draws its part from it (api.quick_plan_seconds) and the solve gets what is
             # left. A first solve builds the model inside solve(), whose deadline starts after the build.
             deadline = Deadline(self.planner.scenario.solver.time_limit_s) if self.planner.built else None
             try:
                 if not self.stop_asked and deadline is not None:
-                    self.quick = self.planner.quick_plan(min(QUICK_PLAN_MAX_S, deadline.part(0.25)))
+                    self.quick = self.planner.quick_plan(quick_plan_seconds(deadline))
             finally:
                 self.quick_tried.set()
             self.result = self.planner.solve(time_limit=deadline, progress=self._progress)

@@ -30,6 +30,12 @@ from planner.planning.lexicographic import run_lexicographic
 
 QUICK_PLAN_MAX_S = 5.0  # a what-if's quick plan: at most this, and a quarter of the what-if's time limit
 
+
+def quick_plan_seconds(deadline: Deadline) -> float:
+    """The quick plan's part of a what-if's deadline (the library's and the app's what-ifs alike)."""
+    return min(QUICK_PLAN_MAX_S, deadline.part(0.25))
+
+
 class InfeasibleError(PlannerError):
     pass
 
@@ -157,7 +163,7 @@ class Planner:
         deadline = Deadline.of(kw.pop("time_limit", None) or self.scenario.solver.time_limit_s)
         if self.checks.ok:
             # also the MIP's start: unlike the previous plan, it fits the new budget
-            quick = self.quick_plan(min(QUICK_PLAN_MAX_S, deadline.part(0.25)))
+            quick = self.quick_plan(quick_plan_seconds(deadline))
             if quick is not None and first_plan is not None:
                 first_plan(quick)
         return self.solve(time_limit=deadline, **kw)

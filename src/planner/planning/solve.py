@@ -19,7 +19,7 @@ from planner.planning.model import PlanModel
 from planner.planning.quick import quick_plan
 from planner.solver import HighsModel, SolveResult, Status, relative_gap
 from planner.solver.deadline import Deadline
-from planner.solver.race import FIRST_RUN_PROVED
+from planner.solver import race as race_ends
 
 # The phases after the MIP (judging known plans, duals, the floor) hold back this share of the limit, at
 # most AFTER_MIP_MAX_S; a phase with less than MIN_PHASE_S left is skipped (no duals; the status says the
@@ -380,13 +380,13 @@ def _race_words(race: dict, kept: str | None = None) -> str:
     rival ended or failed without an answer, or its plan was rejected."""
     raced = f"; raced by a second HiGHS run (seed {race['seed']})"
     status = str(race["status"])
-    if status.startswith("plan rejected"):
+    if status == race_ends.REJECTED:
         return raced + ", whose plan was rejected: it breaks a row of the model"
-    if status == "ended":
+    if status == race_ends.ENDED:
         return raced + ", which ended without an answer"
-    if status.startswith("failed"):
+    if status.startswith(race_ends.FAILED):
         return raced + ", which failed without an answer"
-    if status == FIRST_RUN_PROVED:
+    if status == race_ends.FIRST_RUN_PROVED:
         return raced + ": the first run proved the gap first"
     if kept is not None:
         return raced + ": the bound the higher of the two"

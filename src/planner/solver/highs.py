@@ -87,6 +87,10 @@ class HighsModel:
             return False
         if self._rival is not None and self._rival.proved():
             return True  # the rival proved the gap first: its answer ends the race
+        return self._stop_asked()
+
+    def _stop_asked(self) -> bool:
+        """A Stop: cancel(), the wall-clock guard, or the caller's own condition (stop_when)."""
         return self._cancelled.is_set() or (self.stop_when is not None and bool(self.stop_when()))
 
     def _on_progress(self, seconds: float, incumbent: float, bound: float) -> None:
@@ -282,17 +286,15 @@ class HighsModel:
         breaks a row, a bound or integrality is not taken."""
         rival, self._rival = self._rival, None
         proved_by_main = res.status == Status.OPTIMAL
-        if proved_by_main or self._cancelled.is_set() or (self.stop_when is not None and self.stop_when()):
+        if proved_by_main or self._stop_asked():
             answer = rival.answer() if not proved_by_main else None  # a Stop takes a finished rival's answer
             rival.stop()
         else:
-            answer = rival.wait(rival.until_end(), stop=lambda: self._cancelled.is_set() or (
-                self.stop_when is not None and bool(self.stop_when())))
+            answer = rival.wait(rival.until_end(), stop=self._stop_asked)
         x = None if answer is None else answer["x"]
         if answer is None or (x is not None and not self._fits(x)):
-            ended = ("plan rejected: it breaks a row of the model" if answer is not None else
-                     race.FIRST_RUN_PROVED if proved_by_main else
-                     "ended" if rival.failure is None else f"failed: {rival.failure}")
+            ended = (race.REJECTED if answer is not None else race.FIRST_RUN_PROVED if proved_by_main else
+                     race.ENDED if rival.failure is None else f"{race.FAILED}: {rival.failure}")
             return dataclasses.replace(res, extra={**res.extra, "race": {"seed": rival.seed, "status": ended,
                                                                          "plan_from_rival": False}})
         other = SolveResult(status=Status.OPTIMAL if answer["status"] == "optimal" else (

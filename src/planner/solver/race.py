@@ -31,7 +31,12 @@ META, PLAN, LOG = "answer.json", "plan.npy", "stderr.txt"
 POLL_EVERY_S = 0.25  # how often the main run's interrupt check looks at the rival
 WATCH_EVERY_S = 1.0  # how often the rival checks that the process that started it is alive
 # the race info's status when the main run proved the gap and ended the rival (HighsModel._with_rival)
+# How a race ended when the rival gave no plan that counts (HighsModel._with_rival; solve._race_words words
+# them for the planner). A rival that failed has "failed: <its last stderr line>".
 FIRST_RUN_PROVED = "stopped: the first run proved the gap"
+ENDED = "ended"
+REJECTED = "plan rejected: it breaks a row of the model"
+FAILED = "failed"
 GRACE_S = 2.0  # how long past the rival's end the main run waits for its answer (writing it, HiGHS's loose clock)
 
 
