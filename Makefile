@@ -5,6 +5,7 @@
 #   make test-fast    - the suite without the slow, browser and Dask tests (for development)
 #   make test-latest  - a separate venv with the newest releases pyproject.toml allows, installed from a built
 #                       wheel (not the checkout), running the solver-facing tests and a solve of a shipped example
+#   make messages     - check the message codes the source uses against the catalogs (scripts/messages.py)
 #   make lock         - re-resolve the newest allowed releases and write requirements.lock (then run make test)
 PYTHON ?= python3
 VENV   := .venv
@@ -17,7 +18,7 @@ SOLVER_TESTS := tests/test_solver_contract.py tests/test_solver_threads.py tests
                 tests/test_hand_instances.py tests/test_invariants.py tests/test_location.py \
                 tests/test_decompose.py tests/test_properties.py tests/test_wheel.py tests/test_race.py
 
-.PHONY: run test test-fast test-latest lock check app data bench clean
+.PHONY: run test test-fast test-latest lock check app data bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +40,9 @@ app: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/planner check models/baseline.toml
+
+messages: $(STAMP)
+	$(BIN)/python scripts/messages.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

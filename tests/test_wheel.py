@@ -45,7 +45,8 @@ def test_wheel_carries_library_app_scenarios_and_tables(wheel):
     for must in ("planner/solver/highs.py", "planner/planning/model.py", "planner_app/app.py",
                  "planner_app/state.py", "planner/shipped/models/baseline.toml", "planner/shipped/models/sichuan.toml",
                  "planner/shipped/data/regions/provinces.csv", "planner/shipped/data/regions/stock_provinces.csv",
-                 "planner/shipped/data/regions/provinces.geojson", "planner/shipped/data/regions/README.md"):
+                 "planner/shipped/data/regions/provinces.geojson", "planner/shipped/data/regions/README.md",
+                 "planner/messages/locale/en/LC_MESSAGES/planner.po", "planner/messages/locale/zh/LC_MESSAGES/planner.po"):
         assert must in names, must
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
 

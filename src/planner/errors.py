@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from pydantic import ValidationError
+
+from planner.messages import Message, msg, render, text
 
 
 class PlannerError(Exception):
@@ -13,26 +15,54 @@ class PlannerError(Exception):
 
 
 class InputError(PlannerError):
-    """Bad input: a file, a row, a column or key, a value, and what to do about it."""
+    """Bad input: a file, a row, a column or key, a value, and what to do about it.
 
-    def __init__(self, file: str, problem: str, *, row: int | None = None, column: str | None = None,
-                 value: object = None, fix: str = ""):
-        self.file, self.row, self.column, self.value, self.fix = file, row, column, value, fix
-        where = [file]
-        if row is not None:
-            where.append(f"row {row}")
-        if column is not None:
-            where.append(f"column '{column}'")
-        text = f"{', '.join(where)}: {problem}"
+    ``problem`` and ``fix`` are messages with a code (``msg("table.empty_cell")``, planner.messages), so the
+    error can be said in any language with :meth:`render`; a plain English string still works for the callers
+    not converted yet (those :meth:`render` leaves as they are, or hands to ``translate``). ``str()`` is the
+    English: "<file>[, row N][, column 'c']: <problem>[ (value: v)][. Fix: <fix>]".
+    """
+
+    def __init__(self, file: str, problem: str | Message, *, row: int | None = None, column: str | None = None,
+                 value: object = None, fix: str | Message = ""):
+        self.file, self.problem, self.row, self.column, self.value, self.fix = file, problem, row, column, value, fix
+        super().__init__(self.render("en"))
+
+    @property
+    def code(self) -> str | None:
+        """The problem's message code, or None for an English string not converted to a code yet."""
+        return self.problem.code if isinstance(self.problem, Message) else None
+
+    @property
+    def coded(self) -> bool:
+        """Whether the whole error (its problem and its fix) is made of message codes."""
+        return isinstance(self.problem, Message) and (not self.fix or isinstance(self.fix, Message))
+
+    def render(self, lang: str | None = None, *, file: str | None = None,
+               translate: Callable[[str], str | None] | None = None) -> str:
+        """The error in ``lang``. ``file``: how to name the file (default as given); ``translate``: the
+        words in ``lang`` of a problem or fix that is still a plain English string (None: keep it)."""
+        def words(part: str | Message) -> str:
+            if isinstance(part, Message) or translate is None:
+                return text(part, lang)
+            return translate(part) or part
+
+        where = [self.file if file is None else file]
+        if self.row is not None:
+            where.append(render("error.at_row", lang, row=self.row))
+        if self.column is not None:
+            where.append(render("error.at_column", lang, column=self.column))
+        out = render("error.problem", lang, where=", ".join(where), problem=words(self.problem))
+        value = self.value
         if value is not None:
             if hasattr(value, "item"):          # numpy scalar -> plain Python for a readable repr
                 value = value.item()
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
-            text += f" (value: {value!r})"
-        if fix:
-            text += f". Fix: {fix}"
-        super().__init__(text)
+            out += render("error.value", lang, value=repr(value))
+        if self.fix:
+            out += render("error.fix", lang, fix=words(self.fix))
+        return out
 
 
 class InputErrors(PlannerError):
@@ -41,6 +71,10 @@ class InputErrors(PlannerError):
     def __init__(self, errors: list[InputError]):
         self.errors = errors
         super().__init__("\n".join(str(e) for e in errors))
+
+    def render(self, lang: str | None = None, **kw) -> str:
+        """Each error in ``lang`` (see InputError.render), one a line."""
+        return "\n".join(e.render(lang, **kw) for e in self.errors)
 
 
 def nearest(word: str, choices: Iterable[str]) -> str | None:
@@ -83,43 +117,45 @@ def explain_validation(file: str, exc: ValidationError, model: type) -> InputErr
         loc = tuple(err.get("loc", ()))
         key = ".".join(str(p) for p in loc) or "(top level)"
         kind = err.get("type", "")
-        msg = err.get("msg", "")
+        said = err.get("msg", "")
         if kind == "extra_forbidden":
             parent = loc[:-1]
             valid = _fields_at(model, _schema_path(parent))
             guess = nearest(str(loc[-1]), valid)
-            fix = f"did you mean '{'.'.join(map(str, parent + (guess,)))}'?" if guess else (
-                f"remove it; valid keys here are {', '.join(valid)}" if valid else "remove it")
-            out.append(InputError(file, f"unknown key '{key}'", fix=fix))
+            fix = msg("validation.fix_did_you_mean_key", key=".".join(map(str, parent + (guess,)))) if guess else (
+                msg("validation.fix_remove_valid_keys", keys=", ".join(valid)) if valid else
+                msg("validation.fix_remove"))
+            out.append(InputError(file, msg("validation.unknown_key", key=key), fix=fix))
         elif kind == "missing":
-            out.append(InputError(file, f"required key '{key}' is missing", fix="add it (see models/baseline.toml)"))
+            out.append(InputError(file, msg("validation.missing_key", key=key), fix=msg("validation.fix_add_key")))
         else:
-            msg = msg.removeprefix("Value error, ")
+            said = said.removeprefix("Value error, ")
             value = err.get("input")
             shown = value if isinstance(value, (int, float, str, bool)) else None
             where = "" if not loc else f"'{key}': "  # whole-scenario checks already name their keys
-            fix = "" if "Fix" in msg or ":" in msg else _fix_for(kind, err.get("ctx") or {})
-            out.append(InputError(file, f"{where}{msg}", value=shown, fix=fix))
+            fix = "" if "Fix" in said or ":" in said else _fix_for(kind, err.get("ctx") or {})
+            out.append(InputError(file, f"{where}{said}", value=shown, fix=fix))
     return InputErrors(out)
 
 
-def _fix_for(kind: str, ctx: dict) -> str:
+def _fix_for(kind: str, ctx: dict) -> Message:
     """A concrete fix for Pydantic's common value errors, instead of a bare 'correct the value'."""
-    bounds = {"greater_than": ("greater than", "gt"), "greater_than_equal": ("at least", "ge"),
-              "less_than": ("less than", "lt"), "less_than_equal": ("at most", "le")}
+    bounds = {"greater_than": ("validation.fix_greater_than", "gt"),
+              "greater_than_equal": ("validation.fix_at_least", "ge"),
+              "less_than": ("validation.fix_less_than", "lt"), "less_than_equal": ("validation.fix_at_most", "le")}
     if kind in bounds:
-        words, key = bounds[kind]
+        code, key = bounds[kind]
         bound = ctx.get(key)
-        return f"give a number {words} {bound:g}" if isinstance(bound, (int, float)) else f"give a number {words} {bound}"
+        return msg(code, bound=f"{bound:g}" if isinstance(bound, (int, float)) else str(bound))
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
-        return "give a number without quotes or units" if "int" not in kind else "give a whole number"
+        return msg("validation.fix_number") if "int" not in kind else msg("validation.fix_whole_number")
     if kind == "finite_number":
-        return "give an ordinary number (inf and nan are not allowed here)"
+        return msg("validation.fix_finite")
     if kind in ("bool_parsing", "bool_type"):
-        return "write true or false (no quotes)"
+        return msg("validation.fix_bool")
     if kind in ("string_type",):
-        return 'put the text in double quotes, e.g. "..."'
-    return "correct the value"
+        return msg("validation.fix_quote_text")
+    return msg("validation.fix_correct_value")
 
 
 def _schema_path(loc: tuple) -> tuple:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import InputError, InputErrors, nearest
+from planner.messages import Message, msg
 
 # Chinese CSVs exported from Excel are often GBK/GB18030; try the strict encodings first.
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -38,14 +39,14 @@ class Column:
     min: float | None = None
     max: float | None = None
     positive: bool = False
-    fix: str = ""
+    fix: str | Message = ""
     # A median below this means the column was typed in 万 (10^4): population in 万人 is the common case.
     wan_below: float | None = None
 
 
 @dataclass(frozen=True)
 class TableSpec:
-    what: str
+    what: Message  # the table's name, said inside messages ("the region table has ...")
     columns: tuple[Column, ...]
     key: tuple[str, ...] = field(default_factory=tuple)
     min_rows: int = 0  # a table that must have data rows (the region table): header-only is an error
@@ -61,13 +62,13 @@ class TableSpec:
         return read_table(path, self, sheet, label=label)
 
 
-REGIONS = TableSpec("region table", (
-    Column("code", "code", fix="give the 6-digit administrative code (adcode), e.g. 510100"),
+REGIONS = TableSpec(msg("table.region"), (
+    Column("code", "code", fix=msg("table.fix_adcode")),
     Column("parent_code", "code", required=False),
-    Column("name_zh", "str", fix="give the Chinese name"),
+    Column("name_zh", "str", fix=msg("table.fix_name_zh")),
     Column("name_en", "str", required=False),
     Column("level", "str", required=False),
-    Column("population", "int", positive=True, fix="give the resident population in persons (not 万人), > 0",
+    Column("population", "int", positive=True, fix=msg("table.fix_population"),
            wan_below=1000, max=2e9),
     Column("pop_urban", "int", required=False, min=0),
     Column("pop_rural", "int", required=False, min=0),
@@ -79,11 +80,11 @@ REGIONS = TableSpec("region table", (
     Column("estimated", "bool", required=False),
 ), key=("code",), min_rows=1)
 
-STOCK = TableSpec("stock table", (
+STOCK = TableSpec(msg("table.stock"), (
     Column("code", "code"),
     Column("tier", "str"),
     Column("modality", "str"),
-    Column("units", "float", min=0, fix="give the number of installed units, 0 or more"),
+    Column("units", "float", min=0, fix=msg("table.fix_units")),
     Column("reference_year", "int", required=False),
     Column("estimated", "bool", required=False),
     Column("rule", "str", required=False),
@@ -92,38 +93,38 @@ STOCK = TableSpec("stock table", (
     Column("installed_year", "int", required=False),
 ), key=("code", "tier", "modality", "installed_year"))
 
-FACILITIES = TableSpec("facilities table", (
+FACILITIES = TableSpec(msg("table.facilities"), (
     Column("code", "code"),
     Column("tier", "str"),
-    Column("facilities", "float", min=0, fix="give the number of facilities, 0 or more"),
+    Column("facilities", "float", min=0, fix=msg("table.fix_facilities")),
     Column("reference_year", "int", required=False),
     Column("estimated", "bool", required=False),
     Column("rule", "str", required=False),
 ), key=("code", "tier"))
 
-STAFF = TableSpec("staff table", (
+STAFF = TableSpec(msg("table.staff"), (
     Column("code", "code"),
     Column("year", "int", required=False),
-    Column("staff", "float", min=0, fix="give imaging staff (technologists) available, 0 or more"),
+    Column("staff", "float", min=0, fix=msg("table.fix_staff")),
 ), key=("code", "year"))
 
-TRAVEL = TableSpec("travel table", (
+TRAVEL = TableSpec(msg("table.travel"), (
     Column("from_code", "code"),
     Column("to_code", "code"),
     # One of the two: minutes, or road km (turned into minutes at mobile.speed_km_per_h).
-    Column("minutes", "float", required=False, min=0, fix="give the travel time in minutes, 0 or more"),
-    Column("km", "float", required=False, min=0, fix="give the road distance in km, 0 or more"),
+    Column("minutes", "float", required=False, min=0, fix=msg("table.fix_minutes")),
+    Column("km", "float", required=False, min=0, fix=msg("table.fix_km")),
 ), key=("from_code", "to_code"))
 
 
-def _size(n: float) -> str:
-    for unit, step in (("MB", 1e6), ("KB", 1e3)):
+def _size(n: float) -> Message:
+    for code, step in (("table.size_mb", 1e6), ("table.size_kb", 1e3)):
         if n >= step:
-            return f"{n / step:,.1f} {unit}"
-    return f"{n:,.0f} bytes"
+            return msg(code, size=n / step)
+    return msg("table.size_bytes", size=n)
 
 
-def _not_text(data: bytes) -> str | None:
+def _not_text(data: bytes) -> Message | None:
     """What a binary file given as a CSV really is (a renamed workbook or document), or None if it is text."""
     head = data[:8]
     if head.startswith(b"PK\x03\x04"):
@@ -132,16 +133,16 @@ def _not_text(data: bytes) -> str | None:
         except zipfile.BadZipFile:
             names = []
         if any(n.startswith("xl/") for n in names):
-            return "an Excel workbook (.xlsx) renamed to .csv"
+            return msg("table.kind_xlsx")
         if any(n.startswith("word/") for n in names):
-            return "a Word document (.docx) renamed to .csv"
-        return "a zip archive, not a CSV"
+            return msg("table.kind_docx")
+        return msg("table.kind_zip")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "an old Excel/Word file (.xls/.doc) renamed to .csv"
+        return msg("table.kind_old_office")
     if head.startswith(b"%PDF"):
-        return "a PDF, not a CSV"
+        return msg("table.kind_pdf")
     if b"\x00" in data[:4096]:
-        return "binary data, not a CSV"
+        return msg("table.kind_binary")
     return None
 
 
@@ -150,16 +151,13 @@ def _decode(data: bytes, name: str) -> str:
         return data.decode("utf-16")
     what = _not_text(data)
     if what:
-        raise InputError(name, f"this file is {what}",
-                         fix="open it in Excel and use Save As > 'CSV UTF-8 (comma delimited)', or give the "
-                             ".xlsx file itself in the scenario")
+        raise InputError(name, msg("table.this_file_is", what=what), fix=msg("table.fix_save_as_csv"))
     for enc in ENCODINGS:
         try:
             return data.decode(enc)
         except UnicodeDecodeError:
             continue
-    raise InputError(name, "the text encoding is neither UTF-8 nor GBK/GB18030",
-                     fix="save the file as 'CSV UTF-8' from Excel")
+    raise InputError(name, msg("table.bad_encoding"), fix=msg("table.fix_save_utf8"))
 
 
 def _separator(text: str, suffix: str) -> str:
@@ -177,8 +175,7 @@ def _frame(rows: list[list[str]], name: str) -> pd.DataFrame:
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()  # trailing empty lines (",,,") are not data
     if not rows:
-        raise InputError(name, "the file is empty", fix="give a header row (e.g. code,name_zh,population) "
-                                                        "and one row per region")
+        raise InputError(name, msg("table.empty_file"), fix=msg("table.fix_empty_file"))
     header, body = rows[0], rows[1:]
     width = max(len(r) for r in rows[:11])
     if sum(1 for c in header if c.strip()) <= 1 < width:
@@ -187,9 +184,8 @@ def _frame(rows: list[list[str]], name: str) -> pd.DataFrame:
         header = header + [""] * (width - len(header))
     for i, row in enumerate(body):
         if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
-            raise InputError(name, f"this row has {len(row)} cells but the header has {len(header)}", row=i + 2,
-                             fix="remove the extra commas, or put a value that contains a comma in double "
-                                 "quotes")
+            raise InputError(name, msg("table.row_too_long", cells=len(row), header=len(header)), row=i + 2,
+                             fix=msg("table.fix_extra_commas"))
     cols: list[str] = []
     for j, c in enumerate(header):
         c = c if c.strip() else f"Unnamed: {j}"
@@ -207,41 +203,40 @@ def read_raw(path: Path, sheet: str | None = None, label: str | None = None) -> 
     how messages name the file (default its path)."""
     name = label or str(path)
     if not path.exists():
-        raise InputError(name, "file not found", fix="check the path in the scenario's [regions] section")
+        raise InputError(name, msg("table.file_not_found"), fix=msg("table.fix_check_path"))
     size = path.stat().st_size  # checked before reading anything, so a huge file costs no memory
     if size > MAX_TABLE_BYTES:
-        raise InputError(name, f"the file is {_size(size)}, over the {_size(MAX_TABLE_BYTES)} limit for a table",
-                         fix="give only the rows and columns the planner reads, or split the file")
+        raise InputError(name, msg("table.too_big", size=_size(size), limit=_size(MAX_TABLE_BYTES)),
+                         fix=msg("table.fix_too_big"))
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls"):
         try:
             book = pd.read_excel(path, sheet_name=None, dtype=str, engine="openpyxl")
         except Exception as e:  # openpyxl raises many kinds for a broken workbook
-            raise InputError(name, f"cannot read this Excel file ({e.__class__.__name__}: {e})",
-                             fix="save it again from Excel as .xlsx") from None
+            raise InputError(name, msg("table.bad_excel", error=f"{e.__class__.__name__}: {e}"),
+                             fix=msg("table.fix_resave_xlsx")) from None
         _refuse_unsaved_formulas(path, name, sheet)
         listed = ", ".join(f"'{s}'" for s in book)
         if sheet is not None:
             if sheet not in book:
                 guess = nearest(sheet, book)
-                raise InputError(name, f"no sheet named '{sheet}'; the sheets are {listed}",
-                                 fix=f"did you mean sheet = \"{guess}\"?" if guess else
-                                 "set `sheet` under [regions] in the scenario to one of these")
+                raise InputError(name, msg("table.no_sheet", sheet=sheet, sheets=listed),
+                                 fix=msg("table.fix_did_you_mean_sheet", sheet=guess) if guess else
+                                 msg("table.fix_set_sheet"))
             return book[sheet]
         if len(book) > 1:
-            raise InputError(name, f"the workbook has {len(book)} sheets: {listed}",
-                             fix=f"say which to read with `sheet = \"{next(iter(book))}\"` (or another sheet "
-                                 "name) under [regions] in the scenario, or delete the other sheets")
+            raise InputError(name, msg("table.several_sheets", n=len(book), sheets=listed),
+                             fix=msg("table.fix_choose_sheet", sheet=next(iter(book))))
         return next(iter(book.values()))
     if suffix not in (".csv", ".txt", ".tsv"):
-        raise InputError(name, f"unsupported file type '{suffix}'", fix="give a .csv or .xlsx file")
+        raise InputError(name, msg("table.unsupported_type", suffix=suffix), fix=msg("table.fix_csv_or_xlsx"))
     text = _decode(path.read_bytes(), name)
     # The csv module rather than pandas: it accepts ragged rows (which we report by row number) and keeps
     # blank lines, so row numbers stay the ones the spreadsheet shows.
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=_separator(text, suffix), skipinitialspace=True))
     except csv.Error as e:
-        raise InputError(name, f"cannot parse as CSV ({e})", fix="check quoting and the number of commas") from None
+        raise InputError(name, msg("table.bad_csv", error=str(e)), fix=msg("table.fix_quoting")) from None
     return _frame(rows, name)
 
 
@@ -302,8 +297,7 @@ def validate_table(df: pd.DataFrame, spec: TableSpec, file: str) -> pd.DataFrame
     _check_columns(df, spec, file)
     empty = _blank_cells(df)
     if len(df) < spec.min_rows or (spec.min_rows and empty.all(axis=None)):
-        raise InputError(file, f"the {spec.what} has a header but no data rows",
-                         fix="add one row per region below the header")
+        raise InputError(file, msg("table.no_data_rows", what=spec.what), fix=msg("table.fix_add_rows"))
     # Wholly empty rows (a blank line, a row cleared in Excel) are skipped, as pandas used to skip blank
     # lines, but rows are still counted so every message gives the row number the spreadsheet shows.
     blank = empty.all(axis=1).to_numpy() if len(df.columns) else np.zeros(len(df), bool)
@@ -335,7 +329,7 @@ class _Cells:
     def rows(self, mask: pd.Series) -> np.ndarray:
         return np.flatnonzero(mask.to_numpy() & ~self.blank)
 
-    def add(self, message: str, i: int | None = None, **kw) -> None:
+    def add(self, message: Message, i: int | None = None, **kw) -> None:
         self.errors.append(InputError(self.file, message, row=None if i is None else int(i) + 2, **kw))
 
 
@@ -350,16 +344,15 @@ def _check_columns(df: pd.DataFrame, spec: TableSpec, file: str) -> None:
     # 'Unnamed' ones, with the real header among the first data rows.
     at = _header_row(df, missing)
     if at is not None:
-        raise InputError(file, f"the header is on row {at}: delete the rows above it",
-                         fix="the column names must be on row 1 (a title or merged cells above them "
-                             "stop the table from being read)")
+        raise InputError(file, msg("table.header_on_row", row=at), fix=msg("table.fix_header_row1"))
     errors = []
     for name in missing:
         guess = nearest(name, [c for c in present if c not in spec.names()])
-        hint = f"rename column '{guess}' to '{name}'" if guess else f"add a column '{name}'"
+        hint = msg("table.fix_rename_column", found=guess, column=name) if guess else \
+            msg("table.fix_add_column", column=name)
         if unnamed and not guess:
-            hint += " (the header looks merged or spread over several rows: keep one header row)"
-        errors.append(InputError(file, f"missing column '{name}' in the {spec.what}", fix=hint))
+            hint = msg("table.fix_merged_header", fix=hint)
+        errors.append(InputError(file, msg("table.missing_column", column=name, what=spec.what), fix=hint))
     raise InputErrors(errors)
 
 
@@ -369,15 +362,15 @@ def _text_column(cells: _Cells, col, raw: pd.Series, shown: pd.Series) -> pd.Ser
         vals = raw.str.replace(r"\.0$", "", regex=True)  # Excel turns 510100 into 510100.0
     if col.required:
         for i in cells.rows(vals == ""):
-            cells.add("empty cell", i, column=col.name, value=_typed(shown.iloc[i]), fix=col.fix or f"fill in '{col.name}'")
+            cells.add(msg("table.empty_cell"), i, column=col.name, value=_typed(shown.iloc[i]),
+                      fix=col.fix or msg("table.fix_fill_in", column=col.name))
     return vals
 
 
 def _bool_column(cells: _Cells, col, raw: pd.Series, shown: pd.Series) -> pd.Series:
     parsed = raw.map(_to_bool)
     for i in cells.rows(parsed.isna()):
-        cells.add("not true/false", i, column=col.name, value=shown.iloc[i],
-                  fix="write true or false (是/否 and yes/no also work)")
+        cells.add(msg("table.not_bool"), i, column=col.name, value=shown.iloc[i], fix=msg("table.fix_bool"))
     return parsed.fillna(False).astype(bool)
 
 
@@ -387,35 +380,34 @@ def _number_column(cells: _Cells, col, raw: pd.Series, shown: pd.Series) -> pd.S
         if raw.iloc[i] == "" and not col.required:
             continue
         if raw.iloc[i] == "":
-            cells.add("empty cell", i, column=col.name, value=_typed(shown.iloc[i]),
-                      fix=col.fix or f"give a number in '{col.name}'")
+            cells.add(msg("table.empty_cell"), i, column=col.name, value=_typed(shown.iloc[i]),
+                      fix=col.fix or msg("table.fix_number_in", column=col.name))
             continue
-        fix = col.fix or f"give a number in '{col.name}'"
+        fix = col.fix or msg("table.fix_number_in", column=col.name)
         if "," in raw.iloc[i]:
-            fix = "write the number without commas (e.g. 1234567 or 12.5)"
-        cells.add("not a number", i, column=col.name, value=shown.iloc[i], fix=fix)
+            fix = msg("table.fix_no_commas")
+        cells.add(msg("table.not_number"), i, column=col.name, value=shown.iloc[i], fix=fix)
     for i in cells.rows(pd.Series(np.isinf(num.to_numpy(float)), index=num.index)):
-        cells.add("not a finite number", i, column=col.name, value=shown.iloc[i],
-                  fix=col.fix or f"give an ordinary number in '{col.name}' (not inf)")
+        cells.add(msg("table.not_finite"), i, column=col.name, value=shown.iloc[i],
+                  fix=col.fix or msg("table.fix_finite_in", column=col.name))
     if col.positive:
         for i in cells.rows(num <= 0):
-            cells.add("must be greater than 0", i, column=col.name, value=num.iloc[i], fix=col.fix)
+            cells.add(msg("table.must_be_positive"), i, column=col.name, value=num.iloc[i], fix=col.fix)
     if col.min is not None:
         for i in cells.rows(num < col.min):
-            cells.add(f"must be at least {col.min:g}", i, column=col.name, value=num.iloc[i], fix=col.fix)
+            cells.add(msg("table.at_least", min=col.min), i, column=col.name, value=num.iloc[i], fix=col.fix)
     if col.max is not None:
         for i in cells.rows((num > col.max) & np.isfinite(num)):
-            cells.add(f"must be at most {col.max:,.0f}", i, column=col.name, value=num.iloc[i],
-                      fix=f"{col.fix} (China has about 1.41 billion people: is a digit or a unit wrong?)")
+            cells.add(msg("table.at_most", max=col.max), i, column=col.name, value=num.iloc[i],
+                      fix=msg("table.fix_population_check", fix=col.fix))
     if col.wan_below is not None and _looks_like_wan(num[~cells.blank], col.wan_below):
         # One message for the column instead of a 'whole number' error on every row of 52.3 万人.
         big = float(num.max())
-        cells.add(f"these numbers are too small to be persons (largest: {big:,.6g})", column=col.name,
-                  fix=f"this looks like 万人: multiply by 10,000 to give persons (e.g. {big:g} 万人 = "
-                      f"{big * 10_000:.0f})")
+        cells.add(msg("table.too_small_for_persons", largest=big), column=col.name,
+                  fix=msg("table.fix_wan", largest=big, persons=big * 10_000))
     elif col.kind == "int":
         for i in cells.rows(num.notna() & (num != np.round(num))):
-            cells.add("must be a whole number", i, column=col.name, value=num.iloc[i], fix=col.fix)
+            cells.add(msg("table.must_be_whole"), i, column=col.name, value=num.iloc[i], fix=col.fix)
     return num.astype(float)
 
 
@@ -424,7 +416,9 @@ def _check_duplicates(cells: _Cells, out: pd.DataFrame, key: list[str]) -> None:
     for i in cells.rows(dup):
         first = int(cells.rows((out[key] == out[key].iloc[i]).all(axis=1))[0])
         values = ", ".join(f"{k}={out[k].iloc[i]}" for k in key)
-        cells.add(f"duplicate row ({values}) also on row {first + 2}", i, fix="keep one row per " + ", ".join(key))
+        cells.add(msg("table.duplicate_row", values=values, first=first + 2), i,
+                  fix=msg("table.fix_one_row_per_keys" if len(key) > 1 else "table.fix_one_row_per_key",
+                          key=", ".join(key)))
 
 
 def _looks_like_wan(num: pd.Series, below: float) -> bool:
@@ -457,10 +451,9 @@ def _refuse_unsaved_formulas(path: Path, name: str, sheet: str | None) -> None:
         for f_row, v_row in zip(formulas[ws_name].iter_rows(), values[ws_name].iter_rows()):
             for f_cell, v_cell in zip(f_row, v_row):
                 if isinstance(f_cell.value, str) and f_cell.value.startswith("=") and v_cell.value is None:
-                    raise InputError(name, f"cell {f_cell.coordinate} on sheet '{ws_name}' holds the formula "
-                                     f"{f_cell.value} but no saved value", row=f_cell.row,
-                                     fix="open the file in Excel or WPS and save it (so the values are stored), "
-                                         "or paste the values over the formulas")
+                    raise InputError(name, msg("table.unsaved_formula", cell=f_cell.coordinate, sheet=ws_name,
+                                               formula=f_cell.value), row=f_cell.row,
+                                     fix=msg("table.fix_save_formulas"))
 
 
 def read_table(path: Path, spec: TableSpec, sheet: str | None = None, label: str | None = None) -> pd.DataFrame:
