@@ -147,7 +147,8 @@ def test_refuses_what_it_cannot_split(planner, monkeypatch):
     with pytest.raises(TypeError, match="per_region"):
         slice_inputs(inp, np.arange(3))
     # a constraint family not known to be separable (here: pretend staffing links regions) is refused
-    monkeypatch.setattr(decompose_parts, "SEPARABLE_BLOCKS", decompose_parts.SEPARABLE_BLOCKS - {"staffing"})
+    separable = decompose_parts.separable_blocks() - {"staffing"}
+    monkeypatch.setattr(decompose_parts, "separable_blocks", lambda: separable)
     with pytest.raises(NotImplementedError, match="staffing"):
         Subproblem(split(planner.inputs)[0])
 

@@ -26,6 +26,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from planner.data.inputs import PlanInputs
+from planner.planning.families import blocks_by_decomposition, families
 from planner.planning.model import PlanModel
 from planner.distributed.blocks import LINKING_BLOCKS, ProvinceBlocks
 from planner.planning.solve import mandated_purchases, relax_and_round, rounded_purchases
@@ -33,13 +34,19 @@ from planner.solver import HighsModel, SolveResult, Status, relative_gap
 
 # Region codes are GB/T 2260: the first two digits name the province.
 PROVINCE_DIGITS = 2
-COUPLING_BLOCKS = ("budget_total", "budget_year")
-# Row blocks known to involve one region each (mobile arcs apart, handled here). Any other block (access
-# to the nearest unit, equity's largest shortfall, ...) may link provinces: refused.
-# density_base is per region; catchment pools a parent's regions, and a parent (prefecture) lies inside
-# one province.
-SEPARABLE_BLOCKS = {"stock", "capacity", "mobile_capacity", "demand", "density", "density_base", "catchment",
-                    "staffing"}
+# Which row blocks tie the provinces together (priced by λ), and which involve one region each (mobile arcs
+# apart, handled here): each family's spec says (planning/families, Rows.decomposition). Any other block
+# (access to the nearest unit, equity's largest shortfall, ...) may link provinces: refused. Catchment pools
+# a parent's regions, and a parent (prefecture) lies inside one province.
+
+
+def coupling_blocks() -> tuple[str, ...]:
+    return tuple(r.name for fam in families() for r in fam.rows if r.decomposition == "coupling")
+
+
+def separable_blocks() -> set[str]:
+    return blocks_by_decomposition("region")
+
 # PlanInputs fields indexed by region on their first axis (or on both, for region x region ones).
 MIN_MIP_SECONDS = 1.0  # a capped solve left less than this after rounding keeps the rounded plan
 REGION_ARRAYS = ("pop", "stock_base", "surviving", "demand", "limit", "facilities", "staff_available")
@@ -122,7 +129,7 @@ class Subproblem:
         t0 = time.perf_counter()
         self.part = part
         self.pm = pm = PlanModel(part.inputs)
-        coupled = set(pm.blocks) - SEPARABLE_BLOCKS - set(COUPLING_BLOCKS)
+        coupled = set(pm.blocks) - separable_blocks() - set(coupling_blocks())
         if coupled:
             raise NotImplementedError(f"the province decomposition cannot split the constraint families "
                                       f"{sorted(coupled)} (they may link provinces): solve the national model")
@@ -146,8 +153,9 @@ class Subproblem:
         free (they enter through λ, and bind only in a "cap" solve). Returns it with the row bounds and
         the export columns' costs; keeps the budget rows' coefficients and offsets."""
         pm = self.pm
-        blocks = [b for n, b in pm.blocks.items() if n not in COUPLING_BLOCKS]
-        coupling = [pm.blocks[n] for n in COUPLING_BLOCKS if n in pm.blocks]
+        coupling_names = coupling_blocks()
+        blocks = [b for n, b in pm.blocks.items() if n not in coupling_names]
+        coupling = [pm.blocks[n] for n in coupling_names if n in pm.blocks]
         first = np.cumsum([0] + [b.rows for b in blocks + coupling])
         first_row = dict(zip([b.name for b in blocks + coupling], first))
         self.linking_rows = np.concatenate([first_row[n] + np.arange(pm.blocks[n].rows) for n in LINKING_BLOCKS

@@ -5,22 +5,10 @@ assembled as a sparse (row, column, coefficient) list with numpy. The solver ada
 matrix in one call (planner.solver); pyomo_model.py turns the same arrays into the canonical Pyomo model
 when one is wanted. Building this way keeps Python work per nonzero small, which matters at county scale. The mathematics is written out in README.md, "The model".
 
-Variable families (all per year y):
-  x[u,y]  integer  new units bought for unit slot u = (region, tier, modality)
-  n[u,y]  >= 0     units in service (existing survivors + new units within their service life)
-  s[r,t,k,y] >= 0  thousand exams of type k served at tier t by fixed units
-  f[r,t,k,y] >= 0  thousand exams referred from tier t to the next tier up
-  u[r,t,k,y] >= 0  thousand exams unmet at tier t
-  z[a,m,y]   >= 0  thousand exams a mobile modality m based at arc a's base delivers to its target
-  cq_out[r,k,y], cq_in[h,k,y] >= 0  thousand top-tier exams of region r served in another region of its
-                   parent (catchment.top_tier = 'parent'), and those served at region h for others
-  G[r,m,y]   >= 0  units missing against the per-million target (soft targets)
-  Gb[r,m,y]  >= 0  units missing below the base-year density (up to the target), which weigh more
-Only when the scenario asks for access or equity (or a caller for alternatives), in the last plan year:
-  o[k,r]   binary  region r holds at least one whole fixed unit of exam type k
-  v[k,r]   binary  a mobile unit of exam type k visits region r (delivers at least the minimum visit)
-  w[k,i,l] in [0,1] nothing open at distance level l or nearer to region i (see access.py)
-  Z[what]  >= 0    the largest per-million shortfall of a modality, or the longest travel for an exam type
+The variables and rows are declared by the constraint families in planning/families/ (one module each,
+listed once in planning/families/__init__.py); this class builds the index tables, bounds, costs and row
+blocks they declare, in their order. The unit slots u = (region, tier, modality) that may hold units are
+the model's own: every family indexes by them.
 """
 
 from __future__ import annotations
@@ -31,15 +19,15 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from planner.planning.access import build_levels, candidate_hosts
-from planner.planning.constraints import define_all
 from planner.data.inputs import PlanInputs
+from planner.planning import families as registry
+from planner.planning.families import equity
 
 INF = float("inf")
 
 
 @dataclass
-class Family:
+class VariableBlock:
     """One block of variables: a table of its index columns and its offset in the global column list."""
 
     name: str
@@ -80,141 +68,36 @@ class PlanModel:
                                             eq.max_travel_minutes is not None)
         self.with_objective_cap = objective_cap and not elastic
         self.levels: dict[int, object] = {}
-        self.families: dict[str, Family] = {}
+        self.families: dict[str, VariableBlock] = {}
         self.blocks: dict[str, RowBlock] = {}
         self.budget_offset: dict = {"total": 0.0, "year": None}
+        self.cap_cells = self.pools = None  # set by the capacity and catchment families
+        self.specs = registry.families()   # the families this model was built from, in order
         self._index()
         self._build()
 
     # ------------------------------------------------------------------ index tables
     def _index(self) -> None:
         inp = self.inp
-        R, T, M, Y = len(inp.regions), len(inp.tiers), len(inp.modalities), len(inp.years)
-        K = len(inp.exam_types)
         # unit slots: (r, t, m) where the tier may hold the modality and the facility limit allows any unit
         rr, tt, mm = np.nonzero((inp.limit > 0) | (inp.stock_base > 0))
         keep = inp.allowed[tt, mm]
         if not inp.scenario.constraints.mobile:
             keep &= ~inp.mobile[mm] | (inp.stock_base[rr, tt, mm] > 0)
-        slots = pd.DataFrame({"r": rr[keep], "t": tt[keep], "m": mm[keep]})
-        self.slots = slots
-        S = len(slots)
-        yy = np.arange(Y)
-        slot_year = pd.DataFrame({"slot": np.repeat(np.arange(S), Y), "y": np.tile(yy, S)})
-        slot_year = slot_year.join(slots, on="slot")
-        self._add("x", slot_year)
-        self._add("n", slot_year.copy())
-        # served: exams of type k that presented at tier o, served at tier t >= o (o < t: referred up
-        # t - o steps), where some fixed slot of a modality serving k exists at (r, t). Demand keeps its
-        # tier of origin, so unmet exams are counted (and weighted) where they presented.
-        fixed = slots[~inp.mobile[slots["m"].to_numpy()]].copy()
-        fixed["k"] = inp.serves[fixed["m"].to_numpy()]
-        cap_cells = fixed[["r", "t", "k"]].drop_duplicates().sort_values(["r", "t", "k"]).reset_index(drop=True)
-        self.cap_cells = _cross_years(cap_cells, Y)            # (r, t, k, y): one capacity row each
-        origins = [cap_cells[cap_cells["t"] >= o].assign(o=o) for o in range(T)]
-        served = pd.concat(origins, ignore_index=True)[["r", "o", "t", "k"]] if len(cap_cells) else \
-            pd.DataFrame({c: pd.Series(dtype=int) for c in ("r", "o", "t", "k")})
-        self._add("s", _cross_years(served.sort_values(["r", "o", "t", "k"]), Y))
-        # unmet exams at their tier of origin (column t is the origin tier)
-        rtk = pd.DataFrame(np.array(np.meshgrid(np.arange(R), np.arange(T), np.arange(K), indexing="ij"))
-                           .reshape(3, -1).T, columns=["r", "t", "k"])
-        self._add("u", _cross_years(rtk, Y))
-        self._index_catchment()
-        # mobile deliveries: along every arc from a base holding a slot of a mobile modality
-        mob_bases = slots[inp.mobile[slots["m"].to_numpy()]][["r", "m"]].drop_duplicates()
-        arcs = inp.arcs.merge(mob_bases, left_on="base", right_on="r").drop(columns="r")
-        arcs = arcs.sort_values(["m", "base", "target"]).reset_index(drop=True)
-        self._add("z", _cross_years(arcs, Y))
-        # density shortfall, for modalities with a target
-        target = inp.param("target_per_million")
-        use = np.flatnonzero(target > 0) if inp.scenario.constraints.density_targets else np.array([], int)
-        rm = pd.DataFrame(np.array(np.meshgrid(np.arange(R), use, indexing="ij")).reshape(2, -1).T,
-                          columns=["r", "m"])
-        self._add("G", _cross_years(rm, Y))
-        # shortfall below the base-year density (up to the target), where it weighs more than the rest
-        keep = inp.protected_units() if inp.scenario.weights.shortfall_below_base_year_factor > 1 else None
-        gb = _cross_years(rm, Y)
-        if keep is None or not len(gb):
-            gb = gb.iloc[:0]
-        else:
-            gb = gb[keep[gb["r"], gb["m"], gb["y"]] > 0]
-        self._add("Gb", gb)
-        self._index_access_equity()
+        self.slots = pd.DataFrame({"r": rr[keep], "t": tt[keep], "m": mm[keep]})
+        # every family's columns, in family order; the elastic model's slacks after them, in the same order
+        for spec in self._variable_specs():
+            self._add(spec.name, spec.index(self))
+
+    def _variable_specs(self) -> list:
+        specs = [v for fam in self.specs for v in fam.variables if not v.elastic_only]
         if self.elastic:
-            n = self.families["n"].index
-            need = inp.min_units()[n["r"], n["t"], n["m"], n["y"]]
-            self._add("P", pd.DataFrame({"n_row": np.flatnonzero(need > 0)}))           # presence shortfall
-            self._add("BT", pd.DataFrame({"what": ["total"]}))                            # budget excess
-            self._add("BY", pd.DataFrame({"y": np.arange(Y) if inp.budget_year_wan is not None else []}, dtype=int))
-            R = len(inp.regions)
-            self._add("SS", pd.DataFrame({"r": np.repeat(np.arange(R), Y), "y": np.tile(np.arange(Y), R)}))
-
-    def _index_catchment(self) -> None:
-        """With catchment.top_tier = 'parent': top-tier exams of region r may go to a pool of its parent
-        (cq_out[r,k,y]) and be served by the top-tier units of any region h of that parent (cq_in[h,k,y]);
-        one balance row per (parent, k, y). Only parents with a host for k get columns."""
-        inp = self.inp
-        none = pd.DataFrame({"r": pd.Series(dtype=int), "k": pd.Series(dtype=int), "y": pd.Series(dtype=int)})
-        out, into = none, none.copy()
-        self.pools = pd.DataFrame({"g": pd.Series(dtype=int), "k": pd.Series(dtype=int), "y": pd.Series(dtype=int)})
-        if inp.scenario.catchment.top_tier == "parent" and "parent_code" in inp.regions:
-            top = len(inp.tiers) - 1
-            group = pd.factorize(inp.regions["parent_code"].astype(str))[0]       # (R,) parent group of each region
-            hosts = self.cap_cells[self.cap_cells["t"] == top][["r", "k", "y"]].reset_index(drop=True)
-            u = self.families["u"].index
-            origin = u[(u["t"] == top) & (inp.demand[u["r"], u["t"], u["k"], u["y"]] > 0)][["r", "k", "y"]]
-
-            def pool_of(df: pd.DataFrame) -> pd.MultiIndex:
-                return pd.MultiIndex.from_arrays([group[df["r"].to_numpy()], df["k"].to_numpy(), df["y"].to_numpy()])
-
-            # a pool (parent, k, y) needs both an origin and a host
-            out = origin[pool_of(origin).isin(pool_of(hosts))].reset_index(drop=True)
-            into = hosts[pool_of(hosts).isin(pool_of(out))].reset_index(drop=True)
-            self.pools = pool_of(out).unique().to_frame(index=False, name=["g", "k", "y"]).sort_values(
-                ["g", "k", "y"]).reset_index(drop=True)
-            self.region_group = group
-        self._add("cq_out", out)
-        self._add("cq_in", into)
-
-    def _index_access_equity(self) -> None:
-        """Columns for travel to the nearest unit and for equity, all in the last plan year."""
-        inp, acc = self.inp, self.inp.scenario.access
-        Y = len(inp.years)
-        o_rows, v_rows, w_rows = [], [], []
-        if acc.exam_types and not self.elastic and inp.minutes is not None:
-            z = self.families["z"].index
-            zm = z["m"].to_numpy()
-            for name in acc.exam_types:
-                k = inp.exam_types.index(name)
-                hosts = candidate_hosts(inp, k, self.slots)
-                visitable = np.zeros(len(inp.regions), bool)
-                if acc.mobile_counts and len(z):
-                    sel = inp.mobile[zm] & (inp.serves[zm] == k) & (z["y"].to_numpy() == Y - 1)
-                    visitable[z["target"].to_numpy()[sel]] = True
-                lv = build_levels(inp.minutes, hosts, visitable, acc.cap_minutes, acc.limit_minutes)
-                self.levels[k] = lv
-                o_rows.append(pd.DataFrame({"k": k, "r": hosts}))
-                v_rows.append(pd.DataFrame({"k": k, "r": np.flatnonzero(visitable)}))
-                w_rows.append(pd.DataFrame({"k": k, "i": lv.region, "level": np.arange(len(lv.region))}))
-        empty = pd.DataFrame({"k": pd.Series(dtype=int), "r": pd.Series(dtype=int)})
-        self._add("o", pd.concat(o_rows, ignore_index=True) if o_rows else empty)
-        self._add("v", pd.concat(v_rows, ignore_index=True) if v_rows else empty.copy())
-        self._add("w", pd.concat(w_rows, ignore_index=True) if w_rows else
-                  pd.DataFrame({"k": pd.Series(dtype=int), "i": pd.Series(dtype=int), "level": pd.Series(dtype=int)}))
-        # One Z per measure: the largest shortfall over regions and equity modalities, the longest
-        # travel over regions and access exam types.
-        z_rows = []
-        if self.with_equity:
-            built = set(self.families["G"].index["m"].tolist())
-            if any(inp.modalities.index(name) in built for name in inp.scenario.equity_modalities):
-                z_rows.append({"what": "shortfall"})
-            if self.levels:
-                z_rows.append({"what": "travel"})
-        self._add("Z", pd.DataFrame(z_rows, columns=["what"]))
+            specs += [v for fam in self.specs for v in fam.variables if v.elastic_only]
+        return specs
 
     def _add(self, name: str, index: pd.DataFrame) -> None:
         offset = sum(len(f) for f in self.families.values())
-        self.families[name] = Family(name, index.reset_index(drop=True), offset)
+        self.families[name] = VariableBlock(name, index.reset_index(drop=True), offset)
 
     def col(self, name: str, rows: np.ndarray | None = None) -> np.ndarray:
         f = self.families[name]
@@ -227,106 +110,42 @@ class PlanModel:
 
     # ------------------------------------------------------------------ bounds and objective
     def _bounds(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        inp = self.inp
+        """Each family's bounds and integrality ([0, inf) and continuous where it says nothing). No bound
+        comes from the budget: the budget is a what-if knob that changes without a rebuild (HiGHS's presolve
+        derives that bound from the budget row on each solve anyway)."""
         ncol = sum(len(f) for f in self.families.values())
         lo, hi = np.zeros(ncol), np.full(ncol, INF)
         integer = np.zeros(ncol, dtype=bool)
-        x = self.families["x"].index
-        # No bound from the budget here: the budget is a what-if knob that changes without a rebuild
-        # (HiGHS's presolve derives that bound from the budget row on each solve anyway).
-        hi[self.col("x")] = inp.limit[x["r"], x["t"], x["m"]]
-        integer[self.col("x")] = [inp.scenario.modalities[inp.modalities[m]].integer for m in x["m"]]
-        n = self.families["n"].index
-        hi[self.col("n")] = inp.limit[n["r"], n["t"], n["m"]]
-        if not self.elastic:  # elastic: presence rules become rows with slack (see constraints.define_presence)
-            lo[self.col("n")] = inp.min_units()[n["r"], n["t"], n["m"], n["y"]]
-        G = self.families["G"].index
-        hard = np.array([inp.scenario.modalities[m].target_hard for m in inp.modalities])
-        if not self.elastic:  # elastic: a hard target's shortfall is allowed and priced instead
-            hi[self.col("G", np.flatnonzero(hard[G["m"].to_numpy()]))] = 0.0
-        for fam in ("o", "v"):
-            hi[self.col(fam)] = 1.0
-            integer[self.col(fam)] = True
-        hi[self.col("w")] = 1.0
-        w = self.families["w"].index
-        if inp.scenario.access.require_within_limit:
-            # "every region within the limit": the level 'nothing open within the limit' must be 0
-            for k, lv in self.levels.items():
-                at = lv.beyond[lv.beyond >= 0]
-                rows = np.flatnonzero(w["k"].to_numpy() == k)[at]
-                hi[self.col("w", rows)] = 0.0
-        hi[self.col("Z")] = self.epsilon_bounds()
+        for spec in self._variable_specs():
+            cols, idx = self.col(spec.name), self.families[spec.name].index
+            if spec.lower is not None:
+                lo[cols] = spec.lower(self, idx)
+            if spec.upper is not None:
+                hi[cols] = spec.upper(self, idx)
+            if spec.integer is not None:
+                integer[cols] = spec.integer(self, idx)
         return lo, hi, integer
 
     def epsilon_bounds(self) -> np.ndarray:
         """Upper bounds of the Z columns from the scenario's epsilon constraints (inf = none)."""
-        eq = self.inp.scenario.equity
-        Z = self.families["Z"].index
-        ub = np.full(len(Z), INF)
-        if eq.max_shortfall_per_million is not None:
-            ub[Z["what"].to_numpy() == "shortfall"] = eq.max_shortfall_per_million
-        if eq.max_travel_minutes is not None:
-            ub[Z["what"].to_numpy() == "travel"] = eq.max_travel_minutes
-        return ub
+        return equity.epsilon_bounds(self)
 
     def objective_costs(self) -> np.ndarray:
-        inp, w = self.inp, self.inp.scenario.weights
-        ncol = sum(len(f) for f in self.families.values())
-        c = np.zeros(ncol)
-        x, n = self.families["x"].index, self.families["n"].index
-        price, opex = inp.param("price_wan_cny"), inp.param("running_cost_wan_cny_per_year")
-        disc = year_weights(inp)                                         # (Y,) discount factors
-        c[self.col("x")] = w.cost_weight * price[x["m"]] * capital_weights(inp)[x["m"], x["y"]]
-        if inp.scenario.budget.include_running_cost:
-            c[self.col("n")] = w.cost_weight * opex[n["m"]] * disc[n["y"]]
-        tier_w = np.array([inp.scenario.tiers[t].unmet_weight for t in inp.tiers])
-        u = self.families["u"].index
-        c[self.col("u")] = (w.unmet_wan_cny_per_thousand_exams * tier_w[u["t"]]   # the weight of the origin tier
-                            * disc[u["y"]])
-        s = self.families["s"].index
-        c[self.col("s")] = w.referral_wan_cny_per_thousand_exams * (s["t"] - s["o"]).to_numpy(float) * disc[s["y"]]
-        z = self.families["z"].index
-        c[self.col("z")] = w.mobile_away_wan_cny_per_thousand_exams * (z["base"] != z["target"]) * disc[z["y"]]
-        cq = self.families["cq_out"].index
-        c[self.col("cq_out")] = w.referral_wan_cny_per_thousand_exams * disc[cq["y"]]   # sent to another region
-        G = self.families["G"].index
-        short_w = np.array([inp.scenario.shortfall_weight(m) for m in inp.modalities])
-        c[self.col("G")] = short_w[G["m"]] * disc[G["y"]]
-        Gb = self.families["Gb"].index
-        # Gb counts inside G too, so the extra (factor - 1) makes a unit below the base year weigh factor x.
-        c[self.col("Gb")] = (w.shortfall_below_base_year_factor - 1.0) * short_w[Gb["m"]] * disc[Gb["y"]]
-        acc = inp.scenario.access
-        wv = self.families["w"].index
-        self.objective_offset = 0.0
-        if self.levels and not self.elastic:
-            # Travel every region has whatever opens (its nearest possible host, or the cap) and residents
-            # no host could ever bring within the limit: constants, kept so the objective is the whole cost.
-            pop_last = inp.pop[:, -1]
-            for lv in self.levels.values():
-                self.objective_offset += acc.travel_wan_cny_per_million_person_minutes * float(pop_last @ lv.base) / 1e6
-                self.objective_offset += acc.beyond_limit_wan_cny_per_thousand_people * float(
-                    pop_last[lv.no_level_within_limit].sum()) / 1e3
-        if len(wv):
-            pop = inp.pop[wv["i"].to_numpy(), -1]
-            step = np.concatenate([lv.step for lv in self.levels.values()])
-            c[self.col("w")] = acc.travel_wan_cny_per_million_person_minutes * pop / 1e6 * step
-            if acc.beyond_limit_wan_cny_per_thousand_people:
-                for k, lv in self.levels.items():
-                    at = lv.beyond[lv.beyond >= 0]
-                    rows = np.flatnonzero(wv["k"].to_numpy() == k)[at]
-                    c[self.col("w", rows)] += acc.beyond_limit_wan_cny_per_thousand_people * inp.pop[lv.region[at], -1] / 1e3
-        if self.elastic:
-            # Only relaxations cost: a unit short (target or presence) ~ 100 万元, a staff member 30,
-            # a 万元 over budget 1, so the explanation names the cheapest set of rules to relax.
-            c[:] = 0.0
-            G = self.families["G"].index
-            hard = np.array([inp.scenario.modalities[m].target_hard for m in inp.modalities])
-            c[self.col("G", np.flatnonzero(hard[G["m"].to_numpy()]))] = 100.0
-            c[self.col("P")] = 100.0
-            c[self.col("BT")] = 1.0
-            c[self.col("BY")] = 1.0
-            c[self.col("SS")] = 30.0
+        """Each family's costs. The elastic model prices only the relaxations (a unit short of a target or a
+        presence rule ~ 100 万元, a staff member 30, a 万元 over budget 1), so the explanation names the
+        cheapest set of rules to relax."""
+        c = np.zeros(sum(len(f) for f in self.families.values()))
+        for spec in self._variable_specs():
+            hook = spec.elastic_cost if self.elastic else spec.cost
+            if hook is not None:
+                c[self.col(spec.name)] = hook(self, self.families[spec.name].index)
         return c
+
+    def _objective_offset(self) -> float:
+        """The objective's constant: what the families count whatever the plan (e.g. travel nobody can shorten)."""
+        if self.elastic:
+            return 0.0
+        return float(sum(fam.objective_offset(self) for fam in self.specs if fam.objective_offset is not None))
 
     # ------------------------------------------------------------------ constraint blocks
     def add_rows(self, name, rows, cols, coefs, lower, upper, index) -> None:
@@ -342,9 +161,12 @@ class PlanModel:
 
     # ------------------------------------------------------------------ the whole model
     def _build(self) -> None:
-        define_all(self)
+        for fam in self.specs:
+            for rows in fam.rows:
+                rows.build(self)
         self.lower, self.upper, self.integer = self._bounds()
         self.cost = self.objective_costs()
+        self.objective_offset = self._objective_offset()
         first = np.cumsum([0] + [b.rows for b in self.blocks.values()])
         self.row_start = dict(zip(self.blocks, first[:-1].tolist()))
         self.solution: np.ndarray | None = None  # one value per column, set by the solver
@@ -444,38 +266,3 @@ class PlanModel:
         return {"columns": len(self.cost), "integer_columns": int(self.integer.sum()),
                 "rows": sum(b.rows for b in self.blocks.values()),
                 "nonzeros": sum(len(b.coefs) for b in self.blocks.values())}
-
-
-def year_weights(inp: PlanInputs) -> np.ndarray:
-    """(Y,) the objective's weight of each plan year: (1 + discount rate)^-(years after the first plan year)."""
-    rate = inp.scenario.weights.discount_rate_pct / 100.0
-    return (1.0 + rate) ** -np.arange(len(inp.years), dtype=float)
-
-
-def capital_weights(inp: PlanInputs) -> np.ndarray:
-    """(M, Y) what one 万元 of price counts in the objective for a unit bought in each plan year.
-
-    'full_price': the price, discounted to the year of purchase. 'annualised': the price as an annuity over
-    the service life L at the discount rate (capital recovery factor r(1+r)^L / ((1+r)^L - 1), or 1/L at
-    r = 0), counted for each year the unit serves inside the plan, discounted. A unit bought in the last
-    plan year thus counts one year's annuity, not its full price (PyPSA's multi-period 'Type II' rule)."""
-    disc = year_weights(inp)
-    Y = len(inp.years)
-    if inp.scenario.weights.capital_valuation == "full_price":
-        return np.tile(disc, (len(inp.modalities), 1))
-    rate = inp.scenario.weights.discount_rate_pct / 100.0
-    out = np.zeros((len(inp.modalities), Y))
-    for m, name in enumerate(inp.modalities):
-        life = inp.scenario.modalities[name].service_life_years
-        crf = 1.0 / life if rate == 0 else rate * (1 + rate) ** life / ((1 + rate) ** life - 1)
-        for q in range(Y):
-            out[m, q] = crf * disc[q: min(q + life, Y)].sum()
-    return out
-
-
-def _cross_years(cells: pd.DataFrame, Y: int) -> pd.DataFrame:
-    """Repeat each row of ``cells`` for every plan year (year index varies fastest)."""
-    cells = cells.reset_index(drop=True)
-    out = cells.loc[np.repeat(cells.index.to_numpy(), Y)].reset_index(drop=True)
-    out["y"] = np.tile(np.arange(Y), len(cells))
-    return out

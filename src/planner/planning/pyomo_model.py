@@ -16,6 +16,8 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
+from planner.planning.families import row_spec
+
 if TYPE_CHECKING:
     from planner.planning.model import PlanModel
 
@@ -24,9 +26,9 @@ FORMATS = {".mps": "mps", ".lp": "lp"}  # file suffix -> format, for both writer
 
 
 def _mutable_side(name: str) -> str | None:
-    if name.startswith("budget") or name == "objective_cap":
-        return "upper"
-    return "lower" if name in ("density", "density_base") else None
+    """The side of row block ``name`` a what-if may move (its family's spec says), or None."""
+    spec = row_spec(name)
+    return None if spec is None else spec.what_if
 
 
 def to_pyomo(pm: "PlanModel") -> pyo.ConcreteModel:

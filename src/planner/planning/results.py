@@ -10,6 +10,7 @@ import pandas as pd
 from planner.planning.access import access_measures, access_table
 from planner.planning.equity import equity_table, largest_shortfall
 from planner.data.inputs import PlanInputs
+from planner.planning.families import families, row_spec
 from planner.planning.model import PlanModel
 from planner.config.schema import CNY_PER_WAN
 from planner.planning.solve import SolveReport
@@ -235,15 +236,6 @@ def spend_by_year(inp: PlanInputs, units_new: pd.DataFrame, units: pd.DataFrame)
     return out
 
 
-_PLAIN = {
-    "capacity": "one more thousand exams of capacity for {k} at {t} tier in {r} in {y} would lower the "
-                "objective by {v:,.2f} 万元-equivalent",
-    "staffing": "one more imaging staff member in {r} in {y} would lower the objective by {v:,.2f} 万元-equivalent",
-    "density": "the {m} density target in {r} in {y} costs {v:,.2f} 万元-equivalent per unit of target",
-    "demand": "one more thousand {k} exams presenting at {t} tier in {r} in {y} costs {v:,.2f} 万元-equivalent",
-}
-
-
 def marginal_table(pm: PlanModel, report: SolveReport, top: int = 25) -> pd.DataFrame:
     """The binding constraints with the largest marginal values, and the budget's value, in plain words."""
     inp = pm.inp
@@ -259,7 +251,7 @@ def marginal_table(pm: PlanModel, report: SolveReport, top: int = 25) -> pd.Data
                                     f"万元-equivalent (as much as about {thousand:,.2f} thousand exams of the "
                                     f"most heavily weighted unmet demand); LP-relaxation estimate"})
     names = inp.regions["name_zh"].to_numpy()
-    for block in ("capacity", "staffing", "density"):
+    for block in (r.name for fam in families() for r in fam.rows if r.dual_words):
         d = report.duals.get(block)
         if d is None or not len(d):
             continue
@@ -268,14 +260,21 @@ def marginal_table(pm: PlanModel, report: SolveReport, top: int = 25) -> pd.Data
         for i in order:
             if abs(d[i]) < 1e-7:
                 break
-            row = idx.iloc[i]
-            text = _PLAIN[block].format(
-                k=inp.exam_types[int(row["k"])] if "k" in row else "", t=inp.tiers[int(row["t"])] if "t" in row else "",
-                r=names[int(row["r"])], y=inp.years[int(row["y"])],
-                m=inp.modalities[int(row["m"])] if "m" in row else "", v=abs(d[i]))
-            rows.append({"constraint": block, "where": f"{inp.codes[int(row['r'])]} {inp.years[int(row['y'])]}",
+            words = _row_words(inp, idx.iloc[i], names)
+            text = row_spec(block).dual_words.format(v=abs(d[i]), **words)
+            rows.append({"constraint": block, "where": " ".join(str(w) for w in (words["code"], words["y"]) if w != ""),
                          "marginal_value": abs(float(d[i])), "plain_words": text})
     return pd.DataFrame(rows, columns=["constraint", "where", "marginal_value", "plain_words"])
+
+
+def _row_words(inp: PlanInputs, row: pd.Series, names: np.ndarray) -> dict:
+    """What a row of a block's index table names, for its family's dual words: region {r} (and its {code}),
+    year {y}, tier {t}, modality {m}, exam type {k}; "" for what the row does not name."""
+    def pick(key, values):
+        return values[int(row[key])] if key in row.index and int(row[key]) >= 0 else ""
+
+    return {"r": pick("r", names), "code": pick("r", inp.codes), "y": pick("y", inp.years), "t": pick("t", inp.tiers),
+            "m": pick("m", inp.modalities), "k": pick("k", inp.exam_types)}
 
 
 # What a comparison of two runs reports per region x modality x year, with the label a planner reads.

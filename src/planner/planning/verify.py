@@ -13,12 +13,11 @@ import numpy as np
 import pandas as pd
 
 from planner.planning.access import access_table
+from planner.planning.families import families
+from planner.planning.families.spec import TOL, tolerance as _tol
 from planner.planning.reference import Reference, budget_caps, rederive
 from planner.data.inputs import PlanInputs
 from planner.config.schema import CNY_PER_WAN
-
-TOL = 1e-5  # relative tolerance on sums; HiGHS's feasibility tolerance is 1e-7 on scaled rows
-
 
 @dataclass
 class VerifierReport:
@@ -30,10 +29,6 @@ class VerifierReport:
     def as_dict(self) -> dict:
         return {"ok": self.ok, "violations": self.violations, "checked": self.checked,
                 "recomputed": self.recomputed}
-
-
-def _tol(scale) -> np.ndarray:
-    return TOL * np.maximum(1.0, np.abs(scale))
 
 
 def purchases(inp: PlanInputs, plan: pd.DataFrame) -> np.ndarray:
@@ -106,10 +101,10 @@ def verify(inp: PlanInputs, plan: pd.DataFrame, flows: pd.DataFrame, mobile: pd.
     _check_inputs_agree(c)
     _check_purchases(c)
     _check_eligibility(c)
-    _check_facility_limits(c)
-    _check_presence(c)
+    for family in families():   # each family's own check (facility limits, presence rules, staff, ...)
+        if family.verify is not None:
+            family.verify(c)
     spend_y, capex_y = _check_budget(c)
-    _check_staffing(c)
     dens = _check_density(c)
     served, mob_in, unmet = _check_flows(c, flows)
     _check_mobile(c, mobile)
@@ -178,24 +173,6 @@ def _check_eligibility(c: _Check) -> None:
         c.checked["eligibility"] = int(bad.size)
 
 
-def _check_facility_limits(c: _Check) -> None:
-    inp, n = c.inp, c.n
-    limit = c.ref.limit
-    over = n > limit[..., None] + 1e-6
-    for r, t, m, y in zip(*np.nonzero(over)):
-        c.v.append(f"{c.where(r, y)}: {n[r, t, m, y]:.0f} {inp.modalities[m]} at {inp.tiers[t]} exceeds the facility "
-                   f"limit {limit[r, t, m]:.0f}")
-    c.checked["facility_limits"] = int(n.size)
-
-
-def _check_presence(c: _Check) -> None:
-    inp, n = c.inp, c.n
-    need = c.ref.presence
-    for r, t, m, y in zip(*np.nonzero(n < need - 1e-6)):
-        c.v.append(f"{c.where(r, y)}: {n[r, t, m, y]:.0f} {inp.modalities[m]} at {inp.tiers[t]}, policy requires "
-                   f"{need[r, t, m, y]:.0f}")
-
-
 def _check_budget(c: _Check) -> tuple[np.ndarray, np.ndarray]:
     """Total and yearly spend against the budget, and each plan row's capital cost. Returns the spend by
     year and the capital cost by year."""
@@ -245,17 +222,6 @@ def _check_budget_inputs(c: _Check, total: float, per_year: np.ndarray | None) -
             y = int(np.flatnonzero(~np.isclose(got, per_year, rtol=1e-9, atol=1e-6))[0])
             c.v.append(f"the model's yearly budget differs from the scenario's in {inp.years[y]}: model "
                        f"{got[y]:,.1f} 万元, scenario {per_year[y]:,.1f} 万元")
-
-
-def _check_staffing(c: _Check) -> None:
-    inp, scn = c.inp, c.scn
-    spu = inp.param("staff_per_unit")
-    if scn.constraints.staffing and scn.staffing.enabled and spu.any():
-        staff = (c.n * spu[None, None, :, None]).sum(axis=(1, 2))
-        avail = c.ref.staff if c.ref.staff is not None else inp.staff_limit()
-        for r, y in zip(*np.nonzero(staff > avail + _tol(avail))):
-            c.v.append(f"{c.where(r, y)}: units need {staff[r, y]:,.1f} staff, {avail[r, y]:,.1f} available")
-        c.checked["staffing"] = int(staff.size)
 
 
 def _check_density(c: _Check) -> np.ndarray:

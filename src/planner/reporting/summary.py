@@ -5,15 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from planner.planning.access import access_measures
+from planner.planning.families import label_of
 from planner.planning.results import PlanResult, target_gaps
 
 
 def _fmt_wan(v: float) -> str:
     return f"{v / 1e4:,.2f} 亿元" if abs(v) >= 1e4 else f"{v:,.0f} 万元"
-
-
-FAMILY_WORDS = {"capacity": "Capacity", "density": "Density targets", "staffing": "Staff",
-                "presence": "Presence rules", "budget": "Budget"}
 
 
 def marginal_digest(marginal: pd.DataFrame, top: int = 3) -> list[str]:
@@ -33,7 +30,7 @@ def marginal_digest(marginal: pd.DataFrame, top: int = 3) -> list[str]:
         best = g.loc[g["marginal_value"].abs().idxmax()]
         # the table keeps each family's largest values only (results.marginal_table's top), so the
         # count is of the places listed, not of every binding row
-        out.append(f"{FAMILY_WORDS.get(family, family.capitalize())}: {len(g)} binding place(s) listed; the "
+        out.append(f"{label_of(family)}: {len(g)} binding place(s) listed; the "
                    f"largest: {best['plain_words']}")
     return out[:top]
 

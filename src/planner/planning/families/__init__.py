@@ -1,0 +1,79 @@
+"""The constraint families of the planning model: the one list every part of the planner reads.
+
+Order matters: columns enter the model in this order (elastic-only slacks last, in the same order), and
+so do row blocks. A family added with ``register`` (or, for one block of code, ``added``) comes after the
+shipped ones and is read by PlanModel, the Pyomo mirror, the decomposition, the marginal values, the
+summary and the verifier like any other (tests/test_family_spec.py adds one)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from planner.planning.families import (access, budget, capacity, catchment, demand, density, equity, mobile,
+                                       objective_cap, presence, staffing, stock)
+from planner.planning.families.spec import ConstraintFamily, Decomposition, Rows, Variables
+
+SHIPPED: tuple[ConstraintFamily, ...] = (
+    stock.FAMILY, capacity.FAMILY, demand.FAMILY, catchment.FAMILY, mobile.FAMILY, density.FAMILY,
+    budget.FAMILY, presence.FAMILY, staffing.FAMILY, access.FAMILY, equity.FAMILY, objective_cap.FAMILY,
+)
+_added: list[ConstraintFamily] = []
+
+
+def families() -> tuple[ConstraintFamily, ...]:
+    """Every family, shipped first, in model order."""
+    return SHIPPED + tuple(_added)
+
+
+def register(family: ConstraintFamily) -> None:
+    """Add a family to every model built from now on (PyPSA's extra_functionality, for the whole planner)."""
+    names = {f.name for f in families()}
+    if family.name in names:
+        raise ValueError(f"a constraint family named {family.name!r} exists already")
+    _added.append(family)
+
+
+def unregister(family: ConstraintFamily) -> None:
+    _added.remove(family)
+
+
+@contextmanager
+def added(family: ConstraintFamily) -> Iterator[ConstraintFamily]:
+    register(family)
+    try:
+        yield family
+    finally:
+        unregister(family)
+
+
+def row_spec(block: str) -> Rows | None:
+    """The spec of a row block by its name (None for a block no family declares)."""
+    for fam in families():
+        for rows in fam.rows:
+            if rows.name == block:
+                return rows
+    return None
+
+
+def family_of(block: str) -> ConstraintFamily | None:
+    for fam in families():
+        if any(rows.name == block for rows in fam.rows):
+            return fam
+    return None
+
+
+def label_of(name: str) -> str:
+    """The label a planner reads for a family, given its name or the name of one of its row blocks."""
+    for fam in families():
+        if fam.name == name or any(rows.name == name for rows in fam.rows):
+            return fam.label
+    return name.capitalize()
+
+
+def blocks_by_decomposition(kind: Decomposition) -> set[str]:
+    return {rows.name for fam in families() for rows in fam.rows if rows.decomposition == kind}
+
+
+__all__ = ["ConstraintFamily", "Rows", "Variables", "added", "blocks_by_decomposition", "families", "family_of", "label_of",
+           "register", "row_spec", "unregister"]

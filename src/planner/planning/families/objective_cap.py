@@ -1,0 +1,29 @@
+"""Alternatives (studies/alternatives.py): a row 'weighted-sum objective <= cap' with a mutable cap
+(+inf until PlanModel.set_objective_cap), so near-optimal plans that differ can be searched for."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from planner.planning.families.spec import INF, ConstraintFamily, Rows
+
+if TYPE_CHECKING:
+    from planner.planning.model import PlanModel
+
+
+def define_objective_cap(pm: PlanModel) -> None:
+    if pm.with_objective_cap:
+        c = pm.objective_costs()
+        nz = np.flatnonzero(c)
+        # (the cap given to set is the whole objective: the constant offset is taken off it there)
+        pm.add_rows("objective_cap", [np.zeros(len(nz), int)], [nz], [c[nz]], np.array([-INF]),
+                    np.array([1e30]), pd.DataFrame({"what": ["objective"]}))
+
+
+FAMILY = ConstraintFamily(
+    name="objective_cap", label="Objective cap",
+    rows=(Rows("objective_cap", define_objective_cap, decomposition=None, what_if="upper"),),
+)

@@ -1,0 +1,114 @@
+"""What a constraint family declares, in one module of its own (planning/families/<name>.py).
+
+A family owns variables (their index table, bounds, integrality and cost) and row blocks (their rows,
+which right-hand side a what-if may move without a rebuild, whether they separate by region for the
+decomposition, and what their dual means in words). It may also bring its verifier check, written
+against the scenario's tables (planning/reference.py), not the model's arrays. PlanModel, the Pyomo
+mirror, the decomposition, the marginal values, the summary and the verifier read the list of families
+in planning/families/__init__.py; nothing else lists them. PyPSA's optimization/ (variables beside
+constraints, duals assigned by constraint name) is the model.
+
+Warm starts and the quick plan need nothing from a family: they take their rounding room from the rows
+the model holds (planning/room.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from planner.planning.model import PlanModel
+
+INF = float("inf")
+TOL = 1e-5  # the verifier's relative tolerance on sums; HiGHS's feasibility tolerance is 1e-7 on scaled rows
+
+
+def tolerance(scale) -> np.ndarray:
+    """The verifier's slack on a sum of size ``scale``."""
+    return TOL * np.maximum(1.0, np.abs(scale))
+
+# How a row block behaves when the regions are split into parts (distributed/provinces.py):
+#   "region"   every row touches the columns of one region's part only, so each part keeps its own rows;
+#   "coupling" the rows tie the parts together (the budget): the coordinator prices them;
+#   None       the decomposition cannot split a model that holds these rows.
+Decomposition = Literal["region", "coupling"] | None
+
+
+@dataclass(frozen=True)
+class Variables:
+    """One variable family: ``index(pm)`` gives its index table (one row per column); the other hooks get
+    the model and that table and return one value per column. Columns are [0, inf), continuous and free
+    of cost unless a hook says otherwise. ``elastic_only``: a slack that exists only in the elastic model
+    (checks.elastic_explanation), where ``elastic_cost`` prices it and every other cost is 0."""
+
+    name: str
+    meaning: str
+    index: Callable[[PlanModel], pd.DataFrame]
+    lower: Callable[[PlanModel, pd.DataFrame], np.ndarray] | None = None
+    upper: Callable[[PlanModel, pd.DataFrame], np.ndarray] | None = None
+    integer: Callable[[PlanModel, pd.DataFrame], np.ndarray] | None = None
+    cost: Callable[[PlanModel, pd.DataFrame], np.ndarray] | None = None
+    elastic_cost: Callable[[PlanModel, pd.DataFrame], np.ndarray] | None = None
+    elastic_only: bool = False
+
+
+@dataclass(frozen=True)
+class Rows:
+    """One row block: ``build(pm)`` adds it with ``pm.add_rows(name, ...)`` (or adds nothing when the
+    scenario does not ask for it). ``what_if``: the side ('lower' or 'upper') a what-if may move without
+    a rebuild (a mutable Param in the Pyomo mirror). ``dual_words``: what one unit more of the row's
+    right-hand side is worth, a template over {r} region, {y} year, {t} tier, {m} modality, {k} exam type
+    and {v} the value; listed in the marginal values when given."""
+
+    name: str
+    build: Callable[[PlanModel], None]
+    decomposition: Decomposition = "region"
+    what_if: Literal["lower", "upper"] | None = None
+    dual_words: str | None = None
+
+
+@dataclass(frozen=True)
+class ConstraintFamily:
+    """A family: its label (the summary's and the marginal table's word), its variables and rows in the
+    order they enter the model, its verifier check, and the constant it adds to the objective.
+
+    ``verify(c)`` gets planning.verify's check context: ``c.inp``, ``c.scn``, ``c.ref`` (the arrays derived
+    again from the scenario's tables, planning/reference.py), ``c.x`` new units and ``c.n`` units in
+    service (R, T, M, Y) from the plan table; it appends violations in words to ``c.v``, uses ``c.where(r,
+    y)`` to name a place, and counts what it checked in ``c.checked[name]``."""
+
+    name: str
+    label: str
+    variables: tuple[Variables, ...] = ()
+    rows: tuple[Rows, ...] = ()
+    verify: Callable[[object], None] | None = None
+    objective_offset: Callable[[PlanModel], float] | None = None
+
+
+def zeros(pm: PlanModel, index: pd.DataFrame) -> np.ndarray:
+    return np.zeros(len(index))
+
+
+def ones(pm: PlanModel, index: pd.DataFrame) -> np.ndarray:
+    return np.ones(len(index))
+
+
+def always(pm: PlanModel, index: pd.DataFrame) -> np.ndarray:
+    return np.ones(len(index), dtype=bool)
+
+
+def cross_years(cells: pd.DataFrame, Y: int) -> pd.DataFrame:
+    """Repeat each row of ``cells`` for every plan year (year index varies fastest)."""
+    cells = cells.reset_index(drop=True)
+    out = cells.loc[np.repeat(cells.index.to_numpy(), Y)].reset_index(drop=True)
+    out["y"] = np.tile(np.arange(Y), len(cells))
+    return out
+
+
+def empty_index(*columns: str) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=int) for c in columns})

@@ -1,0 +1,59 @@
+"""Imaging staff: sum_u staff_per_unit * n[u,y] <= staff available in region r in year y (never below what
+existing units use). The elastic model lets it be exceeded with a priced slack SS."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from planner.planning.families.spec import INF, ConstraintFamily, Rows, Variables, tolerance
+
+if TYPE_CHECKING:
+    from planner.planning.model import PlanModel
+
+
+def _region_years(pm: PlanModel) -> pd.DataFrame:
+    R, Y = len(pm.inp.regions), len(pm.inp.years)
+    return pd.DataFrame({"r": np.repeat(np.arange(R), Y), "y": np.tile(np.arange(Y), R)})
+
+
+def define_staffing(pm: PlanModel) -> None:
+    inp = pm.inp
+    scn = pm.inp.scenario
+    Y = len(inp.years)
+    n = pm.families["n"].index
+    spu = inp.param("staff_per_unit")
+    if scn.constraints.staffing and scn.staffing.enabled and spu.any():
+        ry = _region_years(pm)
+        row = n["r"].to_numpy() * Y + n["y"].to_numpy()
+        rhs = inp.staff_limit().ravel()
+        srows, scols, scoef = [row], [pm.col("n")], [spu[n["m"]].astype(float)]
+        if pm.elastic:
+            srows, scols, scoef = srows + [np.arange(len(ry))], scols + [pm.col("SS")], scoef + [-np.ones(len(ry))]
+        pm.add_rows("staffing", srows, scols, scoef, np.full(len(ry), -INF), rhs, ry)
+
+
+def check_staffing(c) -> None:
+    """Staff the units in service need, within what each region has (the staff table, grown as the scenario says)."""
+    inp, scn = c.inp, c.scn
+    spu = inp.param("staff_per_unit")
+    if scn.constraints.staffing and scn.staffing.enabled and spu.any():
+        staff = (c.n * spu[None, None, :, None]).sum(axis=(1, 2))
+        avail = c.ref.staff if c.ref.staff is not None else inp.staff_limit()
+        for r, y in zip(*np.nonzero(staff > avail + tolerance(avail))):
+            c.v.append(f"{c.where(r, y)}: units need {staff[r, y]:,.1f} staff, {avail[r, y]:,.1f} available")
+        c.checked["staffing"] = int(staff.size)
+
+
+FAMILY = ConstraintFamily(
+    name="staffing", label="Staff",
+    # a staff member short ~ 30 万元 in the elastic model (checks.elastic_explanation)
+    variables=(Variables("SS", "imaging staff short in a region and year (elastic model only)", _region_years,
+                         elastic_cost=lambda pm, idx: np.full(len(idx), 30.0), elastic_only=True),),
+    rows=(Rows("staffing", define_staffing,
+               dual_words="one more imaging staff member in {r} in {y} would lower the objective by {v:,.2f} "
+                          "万元-equivalent"),),
+    verify=check_staffing,
+)
