@@ -13,10 +13,10 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from planner.planning.model import PlanModel
 from planner.planning.quick import quick_plan
+from planner.planning.room import PurchaseRows
 from planner.solver import HighsModel, SolveResult, Status, relative_gap
 from planner.solver.deadline import Deadline
 from planner.solver import race as race_ends
@@ -428,9 +428,11 @@ def rounded_purchases(pm: PlanModel, highs: HighsModel, seconds: float, rounds: 
     A short fix-and-resolve dive on cumulative purchases per unit slot, for about ``seconds``: solve the
     LP, fix every slot whose cumulative purchases are (nearly) whole and half of the rest at their nearest
     whole numbers, re-solve the LP (warm, on the same HiGHS object), and repeat; the slots still free at the
-    end are rounded down, then topped up by the largest fractions while every budget, staff and facility
-    limit has room. A slot that rounding would push below a presence rule or hard target is never rounded
-    below it. Every bound and integrality change is undone before returning. ``highs`` holds PlanModel's
+    end are rounded down, then topped up by the largest fractions while every purchase row has room. The room
+    is read from the model's own rows (room.PurchaseRows: budget, staff, hard targets, facility limits,
+    presence rules and any other row over purchases alone), so a new rule that limits purchases is kept
+    without a change here. A slot that rounding would push below a presence rule or hard target is never
+    rounded below it. Every bound and integrality change is undone before returning. ``highs`` holds PlanModel's
     columns first (a province model may append its own). ``budget`` = (total, per-year or None), in 万元 of
     purchases, replaces the scenario's budget where ``highs`` has tighter budget rows than ``pm`` (a
     province solved for its share), so rounding up never breaks them.
@@ -454,6 +456,7 @@ def rounded_purchases(pm: PlanModel, highs: HighsModel, seconds: float, rounds: 
         idx = (slots[:, None] * Y + np.arange(Y)[None, :]).ravel()
         highs.set_col_bounds(xcols[idx], buy, buy)
 
+    rows = PurchaseRows.of(pm, budget, highs)   # read before the dive fixes any column
     rc = None
     with highs.relaxed():
         try:
@@ -462,7 +465,7 @@ def rounded_purchases(pm: PlanModel, highs: HighsModel, seconds: float, rounds: 
                 return None
             free = np.flatnonzero(is_int)
             fixed = np.zeros((S, Y))
-            room = _Room(pm, budget)
+            room = _Room(rows)
             for _ in range(rounds):
                 if not len(free) or time.perf_counter() > deadline:
                     break
@@ -490,64 +493,39 @@ def rounded_purchases(pm: PlanModel, highs: HighsModel, seconds: float, rounds: 
             highs.set_col_bounds(xcols, lo0, hi0)
     if rc is None:
         return None
-    rc = _respect_lower_limits(pm, rc)
-    rc = _fit_years(pm, rc, budget)
-    rc = _top_up(pm, rc, cum, is_int, budget)
+    rc = rows.raise_to_lower(rc)
+    rc = _fit_years(pm, rc, budget, rows)
+    rc = _top_up(pm, rc, cum, is_int, budget, rows)
     return np.diff(rc, axis=1, prepend=0.0).ravel()
 
 
 class _Room:
-    """Budget and staff left for rounding up, counting slots already fixed at their values and free
-    slots at their lowest possible purchases (what presence rules force)."""
+    """What the model's purchase rows (room.PurchaseRows) leave for rounding up, counting slots already
+    fixed at their values and free slots at their lowest possible purchases (what n's lower bounds, the
+    presence rules, force)."""
 
-    def __init__(self, pm: PlanModel, budget: tuple[float, np.ndarray | None] | None = None):
-        inp, sl = pm.inp, pm.slots
-        self.r, t, m = sl["r"].to_numpy(), sl["t"].to_numpy(), sl["m"].to_numpy()
-        Y = len(inp.years)
-        self.price = inp.param("price_wan_cny")[m]
-        self.spu = inp.param("staff_per_unit")[m]
-        self.surv = inp.surviving[self.r, t, m, :]
-        self.floor = np.maximum.accumulate(np.maximum(np.ceil(inp.min_units()[self.r, t, m, :] - self.surv - 1e-9), 0),
-                                           axis=1)
+    def __init__(self, rows: PurchaseRows):
+        self.rows = rows
+        self.floor = rows.raise_to_lower(np.zeros((rows.S, rows.Y)), rows_too=False)
         self.cum = self.floor.copy()
-        scn = inp.scenario
-        self.check_budget = scn.constraints.budget and not scn.budget.include_running_cost
-        self.budget_total, self.budget_year = _budget_limits(pm, budget)
-        self.check_staff = scn.constraints.staffing and scn.staffing.enabled
-        self.staff = inp.staff_limit()
-        self.Y = Y
-
-    def _spend(self, cum: np.ndarray) -> tuple[float, np.ndarray]:
-        buy = np.diff(cum, axis=1, prepend=0.0) * self.price[:, None]
-        return float(buy.sum()), buy.sum(axis=0)
 
     def round(self, slots: np.ndarray, lp_cum: np.ndarray) -> np.ndarray:
-        """Nearest whole numbers for ``slots``, rounding up only where budget and staff still have room."""
+        """Nearest whole numbers for ``slots``, rounding up only where every purchase row still has room."""
+        Y = self.rows.Y
         down = np.maximum.accumulate(np.maximum(np.floor(lp_cum + 1e-6), self.floor[slots]), axis=1)
         near = np.maximum.accumulate(np.maximum(np.round(lp_cum), down), axis=1)
         trial = self.cum.copy()
         trial[slots] = down
-        total, by_year = self._spend(trial)
-        used = np.zeros_like(self.staff)
-        np.add.at(used, self.r, self.spu[:, None] * (self.surv + trial))
+        room = self.rows.room(trial)
         out = down.copy()
         frac = (lp_cum - down)[:, -1]
         for i in np.argsort(-frac):
-            extra = near[i] - down[i]
-            if not extra.any():
+            d = np.diff(near[i] - down[i], prepend=0.0)
+            ys = np.flatnonzero(d)
+            if not len(ys):
                 continue
-            s = slots[i]
-            cost = float(extra[-1] * self.price[s])
-            cost_y = np.diff(extra, prepend=0.0) * self.price[s]
-            if self.check_budget and (total + cost > self.budget_total + 1e-6 or (
-                    self.budget_year is not None and (by_year + cost_y > self.budget_year + 1e-6).any())):
-                continue
-            if self.check_staff and (used[self.r[s]] + self.spu[s] * extra > self.staff[self.r[s]] + 1e-9).any():
-                continue
-            out[i] = near[i]
-            total += cost
-            by_year += cost_y
-            used[self.r[s]] += self.spu[s] * extra
+            if room.try_apply(slots[i] * Y + ys, d[ys]):
+                out[i] = near[i]
         return out
 
     def commit(self, slots: np.ndarray, values: np.ndarray) -> None:
@@ -555,148 +533,82 @@ class _Room:
 
 
 def mandated_purchases(pm: PlanModel) -> np.ndarray:
-    """(columns,) the fewest purchases the presence rules and hard targets force, per PlanModel column
-    (x columns get them, every other column 0): the 'buy only what the rules require' plan."""
+    """(columns,) the fewest purchases the model's lower limits force (presence rules: n's lower bounds;
+    hard targets and any other lower-bounded purchase row: room.PurchaseRows.raise_to_lower), per
+    PlanModel column (x columns get them, every other column 0): the 'buy only what the rules require' plan."""
     S, Y = len(pm.slots), len(pm.inp.years)
     out = np.zeros(len(pm.cost))
     if S:
-        out[pm.col("x")] = np.diff(_respect_lower_limits(pm, np.zeros((S, Y))), axis=1, prepend=0.0).ravel()
+        rc = PurchaseRows(pm).raise_to_lower(np.zeros((S, Y)))
+        out[pm.col("x")] = np.diff(rc, axis=1, prepend=0.0).ravel()
     return out
 
 
-def _respect_lower_limits(pm: PlanModel, rc: np.ndarray) -> np.ndarray:
-    """Raise cumulative purchases so presence rules and hard targets hold after rounding."""
-    inp, slots = pm.inp, pm.slots
-    r, t, m = slots["r"].to_numpy(), slots["t"].to_numpy(), slots["m"].to_numpy()
-    need = inp.min_units()[r, t, m, :] - inp.surviving[r, t, m, :]
-    rc = np.maximum.accumulate(np.maximum(rc, np.ceil(need - 1e-9)), axis=1)
-    target = inp.param("target_per_million")
-    hard = np.array([inp.scenario.modalities[x].target_hard for x in inp.modalities]) & (target > 0)
-    if hard.any() and inp.scenario.constraints.density_targets:
-        for key, idx in pd.DataFrame({"r": r, "m": m}).groupby(["r", "m"]).groups.items():
-            rr, mm = key
-            if not hard[mm]:
-                continue
-            idx = np.asarray(idx)
-            have = (inp.surviving[rr, t[idx], mm, :] + rc[idx]).sum(axis=0)
-            short = np.ceil(target[mm] * inp.pop[rr] / 1e6 - 1e-9) - have
-            if (short > 0).any():
-                room = pm.upper[pm.col("n", idx * len(inp.years))] - inp.surviving[rr, t[idx], mm, 0]
-                best = idx[int(np.argmax(room))]
-                rc[best] += np.maximum.accumulate(np.maximum(short, 0.0))
-    return rc
+# _fit_years and _top_up used to be skipped when running costs count in the budget (the re-coded budget
+# knew only prices). The purchase rows hold the running cost on n, with its offsets in the row bounds, so
+# both now run whatever the budget counts (and with no budget rows at all: then only facility, staff and
+# other purchase rows limit them).
 
-
-def _budget_limits(pm: PlanModel, budget: tuple[float, np.ndarray | None] | None) -> tuple[float, np.ndarray | None]:
-    """(total, per-year or None) the rounding must keep purchases within: ``budget`` if given, else the
-    scenario's."""
-    if budget is None:
-        return pm.inp.budget_total_wan, pm.inp.budget_year_wan
-    total, years = budget
-    return float(total), None if years is None else np.asarray(years, dtype=float)
-
-
-class _Headroom:
-    """Budget, facility and staff room left by cumulative purchases ``rc`` (slots x years), kept up to date
-    as units are added or moved: what the last rounding steps may use."""
-
-    def __init__(self, pm: PlanModel, rc: np.ndarray, budget: tuple[float, np.ndarray | None] | None):
-        inp, slots = pm.inp, pm.slots
-        Y = len(inp.years)
-        self.r, t, m = slots["r"].to_numpy(), slots["t"].to_numpy(), slots["m"].to_numpy()
-        self.price = inp.param("price_wan_cny")[m]
-        self.spu = inp.param("staff_per_unit")[m]
-        spent = np.diff(rc, axis=1, prepend=0.0) * self.price[:, None]
-        total, years = _budget_limits(pm, budget)
-        self.total = total - float(spent.sum())
-        self.year = years - spent.sum(axis=0) if years is not None else np.full(Y, np.inf)
-        self.n = inp.surviving[self.r, t, m, :] + rc
-        self.limit = inp.limit[self.r, t, m]
-        self.need = np.ceil(inp.min_units()[self.r, t, m, :] - 1e-9)  # presence rules, in units in service
-        target = inp.param("target_per_million")
-        hard = np.array([inp.scenario.modalities[x].target_hard for x in inp.modalities]) & (target > 0)
-        self.hard = hard[m] & inp.scenario.constraints.density_targets
-        self.staff = np.full((len(inp.regions), Y), np.inf)
-        if inp.scenario.constraints.staffing and inp.scenario.staffing.enabled:
-            used = np.zeros((len(inp.regions), Y))
-            np.add.at(used, self.r, self.spu[:, None] * self.n)
-            self.staff = inp.staff_limit() - used
-
-    def can_add(self, s: int, y: int) -> bool:
-        """One more unit in service in slot s from year y on fits its facility and staff limits."""
-        return bool((self.n[s, y:] + 1 <= self.limit[s] + 1e-9).all()
-                    and (self.staff[self.r[s], y:] >= self.spu[s] - 1e-9).all())
-
-    def add(self, s: int, y: int, sign: int = 1) -> None:
-        """One unit more (sign -1: fewer) in service in slot s from year y on, paid for in year y."""
-        self.n[s, y:] += sign
-        self.staff[self.r[s], y:] -= sign * self.spu[s]
-        self.total -= sign * self.price[s]
-        self.year[y] -= sign * self.price[s]
-
-    def can_remove(self, s: int, y: int, until: int) -> bool:
-        """One unit fewer in service in slot s in years y .. until-1 keeps presence rules (a slot under a
-        hard density target keeps its units: the target counts the whole region)."""
-        return not self.hard[s] and bool((self.n[s, y:until] - 1 >= self.need[s, y:until] - 1e-9).all())
-
-
-def _fit_years(pm: PlanModel, rc: np.ndarray, budget: tuple[float, np.ndarray | None] | None) -> np.ndarray:
-    """Move purchases out of years whose budget rounding overspent. Rounding cumulative purchases down
-    keeps the total but can put a unit in a year where the LP bought only part of one. A unit bought in
-    an overspent year is bought a year earlier where that year has room (more service), else a year later,
-    else not at all; the cheapest unit that covers the excess goes first, so few units move."""
-    inp = pm.inp
-    if inp.scenario.budget.include_running_cost or not inp.scenario.constraints.budget:
-        return rc
-    room = _Headroom(pm, rc, budget)
-    Y = rc.shape[1]
-    for y in range(Y):
-        while room.year[y] < -1e-6:
-            bought = np.flatnonzero(np.diff(rc, axis=1, prepend=0.0)[:, y] > 0.5)
-            if not len(bought):
+def _fit_years(pm: PlanModel, rc: np.ndarray, budget: tuple[float, np.ndarray | None] | None,
+               rows: PurchaseRows | None = None) -> np.ndarray:
+    """Mend purchase rows that rounding overspent (a year's budget, mostly). Rounding cumulative purchases
+    down keeps the total but can put a unit in a year where the LP bought only part of one. For each
+    purchase row over its upper bound, in order, a unit that weighs on it is bought a year earlier where
+    every row has room (more service), else a year later, else not at all; the cheapest unit that covers
+    the excess goes first, so few units move. Changes ``rc`` in place and returns it."""
+    rows = PurchaseRows.of(pm, budget) if rows is None else rows
+    room = rows.room(rc)
+    Y = rows.Y
+    K = rows.K
+    for i in np.flatnonzero(np.isfinite(rows.hi)):
+        while room.act[i] > rows.hi[i] + rows.tol_hi[i]:
+            row = K.getrow(i)
+            j = row.indices[(row.data > 0) & (room.x[row.indices] > 0.5)]
+            if not len(j):
                 break
-            over = -room.year[y]
-            price = room.price[bought]
-            covers = price >= over - 1e-6  # the cheapest unit that covers the excess, else the dearest first
-            order = bought[np.lexsort((np.where(covers, price, -price), ~covers))]
-            for s in order:
-                if y > 0 and room.year[y - 1] >= room.price[s] - 1e-6 and room.can_add(s, y - 1):
-                    room.add(s, y, -1), room.add(s, y - 1)
-                    rc[s, y - 1] += 1
-                elif y + 1 < Y and room.year[y + 1] >= room.price[s] - 1e-6 and room.can_remove(s, y, y + 1):
-                    room.add(s, y, -1), room.add(s, y + 1)
-                    rc[s, y] -= 1
-                elif room.can_remove(s, y, Y):
-                    room.add(s, y, -1)
-                    rc[s, y:] -= 1
-                else:
-                    continue
-                break
+            over = room.act[i] - rows.hi[i]
+            weight = K[i, j].toarray().ravel()
+            covers = weight >= over - 1e-6  # the cheapest unit that covers the excess, else the heaviest first
+            for c in j[np.lexsort((np.where(covers, weight, -weight), ~covers))].tolist():
+                y = c % Y
+                if y > 0 and room.try_apply([c - 1, c], [1.0, -1.0], mend=i):
+                    break
+                if y + 1 < Y and room.try_apply([c, c + 1], [-1.0, 1.0], mend=i):
+                    break
+                if room.try_apply([c], [-1.0], mend=i):
+                    break
             else:
                 break  # nothing here can move: HiGHS will reject the start, the plan is no worse for trying
     return rc
 
 
 def _top_up(pm: PlanModel, rc: np.ndarray, cum: np.ndarray, is_int: np.ndarray,
-            budget: tuple[float, np.ndarray | None] | None = None) -> np.ndarray:
-    """Add one unit to the slots the LP wanted most, largest fraction first, while limits have room."""
-    inp = pm.inp
-    if inp.scenario.budget.include_running_cost or not inp.scenario.constraints.budget:
-        return rc
-    room = _Headroom(pm, rc, budget)
-    price = room.price
+            budget: tuple[float, np.ndarray | None] | None = None, rows: PurchaseRows | None = None) -> np.ndarray:
+    """Add one unit to the slots the LP wanted most, largest fraction first, in the first year the LP wants
+    more where every purchase row has room. Changes ``rc`` in place and returns it."""
+    rows = PurchaseRows.of(pm, budget) if rows is None else rows
+    room = rows.room(rc)
+    Y = rows.Y
     frac = np.where(is_int, cum[:, -1] - rc[:, -1], 0.0)
-    for s in np.argsort(-frac):
-        if frac[s] < 1e-6 or room.total < price.min():
+    # With every coefficient >= 0 a unit that does not fit never fits after more are added: a vectorised
+    # check skips those, refreshed after a run of misfits (a budget spent makes every slot one).
+    addable = room.addable() if rows.monotone else np.ones((rows.S, Y), bool)
+    misses = 0
+    for s in np.argsort(-frac, kind="stable").tolist():
+        if frac[s] < 1e-6:
             break
-        if price[s] > room.total:
+        if rows.monotone and misses >= 64:
+            addable, misses = room.addable(), 0
+        if not addable[s].any():
             continue
         first = int(np.argmax(cum[s] > rc[s, -1] + 1e-9))
-        for y in range(first, rc.shape[1]):
-            if room.year[y] >= price[s] and room.can_add(s, y):
-                rc[s, y:] += 1  # one more unit bought in year y (later purchases stay as they were)
-                room.add(s, y)
+        for y in range(first, Y):
+            if not addable[s, y]:
+                continue
+            if room.try_apply([s * Y + y], [1.0]):  # one more unit bought in year y (later purchases stay)
                 break
+            addable[s, y] = not rows.monotone
+            misses += 1
     return rc
 
 
