@@ -155,7 +155,7 @@ def frontier_page() -> None:
             for k in ("fr_pick", "_fr_pick", "fr_chart_last"):
                 st.session_state.pop(k, None)
         except PlannerError as e:
-            st.error(say(str(e)))
+            st.error(say(e))
     fr = st.session_state.get("frontier")
     if fr is None:
         st.info(t("fr_none"))
@@ -312,7 +312,7 @@ def alternatives_page() -> None:
                                                 "by_region": a.by_region,
                                                 "views": [state.view_from_result(r, edited) for r in a.results]}
         except PlannerError as e:
-            st.error(say(str(e)))
+            st.error(say(e))
     res = st.session_state.get("alternatives")
     if res is None:
         st.info(t("alt_none"))

@@ -151,7 +151,7 @@ def sweep_page() -> None:
             if saved:
                 st.toast(t("sweep_saved").format(n=len(saved), first=saved[0], last=saved[-1]))
         except PlannerError as e:
-            st.error(say(str(e)))
+            st.error(say(e))
     if "sweep" not in st.session_state:
         st.info(t("sweep_none"))
         return

@@ -172,10 +172,10 @@ def named(frame: pd.DataFrame, label) -> pd.DataFrame:
     return frame.assign(**{NAME: [label(str(i)) for i in frame.index]})[[NAME, *frame.columns]]
 
 
-def show_problems(problems: list[str], slots: dict) -> None:
+def show_problems(problems: list[str | PlannerError], slots: dict) -> None:
     """Each problem beside its editor (when it names one), and all of them above the Solve button."""
     # the section is found in the engine's words (field keys, table names), before they are translated
-    sections = [section_of(p) for p in problems]
+    sections = [section_of(str(p)) for p in problems]
     problems = [screen_words(say(p)) for p in problems]
     for p, section in zip(problems, sections):
         slot = slots.get(section)
@@ -215,7 +215,7 @@ def scenario_picker() -> None:
             except (PlannerError, ValueError) as e:
                 # the page goes on showing the earlier scenario: say which, so the new file's name (still in
                 # the uploader) is not taken for it
-                st.error(say(str(e)) + "\n\n" + t("upload_not_loaded").format(
+                st.error(say(e) + "\n\n" + t("upload_not_loaded").format(
                     name=upload_name(ups), kept=active_name(loaded)))
             else:  # rerun so the picker above shows the uploaded scenario; the message shows there
                 name = st.session_state["source_name"]
@@ -265,7 +265,7 @@ def assign_unused_uploads(ups) -> None:
                                            **assign})
             st.rerun()
         except (PlannerError, ValueError) as e:
-            st.error(say(str(e)))
+            st.error(say(e))
 
 
 def active_files(loaded: LoadedScenario) -> str:
@@ -297,13 +297,14 @@ def _same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
         (a.astype(str).to_numpy() == b.astype(str).to_numpy()).all())
 
 
-def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | None, list[str]]:
-    """Show every editor; return the edited scenario (or None) and the problems found.
+def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | None, list[str | PlannerError]]:
+    """Show every editor; return the edited scenario (or None) and the problems found (an error the engine
+    raised is kept as it is, so show_problems says it from its message codes).
 
     ``slots`` receives one container per editor section, so problems can be shown beside their field."""
     scn = loaded.scenario
     raw = scn.model_dump(mode="json")
-    problems: list[str] = []
+    problems: list[str | PlannerError] = []
     st.subheader(t("inputs"))
 
     with st.expander(t("budget"), expanded=True):
@@ -435,11 +436,11 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
                         edited_tables[which] = read_raw(path)
                         st.caption(t("table_replaced").format(name=up.name, table=t(TABLE_LABELS[which])))
                     except PlannerError as e:
-                        problems.append(str(e))  # translated with the others (show_problems)
+                        problems.append(e)  # translated with the others (show_problems), from its codes
     try:
         new_scn = validate(raw, "scenario (edited)")
     except PlannerError as e:
-        problems.append(str(e))
+        problems.append(e)
         return None, problems
     return loaded.with_changes(scenario=new_scn, **edited_tables), problems
 
@@ -449,7 +450,7 @@ def start_solve(edited: LoadedScenario) -> solve_job.SolveJob | None:
     try:
         planner = state.planner_for(edited)  # carries the current budget, built model or not
     except PlannerError as e:
-        st.error(say(str(e)))
+        st.error(say(e))
         return None
     return solve_job.start(planner, edited)
 
@@ -490,7 +491,7 @@ def show_quick(result, edited: LoadedScenario) -> None:
 def take_result(job: solve_job.SolveJob) -> None:
     """A finished solve: its result becomes the page's view and a saved run."""
     if job.error is not None:
-        st.error(say(job.error))
+        st.error(say(job.exc if job.exc is not None else job.error))
         return
     result, edited = job.result, job.edited
     st.session_state["view"] = {**state.view_from_result(result, edited), "budget_wan": job.budget_wan}
@@ -607,7 +608,7 @@ def inputs_and_solve_button(job: solve_job.SolveJob | None) -> tuple[LoadedScena
             problems += checks.errors
             show_warnings(checks.warnings)
         except PlannerError as e:
-            problems.append(str(e))
+            problems.append(e)
     show_problems(problems, slots)
     c1, c2 = st.columns([1, 2])
     clicked = c1.button(t("solve"), type="primary", disabled=bool(problems) or job is not None, key="solve_button")

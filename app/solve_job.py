@@ -41,6 +41,7 @@ class SolveJob:
     quick: PlanResult | None = None      # the plan at once after a budget what-if, while HiGHS works
     result: PlanResult | None = None
     error: str | None = None
+    exc: PlannerError | None = None      # the error itself, so the page says it from its message codes
     stop_asked: bool = False
     done: threading.Event = field(default_factory=threading.Event)
     quick_tried: threading.Event = field(default_factory=threading.Event)   # set once quick is made or not
@@ -63,7 +64,7 @@ class SolveJob:
                 self.quick_tried.set()
             self.result = self.planner.solve(time_limit=deadline, progress=self._progress)
         except PlannerError as e:
-            self.error = str(e)
+            self.error, self.exc = str(e), e
         except Exception as e:  # noqa: BLE001  shown on the page, never lost in a thread
             self.error = f"{type(e).__name__}: {e}"
         finally:
