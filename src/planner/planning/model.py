@@ -99,6 +99,10 @@ class PlanModel:
         offset = sum(len(f) for f in self.families.values())
         self.families[name] = VariableBlock(name, index.reset_index(drop=True), offset)
 
+    def row_spec(self, block: str):
+        """The spec of row block ``block`` among the families this model was built from (None if none)."""
+        return next((rows for fam in self.specs for rows in fam.rows if rows.name == block), None)
+
     def col(self, name: str, rows: np.ndarray | None = None) -> np.ndarray:
         f = self.families[name]
         return f.offset + (np.arange(len(f)) if rows is None else np.asarray(rows))

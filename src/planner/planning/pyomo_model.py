@@ -16,8 +16,6 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
-from planner.planning.families import row_spec
-
 if TYPE_CHECKING:
     from planner.planning.model import PlanModel
 
@@ -25,9 +23,9 @@ INF = float("inf")
 FORMATS = {".mps": "mps", ".lp": "lp"}  # file suffix -> format, for both writers (planner export)
 
 
-def _mutable_side(name: str) -> str | None:
+def _mutable_side(pm: "PlanModel", name: str) -> str | None:
     """The side of row block ``name`` a what-if may move (its family's spec says), or None."""
-    spec = row_spec(name)
+    spec = pm.row_spec(name)
     return None if spec is None else spec.what_if
 
 
@@ -49,7 +47,7 @@ def to_pyomo(pm: "PlanModel") -> pyo.ConcreteModel:
         order = np.argsort(blk.row_of, kind="stable")
         rows_sorted, cols_sorted, coef_sorted = blk.row_of[order], blk.cols[order], blk.coefs[order]
         bounds = np.searchsorted(rows_sorted, np.arange(blk.rows + 1))
-        side = _mutable_side(name)
+        side = _mutable_side(pm, name)
         if side:
             rhs = pyo.Param(range(blk.rows), initialize=dict(enumerate(getattr(blk, side).tolist())), mutable=True)
             m.add_component(f"{name}_rhs", rhs)
@@ -80,7 +78,7 @@ def to_pyomo(pm: "PlanModel") -> pyo.ConcreteModel:
 def sync_rhs(pm: "PlanModel", m: pyo.ConcreteModel) -> None:
     """Copy the what-if right-hand sides from PlanModel's blocks into the Pyomo model's Params."""
     for name, blk in pm.blocks.items():
-        side = _mutable_side(name)
+        side = _mutable_side(pm, name)
         if side:
             param = getattr(m, f"{name}_rhs")
             for i, value in enumerate(getattr(blk, side)):

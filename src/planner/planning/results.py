@@ -10,7 +10,6 @@ import pandas as pd
 from planner.planning.access import access_measures, access_table
 from planner.planning.equity import equity_table, largest_shortfall
 from planner.data.inputs import PlanInputs
-from planner.planning.families import families, row_spec
 from planner.planning.model import PlanModel
 from planner.config.schema import CNY_PER_WAN
 from planner.planning.solve import SolveReport
@@ -62,6 +61,9 @@ def collect(pm: PlanModel, report: SolveReport) -> PlanResult:
     flows = _flows_table(pm, val)
     mobile = _mobile_table(pm, val("z"))
     regions = region_summary(inp, units, flows)
+    for family in pm.specs:
+        if family.region_columns is not None:
+            regions = regions.assign(**family.region_columns(pm, regions))
     spend = spend_by_year(inp, units_new, units)
     marginal = marginal_table(pm, report)
     n = pm.families["n"].index
@@ -251,7 +253,7 @@ def marginal_table(pm: PlanModel, report: SolveReport, top: int = 25) -> pd.Data
                                     f"万元-equivalent (as much as about {thousand:,.2f} thousand exams of the "
                                     f"most heavily weighted unmet demand); LP-relaxation estimate"})
     names = inp.regions["name_zh"].to_numpy()
-    for block in (r.name for fam in families() for r in fam.rows if r.dual_words):
+    for block in (r.name for fam in pm.specs for r in fam.rows if r.dual_words):
         d = report.duals.get(block)
         if d is None or not len(d):
             continue
@@ -261,7 +263,7 @@ def marginal_table(pm: PlanModel, report: SolveReport, top: int = 25) -> pd.Data
             if abs(d[i]) < 1e-7:
                 break
             words = _row_words(inp, idx.iloc[i], names)
-            text = row_spec(block).dual_words.format(v=abs(d[i]), **words)
+            text = pm.row_spec(block).dual_words.format(v=abs(d[i]), **words)
             rows.append({"constraint": block, "where": " ".join(str(w) for w in (words["code"], words["y"]) if w != ""),
                          "marginal_value": abs(float(d[i])), "plain_words": text})
     return pd.DataFrame(rows, columns=["constraint", "where", "marginal_value", "plain_words"])

@@ -80,7 +80,10 @@ class ConstraintFamily:
     ``verify(c)`` gets planning.verify's check context: ``c.inp``, ``c.scn``, ``c.ref`` (the arrays derived
     again from the scenario's tables, planning/reference.py), ``c.x`` new units and ``c.n`` units in
     service (R, T, M, Y) from the plan table; it appends violations in words to ``c.v``, uses ``c.where(r,
-    y)`` to name a place, and counts what it checked in ``c.checked[name]``."""
+    y)`` to name a place, and counts what it checked in ``c.checked[name]``.
+
+    ``region_columns(pm, regions)`` adds the family's columns to the result's region table (one row per
+    region x modality x year, with region_code, modality and year), after a solve (``pm.values``)."""
 
     name: str
     label: str
@@ -88,6 +91,7 @@ class ConstraintFamily:
     rows: tuple[Rows, ...] = ()
     verify: Callable[[object], None] | None = None
     objective_offset: Callable[[PlanModel], float] | None = None
+    region_columns: Callable[[PlanModel, pd.DataFrame], dict[str, np.ndarray]] | None = None
 
 
 def zeros(pm: PlanModel, index: pd.DataFrame) -> np.ndarray:
