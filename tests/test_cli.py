@@ -106,3 +106,25 @@ def test_marginal_values_digest_puts_the_budget_first_then_one_line_per_family()
     assert marginal_digest(m) == ["B total", "Density targets: 1 binding place(s) listed; the largest: dens c",
                                   "Capacity: 2 binding place(s) listed; the largest: cap a"]
     assert marginal_digest(m, top=1) == ["B total"] and marginal_digest(m.iloc[0:0]) == []
+
+
+def test_check_speaks_chinese_with_lang_zh_or_a_chinese_locale(tmp_path, monkeypatch):
+    """Issue 26, item 2: a provincial planner reads `planner check` in Chinese: --lang zh, or LANG=zh_CN.UTF-8.
+    A broken table's error names the file, the row and the fix in Chinese."""
+    from tests.test_bad_corpus import build
+
+    scenario = str(build("zero_population", tmp_path, monkeypatch))
+    for var in ("PLANNER_LANG", "LC_ALL", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    res = runner.invoke(app, ["--lang", "zh", "check", scenario])
+    assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+    assert "regions.csv, 第 3 行, 列 'population': 必须大于 0 (值: 0)。修正: 请给出常住人口, 单位为人 (不是万人), > 0" \
+        in res.output, res.output
+    assert res.output.startswith("错误: "), res.output
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert "第 3 行" in runner.invoke(app, ["check", scenario]).output
+    english = runner.invoke(app, ["--lang", "en", "check", scenario]).output
+    assert "Error: " in english and "row 3, column 'population': must be greater than 0" in english
+    ok = runner.invoke(app, ["check", BASELINE])
+    assert ok.exit_code == 0 and "31 个地区" in ok.output and "全部检查通过。" in ok.output, ok.output
+    assert runner.invoke(app, ["--lang", "fr", "check", BASELINE]).exit_code == 2

@@ -7,6 +7,8 @@ LANG / LC_ALL.
 
 from __future__ import annotations
 
+import string
+
 import pytest
 
 from planner import messages
@@ -35,7 +37,8 @@ def test_catalogs_hold_the_same_codes_with_the_same_fields():
 @pytest.mark.parametrize("lang", messages.LANGUAGES)
 def test_every_entry_renders_with_sample_values(lang):
     for code, text in catalog(lang).items():
-        values = {f: SAMPLES.get(f, f"<{f}>") for f in fields(text)}
+        numeric = {name for _, name, spec, _ in string.Formatter().parse(text) if name and spec}  # {x:,.0f}
+        values = {f: SAMPLES.get(f, 1234.5 if f in numeric else f"<{f}>") for f in fields(text)}
         out = render(code, lang, **values)
         assert out and "{" not in out, (code, out)
 

@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from planner.errors import PlannerError
+from planner.messages import language, render
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Plan where new CT, MRI, DR and mobile imaging units go, within a budget.")
@@ -77,8 +78,33 @@ def _progress_lines(quiet: bool):
     return show
 
 
+# The language of the messages: --lang, else PLANNER_LANG, else LANG/LC_ALL starting with zh (issue 26, item 2).
+_LANG = "en"
+
+
+@app.callback()
+def _options(
+    lang: Annotated[Optional[str], typer.Option(
+        "--lang", metavar="[en|zh]", help="language of the messages: en or zh (default: PLANNER_LANG, else zh when "
+                                          "LANG is zh_CN.UTF-8 or another zh locale, else en)")] = None,
+) -> None:
+    """Plan where new CT, MRI, DR and mobile imaging units go, within a budget."""
+    global _LANG
+    try:
+        _LANG = language(lang)
+    except ValueError:
+        raise typer.BadParameter(f"{lang!r}: give en or zh", param_hint="--lang") from None
+
+
+def _say(code: str, **params) -> str:
+    return render(code, _LANG, **params)
+
+
 def _fail(e: Exception) -> None:
-    typer.secho("Error: " + str(e).replace("\n", "\n       "), fg=typer.colors.RED, err=True)
+    # an input error says itself from its message codes; a part not yet a code stays in English
+    words = e.render(_LANG) if hasattr(e, "render") else str(e)
+    first = _say("cli.error", text="")
+    typer.secho(first + words.replace("\n", "\n" + " " * len(first)), fg=typer.colors.RED, err=True)
     raise typer.Exit(code=2)
 
 
@@ -139,19 +165,18 @@ def check(scenario: ScenarioArg = None, set_: SetOpt = None) -> None:
         _fail(e)
         return
     inp = planner.inputs
-    typer.echo(f"Scenario '{inp.scenario.name}': {len(inp.regions)} regions, tiers {inp.tiers}, modalities "
-               f"{inp.modalities}, years {inp.years[0]}-{inp.years[-1]}")
-    typer.echo(f"Existing units at end of {inp.scenario.years.base_year}: " + ", ".join(
-        f"{m} {inp.stock_base[:, :, i].sum():,.0f}" for i, m in enumerate(inp.modalities)))
-    typer.echo(f"Hard rules need at least {planner.checks.required_spend_wan:,.0f} 万元 of the "
-               f"{inp.budget_total_wan:,.0f} 万元 budget")
-    for w in planner.checks.warnings:
-        typer.secho("Warning: " + w, fg=typer.colors.YELLOW)
+    typer.echo(_say("cli.check_scenario", name=inp.scenario.name, regions=len(inp.regions), tiers=inp.tiers,
+                    modalities=inp.modalities, first=inp.years[0], last=inp.years[-1]))
+    typer.echo(_say("cli.check_stock", year=inp.scenario.years.base_year, units=", ".join(
+        f"{m} {inp.stock_base[:, :, i].sum():,.0f}" for i, m in enumerate(inp.modalities))))
+    typer.echo(_say("cli.check_required_spend", need=planner.checks.required_spend_wan, budget=inp.budget_total_wan))
+    for w in planner.checks.warnings:   # the warnings and problems are English until planning/ speaks in codes
+        typer.secho(_say("cli.warning", text=w), fg=typer.colors.YELLOW)
     if planner.checks.errors:
         for e in planner.checks.errors:
-            typer.secho("Problem: " + e, fg=typer.colors.RED)
+            typer.secho(_say("cli.problem", text=e), fg=typer.colors.RED)
         raise typer.Exit(code=1)
-    typer.echo("All checks passed.")
+    typer.echo(_say("cli.all_checks_passed"))
 
 
 @app.command()
