@@ -84,8 +84,11 @@ def _by_rule(text: str) -> str | None:
     return None
 
 
-def zh(text: str) -> str:
-    """The Chinese of one engine sentence (or of several joined by newlines), else the sentence itself."""
+def zh(text: str | Message) -> str:
+    """The Chinese of one engine sentence (or of several joined by newlines), else the sentence itself; a
+    message code from the Chinese catalog."""
+    if isinstance(text, Message):
+        return text.render("zh")
     if "\n" in text:
         return "\n".join(zh(line) for line in text.split("\n"))
     out = _by_rule(text)

@@ -20,6 +20,7 @@ from planner_app.editor_fields import FIELD_LABELS, MOD_COLUMNS, TIER_COLUMNS, W
 from planner_app.engine_zh import say
 from planner_app.i18n import lang, t
 from planner.errors import PlannerError
+from planner.messages import Message
 from planner.io.output import save_scenario
 from planner.config.scenario import LoadedScenario, validate
 from planner.data.tables import read_raw
@@ -560,19 +561,21 @@ FOLDED_WARNINGS = {
 }
 
 
-def folded_warnings(warnings: list[str]) -> list[tuple[str, list[str]]]:
-    """The warnings as (line, details): two or more of one kind in one line saying what to do, with each
-    of them in ``details``; any other warning as it is, with no details."""
-    kinds: dict[str, list[re.Match]] = {}
+def folded_warnings(warnings: list[str | Message]) -> list[tuple[str, list[str]]]:
+    """The warnings (message codes, or English not converted yet) as (line, details): two or more of one kind
+    in one line saying what to do, with each of them in ``details``; any other warning as it is, with no
+    details. A kind is told by its English."""
+    kinds: dict[str, list[tuple[re.Match, str | Message]]] = {}
     out: list[tuple[str, list[str]]] = []
     for w in warnings:
-        key, m = next(((k, m) for k, p in FOLDED_WARNINGS.items() if (m := p.match(w))), (None, None))
+        key, m = next(((k, m) for k, p in FOLDED_WARNINGS.items() if (m := p.match(str(w)))), (None, None))
         if key is None:
             out.append((screen_words(say(w)), []))
         else:
-            kinds.setdefault(key, []).append(m)
-    for key, found in kinds.items():
-        details = [screen_words(say(m.string)) for m in found]
+            kinds.setdefault(key, []).append((m, w))
+    for key, pairs in kinds.items():
+        found = [m for m, _ in pairs]
+        details = [screen_words(say(w)) for _, w in pairs]
         if len(found) == 1:
             out.append((details[0], []))
             continue
@@ -583,7 +586,7 @@ def folded_warnings(warnings: list[str]) -> list[tuple[str, list[str]]]:
     return out
 
 
-def show_warnings(warnings: list[str]) -> None:
+def show_warnings(warnings: list[str | Message]) -> None:
     for line, details in folded_warnings(warnings):
         st.warning(line)
         if details:

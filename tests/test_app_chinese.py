@@ -409,7 +409,7 @@ def test_warnings_name_the_editor_cell_not_the_config_key(monkeypatch, language,
     from planner_app.plan_page import screen_words
 
     monkeypatch.setattr(st, "session_state", {"lang": language})
-    w = next(w for w in Planner(load_scenario(MODELS / "baseline.toml")).checks.warnings if "eligibility.tertiary.MRI" in w)
+    w = next(w for w in Planner(load_scenario(MODELS / "baseline.toml")).checks.warnings if "eligibility.tertiary.MRI" in str(w))
     shown = screen_words(engine_zh.say(w))
     assert expected in shown and "eligibility." not in shown, shown
 

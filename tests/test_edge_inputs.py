@@ -41,7 +41,7 @@ def test_implausible_but_legal_values_are_warned_about(case):
                 stock="code,tier,modality,units,reference_year\n100001,hospital,CT,2,1990\n",
                 facilities="code,tier,facilities\n100001,hospital,2\n")
     path.write_text(path.read_text().replace("[modalities.CT]", "[modalities.CT]\nstock_growth_pct_per_year = 5"))
-    w = " | ".join(Planner.from_file(path).checks.warnings)
+    w = " | ".join(map(str, Planner.from_file(path).checks.warnings))
     assert "the regions hold 1.90 billion people, more than China's 1.41 billion" in w
     assert "exam_rate_per_1000_per_year = 2,500: more than one CT exam per resident each year" in w
     assert "1 stock row(s) are counts from more than 10 years before or after the base year 2025" in w and "x5.52" in w

@@ -47,7 +47,7 @@ def test_a_presence_rule_starting_after_the_plan_is_warned_about(case, tmp_path)
                 facilities="code,tier,facilities\n100001,hospital,3\n100002,hospital,2\n")
     p = Planner.from_file(path)
     assert p.checks.ok
-    (w,) = [w for w in p.checks.warnings if "policy.min_units[0]" in w]
+    (w,) = [w for w in p.checks.warnings if "policy.min_units[0]" in str(w)]
     assert "starts in 2035, after the last plan year 2026" in w
     out = tmp_path / "out"
     res = CliRunner().invoke(app, ["solve", str(path), "--out", str(out)])
@@ -62,7 +62,7 @@ def test_staff_rows_only_outside_the_plan_are_warned_about(case):
     toml = toml.replace("service_life_years = 10", "service_life_years = 10\nstaff_per_unit = 3")
     path = case(toml, regions=REGIONS, stock=STOCK, staff="code,year,staff\n100001,2031,30\n100002,2032,30\n")
     p = Planner.from_file(path)
-    (w,) = [w for w in p.checks.warnings if "staff row(s)" in w]
+    (w,) = [w for w in p.checks.warnings if "staff row(s)" in str(w)]
     assert "2 staff row(s) are for years outside the plan 2026-2026" in w and "row 2 (2031)" in w
 
 
@@ -71,7 +71,7 @@ def test_an_eligibility_limit_below_the_existing_stock_is_warned_about(case):
         "hospital = { CT = 100 }", "hospital = { CT = 1 }")
     path = case(toml, regions=REGIONS, stock=STOCK, facilities="code,tier,facilities\n100001,hospital,1\n100002,hospital,1\n")
     p = Planner.from_file(path)
-    (w,) = [w for w in p.checks.warnings if "already exceed eligibility" in w]
+    (w,) = [w for w in p.checks.warnings if "already exceed eligibility" in str(w)]
     assert "in 1 region(s) (甲 (100001))" in w and "eligibility.hospital.CT = 1" in w
 
 

@@ -144,7 +144,7 @@ def solve(
         typer.echo(text_summary(result))  # warnings included
     else:
         for w in result.warnings:
-            typer.secho("Warning: " + w, fg=typer.colors.YELLOW, err=True)
+            typer.secho(_say("cli.warning", text=w), fg=typer.colors.YELLOW, err=True)
     typer.echo(f"Results written to {dest}/ (plan.csv, regions.csv, summary.json, scenario.toml)")
     if not result.report.has_plan:
         raise typer.Exit(code=1)

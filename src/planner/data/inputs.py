@@ -14,6 +14,7 @@ import pandas as pd
 
 from planner.data import tables
 from planner.errors import InputError, InputErrors, nearest
+from planner.messages import Message, msg
 from planner.config.scenario import LoadedScenario
 from planner.config.schema import Scenario
 from planner.data.travel import mobile_arcs, travel_minutes
@@ -42,7 +43,8 @@ class PlanInputs:
     budget_year_wan: np.ndarray | None  # (Y,)
     minutes: np.ndarray | None = None   # (R, R) travel minutes between regions
     notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # legal but suspicious inputs, shown everywhere
+    # legal but suspicious inputs, shown everywhere: message codes (str() is the English; JSON takes str())
+    warnings: list[str | Message] = field(default_factory=list)
     source: LoadedScenario | None = None  # what these arrays were resolved from (the verifier re-reads it)
 
     # --- parameters per modality as arrays (M,) -------------------------------------------------
@@ -101,8 +103,8 @@ def _regions(ls: LoadedScenario) -> pd.DataFrame:
         if "parent_code" in df.columns:
             keep |= df["parent_code"].isin(scn.regions.include_parent)
         if not keep.any():
-            raise InputError(path, f"no region has code or parent_code in {scn.regions.include_parent}",
-                             column="parent_code", fix="check regions.include_parent in the scenario")
+            raise InputError(path, msg("inputs.no_region_in_parent", parents=list(scn.regions.include_parent)),
+                             column="parent_code", fix=msg("inputs.fix_include_parent"))
         df = df[keep].reset_index(drop=True)
     df = df.reset_index(drop=True)  # region order is model order; file positions are not needed here
     if "name_en" not in df.columns:
@@ -113,16 +115,24 @@ def _regions(ls: LoadedScenario) -> pd.DataFrame:
     return df
 
 
+# what _check_known looks up: the problem's code, and the fix's when no valid value is near
+KNOWN = {"tier": ("inputs.unknown_tier", "inputs.fix_listed_tiers"),
+         "modality": ("inputs.unknown_modality", "inputs.fix_listed_modalities"),
+         "region": ("inputs.unknown_region_code", "inputs.fix_listed_region_codes")}  # a code not in the region table
+
+
 def _check_known(df: pd.DataFrame, col: str, known, file: str, what: str) -> list[InputError]:
-    """One error per row whose value in ``col`` is not among ``known``, with the nearest valid value."""
+    """One error per row whose value in ``col`` is not among ``known`` (``what``: a key of KNOWN), with the
+    nearest valid value."""
     valid = set(known)
+    problem, listed = KNOWN[what]
     errs = []
     for i, value in enumerate(df[col]):
         if value not in valid:
             guess = nearest(value, valid)
-            errs.append(InputError(file, f"unknown {what}", row=int(df.index[i]) + 2, column=col, value=value,
-                                   fix=f"did you mean '{guess}'?" if guess else
-                                   f"use a value listed in the {what.split(' (')[0]}s, e.g. {sorted(valid)[:5]}"))
+            errs.append(InputError(file, msg(problem), row=int(df.index[i]) + 2, column=col, value=value,
+                                   fix=msg("inputs.fix_did_you_mean", value=guess) if guess else
+                                   msg(listed, examples=sorted(valid)[:5])))
     return errs
 
 
@@ -155,7 +165,7 @@ def resolve(ls: LoadedScenario) -> PlanInputs:
     mobile = np.array([scn.modalities[m].mobile for m in d.mods])
     serves = np.array([d.exam_types.index(scn.serves(m)) for m in d.mods])
     notes: list[str] = []
-    warnings: list[str] = []
+    warnings: list[str | Message] = []
     pop = _population(scn, regions, d)
     # Eligibility: units per facility > 0 means the tier may hold the modality.
     allowed = np.array([[scn.units_per_facility(t, m) > 0 for m in d.mods] for t in d.tiers])
@@ -163,8 +173,7 @@ def resolve(ls: LoadedScenario) -> PlanInputs:
         allowed[:] = True
     stock_base, surviving = _stock_at_base_year(ls, d, allowed, warnings)
     if not stock_base.any():
-        warnings.append(f"{ls.label('stock')}: no existing unit in any region: the plan starts from nothing "
-                        "(check that this is the right stock table)")
+        warnings.append(msg("inputs.no_existing_stock", file=ls.label("stock")))
     demand = _demand(scn, d, pop)
     _plausibility(scn, regions, d, warnings)
     facilities, limit = _facility_limits(ls, d, allowed, stock_base, mobile, warnings)
@@ -209,7 +218,7 @@ def _stock_at_base_year(ls: LoadedScenario, d: _Dims, allowed: np.ndarray,
     if errs:
         raise InputErrors(errs)
     in_scope = st["code"].isin(d.pos) if scn.regions.include_parent else pd.Series(True, index=st.index)
-    errs = _check_known(st[in_scope], "code", d.codes, str(stock_path), "region code (not in the region table)")
+    errs = _check_known(st[in_scope], "code", d.codes, str(stock_path), "region")
     if errs:
         raise InputErrors(errs)
     st = st[in_scope].copy()
@@ -224,10 +233,9 @@ def _stock_at_base_year(ls: LoadedScenario, d: _Dims, allowed: np.ndarray,
     if late.any():
         i = int(np.flatnonzero(late)[0])
         year = int(st["installed_year"].iloc[i])
-        raise InputError(str(stock_path), f"installed in {year}, after the base year {d.base}",
+        raise InputError(str(stock_path), msg("inputs.installed_after_base", year=year, base=d.base),
                          row=int(st.index[i]) + 2, column="installed_year", value=year,
-                         fix="existing stock is what is installed by the end of the base year: leave later "
-                             "purchases out, or move years.base_year")
+                         fix=msg("inputs.fix_installed_after_base"))
     dated = st["installed_year"].notna().to_numpy()
     growth = st["modality"].map(lambda m: scn.modalities[m].stock_growth_pct_per_year / 100.0).to_numpy(float)
     units = st["units"].to_numpy(float)
@@ -236,10 +244,9 @@ def _stock_at_base_year(ls: LoadedScenario, d: _Dims, allowed: np.ndarray,
     far = ~dated & (np.abs(d.base - st["reference_year"].to_numpy(float)) > 10) & (np.abs(factor - 1) > 1e-9)
     if far.any():
         i = int(np.flatnonzero(far)[0])
-        warnings.append(
-            f"{stock_path}: {int(far.sum())} stock row(s) are counts from more than 10 years before or after the "
-            f"base year {d.base}, carried at stock_growth_pct_per_year (row {int(st.index[i]) + 2}: "
-            f"{int(st['reference_year'].iloc[i])}, x{factor[i]:.2f}): give counts nearer the base year")
+        warnings.append(msg("inputs.stock_far_from_base", file=str(stock_path), n=int(far.sum()), base=d.base,
+                            row=int(st.index[i]) + 2, year=int(st["reference_year"].iloc[i]),
+                            factor=float(factor[i])))
     whole = np.floor(carried + 0.5)
     ri = st["code"].map(d.pos).to_numpy()
     ti = st["tier"].map(d.tiers.index).to_numpy()
@@ -260,10 +267,9 @@ def _stock_at_base_year(ls: LoadedScenario, d: _Dims, allowed: np.ndarray,
         tier, mod = d.tiers[t], d.mods[m]
         hit = (st["code"] == d.codes[r]) & (st["tier"] == tier) & (st["modality"] == mod)
         row = int(st.index[hit.to_numpy()][0]) + 2  # the index keeps file positions (tables.validate_table)
-        raise InputError(str(stock_path), f"{mod} units at tier '{tier}', which the scenario says "
-                         f"cannot hold {mod}", row=row, column="tier", value=tier,
-                         fix=f"move these units to another tier, or allow it with eligibility.{tier}.{mod} > 0 "
-                             "in the scenario")
+        raise InputError(str(stock_path), msg("inputs.stock_at_ineligible_tier", modality=mod, tier=tier),
+                         row=row, column="tier", value=tier,
+                         fix=msg("inputs.fix_ineligible_tier", tier=tier, modality=mod))
     return stock_base, cohorts + _even_age_survivors(d, undated, life)
 
 
@@ -295,17 +301,16 @@ def _even_age_survivors(d: _Dims, units: np.ndarray, life: np.ndarray) -> np.nda
     return np.clip(keep, 0.0, units[..., None])
 
 
-def _plausibility(scn, regions: pd.DataFrame, d: _Dims, warnings: list[str]) -> None:
+def _plausibility(scn, regions: pd.DataFrame, d: _Dims, warnings: list[str | Message]) -> None:
     """Legal values a planner should look at twice."""
     total = float(regions["population"].sum())
     if total > 1.5e9:
-        warnings.append(f"the regions hold {total / 1e9:,.2f} billion people, more than China's 1.41 billion: is a "
-                        "region listed twice, or a population in the wrong unit?")
+        # billions for the English, 亿 (10^8) for the Chinese
+        warnings.append(msg("inputs.too_many_people", billions=total / 1e9, yi=total / 1e8))
     for m in d.exam_types:
         rate = scn.modalities[m].exam_rate_per_1000_per_year or 0.0
         if rate > 1000:
-            warnings.append(f"modalities.{m}.exam_rate_per_1000_per_year = {rate:,.0f}: more than one {m} exam per "
-                            "resident each year; check the unit (exams per 1,000 residents)")
+            warnings.append(msg("inputs.exam_rate_implausible", modality=m, rate=rate))
 
 
 def _demand(scn, d: _Dims, pop: np.ndarray) -> np.ndarray:
@@ -326,7 +331,7 @@ def _demand(scn, d: _Dims, pop: np.ndarray) -> np.ndarray:
 
 
 def _facility_limits(ls: LoadedScenario, d: _Dims, allowed: np.ndarray, stock_base: np.ndarray,
-                     mobile: np.ndarray, warnings: list[str]) -> tuple[np.ndarray | None, np.ndarray]:
+                     mobile: np.ndarray, warnings: list[str | Message]) -> tuple[np.ndarray | None, np.ndarray]:
     """Facilities by (region, tier), when a table is given, and (R, T, M) the most units a cell may hold:
     units per facility x facilities, never below what is already installed; 0 where not allowed. Mobile
     units count too: each is based at a facility of an eligible tier."""
@@ -338,7 +343,7 @@ def _facility_limits(ls: LoadedScenario, d: _Dims, allowed: np.ndarray, stock_ba
         fac = ls.read("facilities", tables.FACILITIES)
         errs = _check_known(fac, "tier", d.tiers, str(fpath), "tier")
         scope = fac["code"].isin(d.pos) if scn.regions.include_parent else pd.Series(True, index=fac.index)
-        errs += _check_known(fac[scope], "code", d.codes, str(fpath), "region code (not in the region table)")
+        errs += _check_known(fac[scope], "code", d.codes, str(fpath), "region")
         if errs:
             raise InputErrors(errs)
         fac = fac[scope]
@@ -346,8 +351,7 @@ def _facility_limits(ls: LoadedScenario, d: _Dims, allowed: np.ndarray, stock_ba
         gaps = [(c, t) for c in d.codes for t in d.tiers if (c, t) not in listed]
         if gaps and len(gaps) < len(d.codes) * len(d.tiers):
             shown = ", ".join(f"{c} {t}" for c, t in gaps[:5]) + (", ..." if len(gaps) > 5 else "")
-            warnings.append(f"{fpath}: {len(gaps)} region x tier pair(s) have no row and count as 0 facilities "
-                            f"({shown}): add rows with 0 where that is meant")
+            warnings.append(msg("inputs.facility_gaps", file=str(fpath), n=len(gaps), shown=shown))
         facilities = np.zeros(d.shape[:2])
         np.add.at(facilities, (fac["code"].map(d.pos).to_numpy(), fac["tier"].map(d.tiers.index).to_numpy()),
                   fac["facilities"].to_numpy(float))
@@ -360,7 +364,7 @@ def _facility_limits(ls: LoadedScenario, d: _Dims, allowed: np.ndarray, stock_ba
 
 
 def _staff_available(ls: LoadedScenario, d: _Dims, regions: pd.DataFrame, stock_base: np.ndarray,
-                     notes: list[str], warnings: list[str]) -> np.ndarray:
+                     notes: list[str], warnings: list[str | Message]) -> np.ndarray:
     """(R, Y) staff: a planner's table, or the staff the existing units need plus headroom (never below a
     per-million floor), growing each year."""
     scn = ls.scenario
@@ -373,7 +377,7 @@ def _staff_available(ls: LoadedScenario, d: _Dims, regions: pd.DataFrame, stock_
     if scn.regions.staff or "staff" in ls.tables:
         spath = ls.label("staff")
         stf = ls.read("staff", tables.STAFF)
-        errs = _check_known(stf, "code", d.codes, str(spath), "region code (not in the region table)")
+        errs = _check_known(stf, "code", d.codes, str(spath), "region")
         if errs:
             raise InputErrors(errs)
         outside = []
@@ -388,10 +392,9 @@ def _staff_available(ls: LoadedScenario, d: _Dims, regions: pd.DataFrame, stock_
                 staff_available[r, :] = row["staff"] * (1 + sf.growth_pct_per_year / 100.0) ** (d.yrs - d.base)
         notes.append(f"staff available read from {spath}")
         if outside:
-            rows = ", ".join(f"row {r} ({y})" for r, y in outside[:5]) + (", ..." if len(outside) > 5 else "")
-            warnings.append(f"{spath}: {len(outside)} staff row(s) are for years outside the plan "
-                            f"{d.years[0]}-{d.years[-1]} and are not used ({rows}): give the plan years, or "
-                            "leave 'year' empty for every year")
+            rows = [msg("inputs.staff_row", row=r, year=y) for r, y in outside[:5]] + (["..."] if len(outside) > 5 else [])
+            warnings.append(msg("inputs.staff_outside_plan", file=str(spath), n=len(outside), first=d.years[0],
+                                last=d.years[-1], rows=rows))
     return staff_available
 
 
@@ -404,13 +407,12 @@ def _travel(ls: LoadedScenario, regions: pd.DataFrame, codes: list[str]) -> np.n
     tpath = str(ls.label("travel"))
     matrix = ls.read("travel", tables.TRAVEL)
     if "minutes" not in matrix.columns and "km" not in matrix.columns:
-        raise InputError(tpath, "the travel table has neither a 'minutes' nor a 'km' column",
-                         fix="name the travel column 'minutes' (travel time) or 'km' (road distance)")
+        raise InputError(tpath, msg("inputs.travel_no_minutes_or_km"), fix=msg("inputs.fix_travel_column"))
     if "minutes" not in matrix.columns or matrix["minutes"].isna().all():
         # Road km at the scenario's speed; the detour factor is for straight lines, not roads.
         matrix["minutes"] = matrix["km"] / mob.speed_km_per_h * 60.0
-    errs = _check_known(matrix, "from_code", codes, tpath, "region code (not in the region table)")
-    errs += _check_known(matrix, "to_code", codes, tpath, "region code (not in the region table)")
+    errs = _check_known(matrix, "from_code", codes, tpath, "region")
+    errs += _check_known(matrix, "to_code", codes, tpath, "region")
     if errs and not scn.regions.include_parent:
         raise InputErrors(errs)
     if not scn.regions.travel_is_road_graph:

@@ -77,7 +77,7 @@ def summary_dict(result: PlanResult) -> dict:
                                          inp.scenario.access.cap_minutes).to_dict("records"))
         if len(result.access) else [],
         "notes": inp.notes,
-        "warnings": list(result.warnings),
+        "warnings": [str(w) for w in result.warnings],   # message codes say themselves in English here
         # per modality: base-year density, target, density after, and the share of that gap the plan closes
         "target_gap": target_gaps(result) if result.report.has_plan else {},
         "units": {"money": "CNY unless the key says wan_cny (1 万元 = 10,000 CNY)",

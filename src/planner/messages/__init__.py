@@ -9,8 +9,8 @@ wrote. Catalogs are read with Babel at first use and cached: nothing is compiled
     raise InputError(file, msg("table.file_not_found"), fix=msg("table.fix_check_path"))
 
 A parameter that is itself a :class:`Message` is rendered in the same language (a table's name inside a
-sentence). ``scripts/messages.py`` lists the codes the source uses against the catalogs; tests/test_messages.py
-holds both languages to every code. This package sits below every other one (the import-linter contract in
+sentence), and so is a list of them (joined by ', '). ``scripts/messages.py`` lists the codes the source uses
+against the catalogs; tests/test_messages.py holds both languages to every code. This package sits below every other one (the import-linter contract in
 pyproject.toml): it imports nothing of the planner.
 """
 
@@ -102,8 +102,18 @@ def template(code: str, lang: str | None = None) -> str:
 def render(code: str, lang: str | None = None, **params: Any) -> str:
     """The text of a message in ``lang`` (None: from the environment, see :func:`language`)."""
     lang = language(lang)
-    values = {k: v.render(lang) if isinstance(v, Message) else v for k, v in params.items()}
+    values = {k: _said(v, lang) for k, v in params.items()}
     return template(code, lang).format(**values)
+
+
+def _said(value: Any, lang: str) -> Any:
+    """A parameter as a template takes it: a Message in ``lang``; a list holding Messages as its items in ``lang``
+    joined by ', ' (rows named in a sentence); anything else as it is."""
+    if isinstance(value, Message):
+        return value.render(lang)
+    if isinstance(value, list) and any(isinstance(v, Message) for v in value):
+        return ", ".join(text(v, lang) for v in value)
+    return value
 
 
 def text(value: str | Message, lang: str | None = None) -> str:
