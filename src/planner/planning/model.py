@@ -21,7 +21,7 @@ import scipy.sparse as sp
 
 from planner.data.inputs import PlanInputs
 from planner.planning import families as registry
-from planner.planning.families import equity
+from planner.planning.families import budget, density, equity, objective_cap
 
 INF = float("inf")
 
@@ -221,42 +221,24 @@ class PlanModel:
             for j, v in zip(cols, values):
                 self._pyomo.v[int(j)].fix(float(v))
 
+    # What-ifs that move right-hand sides without a rebuild: each family moves its own rows (the rows'
+    # specs name the side, Rows.what_if); the Pyomo mirror follows, and the solver pushes changed rows.
     def set_budget(self, total_wan: float | None = None, per_year_wan: list[float] | None = None) -> None:
-        """Move the budget rows' right-hand sides (Planner.set_budget keeps the inputs in step); a per-year
-        cap can only be changed if the model was built with one. The solver pushes changed rows."""
-        if total_wan is not None and "budget_total" in self.blocks:
-            self.blocks["budget_total"].upper[0] = float(total_wan) + self.budget_offset["total"]
-        if per_year_wan is not None and "budget_year" in self.blocks:
-            self.blocks["budget_year"].upper[:] = np.asarray(per_year_wan, float) + self.budget_offset["year"]
+        """Planner.set_budget keeps the inputs in step; a per-year cap can only be changed if the model was
+        built with one."""
+        budget.move_budget(self, total_wan, per_year_wan)
         self._sync_pyomo_rhs()
 
     def set_targets(self, per_million: dict[str, float]) -> bool:
-        """Push new per-million targets into the density rows; False if a modality has no density rows
-        (it had no target when the model was built), in which case the model must be rebuilt."""
-        inp = self.inp
-        G = self.families["G"].index
-        built = set(G["m"].unique().tolist())
-        for name, value in per_million.items():
-            if value > 0 and inp.modalities.index(name) not in built:
-                return False
-        for name, value in per_million.items():
-            k = inp.modalities.index(name)
-            rows = np.flatnonzero(G["m"].to_numpy() == k)
-            self.blocks["density"].lower[rows] = value * inp.pop[G["r"].to_numpy()[rows], G["y"].to_numpy()[rows]] / 1e6
-        if "density_base" in self.blocks:
-            # the protected level is min(target, base-year density): it moves with the target
-            Gb = self.families["Gb"].index
-            target = inp.param("target_per_million")
-            for name, value in per_million.items():
-                target[inp.modalities.index(name)] = value
-            self.blocks["density_base"].lower[:] = inp.protected_units(target)[Gb["r"], Gb["m"], Gb["y"]]
+        """False if a modality has no density rows (it had no target when the model was built), in which
+        case the model must be rebuilt."""
+        moved = density.move_targets(self, per_million)
         self._sync_pyomo_rhs()
-        return True
+        return moved
 
     def set_objective_cap(self, cap: float) -> None:
-        """'Weighted-sum objective <= cap' for alternatives; ``cap`` is the whole objective (the constant
-        offset is taken off here, since the row holds only the columns' part)."""
-        self.blocks["objective_cap"].upper[0] = float(cap) - self.objective_offset
+        """'Weighted-sum objective <= cap' for alternatives; ``cap`` is the whole objective."""
+        objective_cap.move_cap(self, cap)
         self._sync_pyomo_rhs()
 
     def _sync_pyomo_rhs(self) -> None:

@@ -64,6 +64,14 @@ def define_budget_year(pm: PlanModel) -> None:
                 pd.DataFrame({"y": np.arange(Y)}))
 
 
+def move_budget(pm: PlanModel, total_wan: float | None = None, per_year_wan: list[float] | None = None) -> None:
+    """A budget what-if: the rows' right-hand sides, the running-cost offsets kept (net 万元, as the inputs)."""
+    if total_wan is not None and "budget_total" in pm.blocks:
+        pm.blocks["budget_total"].upper[0] = float(total_wan) + pm.budget_offset["total"]
+    if per_year_wan is not None and "budget_year" in pm.blocks:
+        pm.blocks["budget_year"].upper[:] = np.asarray(per_year_wan, float) + pm.budget_offset["year"]
+
+
 def _year_index(pm: PlanModel) -> pd.DataFrame:
     Y = len(pm.inp.years)
     return pd.DataFrame({"y": np.arange(Y) if pm.inp.budget_year_wan is not None else []}, dtype=int)

@@ -91,6 +91,27 @@ def define_density_base(pm: PlanModel) -> None:
         units_plus_slack_at_least(pm, "density_base", "Gb", pm.inp.protected_units()[Gb["r"], Gb["m"], Gb["y"]])
 
 
+def move_targets(pm: PlanModel, per_million: dict[str, float]) -> bool:
+    """A target what-if: new per-million targets into the density rows (and the protected level, which is
+    min(target, base-year density), into density_base). False, with nothing moved, if a modality has no
+    density rows (it had no target when the model was built): the model must then be rebuilt."""
+    inp = pm.inp
+    G = pm.families["G"].index
+    built = set(G["m"].unique().tolist())
+    if any(value > 0 and inp.modalities.index(name) not in built for name, value in per_million.items()):
+        return False
+    for name, value in per_million.items():
+        rows = np.flatnonzero(G["m"].to_numpy() == inp.modalities.index(name))
+        pm.blocks["density"].lower[rows] = value * inp.pop[G["r"].to_numpy()[rows], G["y"].to_numpy()[rows]] / 1e6
+    if "density_base" in pm.blocks:
+        Gb = pm.families["Gb"].index
+        target = inp.param("target_per_million")
+        for name, value in per_million.items():
+            target[inp.modalities.index(name)] = value
+        pm.blocks["density_base"].lower[:] = inp.protected_units(target)[Gb["r"], Gb["m"], Gb["y"]]
+    return True
+
+
 FAMILY = ConstraintFamily(
     name="density", label="Density targets",
     variables=(Variables("G", "units missing against the per-million target", _region_modality,

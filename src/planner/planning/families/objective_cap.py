@@ -23,6 +23,12 @@ def define_objective_cap(pm: PlanModel) -> None:
                     np.array([1e30]), pd.DataFrame({"what": ["objective"]}))
 
 
+def move_cap(pm: PlanModel, cap: float) -> None:
+    """``cap`` is the whole objective: the constant offset is taken off, since the row holds only the
+    columns' part."""
+    pm.blocks["objective_cap"].upper[0] = float(cap) - pm.objective_offset
+
+
 FAMILY = ConstraintFamily(
     name="objective_cap", label="Objective cap",
     rows=(Rows("objective_cap", define_objective_cap, decomposition=None, what_if="upper"),),
