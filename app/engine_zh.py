@@ -51,10 +51,6 @@ def _where(text: str) -> str:
     return re.sub(r" in (\d{4})$", r" \1 年", text)
 
 
-def _rows(text: str) -> str:
-    return re.sub(r"row (\d+)", r"第 \1 行", text)
-
-
 def _fill(template: str, groups: dict) -> str:
     g = {k: ("" if v is None else v) for k, v in groups.items()}
     for k, v in list(g.items()):
@@ -148,27 +144,6 @@ rule(r"the budget (?P<b>{NUM}) 万元 is below the price of the cheapest unit \(
 rule(r"in (?P<n>\d+) region\(s\) the existing units already need more staff than the staff table gives: no new "
      r"units can be staffed there until units retire",
      "在 {n} 个地区, 现有设备所需人员已超过人员表所给: 在设备退役前, 这些地区的新设备无法配备人员")
-rule(r"(?P<file>.+?): no existing unit in any region: the plan starts from nothing \(check that this is the right "
-     r"stock table\)", "{file}: 所有地区均无现有设备, 规划从零开始 (请确认现有设备表是否正确)")
-rule(r"(?P<file>.+?): (?P<n>\d+) stock row\(s\) are counts from more than 10 years before or after the base year "
-     r"(?P<b>\d+), carried at stock_growth_pct_per_year \(row (?P<r>\d+): (?P<y>\d+), x(?P<f>[\d.]+)\): give counts "
-     r"nearer the base year",
-     "{file}: {n} 行现有设备数量与基准年 {b} 相差 10 年以上, 已按 stock_growth_pct_per_year 推算 "
-     "(第 {r} 行: {y}, ×{f}): 请给出更接近基准年的数量")
-rule(r"the regions hold (?P<x>{NUM}) billion people, more than China's 1\.41 billion: is a region listed twice, or a "
-     r"population in the wrong unit\?",
-     lambda g: f"各地区合计 {float(g['x'].replace(',', '')) * 10:,.1f} 亿人, 超过中国的 14.1 亿: 是否有地区重复列出, "
-               "或人口单位有误?")
-rule(r"modalities\.(?P<m>\S+)\.exam_rate_per_1000_per_year = (?P<r>{NUM}): more than one (?P=m) exam per resident "
-     r"each year; check the unit \(exams per 1,000 residents\)",
-     "modalities.{m}.exam_rate_per_1000_per_year = {r}: 每位居民每年超过一次 {m} 检查; 请检查单位 (每千人检查次数)")
-rule(r"(?P<file>.+?): (?P<n>\d+) region x tier pair\(s\) have no row and count as 0 facilities \((?P<shown>.*)\): add "
-     r"rows with 0 where that is meant",
-     "{file}: {n} 个 地区×层级 组合没有数据行, 按 0 个机构计 ({shown}): 如确为 0, 请添加值为 0 的行")
-rule(r"(?P<file>.+?): (?P<n>\d+) staff row\(s\) are for years outside the plan (?P<a>\d+)-(?P<b>\d+) and are not "
-     r"used \((?P<rows>.*)\): give the plan years, or leave 'year' empty for every year",
-     lambda g: f"{g['file']}: {g['n']} 行人员数据的年份在规划期 {g['a']}-{g['b']} 之外, 未被使用 "
-               f"({_rows(g['rows'])}): 请给出规划年份, 或将 'year' 留空表示每年")
 # pre-solve errors (planner.planning.checks)
 rule(r"the scenario has no regions: check regions\.table and regions\.include_parent",
      "情景中没有地区: 请检查 regions.table 和 regions.include_parent")
