@@ -94,12 +94,35 @@ def zh(text: str | Message) -> str:
     return _input_error(m.groupdict(), text) if m else text
 
 
-def say(what: str | BaseException) -> str:
-    """An engine sentence, or an error the engine raised, in the interface language. Give the error itself
-    rather than str(error): its message codes are then said from the catalog."""
+def say(what: str | BaseException | Message) -> str:
+    """An engine sentence, an error the engine raised or a message, in the interface language. Give the error
+    or message itself rather than its str(): its codes are then said from the catalog."""
     if lang() != "zh":
         return str(what)
+    if isinstance(what, Message):
+        return message_zh(what)
     return error_zh(what) if isinstance(what, BaseException) else zh(what)
+
+
+def message_zh(m: Message) -> str:
+    """A message from the Chinese catalog, its tier and modality codes (parameters named tier..., mod...) by their
+    Chinese labels and the codes in a list (shown...) too, as the rules did."""
+    return _labelled(m).render("zh")
+
+
+def _labelled(m: Message) -> Message:
+    def label(k: str, v):
+        if isinstance(v, Message):
+            return _labelled(v)
+        if not isinstance(v, str):
+            return v
+        if k.startswith("tier"):
+            return TIER_ZH.get(v, v)
+        if k.startswith("mod"):
+            return MODALITY_ZH.get(v, v)
+        return _codes(v) if k.startswith("shown") else v
+
+    return Message(m.code, {k: label(k, v) for k, v in m.params.items()})
 
 
 def error_zh(error: BaseException) -> str:
@@ -175,51 +198,6 @@ rule(r"access\.require_within_limit: (?P<n>\d+) region\(s\) have no place within
      r"tiers \(eligibility\), or turn the rule off",
      "access.require_within_limit: {n} 个地区在 {lim} 分钟内没有可配置 {mod} (固定或移动) 的地点 ({shown}): "
      "请提高 access.limit_minutes、允许更多层级配置 {mod} (配置资格), 或关闭此规则")
-
-# --- verifier violations (planner.planning.verify)
-rule(r"(?P<where>.+?): (?P<x>[\d.]+) (?P<mod>\S+) units at (?P<tier>\S+) is not a whole number",
-     "{where}: {tier}的 {x} 台 {mod} 不是整数")
-rule(r"(?P<where>.+?): negative purchase of (?P<mod>\S+) at (?P<tier>\S+)", "{where}: {tier}的 {mod} 购置量为负")
-rule(r"(?P<where>.+?): bought (?P<mod>\S+) at tier (?P<tier>\S+), which may not hold it",
-     "{where}: 在不允许配置的{tier}购置了 {mod}")
-rule(r"(?P<where>.+?): (?P<n>\d+) (?P<mod>\S+) at (?P<tier>\S+) exceeds the facility limit (?P<l>\d+)",
-     "{where}: {tier}的 {n} 台 {mod} 超过机构上限 {l}")
-rule(r"(?P<where>.+?): (?P<n>\d+) (?P<mod>\S+) at (?P<tier>\S+), policy requires (?P<need>\d+)",
-     "{where}: {tier}有 {n} 台 {mod}, 政策要求 {need} 台")
-rule(r"total spend (?P<s>{NUM}) 万元 exceeds the budget (?P<b>{NUM}) 万元", "总支出 {s} 万元 超过预算 {b} 万元")
-rule(r"total spend (?P<s>{NUM}) 万元 exceeds the budget (?P<b>{NUM}) 万元 \((?P<g>{NUM}) less (?P<c>{NUM}) committed\)",
-     "总支出 {s} 万元 超过预算 {b} 万元 ({g} 减去已承诺支出 {c})")
-# the budget the model was built with against the scenario's (planner.planning.verify._check_budget_inputs)
-rule(r"the model's budget differs from the scenario's: model (?P<m>{NUM}) 万元, scenario (?P<s>{NUM}) 万元 over all "
-     r"plan years", "模型的预算与情景不一致: 全部规划年份合计, 模型 {m} 万元, 情景 {s} 万元")
-rule(r"the model's yearly budget caps differ from the scenario's: the (?P<w>model has none|scenario states none)",
-     lambda g: "模型的年度预算上限与情景不一致: " + ("模型没有年度上限" if g["w"].startswith("model") else "情景未规定年度上限"))
-rule(r"the scenario's budget\.per_year_wan_cny has (?P<n>\d+) numbers for (?P<y>\d+) plan years",
-     "情景的 budget.per_year_wan_cny 有 {n} 个数, 而规划年份有 {y} 年")
-rule(r"the model's yearly budget differs from the scenario's in (?P<y>\d+): model (?P<m>{NUM}) 万元, scenario "
-     r"(?P<s>{NUM}) 万元", "模型 {y} 年的预算与情景不一致: 模型 {m} 万元, 情景 {s} 万元")
-rule(r"spend in (?P<y>\d+) (?P<s>{NUM}) 万元 exceeds that year's budget (?P<b>{NUM}) 万元",
-     "{y} 年支出 {s} 万元 超过当年预算 {b} 万元")
-rule(r"(?P<where>.+?): units need (?P<s>{NUM}) staff, (?P<a>{NUM}) available", "{where}: 设备需要 {s} 名人员, 现有 {a} 名")
-rule(r"(?P<where>.+?): (?P<mod>\S+) density (?P<d>{NUM}) per million is below the hard target (?P<t>\S+)",
-     "{where}: {mod} 密度 每百万人 {d} 台, 低于硬性目标 {t}")
-rule(r"(?P<where>.+?): (?P<x>{NUM}) thousand (?P<mod>\S+) exams served at (?P<tier>\S+) but capacity is (?P<c>{NUM})",
-     "{where}: {tier}完成 {x} 千人次 {mod} 检查, 但产能为 {c}")
-rule(r"(?P<mod>\S+): the largest shortfall in (?P<y>\d+) is (?P<s>{NUM}) per million, above the equity bound "
-     r"(?P<b>\S+)",
-     "{mod}: {y} 年最大差距为每百万人 {s} 台, 超过公平界限 {b}")
-rule(r"(?P<mod>\S+): the longest travel to a unit is (?P<w>{NUM}) minutes, above the equity bound (?P<b>\S+)",
-     "{mod}: 到设备的最长出行时间为 {w} 分钟, 超过公平界限 {b}")
-rule(r"(?P<where>.+?): the nearest (?P<mod>\S+) is (?P<m>\d+) minutes away in (?P<y>\d+), beyond the (?P<l>\S+)-minute "
-     r"rule", "{where}: {y} 年最近的 {mod} 在 {m} 分钟外, 超出 {l} 分钟规则")
-rule(r"mobile (?P<mod>\S+) based in (?P<b>\S+) serves (?P<t>\S+), (?P<m>\d+) minutes away: out of reach",
-     "驻于 {b} 的移动设备 {mod} 服务 {m} 分钟外的 {t}: 超出可达范围")
-rule(r"negative exams sent or received in a catchment", "服务圈 (catchment) 中送出或接收的检查为负")
-rule(r"exams served in another region while catchment\.top_tier is 'region'",
-     "catchment.top_tier 为 'region' 时仍有检查在其他地区完成")
-rule(r"exams sent to another region below the top tier", "有最高层级以下的检查被送往其他地区")
-rule(r"parent (?P<p>\S+): (?P<o>{NUM}) thousand top-tier (?P<mod>\S+) exams sent in (?P<y>\d+) but (?P<i>{NUM}) received",
-     "上级地区 {p}: {y} 年送出 {o} 千人次最高层级 {mod} 检查, 但接收 {i} 千人次")
 
 # --- marginal values (planner.planning.results._PLAIN and marginal_table, planner.reporting.summary)
 rule(r"one more 100万元 in (?:the total budget|the (?P<key>\S+) budget) would lower the objective by (?P<v>{NUM}) "

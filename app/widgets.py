@@ -17,6 +17,7 @@ from planner_app import labels
 from planner_app.engine_zh import QUICK_HOW, equity_first, quick_change, say
 from planner_app.i18n import lang, t
 from planner.reporting import maps
+from planner.messages import from_data
 from planner.reporting.summary import marginal_digest
 from planner.solver import Status, relative_gap
 LAYERS = {  # layer key -> (column in regions table, i18n key of its unit, diverging?)
@@ -565,7 +566,9 @@ def _verifier_banner(summary: dict) -> None:
     if ver["ok"]:
         st.success(t("verifier_ok"))
     else:
-        st.error(t("verifier_bad") + " " + "; ".join(say(v) for v in ver["violations"][:5]))
+        # a run's summary holds the violations as message codes too (an older stored run: English only)
+        said = [say(from_data(m)) for m in summary.get("verifier_messages") or ver["violations"]]
+        st.error(t("verifier_bad") + " " + "; ".join(said[:5]))
 
 
 def view_boundaries(view: dict) -> dict | None:

@@ -26,6 +26,7 @@ from planner.planning.results import PlanResult, target_gaps
 from planner.config.scenario import TABLE_KEYS, LoadedScenario, dump_scenario
 from planner.config.schema import CNY_PER_WAN
 from planner.io.files import atomic_write_bytes, atomic_write_csv, atomic_write_text
+from planner.messages import as_data
 
 
 def summary_dict(result: PlanResult) -> dict:
@@ -71,6 +72,8 @@ def summary_dict(result: PlanResult) -> dict:
         "budget_marginal_value_per_wan_cny": rep.budget_marginal,
         "verifier": {"ok": bool(ver.ok), "violations": ver.violations} if ver is not None
         else {"ok": False, "violations": ["no plan to verify: " + rep.message]},
+        # the violations as message codes with their values, for a reader in another language (the app)
+        "verifier_messages": [as_data(v) for v in ver.messages] if ver is not None else [],
         "measures": _plain(result.measures),
         "equity": _plain(result.equity.to_dict("records")) if len(result.equity) else [],
         "access": _plain(access_measures(result.access, inp.scenario.access.limit_minutes,

@@ -119,3 +119,20 @@ def _said(value: Any, lang: str) -> Any:
 def text(value: str | Message, lang: str | None = None) -> str:
     """A message in ``lang``, or a plain string (not yet a code) as it is."""
     return value.render(lang) if isinstance(value, Message) else value
+
+
+def as_data(value: str | Message) -> str | dict:
+    """A message as JSON data ({"code": ..., "params": {...}}, a message inside as the same), a string as it
+    is: what summary.json keeps beside the English so a reader can say it in another language."""
+    if not isinstance(value, Message):
+        return value
+    return {"code": value.code, "params": {k: as_data(v) if isinstance(v, Message) else v
+                                           for k, v in value.params.items()}}
+
+
+def from_data(data: str | dict) -> str | Message:
+    """The message :func:`as_data` wrote (a string stays a string)."""
+    if not isinstance(data, dict):
+        return data
+    return Message(data["code"], {k: from_data(v) if isinstance(v, dict) and "code" in v else v
+                                  for k, v in data.get("params", {}).items()})

@@ -18,13 +18,15 @@ from planner.planning.families.spec import TOL, tolerance as _tol
 from planner.planning.reference import Reference, budget_caps, rederive
 from planner.data.inputs import PlanInputs
 from planner.config.schema import CNY_PER_WAN
+from planner.messages import Message, msg
 
 @dataclass
 class VerifierReport:
     ok: bool
-    violations: list[str]
+    violations: list[str]               # in English
     checked: dict[str, int] = field(default_factory=dict)
     recomputed: dict[str, float] = field(default_factory=dict)
+    messages: list[Message | str] = field(default_factory=list)   # the same as message codes (any language)
 
     def as_dict(self) -> dict:
         return {"ok": self.ok, "violations": self.violations, "checked": self.checked,
@@ -64,7 +66,7 @@ class _Check:
 
     def __init__(self, inp: PlanInputs, plan: pd.DataFrame):
         self.inp, self.scn, self.plan = inp, inp.scenario, plan
-        self.v: list[str] = []
+        self.v: list[Message | str] = []
         self.checked: dict[str, int] = {}
         # the arrays the plan is checked against: derived again from the scenario and its tables
         # (planning/reference.py), or, for inputs built in memory without a scenario, the resolved ones
@@ -80,8 +82,10 @@ class _Check:
         self.ridx = {c: i for i, c in enumerate(inp.codes)}
         self._names = inp.regions["name_zh"].to_numpy()
 
-    def where(self, r, y=None) -> str:
-        return f"{self._names[r]} ({self.inp.codes[r]})" + (f" in {self.inp.years[y]}" if y is not None else "")
+    def where(self, r, y=None) -> str | Message:
+        """'成都市 (510100)', or with a year the message '成都市 (510100) in 2027' (str() of it)."""
+        place = f"{self._names[r]} ({self.inp.codes[r]})"
+        return place if y is None else msg("verify.place_year", place=place, year=int(self.inp.years[y]))
 
     def index_of(self, table: pd.DataFrame, column: str) -> np.ndarray:
         """Positions of a result table's region, tier, modality, exam type or year column in the inputs."""
@@ -115,8 +119,7 @@ def verify(inp: PlanInputs, plan: pd.DataFrame, flows: pd.DataFrame, mobile: pd.
     # units leave); a plan that truly costs more than the model says is wrong.
     if weighted_sum is not None and extra["weighted_sum_objective"] > weighted_sum + \
             1e-6 * max(1.0, abs(weighted_sum)) + 1e-3:
-        c.v.append(f"the objective recomputed from the plan, {extra['weighted_sum_objective']:,.4f}, is above "
-                   f"the model's {weighted_sum:,.4f}")
+        c.v.append(msg("verify.objective_above", got=float(extra["weighted_sum_objective"]), model=float(weighted_sum)))
     recomputed = {
         **extra,
         "spend_total_wan_cny": float(spend_y.sum()),
@@ -126,18 +129,20 @@ def verify(inp: PlanInputs, plan: pd.DataFrame, flows: pd.DataFrame, mobile: pd.
         "demand_thousand_exams": float(c.ref.demand.sum()),
         "served_thousand_exams": float((served + mob_in).sum()),
     }
-    return VerifierReport(ok=not c.v, violations=c.v, checked=c.checked, recomputed=recomputed)
+    return VerifierReport(ok=not c.v, violations=[str(v) for v in c.v], checked=c.checked, recomputed=recomputed,
+                          messages=list(c.v))
 
 
 def _check_inputs_agree(c: _Check) -> None:
     """The arrays the model was built from say what the scenario and its tables say."""
     inp, ref = c.inp, c.ref
-    pairs = (("residents", inp.pop, ref.pop, ("r", "y")), ("demand", inp.demand, ref.demand, ("r", "t", "k", "y")),
-             ("existing units in service", inp.surviving, ref.surviving, ("r", "t", "m", "y")),
-             ("facility limits", inp.limit, ref.limit, ("r", "t", "m")),
-             ("presence rules", inp.min_units(), ref.presence, ("r", "t", "m", "y")))
+    pairs = (("verify.what_residents", inp.pop, ref.pop, ("r", "y")),
+             ("verify.what_demand", inp.demand, ref.demand, ("r", "t", "k", "y")),
+             ("verify.what_surviving", inp.surviving, ref.surviving, ("r", "t", "m", "y")),
+             ("verify.what_limits", inp.limit, ref.limit, ("r", "t", "m")),
+             ("verify.what_presence", inp.min_units(), ref.presence, ("r", "t", "m", "y")))
     if ref.staff is not None:
-        pairs += (("staff available", inp.staff_limit(), ref.staff, ("r", "y")),)
+        pairs += (("verify.what_staff", inp.staff_limit(), ref.staff, ("r", "y")),)
     for what, got, want, axes in pairs:
         same = np.isclose(got, want, rtol=1e-9, atol=1e-9) | (np.isinf(got) & np.isinf(want))
         if same.all():
@@ -146,8 +151,8 @@ def _check_inputs_agree(c: _Check) -> None:
         names = {"r": lambda i: c.where(i), "t": lambda i: inp.tiers[i], "m": lambda i: inp.modalities[i],
                  "k": lambda i: inp.exam_types[i], "y": lambda i: str(inp.years[i])}
         cell = ", ".join(names[a](i) for a, i in zip(axes, first))
-        c.v.append(f"the model's {what} differ from the scenario's in {int((~same).sum())} cell(s) (first: {cell}: "
-                   f"model {got[first]:,.4g}, scenario {want[first]:,.4g})")
+        c.v.append(msg("verify.inputs_differ", what=msg(what), n=int((~same).sum()), cell=cell,
+                       got=float(got[first]), want=float(want[first])))
     c.checked["inputs"] = len(pairs)
 
 
@@ -158,9 +163,10 @@ def _check_purchases(c: _Check) -> None:
     frac = np.abs(x - np.round(x)) > 1e-6
     frac[:, :, ~integer, :] = False
     for r, t, m, y in zip(*np.nonzero(frac)):
-        c.v.append(f"{c.where(r, y)}: {x[r, t, m, y]:.4f} {inp.modalities[m]} units at {inp.tiers[t]} is not a whole number")
+        c.v.append(msg("verify.not_whole", where=c.where(r, y), x=float(x[r, t, m, y]), mod=inp.modalities[m],
+                       tier=inp.tiers[t]))
     for r, t, m, y in zip(*np.nonzero(x < -1e-9)):
-        c.v.append(f"{c.where(r, y)}: negative purchase of {inp.modalities[m]} at {inp.tiers[t]}")
+        c.v.append(msg("verify.negative_purchase", where=c.where(r, y), mod=inp.modalities[m], tier=inp.tiers[t]))
     c.checked["purchases"] = int(x.size)
 
 
@@ -169,7 +175,7 @@ def _check_eligibility(c: _Check) -> None:
     if c.scn.constraints.eligibility:
         bad = (c.x.sum(axis=3) > 1e-9) & ~inp.allowed[None, :, :]
         for r, t, m in zip(*np.nonzero(bad)):
-            c.v.append(f"{c.where(r)}: bought {inp.modalities[m]} at tier {inp.tiers[t]}, which may not hold it")
+            c.v.append(msg("verify.not_eligible", where=c.where(r), mod=inp.modalities[m], tier=inp.tiers[t]))
         c.checked["eligibility"] = int(bad.size)
 
 
@@ -187,20 +193,21 @@ def _check_budget(c: _Check) -> tuple[np.ndarray, np.ndarray]:
         total, per_year = budget_caps(scn.budget, len(inp.years))
         _check_budget_inputs(c, total, per_year)
         if spend_y.sum() > total + _tol(total):
-            c.v.append(f"total spend {spend_y.sum():,.1f} 万元 exceeds the budget {total:,.1f} 万元"
-                       + (f" ({scn.budget.total_wan_cny:,.1f} less {scn.budget.committed_wan_cny:,.1f} committed)"
-                          if scn.budget.committed_wan_cny else ""))
+            b = scn.budget
+            c.v.append(msg("verify.over_budget_committed", spend=float(spend_y.sum()), budget=float(total),
+                           total=float(b.total_wan_cny), committed=float(b.committed_wan_cny)) if b.committed_wan_cny
+                       else msg("verify.over_budget", spend=float(spend_y.sum()), budget=float(total)))
         if per_year is not None and len(per_year) == len(spend_y):
             for y in np.flatnonzero(spend_y > per_year + _tol(per_year)):
-                c.v.append(f"spend in {inp.years[y]} {spend_y[y]:,.1f} 万元 exceeds that year's budget "
-                           f"{per_year[y]:,.1f} 万元")
+                c.v.append(msg("verify.over_year_budget", year=int(inp.years[y]), spend=float(spend_y[y]),
+                               budget=float(per_year[y])))
         c.checked["budget"] = 1 + (0 if per_year is None else len(per_year))
     if len(plan):
         expect = plan["new_units"].to_numpy(float) * plan["modality"].map(
             dict(zip(inp.modalities, price))).to_numpy(float) * CNY_PER_WAN
         bad = np.abs(plan["capex_cny"].to_numpy(float) - expect) > _tol(expect)
         for i in np.flatnonzero(bad):
-            c.v.append(f"plan row {i}: capex_cny {plan['capex_cny'].iloc[i]:,.0f} != units x price {expect[i]:,.0f}")
+            c.v.append(msg("verify.capex_row", i=int(i), got=float(plan["capex_cny"].iloc[i]), want=float(expect[i])))
     return spend_y, capex_y
 
 
@@ -208,20 +215,17 @@ def _check_budget_inputs(c: _Check, total: float, per_year: np.ndarray | None) -
     """The budget the model was built with is the scenario's."""
     inp = c.inp
     if not np.isclose(inp.budget_total_wan, total, rtol=1e-9, atol=1e-6):
-        c.v.append(f"the model's budget differs from the scenario's: model {inp.budget_total_wan:,.1f} 万元, "
-                   f"scenario {total:,.1f} 万元 over all plan years")
+        c.v.append(msg("verify.budget_differs", model=float(inp.budget_total_wan), scenario=float(total)))
     got = inp.budget_year_wan
     if (got is None) != (per_year is None):
-        c.v.append("the model's yearly budget caps differ from the scenario's: "
-                   + ("the model has none" if got is None else "the scenario states none"))
+        c.v.append(msg("verify.year_caps_model_none" if got is None else "verify.year_caps_scenario_none"))
     elif per_year is not None:
         if len(per_year) != len(inp.years):
-            c.v.append(f"the scenario's budget.per_year_wan_cny has {len(per_year)} numbers for "
-                       f"{len(inp.years)} plan years")
+            c.v.append(msg("verify.year_budget_count", n=len(per_year), years=len(inp.years)))
         elif not np.allclose(got, per_year, rtol=1e-9, atol=1e-6):
             y = int(np.flatnonzero(~np.isclose(got, per_year, rtol=1e-9, atol=1e-6))[0])
-            c.v.append(f"the model's yearly budget differs from the scenario's in {inp.years[y]}: model "
-                       f"{got[y]:,.1f} 万元, scenario {per_year[y]:,.1f} 万元")
+            c.v.append(msg("verify.year_budget_differs", year=int(inp.years[y]), model=float(got[y]),
+                           scenario=float(per_year[y])))
 
 
 def _check_density(c: _Check) -> np.ndarray:
@@ -233,8 +237,8 @@ def _check_density(c: _Check) -> np.ndarray:
         for m in range(len(inp.modalities)):
             if scn.modalities[inp.modalities[m]].target_hard and target[m] > 0:
                 for r, y in zip(*np.nonzero(dens[:, m, :] < target[m] * (1 - 1e-6) - 1e-9)):
-                    c.v.append(f"{c.where(r, y)}: {inp.modalities[m]} density {dens[r, m, y]:.2f} per million is "
-                               f"below the hard target {target[m]:g}")
+                    c.v.append(msg("verify.below_target", where=c.where(r, y), mod=inp.modalities[m],
+                                   density=float(dens[r, m, y]), target=float(target[m])))
     return dens
 
 
@@ -255,24 +259,24 @@ def _check_flows(c: _Check, flows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray
     sent, received = (grid(col) if col in flows else np.zeros((R, T, K, Y))
                       for col in ("sent_in_catchment_k", "received_in_catchment_k"))
     _check_catchment(c, sent, received)
-    for name, a in (("served", served), ("mobile", mob_in), ("referred", ref_up), ("unmet", unmet)):
+    for name, a in (("verify.flow_served", served), ("verify.flow_mobile", mob_in), ("verify.flow_referred", ref_up),
+                    ("verify.flow_unmet", unmet)):
         if (a < -1e-7).any():
-            c.v.append(f"negative {name} exams in the flows table")
+            c.v.append(msg("verify.negative_flow", what=msg(name)))
     if (ref_up[:, -1] > 1e-7).any():
-        c.v.append("exams referred up from the highest tier")
+        c.v.append(msg("verify.referred_from_top"))
     if (mob_in[:, 1:] > 1e-7).any():
-        c.v.append("mobile exams counted at a tier other than the lowest")
+        c.v.append(msg("verify.mobile_not_lowest"))
     # referrals only go up: what leaves tier t arrives at tier t+1
     if not np.allclose(ref_up[:, :-1], ref_in[:, 1:], atol=1e-6) or (ref_in[:, 0] > 1e-7).any():
-        c.v.append("referrals out of a tier do not match referrals into the next tier up")
+        c.v.append(msg("verify.referrals_mismatch"))
     if scn.constraints.demand:
         lhs = served + mob_in + ref_up + unmet - ref_in + sent - received
         demand = c.ref.demand
         bad = np.abs(lhs - demand) > _tol(demand) * 10
         for r, t, k, y in zip(*np.nonzero(bad)):
-            c.v.append(f"{c.where(r, y)}: {inp.exam_types[k]} exams at {inp.tiers[t]} do not balance: served+mobile+"
-                       f"referred+unmet-referred in = {lhs[r, t, k, y]:,.3f} vs demand {demand[r, t, k, y]:,.3f} "
-                       "thousand")
+            c.v.append(msg("verify.unbalanced", where=c.where(r, y), mod=inp.exam_types[k], tier=inp.tiers[t],
+                           lhs=float(lhs[r, t, k, y]), demand=float(demand[r, t, k, y])))
         c.checked["demand_balance"] = int(lhs.size)
     cap = inp.param("capacity_exams_per_unit_per_year") / 1000.0
     if scn.constraints.capacity:
@@ -281,8 +285,8 @@ def _check_flows(c: _Check, flows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray
             capacity[:, :, inp.serves[m], :] += cap[m] * c.n[:, :, m, :]
         bad = served > capacity + _tol(capacity) * 10
         for r, t, k, y in zip(*np.nonzero(bad)):
-            c.v.append(f"{c.where(r, y)}: {served[r, t, k, y]:,.3f} thousand {inp.exam_types[k]} exams served at "
-                       f"{inp.tiers[t]} but capacity is {capacity[r, t, k, y]:,.3f}")
+            c.v.append(msg("verify.over_capacity", where=c.where(r, y), x=float(served[r, t, k, y]),
+                           mod=inp.exam_types[k], tier=inp.tiers[t], cap=float(capacity[r, t, k, y])))
         c.checked["capacity"] = int(served.size)
     return served, mob_in, unmet
 
@@ -293,22 +297,22 @@ def _check_catchment(c: _Check, sent: np.ndarray, received: np.ndarray) -> None:
     parent_code, read here on its own)."""
     inp = c.inp
     if (sent < -1e-7).any() or (received < -1e-7).any():
-        c.v.append("negative exams sent or received in a catchment")
+        c.v.append(msg("verify.catchment_negative"))
     moved = (sent > 1e-7).any() or (received > 1e-7).any()
     if not moved:
         return
     if c.scn.catchment.top_tier != "parent":
-        c.v.append("exams served in another region while catchment.top_tier is 'region'")
+        c.v.append(msg("verify.catchment_region"))
         return
     if (sent[:, :-1] > 1e-7).any() or (received[:, :-1] > 1e-7).any():
-        c.v.append("exams sent to another region below the top tier")
+        c.v.append(msg("verify.catchment_below_top"))
     parents = inp.regions["parent_code"].astype(str).to_numpy()
     for p in np.unique(parents):
         at = parents == p
         out, into = sent[at, -1].sum(axis=0), received[at, -1].sum(axis=0)          # (K, Y)
         for k, y in zip(*np.nonzero(np.abs(out - into) > _tol(out) * 10 + 1e-6)):
-            c.v.append(f"parent {p}: {out[k, y]:,.3f} thousand top-tier {inp.exam_types[k]} exams sent in "
-                       f"{inp.years[y]} but {into[k, y]:,.3f} received")
+            c.v.append(msg("verify.catchment_unbalanced", parent=str(p), out=float(out[k, y]), mod=inp.exam_types[k],
+                           year=int(inp.years[y]), into=float(into[k, y])))
     c.checked["catchment"] = int(len(np.unique(parents)))
 
 
@@ -327,14 +331,14 @@ def _check_mobile(c: _Check, mobile: pd.DataFrame) -> None:
         # the scenario's rule: within mobile.max_travel_minutes, losing the round trip from the working day
         e = 1.0 - 2.0 * minutes / mob.working_minutes_per_day
         if minutes > mob.max_travel_minutes or e <= 0.05:
-            c.v.append(f"mobile {row.modality} based in {row.base_code} serves {row.target_code}, "
-                       f"{minutes:.0f} minutes away: out of reach")
+            c.v.append(msg("verify.mobile_out_of_reach", mod=str(row.modality), base=str(row.base_code),
+                           target=str(row.target_code), minutes=float(minutes)))
             continue
         used[c.ridx[str(row.base_code)], inp.modalities.index(row.modality), inp.years.index(row.year)] += row.exams_k / e
     mob_cap = c.n.sum(axis=1) * cap[None, :, None]
     for r, m, y in zip(*np.nonzero(used > mob_cap + _tol(mob_cap) * 10)):
-        c.v.append(f"{c.where(r, y)}: mobile {inp.modalities[m]} deliver {used[r, m, y]:,.3f} thousand exam-"
-                   f"equivalents, capacity {mob_cap[r, m, y]:,.3f}")
+        c.v.append(msg("verify.mobile_over_capacity", where=c.where(r, y), mod=inp.modalities[m],
+                       used=float(used[r, m, y]), cap=float(mob_cap[r, m, y])))
     c.checked["mobile"] = len(mobile)
 
 
@@ -347,19 +351,24 @@ def _check_reported_tables(c: _Check, units_table: pd.DataFrame | None, regions_
         rr, tt, mm, yy = (c.index_of(ut, col) for col in ("region_code", "tier", "modality", "year"))
         diff = np.abs(ut["in_service"].to_numpy(float) - n[rr, tt, mm, yy]) > 1e-4
         for i in np.flatnonzero(diff)[:20]:
-            c.v.append(f"units table row {i}: in_service {ut['in_service'].iloc[i]} != recomputed "
-                       f"{n[rr[i], tt[i], mm[i], yy[i]]}")
+            c.v.append(msg("verify.units_row", i=int(i), got=_plain(ut["in_service"].iloc[i]),
+                           want=_plain(n[rr[i], tt[i], mm[i], yy[i]])))
     if regions_table is not None and len(regions_table):
         rt = regions_table
         rr, mm, yy = (c.index_of(rt, col) for col in ("region_code", "modality", "year"))
         d = dens[rr, mm, yy]
         bad = np.abs(rt["density_after_per_million"].to_numpy(float) - d) > 1e-6 * np.maximum(1, d)
         for i in np.flatnonzero(bad)[:20]:
-            c.v.append(f"regions table row {i}: density {rt['density_after_per_million'].iloc[i]:.4f} != "
-                       f"recomputed {d[i]:.4f}")
+            c.v.append(msg("verify.regions_row", i=int(i), got=float(rt["density_after_per_million"].iloc[i]),
+                           want=float(d[i])))
 
 
-def _access_equity(inp: PlanInputs, n: np.ndarray, dens: np.ndarray, mobile: pd.DataFrame, v: list[str],
+def _plain(value):
+    """A numpy number as the Python number it prints as (a message's parameters go into summary.json)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _access_equity(inp: PlanInputs, n: np.ndarray, dens: np.ndarray, mobile: pd.DataFrame, v: list[Message | str],
                    checked: dict[str, int]) -> dict[str, float]:
     """The access rule and the epsilon bounds, recomputed from the plan in the last plan year."""
     scn = inp.scenario
@@ -372,8 +381,8 @@ def _access_equity(inp: PlanInputs, n: np.ndarray, dens: np.ndarray, mobile: pd.
         short = float(np.maximum(target[m] - dens[:, m, -1], 0.0).max()) if len(dens) else 0.0
         largest = max(largest, short)
         if eq.max_shortfall_per_million is not None and short > eq.max_shortfall_per_million + 1e-4:
-            v.append(f"{name}: the largest shortfall in {inp.years[-1]} is {short:.3f} per million, above the "
-                     f"equity bound {eq.max_shortfall_per_million:g}")
+            v.append(msg("verify.shortfall_above_bound", mod=name, year=int(inp.years[-1]), short=short,
+                         bound=float(eq.max_shortfall_per_million)))
     out["largest_shortfall_per_million"] = largest
     if not acc.exam_types or inp.minutes is None:
         return out
@@ -383,13 +392,12 @@ def _access_equity(inp: PlanInputs, n: np.ndarray, dens: np.ndarray, mobile: pd.
         far = g[~g["within_limit_after"]]
         if acc.require_within_limit:
             for row in far.head(20).itertuples(index=False):
-                v.append(f"{row.region_name} ({row.region_code}): the nearest {name} is {row.minutes_after:.0f} "
-                         f"minutes away in {inp.years[-1]}, beyond the {acc.limit_minutes:g}-minute rule")
+                v.append(msg("verify.beyond_limit", place=f"{row.region_name} ({row.region_code})", mod=str(name),
+                             minutes=float(row.minutes_after), year=int(inp.years[-1]), limit=float(acc.limit_minutes)))
         worst = float(np.minimum(g["minutes_after"], acc.cap_minutes).max())
         longest = max(longest, worst)
         if eq.max_travel_minutes is not None and worst > eq.max_travel_minutes + 1e-4:
-            v.append(f"{name}: the longest travel to a unit is {worst:.1f} minutes, above the equity bound "
-                     f"{eq.max_travel_minutes:g}")
+            v.append(msg("verify.travel_above_bound", mod=str(name), worst=worst, bound=float(eq.max_travel_minutes)))
         out[f"people_beyond_limit_{name}"] = float(far["population"].sum())
     out["longest_travel_minutes"] = longest
     checked["access"] = len(at)

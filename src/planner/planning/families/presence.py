@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from planner.messages import msg
 from planner.planning.families.spec import INF, ConstraintFamily, Rows, Variables
 
 if TYPE_CHECKING:
@@ -39,8 +40,8 @@ def check_presence(c) -> None:
     inp, n = c.inp, c.n
     need = c.ref.presence
     for r, t, m, y in zip(*np.nonzero(n < need - 1e-6)):
-        c.v.append(f"{c.where(r, y)}: {n[r, t, m, y]:.0f} {inp.modalities[m]} at {inp.tiers[t]}, policy requires "
-                   f"{need[r, t, m, y]:.0f}")
+        c.v.append(msg("verify.below_presence", where=c.where(r, y), n=float(n[r, t, m, y]), mod=inp.modalities[m],
+                       tier=inp.tiers[t], need=float(need[r, t, m, y])))
 
 
 # The slack P is declared with n, whose lower bounds the rules are (stock.py): the elastic model's columns

@@ -79,8 +79,9 @@ class ConstraintFamily:
 
     ``verify(c)`` gets planning.verify's check context: ``c.inp``, ``c.scn``, ``c.ref`` (the arrays derived
     again from the scenario's tables, planning/reference.py), ``c.x`` new units and ``c.n`` units in
-    service (R, T, M, Y) from the plan table; it appends violations in words to ``c.v``, uses ``c.where(r,
-    y)`` to name a place, and counts what it checked in ``c.checked[name]``.
+    service (R, T, M, Y) from the plan table; it appends violations to ``c.v`` (a ``planner.messages.msg``
+    whose str() is the English, or plain words), uses ``c.where(r, y)`` to name a place, and counts what it
+    checked in ``c.checked[name]``.
 
     ``region_columns(pm, regions)`` adds the family's columns to the result's region table (one row per
     region x modality x year, with region_code, modality and year), after a solve (``pm.values``)."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from planner.messages import msg
 from planner.planning.families.spec import INF, ConstraintFamily, Rows, Variables, tolerance
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def check_staffing(c) -> None:
         staff = (c.n * spu[None, None, :, None]).sum(axis=(1, 2))
         avail = c.ref.staff if c.ref.staff is not None else inp.staff_limit()
         for r, y in zip(*np.nonzero(staff > avail + tolerance(avail))):
-            c.v.append(f"{c.where(r, y)}: units need {staff[r, y]:,.1f} staff, {avail[r, y]:,.1f} available")
+            c.v.append(msg("verify.over_staff", where=c.where(r, y), need=float(staff[r, y]), avail=float(avail[r, y])))
         c.checked["staffing"] = int(staff.size)
 
 

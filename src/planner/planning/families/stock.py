@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from planner.messages import msg
 from planner.planning.families.presence import SHORTFALL
 from planner.planning.families.spec import ConstraintFamily, Rows, Variables
 from planner.planning.weights import capital_weights, year_weights
@@ -76,8 +77,8 @@ def check_facility_limits(c) -> None:
     limit = c.ref.limit
     over = n > limit[..., None] + 1e-6
     for r, t, m, y in zip(*np.nonzero(over)):
-        c.v.append(f"{c.where(r, y)}: {n[r, t, m, y]:.0f} {inp.modalities[m]} at {inp.tiers[t]} exceeds the facility "
-                   f"limit {limit[r, t, m]:.0f}")
+        c.v.append(msg("verify.over_facility_limit", where=c.where(r, y), n=float(n[r, t, m, y]),
+                       mod=inp.modalities[m], tier=inp.tiers[t], limit=float(limit[r, t, m])))
     c.checked["facility_limits"] = int(n.size)
 
 
