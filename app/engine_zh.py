@@ -84,7 +84,7 @@ def zh(text: str | Message) -> str:
     """The Chinese of one engine sentence (or of several joined by newlines), else the sentence itself; a
     message code from the Chinese catalog."""
     if isinstance(text, Message):
-        return text.render("zh")
+        return message_zh(text)
     if "\n" in text:
         return "\n".join(zh(line) for line in text.split("\n"))
     out = _by_rule(text)
@@ -148,26 +148,8 @@ def equity_first(message: str) -> str:
             f"间隙 {m.group(5)}%); 然后在保持该值的前提下优化加权目标: ")
 
 
-# --- warnings of input resolution (planner.data.inputs) and pre-solve checks (planner.planning.checks)
-rule(r"(?P<mod>\S+) is not allowed at any tier \(eligibility\): no (?P=mod) can be bought",
-     "{mod} 在任何层级都不允许配置 (配置资格): 无法购置 {mod}")
-rule(r"policy\.min_units\[(?P<i>\d+)\] \((?P<n>\S+) (?P<mod>\S+) per (?P<tier>\S+) facility\) starts in (?P<y>\d+), "
-     r"after the last plan year (?P<last>\d+): it has no effect in this plan",
-     "policy.min_units[{i}] (每个{tier}机构 {n} 台 {mod}) 自 {y} 年起, 晚于末个规划年 {last}: 在本规划中不起作用")
-rule(r"mobile units are based at a facility of an eligible tier, but the scenario has no facilities table, so any "
-     r"region may base them: add regions\.facilities to apply the rule",
-     "移动设备须驻于符合资格层级的机构, 但情景没有机构表, 因此任何地区都可作驻地: 请添加 regions.facilities 以应用此规则")
-rule(r"(?P<mod>\S+) at (?P<tier>\S+): in (?P<n>\d+) region\(s\) \((?P<shown>.*)\) the existing units already exceed "
-     r"eligibility\.(?P<t2>\S+)\.(?P<m2>\S+) = (?P<per>\S+) per facility, so no new unit can be bought there until "
-     r"units retire: raise the limit if that is not meant",
-     "{tier}的 {mod}: 在 {n} 个地区 ({shown}) 现有设备已超过每机构上限 eligibility.{t2}.{m2} = {per} 台, "
-     "在设备退役前这些地区无法新购: 如非本意, 请提高上限")
-rule(r"the budget (?P<b>{NUM}) 万元 is below the price of the cheapest unit \((?P<p>{NUM}) 万元\): nothing can be bought",
-     "预算 {b} 万元 低于最便宜设备的价格 ({p} 万元): 无法购置任何设备")
-rule(r"in (?P<n>\d+) region\(s\) the existing units already need more staff than the staff table gives: no new "
-     r"units can be staffed there until units retire",
-     "在 {n} 个地区, 现有设备所需人员已超过人员表所给: 在设备退役前, 这些地区的新设备无法配备人员")
-# pre-solve errors (planner.planning.checks)
+# --- pre-solve errors (planner.planning.checks; its warnings are message codes): still words, as the solve status
+# of an infeasible scenario joins them (explain_infeasible)
 rule(r"the scenario has no regions: check regions\.table and regions\.include_parent",
      "情景中没有地区: 请检查 regions.table 和 regions.include_parent")
 rule(r"policy\.min_units counts facilities, but the scenario has no facilities table: add regions\.facilities "

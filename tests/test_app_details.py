@@ -188,7 +188,7 @@ def test_sichuans_six_eligibility_warnings_fold_into_one_line_that_says_what_to_
         assert "15" in details[0] and any("49" in d for d in details)   # each with its own count
     # a lone warning of the kind stays as it is
     monkeypatch.setattr(st, "session_state", {"lang": "en"})
-    assert plan_page.folded_warnings(warnings[:1]) == [(plan_page.screen_words(warnings[0]), [])]
+    assert plan_page.folded_warnings(warnings[:1]) == [(plan_page.screen_words(plan_page.say(warnings[0])), [])]
 
 
 def test_planner_app_hides_the_deploy_button_and_keeps_uploads_at_50_mb():

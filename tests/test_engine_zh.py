@@ -307,7 +307,26 @@ VIOLATIONS = [  # planner.planning.verify and the families' checks, said from th
 ]
 
 
-@pytest.mark.parametrize("english, message", VIOLATIONS)
+CHECK_WARNINGS = [  # planner.planning.checks' warnings, said from the catalog
+    ("CT is not allowed at any tier (eligibility): no CT can be bought", msg("checks.not_allowed", mod="CT")),
+    ("policy.min_units[0] (1 DR per grassroots facility) starts in 2035, after the last plan year 2030: it has no "
+     "effect in this plan", msg("checks.rule_after_plan", i=0, per=1.0, mod="DR", tier="grassroots", year=2035,
+                                last=2030)),
+    ("CT at secondary: in 15 region(s) (成都市 (510100), 自贡市 (510300), ...) the existing units already exceed "
+     "eligibility.secondary.CT = 2 per facility, so no new unit can be bought there until units retire: raise the "
+     "limit if that is not meant",
+     msg("checks.over_eligibility", mod="CT", tier="secondary", n=15, shown="成都市 (510100), 自贡市 (510300), ...",
+         key="eligibility.secondary.CT", per=2.0)),
+    ("the budget 100 万元 is below the price of the cheapest unit (150 万元): nothing can be bought",
+     msg("checks.budget_below_price", budget=100.0, price=150.0)),
+    ("in 3 region(s) the existing units already need more staff than the staff table gives: no new units can be "
+     "staffed there until units retire", msg("checks.staff_exceeded", n=3)),
+    ("mobile units are based at a facility of an eligible tier, but the scenario has no facilities table, so any "
+     "region may base them: add regions.facilities to apply the rule", msg("checks.mobile_no_facilities")),
+]
+
+
+@pytest.mark.parametrize("english, message", VIOLATIONS + CHECK_WARNINGS)
 def test_verifier_violations_are_said_from_the_catalog(english, message):
     assert str(message) == english
     chinese = check(english, engine_zh.message_zh(message))

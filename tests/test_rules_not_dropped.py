@@ -48,7 +48,7 @@ def test_a_presence_rule_starting_after_the_plan_is_warned_about(case, tmp_path)
     p = Planner.from_file(path)
     assert p.checks.ok
     (w,) = [w for w in p.checks.warnings if "policy.min_units[0]" in str(w)]
-    assert "starts in 2035, after the last plan year 2026" in w
+    assert "starts in 2035, after the last plan year 2026" in str(w)
     out = tmp_path / "out"
     res = CliRunner().invoke(app, ["solve", str(path), "--out", str(out)])
     assert res.exit_code == 0, res.output
@@ -63,7 +63,7 @@ def test_staff_rows_only_outside_the_plan_are_warned_about(case):
     path = case(toml, regions=REGIONS, stock=STOCK, staff="code,year,staff\n100001,2031,30\n100002,2032,30\n")
     p = Planner.from_file(path)
     (w,) = [w for w in p.checks.warnings if "staff row(s)" in str(w)]
-    assert "2 staff row(s) are for years outside the plan 2026-2026" in w and "row 2 (2031)" in w
+    assert "2 staff row(s) are for years outside the plan 2026-2026" in str(w) and "row 2 (2031)" in str(w)
 
 
 def test_an_eligibility_limit_below_the_existing_stock_is_warned_about(case):
@@ -72,7 +72,7 @@ def test_an_eligibility_limit_below_the_existing_stock_is_warned_about(case):
     path = case(toml, regions=REGIONS, stock=STOCK, facilities="code,tier,facilities\n100001,hospital,1\n100002,hospital,1\n")
     p = Planner.from_file(path)
     (w,) = [w for w in p.checks.warnings if "already exceed eligibility" in str(w)]
-    assert "in 1 region(s) (甲 (100001))" in w and "eligibility.hospital.CT = 1" in w
+    assert "in 1 region(s) (甲 (100001))" in str(w) and "eligibility.hospital.CT = 1" in str(w)
 
 
 @pytest.mark.parametrize("share, message", [("-0.2", "a share of demand must be a number from 0 to 1"),

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from planner.data.inputs import PlanInputs
+from planner.messages import Message, msg
 
 
 @dataclass
 class CheckReport:
     errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message | str] = field(default_factory=list)   # messages: str() is the English
     # lower bound on what hard rules alone must spend, 万元
     required_spend_wan: float = 0.0
 
@@ -43,7 +44,7 @@ def run_checks(inp: PlanInputs) -> CheckReport:
         return rep
     for m, name in enumerate(inp.modalities):
         if not inp.allowed[:, m].any():
-            rep.warnings.append(f"{name} is not allowed at any tier (eligibility): no {name} can be bought")
+            rep.warnings.append(msg("checks.not_allowed", mod=name))
     rep.warnings += inp.warnings
     _check_rules_apply(inp, rep)
     need = _RequiredUnits(inp)
@@ -67,13 +68,10 @@ def _check_rules_apply(inp: PlanInputs, rep: CheckReport) -> None:
                 "regions.facilities (e.g. data/regions/facilities_provinces.csv), or remove the presence rules")
         for i, rule in enumerate(scn.policy.min_units):
             if rule.from_year > last:
-                rep.warnings.append(
-                    f"policy.min_units[{i}] ({rule.per_facility:g} {rule.modality} per {rule.tier} facility) starts "
-                    f"in {rule.from_year}, after the last plan year {last}: it has no effect in this plan")
+                rep.warnings.append(msg("checks.rule_after_plan", i=i, per=rule.per_facility, mod=rule.modality,
+                                        tier=rule.tier, year=rule.from_year, last=int(last)))
     if inp.mobile.any() and scn.constraints.mobile and scn.constraints.facility_limits and inp.facilities is None:
-        rep.warnings.append(
-            "mobile units are based at a facility of an eligible tier, but the scenario has no facilities table, "
-            "so any region may base them: add regions.facilities to apply the rule")
+        rep.warnings.append(msg("checks.mobile_no_facilities"))
     if scn.constraints.facility_limits and inp.facilities is not None:
         per = np.array([[scn.units_per_facility(t, m) for m in inp.modalities] for t in inp.tiers])
         room = inp.facilities[:, :, None] * per[None, :, :]
@@ -81,10 +79,9 @@ def _check_rules_apply(inp: PlanInputs, rep: CheckReport) -> None:
         for t, m in zip(*np.nonzero(full.any(axis=0))):
             regions = np.flatnonzero(full[:, t, m])
             shown = ", ".join(_where(inp, r) for r in regions[:3]) + (", ..." if len(regions) > 3 else "")
-            rep.warnings.append(
-                f"{inp.modalities[m]} at {inp.tiers[t]}: in {len(regions)} region(s) ({shown}) the existing units "
-                f"already exceed eligibility.{inp.tiers[t]}.{inp.modalities[m]} = {per[t, m]:g} per facility, so "
-                "no new unit can be bought there until units retire: raise the limit if that is not meant")
+            rep.warnings.append(msg("checks.over_eligibility", mod=inp.modalities[m], tier=inp.tiers[t],
+                                    n=len(regions), shown=shown, key=f"eligibility.{inp.tiers[t]}.{inp.modalities[m]}",
+                                    per=float(per[t, m])))
 
 
 class _RequiredUnits:
@@ -148,8 +145,7 @@ def _check_budget_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport) 
                 f"up to then add up to {cum_budget[y]:,.0f} 万元: raise the early years' budget.per_year_wan_cny")
             break
     if budget > 0 and price.min() > budget:
-        rep.warnings.append(f"the budget {budget:,.0f} 万元 is below the price of the cheapest unit "
-                            f"({price.min():,.0f} 万元): nothing can be bought")
+        rep.warnings.append(msg("checks.budget_below_price", budget=float(budget), price=float(price.min())))
 
 
 def _check_staff_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport) -> None:
@@ -170,9 +166,7 @@ def _check_staff_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport) -
         break
     over = existing > inp.staff_available + 1e-6
     if over.any():
-        rep.warnings.append(
-            f"in {int(over.any(axis=1).sum())} region(s) the existing units already need more staff than the "
-            "staff table gives: no new units can be staffed there until units retire")
+        rep.warnings.append(msg("checks.staff_exceeded", n=int(over.any(axis=1).sum())))
 
 
 def _check_access_rule(inp: PlanInputs, rep: CheckReport) -> None:
