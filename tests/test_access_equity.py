@@ -358,3 +358,29 @@ def test_an_unproven_equity_stage_leaves_a_status_the_app_can_read(monkeypatch):
     assert len(calls) == 2
     assert r.report.status is Status.TIME_LIMIT and r.report.status.has_solution and r.report.has_plan
     assert r.verifier.ok, r.verifier.violations
+
+
+def test_held_bound_is_the_stage_one_value_plus_the_gap_tolerance():
+    from planner.planning.lexicographic import held_bound
+
+    np.testing.assert_allclose(held_bound(np.array([0.5, 2.0, 0.0]), 0.2), [0.6, 2.4, 1e-6])
+    np.testing.assert_allclose(held_bound(np.array([1.7174]), 0.0), [1.7174 + 1.7174e-6])
+
+
+def test_stage_two_holds_the_measure_within_the_gap_tolerance_not_to_the_last_digit(monkeypatch):
+    """Issue 25, item 2: held to stage one's value + 1e-6, the baseline's most equal end kept a plan 13x worse
+    than needed at 10 s (benchmarks/results/equity_end_hold_latest.md). Tiny: the largest shortfall is at best
+    0.5 per million; with a 20 % gap tolerance stage two may let it reach 0.6, and the plan still keeps it."""
+    from planner.planning.solve import Solver
+
+    real, uppers = Solver.set_upper, []
+
+    def set_upper(self, columns, upper):
+        uppers.append(np.array(upper, dtype=float))
+        return real(self, columns, upper)
+
+    monkeypatch.setattr(Solver, "set_upper", set_upper)
+    r = Planner.from_file(TINY, TARGET + ["equity.objective='min_max_shortfall'", "solver.mip_rel_gap=0.2"]).solve()
+    assert r.report.has_plan and r.verifier.ok, r.verifier.violations
+    assert uppers[0] == pytest.approx([0.6])          # stage two's hold, then the scenario's own bound back
+    assert r.measures["largest_shortfall_per_million"] <= 0.6 + 1e-9
