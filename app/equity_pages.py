@@ -172,7 +172,16 @@ def frontier_page() -> None:
         keep("fr_pick", clicked)
     st.markdown(f"**{t('fr_points_table')}**")
     shown = frontier_table(table, measure)
-    st.dataframe(shown, hide_index=True, width="stretch", key="fr_table", column_config=number_formats(shown, measure))
+    # Two tables, so that neither is wider than the page (with three modalities the indices alone are six
+    # columns): the points with their measure, money and status; then each point's Gini and Theil.
+    indices = [c for c in table.columns if c.startswith(("gini_", "theil_"))]
+    first, second = frontier_table(table.drop(columns=indices), measure), shown
+    second = second[[shown.columns[0], *[c for c in shown.columns if c not in first.columns]]]
+    st.dataframe(first, hide_index=True, width="stretch", key="fr_table", column_config=number_formats(first, measure))
+    if len(second.columns) > 1:
+        st.markdown(f"**{t('fr_indices_table')}**")
+        st.dataframe(second, hide_index=True, width="stretch", key="fr_indices",
+                     column_config=number_formats(second, measure))
     unit = t(UNIT_KEY[measure])
     names = [f"{point_label(p)}: {m:,.3f} {unit} · {o:,.0f} {t('wan_eq')}" if pd.notna(m) and pd.notna(o)
               else f"{point_label(p)}: {status_word(s)}"

@@ -430,6 +430,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "fr_eff_end": ("most efficient", "最有效率"),
     "fr_eq_end": ("most equal", "最公平"),
     "fr_points_table": ("Plans on the frontier", "前沿上的方案"),
+    "fr_indices_table": ("Inequality of units per million across regions, each plan (Gini and Theil: 0 = equal)",
+                         "各方案地区间每百万人设备数的不均衡程度 (基尼系数与泰尔指数: 0 = 完全均衡)"),
     "col_point": ("Plan", "方案"),
     "col_bound": ("Bound ε ({unit})", "界限 ε ({unit})"),
     "col_status": ("Solver status", "求解状态"),
