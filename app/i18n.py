@@ -28,8 +28,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "which_table": ("Table to replace", "要替换的表"),
     "upload_how": ("Drag the files onto the box below, or press the box's button to choose them; at most {mb:,.0f} MB "
                    "a file.",
-                   "将文件拖入下方的框中, 或点击框内的按钮选择文件; 每个文件不超过 {mb:,.0f} MB。框内的英文提示为界面组件自带, "
-                   "无法更改。"),
+                   "将文件拖入下方的框中, 或点击框内的按钮选择文件; 每个文件不超过 {mb:,.0f} MB。"),
+    "upload_button": ("Upload", "选择文件"),
+    "upload_limit": ("at most {mb:,.0f} MB a file", "每个文件不超过 {mb:,.0f} MB"),
     "inputs": ("Inputs", "输入"),
     "budget": ("Budget", "预算"),
     "budget_total": ("Total capital budget (万元)", "总资本预算 (万元)"),

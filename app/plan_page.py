@@ -229,9 +229,12 @@ def scenario_picker() -> None:
 
 
 def upload_how() -> None:
-    """An uploader's instructions in the planner's words: its box says "Drag and drop files here", "Browse
-    files" and "Limit 50MB per file" in Streamlit's English, which no option of st.file_uploader changes."""
+    """An uploader's instructions in the planner's words. Its box says "Upload" and "50.0MB per file • TOML,
+    CSV" in Streamlit's English, which no option of st.file_uploader changes; in 中文 a style sheet puts the
+    box's words in Chinese (widgets.uploader_words)."""
     st.caption(t("upload_how").format(mb=state.MAX_UPLOAD_BYTES / 2**20))
+    if lang() == "zh":
+        widgets.uploader_words(t("upload_button"), t("upload_limit").format(mb=state.MAX_UPLOAD_BYTES / 2**20))
 
 
 def upload_name(ups) -> str:

@@ -139,6 +139,24 @@ def deck(fc: dict, view: tuple[float, float, float], extra_layers: list | None =
                     tooltip={"text": "{tooltip}"})
 
 
+# Streamlit's file uploader writes its button and its size limit in English, with no option to change them
+# (static/js/FileUploader.*.js). Its data-testids are stable, so a style sheet hides those words and shows the
+# planner's language in their place (the words are only drawn: a screen reader still hears the English).
+_UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"], [data-testid="stFileUploaderDropzoneInstructions"] * {{
+  font-size: 0 !important; }}
+[data-testid="stFileUploaderDropzoneInstructions"]::after {{ content: "{limit}"; font-size: 0.875rem; opacity: 0.6; }}
+[data-testid="stFileUploaderDropzone"] button > * {{ display: none !important; }}
+[data-testid="stFileUploaderDropzone"] button::after {{ content: "{button}"; font-size: 0.875rem; }}
+</style>"""
+
+
+def uploader_words(button: str, limit: str) -> None:
+    """Every file uploader on the page says ``button`` on its button and ``limit`` under it."""
+    quoted = {k: v.replace("\\", "").replace('"', "") for k, v in {"button": button, "limit": limit}.items()}
+    st.markdown(_UPLOADER_CSS.format(**quoted), unsafe_allow_html=True)
+
+
 def number_format(values) -> Callable[[float], str]:
     """How to write these numbers side by side: whole when every one is whole (units: "25–535", not
     "25.00–535.00"), else as numbers in a sentence (``number``)."""

@@ -59,6 +59,7 @@ EN_NAMES = region_names_en()
 def english_words(text: str, keys: bool = True) -> list[str]:
     """The English words of a text. ``keys=False`` (table headers) counts field keys too: a machine
     column name such as region_code is exactly what a header must not show."""
+    text = re.sub(r"<style>.*?</style>", " ", text, flags=re.S)   # a style sheet is not seen (widgets.uploader_words)
     text = re.sub(r"<[^>]+>", " ", text)             # the colour bar's HTML
     for name in EN_NAMES:                            # longest first, so 'Ganzi Tibetan ...' goes whole
         if name in text:

@@ -350,6 +350,14 @@ def test_plan_page_in_chinese_after_a_baseline_solve(app_url):
         expect(page.get_by_role("heading", name="医学影像设备配置规划")).to_be_visible()
         wait_idle(page)
         expect(page.get_by_text("全国分省规划, 2026-2030", exact=False)).to_be_visible()
+        # the uploader's own English (its button, its size limit) is drawn in Chinese by the app's style sheet
+        box = _expander(page, "上传情景").locator('[data-testid="stFileUploaderDropzone"]')
+        expect(box).to_be_visible()
+        drawn = box.evaluate("""b => [b.querySelector('button'), b.querySelector(
+            '[data-testid="stFileUploaderDropzoneInstructions"]')].map(e => getComputedStyle(e, '::after').content)""")
+        assert drawn == ['"选择文件"', '"每个文件不超过 50 MB"'], drawn
+        assert "Upload" not in box.inner_text() or not box.get_by_text("Upload").is_visible()
+        box.screenshot(path=str(ARTIFACTS / "e2e_uploader_chinese.png"))
         page.get_by_role("button", name="求解", exact=True).click()
         expect(page.get_by_text("独立校验通过", exact=False)).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
         wait_idle(page)
