@@ -145,3 +145,55 @@ def test_a_family_the_decomposition_cannot_split_is_refused(scenario):
     with added(toy(decomposition=None)):
         with pytest.raises(NotImplementedError, match="unit_cap"):
             Subproblem(split(p.inputs)[1])
+
+
+# ------------------------------------------------------------------------------ shipped families are found
+def test_the_shipped_families_are_found_in_model_order():
+    """The modules of planning/families/ with FAMILY and ORDER, in ORDER: the order the model's columns and
+    rows have had since the families became specs (the matrices are byte-identical, identical_plans.py)."""
+    from planner.planning.families import SHIPPED
+
+    assert [f.name for f in SHIPPED] == ["stock", "capacity", "demand", "catchment", "mobile", "density", "budget",
+                                         "presence", "staffing", "access", "equity", "objective_cap"]
+
+
+FAMILY_MODULE = '''from planner.planning.families.spec import ConstraintFamily
+ORDER = {order}
+FAMILY = ConstraintFamily(name="{name}", label="{name}")
+'''
+
+
+def _package(tmp_path, monkeypatch, name: str, modules: dict[str, str]):
+    root = tmp_path / name
+    root.mkdir()
+    (root / "__init__.py").write_text("")
+    for mod, text in modules.items():
+        (root / f"{mod}.py").write_text(text)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import importlib
+
+    return importlib.import_module(name)
+
+
+def test_a_new_module_with_family_and_order_is_a_family_with_no_list_to_edit(tmp_path, monkeypatch):
+    from planner.planning.families import discover
+
+    pkg = _package(tmp_path, monkeypatch, "fams_ok", {
+        "zeta": FAMILY_MODULE.format(order=5, name="zeta"),            # first by ORDER, last by file name
+        "alpha": FAMILY_MODULE.format(order=15, name="alpha"),
+        "helpers": "X = 1\n"})                                          # no FAMILY: not a family
+    assert [f.name for f in discover(pkg.__path__, pkg.__name__)] == ["zeta", "alpha"]
+
+
+@pytest.mark.parametrize("modules, words", [
+    ({"a": FAMILY_MODULE.format(order=1, name="a"), "b": FAMILY_MODULE.format(order=1, name="b")},
+     "both have ORDER = 1"),
+    ({"a": FAMILY_MODULE.replace("ORDER = {order}\n", "").format(name="a")}, "defines FAMILY but no int ORDER"),
+])
+def test_a_family_without_its_own_order_is_refused(tmp_path, monkeypatch, modules, words):
+    from planner.planning.families import discover
+
+    name = f"fams_bad_{len(modules)}"
+    pkg = _package(tmp_path, monkeypatch, name, modules)
+    with pytest.raises(ImportError, match=words):
+        discover(pkg.__path__, pkg.__name__)

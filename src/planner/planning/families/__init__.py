@@ -1,23 +1,42 @@
 """The constraint families of the planning model: the one list every part of the planner reads.
 
-Order matters: columns enter the model in this order (elastic-only slacks last, in the same order), and
-so do row blocks. A family added with ``register`` (or, for one block of code, ``added``) comes after the
-shipped ones and is read by PlanModel, the Pyomo mirror, the decomposition, the marginal values, the
-summary and the verifier like any other (tests/test_family_spec.py adds one)."""
+A module of this package that defines ``FAMILY`` (a ConstraintFamily) and ``ORDER`` (an int) is a shipped
+family: it is found here, so a new family is its own module, its scenario section and its test, with no
+list to edit. Order matters: columns enter the model in ``ORDER`` (elastic-only slacks last, in the same
+order), and so do row blocks; the shipped orders are 10, 20, ... so a family can go between two. A family
+added with ``register`` (or, for one block of code, ``added``) comes after the shipped ones and is read by
+PlanModel, the Pyomo mirror, the decomposition, the marginal values, the summary and the verifier like any
+other (tests/test_family_spec.py adds one)."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from planner.planning.families import (access, budget, capacity, catchment, demand, density, equity, mobile,
-                                       objective_cap, presence, staffing, stock)
 from planner.planning.families.spec import ConstraintFamily, Decomposition, Rows, Variables
 
-SHIPPED: tuple[ConstraintFamily, ...] = (
-    stock.FAMILY, capacity.FAMILY, demand.FAMILY, catchment.FAMILY, mobile.FAMILY, density.FAMILY,
-    budget.FAMILY, presence.FAMILY, staffing.FAMILY, access.FAMILY, equity.FAMILY, objective_cap.FAMILY,
-)
+
+def discover(path, package: str) -> tuple[ConstraintFamily, ...]:
+    """The families of a package's modules (``path``: its __path__), by ORDER; two with one ORDER, or one
+    without, is refused at import (the model's column order would otherwise depend on file names)."""
+    found: dict[int, tuple[str, ConstraintFamily]] = {}
+    for info in pkgutil.iter_modules(path):
+        module = importlib.import_module(f"{package}.{info.name}")
+        family = getattr(module, "FAMILY", None)
+        if family is None:
+            continue   # spec.py and helpers
+        order = getattr(module, "ORDER", None)
+        if not isinstance(order, int):
+            raise ImportError(f"{module.__name__} defines FAMILY but no int ORDER: give it one (see {__name__})")
+        if order in found:
+            raise ImportError(f"{module.__name__} and {found[order][0]} both have ORDER = {order}: give each its own")
+        found[order] = (module.__name__, family)
+    return tuple(found[k][1] for k in sorted(found))
+
+
+SHIPPED: tuple[ConstraintFamily, ...] = discover(__path__, __name__)
 _added: list[ConstraintFamily] = []
 
 

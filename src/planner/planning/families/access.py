@@ -159,6 +159,7 @@ def define_access_levels(pm: PlanModel) -> None:
         pm.add_rows("access_levels", rows, cols, coefs, first.astype(float), np.full(len(w), INF), w)
 
 
+ORDER = 100   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
     name="access", label="Access",
     variables=(Variables("o", "region holds a whole fixed unit of the exam type (last year)", host_index,

@@ -77,6 +77,7 @@ def _year_index(pm: PlanModel) -> pd.DataFrame:
     return pd.DataFrame({"y": np.arange(Y) if pm.inp.budget_year_wan is not None else []}, dtype=int)
 
 
+ORDER = 70   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
     name="budget", label="Budget",
     variables=(Variables("BT", "万元 over the total budget (elastic model only)",

@@ -81,6 +81,7 @@ def define_mobile_capacity(pm: PlanModel) -> None:
         pm.add_rows("mobile_capacity", rows, cols, coefs, np.full(len(bm), -INF), np.zeros(len(bm)), bm)
 
 
+ORDER = 20   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
     name="capacity", label="Capacity",
     variables=(Variables("s", "thousand exams presenting at a tier, served at the same or a higher tier",

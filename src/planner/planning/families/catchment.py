@@ -72,6 +72,7 @@ def define_catchment(pm: PlanModel) -> None:
                     [np.ones(len(out)), -np.ones(len(into))], np.zeros(len(pools)), np.zeros(len(pools)), pools)
 
 
+ORDER = 40   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
     name="catchment", label="Catchment",
     variables=(Variables("cq_out", "thousand top-tier exams sent to the parent's pool", sent_index, cost=_sent_cost),

@@ -58,6 +58,7 @@ def define_demand(pm: PlanModel) -> None:
     pm.add_rows("demand", rows, cols, coefs, rhs, rhs, u)
 
 
+ORDER = 30   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
     name="demand", label="Demand",
     variables=(Variables("u", "thousand exams unmet at their tier of origin", unmet_index, cost=_unmet_cost),),

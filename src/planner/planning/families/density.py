@@ -112,6 +112,7 @@ def move_targets(pm: PlanModel, per_million: dict[str, float]) -> bool:
     return True
 
 
+ORDER = 60   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
     name="density", label="Density targets",
     variables=(Variables("G", "units missing against the per-million target", _region_modality,

@@ -82,6 +82,7 @@ def define_equity(pm: PlanModel) -> None:
                     pd.concat(index, ignore_index=True))
 
 
+ORDER = 110   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
     name="equity", label="Equity",
     variables=(Variables("Z", "the largest per-million shortfall, or the longest travel", measure_index,

@@ -29,6 +29,7 @@ def _away_cost(pm: PlanModel, z: pd.DataFrame) -> np.ndarray:
     return w.mobile_away_wan_cny_per_thousand_exams * (z["base"] != z["target"]) * year_weights(pm.inp)[z["y"]]
 
 
+ORDER = 50   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
     name="mobile", label="Mobile units",
     variables=(Variables("z", "thousand exams a mobile unit delivers along an arc from its base", delivery_index,

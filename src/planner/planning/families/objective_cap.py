@@ -29,6 +29,7 @@ def move_cap(pm: PlanModel, cap: float) -> None:
     pm.blocks["objective_cap"].upper[0] = float(cap) - pm.objective_offset
 
 
+ORDER = 120   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
     name="objective_cap", label="Objective cap",
     rows=(Rows("objective_cap", define_objective_cap, decomposition=None, what_if="upper"),),

@@ -49,5 +49,6 @@ def check_presence(c) -> None:
 SHORTFALL = Variables("P", "units short of a presence rule (elastic model only)", shortfall_index,
                       elastic_cost=lambda pm, idx: np.full(len(idx), 100.0), elastic_only=True)
 
+ORDER = 80   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(name="presence", label="Presence rules", rows=(Rows("presence", define_presence),),
                           verify=check_presence)

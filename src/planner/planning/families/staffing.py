@@ -48,6 +48,7 @@ def check_staffing(c) -> None:
         c.checked["staffing"] = int(staff.size)
 
 
+ORDER = 90   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
     name="staffing", label="Staff",
     # a staff member short ~ 30 万元 in the elastic model (checks.elastic_explanation)

@@ -82,6 +82,7 @@ def check_facility_limits(c) -> None:
     c.checked["facility_limits"] = int(n.size)
 
 
+ORDER = 10   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
     name="stock", label="Stock",
     variables=(
