@@ -174,11 +174,11 @@ def _coded(kind: str, ctx: dict, said: str) -> Message | None:
         found = (msg("pydantic.literal_one", expected=ctx.get("expected")) if len(choices) == 1 else
                  msg("pydantic.literal_error", choices=", ".join(choices[:-1]), last=choices[-1]) if choices else None)
     elif kind in ("too_short", "too_long") and ctx.get("field_type") == "List":
-        length = params["min_length" if kind == "too_short" else "max_length"]
+        length = params.get("min_length" if kind == "too_short" else "max_length")
         found = msg("pydantic.list_too_short" if kind == "too_short" else "pydantic.list_too_long",
                     length=length, s="" if length == 1 else "s", actual=params.get("actual_length"))
     elif kind in ("string_too_short", "string_too_long"):
-        length = params["min_length" if kind == "string_too_short" else "max_length"]
+        length = params.get("min_length" if kind == "string_too_short" else "max_length")
         found = msg(PYDANTIC[kind], length=length, s="" if length == 1 else "s")
     elif kind in PYDANTIC:
         found = msg(PYDANTIC[kind], **params)
