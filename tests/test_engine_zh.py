@@ -1,11 +1,11 @@
 """The engine's English messages in 中文 mode (app/engine_zh.py): no English word left, nothing dropped.
 
 Every message of the bad-input corpus (tests/test_bad_corpus.py, EXPECTED), the families around them (every
-column hint of planner.data.tables, pydantic's messages for the scenario, tomllib's syntax errors) and the
-solve status messages of planner.planning.solve are said in Chinese, an error with message codes from the
+column hint of planner.data.tables) and the solve status messages of planner.planning.solve are said in Chinese, an error with message codes from the
 catalog (engine_zh.error_zh, planner.messages), the rest through engine_zh.zh's rules; the Chinese must hold no
 English word outside the app's allow-list (tests/test_app_chinese.py) and must keep the file name and every
-number and '...'-quoted token of the English.
+number and '...'-quoted token of the English. The scenario file's errors (planner.config.schema / scenario,
+pydantic's and tomllib's messages) are held to the same in tests/test_messages_inputs.py.
 """
 
 from __future__ import annotations
@@ -13,13 +13,11 @@ from __future__ import annotations
 import os
 import re
 from types import SimpleNamespace
-from typing import Literal
 
 import pytest
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from planner import Planner
-from planner.errors import InputError, PlannerError, explain_validation
+from planner.errors import InputError, PlannerError
 from planner.messages import Message, msg
 from planner_app import engine_zh
 from tests.test_app_chinese import english_words
@@ -226,57 +224,6 @@ def test_coded_errors_read_as_before_and_are_chinese(english, error):
     check_error(error)
 
 
-FAMILY = [
-    # planner.data.inputs
-    "regions.csv, column 'parent_code': no region has code or parent_code in ['520000']. Fix: check "
-    "regions.include_parent in the scenario",
-    "stock.csv, row 2, column 'tier': unknown tier (value: 'clinic'). Fix: use a value listed in the tiers, e.g. "
-    "['hospital']",
-    "travel.csv, row 9, column 'from_code': unknown region code (not in the region table) (value: '999999'). Fix: "
-    "use a value listed in the region codes, e.g. ['510100', '510300']",
-    "stock.csv, row 3, column 'installed_year': installed in 2027, after the base year 2025 (value: 2027). Fix: "
-    "existing stock is what is installed by the end of the base year: leave later purchases out, or move "
-    "years.base_year",
-    "travel.csv: the travel table has neither a 'minutes' nor a 'km' column. Fix: name the travel column 'minutes' "
-    "(travel time) or 'km' (road distance)",
-    # planner.config.schema, whole-scenario checks
-    "scenario.toml: 'years': a plan longer than 30 years is not supported: shorten the plan years",
-    "scenario.toml: 'access': access.cap_minutes = 60 is below access.limit_minutes = 90: set cap_minutes to at least "
-    "the limit",
-    "scenario.toml: 'equity.objective': equity.objective = 'min_max_shortfal': did you mean 'min_max_shortfall'? use "
-    "one of 'weighted', 'min_max_shortfall', 'min_max_travel'",
-    "scenario.toml: modalities.MOBILE_CT.serves = 'XR': a mobile modality must name the fixed modality whose exams it "
-    "performs, one of ['CT']",
-    "scenario.toml: modalities.CT.exam_rate_per_1000_per_year is missing: give exams per 1,000 residents per year",
-    "scenario.toml: tiers must have distinct ranks (1 = grassroots, higher = referral target)",
-    "scenario.toml: eligibility.hospital.CT = -1: units per facility cannot be negative",
-    "scenario.toml: referral.CT.hospital = 1.5: a share of demand must be a number from 0 to 1 (e.g. 0.3 for 30 %)",
-    "scenario.toml: referral.MRI is missing: say which share of MRI demand presents at each tier",
-    "scenario.toml: budget: give either per_year_wan_cny or even_yearly_tranches = true, not both (the tranches are "
-    "(total - committed) / years)",
-    "scenario.toml: budget.per_year_wan_cny has 2 numbers but the plan has 5 years (2026-2030): give one number per "
-    "plan year",
-    "scenario.toml: access.exam_types: 'MOBILE_CT' is not a fixed modality; use some of 'CT', 'DR'",
-    "scenario.toml: equity.modalities: unknown modality 'MIR'; did you mean 'MRI'? the modalities are 'CT', 'MRI'",
-    "scenario.toml: equity.modalities: 'DR' has no per-million target, so no shortfall: set "
-    "modalities.DR.target_per_million or leave 'DR' out",
-    "scenario.toml: equity on travel needs access: set access.exam_types (e.g. ['CT'])",
-    "scenario.toml: equity on shortfall needs a per-million target: set target_per_million for a modality, or list "
-    "modalities in equity.modalities",
-    "scenario.toml: policy.min_units[0]: unknown tier 'clinc' or modality 'CT'",
-    # planner.config.scenario, planner.errors
-    "models/x.toml: scenario file not found. Fix: check the path; scenarios live in models/",
-    "--set: 'budget' is not of the form key.path=value. Fix: write e.g. --set budget.total_wan_cny=500000",
-    "--set: '=5' has an empty key. Fix: write e.g. budget.total_wan_cny=500000",
-    "--set: 'name.x' is a value, not a section. Fix: set 'name' itself",
-]
-
-
-@pytest.mark.parametrize("english", FAMILY)
-def test_message_families_beyond_the_corpus(english):
-    check(english)
-
-
 PLACE = msg("verify.place_year", place="成都市 (510100)", year=2027)
 VIOLATIONS = [  # planner.planning.verify and the families' checks, said from the catalog (engine_zh.message_zh)
     ("total spend 1,200.0 万元 exceeds the budget 1,000.0 万元 (1,500.0 less 500.0 committed)",
@@ -331,59 +278,6 @@ def test_verifier_violations_are_said_from_the_catalog(english, message):
     assert str(message) == english
     chinese = check(english, engine_zh.message_zh(message))
     assert "基层" in chinese or "grassroots" not in english
-
-
-class _Sub(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    a: int = 1
-
-
-class _Checked(BaseModel):
-    """One field per kind of pydantic error explain_validation meets in a scenario."""
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-    gt: float = Field(1, gt=0)
-    ge: float = Field(1, ge=0.5)
-    lt: float = Field(1, lt=10)
-    le: int = Field(1, le=10_000)
-    whole: int = 1
-    flag: bool = True
-    text: str = ""
-    items: list[float] = Field(default_factory=list, min_length=1)
-    kind: Literal["full_price", "annualised"] = "full_price"
-    three: Literal["a", "b", "c"] = "a"
-    sub: _Sub = Field(default_factory=_Sub)
-    needed: float
-
-
-@pytest.mark.parametrize("data", [
-    {"gt": 0}, {"ge": 0}, {"lt": 10}, {"le": 50_000}, {"gt": "三百万"}, {"whole": "two"}, {"whole": 1.5},
-    {"flag": "maybe"}, {"text": 5}, {"items": []}, {"items": 5}, {"kind": "full"}, {"three": "d"}, {"sub": 5},
-    {"sub": {"b": 1}}, {"extra": 1}, {"gt": float("inf")}, {"gt": float("nan")},
-], ids=str)
-def test_pydantic_messages_are_chinese(data):
-    with pytest.raises(ValidationError) as exc:
-        _Checked.model_validate({"needed": 1.0, **data})
-    for e in explain_validation("scenario.toml", exc.value, _Checked).errors:
-        check_error(e)
-    with pytest.raises(ValidationError) as exc:
-        _Checked.model_validate({})
-    check_error(explain_validation("scenario.toml", exc.value, _Checked).errors[0])
-
-
-@pytest.mark.parametrize("toml", [
-    "total_wan_cny = 300万", "[budget\ntotal = 1", "a = 1\na = 2", 'a = "never closed', "a = [1, 2", "= 3",
-    "a = 1979-13-45", "a = {b = 1, b = 2}", "[a]\nb = 1\n[a]", "a = tru", "a = \"\\q\"",
-], ids=repr)
-def test_toml_syntax_errors_are_chinese(toml, tmp_path):
-    from planner.config.scenario import read_toml
-
-    path = tmp_path / "scenario.toml"
-    path.write_text(toml, encoding="utf-8")
-    with pytest.raises(PlannerError) as exc:
-        read_toml(path)
-    english = str(exc.value).replace(str(tmp_path) + "/", "")
-    chinese = check(english)
-    assert "`" not in chinese.split("TOML: ")[1][:3], chinese   # tomllib's message is known, not kept in English
 
 
 # ------------------------------------------------------------------------------ solve status messages

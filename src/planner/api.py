@@ -18,6 +18,7 @@ import numpy as np
 
 from planner.planning.checks import CheckReport, run_checks
 from planner.errors import InputError, PlannerError
+from planner.messages import msg
 from planner.data.inputs import PlanInputs, even_tranches, resolve
 from planner.planning.model import PlanModel
 from planner.planning.pipeline import run, run_quick
@@ -109,8 +110,8 @@ class Planner:
         if total_wan is not None and float(total_wan) < budget.committed_wan_cny:
             # the schema's own check, said as the planner's error (not pydantic's, which the app and a
             # sweep do not catch), before anything moves
-            raise InputError("budget.total_wan_cny", f"committed_wan_cny {budget.committed_wan_cny:,.0f} exceeds "
-                             f"total_wan_cny {float(total_wan):,.0f}: raise the total or lower the committed spend")
+            raise InputError("budget.total_wan_cny", msg("schema.committed_over_total",
+                                                         committed=budget.committed_wan_cny, total=float(total_wan)))
         if total_wan is not None:
             budget.total_wan_cny = float(total_wan)
             self.inputs.budget_total_wan = budget.net_wan_cny

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable
 
 from pydantic import ValidationError
@@ -130,12 +131,70 @@ def explain_validation(file: str, exc: ValidationError, model: type) -> InputErr
             out.append(InputError(file, msg("validation.missing_key", key=key), fix=msg("validation.fix_add_key")))
         else:
             said = said.removeprefix("Value error, ")
+            ctx = err.get("ctx") or {}
+            coded = _coded(kind, ctx, said)
             value = err.get("input")
             shown = value if isinstance(value, (int, float, str, bool)) else None
-            where = "" if not loc else f"'{key}': "  # whole-scenario checks already name their keys
-            fix = "" if "Fix" in said or ":" in said else _fix_for(kind, err.get("ctx") or {})
-            out.append(InputError(file, f"{where}{said}", value=shown, fix=fix))
+            # whole-scenario checks (no loc) already name their keys
+            if coded is None:   # a message pydantic says in words only: passed on in English
+                problem: str | Message = f"'{key}': {said}" if loc else said
+            else:
+                problem = msg("validation.at_key", key=key, problem=coded) if loc else coded
+            fix = "" if "Fix" in said or ":" in said else _fix_for(kind, ctx)
+            out.append(InputError(file, problem, value=shown, fix=fix))
     return InputErrors(out)
+
+
+# pydantic's own messages by their error type (pydantic_core's ErrorType), said from the catalog: the English
+# template reads as pydantic's own words, the parameters are the error's ctx
+PYDANTIC = {
+    "greater_than": "pydantic.greater_than", "greater_than_equal": "pydantic.greater_than_equal",
+    "less_than": "pydantic.less_than", "less_than_equal": "pydantic.less_than_equal",
+    "multiple_of": "pydantic.multiple_of", "finite_number": "pydantic.finite_number",
+    "float_type": "pydantic.float_type", "float_parsing": "pydantic.float_parsing",
+    "int_type": "pydantic.int_type", "int_parsing": "pydantic.int_parsing", "int_from_float": "pydantic.int_from_float",
+    "bool_type": "pydantic.bool_type", "bool_parsing": "pydantic.bool_parsing", "string_type": "pydantic.string_type",
+    "list_type": "pydantic.list_type", "dict_type": "pydantic.dict_type", "model_type": "pydantic.model_type",
+    "date_type": "pydantic.date_type", "datetime_type": "pydantic.datetime_type",
+    "string_too_short": "pydantic.string_too_short", "string_too_long": "pydantic.string_too_long",
+}
+
+
+def _coded(kind: str, ctx: dict, said: str) -> Message | None:
+    """The message of one pydantic error as a code: the planner's own check (planner.config.schema raises
+    ``ValueError(msg(...))``, which pydantic keeps as ctx['error']), or pydantic's own message rebuilt from its
+    type and ctx. None when there is no code for it, or when the code would not read exactly as pydantic's English
+    (a number pydantic prints its own way): then the English is passed on as pydantic wrote it."""
+    error = ctx.get("error")
+    if isinstance(error, ValueError) and error.args and isinstance(error.args[0], Message):
+        return error.args[0]
+    params = {k: _pydantic_number(v) for k, v in ctx.items()}
+    if kind == "literal_error":
+        choices = re.findall(r"'[^']*'", str(ctx.get("expected", "")))
+        found = (msg("pydantic.literal_one", expected=ctx.get("expected")) if len(choices) == 1 else
+                 msg("pydantic.literal_error", choices=", ".join(choices[:-1]), last=choices[-1]) if choices else None)
+    elif kind in ("too_short", "too_long") and ctx.get("field_type") == "List":
+        length = params.get("min_length" if kind == "too_short" else "max_length")
+        found = msg("pydantic.list_too_short" if kind == "too_short" else "pydantic.list_too_long",
+                    length=length, s="" if length == 1 else "s", actual=params.get("actual_length"))
+    elif kind in ("string_too_short", "string_too_long"):
+        length = params.get("min_length" if kind == "string_too_short" else "max_length")
+        found = msg(PYDANTIC[kind], length=length, s="" if length == 1 else "s")
+    elif kind in PYDANTIC:
+        found = msg(PYDANTIC[kind], **params)
+    else:
+        found = None
+    try:
+        return found if found is not None and str(found) == said else None
+    except (KeyError, IndexError, ValueError):   # a ctx without the field the template names
+        return None
+
+
+def _pydantic_number(value: object) -> object:
+    """A bound as pydantic prints it: a whole float without its '.0' (gt=0.0 reads 'greater than 0')."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return int(value)
+    return value
 
 
 def _fix_for(kind: str, ctx: dict) -> Message:

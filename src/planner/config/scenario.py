@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -12,9 +13,56 @@ import tomli_w
 from pydantic import ValidationError
 
 from planner.errors import InputError, explain_validation
+from planner.messages import Message, msg
 from planner.config.schema import Scenario
 
 from planner.paths import DEFAULT_SCENARIO
+
+
+# tomllib's messages (Python 3.11+ tomllib._parser), the detail of "not valid TOML", as message codes: the English
+# template reads as tomllib writes it, a named part ({x}: a key, a character) as tomllib quoted it. A message not
+# listed is passed on in tomllib's words (toml.other).
+TOML_MESSAGES = [
+    (r"Invalid statement", "toml.invalid_statement"),
+    (r"Expected newline or end of document after a statement", "toml.expected_newline"),
+    (r"Expected '\]' at the end of a table declaration", "toml.expected_table_end"),
+    (r"Expected '\]\]' at the end of an array declaration", "toml.expected_array_end"),
+    (r"Expected '=' after a key in a key/value pair", "toml.expected_equals"),
+    (r"Expected (?P<x>'.*')", "toml.expected"), (r"Found invalid character (?P<x>'.*')", "toml.invalid_character"),
+    (r"Cannot declare (?P<x>.+) twice", "toml.declared_twice"), (r"Cannot overwrite a value", "toml.overwrite"),
+    (r"Cannot mutate immutable namespace (?P<x>.+)", "toml.immutable_namespace"),
+    (r"Cannot redefine namespace (?P<x>.+)", "toml.redefined_namespace"),
+    (r"Invalid initial character for a key part", "toml.invalid_key_start"), (r"Unclosed array", "toml.unclosed_array"),
+    (r"Duplicate inline table key (?P<x>'.*')", "toml.duplicate_inline_key"),
+    (r"Unclosed inline table", "toml.unclosed_inline_table"),
+    (r"Unescaped '\\' in a string", "toml.unescaped_backslash"), (r"Invalid hex value", "toml.invalid_hex"),
+    (r"Escaped character is not a Unicode scalar value", "toml.not_unicode_scalar"),
+    (r"Unterminated string", "toml.unterminated_string"), (r"Illegal character (?P<x>'.*')", "toml.illegal_character"),
+    (r"Invalid date or datetime", "toml.invalid_datetime"), (r"Invalid value", "toml.invalid_value"),
+]
+# str(TOMLDecodeError) on Python 3.11-3.13: "<message> (at line N, column M)" or "<message> (at end of document)"
+_TOML_WHERE = re.compile(r"(?P<e>.*?) \((?:at line (?P<line>\d+), column (?P<col>\d+)|at end of document)\)", re.S)
+
+
+def toml_message(error: str) -> Message:
+    """tomllib's message (without its position) as a code; one not in TOML_MESSAGES in tomllib's words."""
+    for pattern, code in TOML_MESSAGES:
+        found = re.fullmatch(pattern, error)
+        if found and str(coded := msg(code, **found.groupdict())) == error:   # reads exactly as tomllib's
+            return coded
+    return msg("toml.other", detail=error)
+
+
+def not_toml(error: str, line_text: str | None) -> str | Message:
+    """The problem of a scenario that tomllib refuses: its message, where, and the line as the file has it."""
+    shown = "" if line_text is None else msg("scenario_file.toml_line", text=line_text)
+    found = _TOML_WHERE.fullmatch(error)
+    if found is None:   # a tomllib whose message has another form: its words as they are
+        return f"not valid TOML: {error}{shown}"
+    detail = toml_message(found["e"])
+    if found["line"] is None:
+        return msg("scenario_file.not_toml_at_end", detail=detail, shown=shown)
+    return msg("scenario_file.not_toml", detail=detail, line=int(found["line"]), col=int(found["col"]), shown=shown)
 
 
 TABLE_KEYS = ("table", "stock", "facilities", "staff", "travel")
@@ -68,30 +116,26 @@ def read_toml(path: Path, label: str | None = None) -> dict[str, Any]:
     folder it was saved in), else by its path."""
     shown_as = label or str(path)
     if not path.exists():
-        raise InputError(shown_as, "scenario file not found", fix="check the path; scenarios live in models/")
+        raise InputError(shown_as, msg("scenario_file.file_not_found"), fix=msg("scenario_file.fix_check_path"))
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         # Notepad and WPS on Chinese Windows save as GBK: say where, so the planner can find the character.
         line = data[:e.start].count(b"\n") + 1
-        raise InputError(shown_as, f"not UTF-8 text (first non-UTF-8 character on line {line})",
-                         fix="save the scenario as UTF-8 (Notepad: Save As > Encoding: UTF-8)") from None
+        raise InputError(shown_as, msg("scenario_file.not_utf8", line=line), fix=msg("scenario_file.fix_save_utf8")) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        shown = ""
+        shown = None
         lineno = getattr(e, "lineno", None)
         if lineno is None:  # Python 3.11's message ends with "(at line N, column M)"
-            import re
-
             found = re.search(r"at line (\d+)", str(e))
             lineno = int(found.group(1)) if found else None
         lines = text.splitlines()
         if lineno and 1 <= lineno <= len(lines):
-            shown = f": {lines[lineno - 1].strip()}"
-        raise InputError(shown_as, f"not valid TOML: {e}{shown}",
-                         fix="correct the syntax at that line (text values need \"quotes\", numbers none)") from None
+            shown = lines[lineno - 1].strip()
+        raise InputError(shown_as, not_toml(str(e), shown), fix=msg("scenario_file.fix_toml_syntax")) from None
 
 
 def parse_value(text: str) -> Any:
@@ -107,20 +151,20 @@ def apply_overrides(raw: dict[str, Any], overrides: list[str], source: str = "--
     out = copy.deepcopy(raw)
     for item in overrides:
         if "=" not in item:
-            raise InputError(source, f"'{item}' is not of the form key.path=value",
-                             fix="write e.g. --set budget.total_wan_cny=500000")
+            raise InputError(source, msg("scenario_file.not_key_value", item=item), fix=msg("scenario_file.fix_write_set"))
         key, _, text = item.partition("=")
         parts = [p for p in key.strip().split(".") if p]
         if not parts:
-            raise InputError(source, f"'{item}' has an empty key", fix="write e.g. budget.total_wan_cny=500000")
+            raise InputError(source, msg("scenario_file.empty_key", item=item), fix=msg("scenario_file.fix_write_key"))
         node = out
         for i, p in enumerate(parts[:-1]):
             nxt = node.get(p)
             if nxt is None:
                 nxt = node[p] = {}
             if not isinstance(nxt, dict):
-                raise InputError(source, f"'{'.'.join(parts[: i + 1])}' is a value, not a section",
-                                 fix=f"set '{'.'.join(parts[: i + 1])}' itself")
+                key = ".".join(parts[: i + 1])
+                raise InputError(source, msg("scenario_file.value_not_section", key=key),
+                                 fix=msg("scenario_file.fix_set_itself", key=key))
             node = nxt
         # An unknown key is left in place: validation rejects it and suggests the nearest valid key.
         node[parts[-1]] = parse_value(text.strip())

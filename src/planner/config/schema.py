@@ -13,6 +13,8 @@ import math
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from planner.messages import Message, msg
+
 # 1 万元 = 10,000 CNY. Money in scenarios is in 万元 because that is how Chinese procurement budgets
 # and tender prices are written; outputs that other tools read (plan.csv) are in CNY.
 CNY_PER_WAN = 10_000.0  # yuan in one 万元 (the unit of every money field)
@@ -31,17 +33,17 @@ def _names(choices) -> str:
     return ", ".join(f"'{c}'" for c in choices)
 
 
-def _did_you_mean(word: str, choices) -> str:
+def _did_you_mean(word: str, choices) -> Message | str:
     from planner.errors import nearest
 
     guess = nearest(word, choices)
-    return f"did you mean '{guess}'? " if guess else ""
+    return msg("schema.did_you_mean", guess=guess) if guess else ""
 
 
-def _not_yuan(v: float, limit: float, what: str) -> float:
-    """A 万元 amount above ``limit`` was almost surely typed in yuan: say so, with the converted value."""
+def _not_yuan(v: float, limit: float, code: str) -> float:
+    """A 万元 amount above ``limit`` was almost surely typed in yuan: say so (``code``), with the converted value."""
     if v > limit:
-        raise ValueError(f"{v:,.0f} 万元 {what} in yuan (元). Divide by 10,000 to give 万元 (here {v / CNY_PER_WAN:,.0f})")
+        raise ValueError(msg(code, v=v, wan=v / CNY_PER_WAN))
     return v
 
 
@@ -84,17 +86,11 @@ class Years(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> "Years":
         if self.last_plan_year < self.first_plan_year:
-            raise ValueError(
-                f"last_plan_year {self.last_plan_year} is before first_plan_year {self.first_plan_year}: "
-                "swap them"
-            )
+            raise ValueError(msg("schema.last_before_first", last=self.last_plan_year, first=self.first_plan_year))
         if self.first_plan_year <= self.base_year:
-            raise ValueError(
-                f"first_plan_year {self.first_plan_year} must come after base_year {self.base_year}: "
-                "the plan buys units in the years after the stock is counted"
-            )
+            raise ValueError(msg("schema.first_after_base", first=self.first_plan_year, base=self.base_year))
         if self.last_plan_year - self.first_plan_year > 29:
-            raise ValueError("a plan longer than 30 years is not supported: shorten the plan years")
+            raise ValueError(msg("schema.plan_too_long"))
         return self
 
     @property
@@ -140,7 +136,7 @@ class Modality(Strict):
     @field_validator("price_wan_cny")
     @classmethod
     def _plausible_price(cls, v: float) -> float:
-        return _not_yuan(v, MAX_PLAUSIBLE_PRICE_WAN_CNY, "(over 10亿元) for one unit: this is probably a price")
+        return _not_yuan(v, MAX_PLAUSIBLE_PRICE_WAN_CNY, "schema.price_in_yuan")
 
 
 class Tier(Strict):
@@ -165,12 +161,9 @@ class Budget(Strict):
     @field_validator("total_wan_cny")
     @classmethod
     def _plausible(cls, v: float) -> float:
-        _not_yuan(v, MAX_PLAUSIBLE_BUDGET_WAN_CNY, "is more than 1 trillion yuan: this looks like an amount")
+        _not_yuan(v, MAX_PLAUSIBLE_BUDGET_WAN_CNY, "schema.budget_in_yuan")
         if 0 < v < MIN_PLAUSIBLE_BUDGET_WAN_CNY:
-            raise ValueError(
-                f"{v:g} 万元 is less than 10,000 yuan, too little to buy any unit: this looks like an amount "
-                f"in 亿元. Multiply by 10,000 to give 万元 (here {v * CNY_PER_WAN:,.0f})"
-            )
+            raise ValueError(msg("schema.budget_in_yi", v=v, wan=v * CNY_PER_WAN))
         return v
 
     @property
@@ -183,10 +176,8 @@ class Budget(Strict):
     @model_validator(mode="after")
     def _committed(self) -> "Budget":
         if self.committed_wan_cny > self.total_wan_cny:
-            raise ValueError(
-                f"committed_wan_cny {self.committed_wan_cny:,.0f} exceeds total_wan_cny "
-                f"{self.total_wan_cny:,.0f}: raise the total or lower the committed spend"
-            )
+            raise ValueError(msg("schema.committed_over_total", committed=self.committed_wan_cny,
+                                 total=self.total_wan_cny))
         return self
 
 
@@ -299,8 +290,7 @@ class Access(Strict):
     @model_validator(mode="after")
     def _cap_covers_limit(self) -> "Access":
         if self.cap_minutes < self.limit_minutes:
-            raise ValueError(f"access.cap_minutes = {self.cap_minutes:g} is below access.limit_minutes = "
-                             f"{self.limit_minutes:g}: set cap_minutes to at least the limit")
+            raise ValueError(msg("schema.cap_below_limit", cap=self.cap_minutes, limit=self.limit_minutes))
         return self
 
 
@@ -327,7 +317,8 @@ class Equity(Strict):
     def _known(cls, v: str) -> str:
         kinds = ("efficiency", "min_max_shortfall", "min_max_travel")
         if v not in kinds:
-            raise ValueError(f"equity.objective = {v!r}: {_did_you_mean(v, kinds)}use one of {_names(kinds)}")
+            raise ValueError(msg("schema.unknown_objective", value=v, dym=_did_you_mean(v, kinds),
+                                 names=_names(kinds)))
         return v
 
 
@@ -400,82 +391,67 @@ class Scenario(Strict):
         for m, v in mods.items():
             if v.mobile:
                 if v.serves in mods and mods[v.serves].mobile:
-                    raise ValueError(
-                        f"modalities.{m}.serves = {v.serves!r}, which is itself mobile: a mobile unit performs "
-                        f"the exams of a fixed modality, so set serves to one of {exam_types}"
-                    )
+                    raise ValueError(msg("schema.serves_mobile", m=m, serves=v.serves, exam_types=exam_types))
                 if v.serves not in exam_types:
-                    raise ValueError(
-                        f"modalities.{m}.serves = {v.serves!r}: a mobile modality must name the fixed "
-                        f"modality whose exams it performs, one of {exam_types}"
-                    )
+                    raise ValueError(msg("schema.serves_not_fixed", m=m, serves=v.serves, exam_types=exam_types))
             elif v.exam_rate_per_1000_per_year is None:
-                raise ValueError(f"modalities.{m}.exam_rate_per_1000_per_year is missing: give exams per "
-                                 "1,000 residents per year")
+                raise ValueError(msg("schema.exam_rate_missing", m=m))
         ranks = sorted(t.rank for t in tiers.values())
         if len(set(ranks)) != len(ranks):
-            raise ValueError("tiers must have distinct ranks (1 = grassroots, higher = referral target)")
+            raise ValueError(msg("schema.ranks_not_distinct"))
         for t, row in self.eligibility.items():
             if t not in tiers:
-                raise ValueError(f"eligibility.{t}: unknown tier; {_did_you_mean(t, tiers)}"
-                                 f"the tiers are {_names(tiers)}")
+                raise ValueError(msg("schema.eligibility_unknown_tier", t=t, dym=_did_you_mean(t, tiers),
+                                     names=_names(tiers)))
             for m, val in row.items():
                 if m not in mods:
-                    raise ValueError(f"eligibility.{t}.{m}: unknown modality; {_did_you_mean(m, mods)}"
-                                     f"the modalities are {_names(mods)}")
+                    raise ValueError(msg("schema.eligibility_unknown_modality", t=t, m=m,
+                                         dym=_did_you_mean(m, mods), names=_names(mods)))
                 if val < 0:
-                    raise ValueError(f"eligibility.{t}.{m} = {val}: units per facility cannot be negative")
+                    raise ValueError(msg("schema.eligibility_negative", t=t, m=m, val=val))
         for k, shares in self.referral.items():
             if k not in exam_types:
-                raise ValueError(f"referral.{k}: not a fixed modality; {_did_you_mean(k, exam_types)}"
-                                 f"use one of {_names(exam_types)}")
+                raise ValueError(msg("schema.referral_not_fixed", k=k, dym=_did_you_mean(k, exam_types),
+                                     names=_names(exam_types)))
             for t in shares:
                 if t not in tiers:
-                    raise ValueError(f"referral.{k}.{t}: unknown tier; {_did_you_mean(t, tiers)}"
-                                     f"the tiers are {_names(tiers)}")
+                    raise ValueError(msg("schema.referral_unknown_tier", k=k, t=t, dym=_did_you_mean(t, tiers),
+                                         names=_names(tiers)))
             for t, share in shares.items():
                 if not math.isfinite(share) or not 0.0 <= share <= 1.0:
-                    raise ValueError(f"referral.{k}.{t} = {share}: a share of demand must be a number from 0 to 1 "
-                                     f"(e.g. 0.3 for 30 %)")
+                    raise ValueError(msg("schema.share_out_of_range", k=k, t=t, share=share))
             total = sum(shares.values())
             if abs(total - 1.0) > 1e-6:
-                raise ValueError(f"referral.{k} shares add up to {total:.4f}, not 1: make them sum to 1 "
-                                 f"(they are shares of {k} demand, e.g. 0.3 and 0.7)")
+                raise ValueError(msg("schema.shares_not_one", k=k, total=total))
         for k in exam_types:
             if k not in self.referral:
-                raise ValueError(f"referral.{k} is missing: say which share of {k} demand presents at each tier")
+                raise ValueError(msg("schema.referral_missing", k=k))
         py = self.budget.per_year_wan_cny
         if py is not None and self.budget.even_yearly_tranches:
-            raise ValueError("budget: give either per_year_wan_cny or even_yearly_tranches = true, not both "
-                             "(the tranches are (total - committed) / years)")
+            raise ValueError(msg("schema.budget_both"))
         if py is not None and len(py) != len(self.years.plan_years):
-            raise ValueError(
-                f"budget.per_year_wan_cny has {len(py)} numbers but the plan has "
-                f"{len(self.years.plan_years)} year{'s' if len(self.years.plan_years) != 1 else ''} "
-                f"({self.years.first_plan_year}-{self.years.last_plan_year}): "
-                f"give one number per plan year"
-            )
+            years = len(self.years.plan_years)
+            raise ValueError(msg("schema.per_year_count", n=len(py), years=years, s="s" if years != 1 else "",
+                                 first=self.years.first_plan_year, last=self.years.last_plan_year))
         for k in self.access.exam_types:
             if k not in exam_types:
-                raise ValueError(f"access.exam_types: {k!r} is not a fixed modality; "
-                                 f"{_did_you_mean(k, exam_types)}use some of {_names(exam_types)}")
+                raise ValueError(msg("schema.access_not_fixed", k=k, dym=_did_you_mean(k, exam_types),
+                                     names=_names(exam_types)))
         for m in self.equity.modalities:
             if m not in mods:
-                raise ValueError(f"equity.modalities: unknown modality {m!r}; {_did_you_mean(m, mods)}"
-                                 f"the modalities are {_names(mods)}")
+                raise ValueError(msg("schema.equity_unknown_modality", m=m, dym=_did_you_mean(m, mods),
+                                     names=_names(mods)))
             if mods[m].target_per_million <= 0:
-                raise ValueError(f"equity.modalities: {m!r} has no per-million target, so no shortfall: "
-                                 f"set modalities.{m}.target_per_million or leave {m!r} out")
+                raise ValueError(msg("schema.equity_no_target", m=m))
         if (self.equity.objective == "min_max_travel" or self.equity.max_travel_minutes is not None) \
                 and not self.access.exam_types:
-            raise ValueError("equity on travel needs access: set access.exam_types (e.g. ['CT'])")
+            raise ValueError(msg("schema.travel_needs_access"))
         if (self.equity.objective == "min_max_shortfall" or self.equity.max_shortfall_per_million is not None) \
                 and not self.equity_modalities:
-            raise ValueError("equity on shortfall needs a per-million target: set target_per_million for "
-                             "a modality, or list modalities in equity.modalities")
+            raise ValueError(msg("schema.shortfall_needs_target"))
         for i, rule in enumerate(self.policy.min_units):
             if rule.tier not in tiers or rule.modality not in mods:
-                raise ValueError(f"policy.min_units[{i}]: unknown tier {rule.tier!r} or modality {rule.modality!r}")
+                raise ValueError(msg("schema.min_units_unknown", i=i, tier=rule.tier, mod=rule.modality))
         return self
 
     # --- derived views -------------------------------------------------------------------------
