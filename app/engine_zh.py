@@ -20,7 +20,10 @@ from collections.abc import Callable
 
 from planner.errors import InputError, InputErrors
 from planner.messages import Message
-from planner_app.i18n import MODALITY_ZH, TIER_ZH, lang
+from planner.messages.labels import labels_of
+from planner_app.i18n import lang
+
+TIER_ZH, MODALITY_ZH = labels_of("tier", "zh"), labels_of("modality", "zh")   # the labels catalog's
 
 STATUS_WORDS = {"optimal": "最优", "time_limit": "时间上限内的最佳方案", "no_solution": "时间上限内未找到方案",
                 "infeasible": "没有满足全部约束的方案", "interrupted": "已停止: 目前最佳方案",

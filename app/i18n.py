@@ -6,11 +6,7 @@ import re
 
 import streamlit as st
 
-# Chinese labels of the shipped scenarios' tiers and modalities. CT, MRI and DR are what Chinese planners
-# write too; a code not listed here (a planner's own tier) is shown as written. Here, below labels.py and
-# engine_zh.py, which both read them.
-TIER_ZH = {"grassroots": "基层", "secondary": "二级医院", "tertiary": "三级医院"}
-MODALITY_ZH = {"MOBILE_CT": "移动CT", "MOBILE_DR": "移动DR"}
+# Tiers, modalities and table columns are labelled by the library's labels catalog (planner.messages.labels).
 
 STRINGS: dict[str, tuple[str, str]] = {
     # key: (English, 中文)

@@ -15,90 +15,28 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from planner.messages import labels as catalog_labels
 from planner_app import engine_zh
-from planner_app.i18n import MODALITY_ZH, TIER_ZH, lang
+from planner_app.i18n import lang
 
-MODALITY_EN = {"MOBILE_CT": "mobile CT", "MOBILE_DR": "mobile DR"}  # the English screen's names (codes stay in files)
-# Other code cells the shipped tables hold: region level, the 'estimated' flag, marginal-value families.
-VALUE_ZH = {
-    "level": {"province": "省级", "prefecture": "地级", "county": "县级", "country": "全国"},
-    "estimated": {"true": "是", "false": "否"},
-    "constraint": {"budget": "预算", "capacity": "产能", "staffing": "人员", "density": "密度目标",
-                   "presence": "最低配置", "demand": "需求"},
-    # the provenance notes of the shipped stock and facilities tables (data/regions/*.csv)
-    "rule": {
-        "national-total x pop x quoted provincial density (facilities.md §2), tier split v1":
-            "全国总量 × 人口 × 引用的省级密度 (facilities.md §2), 层级拆分 v1",
-        "national-total x pop, tier split v1": "全国总量 × 人口, 层级拆分 v1",
-        "no public count found: zero placeholder": "未找到公开数量: 以 0 占位",
-        "nhc2020 secondary 10404: 1 per county-level unit + rest x pop":
-            "卫健委 2020 二级 10404 家: 每个县级单位 1 家 + 其余按人口",
-        "nhc2020 tertiary 2996: 1 per prefecture-level division >= 100k residents + rest x urban pop":
-            "卫健委 2020 三级 2996 家: 每个 10 万人以上地级单位 1 家 + 其余按城镇人口",
-        "nhc2020 township 35762 x rural pop + community 35365 x urban pop":
-            "卫健委 2020 乡镇卫生院 35762 家 × 农村人口 + 社区卫生服务中心 35365 家 × 城镇人口",
-    },
+# The provenance notes of the shipped stock and facilities tables (data/regions/*.csv, column 'rule'): data of
+# those tables, not labels, so they are kept here beside the one table that shows them. Column labels, tiers,
+# modalities and other code values are in the library's labels catalog (planner.messages.labels).
+RULE_ZH = {
+    "national-total x pop x quoted provincial density (facilities.md §2), tier split v1":
+        "全国总量 × 人口 × 引用的省级密度 (facilities.md §2), 层级拆分 v1",
+    "national-total x pop, tier split v1": "全国总量 × 人口, 层级拆分 v1",
+    "no public count found: zero placeholder": "未找到公开数量: 以 0 占位",
+    "nhc2020 secondary 10404: 1 per county-level unit + rest x pop":
+        "卫健委 2020 二级 10404 家: 每个县级单位 1 家 + 其余按人口",
+    "nhc2020 tertiary 2996: 1 per prefecture-level division >= 100k residents + rest x urban pop":
+        "卫健委 2020 三级 2996 家: 每个 10 万人以上地级单位 1 家 + 其余按城镇人口",
+    "nhc2020 township 35762 x rural pop + community 35365 x urban pop":
+        "卫健委 2020 乡镇卫生院 35762 家 × 农村人口 + 社区卫生服务中心 35365 家 × 城镇人口",
 }
-
-# machine column -> (English, 中文), units included
-COLUMNS: dict[str, tuple[str, str]] = {
-    "region_code": ("region code", "地区代码"), "region_name": ("region", "地区"),
-    "region_name_en": ("region (English)", "地区英文名"), "tier": ("tier", "层级"),
-    "modality": ("modality", "设备类型"), "exam_type": ("exam type", "检查类型"), "year": ("year", "年份"),
-    "new_units": ("new units", "新增台数"), "unit_price_wan_cny": ("unit price (万元)", "单价 (万元)"),
-    "capex_wan_cny": ("capital spend (万元)", "资本支出 (万元)"), "capex_cny": ("capital spend (元)", "资本支出 (元)"),
-    "running_cost_new_units_wan_cny": ("running cost of new units (万元)", "新设备运行费用 (万元)"),
-    "population": ("population", "人口"), "units_base_year": ("units at the base year", "基准年台数"),
-    "units_before": ("units before (no purchases)", "规划前台数 (不购置)"),
-    "units_after": ("units after", "规划后台数"),
-    "density_before_per_million": ("units per million before", "规划前每百万人口台数"),
-    "density_after_per_million": ("units per million after", "规划后每百万人口台数"),
-    "target_per_million": ("target (units per million)", "目标 (台/百万人)"),
-    "gap_before_per_million": ("gap to target before (per million)", "规划前距目标差距 (台/百万人)"),
-    "gap_after_per_million": ("gap to target after (per million)", "规划后距目标差距 (台/百万人)"),
-    "demand_thousand_exams": ("demand (thousand exams)", "需求 (千人次)"),
-    "served_thousand_exams": ("served (thousand exams)", "已完成检查 (千人次)"),
-    "served_fixed_thousand_exams": ("served by fixed units (thousand exams)", "固定设备完成 (千人次)"),
-    "served_mobile_thousand_exams": ("served by mobile units (thousand exams)", "移动设备完成 (千人次)"),
-    "unmet_thousand_exams": ("unmet demand (thousand exams)", "未满足需求 (千人次)"),
-    "unmet_share_pct": ("unmet share of demand (%)", "未满足需求占比 (%)"),
-    "grassroots_unmet_thousand_exams": ("unmet at grassroots (thousand exams)", "基层未满足需求 (千人次)"),
-    "budget_wan_cny": ("budget (万元)", "预算 (万元)"), "spend_wan_cny": ("spend (万元)", "支出 (万元)"),
-    "status": ("solver status", "求解状态"), "objective": ("objective (万元-equivalents)", "目标值 (万元当量)"),
-    "bound": ("proven bound (万元-equivalents)", "已证明下界 (万元当量)"), "gap": ("gap", "间隙"),
-    "units_bought": ("units bought", "新购台数"), "solve_seconds": ("solve time (s)", "求解时间 (秒)"),
-    "verifier_ok": ("independent check passed", "独立校验通过"),
-    "weighted_sum_objective": ("weighted-sum objective (万元-equivalents)", "加权目标值 (万元当量)"),
-    "largest_shortfall_per_million": ("largest shortfall (units per million)", "最大差距 (台/百万人)"),
-    "longest_travel_minutes": ("longest travel (minutes)", "最长出行时间 (分钟)"),
-    "constraint": ("constraint", "约束"), "where": ("where", "位置"),
-    "marginal_value": ("marginal value (万元-equivalents)", "边际价值 (万元当量)"),
-    "plain_words": ("in words", "说明"),
-    "base_code": ("base region code", "驻地代码"), "target_code": ("served region code", "服务地区代码"),
-    "minutes": ("travel (minutes)", "出行时间 (分钟)"), "efficiency": ("efficiency", "效率系数"),
-    "exams_k": ("exams (thousand)", "检查 (千人次)"),
-    # input tables (data/regions/*.csv)
-    "code": ("code", "代码"), "parent_code": ("parent code", "上级代码"), "name_zh": ("name (Chinese)", "中文名称"),
-    "name_en": ("name (English)", "英文名称"), "level": ("level", "级别"),
-    "pop_urban": ("urban population", "城镇人口"), "pop_rural": ("rural population", "农村人口"),
-    "share_65plus_pct": ("share aged 65+ (%)", "65 岁及以上占比 (%)"), "area_km2": ("area (km²)", "面积 (平方公里)"),
-    "centroid_lon": ("centre longitude", "中心经度"), "centroid_lat": ("centre latitude", "中心纬度"),
-    "population_year": ("population year", "人口年份"), "estimated": ("estimated", "估算值"),
-    "units": ("units", "台数"), "reference_year": ("reference year", "参考年份"), "rule": ("how estimated", "估算方法"),
-    "facilities": ("facilities", "机构数"), "staff": ("imaging staff", "影像人员"),
-    "from_code": ("from code", "起点代码"), "to_code": ("to code", "终点代码"), "km": ("distance (km)", "距离 (公里)"),
-}
-# columns named after a modality or exam type: prefix -> (English, 中文) with {m}
-PREFIXED = {
-    "gap_closed_": ("share of the {m} density gap closed", "{m} 密度缺口弥合比例"),
-    "gini_": ("Gini {m} (0 = equal)", "{m} 基尼系数 (0 = 均衡)"),
-    "theil_": ("Theil {m} (0 = equal)", "{m} 泰尔指数 (0 = 均衡)"),
-    "mean_minutes_": ("average travel to {m} (minutes)", "到 {m} 平均出行时间 (分钟)"),
-    "longest_minutes_": ("longest travel to {m} (minutes)", "到 {m} 最长出行时间 (分钟)"),
-    "people_beyond_limit_": ("residents beyond the {m} limit", "超出 {m} 可及标准人口"),
-}
-# two runs side by side (planner.planning.results.compare_regions): <column>_a, _b, _diff
-SUFFIXED = {"_a": ("{c} (A)", "{c} (A)"), "_b": ("{c} (B)", "{c} (B)"), "_diff": ("{c} (B − A)", "{c} (B − A)")}
+# columns the 中文 screen shows by their labels: column -> kind of the labels catalog
+CODE_CELLS = {"tier": "tier", "modality": "modality", "exam_type": "modality", "level": "value.level",
+              "estimated": "value.estimated", "constraint": "value.constraint", "when": "value.when"}
 
 
 # How numbers show on screen, by machine column: (decimals, kind). "localized" draws the browser's thousands
@@ -153,7 +91,7 @@ def _format_key(col: str) -> tuple[int, str] | None:
     for pre, fmt in PREFIXED_FORMATS.items():
         if col.startswith(pre):
             return fmt
-    for suf in SUFFIXED:
+    for suf in catalog_labels.labels_of("column_suffix", "en"):
         if col.endswith(suf) and col != suf:
             return _format_key(col.removesuffix(suf))
     return None
@@ -179,11 +117,11 @@ def pinned(col: str) -> bool:
 
 
 def tier(code: str) -> str:
-    return TIER_ZH.get(code, code) if lang() == "zh" else code
+    return catalog_labels.tier(code, lang())
 
 
 def modality(code: str) -> str:
-    return MODALITY_ZH.get(code, code) if lang() == "zh" else MODALITY_EN.get(code, code)
+    return catalog_labels.modality(code, lang())
 
 
 def modality_names(codes) -> Callable[[str], str]:
@@ -194,18 +132,9 @@ def modality_names(codes) -> Callable[[str], str]:
 
 
 def _both(col: str) -> tuple[str, str] | None:
-    """(English, 中文) of a machine column, or None for a column this module does not know."""
-    if col in COLUMNS:
-        return COLUMNS[col]
-    for pre, (en, zh) in PREFIXED.items():
-        if col.startswith(pre):
-            m = col.removeprefix(pre)
-            return en.format(m=MODALITY_EN.get(m, m)), zh.format(m=MODALITY_ZH.get(m, m))
-    for suf, (en, zh) in SUFFIXED.items():
-        base = _both(col.removesuffix(suf)) if col.endswith(suf) else None
-        if base:
-            return en.format(c=base[0]), zh.format(c=base[1])
-    return None
+    """(English, 中文) of a machine column, or None for a column the labels catalog does not know."""
+    en = catalog_labels.column(col, "en")
+    return None if en is None else (en, catalog_labels.column(col, "zh") or en)
 
 
 def header(col: str) -> str:
@@ -219,7 +148,7 @@ readable = header   # map tooltips say a column the same way as table headers
 
 
 def _value_maps() -> dict[str, dict[str, str]]:
-    return {"tier": TIER_ZH, "modality": MODALITY_ZH, "exam_type": MODALITY_ZH, **VALUE_ZH,
+    return {**{col: catalog_labels.labels_of(kind, "zh") for col, kind in CODE_CELLS.items()}, "rule": RULE_ZH,
             "status": engine_zh.STATUS_WORDS, "where": {"total": "总预算"}}
 
 
@@ -238,7 +167,7 @@ def to_chart(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in ("modality", "exam_type"):
         if col in out.columns:
-            out[col] = out[col].map(lambda v: MODALITY_EN.get(v, v) if isinstance(v, str) else v)
+            out[col] = out[col].map(lambda v: catalog_labels.modality(v, "en") if isinstance(v, str) else v)
     return out
 
 

@@ -4,7 +4,8 @@
     .venv/bin/python scripts/messages.py           # list what is wrong; exit 1 if anything is
     .venv/bin/python scripts/messages.py --list    # also every code used, with where
 
-The codes are the msgids of src/planner/messages/locale/{en,zh}/LC_MESSAGES/planner.po; add a new code to both
+The codes are the msgids of src/planner/messages/locale/{en,zh}/LC_MESSAGES/planner.po (messages) and labels.po
+(labels of columns, tiers, modalities, values: looked up by name, tests/test_labels.py); add a new code to both
 files (the English text, the Chinese text, the same {fields}). tests/test_messages.py runs the same check.
 """
 

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from planner.messages import labels as catalog_labels
 from planner_app import labels
 from tests.conftest import started_app, wkey
 
@@ -47,13 +48,13 @@ def test_plan_and_regions_tables_show_labels_not_machine_names(at, language, whi
         el = frame(at, column)
         heads = shown_headers(el)
         for col, label in heads.items():
-            if col in labels.COLUMNS:
-                assert label == labels.COLUMNS[col][which], (col, label)
+            if catalog_labels.column(col, "en") is not None:
+                assert label == catalog_labels.column(col, language), (col, label)
         # no machine name on screen: every header is a label, in words
         assert not [h for h in heads.values() if "_" in h], heads
         # the data keep their machine names (downloads, the run store, labels.from_screen read them)
         assert {"region_code", "modality", "year"} <= set(el.value.columns)
-    assert shown_headers(frame(at, "new_units"))["unit_price_wan_cny"] == labels.COLUMNS["unit_price_wan_cny"][which]
+    assert shown_headers(frame(at, "new_units"))["unit_price_wan_cny"] == ("unit price (万元)", "单价 (万元)")[which]
 
 
 def test_numbers_have_separators_and_the_decimals_of_their_unit(at):
@@ -145,7 +146,7 @@ def test_key_columns_are_pinned_in_editors_and_results(at):
 def test_an_edit_in_an_english_labelled_editor_reaches_the_scenario(at):
     """The stock editor shows English labels now; an edited cell still reads back under its machine name."""
     el = frame(at, "reference_year", editor=True)
-    assert shown_headers(el)["units"] == labels.COLUMNS["units"][0]
+    assert shown_headers(el)["units"] == "units"
     key = wkey(at, "edit_table_stock")
     at.session_state[key] = {"edited_rows": {0: {"units": 999}}, "added_rows": [], "deleted_rows": []}
     at.run()

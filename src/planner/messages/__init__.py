@@ -26,6 +26,7 @@ LANGUAGES = ("en", "zh")
 DEFAULT = "en"
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "planner"
+DOMAINS = (DOMAIN, "labels")   # messages; labels of columns, tiers, modalities and values (planner.messages.labels)
 
 
 @dataclass(frozen=True)
@@ -74,18 +75,26 @@ def _code(value: str) -> str:
     return value.strip().lower().replace("-", "_").split(".")[0].split("_")[0]
 
 
-def po_path(lang: str) -> Path:
-    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def po_path(lang: str, domain: str = DOMAIN) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    """code -> template of one language, read from its .po file once."""
+    """code -> template of one language, read from its .po files (every domain) once; a code in two domains
+    is refused, so each idea has one entry."""
     from babel.messages.pofile import read_po
 
-    with po_path(lang).open("rb") as f:
-        cat = read_po(f, locale=lang, domain=DOMAIN, ignore_obsolete=True)
-    return {m.id: m.string for m in cat if m.id and m.string and not m.fuzzy}
+    out: dict[str, str] = {}
+    for domain in DOMAINS:
+        with po_path(lang, domain).open("rb") as f:
+            cat = read_po(f, locale=lang, domain=domain, ignore_obsolete=True)
+        entries = {m.id: m.string for m in cat if m.id and m.string and not m.fuzzy}
+        twice = sorted(set(out) & set(entries))
+        if twice:
+            raise ValueError(f"message code(s) {', '.join(twice[:3])} are in two catalogs: keep each in one")
+        out.update(entries)
+    return out
 
 
 def template(code: str, lang: str | None = None) -> str:

@@ -8,9 +8,7 @@ tests/test_report_zh.py checks that every ``tr("...")`` in that package has an e
 from __future__ import annotations
 
 ZH: dict[str, str] = {
-    # modality codes and tiers (the keys of the shipped scenarios)
-    "MOBILE_CT": "移动 CT", "MOBILE_DR": "移动 DR",
-    "grassroots": "基层", "secondary": "二级", "tertiary": "三级",
+    # (modality and tier codes: the labels catalog, planner.messages.labels)
     # solver status
     "optimal": "最优", "time_limit": "达到时间上限", "failed": "失败", "no_solution": "未找到方案",
     "infeasible": "无可行方案", "error": "求解器出错", "quick": "快速方案",

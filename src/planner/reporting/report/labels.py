@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from planner.messages import labels
 from planner.reporting.labels_zh import ZH
 
 BUDGET_KEY = "budget.total_wan_cny"
@@ -51,8 +52,12 @@ def tr(text: str) -> str:
 
 
 def mod_label(code: str) -> str:
-    """A modality or tier code as a reader sees it: MOBILE_CT -> 移动 CT, grassroots -> 基层 in Chinese."""
-    return tr(code)
+    """A modality or tier code as a reader sees it, by the labels catalog the app reads too (MOBILE_CT ->
+    移动CT, secondary -> 二级医院 in Chinese); in English the code as written."""
+    if not is_zh():
+        return code
+    label = labels.modality(code, "zh")
+    return labels.tier(code, "zh") if label == code else label
 
 
 def shown(key: str, v):
