@@ -4,29 +4,29 @@ module imports the other."""
 
 from __future__ import annotations
 
-MOD_COLUMNS = {  # scenario field -> column header with its unit; targets first: a wide editor scrolls, and
-    # they are what a planner changes most
-    "target_per_million": "target (units/M)",
-    "target_hard": "hard target",
-    "price_wan_cny": "price (万元)",
-    "running_cost_wan_cny_per_year": "running cost (万元/yr)",
-    "capacity_exams_per_unit_per_year": "capacity (exams/unit/yr)",
-    "service_life_years": "service life (yr)",
-    "staff_per_unit": "staff per unit",
-    "exam_rate_per_1000_per_year": "exam rate (per 1,000/yr)",
-    "demand_growth_pct_per_year": "demand growth (%/yr)",
-    "stock_growth_pct_per_year": "stock carry-forward (%/yr)",
-    "shortfall_wan_cny_per_unit_year": "shortfall weight (万元 per missing unit-year; empty = the weights' one)",
-}
-TIER_COLUMNS = {"label": "label", "rank": "rank (1 = grassroots)", "unmet_weight": "unmet-demand weight"}
-WEIGHT_COLUMNS = {
-    "unmet_wan_cny_per_thousand_exams": "unmet (万元 per 1,000 exams)",
-    "referral_wan_cny_per_thousand_exams": "referral (万元 per 1,000 exams)",
-    "mobile_away_wan_cny_per_thousand_exams": "mobile away (万元 per 1,000 exams)",
-    "density_shortfall_wan_cny_per_unit_year": "density shortfall (万元 per unit-year)",
-    "shortfall_below_base_year_factor": "below the base year (x shortfall weight; 1 = no renewal priority)",
-    "cost_weight": "cost weight (per 万元)",
-}
+from planner.messages import labels
+
+
+def _headers(prefix: str, fields: tuple[str, ...]) -> dict[str, str]:
+    """field -> its editor column's English header (the labels catalog's field.<prefix><field>), which is the
+    column's name in the editor's frame; the 中文 header is the catalog's too (plan_page.header)."""
+    return {f: labels.field(prefix + f, "en") for f in fields}
+
+
+MOD_COLUMNS = _headers("modalities.*.", (  # targets first: a wide editor scrolls, and they are what a planner
+    # changes most
+    "target_per_million", "target_hard", "price_wan_cny", "running_cost_wan_cny_per_year",
+    "capacity_exams_per_unit_per_year", "service_life_years", "staff_per_unit", "exam_rate_per_1000_per_year",
+    "demand_growth_pct_per_year", "stock_growth_pct_per_year", "shortfall_wan_cny_per_unit_year"))
+TIER_COLUMNS = _headers("tiers.*.", ("label", "rank", "unmet_weight"))
+WEIGHT_COLUMNS = _headers("weights.", (
+    "unmet_wan_cny_per_thousand_exams", "referral_wan_cny_per_thousand_exams",
+    "mobile_away_wan_cny_per_thousand_exams", "density_shortfall_wan_cny_per_unit_year",
+    "shortfall_below_base_year_factor", "cost_weight"))
+# the path of each editor column (plan_page.header finds its 中文 there)
+EDITOR_PATHS = {**{f"modalities.*.{f}": h for f, h in MOD_COLUMNS.items()},
+                **{f"tiers.*.{f}": h for f, h in TIER_COLUMNS.items()},
+                **{f"weights.{f}": h for f, h in WEIGHT_COLUMNS.items()}}
 
 # Scenario fields with an input of their own (section.field -> i18n key of its label).
 FIELD_LABELS = {"budget.total_wan_cny": "budget_total", "budget.committed_wan_cny": "budget_committed",

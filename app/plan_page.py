@@ -16,7 +16,8 @@ from planner_app import equity_view, solve_job
 from planner import session
 from planner_app import labels, state
 from planner_app import scenario_editors, widgets
-from planner_app.editor_fields import FIELD_LABELS, MOD_COLUMNS, TIER_COLUMNS, WEIGHT_COLUMNS
+from planner_app.editor_fields import EDITOR_PATHS, FIELD_LABELS, MOD_COLUMNS, TIER_COLUMNS, WEIGHT_COLUMNS
+from planner.messages import labels as catalog_labels
 from planner_app.engine_zh import say
 from planner_app.i18n import lang, t
 from planner.errors import PlannerError
@@ -28,19 +29,8 @@ from planner.data.tables import read_raw
 OPTIONAL_MOD_FIELDS = {"exam_rate_per_1000_per_year", "shortfall_wan_cny_per_unit_year"}  # empty cell = None
 # The editors' headers in 中文: the frames keep the English headers (editor_fields) as column names (so edits
 # survive a language switch and read back the same way); Streamlit shows these labels instead.
-HEADERS_ZH = {
-    "price (万元)": "价格 (万元)", "running cost (万元/yr)": "运行费用 (万元/年)",
-    "capacity (exams/unit/yr)": "产能 (人次/台/年)", "service life (yr)": "使用年限 (年)",
-    "staff per unit": "每台人员", "exam rate (per 1,000/yr)": "检查率 (每千人/年)",
-    "demand growth (%/yr)": "需求增长 (%/年)", "stock carry-forward (%/yr)": "存量推算增长 (%/年)",
-    "target (units/M)": "目标 (台/百万人)", "hard target": "硬性目标",
-    "shortfall weight (万元 per missing unit-year; empty = the weights' one)": "缺口权重 (万元/缺少台·年; 留空 = 使用目标权重)",
-    "label": "英文标签", "rank (1 = grassroots)": "级别 (1 = 基层)", "unmet-demand weight": "未满足需求权重",
-    "unmet (万元 per 1,000 exams)": "未满足需求 (万元/千人次)", "referral (万元 per 1,000 exams)": "转诊 (万元/千人次)",
-    "mobile away (万元 per 1,000 exams)": "移动设备外出服务 (万元/千人次)",
-    "density shortfall (万元 per unit-year)": "密度缺口 (万元/台·年)", "cost weight (per 万元)": "成本权重 (每万元)",
-    "below the base year (x shortfall weight; 1 = no renewal priority)": "低于基准年的缺口 (缺口权重的倍数; 1 = 不优先更新)",
-}
+# an editor column's 中文 header by its English one (the column's name in the editor's frame): the catalog's
+HEADERS_ZH = {english: catalog_labels.field(path, "zh") for path, english in EDITOR_PATHS.items()}
 NAME = "name"  # a read-only first column: the tier's or modality's label in the interface language
 TABLE_LABELS = {"table": "regions_table", "stock": "stock_table", "facilities": "facilities_table",
                 "staff": "staff_table", "travel": "travel_table"}   # staff, travel: when the scenario has them

@@ -20,7 +20,8 @@ from pydantic import BaseModel
 from planner.config.schema import MinUnits, Modality, Scenario
 from planner_app import editor_fields as ef, labels, state, widgets
 from planner_app.equity_view import choice
-from planner_app.i18n import FIELD_HELP_ZH, lang, t
+from planner.messages import labels as catalog_labels
+from planner_app.i18n import lang, t
 
 # Fields with one input each, drawn from their schema type (checkbox, number, choice, text), by expander
 # (its i18n key). A field's label is the i18n string named by its path, unit included.
@@ -83,8 +84,8 @@ def _field(path: str):
 
 
 def field_help(path: str, description: str | None) -> str | None:
-    """The field's description from the schema (English), or its 中文 help (i18n.FIELD_HELP_ZH)."""
-    return FIELD_HELP_ZH.get(path, description) if lang() == "zh" else description
+    """The field's description from the schema (English), or its 中文 help (the labels catalog)."""
+    return catalog_labels.field_help(path, description, lang())
 
 
 def field_input(where, path: str, value, scn: Scenario):

@@ -55,8 +55,12 @@ def test_the_walk_sees_nested_tables_and_lists():
 def test_every_new_input_is_labelled_in_both_languages():
     own = [p for p, editor in scenario_editors.covered().items() if editor.startswith("scenario_editors")
            and p not in ("policy.min_units[].tier", "policy.min_units[].modality")]   # the labels catalog's columns name these
-    keys = [f"fld.{p}" for p in own] + [f"{g}" for g in scenario_editors.FIELD_GROUPS] + [
-        "min_units_inputs", "staff_table", "travel_table"]
+    from planner.messages import labels
+
+    for p in own:   # a field's label: the library's labels catalog
+        en, zh = labels.field(p, "en"), labels.field(p, "zh")
+        assert en and zh and en.strip() and zh.strip() and en != zh, p
+    keys = [f"{g}" for g in scenario_editors.FIELD_GROUPS] + ["min_units_inputs", "staff_table", "travel_table"]
     for key in keys:
         en, zh = STRINGS[key]
         assert en.strip() and zh.strip() and en != zh, key

@@ -100,3 +100,29 @@ def test_a_code_in_two_catalogs_is_refused(tmp_path, monkeypatch):
     finally:
         monkeypatch.undo()
         messages.catalog.cache_clear()
+
+
+def test_every_field_label_and_help_names_a_field_of_the_schema():
+    """No label outlives its field: each field.<path> and field_help.<path> of the catalog is a path of the
+    scenario schema, and each label has both languages."""
+    from tests.test_app_schema_coverage import schema_paths
+
+    paths = schema_paths() | {p.rsplit(".", 1)[0] for p in schema_paths()}   # sections too ('eligibility')
+    paths |= {p.split("[]")[0] for p in paths}                                 # a list of rows: policy.min_units
+    en, zh = catalog("en"), catalog("zh")
+    fields_ = {c.removeprefix("field.") for c in en if c.startswith("field.")}
+    helps = {c.removeprefix("field_help.") for c in zh if c.startswith("field_help.")}
+    assert len(fields_) > 60 and len(helps) > 60
+    assert not fields_ - paths, sorted(fields_ - paths)
+    assert not helps - paths, sorted(helps - paths)
+    assert all(f"field.{p}" in zh for p in fields_)
+
+
+def test_field_labels_and_help_by_hand():
+    assert labels.field("budget.total_wan_cny", "en") == "Total capital budget (万元)"
+    assert labels.field("budget.total_wan_cny", "zh") == "总资本预算 (万元)"
+    assert labels.field("modalities.*.price_wan_cny", "zh") == "价格 (万元)"
+    assert labels.field("no.such.field", "zh") is None
+    assert labels.field_help("budget.total_wan_cny", "the schema's words", "en") == "the schema's words"
+    assert labels.field_help("budget.total_wan_cny", "the schema's words", "zh") == "全部规划年的资本预算, 万元"
+    assert labels.field_help("no.such.field", "the schema's words", "zh") == "the schema's words"

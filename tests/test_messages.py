@@ -29,7 +29,10 @@ def test_every_code_used_has_both_languages_and_every_entry_is_used():
 
 def test_catalogs_hold_the_same_codes_with_the_same_fields():
     en, zh = catalog("en"), catalog("zh")
-    assert set(en) == set(zh)
+    from planner.messages.extract import ONE_LANGUAGE
+
+    # a field's help is Chinese only: in English it is the schema's description (planner.messages.labels)
+    assert set(en) == {c for c in zh if c.split(".")[0] not in ONE_LANGUAGE}
     for code in en:
         assert fields(en[code]) == fields(zh[code]), code
 

@@ -19,7 +19,8 @@ CODE = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
 CALLS = {"msg", "render", "Message", "template"}
 # The labels catalog's namespaces (planner.messages.labels): looked up by a machine name at run time, not
 # written in the source; tests/test_labels.py holds them to the columns and codes the tables have.
-LABELS = ("column", "column_prefix", "column_suffix", "tier", "modality", "value")
+LABELS = ("column", "column_prefix", "column_suffix", "tier", "modality", "value", "field", "field_help")
+ONE_LANGUAGE = ("field_help",)   # Chinese only: in English a field's help is the schema's description
 
 
 def codes_in_source(roots: Iterable[Path]) -> dict[str, list[str]]:

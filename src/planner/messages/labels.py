@@ -11,8 +11,11 @@ it is (a planner's own tier or column), never as an error.
 
 Codes: ``column.<name>``; ``column_prefix.<prefix>`` for columns named after a modality ({m}); and
 ``column_suffix.<suffix>`` for two runs side by side ({c}: the column's label); ``tier.<code>``,
-``modality.<code>``, ``value.<column>.<code>``. tests/test_labels.py holds every column the results and
-input tables have to an entry in both languages.
+``modality.<code>``, ``value.<column>.<code>``; ``field.<path>`` for a scenario field's label with its unit
+(``budget.total_wan_cny``, ``modalities.*.price_wan_cny``, ``policy.min_units[].from_year``) and
+``field_help.<path>`` for its help in Chinese (in English the help is the schema's description: one English
+source, which the README's parameter table is generated from too). tests/test_labels.py holds every column
+the results and input tables have, and every field an editor shows, to an entry in both languages.
 """
 
 from __future__ import annotations
@@ -75,3 +78,16 @@ def column(name: str, lang: str | None = None) -> str | None:
 def header(name: str, lang: str | None = None) -> str:
     """A column's header: its label, or its machine name when it has none."""
     return column(name, lang) or str(name)
+
+
+def field(path: str, lang: str | None = None) -> str | None:
+    """The label of a scenario field by its path, its unit included, or None for a field without one."""
+    return _entry(f"field.{path}", lang)
+
+
+def field_help(path: str, english: str | None, lang: str | None = None) -> str | None:
+    """A scenario field's help: ``english`` (the schema's description) in English, the catalog's Chinese
+    in Chinese (the English when there is none)."""
+    if language(lang) == "en":
+        return english
+    return _entry(f"field_help.{path}", lang) or english
