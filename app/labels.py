@@ -15,6 +15,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from planner.messages import Message
 from planner_app import engine_zh
 from planner_app.i18n import MODALITY_ZH, TIER_ZH, lang
 
@@ -224,8 +225,13 @@ def _value_maps() -> dict[str, dict[str, str]]:
 
 
 def to_screen(df: pd.DataFrame) -> pd.DataFrame:
-    """The frame with its code cells by their labels (中文 only): tier, modality, level, status..."""
-    if lang() != "zh" or df is None:
+    """The frame with its code cells by their labels (中文 only): tier, modality, level, status...; its messages
+    (the marginal values' plain_words) in the interface language."""
+    if df is None:
+        return df
+    if "plain_words" in df.columns:
+        df = df.assign(plain_words=df["plain_words"].map(lambda v: engine_zh.say(v) if isinstance(v, Message) else v))
+    if lang() != "zh":
         return df
     return _cells_zh(df)
 
