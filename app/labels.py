@@ -226,11 +226,13 @@ def _value_maps() -> dict[str, dict[str, str]]:
 
 def to_screen(df: pd.DataFrame) -> pd.DataFrame:
     """The frame with its code cells by their labels (中文 only): tier, modality, level, status...; its messages
-    (the marginal values' plain_words) in the interface language."""
+    (the marginal values' plain_words, a frontier point's why_no_plan) in the interface language."""
     if df is None:
         return df
-    if "plain_words" in df.columns:
-        df = df.assign(plain_words=df["plain_words"].map(lambda v: engine_zh.say(v) if isinstance(v, Message) else v))
+    said = {c: df[c].map(lambda v: engine_zh.say(v) if isinstance(v, Message) else v) for c in df.columns
+            if df[c].dtype == object and df[c].map(lambda v: isinstance(v, Message)).any()}
+    if said:
+        df = df.assign(**said)
     if lang() != "zh":
         return df
     return _cells_zh(df)

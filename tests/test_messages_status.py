@@ -233,3 +233,24 @@ def test_a_solve_says_its_status_and_marginal_values_in_both_languages(case, tmp
         status = status.params["status"]
     assert status.code == "status.optimal"
     assert [str(from_data(m)) for m in summary["marginal_messages"]] == [str(w) for w in words]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_app_shows_the_marginal_values_and_a_stored_runs_in_its_language(lang, monkeypatch):
+    import pandas as pd
+    import streamlit as st
+
+    from planner_app import labels, state
+
+    monkeypatch.setattr(st, "session_state", {"lang": lang})
+    words = [m for _, m in MARGINAL]
+    table = pd.DataFrame({"constraint": ["budget", "budget", "capacity", "density", "staffing"],
+                          "where": ["total", "2027", "510100 2027", "510100 2027", "510100 2027"],
+                          "marginal_value": [0.1, 0.2, 3.25, 101.0, 0.75], "plain_words": words})
+    said = [engine_zh.message_zh(w) if lang == "zh" else str(w) for w in words]
+    assert list(labels.to_screen(table)["plain_words"]) == said
+    # a stored run: marginal_values.csv holds the English, its summary the codes row by row
+    stored = table.assign(plain_words=[str(w) for w in words])
+    coded = json.loads(json.dumps([as_data(w) for w in words]))
+    assert list(labels.to_screen(state._marginal_said(stored, {"marginal_messages": coded}))["plain_words"]) == said
+    assert state._marginal_said(stored, {}) is stored   # an older run keeps its English
