@@ -10,7 +10,9 @@ to this: no English word left (outside the quoted names and values the planner t
 
 Issue 26, item 2 replaces these rules with message codes (planner.messages): an error whose problem or fix is a
 code is said from the Chinese catalog (``say(error)``, ``error_zh``), with no rule. planner.data.tables and
-planner.errors' own words are codes already; the rules below are for the messages not converted yet.
+planner.errors' own words are codes already, and so are planner.planning.checks (warnings, pre-solve errors,
+explain_infeasible), verify, results (marginal values), solve (the status messages) and planner.reporting.summary's
+digest: ``say(message)`` / ``message_zh``. The rules below are for the messages not converted yet.
 """
 
 from __future__ import annotations
