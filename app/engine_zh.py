@@ -10,7 +10,9 @@ to this: no English word left (outside the quoted names and values the planner t
 
 Issue 26, item 2 replaces these rules with message codes (planner.messages): an error whose problem or fix is a
 code is said from the Chinese catalog (``say(error)``, ``error_zh``), with no rule. planner.data.tables and
-planner.errors' own words are codes already; the rules below are for the messages not converted yet.
+planner.errors' own words are codes already, and so are planner.planning.checks (warnings, pre-solve errors,
+explain_infeasible), verify, results (marginal values), solve (the status messages) and planner.reporting.summary's
+digest: ``say(message)`` / ``message_zh``. The rules below are for the messages not converted yet.
 """
 
 from __future__ import annotations
@@ -30,8 +32,6 @@ STATUS_WORDS = {"optimal": "最优", "time_limit": "时间上限内的最佳方�
                 "quick": "即时方案", "unbounded": "目标无界", "error": "求解器出错"}
 TABLES_ZH = {"region table": "地区表", "stock table": "现有设备表", "facilities table": "机构表",
              "staff table": "人员表", "travel table": "出行时间表", "scenario": "情景"}
-FAMILY_ZH = {"Capacity": "产能", "Density targets": "密度目标", "Staff": "人员", "Presence rules": "最低配置",
-             "Budget": "预算", "Demand": "需求"}
 
 NUM = r"-?[\d,]+(?:\.\d+)?"
 Template = str | Callable[[dict], str]
@@ -151,75 +151,10 @@ def equity_first(message: str) -> str:
             f"间隙 {m.group(5)}%); 然后在保持该值的前提下优化加权目标: ")
 
 
-# --- pre-solve errors (planner.planning.checks; its warnings are message codes): still words, as the solve status
-# of an infeasible scenario joins them (explain_infeasible)
-rule(r"the scenario has no regions: check regions\.table and regions\.include_parent",
-     "情景中没有地区: 请检查 regions.table 和 regions.include_parent")
-rule(r"policy\.min_units counts facilities, but the scenario has no facilities table: add regions\.facilities "
-     r"\(e\.g\. (?P<f>\S+)\), or remove the presence rules",
-     "policy.min_units 按机构计数, 但情景没有机构表: 请添加 regions.facilities (例如 {f}), 或删除最低配置规则")
-rule(r"hard (?P<mod>\S+) target in (?P<where>.+?) needs (?P<n>\d+) units in (?P<y>\d+), but facilities there can "
-     r"hold at most (?P<c>\d+): make the target soft \(modalities\.(?P<m2>\S+)\.target_hard = false\) or raise "
-     r"eligibility limits",
-     "{where} 的 {mod} 硬性目标在 {y} 年需要 {n} 台, 但当地机构最多可容纳 {c} 台: 请将目标改为软目标 "
-     "(modalities.{m2}.target_hard = false) 或提高配置资格上限")
-rule(r"the minimum-presence rule needs (?P<n>\d+) (?P<mod>\S+) at (?P<tier>\S+) in (?P<where>.+?), but that tier may "
-     r"hold at most (?P<c>\d+) there: check policy\.min_units and eligibility",
-     "最低配置规则要求 {where} 的{tier}有 {n} 台 {mod}, 但该层级当地最多可容纳 {c} 台: 请检查 policy.min_units 和配置资格")
-rule(r"hard targets and minimum-presence rules need at least (?P<need>{NUM}) 万元 of new units, but the budget allows "
-     r"(?P<b>{NUM}) 万元 \(largest needs: (?P<d>.*)\)\. Raise budget\.total_wan_cny, make targets soft, or relax "
-     r"policy\.min_units",
-     lambda g: f"硬性目标和最低配置规则至少需要 {g['need']} 万元新设备, 但预算只有 {g['b']} 万元 (需求最大: "
-               f"{_codes(g['d'].replace(' needs ', ' 需要 '))})。请提高 budget.total_wan_cny、将目标改为软目标, "
-               "或放宽 policy.min_units")
-rule(r"by (?P<y>\d+) hard rules need (?P<need>{NUM}) 万元 of new units, but the yearly budgets up to then add up to "
-     r"(?P<b>{NUM}) 万元: raise the early years' budget\.per_year_wan_cny",
-     "到 {y} 年, 硬性规则需要 {need} 万元新设备, 但截至当年的年度预算合计 {b} 万元: 请提高前几年的 budget.per_year_wan_cny")
-rule(r"in (?P<where>.+?) in (?P<y>\d+) hard targets need (?P<need>{NUM}) imaging staff, (?P<a>{NUM}) are available: "
-     r"add staff \(staffing or a staff table\) or relax the rules",
-     "{where} {y} 年硬性目标需要 {need} 名影像人员, 现有 {a} 名: 请增加人员 (staffing 或人员表) 或放宽规则")
-rule(r"access\.require_within_limit: (?P<n>\d+) region\(s\) have no place within (?P<lim>\S+) minutes that may hold a "
-     r"(?P<mod>\S+) unit, fixed or mobile \((?P<shown>.*)\): raise access\.limit_minutes, allow (?P=mod) at more "
-     r"tiers \(eligibility\), or turn the rule off",
-     "access.require_within_limit: {n} 个地区在 {lim} 分钟内没有可配置 {mod} (固定或移动) 的地点 ({shown}): "
-     "请提高 access.limit_minutes、允许更多层级配置 {mod} (配置资格), 或关闭此规则")
-
-# --- marginal values (planner.planning.results._PLAIN and marginal_table, planner.reporting.summary)
-rule(r"one more 100万元 in (?:the total budget|the (?P<key>\S+) budget) would lower the objective by (?P<v>{NUM}) "
-     r"万元-equivalent \(as much as about (?P<e>{NUM}) thousand exams of the most heavily weighted unmet demand\); "
-     r"LP-relaxation estimate",
-     lambda g: f"{'总预算' if not g['key'] else g['key'] + ' 年预算'}每增加 100万元, 目标值降低 {g['v']} 万元当量 "
-               f"(约相当于 {g['e']} 千人次权重最高的未满足检查); 线性松弛估计")
-rule(r"one more thousand exams of capacity for (?P<mod>\S+) at (?P<tier>\S+) tier in (?P<r>.+?) in (?P<y>\d+) would "
-     r"lower the objective by (?P<v>{NUM}) 万元-equivalent",
-     "{r} {y} 年{tier}的 {mod} 产能每增加一千人次, 目标值降低 {v} 万元当量")
-rule(r"one more imaging staff member in (?P<r>.+?) in (?P<y>\d+) would lower the objective by (?P<v>{NUM}) "
-     r"万元-equivalent", "{r} {y} 年每增加一名影像人员, 目标值降低 {v} 万元当量")
-rule(r"the (?P<mod>\S+) density target in (?P<r>.+?) in (?P<y>\d+) costs (?P<v>{NUM}) 万元-equivalent per unit of "
-     r"target", "{r} {y} 年的 {mod} 密度目标每单位花费 {v} 万元当量")
-rule(r"one more thousand (?P<mod>\S+) exams presenting at (?P<tier>\S+) tier in (?P<r>.+?) in (?P<y>\d+) costs "
-     r"(?P<v>{NUM}) 万元-equivalent", "{r} {y} 年{tier}每多一千人次 {mod} 检查需求, 花费 {v} 万元当量")
-rule(r"(?P<fam>[A-Z][\w ]*): (?P<n>\d+) binding place\(s\) listed; the largest: (?P<inner>.+)",
-     lambda g: f"{FAMILY_ZH.get(g['fam'], g['fam'])}: 列出 {g['n']} 处起约束作用的位置; 最大的一处: {zh(g['inner'])}")
-
-# --- solve status (planner.planning.solve: _message, Solver.quick, _changeable_words; planner.planning.checks:
-# explain_infeasible, added by planner.planning.pipeline)
-GAP = r"(?P<gap>unknown: no bound proven yet|unknown|-?[\d.]+%)(?P<of> of the objective)?"
-
-
-def _gap(g: dict) -> str:
-    words = {"unknown: no bound proven yet": "未知: 尚无已证明的下界", "unknown": "未知"}.get(g["gap"], g["gap"])
-    return f"{words}, 以目标值计" if g.get("of") else words
-
-
-rule(rf"optimal: proven within the (?P<tol>[\d.]+%) gap tolerance \(gap {GAP}\)",
-     lambda g: f"最优: 已在 {g['tol']} 的间隙容差内证明 (间隙 {_gap(g)})")
-rule(rf"best plan found within the (?P<s>\S+) s time limit, NOT proven optimal \(gap {GAP}\)",
-     lambda g: f"在 {g['s']} 秒时间上限内找到的最佳方案, 未证明为最优 (间隙 {_gap(g)})")
-rule(r"no plan found within the (?P<s>\S+) s time limit: raise solver\.time_limit_s or relax targets",
-     "在 {s} 秒时间上限内未找到方案: 请提高 solver.time_limit_s 或放宽目标")
-rule(rf"stopped on request: the best plan found so far, NOT proven optimal \(gap {GAP}\)",
-     lambda g: f"已按要求停止: 目前找到的最佳方案, 未证明为最优 (间隙 {_gap(g)})")
+# --- pre-solve errors, marginal values and solve status (planner.planning.checks / results / solve / pipeline /
+# lexicographic, the families' dual_words, planner.reporting.summary) are message codes: the app says them from the
+# Chinese catalog. What stays is for the English status_message of a run's summary.json, which widgets.status_text and
+# quick_how read (the words of what a quick plan changed; equity_first and STATUS_WORDS above).
 QUICK_HOW = (r"(?P<n>[\d,]+) (?P<how>unit\(s\) added with the larger budget|"
              r"purchase\(s\) dropped to fit the smaller budget)")
 
@@ -233,84 +168,6 @@ def quick_change(message: str) -> str | None:
     m = re.search(QUICK_HOW, message)
     return None if m is None else _quick_how(m)
 
-
-rule(rf"first plan, made at once from the previous plan \({QUICK_HOW}\), not yet optimised for the new budget "
-     rf"\(gap {GAP}, against the (?P<against>previous proven bound|floor no budget goes below)\)",
-     lambda g: f"即时方案, 由上一方案立即得出 ({_quick_how(g)}), 尚未针对新预算优化 (间隙 {_gap(g)}, 相对于"
-     + ("之前已证明的下界" if g["against"].startswith("previous") else "任何预算都不能低于的下限") + ")")
-PHRASES.update({
-    "no plan satisfies the hard constraints": "没有方案能同时满足全部硬性约束",
-    "the objective can improve without end: a cost or a bound is missing (please report this)":
-        "目标值可以无限改进: 缺少某项成本或界限 (请报告此问题)",
-    "HiGHS stopped with an error": "HiGHS 出错停止",
-    "stopped on request before any plan was found": "在找到任何方案之前已按要求停止",
-})
-# the endings solve.py adds to a status message, each after the message it ends
-KEPT_ZH = {"quick plan": "即时方案", "previous plan": "上一方案", "rounded LP plan": "由线性松弛取整得到的方案"}
-rule(r"(?P<inner>.+?); the plan kept is the (?P<kept>quick plan|previous plan|rounded LP plan), "
-     r"better than HiGHS's own best \((?P<h>none|{NUM})\)",
-     lambda g: zh(g["inner"]) + f"; 保留的方案是{KEPT_ZH[g['kept']]}, 优于 HiGHS 自己找到的最佳方案 ("
-     + ("无" if g["h"] == "none" else g["h"]) + ")")
-rule(r"(?P<inner>.+?); no time was left for the marginal values \(raise the time limit to get them\)",
-     lambda g: zh(g["inner"]) + "; 时间已用完, 未计算边际价值 (提高时间上限即可得到)")
-RACE_ZH = {  # the endings of solve._race_words after "; raced by a second HiGHS run (seed N)"
-    ": the plan is the first run's, the bound the higher of the two": ": 方案取自第一个进程, 下界取两者中较高者",
-    ": the plan is the second run's, the bound the higher of the two": ": 方案取自第二个进程, 下界取两者中较高者",
-    ": the bound the higher of the two": ": 下界取两者中较高者",
-    ": the first run proved the gap first": ": 第一个进程先证明了间隙要求",
-    ", which ended without an answer": ", 但它未给出结果便已结束",
-    ", which failed without an answer": ", 但它出错结束, 未给出结果",
-    ", whose plan was rejected: it breaks a row of the model": ", 但它的方案违反模型的约束, 未被采用",
-}
-rule(r"(?P<inner>.+?); raced by a second HiGHS run \(seed (?P<s>\d+)\)(?P<end>"
-     + "|".join(re.escape(k) for k in sorted(RACE_ZH, key=len, reverse=True)) + ")",
-     lambda g: zh(g["inner"]) + f"; 另一 HiGHS 进程 (随机种子 {g['s']}) 同时求解" + RACE_ZH[g["end"]])
-rule(r"(?P<inner>.+?)(?P<end> \(HiGHS overran the limit and was stopped by the wall-clock guard\)|; the floor no "
-     r"budget goes below was not found in time|; that is (?:less than 0\.1%|(?P<w>[\d.]+%)) of what purchases can "
-     r"change \(objective (?P<o>{NUM}) down to the floor (?P<f>{NUM}) that no budget goes below\))",
-     lambda g: zh(g["inner"]) + (
-         " (HiGHS 超出时间上限, 已被计时保护停止)" if g["end"].startswith(" (HiGHS") else
-         "; 未能及时求出任何预算都不能低于的下限" if g["o"] is None else
-         "; 相当于采购所能改变部分的 " + (g["w"] if g["w"] else "不到 0.1%")
-         + f" (目标值 {g['o']} 降至任何预算都不能低于的下限 {g['f']})"))
-
-
-def _joined(text: str) -> str | None:
-    """Sentences joined by spaces (explain_infeasible joins the pre-solve errors so), each by a rule, else None."""
-    out = _by_rule(text)
-    for space in ([] if out is not None else re.finditer(" ", text)):
-        head = _by_rule(text[:space.start()])
-        tail = None if head is None else _joined(text[space.end():])
-        if tail is not None:
-            return f"{head}。{tail}"
-    return out
-
-
-rule(r"(?P<inner>no plan satisfies the hard constraints)\. (?P<why>.+)",
-     lambda g: f"{zh(g['inner'])}。{_joined(g['why']) or g['why']}")
-rule(r"(?P<first>Equity first: .+?; then the weighted sum with it held: )(?P<inner>.+)",
-     lambda g: (equity_first(g["first"]) or g["first"]) + zh(g["inner"]))
-rule(r"The hard rules conflict with each other\. The smallest relaxation that makes a plan possible: (?P<l>.+)\. "
-     r"Relax one of these \(or make the targets soft\) and solve again\.",
-     lambda g: "硬性规则相互冲突。使方案可行的最小放宽: " + "; ".join(zh(x) for x in g["l"].split("; "))
-     + "。请放宽其中一项 (或将目标改为软目标) 后重新求解。")
-rule(r"the hard (?P<mod>\S+) target in (?P<r>.+?) in (?P<y>\d+) is (?P<v>{NUM}) unit\(s\) out of reach",
-     "{r} {y} 年的 {mod} 硬性目标还差 {v} 台")
-rule(r"the presence rule for (?P<mod>\S+) at (?P<tier>\S+) in (?P<r>.+?) in (?P<y>\d+) is (?P<v>{NUM}) unit\(s\) "
-     r"out of reach", "{r} {y} 年{tier}的 {mod} 最低配置规则还差 {v} 台")
-rule(r"the total budget would need (?P<v>{NUM}) 万元 more", "总预算还需增加 {v} 万元")
-rule(r"the (?P<y>\d+) budget would need (?P<v>{NUM}) 万元 more", "{y} 年预算还需增加 {v} 万元")
-rule(r"(?P<r>.+?) in (?P<y>\d+) would need (?P<v>{NUM}) more imaging staff", "{r} {y} 年还需增加 {v} 名影像人员")
-rule(r"HiGHS proved that no plan satisfies all hard constraints together, although each passes its own check\. Try: "
-     r"(?P<l>.+)", lambda g: "HiGHS 已证明没有方案能同时满足全部硬性约束, 尽管每条约束单独检查都能通过。可尝试: "
-     + "; ".join(zh(x) for x in g["l"].split("; ")))
-rule(r"make the hard targets of (?P<shown>.+) soft", "将 {shown} 的硬性目标改为软目标")
-PHRASES.update({
-    "relax policy.min_units": "放宽 policy.min_units",
-    "remove or raise budget.per_year_wan_cny": "删除或提高 budget.per_year_wan_cny",
-    "turning constraint families off in [constraints] one at a time to find the conflict":
-        "在 [constraints] 中逐一关闭各类约束, 找出冲突所在",
-})
 
 # --- input errors (planner.errors.InputError: "<file>[, row N][, column 'c']: <problem>[ (value: v)][. Fix: f]"):
 # the problems and fixes of planner.data.tables / inputs, planner.config.schema / scenario and planner.errors

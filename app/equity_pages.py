@@ -210,7 +210,7 @@ def why_no_plan(table: pd.DataFrame, i: int) -> str | None:
         return t("fr_why_no_solution").format(n=int(row["tries"]), s=float(row["time_limit_s"]))
     if status == "infeasible":
         return t("fr_why_infeasible")
-    return say(str(row.get("why_no_plan") or status_word(str(status))))
+    return say(row.get("why_no_plan") or status_word(str(status)))   # a Message (a solve status) or words
 
 
 def frontier_conclusion(table: pd.DataFrame) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from planner.messages import Message
 from planner.messages import labels as catalog_labels
 from planner_app import engine_zh
 from planner_app.i18n import lang
@@ -153,8 +154,15 @@ def _value_maps() -> dict[str, dict[str, str]]:
 
 
 def to_screen(df: pd.DataFrame) -> pd.DataFrame:
-    """The frame with its code cells by their labels (中文 only): tier, modality, level, status..."""
-    if lang() != "zh" or df is None:
+    """The frame with its code cells by their labels (中文 only): tier, modality, level, status...; its messages
+    (the marginal values' plain_words, a frontier point's why_no_plan) in the interface language."""
+    if df is None:
+        return df
+    said = {c: df[c].map(lambda v: engine_zh.say(v) if isinstance(v, Message) else v) for c in df.columns
+            if df[c].dtype == object and df[c].map(lambda v: isinstance(v, Message)).any()}
+    if said:
+        df = df.assign(**said)
+    if lang() != "zh":
         return df
     return _cells_zh(df)
 

@@ -17,6 +17,7 @@ import streamlit as st
 
 from planner import Planner
 from planner.io.output import summary_dict
+from planner.messages import from_data
 from planner.planning.results import PlanResult
 from planner.io.runstore import RunStore, StoredRun, default_path
 from planner import session
@@ -121,6 +122,15 @@ def view_from_result(r: PlanResult, loaded: LoadedScenario) -> dict:
             "mobile_serves": {m: v.serves for m, v in scn.modalities.items() if v.mobile}}
 
 
+def _marginal_said(marginal: pd.DataFrame | None, summary: dict) -> pd.DataFrame | None:
+    """A stored run's marginal values with their plain words as the message codes its summary keeps (row by row),
+    so they are said in the interface language; an older run (no codes kept) keeps the English."""
+    coded = summary.get("marginal_messages")
+    if marginal is None or not coded or len(coded) != len(marginal):
+        return marginal
+    return marginal.assign(plain_words=[from_data(m) for m in coded])
+
+
 def view_from_stored(run: StoredRun) -> dict:
     """A saved run in the same shape as a fresh result, from the files the run store kept."""
     import tomllib
@@ -135,7 +145,7 @@ def view_from_stored(run: StoredRun) -> dict:
     geo = regions_cfg.get("boundaries")
     return {"summary": run.summary, "plan": run.plan, "regions": run.regions, "spend": run.spend,
             "mobile": csv("mobile.csv", dtype={"base_code": str, "target_code": str}),
-            "marginal": csv("marginal_values.csv"),
+            "marginal": _marginal_said(csv("marginal_values.csv"), run.summary),
             "centroids": csv(regions_cfg.get("table"), dtype={"code": str}),
             "boundaries_json": json.loads(files[geo]) if geo in files else None,
             "mobile_serves": {m: v.get("serves") for m, v in scenario.get("modalities", {}).items() if v.get("mobile")}}

@@ -130,7 +130,7 @@ def run_child(spec: dict, result_path: Path) -> int:
             build_s=rep.build_seconds, handoff_s=rep.handoff_seconds, highs_s=rep.solve_seconds,
             duals_s=rep.duals_seconds, status=rep.status, termination=rep.termination,
             objective=rep.objective, bound=rep.bound, gap=rep.gap, mip_nodes=rep.mip_nodes,
-            message=rep.message,
+            message=str(rep.message),
         )
         # everything in p.solve() that is none of build / hand-off / HiGHS: Pyomo's solve wrapper,
         # loading the solution, collecting results, the verifier

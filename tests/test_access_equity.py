@@ -294,7 +294,7 @@ def test_unreachable_access_rule_is_refused_before_solving():
     p = Planner.from_file(ACCESS, ["access.limit_minutes=40", "access.require_within_limit=true",
                                    "regions.facilities='facilities_ab.csv'"])
     assert not p.checks.ok
-    assert "丙 (100003)" in p.checks.errors[0] and "丁 (100004)" in p.checks.errors[0]
+    assert "丙 (100003)" in str(p.checks.errors[0]) and "丁 (100004)" in str(p.checks.errors[0])
 
 
 def test_sweep_over_equity_objective_and_access_weight_reports_the_measures(tmp_path):

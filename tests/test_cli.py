@@ -103,7 +103,7 @@ def test_marginal_values_digest_puts_the_budget_first_then_one_line_per_family()
                       "where": ["total", "2026", "a", "b", "c", "d"],
                       "marginal_value": [0.2, 0.3, 20.0, 8.0, 50.0, 0.0],
                       "plain_words": ["B total", "B 2026", "cap a", "cap b", "dens c", "staff d"]})
-    assert marginal_digest(m) == ["B total", "Density targets: 1 binding place(s) listed; the largest: dens c",
+    assert [str(x) for x in marginal_digest(m)] == ["B total", "Density targets: 1 binding place(s) listed; the largest: dens c",
                                   "Capacity: 2 binding place(s) listed; the largest: cap a"]
     assert marginal_digest(m, top=1) == ["B total"] and marginal_digest(m.iloc[0:0]) == []
 

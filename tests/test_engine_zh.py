@@ -1,7 +1,9 @@
 """The engine's English messages in 中文 mode (app/engine_zh.py): no English word left, nothing dropped.
 
 Every message of the bad-input corpus (tests/test_bad_corpus.py, EXPECTED), the families around them (every
-column hint of planner.data.tables) and the solve status messages of planner.planning.solve are said in Chinese, an error with message codes from the
+column hint of planner.data.tables), the verifier's violations and the pre-solve warnings are said in
+Chinese (the pre-solve errors, marginal values and solve status messages: tests/test_messages_status.py), an
+error with message codes from the
 catalog (engine_zh.error_zh, planner.messages), the rest through engine_zh.zh's rules; the Chinese must hold no
 English word outside the app's allow-list (tests/test_app_chinese.py) and must keep the file name and every
 number and '...'-quoted token of the English. The scenario file's errors (planner.config.schema / scenario,
@@ -12,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-from types import SimpleNamespace
 
 import pytest
 
@@ -280,53 +281,3 @@ def test_verifier_violations_are_said_from_the_catalog(english, message):
     assert "基层" in chinese or "grassroots" not in english
 
 
-# ------------------------------------------------------------------------------ solve status messages
-def test_status_messages_are_chinese():
-    from planner.planning.solve import _changeable_words, _kept_words, _message
-
-    for status in ("optimal", "time_limit", "no_solution", "infeasible", "interrupted", "unbounded", "error"):
-        for gap in (None, 0.0123):
-            check(_message(status, gap, 0.005, 60.0))
-    base = _message("time_limit", 0.0123, 0.005, 60.0)
-    for share, floor in ((0.034, 812.4), (0.0001, 812.4), (None, None)):
-        rep = SimpleNamespace(changeable_gap=share, floor=floor, objective=1234.5)
-        words = _changeable_words(rep)
-        assert words
-        chinese = check(base + words)
-        assert chinese.startswith(engine_zh.zh(base))
-    check(base + " (HiGHS overran the limit and was stopped by the wall-clock guard)")
-    for kept in ("quick plan", "previous plan", "rounded LP plan"):
-        for found in (None, 205835.7):
-            ending = _kept_words(kept, found)
-            check(base + ending)
-            check(_message("interrupted", None, 0.005, 60.0) + ending + words)  # then the changeable gap
-    check("stopped on request before any plan was found")
-
-
-@pytest.mark.parametrize("english", [
-    "first plan, made at once from the previous plan (3 unit(s) added with the larger budget), not yet optimised for "
-    "the new budget (gap 1.20% of the objective, against the floor no budget goes below); that is 2.9% of what "
-    "purchases can change (objective 1,234.5 down to the floor 812.4 that no budget goes below)",
-    "first plan, made at once from the previous plan (1,204 purchase(s) dropped to fit the smaller budget), not yet "
-    "optimised for the new budget (gap unknown, against the previous proven bound)",
-    "no plan satisfies the hard constraints. The hard rules conflict with each other. The smallest relaxation that "
-    "makes a plan possible: the hard CT target in 成都市 (510100) in 2027 is 3.0 unit(s) out of reach; the presence "
-    "rule for DR at grassroots in 自贡市 (510300) in 2026 is 1.0 unit(s) out of reach; the total budget would need "
-    "1,370 万元 more; the 2028 budget would need 250 万元 more; 成都市 (510100) in 2027 would need 4.5 more imaging "
-    "staff. Relax one of these (or make the targets soft) and solve again.",
-    "no plan satisfies the hard constraints. HiGHS proved that no plan satisfies all hard constraints together, "
-    "although each passes its own check. Try: make the hard targets of CT, MRI soft; relax policy.min_units; remove "
-    "or raise budget.per_year_wan_cny",
-    # the pre-solve errors, joined by spaces
-    "no plan satisfies the hard constraints. the scenario has no regions: check regions.table and "
-    "regions.include_parent policy.min_units counts facilities, but the scenario has no facilities table: add "
-    "regions.facilities (e.g. facilities.csv), or remove the presence rules",
-    # a lexicographic solve's status
-    "Equity first: largest shortfall minimised to 12.5 per million (optimal, gap 0.00 %); then the weighted sum with "
-    "it held: optimal: proven within the 0.50% gap tolerance (gap 0.21%)",
-    "no plan satisfies the hard constraints. HiGHS proved that no plan satisfies all hard constraints together, "
-    "although each passes its own check. Try: turning constraint families off in [constraints] one at a time to "
-    "find the conflict",
-])
-def test_quick_plan_and_infeasibility_messages_are_chinese(english):
-    check(english)

@@ -197,7 +197,7 @@ def test_hard_target_beyond_budget_is_explained_before_solving(case):
     toml = one_tier_ct(budget=300).replace("target_per_million = 0", "target_per_million = 10\ntarget_hard = true")
     p = Planner.from_file(case(toml, regions=REGIONS_AB, stock=STOCK_AB))
     assert not p.checks.ok
-    msg = p.checks.errors[0]
+    msg = str(p.checks.errors[0])
     assert "2,200 万元" in msg and "300 万元" in msg and "乙 needs 19 CT" in msg
     with pytest.raises(PlannerError, match="cannot be solved"):
         p.solve()
@@ -271,8 +271,8 @@ mip_rel_gap = 0.0
     assert p.checks.ok  # every rule passes on its own
     r = p.solve()
     assert r.report.status == "infeasible"
-    assert "乙 (100002) in 2026 would need 2.0 more imaging staff" in r.report.message
-    assert "smallest relaxation" in r.report.message
+    assert "乙 (100002) in 2026 would need 2.0 more imaging staff" in str(r.report.message)
+    assert "smallest relaxation" in str(r.report.message)
 
 
 MOBILE_BASE = """
@@ -580,7 +580,7 @@ def test_floor_and_the_gap_against_what_purchases_can_change(case):
     r = p.solve()
     assert r.report.objective == pytest.approx(200.0) and r.report.floor == pytest.approx(100.0)
     assert r.report.changeable_gap == pytest.approx(0.0)
-    assert "floor 100.0 that no budget goes below" in r.report.message
+    assert "floor 100.0 that no budget goes below" in str(r.report.message)
     assert summary_dict(r)["floor"] == pytest.approx(100.0)
     kept = p._solver._floor
     r = p.resolve_with_budget(400)
@@ -663,7 +663,7 @@ def test_quick_plan_after_a_budget_cut_trims_the_previous_purchases(case):
     assert q is not None and q.report.status == "quick" and q.verifier.ok, q.verifier.violations
     assert q.plan["new_units"].sum() == 4 and q.spend["capex_wan_cny"].sum() == pytest.approx(400.0)
     assert q.report.objective == pytest.approx(300.0) and q.report.bound == pytest.approx(0.0)
-    assert q.report.gap == pytest.approx(1.0) and "previous proven bound" in q.report.message
+    assert q.report.gap == pytest.approx(1.0) and "previous proven bound" in str(q.report.message)
     r = p.solve()
     assert p._solver.start == "quick plan"
     assert r.report.status == "optimal" and r.report.objective == pytest.approx(300.0) and r.verifier.ok
@@ -684,8 +684,8 @@ def test_quick_plan_after_a_budget_rise_only_adds_purchases(case):
     (q,) = firsts
     assert q.report.status == "quick" and q.verifier.ok and q.plan["new_units"].sum() == 4
     assert q.report.objective == pytest.approx(100.0) and q.report.bound == pytest.approx(0.0)
-    assert "1 unit(s) added with the larger budget" in q.report.message
-    assert "floor no budget goes below" in q.report.message
+    assert "1 unit(s) added with the larger budget" in str(q.report.message)
+    assert "floor no budget goes below" in str(q.report.message)
     assert r.report.objective == pytest.approx(100.0)
     p2 = Planner.from_file(path)
     p2.solve()

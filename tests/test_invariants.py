@@ -224,7 +224,7 @@ def test_time_limit_covers_the_warm_start_and_is_reported_honestly():
     assert 3 - 0.5 <= solver.warm_seconds + solver.mip_time_limit + solver.reserve <= 3 + 1e-9
     assert solver.highs.option("time_limit") == pytest.approx(solver.mip_time_limit)
     if r.report.status == "time_limit":
-        assert "NOT proven optimal" in r.report.message and r.report.gap is not None
+        assert "NOT proven optimal" in str(r.report.message) and r.report.gap is not None
         assert r.verifier.ok  # a time-limited plan is still checked
 
 
@@ -239,6 +239,6 @@ def test_wall_clock_guard_stops_an_overrunning_solve(monkeypatch):
                           overrides=["solver.compute_duals=false", "solver.warm_start=false"])
     r = p.solve(time_limit=60, gap=0.0)
     assert r.report.status in ("time_limit", "no_solution")
-    assert "wall-clock guard" in r.report.message
+    assert "wall-clock guard" in str(r.report.message)
     if r.report.status == "time_limit":
-        assert r.verifier.ok and "NOT proven optimal" in r.report.message
+        assert r.verifier.ok and "NOT proven optimal" in str(r.report.message)

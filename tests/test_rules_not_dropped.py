@@ -36,7 +36,7 @@ def test_a_presence_rule_without_a_facilities_table_is_refused(case):
     path = case(one_tier_ct(budget=0) + PRESENCE.format(year=2026), regions=REGIONS, stock=STOCK)
     p = Planner.from_file(path)
     assert not p.checks.ok
-    assert any("no facilities table" in e and "regions.facilities" in e for e in p.checks.errors)
+    assert any("no facilities table" in str(e) and "regions.facilities" in str(e) for e in p.checks.errors)
     with pytest.raises(PlannerError, match="no facilities table"):
         p.solve()
 

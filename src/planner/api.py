@@ -78,7 +78,7 @@ class Planner:
         ``progress`` is called with a ``planner.solver.Progress`` (incumbent, bound, gap) as HiGHS improves
         them; ``cancel()`` from a signal handler or another thread stops the solve with its best plan."""
         if not self.checks.ok:
-            raise InfeasibleError("The scenario cannot be solved as it stands: " + " ".join(self.checks.errors))
+            raise InfeasibleError("The scenario cannot be solved as it stands: " + " ".join(map(str, self.checks.errors)))
         first = self._pm is None
         pm = self.build()
         assert self._solver is not None

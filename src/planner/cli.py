@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from planner.errors import PlannerError
-from planner.messages import language, render
+from planner.messages import language, render, text
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Plan where new CT, MRI, DR and mobile imaging units go, within a budget.")
@@ -141,7 +141,7 @@ def solve(
     dest = out or (output_root() / "results" / loaded.scenario.name)
     write_results(result, loaded, dest)
     if not quiet:
-        typer.echo(text_summary(result))  # warnings included
+        typer.echo(text_summary(result, lang=_LANG))  # warnings included
     else:
         for w in result.warnings:
             typer.secho(_say("cli.warning", text=w), fg=typer.colors.YELLOW, err=True)
@@ -268,7 +268,7 @@ def frontier(
     typer.echo(fr.conclusion())
     for point, why in zip(fr.table["point"], fr.table["why_no_plan"]):
         if why:
-            typer.echo(f"  {point}: {why}")
+            typer.echo(f"  {point}: {text(why, _LANG)}")
     typer.echo(f"Written to {dest}/ (frontier.csv, point_<i>/ with each plan)")
 
 

@@ -517,7 +517,7 @@ def solve_by_province(scenario_path: str | Path | None, overrides: list[str] | N
     inp = resolve(load_scenario(scenario_path, overrides))
     checks = run_checks(inp)
     if not checks.ok:
-        raise InfeasibleError("The scenario cannot be solved as it stands: " + " ".join(checks.errors))
+        raise InfeasibleError("The scenario cannot be solved as it stands: " + " ".join(map(str, checks.errors)))
     parts = split(inp)
     if by_blocks:
         parts = [dataclasses.replace(p, by_blocks=True) for p in parts]

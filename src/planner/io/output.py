@@ -38,7 +38,9 @@ def summary_dict(result: PlanResult) -> dict:
     return {
         "scenario": inp.scenario.name,
         "status": rep.status,
-        "status_message": rep.message,
+        "status_message": str(rep.message),
+        # the status as a message code with its values, for a reader in another language (the app)
+        "status_message_data": as_data(rep.message),
         "termination": rep.termination,
         "objective": rep.objective,
         "bound": rep.bound,
@@ -71,9 +73,11 @@ def summary_dict(result: PlanResult) -> dict:
         "demand_thousand_exams": float(result.flows["demand_k"].sum()),
         "budget_marginal_value_per_wan_cny": rep.budget_marginal,
         "verifier": {"ok": bool(ver.ok), "violations": ver.violations} if ver is not None
-        else {"ok": False, "violations": ["no plan to verify: " + rep.message]},
+        else {"ok": False, "violations": ["no plan to verify: " + str(rep.message)]},
         # the violations as message codes with their values, for a reader in another language (the app)
         "verifier_messages": [as_data(v) for v in ver.messages] if ver is not None else [],
+        # marginal_values.csv's plain_words as message codes, row by row (the same reader)
+        "marginal_messages": [as_data(w) for w in result.marginal["plain_words"]] if len(result.marginal) else [],
         "measures": _plain(result.measures),
         "equity": _plain(result.equity.to_dict("records")) if len(result.equity) else [],
         "access": _plain(access_measures(result.access, inp.scenario.access.limit_minutes,

@@ -12,7 +12,7 @@ from planner.messages import Message, msg
 
 @dataclass
 class CheckReport:
-    errors: list[str] = field(default_factory=list)
+    errors: list[Message] = field(default_factory=list)       # messages: str() is the English
     warnings: list[Message | str] = field(default_factory=list)   # messages: str() is the English
     # lower bound on what hard rules alone must spend, 万元
     required_spend_wan: float = 0.0
@@ -40,7 +40,7 @@ def run_checks(inp: PlanInputs) -> CheckReport:
     inputs can give. Each impossible rule is an error saying what to relax; legal but odd inputs warn."""
     rep = CheckReport()
     if len(inp.regions) == 0:
-        rep.errors.append("the scenario has no regions: check regions.table and regions.include_parent")
+        rep.errors.append(msg("checks.no_regions"))
         return rep
     for m, name in enumerate(inp.modalities):
         if not inp.allowed[:, m].any():
@@ -63,9 +63,7 @@ def _check_rules_apply(inp: PlanInputs, rep: CheckReport) -> None:
     last = inp.years[-1]
     if scn.constraints.min_presence and scn.policy.min_units:
         if inp.facilities is None:
-            rep.errors.append(
-                "policy.min_units counts facilities, but the scenario has no facilities table: add "
-                "regions.facilities (e.g. data/regions/facilities_provinces.csv), or remove the presence rules")
+            rep.errors.append(msg("checks.presence_no_facilities", example="data/regions/facilities_provinces.csv"))
         for i, rule in enumerate(scn.policy.min_units):
             if rule.from_year > last:
                 rep.warnings.append(msg("checks.rule_after_plan", i=i, per=rule.per_facility, mod=rule.modality,
@@ -107,17 +105,14 @@ def _check_facility_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport
     """Hard targets and presence rules against what the facilities may hold (the first case of each)."""
     cap_all = np.where(np.isfinite(inp.limit), inp.limit, 1e12).sum(axis=1)   # (R, M)
     for r, m, y in zip(*np.nonzero(need.target > cap_all[:, :, None] + 1e-9)):
-        rep.errors.append(
-            f"hard {inp.modalities[m]} target in {_where(inp, r)} needs {need.target[r, m, y]:.0f} units in "
-            f"{inp.years[y]}, but facilities there can hold at most {cap_all[r, m]:.0f}: make the target soft "
-            f"(modalities.{inp.modalities[m]}.target_hard = false) or raise eligibility limits")
+        rep.errors.append(msg("checks.target_over_room", mod=inp.modalities[m], where=_where(inp, r),
+                              n=float(need.target[r, m, y]), year=int(inp.years[y]), cap=float(cap_all[r, m]),
+                              key=f"modalities.{inp.modalities[m]}.target_hard"))
         break
     room = np.where(inp.allowed[None, :, :], inp.limit, 0)[..., None]
     for r, t, m, y in zip(*np.nonzero(need.presence > room + 1e-9)):
-        rep.errors.append(
-            f"the minimum-presence rule needs {need.presence[r, t, m, y]:.0f} {inp.modalities[m]} at {inp.tiers[t]} "
-            f"in {_where(inp, r)}, but that tier may hold at most {inp.limit[r, t, m]:.0f} there: "
-            "check policy.min_units and eligibility")
+        rep.errors.append(msg("checks.presence_over_room", n=float(need.presence[r, t, m, y]), mod=inp.modalities[m],
+                              tier=inp.tiers[t], where=_where(inp, r), cap=float(inp.limit[r, t, m])))
         break
 
 
@@ -129,20 +124,15 @@ def _check_budget_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport) 
     names = inp.regions["name_zh"].to_numpy()
     if rep.required_spend_wan > budget + 1e-6:
         worst = np.argsort(-(by[:, :, -1] * price[None, :]).sum(axis=1))[:3]
-        detail = "; ".join(
-            f"{names[r]} needs " + ", ".join(f"{by[r, m, -1]:.0f} {inp.modalities[m]}"
-                                             for m in range(len(inp.modalities)) if by[r, m, -1] > 0)
-            for r in worst if by[r, :, -1].sum() > 0)
-        rep.errors.append(
-            f"hard targets and minimum-presence rules need at least {rep.required_spend_wan:,.0f} 万元 of new "
-            f"units, but the budget allows {budget:,.0f} 万元 (largest needs: {detail}). Raise "
-            "budget.total_wan_cny, make targets soft, or relax policy.min_units")
+        detail = joined([msg("checks.region_needs", region=names[r], shown=", ".join(
+            f"{by[r, m, -1]:.0f} {inp.modalities[m]}" for m in range(len(inp.modalities)) if by[r, m, -1] > 0))
+            for r in worst if by[r, :, -1].sum() > 0], "; ")
+        rep.errors.append(msg("checks.budget_short", need=rep.required_spend_wan, budget=float(budget), needs=detail))
     if inp.budget_year_wan is not None:
         cum_budget = np.cumsum(inp.budget_year_wan)
         for y in np.flatnonzero(need.cost_by > cum_budget + 1e-6):
-            rep.errors.append(
-                f"by {inp.years[y]} hard rules need {need.cost_by[y]:,.0f} 万元 of new units, but the yearly budgets "
-                f"up to then add up to {cum_budget[y]:,.0f} 万元: raise the early years' budget.per_year_wan_cny")
+            rep.errors.append(msg("checks.yearly_budget_short", year=int(inp.years[y]), need=float(need.cost_by[y]),
+                                  budget=float(cum_budget[y])))
             break
     if budget > 0 and price.min() > budget:
         rep.warnings.append(msg("checks.budget_below_price", budget=float(budget), price=float(price.min())))
@@ -160,9 +150,8 @@ def _check_staff_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport) -
     existing = (surv * spu[None, None, :, None]).sum(axis=(1, 2))
     avail = inp.staff_limit()
     for r, y in zip(*np.nonzero(staff_need > avail + 1e-6)):
-        rep.errors.append(
-            f"in {_where(inp, r)} in {inp.years[y]} hard targets need {staff_need[r, y]:,.1f} imaging staff, "
-            f"{avail[r, y]:,.1f} are available: add staff (staffing or a staff table) or relax the rules")
+        rep.errors.append(msg("checks.staff_short", where=_where(inp, r), year=int(inp.years[y]),
+                              need=float(staff_need[r, y]), avail=float(avail[r, y])))
         break
     over = existing > inp.staff_available + 1e-6
     if over.any():
@@ -188,13 +177,11 @@ def _check_access_rule(inp: PlanInputs, rep: CheckReport) -> None:
         far = np.flatnonzero(~reach)
         if len(far):
             shown = ", ".join(f"{names[r]} ({inp.codes[r]})" for r in far[:5])
-            rep.errors.append(
-                f"access.require_within_limit: {len(far)} region(s) have no place within {acc.limit_minutes:g} "
-                f"minutes that may hold a {name} unit, fixed or mobile ({shown}{', ...' if len(far) > 5 else ''}): "
-                f"raise access.limit_minutes, allow {name} at more tiers (eligibility), or turn the rule off")
+            rep.errors.append(msg("checks.access_unreachable", n=len(far), limit=float(acc.limit_minutes), mod=name,
+                                  shown=shown + (", ..." if len(far) > 5 else "")))
 
 
-def elastic_explanation(inp: PlanInputs, time_limit: float = 30.0, top: int = 8) -> list[str]:
+def elastic_explanation(inp: PlanInputs, time_limit: float = 30.0, top: int = 8) -> list[Message]:
     """The smallest relaxation of the hard rules that makes the scenario feasible, in planner's words.
 
     Solves the elastic model (every hard target, presence rule, budget and staff row gets a priced
@@ -208,56 +195,66 @@ def elastic_explanation(inp: PlanInputs, time_limit: float = 30.0, top: int = 8)
     if not rep.has_plan:
         return []
     names, codes, years = inp.regions["name_zh"].to_numpy(), inp.codes, inp.years
-    found: list[tuple[float, str]] = []
+    found: list[tuple[float, Message]] = []
     G = pm.families["G"].index
     for i, v in enumerate(pm.values("G")):
         m = inp.modalities[int(G["m"].iloc[i])]
         if v > 1e-6 and inp.scenario.modalities[m].target_hard:
             r, y = int(G["r"].iloc[i]), int(G["y"].iloc[i])
-            found.append((100 * v, f"the hard {m} target in {names[r]} ({codes[r]}) in {years[y]} is "
-                                   f"{v:,.1f} unit(s) out of reach"))
+            found.append((100 * v, msg("checks.target_out_of_reach", mod=m, where=f"{names[r]} ({codes[r]})",
+                                       year=int(years[y]), v=float(v))))
     if len(pm.families["P"]):
         n = pm.families["n"].index
         for (row, v) in zip(pm.families["P"].index["n_row"], pm.values("P")):
             if v > 1e-6:
                 r, t, m, y = (int(n[c].iloc[row]) for c in ("r", "t", "m", "y"))
-                found.append((100 * v, f"the presence rule for {inp.modalities[m]} at {inp.tiers[t]} in "
-                                       f"{names[r]} ({codes[r]}) in {years[y]} is {v:,.1f} unit(s) out of reach"))
+                found.append((100 * v, msg("checks.presence_out_of_reach", mod=inp.modalities[m], tier=inp.tiers[t],
+                                           where=f"{names[r]} ({codes[r]})", year=int(years[y]), v=float(v))))
     for v in pm.values("BT"):
         if v > 1e-6:
-            found.append((v, f"the total budget would need {v:,.0f} 万元 more"))
+            found.append((v, msg("checks.total_budget_more", v=float(v))))
     for y, v in zip(pm.families["BY"].index["y"], pm.values("BY")):
         if v > 1e-6:
-            found.append((v, f"the {years[int(y)]} budget would need {v:,.0f} 万元 more"))
+            found.append((v, msg("checks.year_budget_more", year=int(years[int(y)]), v=float(v))))
     SS = pm.families["SS"].index
     for i, v in enumerate(pm.values("SS")):
         if v > 1e-6:
             r, y = int(SS["r"].iloc[i]), int(SS["y"].iloc[i])
-            found.append((30 * v, f"{names[r]} ({codes[r]}) in {years[y]} would need {v:,.1f} more imaging staff"))
-    found.sort(key=lambda f: -f[0])
+            found.append((30 * v, msg("checks.staff_more", where=f"{names[r]} ({codes[r]})", year=int(years[y]),
+                                      v=float(v))))
+    found.sort(key=lambda f: -f[0])   # stable: ties keep the order above
     return [text for _, text in found[:top]]
 
 
-def explain_infeasible(inp: PlanInputs, time_limit: float = 30.0) -> str:
+def joined(items: list[Message], sep: str) -> Message:
+    """Messages as one: 'a; b; c' (sep '; ', a list in a sentence) or 'a b c' (sep ' ', sentences; '。' between
+    them in Chinese), from the catalog's list.semicolon / list.sentences."""
+    code = {"; ": "list.semicolon", " ": "list.sentences"}[sep]
+    out = items[-1]
+    for head in reversed(items[:-1]):
+        out = msg(code, head=head, tail=out)
+    return out
+
+
+def explain_infeasible(inp: PlanInputs, time_limit: float = 30.0) -> Message:
+    """Why no plan satisfies the hard rules: the pre-solve errors, else the smallest relaxation of the hard rules
+    (elastic_explanation), else what to try."""
     rep = run_checks(inp)
     if rep.errors:
-        return " ".join(rep.errors)
+        return joined(rep.errors, " ")
     try:
         # within what the solve's deadline has left (infeasibility is usually found at once, in presolve)
         relax = elastic_explanation(inp, min(30.0, time_limit)) if time_limit >= 0.5 else []
     except Exception:  # noqa: BLE001 - an explanation must never hide the infeasibility itself
         relax = []
     if relax:
-        return ("The hard rules conflict with each other. The smallest relaxation that makes a plan possible: "
-                + "; ".join(relax) + ". Relax one of these (or make the targets soft) and solve again.")
+        return msg("checks.relax_one", relax=joined(relax, "; "))
     soft = [m for m in inp.modalities if inp.scenario.modalities[m].target_hard]
     hints = []
     if soft:
-        hints.append(f"make the hard targets of {', '.join(soft)} soft")
+        hints.append(msg("checks.hint_soft_targets", shown=", ".join(soft)))
     if inp.scenario.policy.min_units:
-        hints.append("relax policy.min_units")
+        hints.append(msg("checks.hint_relax_min_units"))
     if inp.budget_year_wan is not None:
-        hints.append("remove or raise budget.per_year_wan_cny")
-    return ("HiGHS proved that no plan satisfies all hard constraints together, although each passes its "
-            "own check. Try: " + ("; ".join(hints) if hints else "turning constraint families off in [constraints] "
-                                  "one at a time to find the conflict"))
+        hints.append(msg("checks.hint_year_budget"))
+    return msg("checks.no_plan_try", hints=joined(hints, "; ") if hints else msg("checks.hint_families_off"))

@@ -7,12 +7,17 @@ import numpy as np
 
 from planner.data.inputs import PlanInputs
 from planner.errors import InputError
+from planner.messages import msg
 from planner.planning.model import PlanModel
 from planner.planning.pipeline import run
 from planner.planning.results import PlanResult
 from planner.planning.solve import Solver
 from planner.solver import Status
 from planner.solver.deadline import Deadline
+
+# How the equity stage ended (a status with a plan), in the "Equity first: ..." prefix of the status
+_STAGE = {Status.OPTIMAL: msg("status.word_optimal"), Status.TIME_LIMIT: msg("status.word_time_limit"),
+          Status.INTERRUPTED: msg("status.word_interrupted"), Status.QUICK: msg("status.word_quick")}
 
 
 def z_columns(pm: PlanModel, what: str) -> np.ndarray:
@@ -68,10 +73,10 @@ def run_lexicographic(inp: PlanInputs, pm: PlanModel, solver: Solver, what: str,
         if len(cols):
             solver.set_upper(cols, eps)
     rep2 = second.report
-    label = "largest shortfall" if what == "shortfall" else "longest travel"
-    unit = "per million" if what == "shortfall" else "minutes"
-    rep2.message = (f"Equity first: {label} minimised to {rep1.objective:,.3f} {unit} ({rep1.status}, gap "
-                    f"{(rep1.gap or 0) * 100:.2f} %); then the weighted sum with it held: " + rep2.message)
+    label = msg("status.equity_shortfall") if what == "shortfall" else msg("status.equity_travel")
+    unit = msg("status.per_million") if what == "shortfall" else msg("status.minutes")
+    rep2.message = msg("status.equity_first", what=label, measure=float(rep1.objective), unit=unit,
+                       stage=_STAGE.get(rep1.status, str(rep1.status)), gap=(rep1.gap or 0) * 100, status=rep2.message)
     rep2.solve_seconds += rep1.solve_seconds
     rep2.build_seconds = rep1.build_seconds
     rep2.handoff_seconds += rep1.handoff_seconds

@@ -4,6 +4,7 @@ tables and the independent verifier. The Planner, the studies and batch all go t
 from __future__ import annotations
 
 from planner.data.inputs import PlanInputs
+from planner.messages import msg
 from planner.planning.checks import explain_infeasible, run_checks
 from planner.planning.model import PlanModel
 from planner.planning.results import PlanResult, collect
@@ -26,7 +27,7 @@ def run(inp: PlanInputs, pm: PlanModel, solver: Solver, time_limit: float | Dead
     deadline = Deadline.of(time_limit if time_limit is not None else inp.scenario.solver.time_limit_s)
     rep: SolveReport = solver.solve(deadline, gap, duals, build_seconds=build_seconds)
     if rep.status == "infeasible":
-        rep.message += ". " + explain_infeasible(inp, deadline.left())
+        rep.message = msg("status.infeasible_why", status=rep.message, why=explain_infeasible(inp, deadline.left()))
     return _finish(inp, pm, rep)
 
 

@@ -13,6 +13,7 @@ from planner.data.inputs import PlanInputs
 from planner.planning.model import PlanModel
 from planner.config.schema import CNY_PER_WAN
 from planner.planning.solve import SolveReport
+from planner.messages import Message, msg
 
 
 @dataclass
@@ -25,13 +26,13 @@ class PlanResult:
     mobile: pd.DataFrame         # base, target, modality, year: thousand exams delivered
     regions: pd.DataFrame        # region x modality x year: units and densities before/after, demand
     spend: pd.DataFrame          # year: capex, running cost
-    marginal: pd.DataFrame       # binding constraints and the value of budget, in plain words
+    marginal: pd.DataFrame       # binding constraints and the value of budget, in plain words (messages)
     size: dict = field(default_factory=dict)
     verifier: object = None
     access: pd.DataFrame = field(default_factory=pd.DataFrame)   # region x exam type: minutes before/after
     equity: pd.DataFrame = field(default_factory=pd.DataFrame)   # modality: Gini, Theil before/after
     measures: dict = field(default_factory=dict)                 # headline numbers (see plan_measures)
-    warnings: list[str] = field(default_factory=list)            # legal but suspicious inputs (checks.py)
+    warnings: list[Message | str] = field(default_factory=list)  # legal but suspicious inputs (checks.py)
 
     @property
     def spend_total_wan(self) -> float:
@@ -247,11 +248,9 @@ def marginal_table(pm: PlanModel, report: SolveReport, top: int = 25) -> pd.Data
         per100 = -val * 100.0
         thousand = per100 / max(w.unmet_wan_cny_per_thousand_exams * max(
             inp.scenario.tiers[t].unmet_weight for t in inp.tiers), 1e-12)   # exams in thousands, as everywhere
-        what = "the total budget" if key == "total" else f"the {key} budget"
-        rows.append({"constraint": "budget", "where": key, "marginal_value": -val,
-                     "plain_words": f"one more 100万元 in {what} would lower the objective by {per100:,.2f} "
-                                    f"万元-equivalent (as much as about {thousand:,.2f} thousand exams of the "
-                                    f"most heavily weighted unmet demand); LP-relaxation estimate"})
+        words = (msg("marginal.budget_total", v=per100, exams=thousand) if key == "total" else
+                 msg("marginal.budget_year", year=key, v=per100, exams=thousand))
+        rows.append({"constraint": "budget", "where": key, "marginal_value": -val, "plain_words": words})
     names = inp.regions["name_zh"].to_numpy()
     for block in (r.name for fam in pm.specs for r in fam.rows if r.dual_words):
         d = report.duals.get(block)
@@ -263,10 +262,21 @@ def marginal_table(pm: PlanModel, report: SolveReport, top: int = 25) -> pd.Data
             if abs(d[i]) < 1e-7:
                 break
             words = _row_words(inp, idx.iloc[i], names)
-            text = pm.row_spec(block).dual_words.format(v=abs(d[i]), **words)
+            text = _dual_words(pm.row_spec(block).dual_words, abs(float(d[i])), words)
             rows.append({"constraint": block, "where": " ".join(str(w) for w in (words["code"], words["y"]) if w != ""),
                          "marginal_value": abs(float(d[i])), "plain_words": text})
     return pd.DataFrame(rows, columns=["constraint", "where", "marginal_value", "plain_words"])
+
+
+def _dual_words(words: str | Message, v: float, row: dict) -> str | Message:
+    """A family's dual words for one row: its message with the row's {region}, {year}, {tier}, {mod} (modality),
+    {mod_exam} (exam type) and {v}; a plain template (a family not in the catalogs) with {r}, {y}, {t}, {m}, {k}
+    and {v}, in English."""
+    if isinstance(words, Message):
+        said = {"region": row["r"], "year": row["y"], "tier": row["t"], "mod": row["m"], "mod_exam": row["k"]}
+        return Message(words.code, {**words.params, **{k: getattr(x, "item", lambda: x)() for k, x in said.items()},
+                                    "v": v})   # numpy values as Python ones (summary.json keeps them)
+    return words.format(v=v, **row)
 
 
 def _row_words(inp: PlanInputs, row: pd.Series, names: np.ndarray) -> dict:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from planner.messages import Message, msg
 from planner.planning.model import PlanModel
 from planner.planning.quick import quick_plan
 from planner.planning.room import PurchaseRows
@@ -25,7 +26,7 @@ from planner.solver import race as race_ends
 # most AFTER_MIP_MAX_S; a phase with less than MIN_PHASE_S left is skipped (no duals; the status says the
 # floor was not found in time).
 AFTER_MIP_SHARE, AFTER_MIP_MAX_S, MIN_PHASE_S = 0.1, 15.0, 0.2
-NO_TIME_FOR_DUALS = "; no time was left for the marginal values (raise the time limit to get them)"
+NO_TIME_FOR_DUALS = msg("status.no_time_for_duals")   # an ending (ended)
 FLOOR_SHARE, FLOOR_FIRST_S = 0.25, 10.0  # the floor's share of a solve of at least 10 s, before the MIP
 
 
@@ -49,7 +50,7 @@ class SolveReport:
     handoff_seconds: float
     solve_seconds: float
     mip_nodes: int | None
-    message: str
+    message: str | Message         # str() is the English; render("zh") the Chinese
     duals: dict[str, np.ndarray] = field(default_factory=dict)
     budget_marginal: dict[str, float] = field(default_factory=dict)
     duals_seconds: float = 0.0
@@ -249,27 +250,27 @@ class Solver:
             self.pm.solution = None
         self._near_basis = False
         gap_v = relative_gap(res.objective, res.bound)
-        msg = _message(status, gap_v, rel_gap, limit)
+        words = _message(status, gap_v, rel_gap, limit)
         if self.stopped and status == Status.NO_SOLUTION:
-            msg = "stopped on request before any plan was found"
+            words = msg("status.stopped_before_plan")
         if res.stopped_by_guard:
-            msg += " (HiGHS overran the limit and was stopped by the wall-clock guard)"
+            words = ended(words, msg("status.guard"))
         if status == Status.ERROR:
-            msg += f" ({res.detail})"
+            words = ended(words, msg("status.error_detail", detail=res.detail))
         if kept is not None:
-            msg += _kept_words(kept, highs_objective)
+            words = ended(words, _kept_words(kept, highs_objective))
         if "race" in res.extra:
-            msg += _race_words(res.extra["race"], kept)
+            words = ended(words, _race_words(res.extra["race"], kept))
         rep = SolveReport(status=status, termination=res.detail, objective=res.objective, bound=res.bound,
                           gap=gap_v, build_seconds=build_seconds, handoff_seconds=handoff, solve_seconds=solve_s,
-                          mip_nodes=res.nodes, message=msg)
+                          mip_nodes=res.nodes, message=words)
         if want_duals and rep.has_plan and not self.stopped:
             if deadline.left() > MIN_PHASE_S:
                 t1 = time.perf_counter()
                 rep.duals, rep.budget_marginal = marginal_values(self.pm, self.highs, deadline.part(0.5))
                 rep.duals_seconds = time.perf_counter() - t1
             else:  # HiGHS ran past the time it was given (its clock checks are loose in the root cut loop)
-                rep.message += NO_TIME_FOR_DUALS
+                rep.message = ended(rep.message, NO_TIME_FOR_DUALS)
         if s.report_floor and rep.has_plan and weighted_sum:
             t1 = time.perf_counter()
             # After a Stop no new LP runs, but a floor already found for this model (a budget what-if keeps
@@ -277,7 +278,7 @@ class Solver:
             rep.floor = self._known_floor() if self.stopped else self.floor(deadline.left())
             rep.floor_seconds = floor_first_s + time.perf_counter() - t1  # before the MIP, and any after
             if rep.floor is not None or not self.stopped:
-                rep.message += _changeable_words(rep)
+                rep.message = ended(rep.message, _changeable_words(rep))
         return rep
 
     def quick(self, time_limit: float = 5.0) -> SolveReport | None:
@@ -305,16 +306,16 @@ class Solver:
         # next quick plan still starts from _last.
         self._quick_start = (self.highs.row_upper[rows].copy(), np.round(qp.x[np.flatnonzero(self.pm.integer)]))
         gap_v = relative_gap(qp.objective, bound)
-        how = (f"{qp.changed_units:,} unit(s) added with the larger budget" if qp.grew else
-               f"{qp.changed_units:,} purchase(s) dropped to fit the smaller budget")
-        g = "unknown" if gap_v is None else _gap_words(gap_v)
-        msg = (f"first plan, made at once from the previous plan ({how}), not yet optimised for the new "
-               f"budget (gap {g}, against the {'previous proven bound' if tighter else 'floor no budget goes below'})")
+        how = (msg("status.quick_added", n=int(qp.changed_units)) if qp.grew else
+               msg("status.quick_dropped", n=int(qp.changed_units)))
+        g = msg("status.gap_unknown_short") if gap_v is None else _gap_words(gap_v)
+        words = msg("status.quick", how=how, gap=g, against=msg("status.against_bound") if tighter
+                    else msg("status.against_floor"))
         rep = SolveReport(status=Status.QUICK, termination="quick plan", objective=qp.objective, bound=bound,
                           gap=gap_v, build_seconds=0.0, handoff_seconds=handoff, solve_seconds=qp.seconds,
-                          mip_nodes=None, message=msg, floor=floor)
+                          mip_nodes=None, message=words, floor=floor)
         if floor is not None and bound != floor:  # against the floor itself the share is 100 % by definition
-            rep.message += _changeable_words(rep)
+            rep.message = ended(rep.message, _changeable_words(rep))
         return rep
 
     def floor(self, time_limit: float) -> float | None:
@@ -367,10 +368,21 @@ def unlimited_budget_floor(pm: PlanModel, highs: HighsModel, time_limit: float) 
     return r.objective if r.status == Status.OPTIMAL else None
 
 
-def _kept_words(kept: str, highs_objective: float | None) -> str:
+def ended(status: str | Message, ending: Message | None) -> str | Message:
+    """A status message with an ending after it ('...; the plan kept is the quick plan, ...'), each said in the
+    same language (status.with_ending); no ending: the status as it is."""
+    return status if ending is None else msg("status.with_ending", status=status, ending=ending)
+
+
+# The plans Solver.keep_best may keep instead of HiGHS's own, by their label (Solver._known)
+_KEPT = {"quick plan": msg("status.kept_quick"), "previous plan": msg("status.kept_previous"),
+         "rounded LP plan": msg("status.kept_rounded")}
+
+
+def _kept_words(kept: str, highs_objective: float | None) -> Message:
     """The ending of a status whose plan is one HiGHS was handed or shown, not its own (Solver.keep_best)."""
-    found = "none" if highs_objective is None else f"{highs_objective:,.1f}"
-    return f"; the plan kept is the {kept}, better than HiGHS's own best ({found})"
+    found = msg("status.none") if highs_objective is None else f"{highs_objective:,.1f}"
+    return msg("status.kept", kept=_KEPT.get(kept, kept), found=found)
 
 
 def _race_words(race: dict, kept: str | None = None) -> str:
@@ -378,32 +390,34 @@ def _race_words(race: dict, kept: str | None = None) -> str:
     from its race info: the rival answered (whose plan, unless ``kept`` names a known plan that beat both
     runs (Solver.keep_best); the bound the higher of the two), the first run proved the gap first, the
     rival ended or failed without an answer, or its plan was rejected."""
-    raced = f"; raced by a second HiGHS run (seed {race['seed']})"
     status = str(race["status"])
     if status == race_ends.REJECTED:
-        return raced + ", whose plan was rejected: it breaks a row of the model"
-    if status == race_ends.ENDED:
-        return raced + ", which ended without an answer"
-    if status.startswith(race_ends.FAILED):
-        return raced + ", which failed without an answer"
-    if status == race_ends.FIRST_RUN_PROVED:
-        return raced + ": the first run proved the gap first"
-    if kept is not None:
-        return raced + ": the bound the higher of the two"
-    whose = "the plan is the second run's" if race["plan_from_rival"] else "the plan is the first run's"
-    return f"{raced}: {whose}, the bound the higher of the two"
+        end = msg("status.race_rejected")
+    elif status == race_ends.ENDED:
+        end = msg("status.race_ended")
+    elif status.startswith(race_ends.FAILED):
+        end = msg("status.race_failed")
+    elif status == race_ends.FIRST_RUN_PROVED:
+        end = msg("status.race_first_proved")
+    elif kept is not None:
+        end = msg("status.race_bound")
+    elif race["plan_from_rival"]:
+        end = msg("status.race_second_plan")
+    else:
+        end = msg("status.race_first_plan")
+    return msg("status.raced", seed=int(race["seed"]), end=end)
 
 
-def _changeable_words(rep: SolveReport) -> str:
-    """The gap against what purchases can change, in words (README, "Two gaps")."""
+def _changeable_words(rep: SolveReport) -> Message | None:
+    """The gap against what purchases can change, in words (README, "Two gaps"), an ending of the status; None
+    when there is nothing to say."""
     share = rep.changeable_gap
     if share is None:
-        return "" if rep.floor is not None else "; the floor no budget goes below was not found in time"
+        return None if rep.floor is not None else msg("status.no_floor")
     # One gap, said against two bases (the relative gap is "of the objective", see _gap_words): not a bare
     # "0.0%" for a tiny share, and never worded as a second, different distance from the best plan.
-    share_words = "less than 0.1%" if share < 0.0005 else f"{share:.1%}"
-    return (f"; that is {share_words} of what purchases can change (objective {rep.objective:,.1f} down to the "
-            f"floor {rep.floor:,.1f} that no budget goes below)")
+    share_words = msg("status.share_tiny") if share < 0.0005 else f"{share:.1%}"
+    return msg("status.changeable", share=share_words, objective=float(rep.objective), floor=float(rep.floor))
 
 
 def relax_and_round(pm: PlanModel, highs: HighsModel, time_limit: float, rounds: int = 6,
@@ -612,24 +626,23 @@ def _top_up(pm: PlanModel, rc: np.ndarray, cum: np.ndarray, is_int: np.ndarray,
     return rc
 
 
-def _gap_words(gap: float | None) -> str:
+def _gap_words(gap: float | None) -> Message:
     """The relative gap as every status states it: a share of the objective (its second base, what purchases
     can change, follows in _changeable_words)."""
-    return "unknown: no bound proven yet" if gap is None else f"{gap:.2%} of the objective"
+    return msg("status.gap_unknown") if gap is None else msg("status.gap_of", gap=float(gap))
 
 
-def _message(status: str, gap: float | None, tol: float, limit: float) -> str:
+def _message(status: str, gap: float | None, tol: float, limit: float) -> Message:
     g = _gap_words(gap)
     return {
-        "optimal": f"optimal: proven within the {tol:.2%} gap tolerance (gap {g})",
-        "time_limit": f"best plan found within the {limit:g} s time limit, NOT proven optimal (gap {g})",
-        "no_solution": f"no plan found within the {limit:g} s time limit: raise solver.time_limit_s or "
-                       "relax targets",
-        "infeasible": "no plan satisfies the hard constraints",
-        "interrupted": f"stopped on request: the best plan found so far, NOT proven optimal (gap {g})",
-        "unbounded": "the objective can improve without end: a cost or a bound is missing (please report this)",
-        "error": "HiGHS stopped with an error",
-    }[status]
+        "optimal": lambda: msg("status.optimal", tol=float(tol), gap=g),
+        "time_limit": lambda: msg("status.time_limit", limit=float(limit), gap=g),
+        "no_solution": lambda: msg("status.no_solution", limit=float(limit)),
+        "infeasible": lambda: msg("status.infeasible"),
+        "interrupted": lambda: msg("status.interrupted", gap=g),
+        "unbounded": lambda: msg("status.unbounded"),
+        "error": lambda: msg("status.error"),
+    }[status]()
 
 
 def marginal_values(pm: PlanModel, highs: HighsModel, time_limit: float) -> tuple[dict[str, np.ndarray], dict[str, float]]:

@@ -6,6 +6,7 @@ import pandas as pd
 
 from planner.planning.access import access_measures
 from planner.planning.families import label_of
+from planner.messages import Message, msg, text
 from planner.planning.results import PlanResult, target_gaps
 
 
@@ -13,16 +14,22 @@ def _fmt_wan(v: float) -> str:
     return f"{v / 1e4:,.2f} 亿元" if abs(v) >= 1e4 else f"{v:,.0f} 万元"
 
 
-def marginal_digest(marginal: pd.DataFrame, top: int = 3) -> list[str]:
+# The labels of the families with dual words (families.spec.Rows.dual_words), as the digest says them
+_FAMILY_WORDS = {"Capacity": msg("marginal.family_capacity"), "Density targets": msg("marginal.family_density"),
+                 "Staff": msg("marginal.family_staff")}
+
+
+def marginal_digest(marginal: pd.DataFrame, top: int = 3) -> list[str | Message]:
     """The marginal values a planner should read first, in sentences: the total budget's, then one line per
     other constraint family (how many places bind, and the largest), families ordered by their largest
-    value; at most ``top`` lines. The full table stays in marginal_values.csv."""
+    value; at most ``top`` lines, messages where the table holds them (a table read back from marginal_values.csv
+    holds English). The full table stays in marginal_values.csv."""
     if marginal is None or not len(marginal):
         return []
     out = []
     budget = marginal[(marginal["constraint"] == "budget") & (marginal["where"].astype(str) == "total")]
     if len(budget):
-        out.append(str(budget["plain_words"].iloc[0]))
+        out.append(_said(budget["plain_words"].iloc[0]))
     rest = marginal[marginal["constraint"] != "budget"]
     rest = rest[rest["marginal_value"].astype(float).abs() > 1e-9]
     groups = sorted(rest.groupby("constraint"), key=lambda kv: -kv[1]["marginal_value"].abs().max())
@@ -30,9 +37,14 @@ def marginal_digest(marginal: pd.DataFrame, top: int = 3) -> list[str]:
         best = g.loc[g["marginal_value"].abs().idxmax()]
         # the table keeps each family's largest values only (results.marginal_table's top), so the
         # count is of the places listed, not of every binding row
-        out.append(f"{label_of(family)}: {len(g)} binding place(s) listed; the "
-                   f"largest: {best['plain_words']}")
+        label = label_of(family)
+        out.append(msg("marginal.digest", family=_FAMILY_WORDS.get(label, label), n=len(g),
+                       largest=_said(best["plain_words"])))
     return out[:top]
+
+
+def _said(words) -> str | Message:
+    return words if isinstance(words, Message) else str(words)
 
 
 def _gap_words(gap: dict) -> str:
@@ -44,18 +56,19 @@ def _gap_words(gap: dict) -> str:
     return f"base year {base:.2f}, the plan closes {share:.0%} of the gap"
 
 
-def text_summary(result: PlanResult, top: int = 8) -> str:
+def text_summary(result: PlanResult, top: int = 8, lang: str = "en") -> str:
+    """The summary; the solver's status, the warnings and the value of budget (message codes) in ``lang``."""
     rep, inp = result.report, result.inputs
     scn = inp.scenario
     lines = [f"Scenario '{scn.name}': {scn.title or ''}".rstrip(": "),
              f"  {len(inp.regions)} regions x {len(inp.tiers)} tiers x {len(inp.modalities)} modalities x "
              f"{len(inp.years)} years ({inp.years[0]}-{inp.years[-1]})",
-             f"Solver: {rep.message}",
+             f"Solver: {text(rep.message, lang)}",
              f"  objective {rep.objective if rep.objective is None else f'{rep.objective:,.1f}'}, best bound "
              f"{'none proven yet' if rep.bound is None else f'{rep.bound:,.1f}'}; build {rep.build_seconds:.2f} s, "
              f"hand-off {rep.handoff_seconds:.2f} s, HiGHS {rep.solve_seconds:.2f} s"
              + (f", floor {rep.floor:,.1f} ({rep.floor_seconds:.2f} s)" if rep.floor is not None else "")]
-    lines += [f"Warning: {w}" for w in result.warnings]
+    lines += [f"Warning: {text(w, lang)}" for w in result.warnings]
     if not rep.has_plan:
         return "\n".join(lines)
     ver = result.verifier
@@ -121,8 +134,8 @@ def text_summary(result: PlanResult, top: int = 8) -> str:
     lines += _equity_access_lines(result)
     if len(result.marginal):
         b = result.marginal[result.marginal["constraint"] == "budget"]
-        for text in b["plain_words"].head(1):
-            lines.append("Value of budget: " + text)
+        for said in b["plain_words"].head(1):
+            lines.append("Value of budget: " + text(said, lang))
     return "\n".join(lines)
 
 

@@ -71,7 +71,7 @@ def alternatives(planner: Planner, k: int = 3, within_pct: float = 5.0, time_lim
                          fix="ask for 1 or more alternatives within a percentage above 0 and at most 100")
     if not planner.checks.ok:
         raise InputError("alternatives", "the scenario cannot be solved as it stands: " +
-                         " ".join(planner.checks.errors), fix="fix the scenario (planner check) first")
+                         " ".join(map(str, planner.checks.errors)), fix="fix the scenario (planner check) first")
     inp = planner.inputs
     pm = PlanModel(inp, objective_cap=True)
     solver = Solver(pm)

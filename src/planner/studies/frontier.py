@@ -28,6 +28,7 @@ from planner.api import Planner
 from planner.planning.pipeline import run
 from planner.planning.lexicographic import run_lexicographic, z_columns
 from planner.errors import InputError
+from planner.messages import Message
 from planner.planning.model import PlanModel
 from planner.planning.results import PlanResult
 from planner.planning.solve import Solver
@@ -76,8 +77,9 @@ def conclusion(table: pd.DataFrame) -> tuple[str, int, int]:
     return ("trade_off" if hi > lo + 1e-6 else "no_trade_off"), k, n
 
 
-def why_no_plan(r: PlanResult, limits: list[float]) -> str | None:
-    """Why a solved point has no plan, in words (None when it has one)."""
+def why_no_plan(r: PlanResult, limits: list[float]) -> str | Message | None:
+    """Why a solved point has no plan, in words (None when it has one; the status message, a message code, for
+    a status other than no_solution or infeasible)."""
     rep = r.report
     if rep.has_plan:
         return None

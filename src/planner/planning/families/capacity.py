@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from planner.messages import msg
 from planner.planning.families.spec import INF, ConstraintFamily, Rows, Variables, cross_years, empty_index
 from planner.planning.weights import year_weights
 
@@ -87,7 +88,6 @@ FAMILY = ConstraintFamily(
     variables=(Variables("s", "thousand exams presenting at a tier, served at the same or a higher tier",
                          served_index, cost=_referral_cost),),
     rows=(Rows("capacity", define_capacity,
-               dual_words="one more thousand exams of capacity for {k} at {t} tier in {r} in {y} would lower "
-                          "the objective by {v:,.2f} 万元-equivalent"),
+               dual_words=msg("marginal.capacity")),
           Rows("mobile_capacity", define_mobile_capacity)),
 )

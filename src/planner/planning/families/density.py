@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from planner.messages import msg
 from planner.planning.families.spec import INF, ConstraintFamily, Rows, Variables, cross_years
 from planner.planning.weights import year_weights
 
@@ -120,6 +121,6 @@ FAMILY = ConstraintFamily(
                Variables("Gb", "units missing below the base-year density, up to the target", below_base_index,
                          cost=_below_base_cost)),
     rows=(Rows("density", define_density, what_if="lower",
-               dual_words="the {m} density target in {r} in {y} costs {v:,.2f} 万元-equivalent per unit of target"),
+               dual_words=msg("marginal.density")),
           Rows("density_base", define_density_base, what_if="lower")),
 )

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from planner.messages import Message
+
 if TYPE_CHECKING:
     from planner.planning.model import PlanModel
 
@@ -62,14 +64,15 @@ class Rows:
     """One row block: ``build(pm)`` adds it with ``pm.add_rows(name, ...)`` (or adds nothing when the
     scenario does not ask for it). ``what_if``: the side ('lower' or 'upper') a what-if may move without
     a rebuild (a mutable Param in the Pyomo mirror). ``dual_words``: what one unit more of the row's
-    right-hand side is worth, a template over {r} region, {y} year, {t} tier, {m} modality, {k} exam type
-    and {v} the value; listed in the marginal values when given."""
+    right-hand side is worth, listed in the marginal values when given: a message (``msg("marginal.capacity")``)
+    filled with {region}, {year}, {tier}, {mod} modality, {mod_exam} exam type and {v} the value, or a plain
+    English template over {r}, {y}, {t}, {m}, {k} and {v}."""
 
     name: str
     build: Callable[[PlanModel], None]
     decomposition: Decomposition = "region"
     what_if: Literal["lower", "upper"] | None = None
-    dual_words: str | None = None
+    dual_words: str | Message | None = None
 
 
 @dataclass(frozen=True)

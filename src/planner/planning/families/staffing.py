@@ -55,7 +55,6 @@ FAMILY = ConstraintFamily(
     variables=(Variables("SS", "imaging staff short in a region and year (elastic model only)", _region_years,
                          elastic_cost=lambda pm, idx: np.full(len(idx), 30.0), elastic_only=True),),
     rows=(Rows("staffing", define_staffing,
-               dual_words="one more imaging staff member in {r} in {y} would lower the objective by {v:,.2f} "
-                          "万元-equivalent"),),
+               dual_words=msg("marginal.staffing")),),
     verify=check_staffing,
 )
