@@ -135,7 +135,8 @@ class Planner:
         model has no density rows for a modality that now gets a target: build a new Planner then."""
         for name in per_million:
             if name not in self.inputs.modalities:
-                raise InputError("set_targets", f"unknown modality '{name}'", fix=f"use one of {self.inputs.modalities}")
+                raise InputError("set_targets", msg("api.unknown_modality", name=name),
+                                 fix=msg("api.fix_use_one_of", modalities=self.inputs.modalities))
         if self._pm is not None and not self._pm.set_targets(per_million):
             return False
         for name, value in per_million.items():

@@ -72,16 +72,17 @@ def _code_positions(codes: Sequence[object], table: pd.DataFrame, what: str, val
     Values must be numbers >= 0: a negative or missing travel time is a data error, not "unreachable".
     """
     from planner.errors import InputError
+    from planner.messages import msg
 
     missing = [c for c in (*ends, value_column) if c not in table.columns]
     if missing:
-        raise InputError(what, f"missing column(s) {', '.join(missing)}",
-                         fix=f"give columns {ends[0]}, {ends[1]} and {value_column}")
+        raise InputError(what, msg("travel.missing_columns", columns=", ".join(missing)),
+                         fix=msg("travel.fix_give_columns", start=ends[0], end=ends[1], value=value_column))
     values = pd.to_numeric(table[value_column], errors="coerce").to_numpy(float)
     bad = np.flatnonzero(np.isnan(values) | (values < 0))
     if len(bad):
-        raise InputError(what, "travel costs must be numbers >= 0", row=int(bad[0]) + 1, column=value_column,
-                         value=table[value_column].iloc[bad[0]], fix="correct or remove the row")
+        raise InputError(what, msg("travel.negative_cost"), row=int(bad[0]) + 1, column=value_column,
+                         value=table[value_column].iloc[bad[0]], fix=msg("travel.fix_correct_row"))
     pos = pd.Series(np.arange(len(codes)), index=pd.Index(codes).astype(str))
     fi = table[ends[0]].astype(str).map(pos)
     ti = table[ends[1]].astype(str).map(pos)

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import InputError
+from planner.messages import msg
 from planner.io.files import atomic_write_bytes, atomic_write_csv, atomic_write_text
 from planner.io.output import summary_dict
 from planner.config.scenario import apply_overrides, read_toml
@@ -81,9 +82,9 @@ def _parse_values(spec: str, source: str) -> list:
         try:
             lo_f, hi_f, n_i = float(lo), float(hi), int(n)
         except ValueError:
-            raise InputError(source, f"'{spec}' is not LO:HI:N with numbers", fix="e.g. 1000000:5000000:9") from None
+            raise InputError(source, msg("batch.not_range", spec=spec), fix=msg("batch.fix_range_example")) from None
         if n_i < 1:
-            raise InputError(source, f"'{spec}': N must be at least 1", fix="e.g. 1000000:5000000:9")
+            raise InputError(source, msg("batch.n_below_one", spec=spec), fix=msg("batch.fix_range_example"))
         vals = np.linspace(lo_f, hi_f, n_i)
         return [int(v) if float(v).is_integer() else float(v) for v in vals]
     return [parse_value(v.strip()) for v in spec.split(",") if v.strip()]
@@ -104,7 +105,7 @@ def grid(scenario: str | Path, varies: list[str], fixed: list[str] | None = None
     axes = []
     for v in varies:
         if "=" not in v:
-            raise InputError("--vary", f"'{v}' is not key=LO:HI:N or key=v1,v2", fix="e.g. --vary budget.total_wan_cny=1e6:5e6:5")
+            raise InputError("--vary", msg("batch.vary_not_key", vary=v), fix=msg("batch.fix_vary_example"))
         key, spec = v.split("=", 1)
         axes.append([(key.strip(), val) for val in _parse_values(spec, "--vary")])
     cases = []
@@ -146,7 +147,7 @@ def files_cases(paths: Iterable[str | Path], fixed: list[str] | None = None) -> 
             ov = tuple(fixed or [])
             out.append(Case(case_id(f.read_text(encoding="utf-8-sig"), ov), str(f), ov, (("scenario_file", f.name),)))
     if not out:
-        raise InputError(", ".join(map(str, paths)), "no scenario .toml files found", fix="give files or a folder of them")
+        raise InputError(", ".join(map(str, paths)), msg("batch.no_scenarios"), fix=msg("batch.fix_give_files"))
     return out
 
 
@@ -295,8 +296,7 @@ class BatchRunner:
         self.out.mkdir(parents=True, exist_ok=True)
         done = self.finished()
         if done and not self.resume:
-            raise InputError(str(self.out), f"already holds {len(done)} finished cases",
-                             fix="add --resume to continue that run, or choose another --out folder")
+            raise InputError(str(self.out), msg("batch.already_done", n=len(done)), fix=msg("batch.fix_resume"))
         atomic_write_text(self.out / "manifest.json", json.dumps(self.manifest(), ensure_ascii=False, indent=1))
         todo = [c for c in self.cases if c.case_id not in done]
         work = chunks(todo, self.chunk_size)

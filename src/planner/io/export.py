@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.errors import InputError
+from planner.messages import msg
 from planner.io.files import atomic_path
 from planner.planning.model import PlanModel
 from planner.planning.pyomo_model import FORMATS
@@ -45,9 +46,8 @@ def model_format(path: Path) -> str:
     """'mps' or 'lp' from the file name's suffix (any case); anything else is an InputError."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        said = f"the suffix '{path.suffix}'" if path.suffix else "a name without a suffix"
-        raise InputError(str(path), f"cannot tell the model file format from {said}",
-                         fix="end the file name in .mps (MPS, read by every MIP solver) or .lp (CPLEX LP format)")
+        said = msg("export.the_suffix", suffix=path.suffix) if path.suffix else msg("export.no_suffix")
+        raise InputError(str(path), msg("export.unknown_format", said=said), fix=msg("export.fix_format"))
     return fmt
 
 
@@ -65,12 +65,12 @@ def export_model(pm: PlanModel, path: str | Path, writer: str = "highs", keep: t
     path = Path(path)
     fmt = model_format(path)
     if writer not in WRITERS:
-        raise InputError("--writer", f"unknown writer '{writer}'", fix=f"use one of {', '.join(WRITERS)}")
+        raise InputError("--writer", msg("export.unknown_writer", writer=writer),
+                         fix=msg("export.fix_writer", writers=", ".join(WRITERS)))
     if path.is_dir():
-        raise InputError(str(path), "is a folder", fix="give a file name ending in .mps or .lp")
+        raise InputError(str(path), msg("export.is_folder"), fix=msg("export.fix_file_name"))
     if any(path.resolve() == Path(k).resolve() for k in keep):
-        raise InputError(str(path), "is the scenario's own file: exporting would overwrite it",
-                         fix="give another file name ending in .mps or .lp")
+        raise InputError(str(path), msg("export.own_file"), fix=msg("export.fix_other_name"))
     with atomic_path(path, suffix="." + fmt) as tmp:  # both writers pick the format from the suffix
         if writer == "highs":
             from planner.solver import HighsModel

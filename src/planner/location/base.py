@@ -20,6 +20,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from planner.errors import InputError
+from planner.messages import Message, msg
 from planner.solver import HighsModel, SolveResult, Status
 
 INF = np.inf
@@ -82,30 +83,29 @@ def instance(model: str, cost, weights=None, existing=None) -> Instance:
         cost = np.asarray(cost)
         demand_labels = site_labels = None
     if cost.ndim != 2 or 0 in cost.shape:
-        raise InputError(f"{model}()", f"cost must be a 2-D (demand x candidate) matrix, got shape {cost.shape}",
-                         column="cost", fix="pass one row per demand point and one column per candidate site")
+        raise InputError(f"{model}()", msg("locate.cost_shape", shape=cost.shape), column="cost",
+                         fix=msg("locate.fix_cost_shape"))
     try:
         cost = cost.astype(float)
     except (TypeError, ValueError):
-        raise InputError(f"{model}()", "cost must be numeric", column="cost",
-                         fix="use np.inf for unreachable pairs") from None
+        raise InputError(f"{model}()", msg("locate.cost_not_numeric"), column="cost",
+                         fix=msg("locate.fix_inf")) from None
     n, m = cost.shape
     demand_labels = demand_labels or list(range(n))
     site_labels = site_labels or list(range(m))
     bad = np.argwhere(np.isnan(cost) | (cost < 0))
     if len(bad):
         i, j = bad[0]
-        raise InputError(f"{model}()", f"cost from demand {demand_labels[i]!r} to site {site_labels[j]!r} "
-                         "is missing or negative", row=int(i), column="cost", value=cost[i, j],
-                         fix="give a cost >= 0, or np.inf when the site cannot serve that demand point")
+        raise InputError(f"{model}()", msg("locate.cost_bad", demand=demand_labels[i], site=site_labels[j]),
+                         row=int(i), column="cost", value=cost[i, j], fix=msg("locate.fix_cost_bad"))
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=float).ravel()
     if w.shape != (n,):
-        raise InputError(f"{model}()", f"weights has {w.size} values but cost has {n} demand rows",
-                         column="weights", fix="give one weight per row of cost")
+        raise InputError(f"{model}()", msg("locate.weights_size", size=w.size, n=n), column="weights",
+                         fix=msg("locate.fix_weights_size"))
     bad_w = np.flatnonzero(~np.isfinite(w) | (w < 0))
     if len(bad_w):
-        raise InputError(f"{model}()", f"weight of demand {demand_labels[bad_w[0]]!r} is not a number >= 0",
-                         row=int(bad_w[0]), column="weights", value=w[bad_w[0]], fix="give weights >= 0")
+        raise InputError(f"{model}()", msg("locate.weight_bad", demand=demand_labels[bad_w[0]]),
+                         row=int(bad_w[0]), column="weights", value=w[bad_w[0]], fix=msg("locate.fix_weights"))
     ex = _positions(model, "existing", existing, m)
     return Instance(cost, w, ex, demand_labels, site_labels)
 
@@ -117,16 +117,16 @@ def _positions(model: str, name: str, values, m: int) -> np.ndarray:
         ex = np.array([np.nan])
     bad = ex[(ex != np.round(ex)) | (ex < 0) | (ex >= m) | np.isnan(ex)]
     if len(bad):
-        raise InputError(f"{model}()", f"{name} must be candidate positions 0..{m - 1}", column=name,
-                         value=bad[0], fix="give column positions of cost, not labels")
+        raise InputError(f"{model}()", msg("locate.not_positions", name=name, last=m - 1), column=name,
+                         value=bad[0], fix=msg("locate.fix_positions"))
     return ex.astype(int)
 
 
 def per_site(model: str, name: str, values, m: int) -> np.ndarray:
     a = np.asarray(values, dtype=float).ravel()
     if a.shape != (m,) or np.any(~np.isfinite(a) | (a < 0)):
-        raise InputError(f"{model}()", f"{name} must hold {m} numbers >= 0, one per candidate site",
-                         column=name, fix=f"pass an array of length {m}")
+        raise InputError(f"{model}()", msg("locate.per_site", name=name, m=m), column=name,
+                         fix=msg("locate.fix_per_site", m=m))
     return a
 
 
@@ -135,26 +135,24 @@ def check_p(model: str, p, inst: Instance, at_least_one: bool) -> int:
     free = m - len(inst.existing)
     if not isinstance(p, (int, float, np.integer, np.floating)) or isinstance(p, bool) \
             or not float(p).is_integer() or not 0 <= p <= free:
-        raise InputError(f"{model}()", f"p (new sites) must be a whole number from 0 to {free}, the candidates "
-                         "not already open", column="p", value=p, fix="lower p or add candidate sites")
+        raise InputError(f"{model}()", msg("locate.bad_p", free=free), column="p", value=p,
+                         fix=msg("locate.fix_bad_p"))
     if at_least_one and int(p) + len(inst.existing) == 0:
-        raise InputError(f"{model}()", "no site would be open", column="p", value=p,
-                         fix="give p >= 1 or some existing sites")
+        raise InputError(f"{model}()", msg("locate.none_open"), column="p", value=p, fix=msg("locate.fix_none_open"))
     return int(p)
 
 
-def check_reachable(model: str, inst: Instance, reach: np.ndarray, what: str) -> None:
+def check_reachable(model: str, inst: Instance, reach: np.ndarray, what: Message) -> None:
     lost = np.flatnonzero(~reach.any(axis=1))
     if len(lost):
         names = ", ".join(repr(inst.demand_labels[i]) for i in lost[:5]) + (" ..." if len(lost) > 5 else "")
-        raise InputError(f"{model}()", f"{len(lost)} demand point(s) have no candidate site {what}: {names}",
-                         row=int(lost[0]), column="cost",
-                         fix="add a candidate site that can reach them, or drop them from the demand")
+        raise InputError(f"{model}()", msg("locate.unreachable", n=len(lost), what=what, names=names),
+                         row=int(lost[0]), column="cost", fix=msg("locate.fix_unreachable"))
 
 
 def check_limit(model: str, limit) -> float:
     if not isinstance(limit, (int, float, np.number)) or not np.isfinite(limit) or limit < 0:
-        raise InputError(f"{model}()", "limit must be a number >= 0 in the units of cost", column="limit",
+        raise InputError(f"{model}()", msg("locate.bad_limit"), column="limit",
                          value=limit if isinstance(limit, (int, float)) else None)
     return float(limit)
 

@@ -9,6 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from planner.errors import InputError
+from planner.messages import msg
 from planner.location.base import (
     INF, LocationResult, check_limit, check_p, highs, instance, location_result, nearest, open_sites, per_site,
     y_bounds)
@@ -23,14 +24,13 @@ def max_cover(cost, weights, limit: float, p: int | None = None, budget: float |
     inst = instance("max_cover", cost, weights, existing)
     n, m = inst.cost.shape
     if (p is None) == (budget is None):
-        raise InputError("max_cover()", "give exactly one of p (number of new sites) or budget", column="p",
-                         fix="pass p=... or budget=... (with site_cost)")
+        raise InputError("max_cover()", msg("locate.p_or_budget"), column="p", fix=msg("locate.fix_p_or_budget"))
     limit = check_limit("max_cover", limit)
     price = np.ones(m) if site_cost is None else per_site("max_cover", "site_cost", site_cost, m)
     if p is not None:
         p, price = check_p("max_cover", p, inst, at_least_one=False), np.ones(m)
     elif not np.isfinite(budget) or budget < 0:
-        raise InputError("max_cover()", "budget must be a number >= 0", column="budget", value=budget)
+        raise InputError("max_cover()", msg("locate.bad_budget"), column="budget", value=budget)
     cap = float(p) if p is not None else float(budget)
     covers = inst.cost <= limit
     done = covers[:, inst.existing].any(axis=1)    # already covered by an existing site

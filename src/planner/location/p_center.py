@@ -12,6 +12,7 @@ import time
 
 import numpy as np
 
+from planner.messages import msg
 from planner.location.base import (
     LocationResult, check_p, check_reachable, cover_mip, instance, location_result, nearest, open_sites)
 from planner.solver import SolveResult, Status
@@ -28,7 +29,7 @@ def p_center(cost, weights=None, p: int = 1, existing=None, *, time_limit: float
     inst = instance("p_center", cost, weights, existing)
     p = check_p("p_center", p, inst, at_least_one=True)
     m = inst.cost.shape[1]
-    check_reachable("p_center", inst, np.isfinite(inst.cost), "at finite cost")
+    check_reachable("p_center", inst, np.isfinite(inst.cost), msg("locate.at_finite_cost"))
     active = inst.weights > 0
     wcost = inst.cost[active] * inst.weights[active, None]
     if not active.any():                          # nothing to serve: any sites are optimal

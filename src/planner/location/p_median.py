@@ -24,6 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from planner.errors import InputError
+from planner.messages import msg
 from planner.location.base import (
     INF, Instance, LocationResult, check_p, check_reachable, highs, instance, location_result, nearest, open_sites,
     per_site, y_bounds)
@@ -40,7 +41,7 @@ def p_median(cost, weights, p: int, existing=None, capacity=None, *, time_limit:
     start = time.perf_counter()
     inst = instance("p_median", cost, weights, existing)
     p = check_p("p_median", p, inst, at_least_one=True)
-    check_reachable("p_median", inst, np.isfinite(inst.cost), "at finite cost")
+    check_reachable("p_median", inst, np.isfinite(inst.cost), msg("locate.at_finite_cost"))
     if capacity is not None:
         return _capacitated_median(inst, p, per_site("p_median", "capacity", capacity, inst.cost.shape[1]),
                                    start, time_limit, mip_rel_gap)
@@ -254,8 +255,8 @@ def _capacitated_median(inst: Instance, p: int, capacity: np.ndarray, start: flo
     n, m = inst.cost.shape
     n_open = p + len(inst.existing)
     if np.sort(capacity)[::-1][:n_open].sum() < inst.weights.sum():
-        raise InputError("p_median()", f"the {n_open} largest capacities cannot hold the total weight "
-                         f"{inst.weights.sum():g}", column="capacity", fix="raise capacities or p")
+        raise InputError("p_median()", msg("locate.capacity_short", n=n_open, total=inst.weights.sum()),
+                         column="capacity", fix=msg("locate.fix_capacity"))
     di, sj = np.nonzero(np.isfinite(inst.cost))    # x_k = 1: demand di[k] is served by site sj[k]
     nx, xk = len(di), m + np.arange(len(di))
     rows = [(di, xk, np.ones(nx)),                                           # each demand served once

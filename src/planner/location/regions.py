@@ -13,6 +13,7 @@ import pandas as pd
 from planner.data import tables
 from planner.data.travel import matrix_from_pairs, shortest_path_matrix, travel_minutes
 from planner.errors import InputError
+from planner.messages import msg
 from planner.io.files import atomic_write_csv, atomic_write_text
 from planner.location.base import LocationResult
 from planner.location.max_cover import max_cover
@@ -39,7 +40,8 @@ def from_scenario(path: str | Path, exam_type: str = "CT", overrides: list[str] 
     p = Planner.from_file(path, overrides)
     inp = p.inputs
     if exam_type not in inp.exam_types:
-        raise InputError(str(path), f"unknown exam type '{exam_type}'", fix=f"use one of {inp.exam_types}")
+        raise InputError(str(path), msg("locate.unknown_exam_type", exam_type=exam_type),
+                         fix=msg("locate.fix_exam_type", exam_types=inp.exam_types))
     k = inp.exam_types.index(exam_type)
     hosts = _hosts(inp, k)
     fixed = (~inp.mobile) & (inp.serves == k)
@@ -65,14 +67,13 @@ def from_table(path: str | Path, travel: str | Path | None = None, road_graph: b
     raw.columns = [str(c).strip().lower() for c in raw.columns]
     for col in ("code", "population"):
         if col not in raw.columns:
-            raise InputError(str(path), f"missing column '{col}'", fix="give columns code, population "
-                             "(and centroid_lon, centroid_lat unless a travel table is given)")
+            raise InputError(str(path), msg("locate.missing_column", column=col), fix=msg("locate.fix_region_columns"))
     codes = raw["code"].astype(str).str.strip().to_numpy()
     pop = pd.to_numeric(raw["population"], errors="coerce")
     if pop.isna().any() or (pop < 0).any():
         i = int(np.flatnonzero(pop.isna() | (pop < 0))[0])
-        raise InputError(str(path), "population must be a number >= 0", row=i + 2, column="population",
-                         value=raw["population"].iloc[i], fix="correct the cell")
+        raise InputError(str(path), msg("locate.bad_population"), row=i + 2, column="population",
+                         value=raw["population"].iloc[i], fix=msg("locate.fix_correct_cell"))
 
     def flag(col: str, default: bool) -> np.ndarray:
         if col not in raw.columns:
@@ -91,8 +92,7 @@ def from_table(path: str | Path, travel: str | Path | None = None, road_graph: b
             minutes = minutes / speed_km_per_h * 60.0
     else:
         if not {"centroid_lon", "centroid_lat"} <= set(raw.columns):
-            raise InputError(str(path), "no travel table and no centroid_lon, centroid_lat columns",
-                             fix="give a travel table (--travel) or the regions' centroids in degrees")
+            raise InputError(str(path), msg("locate.no_travel"), fix=msg("locate.fix_no_travel"))
         regions = raw.assign(code=codes, centroid_lon=pd.to_numeric(raw["centroid_lon"], errors="coerce"),
                              centroid_lat=pd.to_numeric(raw["centroid_lat"], errors="coerce"))
         minutes = travel_minutes(regions, detour_factor, speed_km_per_h)
@@ -106,12 +106,12 @@ def solve(inst: LocationInstance, model: str, p: int | None = None, limit: float
           time_limit: float = 300.0) -> LocationResult:
     """Run one model; ``p`` counts new sites (on top of existing ones), ``limit`` is in minutes."""
     if model not in MODELS:
-        raise InputError("locate", f"unknown model '{model}'", fix=f"use one of {', '.join(MODELS)}")
+        raise InputError("locate", msg("locate.unknown_model", model=model), fix=msg("locate.fix_model", models=", ".join(MODELS)))
     need_p = model in ("p-median", "p-center", "max-cover")
     if need_p and p is None:
-        raise InputError("locate", f"{model} needs the number of new sites", fix="give --p N")
+        raise InputError("locate", msg("locate.needs_p", model=model), fix=msg("locate.fix_needs_p"))
     if model in ("max-cover", "set-cover") and limit is None:
-        raise InputError("locate", f"{model} needs a travel limit", fix="give --limit MINUTES")
+        raise InputError("locate", msg("locate.needs_limit", model=model), fix=msg("locate.fix_needs_limit"))
     ex = inst.existing or None
     if model == "p-median":
         return p_median(inst.cost, inst.weights, p, existing=ex, time_limit=time_limit)

@@ -7,6 +7,7 @@ import time
 
 import numpy as np
 
+from planner.messages import msg
 from planner.location.base import (
     LocationResult, check_limit, check_reachable, cover_mip, instance, location_result, nearest, open_sites,
     per_site)
@@ -22,7 +23,7 @@ def set_cover(cost, limit: float, site_cost=None, existing=None, *, time_limit: 
     limit = check_limit("set_cover", limit)
     price = np.ones(m) if site_cost is None else per_site("set_cover", "site_cost", site_cost, m)
     covers = inst.cost <= limit
-    check_reachable("set_cover", inst, covers, f"within limit {limit:g}")
+    check_reachable("set_cover", inst, covers, msg("locate.within_limit", limit=limit))
     solved = cover_mip(covers, inst.existing, price, None, time_limit, mip_rel_gap)
     sites = open_sites(solved.x, m, inst.existing)
     objective = float(price[np.setdiff1d(sites, inst.existing)].sum()) if solved.x is not None else np.nan

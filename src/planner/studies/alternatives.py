@@ -20,6 +20,8 @@ import pandas as pd
 from planner.api import Planner
 from planner.planning.pipeline import run
 from planner.errors import InputError
+from planner.messages import msg
+from planner.studies import cannot_solve
 from planner.planning.model import PlanModel
 from planner.planning.results import PlanResult
 from planner.planning.solve import Solver
@@ -67,11 +69,10 @@ def alternatives(planner: Planner, k: int = 3, within_pct: float = 5.0, time_lim
     """The best plan and up to ``k`` others within ``within_pct`` of its objective that buy elsewhere.
     ``progress(done, total, label, result)`` is called after the best plan and each alternative kept."""
     if k < 1 or not 0 < within_pct <= 100:
-        raise InputError("alternatives", f"k = {k}, within = {within_pct} %",
-                         fix="ask for 1 or more alternatives within a percentage above 0 and at most 100")
+        raise InputError("alternatives", msg("study.bad_alternatives", k=k, within=within_pct),
+                         fix=msg("study.fix_alternatives"))
     if not planner.checks.ok:
-        raise InputError("alternatives", "the scenario cannot be solved as it stands: " +
-                         " ".join(map(str, planner.checks.errors)), fix="fix the scenario (planner check) first")
+        raise InputError("alternatives", cannot_solve(planner.checks.errors), fix=msg("study.fix_check_first"))
     inp = planner.inputs
     pm = PlanModel(inp, objective_cap=True)
     solver = Solver(pm)
@@ -79,8 +80,8 @@ def alternatives(planner: Planner, k: int = 3, within_pct: float = 5.0, time_lim
     if progress is not None:
         progress(1, k + 1, "best", best)
     if not best.report.has_plan:
-        raise InputError("alternatives", f"no best plan to start from ({best.report.status}): {best.report.message}",
-                         fix="give HiGHS more time or fix the scenario")
+        raise InputError("alternatives", msg("study.no_best_plan", status=best.report.status,
+                                             message=best.report.message), fix=msg("study.fix_more_time"))
     z = float(best.measures["weighted_sum_objective"])
     cap = z + within_pct / 100.0 * max(abs(z), 1.0)
     pm.set_objective_cap(cap)

@@ -28,13 +28,15 @@ from planner.api import Planner
 from planner.planning.pipeline import run
 from planner.planning.lexicographic import run_lexicographic, z_columns
 from planner.errors import InputError
-from planner.messages import Message
+from planner.messages import Message, msg
+from planner.studies import cannot_solve
 from planner.planning.model import PlanModel
 from planner.planning.results import PlanResult
 from planner.planning.solve import Solver
 
 MEASURES = {"shortfall": ("largest_shortfall_per_million", "units per million"),
             "travel": ("longest_travel_minutes", "minutes")}
+MEASURE_WORDS = {"shortfall": "study.measure_shortfall", "travel": "study.measure_travel"}  # the measure named in a sentence
 NOT_SOLVED = "not_solved"   # the status of a point between the ends when an end has no plan
 
 
@@ -126,17 +128,16 @@ def frontier(planner: Planner, measure: str = "shortfall", points: int = 5, time
             progress(done, total, label, r)
 
     if measure not in MEASURES:
-        raise InputError("frontier", f"unknown equity measure '{measure}'", fix="use 'shortfall' or 'travel'")
+        raise InputError("frontier", msg("study.unknown_measure", measure=measure), fix=msg("study.fix_measure"))
     if not planner.checks.ok:
-        raise InputError("frontier", "the scenario cannot be solved as it stands: " + " ".join(planner.checks.errors),
-                         fix="fix the scenario (planner check) first")
+        raise InputError("frontier", cannot_solve(planner.checks.errors), fix=msg("study.fix_check_first"))
     inp = planner.inputs
     pm = PlanModel(inp, equity=True)
     solver = Solver(pm)
     cols = z_columns(pm, measure)
     if not len(cols):
-        raise InputError("frontier", f"no {measure} measure in this scenario",
-                         fix="set a per-million target (shortfall) or access.exam_types (travel)")
+        raise InputError("frontier", msg("study.no_measure", measure=msg(MEASURE_WORDS[measure])),
+                         fix=msg("study.fix_no_measure"))
     eps0 = pm.epsilon_bounds()[cols - pm.families["Z"].offset]
     key = MEASURES[measure][0]
     total = max(2, points)

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from planner.errors import InputError
+from planner.messages import msg
 from planner.io.files import atomic_write_bytes, atomic_write_text
 from planner.reporting.report.canvas import save_figure
 from planner.reporting.report.charts import (
@@ -58,8 +59,8 @@ def make_report(results_dir: str | Path, out_dir: str | Path | None = None, map_
     res = Results(Path(results_dir))
     out = Path(out_dir) if out_dir is not None else res.folder / "report"
     if map_cases is not None and len(map_cases) > MAX_MAPS:
-        raise InputError("map_cases", f"{len(map_cases)} cases given, at most {MAX_MAPS} maps fit on one figure",
-                         fix=f"choose at most {MAX_MAPS} case ids")
+        raise InputError("map_cases", msg("report.too_many_maps", n=len(map_cases), most=MAX_MAPS),
+                         fix=msg("report.fix_fewer_maps", most=MAX_MAPS))
     written: list[Path] = []
     notes: list[str] = []
     with report_style(lang, font) as wan:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import InputError
+from planner.messages import msg
 from planner.reporting.report.canvas import constant_note, new_figure
 from planner.reporting.report.labels import BUDGET_KEY, mod_label, tr
 from planner.reporting.report.results import Results
@@ -50,12 +51,12 @@ def resolve_cases(res: Results, wanted: list[str]) -> list[int]:
     for w in wanted:
         hits = [i for i, c in enumerate(ids) if c == w] or [i for i, c in enumerate(ids) if c.startswith(str(w))]
         if len(hits) != 1:
-            problem = "is not a case of this run" if not hits else "matches several cases"
-            raise InputError(str(res.folder / "results.csv"), f"map case '{w}' {problem}", column="case_id",
-                             fix="choose from " + ", ".join(ids[:12]) + (" ..." if len(ids) > 12 else ""))
+            problem = msg("report.case_unknown", case=w) if not hits else msg("report.case_ambiguous", case=w)
+            raise InputError(str(res.folder / "results.csv"), problem, column="case_id",
+                             fix=msg("report.fix_choose_from", ids=", ".join(ids[:12]) + (" ..." if len(ids) > 12 else "")))
         if not res.ok.iloc[hits[0]]:
-            raise InputError(str(res.folder / "results.csv"), f"map case '{w}' failed, so it has no plan to map",
-                             column="case_id", fix="choose a case whose status is not 'failed'")
+            raise InputError(str(res.folder / "results.csv"), msg("report.case_failed", case=w),
+                             column="case_id", fix=msg("report.fix_not_failed"))
         out.append(hits[0])
     return out
 
@@ -157,8 +158,8 @@ def fig_maps(res: Results, rows: list[int], modality: str, wan: str, notes: list
             continue
         mods = sorted(reg["modality"].unique())
         if modality not in mods:
-            raise InputError(str(res.folder / "cases" / cid / "regions.csv"), f"no modality '{modality}' in the plan",
-                             column="modality", fix="choose one of " + ", ".join(mods))
+            raise InputError(str(res.folder / "cases" / cid / "regions.csv"), msg("report.no_modality", modality=modality),
+                             column="modality", fix=msg("report.fix_choose_modality", modalities=", ".join(mods)))
         reg = reg[reg["modality"] == modality]
         year = int(reg["year"].max())
         reg = reg[reg["year"] == year].drop_duplicates("region_code").set_index("region_code")

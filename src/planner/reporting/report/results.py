@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner.errors import InputError
+from planner.messages import msg
 from planner.reporting.report.labels import BUDGET_KEY, WAN_LABEL, fmt_value, short_name, shown, tr, unit_of
 
 FAILED = "failed"
@@ -21,23 +22,18 @@ class Results:
         self.folder = folder
         csv = folder / "results.csv"
         if not folder.is_dir():
-            raise InputError(str(folder), "results folder not found",
-                             fix="give the --out folder of a finished `planner sweep` or `planner batch` run")
+            raise InputError(str(folder), msg("report.no_folder"), fix=msg("report.fix_finished_run"))
         if not csv.is_file():
-            raise InputError(str(csv), "results.csv is missing, so there is nothing to report",
-                             fix="give the --out folder of a `planner sweep` or `planner batch` run, or finish the "
-                                 "run with `--resume`")
+            raise InputError(str(csv), msg("report.no_results_csv"), fix=msg("report.fix_finish_run"))
         try:
             df = pd.read_csv(csv, dtype={"case_id": str, "error": str, "status": str})
         except pd.errors.EmptyDataError:
             df = pd.DataFrame()
         if df.empty:
-            raise InputError(str(csv), "results.csv has no cases",
-                             fix="re-run the sweep (or `--resume` it) until at least one case has finished")
+            raise InputError(str(csv), msg("report.no_cases"), fix=msg("report.fix_rerun"))
         for col in ("case_id", "status"):
             if col not in df.columns:
-                raise InputError(str(csv), f"column '{col}' is missing: this is not a planner results file",
-                                 fix="give the --out folder of a `planner sweep` or `planner batch` run")
+                raise InputError(str(csv), msg("report.not_results", column=col), fix=msg("report.fix_out_folder"))
         df["error"] = df["error"].fillna("") if "error" in df.columns else ""
         self.df = df.reset_index(drop=True)
         # The batch runner writes the varied inputs between case_id and status.

@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 
 from planner.errors import InputError, PlannerError
+from planner.messages import msg
 from planner.reporting.report.labels import LANGS, WAN_LABEL, language
 
 FONT_ENV = "PLANNER_CJK_FONT"
@@ -84,7 +85,7 @@ def report_style(lang: str = "en", font: str | Path | None = None):
     import matplotlib
 
     if lang not in LANGS:
-        raise InputError("--lang", f"unknown report language '{lang}'", fix="use en (English) or zh (中文)")
+        raise InputError("--lang", msg("report.unknown_language", given=lang), fix=msg("report.fix_language"))
     cjk = cjk_font(font)
     if cjk is None and lang == "zh":
         raise FontMissing("--lang zh: no font with Chinese characters was found (looked for "
