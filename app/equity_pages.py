@@ -15,7 +15,7 @@ import streamlit as st
 from planner_app import equity_view, plan_page
 from planner_app import labels, state
 from planner_app import widgets
-from planner_app.engine_zh import say
+from planner_app.words import say, status_word
 from planner_app.i18n import t
 from planner.studies.alternatives import alternatives
 from planner.errors import PlannerError
@@ -41,15 +41,6 @@ def kept(key: str, default):
 def keep(key: str, value):
     st.session_state[f"_{key}"] = value
     return value
-
-
-STATUSES = {"optimal", "time_limit", "no_solution", "infeasible", "interrupted", "quick", "unbounded", "error",
-            NOT_SOLVED}
-
-
-def status_word(s: str) -> str:
-    """The solver status in plain words in the interface language."""
-    return t(f"st_{s}") if s in STATUSES else s
 
 
 def _selected(event, name: str, field: str):

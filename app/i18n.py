@@ -111,6 +111,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "whatif_bound": ("Proven bound {bound}: the plan shown is at most {gap} worse than the best possible (gap, as a "
                      "share of its objective).",
                      "已证明下界 {bound}: 所示方案比最优至多差 {gap} (间隙, 以其目标值计)。"),
+    "status_gap": ("{status} (gap {gap})", "{status} (间隙 {gap})"),   # a stored run's status without its message
     "gap_unknown": ("unknown (no proven bound yet)", "未知 (尚无已证明的下界)"),
     "plan_quick_status": ("Solver status: quick plan, made at once from the previous plan, not yet optimised for the "
                           "new budget; HiGHS is improving it", "求解状态: 即时方案, 由上一方案立即得出, 尚未针对新预算优化; "
@@ -399,16 +400,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "按地区与设备类型的新购台数 (差异最大的地区在前)"),
     "alt_compare": ("Compare the best plan with", "将最优方案与之比较"),
     "alt_maps": ("Where the new units go", "新购设备分布"),
-    "st_optimal": ("proven optimal", "最优"),
-    "st_time_limit": ("best found in the time limit", "时间上限内的最佳方案"),
-    "st_no_solution": ("no plan found in the time limit", "时间上限内未找到方案"),
-    "st_not_solved": ("not solved", "未求解"),
-    "st_infeasible": ("no plan meets every rule", "没有满足全部约束的方案"),
-    "st_error": ("solver error", "求解器出错"),
     "download_all_regions": ("Download all regions (CSV)", "下载全部地区 (CSV)"),
-    "st_interrupted": ("stopped: the best plan so far", "已停止: 目前最佳方案"),
-    "st_quick": ("quick plan, not yet optimised", "即时方案, 尚未优化"),
-    "st_unbounded": ("objective unbounded", "目标无界"),
     # --- strings that were English in the 中文 interface (issue 13, item 4)
     "load_upload": ("Load upload / 载入上传", "载入上传"),  # English keeps both: the e2e tests click it
     "upload_loaded": ("{name} loaded", "已载入 {name}"),

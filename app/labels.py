@@ -17,7 +17,7 @@ import streamlit as st
 
 from planner.messages import Message
 from planner.messages import labels as catalog_labels
-from planner_app import engine_zh
+from planner_app.words import say
 from planner_app.i18n import lang
 
 # The provenance notes of the shipped stock and facilities tables (data/regions/*.csv, column 'rule'): data of
@@ -37,7 +37,8 @@ RULE_ZH = {
 }
 # columns the 中文 screen shows by their labels: column -> kind of the labels catalog
 CODE_CELLS = {"tier": "tier", "modality": "modality", "exam_type": "modality", "level": "value.level",
-              "estimated": "value.estimated", "constraint": "value.constraint", "when": "value.when"}
+              "estimated": "value.estimated", "constraint": "value.constraint", "when": "value.when",
+              "status": "value.status"}
 
 
 # How numbers show on screen, by machine column: (decimals, kind). "localized" draws the browser's thousands
@@ -150,7 +151,7 @@ readable = header   # map tooltips say a column the same way as table headers
 
 def _value_maps() -> dict[str, dict[str, str]]:
     return {**{col: catalog_labels.labels_of(kind, "zh") for col, kind in CODE_CELLS.items()}, "rule": RULE_ZH,
-            "status": engine_zh.STATUS_WORDS, "where": {"total": "总预算"}}
+            "where": {"total": "总预算"}}
 
 
 def to_screen(df: pd.DataFrame) -> pd.DataFrame:
@@ -158,7 +159,7 @@ def to_screen(df: pd.DataFrame) -> pd.DataFrame:
     (the marginal values' plain_words, a frontier point's why_no_plan) in the interface language."""
     if df is None:
         return df
-    said = {c: df[c].map(lambda v: engine_zh.say(v) if isinstance(v, Message) else v) for c in df.columns
+    said = {c: df[c].map(lambda v: say(v) if isinstance(v, Message) else v) for c in df.columns
             if df[c].dtype == object and df[c].map(lambda v: isinstance(v, Message)).any()}
     if said:
         df = df.assign(**said)
@@ -184,8 +185,6 @@ def _cells_zh(df: pd.DataFrame) -> pd.DataFrame:
     for col, names in _value_maps().items():
         if col in out.columns and not pd.api.types.is_numeric_dtype(out[col]):
             out[col] = out[col].map(lambda v: names.get(v, v) if isinstance(v, str) else v)
-    if "plain_words" in out.columns:
-        out["plain_words"] = out["plain_words"].map(lambda v: engine_zh.zh(v) if isinstance(v, str) else v)
     return out
 
 

@@ -15,7 +15,7 @@ import streamlit as st
 
 from planner_app import labels, plan_page, state
 from planner_app import widgets
-from planner_app.engine_zh import STATUS_WORDS, say
+from planner_app.words import say, status_word
 from planner_app.i18n import lang, t
 from planner.reporting import maps
 from planner.errors import PlannerError
@@ -137,7 +137,7 @@ def sweep_page() -> None:
                 bar.progress(i / total, text=t("sweep_progress").format(
                     i=i, n=total, b=widgets.fmt_wan(row["budget_wan_cny"]),
                     u=widgets.exams(row["unmet_thousand_exams"]),
-                    status=STATUS_WORDS.get(row["status"], row["status"]) if lang() == "zh" else row["status"]))
+                    status=status_word(row["status"]) if lang() == "zh" else row["status"]))
 
             table, results = budget_sweep(planner, list(np.linspace(lo, hi, n)), progress=progress)
             bar.empty()  # a finished bar would sit over the chart's title

@@ -18,10 +18,10 @@ from planner_app import labels, state
 from planner_app import scenario_editors, widgets
 from planner_app.editor_fields import EDITOR_PATHS, FIELD_LABELS, MOD_COLUMNS, TIER_COLUMNS, WEIGHT_COLUMNS
 from planner.messages import labels as catalog_labels
-from planner_app.engine_zh import say
+from planner_app.words import say
 from planner_app.i18n import lang, t
 from planner.errors import PlannerError
-from planner.messages import Message
+from planner.messages import Message, msg
 from planner.io.output import save_scenario
 from planner.config.scenario import LoadedScenario, validate
 from planner.data.tables import read_raw
@@ -432,7 +432,7 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
                     except PlannerError as e:
                         problems.append(e)  # translated with the others (show_problems), from its codes
     try:
-        new_scn = validate(raw, "scenario (edited)")
+        new_scn = validate(raw, msg("table_label.edited", table=msg("table_label.scenario")))
     except PlannerError as e:
         problems.append(e)
         return None, problems

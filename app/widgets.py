@@ -14,7 +14,7 @@ import pydeck as pdk
 import streamlit as st
 
 from planner_app import labels
-from planner_app.engine_zh import QUICK_HOW, equity_first, quick_change, say
+from planner_app.words import find_param, say, status_word, stored_message
 from planner_app.i18n import lang, t
 from planner.reporting import maps
 from planner.messages import from_data
@@ -504,18 +504,6 @@ def whatif_words(objective: float | None, bound: float | None, p, budget_wan: fl
     return ("" if lang() == "zh" else " ").join(parts)   # no space after a Chinese full stop
 
 
-STATUS_ZH = {
-    "optimal": "最优: 已证明在 {tol} 间隙容差内 (间隙 {gap})",
-    "time_limit": "时间上限内找到的最佳方案, 未证明最优 (间隙 {gap})",
-    "no_solution": "时间上限内未找到方案: 请提高时间上限或放宽目标",
-    "infeasible": "没有满足全部硬约束的方案",
-    "interrupted": "已按要求停止: 目前找到的最佳方案, 未证明最优 (间隙 {gap})",
-    "quick": "即时方案: 由上一方案按新预算立即得出 ({how}), 尚未针对新预算优化 (间隙 {gap}); 求解器正在改进",
-    "unbounded": "目标可无限改进: 缺少某项成本或界限 (请报告此问题)",
-    "error": "HiGHS 报错停止",
-}
-
-
 def scenario_title(scn) -> str:
     """The scenario's title in the interface language (title_zh in 中文, when the file gives one)."""
     return (scn.title_zh if lang() == "zh" and scn.title_zh else scn.title) or scn.name
@@ -531,28 +519,21 @@ def has_plan(summary: dict) -> bool:
 
 
 def status_text(summary: dict) -> str:
-    """The solver's status in the interface language (the engine writes English)."""
-    if lang() != "zh":
-        return summary["status_message"]
-    gap = "未知: 尚无已证明的下界" if summary.get("gap") is None else f"{summary['gap']:.2%}"
-    text = equity_first(summary["status_message"]) + STATUS_ZH.get(
-        summary["status"], say(summary["status_message"])).format(
-        tol=f"{summary.get('gap_tolerance', 0):.2%}", gap=gap, how=quick_change(summary["status_message"]) or "增购或删减")
-    if summary.get("changeable_gap") is not None:
-        # the second gap measure (README, "Two gaps"), as the engine's English message says it
-        text += (f"; 以采购所能改变的部分衡量 (目标值 {summary['objective']:,.1f} 降至任何预算都不能低于的下限 "
-                 f"{summary['floor']:,.1f}), 方案与最优之差"
-                 + ("小于 0.1%" if summary["changeable_gap"] < 0.0005 else f"不超过 {summary['changeable_gap']:.1%}"))
-    return text
+    """The solver's status in the interface language, from the message the run stored (its code and values);
+    a run stored before messages were codes has only its English sentence, said in 中文 by its status word
+    and gap."""
+    data = summary.get("status_message_data")
+    if data is not None or lang() != "zh":
+        return stored_message(data, summary["status_message"])
+    gap = t("gap_unknown") if summary.get("gap") is None else f"{summary['gap']:.2%}"
+    return t("status_gap").format(status=status_word(summary["status"]), gap=gap)
 
 
 def quick_how(summary: dict) -> str:
     """What a quick plan changed ('223 purchase(s) dropped to fit the smaller budget'), in the interface
-    language; '' when its message does not say."""
-    m = re.search(QUICK_HOW, summary["status_message"])
-    if m is None:
-        return ""
-    return quick_change(summary["status_message"]) if lang() == "zh" else m[0]
+    language; '' when its stored message does not say."""
+    how = find_param(summary.get("status_message_data"), "how")
+    return "" if how is None else say(how)
 
 
 def status_banner(summary: dict) -> None:

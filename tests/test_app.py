@@ -117,7 +117,7 @@ def test_chinese_interface(at):
     at.radio(key="lang").set_value("zh").run()
     assert at.title[0].value == "医学影像设备配置规划"
     solve(at)
-    assert any(s.value.startswith("求解状态: 最优: 已证明在 1.00% 间隙容差内") for s in at.success)
+    assert any(s.value.startswith("求解状态: 最优: 已在 1.00% 的间隙容差内证明") for s in at.success)
 
 
 def test_compare_two_runs(at):

@@ -308,15 +308,17 @@ def test_scenario_title_and_description_in_chinese_round_trip(tmp_path):
 
 
 def test_engine_sentences_of_the_shipped_scenarios_have_chinese(tmp_path):
-    """Every warning the shipped scenarios' inputs and pre-solve checks give (no solve) has a rule."""
+    """Every warning the shipped scenarios' inputs and pre-solve checks give (no solve) is a message code with
+    Chinese words."""
     from planner import Planner
     from planner.config.scenario import load_scenario
-    from planner_app import engine_zh
+    from planner.messages import Message
 
     for path in sorted(MODELS.glob("*.toml")):
         checks = Planner(load_scenario(path)).checks
         for w in [*checks.warnings, *checks.errors]:
-            assert not english_words(engine_zh.zh(w)), (path.name, w, engine_zh.zh(w))
+            assert isinstance(w, Message), (path.name, w)
+            assert not english_words(w.render("zh")), (path.name, w, w.render("zh"))
 
 
 def test_excel_download_keeps_machine_columns_and_explains_them_in_a_second_sheet():
@@ -406,12 +408,12 @@ def test_warnings_name_the_editor_cell_not_the_config_key(monkeypatch, language,
 
     from planner import Planner
     from planner.config.scenario import load_scenario
-    from planner_app import engine_zh
     from planner_app.plan_page import screen_words
+    from planner_app.words import say
 
     monkeypatch.setattr(st, "session_state", {"lang": language})
     w = next(w for w in Planner(load_scenario(MODELS / "baseline.toml")).checks.warnings if "eligibility.tertiary.MRI" in str(w))
-    shown = screen_words(engine_zh.say(w))
+    shown = screen_words(say(w))
     assert expected in shown and "eligibility." not in shown, shown
 
 

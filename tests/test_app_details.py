@@ -7,9 +7,16 @@ import streamlit as st
 
 
 def quick_summary(how: str) -> dict:
+    """A quick plan's summary as planner.io.output writes it: the English status and its message's data."""
+    from planner.messages import as_data, msg
+
+    n = int(how.split(" ")[0].replace(",", ""))
+    words = msg("status.quick", how=msg("status.quick_added" if "added" in how else "status.quick_dropped", n=n),
+                gap=msg("status.gap_of", gap=0.07), against=msg("status.against_bound"))
+    assert str(words) == (f"first plan, made at once from the previous plan ({how}), not yet optimised for the new "
+                          "budget (gap 7.00% of the objective, against the previous proven bound)")
     return {"status": "quick", "objective": 225755.0, "bound": 210000.0, "gap": 0.07, "changeable_gap": None,
-            "status_message": f"first plan, made at once from the previous plan ({how}), not yet optimised for "
-                              "the new budget (gap 7.00%, against the previous proven bound)"}
+            "status_message": str(words), "status_message_data": as_data(words)}
 
 
 def test_the_chinese_quick_plan_status_carries_the_count_the_english_gives(monkeypatch):

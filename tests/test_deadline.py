@@ -85,12 +85,10 @@ def test_planner_solve_with_a_time_limit_returns_within_it_plus_a_stated_margin(
 
 def test_the_no_time_for_duals_ending_reads_in_chinese():
     from planner.planning.solve import NO_TIME_FOR_DUALS, _message, ended
-    from planner_app import engine_zh
-
     message = ended(_message("time_limit", 0.043, 0.005, 20.0), NO_TIME_FOR_DUALS)
     assert str(message) == ("best plan found within the 20 s time limit, NOT proven optimal (gap 4.30% of the "
                             "objective); no time was left for the marginal values (raise the time limit to get them)")
-    chinese = engine_zh.zh(message)
+    chinese = message.render("zh")
     assert chinese.endswith("; 时间已用完, 未计算边际价值 (提高时间上限即可得到)"), chinese
 
 

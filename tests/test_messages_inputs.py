@@ -1,6 +1,6 @@
 """The scenario file's errors are message codes (issue 26, item 2): planner.config.schema's checks, the scenario
 file's reading and --set overrides (planner.config.scenario), tomllib's syntax messages and pydantic's own
-messages (planner.errors.explain_validation) are said from the catalogs, with no rule of app/engine_zh.py.
+messages (planner.errors.explain_validation) are said from the catalogs, with no English re-parsed.
 
 Each English reads byte for byte as the f-string it replaces (the old text is written out below), and the
 Chinese, said from the error's codes, holds no English word and keeps every number and quoted name.
@@ -19,14 +19,13 @@ from planner.config.schema import Scenario
 from planner.errors import InputError, InputErrors, explain_validation
 from planner.messages import Message, msg
 from planner.paths import DEFAULT_SCENARIO
-from planner_app import engine_zh
-from tests.test_engine_zh import check, english_left
+from tests.test_chinese_messages import check, english_left
 
 
 def check_coded(error: InputError) -> str:
     """The error is made of codes (no English string for a rule to parse) and its Chinese passes check()."""
     assert error.coded, (str(error), error.problem, error.fix)
-    return check(str(error), engine_zh.error_zh(error))
+    return check(str(error), error.render("zh"))
 
 
 def key(k: str, problem: Message) -> Message:

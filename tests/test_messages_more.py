@@ -18,16 +18,15 @@ from planner.errors import InputError
 from planner.messages import msg
 from planner.paths import DEFAULT_SCENARIO
 from planner.studies import cannot_solve
-from planner_app import engine_zh
-from tests.test_engine_zh import check
+from tests.test_chinese_messages import check
 
 
 def check_coded(error: InputError) -> str:
-    """The error is made of codes and its Chinese (engine_zh.error_zh, as the app says it) passes check(). Where the
+    """The error is made of codes and its Chinese (error.render("zh"), as the app says it) passes check(). Where the
     error names a command or function rather than a file ('frontier', 'p_median()', a temporary folder), that name
     is what the planner typed and stays as it is: it is set aside as 'source.csv' before checking."""
     assert error.coded, (str(error), error.problem, error.fix)
-    english, chinese = str(error), engine_zh.error_zh(error)
+    english, chinese = str(error), error.render("zh")
     assert english.startswith(error.file) and chinese.startswith(error.file), (english, chinese)
     return check("source.csv" + english[len(error.file):], "source.csv" + chinese[len(error.file):])
 

@@ -1,7 +1,7 @@
 """The pre-solve errors, the explanation of an infeasible scenario, the marginal values and the solve status
 messages are message codes (issue 26, item 2): each reads in English exactly as the library wrote it before
 (summary.json, the CLI and the tests compare the text), and in Chinese from the catalog with no English word
-left and no number dropped (tests/test_engine_zh.py's check). engine_zh's rules for them are gone."""
+left and no number dropped (tests/test_chinese_messages.py's check)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,8 @@ from planner.planning import checks, solve
 from planner.planning.families import capacity, density, staffing
 from planner.planning.results import _dual_words
 from planner.reporting.summary import marginal_digest
-from planner_app import engine_zh
 from tests.conftest import one_tier_ct
-from tests.test_engine_zh import check
+from tests.test_chinese_messages import check
 
 A, B = "成都市 (510100)", "自贡市 (510300)"
 
@@ -161,7 +160,7 @@ STATUSES = [  # planner.planning.solve: _message, its endings, Solver.quick; pla
 def test_each_message_reads_as_before_in_english_and_wholly_in_chinese(english, message):
     assert isinstance(message, Message)
     assert str(message) == english
-    chinese = check(english, engine_zh.message_zh(message))
+    chinese = check(english, message.render("zh"))
     assert "基层" in chinese or "grassroots" not in english   # tier codes by their Chinese labels
     assert from_data(json.loads(json.dumps(as_data(message)))) == message   # summary.json keeps it whole
 
@@ -171,7 +170,7 @@ def test_the_race_endings_and_the_kept_plans_each_have_their_own_words():
             for s in ("optimal", "ended", "failed: x", "plan rejected: it breaks a row of the model",
                       "stopped: the first run proved the gap") for rival in (True, False) for kept in (None, "x")}
     assert len(ends) == 7
-    kept = {engine_zh.message_zh(solve._kept_words(k, 1.0)) for k in ("quick plan", "previous plan", "rounded LP plan")}
+    kept = {solve._kept_words(k, 1.0).render("zh") for k in ("quick plan", "previous plan", "rounded LP plan")}
     assert len(kept) == 3 and all("即时方案" in k or "上一方案" in k or "线性松弛" in k for k in kept)
     assert solve._changeable_words(SimpleNamespace(changeable_gap=None, floor=812.4, objective=1.0)) is None
 
@@ -186,7 +185,7 @@ def test_the_marginal_digest_names_the_family_in_the_language_of_the_table():
     first, second = marginal_digest(m)
     assert first == MARGINAL[0][1]
     assert str(second) == f"Capacity: 2 binding place(s) listed; the largest: {cap}"
-    chinese = check(str(second), engine_zh.message_zh(second))
+    chinese = check(str(second), second.render("zh"))
     assert chinese.startswith("产能: 列出 2 处") and "基层" in chinese
     # a table read back from marginal_values.csv holds English: the digest keeps it as it is
     read_back = m.assign(plain_words=m["plain_words"].map(str))
@@ -202,7 +201,7 @@ def test_a_scenario_the_checks_refuse_says_its_errors_from_the_catalog(case):
     (error,) = p.checks.errors
     assert isinstance(error, Message) and error.code == "checks.budget_short"
     assert str(error).startswith("hard targets and minimum-presence rules need at least 2,200 万元")
-    check(str(error), engine_zh.message_zh(error))
+    check(str(error), error.render("zh"))
     why = checks.explain_infeasible(p.inputs)
     assert why == error   # one error: the explanation is the error itself
 
@@ -218,7 +217,7 @@ def test_a_solve_says_its_status_and_marginal_values_in_both_languages(case, tmp
     r = Planner.from_file(path).solve()
     assert isinstance(r.report.message, Message)
     assert str(r.report.message).startswith("optimal: proven within the 0.00% gap tolerance")
-    assert engine_zh.message_zh(r.report.message).startswith("最优: 已在 0.00% 的间隙容差内证明")
+    assert r.report.message.render("zh").startswith("最优: 已在 0.00% 的间隙容差内证明")
     words = list(r.marginal["plain_words"])
     assert words and all(isinstance(w, Message) for w in words)
     out = tmp_path / "zh"
@@ -247,7 +246,7 @@ def test_the_app_shows_the_marginal_values_and_a_stored_runs_in_its_language(lan
     table = pd.DataFrame({"constraint": ["budget", "budget", "capacity", "density", "staffing"],
                           "where": ["total", "2027", "510100 2027", "510100 2027", "510100 2027"],
                           "marginal_value": [0.1, 0.2, 3.25, 101.0, 0.75], "plain_words": words})
-    said = [engine_zh.message_zh(w) if lang == "zh" else str(w) for w in words]
+    said = [w.render("zh") if lang == "zh" else str(w) for w in words]
     assert list(labels.to_screen(table)["plain_words"]) == said
     # a stored run: marginal_values.csv holds the English, its summary the codes row by row
     stored = table.assign(plain_words=[str(w) for w in words])

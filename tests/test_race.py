@@ -77,14 +77,13 @@ def test_a_raced_planner_solve_gives_the_same_optimum_and_says_so():
 
 def test_the_race_ending_reads_in_chinese():
     from planner.planning.solve import _message, _race_words, ended
-    from planner_app import engine_zh
 
     english = ("optimal: proven within the 1.00% gap tolerance (gap 0.01% of the objective); raced by a second "
                "HiGHS run (seed 1): the plan is the second run's, the bound the higher of the two")
     message = ended(_message("optimal", 0.0001, 0.01, 60.0),
                     _race_words({"seed": 1, "status": "optimal", "plan_from_rival": True}))
     assert str(message) == english
-    chinese = engine_zh.zh(message)
+    chinese = message.render("zh")
     assert chinese.endswith("; 另一 HiGHS 进程 (随机种子 1) 同时求解: 方案取自第二个进程, 下界取两者中较高者"), chinese
     assert "raced" not in chinese and "optimal" not in chinese
 
@@ -284,7 +283,6 @@ def test_the_race_ending_says_how_the_race_ended_in_english_and_chinese(race, ke
     plan kept after the race beat both runs. Before, every race said 'the bound the higher of the two',
     and a kept quick plan was also called the second run's. Each wording reads in Chinese."""
     from planner.planning.solve import _kept_words, _message, _race_words, ended as with_ending
-    from planner_app import engine_zh
 
     words = _race_words(race, kept)
     assert str(words) == "; raced by a second HiGHS run (seed 1)" + english
@@ -295,7 +293,7 @@ def test_the_race_ending_says_how_the_race_ended_in_english_and_chinese(race, ke
         message = with_ending(message, _kept_words(kept, 1234.5))
     message = with_ending(message, words)
     assert str(message) == OPTIMAL_1 + (KEPT_QUICK if kept else "") + str(words)
-    ended = engine_zh.zh(message)
+    ended = message.render("zh")
     assert ended.endswith("; 另一 HiGHS 进程 (随机种子 1) 同时求解" + chinese), ended
     assert "raced" not in ended and "optimal" not in ended and "plan kept" not in ended
     assert ("保留的方案是即时方案" in ended) == bool(kept)

@@ -24,7 +24,7 @@ class InputError(PlannerError):
     English: "<file>[, row N][, column 'c']: <problem>[ (value: v)][. Fix: <fix>]".
     """
 
-    def __init__(self, file: str, problem: str | Message, *, row: int | None = None, column: str | None = None,
+    def __init__(self, file: str | Message, problem: str | Message, *, row: int | None = None, column: str | None = None,
                  value: object = None, fix: str | Message = ""):
         self.file, self.problem, self.row, self.column, self.value, self.fix = file, problem, row, column, value, fix
         super().__init__(self.render("en"))
@@ -48,7 +48,7 @@ class InputError(PlannerError):
                 return text(part, lang)
             return translate(part) or part
 
-        where = [self.file if file is None else file]
+        where = [text(self.file, lang) if file is None else file]
         if self.row is not None:
             where.append(render("error.at_row", lang, row=self.row))
         if self.column is not None:

@@ -66,8 +66,8 @@ def not_toml(error: str, line_text: str | None) -> str | Message:
 
 
 TABLE_KEYS = ("table", "stock", "facilities", "staff", "travel")
-TABLE_NAMES = {"table": "region table", "stock": "stock table", "facilities": "facilities table",
-               "staff": "staff table", "travel": "travel table"}
+TABLE_NAMES = {"table": msg("table.region"), "stock": msg("table.stock"), "facilities": msg("table.facilities"),
+               "staff": msg("table.staff"), "travel": msg("table.travel")}
 
 
 class LoadedScenario:
@@ -97,13 +97,13 @@ class LoadedScenario:
         return spec.read(self.path(getattr(self.scenario.regions, key)), self.scenario.regions.sheet,
                          label=self.label(key))
 
-    def label(self, key: str) -> str:
+    def label(self, key: str) -> str | Message:
         """How errors name the table: its file (an uploaded one by the name it was uploaded under, not the
-        temporary folder it was saved in), or the app's editor."""
+        temporary folder it was saved in), or the app's editor (a message: said in the planner's language)."""
         if key in self.tables:
-            return f"{TABLE_NAMES[key]} (edited)"
+            return msg("table_label.edited", table=TABLE_NAMES[key])
         if self.uploads is not None and self.uploads.roles.get(key, ("", "shipped"))[1] != "shipped":
-            return f"{self.uploads.roles[key][0]} (uploaded)"
+            return msg("table_label.uploaded", name=self.uploads.roles[key][0])
         return str(self.path(getattr(self.scenario.regions, key)))
 
     def with_changes(self, scenario: Scenario | None = None, **tables: "pd.DataFrame") -> "LoadedScenario":

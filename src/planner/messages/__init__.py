@@ -17,6 +17,7 @@ pyproject.toml): it imports nothing of the planner.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -109,10 +110,28 @@ def template(code: str, lang: str | None = None) -> str:
 
 
 def render(code: str, lang: str | None = None, **params: Any) -> str:
-    """The text of a message in ``lang`` (None: from the environment, see :func:`language`)."""
+    """The text of a message in ``lang`` (None: from the environment, see :func:`language`). Outside English a
+    parameter named ``tier...`` or ``mod...`` is a code said by its label (secondary -> 二级医院), and so are
+    the codes inside one named ``shown...`` (a list of places); English keeps the codes as the planner wrote
+    them in the scenario."""
     lang = language(lang)
-    values = {k: _said(v, lang) for k, v in params.items()}
+    values = {k: _said(_labelled(k, v, lang), lang) for k, v in params.items()}
     return template(code, lang).format(**values)
+
+
+def _labelled(name: str, value: Any, lang: str) -> Any:
+    if lang == DEFAULT or not isinstance(value, str):
+        return value
+    from planner.messages import labels   # below: labels reads this module's catalogs
+
+    if name.startswith("tier"):
+        return labels.tier(value, lang)
+    if name.startswith("mod"):
+        return labels.modality(value, lang)
+    if name.startswith("shown"):
+        names = {**labels.labels_of("tier", lang), **labels.labels_of("modality", lang)}
+        return re.sub(r"\b[A-Za-z_]+\b", lambda m: names.get(m.group(0), m.group(0)), value)
+    return value
 
 
 def _said(value: Any, lang: str) -> Any:

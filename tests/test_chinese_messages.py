@@ -1,12 +1,11 @@
-"""The engine's English messages in 中文 mode (app/engine_zh.py): no English word left, nothing dropped.
+"""The library's messages in Chinese, from the catalogs: no English word left, nothing dropped.
 
 Every message of the bad-input corpus (tests/test_bad_corpus.py, EXPECTED), the families around them (every
 column hint of planner.data.tables), the verifier's violations and the pre-solve warnings are said in
-Chinese (the pre-solve errors, marginal values and solve status messages: tests/test_messages_status.py), an
-error with message codes from the
-catalog (engine_zh.error_zh, planner.messages), the rest through engine_zh.zh's rules; the Chinese must hold no
-English word outside the app's allow-list (tests/test_app_chinese.py) and must keep the file name and every
-number and '...'-quoted token of the English. The scenario file's errors (planner.config.schema / scenario,
+Chinese from their message codes (the pre-solve errors, marginal values and solve status messages:
+tests/test_messages_status.py); the Chinese must hold no English word outside the app's allow-list
+(tests/test_app_chinese.py) and must keep the file name and every number and '...'-quoted token of the
+English. Nothing is translated from English text: the module that did, app/engine_zh.py, is gone. The scenario file's errors (planner.config.schema / scenario,
 pydantic's and tomllib's messages) are held to the same in tests/test_messages_inputs.py.
 """
 
@@ -20,7 +19,6 @@ import pytest
 from planner import Planner
 from planner.errors import InputError, PlannerError
 from planner.messages import Message, msg
-from planner_app import engine_zh
 from tests.test_app_chinese import english_words
 from tests.test_bad_corpus import EXPECTED, build
 
@@ -44,7 +42,7 @@ KEPT = [
     re.compile(r"(?<![\w])\.(?:csv|tsv|txt|xlsx|xlsm|xls|docx|doc|toml)\b"),
     # Backticked text is dropped by english_words itself (IDENTIFIER): literal text the planner types
     # (`true`, `sheet = "人口"`), the line of a TOML syntax error as it stands in the file, and the parser's
-    # own words for a tomllib message engine_zh does not know.
+    # own words for a tomllib message the catalog does not know.
 ]
 # Quoted text that is translated rather than kept: the menu entry of Excel's Save As, as Chinese Excel names it.
 TRANSLATED_QUOTES = {"'CSV UTF-8 (comma delimited)'": "'CSV UTF-8(逗号分隔)'"}
@@ -74,10 +72,9 @@ def dropped(english: str, chinese: str) -> list[str]:
     return lost
 
 
-def check(english: str, chinese: str | None = None) -> str:
-    """The Chinese of an English message (through engine_zh.zh's rules unless given) holds no English word and
-    drops none of the English's numbers and names."""
-    chinese = engine_zh.zh(english) if chinese is None else chinese
+def check(english: str, chinese: str) -> str:
+    """The Chinese of an English message holds no English word and drops none of the English's numbers and
+    names."""
     assert not english_left(chinese), (english, chinese, english_left(chinese))
     assert not dropped(english, chinese), (english, chinese, dropped(english, chinese))
     return chinese
@@ -85,7 +82,12 @@ def check(english: str, chinese: str | None = None) -> str:
 
 def check_error(error: PlannerError) -> str:
     """An error as the app says it in Chinese (from its codes where it has them), checked against its English."""
-    return check(str(error), engine_zh.error_zh(error))
+    return check(str(error), zh(error))
+
+
+def zh(error: PlannerError) -> str:
+    """An error in Chinese, as the app and `planner --lang zh` say it: from its message codes."""
+    return error.render("zh") if hasattr(error, "render") else str(error)
 
 
 # ------------------------------------------------------------------------------ the bad-input corpus
@@ -94,7 +96,7 @@ def corpus_chinese(kind: str, root, monkeypatch) -> str:
     path = build(kind, root, monkeypatch)
     with pytest.raises(PlannerError) as exc:
         Planner.from_file(path)
-    return engine_zh.error_zh(exc.value).replace(str(path.parent) + os.sep, "")
+    return zh(exc.value).replace(str(path.parent) + os.sep, "")
 
 
 @pytest.mark.parametrize("kind", sorted(EXPECTED))
@@ -120,15 +122,18 @@ def test_corpus_samples_read_as_a_planner_expects(kind, expected, tmp_path, monk
 
 
 def test_a_file_name_is_never_translated_but_the_app_editor_tables_are():
-    zh = engine_zh.error_zh
     assert zh(InputError("scenario.toml", msg("validation.unknown_key", key="x"))).startswith("scenario.toml: ")
-    assert zh(InputError("region table (edited)", msg("table.empty_cell"), row=3, column="population")).startswith(
-        "地区表 (已编辑), 第 3 行")
-    assert zh(InputError("regions.csv (uploaded)", msg("table.empty_file"))).startswith("regions.csv (已上传): ")
+    edited = msg("table_label.edited", table=msg("table.region"))
+    error = InputError(edited, msg("table.empty_cell"), row=3, column="population")
+    assert str(error).startswith("region table (edited), row 3") and zh(error).startswith("地区表 (已编辑), 第 3 行")
+    uploaded = InputError(msg("table_label.uploaded", name="regions.csv"), msg("table.empty_file"))
+    assert zh(uploaded).startswith("regions.csv (已上传): ")
 
 
-def test_an_unknown_sentence_stays_whole():
-    assert engine_zh.zh("regions.csv: something new went wrong") == "regions.csv: something new went wrong"
+def test_a_plain_sentence_is_shown_as_it_is():
+    from planner_app import words
+
+    assert words.say("regions.csv: something new went wrong") == "regions.csv: something new went wrong"
 
 
 # ------------------------------------------------------------------------------ the families around them
@@ -226,7 +231,7 @@ def test_coded_errors_read_as_before_and_are_chinese(english, error):
 
 
 PLACE = msg("verify.place_year", place="成都市 (510100)", year=2027)
-VIOLATIONS = [  # planner.planning.verify and the families' checks, said from the catalog (engine_zh.message_zh)
+VIOLATIONS = [  # planner.planning.verify and the families' checks, said from the catalog (Message.render)
     ("total spend 1,200.0 万元 exceeds the budget 1,000.0 万元 (1,500.0 less 500.0 committed)",
      msg("verify.over_budget_committed", spend=1200.0, budget=1000.0, total=1500.0, committed=500.0)),
     ("the model's budget differs from the scenario's: model 2,000.0 万元, scenario 1,500.0 万元 over all plan years",
@@ -277,7 +282,7 @@ CHECK_WARNINGS = [  # planner.planning.checks' warnings, said from the catalog
 @pytest.mark.parametrize("english, message", VIOLATIONS + CHECK_WARNINGS)
 def test_verifier_violations_are_said_from_the_catalog(english, message):
     assert str(message) == english
-    chinese = check(english, engine_zh.message_zh(message))
+    chinese = check(english, message.render("zh"))
     assert "基层" in chinese or "grassroots" not in english
 
 
