@@ -11,6 +11,7 @@ walks planner.config.schema.Scenario and fails on any field in neither.
 from __future__ import annotations
 
 import re
+import types
 import typing
 
 import pandas as pd
@@ -56,13 +57,45 @@ def _plan_page_paths() -> dict[str, str]:
     return out | {"eligibility": "plan_page.tiers", "referral": "plan_page.tiers"}
 
 
-def covered() -> dict[str, str]:
-    """Every schema path an editor reaches -> the editor. Paths: 'section.field', 'modalities.*.field' for
-    each entry of a table keyed by code, 'policy.min_units[].field' for each row of a list."""
+def _listed() -> dict[str, str]:
     out = _plan_page_paths()
     out |= {p: f"scenario_editors.{group}" for group, paths in FIELD_GROUPS.items() for p in paths}
     out |= {f"policy.min_units[].{f}": "scenario_editors.min_units" for f in MIN_UNITS_COLUMNS}
     return out | {f"modalities.*.{f}": "scenario_editors.modality_more" for f in MODALITY_MORE}
+
+
+def _plain(annotation) -> bool:
+    """A field field_input can draw: a number, a switch, a choice, text, a list of codes (or None)."""
+    kind = annotation
+    if typing.get_origin(kind) in (typing.Union, types.UnionType):   # float | None: its one type
+        args = [a for a in typing.get_args(kind) if a is not type(None)]
+        kind = args[0] if len(args) == 1 else None
+    if typing.get_origin(kind) is list:   # codes, comma-separated; not a list of rows (policy.min_units)
+        return all(a in (str, int, float) for a in typing.get_args(kind))
+    return kind in (bool, int, float, str) or typing.get_origin(kind) is typing.Literal
+
+
+def schema_sections(model: type[BaseModel] = Scenario) -> dict[str, list[str]]:
+    """Sections of the scenario schema no editor above reaches, each an editor of its own: a section (a new
+    constraint family's, say) whose fields are all plain gets its inputs from the schema, its labels and
+    help from the labels catalog (field.<path>), with no app code. Section name -> its field paths."""
+    listed = _listed()
+    out = {}
+    for name, info in model.model_fields.items():
+        section = info.annotation
+        if not (isinstance(section, type) and issubclass(section, BaseModel)):
+            continue
+        paths = [f"{name}.{k}" for k in section.model_fields]
+        if not any(p in listed for p in paths) and all(_plain(f.annotation) for f in section.model_fields.values()):
+            out[name] = paths
+    return out
+
+
+def covered() -> dict[str, str]:
+    """Every schema path an editor reaches -> the editor. Paths: 'section.field', 'modalities.*.field' for
+    each entry of a table keyed by code, 'policy.min_units[].field' for each row of a list."""
+    return _listed() | {p: f"scenario_editors.section.{name}" for name, paths in schema_sections().items()
+                        for p in paths}
 
 
 NOT_EDITABLE: dict[str, str] = {
@@ -131,10 +164,10 @@ def _get(raw: dict, path: str):
     return raw
 
 
-def edit_fields(raw: dict, scn: Scenario, group: str) -> None:
-    """The group's fields, two a row: a row of two columns for each pair, so a field sits beside its pair
-    (two long columns filled in turn drift apart where a checkbox stands beside a number box)."""
-    paths = FIELD_GROUPS[group]
+def edit_fields(raw: dict, scn: Scenario, group: str, paths: list[str] | None = None) -> None:
+    """The group's fields (or ``paths``), two a row: a row of two columns for each pair, so a field sits beside
+    its pair (two long columns filled in turn drift apart where a checkbox stands beside a number box)."""
+    paths = FIELD_GROUPS[group] if paths is None else paths
     for i in range(0, len(paths), 2):
         for col, path in zip(st.columns(2), paths[i:i + 2]):
             _set(raw, path, field_input(col, path, _get(raw, path), scn))
@@ -206,6 +239,10 @@ def edit_scenario_inputs(scn: Scenario, raw: dict, slots: dict) -> None:
     with st.expander(t("min_units_inputs")):
         slots["policy"] = st.container()
         edit_min_units(raw, scn)
+    for name, paths in schema_sections().items():   # a section no editor above knows: drawn from the schema
+        with st.expander(catalog_labels.field(name, lang()) or name):
+            slots[name] = st.container()
+            edit_fields(raw, scn, name, paths)
     with st.expander(t("other_inputs")):
         slots["other"] = st.container()
         edit_modality_more(raw, scn)

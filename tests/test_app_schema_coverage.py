@@ -64,3 +64,48 @@ def test_every_new_input_is_labelled_in_both_languages():
     for key in keys:
         en, zh = STRINGS[key]
         assert en.strip() and zh.strip() and en != zh, key
+
+
+def _with_section():
+    """The scenario schema with a section of plain fields no editor knows (a new constraint family's)."""
+    from typing import Literal
+
+    from pydantic import BaseModel, Field, create_model
+
+    class Quota(BaseModel):
+        enabled: bool = False
+        cap_units: float = Field(5.0, description="most new units a region may buy")
+        scope: Literal["region", "parent"] = "region"
+
+    return create_model("ScenarioWithQuota", __base__=Scenario, quota=(Quota, Field(default_factory=Quota)))
+
+
+def test_a_new_section_of_plain_fields_gets_an_editor_from_the_schema():
+    model = _with_section()
+    assert scenario_editors.schema_sections() == {}   # every shipped section has an editor of its own
+    assert scenario_editors.schema_sections(model) == {"quota": ["quota.enabled", "quota.cap_units", "quota.scope"]}
+
+
+def test_the_new_sections_editor_draws_each_field_and_writes_what_is_typed(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    def app():
+        import streamlit as st
+
+        from planner_app import scenario_editors
+        from tests.test_app_schema_coverage import _with_section
+
+        model = _with_section()
+        scenario_editors.Scenario = model          # what the plan page's schema would be with the new section
+        scn = model.model_validate(st.session_state.get("raw") or {
+            **__import__("planner.config.scenario", fromlist=["load_scenario"]).load_scenario(None).scenario.model_dump()})
+        raw = scn.model_dump()
+        scenario_editors.edit_fields(raw, scn, "quota", scenario_editors.schema_sections(model)["quota"])
+        st.session_state["typed"] = raw["quota"]
+
+    at = AppTest.from_function(app).run()
+    assert not at.exception, at.exception
+    assert len(at.checkbox) == 1 and len(at.number_input) == 1
+    at.number_input[0].set_value(3.0).run()
+    at.checkbox[0].check().run()
+    assert at.session_state["typed"] == {"enabled": True, "cap_units": 3.0, "scope": "region"}
