@@ -9,9 +9,7 @@ from __future__ import annotations
 
 ZH: dict[str, str] = {
     # (modality and tier codes: the labels catalog, planner.messages.labels)
-    # solver status
-    "optimal": "最优", "time_limit": "达到时间上限", "failed": "失败", "no_solution": "未找到方案",
-    "infeasible": "无可行方案", "error": "求解器出错", "quick": "快速方案",
+    # (solver statuses: the labels catalog's value.status, planner.messages.labels)
     "true": "是", "false": "否",
     # words of varied scenario keys (short_name): the key's parts once the unit suffix is gone
     "budget": "预算", "scenario": "情景", "committed": "已承诺支出", "price": "单价", "running_cost": "运行费用",
@@ -44,7 +42,7 @@ ZH: dict[str, str] = {
     "means a plan was found but not proved within the gap tolerance.":
         "单位: 1 万元 = 10,000 元, 1 亿元 = 10,000 万元; 预算与支出以亿元计, 价格以万元计。未满足需求为全部规划年、设备类型与层级之和 (千人次)。"
         "密度缺口弥合 = 规划末年, 按每百万人口目标计算的设备缺口 (全部地区合计) 中被规划弥合的比例。"
-        "MIP 间隙 = (目标值 - 下界) / 目标值, 取自 HiGHS。求解状态 “达到时间上限” 表示已找到方案, 但未在间隙容差内证明最优。",
+        "MIP 间隙 = (目标值 - 下界) / 目标值, 取自 HiGHS。求解状态 “时间上限内的最佳方案” 表示已找到方案, 但未在间隙容差内证明最优。",
     "## Failed cases": "## 失败的方案", "no error recorded": "未记录错误", "## Figures": "## 图",
     "## Notes": "## 说明",
     # notes

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from planner.reporting.report.canvas import constant_note, new_figure
-from planner.reporting.report.labels import is_zh, mod_label, shown, tr, unit_of
+from planner.reporting.report.labels import is_zh, mod_label, shown, status_label, tr, unit_of
 from planner.reporting.report.results import FAILED, Results
 
 LINE_FIGSIZE = (7.0, 4.5)          # inches: 1050 x 675 px at 150 dpi
@@ -156,7 +156,7 @@ def fig_unmet_by_case(res: Results, wan: str):
                color=c2, label=mod_label("grassroots"))
     for i in np.flatnonzero(~res.ok.to_numpy()):
         # upright in Chinese: two characters fit the bar's width, and rotated ones read sideways
-        ax.text(i, 0, tr(FAILED), rotation=0 if is_zh() else 90, ha="center", va="bottom", color="firebrick",
+        ax.text(i, 0, status_label(FAILED), rotation=0 if is_zh() else 90, ha="center", va="bottom", color="firebrick",
                 fontsize=8)
     import textwrap
 

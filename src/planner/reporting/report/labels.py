@@ -60,6 +60,12 @@ def mod_label(code: str) -> str:
     return labels.tier(code, "zh") if label == code else label
 
 
+def status_label(status: str) -> str:
+    """A case's status as the reader sees it: the labels catalog's status words in Chinese (the app says them
+    so too), the status code in English."""
+    return labels.value("status", str(status), "zh") if is_zh() else str(status)
+
+
 def shown(key: str, v):
     """A value of column ``key`` in the unit its header names: totals in 亿元 in Chinese, else as stored."""
     if is_zh() and key in YI_KEYS and isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):

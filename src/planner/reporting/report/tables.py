@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from planner.reporting.report.labels import (
-    BUDGET_KEY, WAN_LABEL, YI_LABEL, fmt_num, fmt_value, header, is_zh, mod_label, shown, tr)
+    BUDGET_KEY, WAN_LABEL, YI_LABEL, fmt_num, fmt_value, header, is_zh, mod_label, shown, status_label, tr)
 from planner.reporting.report.results import Results
 
 
@@ -39,7 +39,7 @@ def summary_frame(res: Results) -> pd.DataFrame:
     out = pd.DataFrame({tr("case"): df["case_id"]})
     for k in res.varied:
         out[header(k)] = df[k].map(lambda v, k=k: shown(k, v))
-    out[tr("status")] = df["status"].map(tr)
+    out[tr("status")] = df["status"].map(status_label)
     for col, head, dec, scale in metric_cols(res):
         vals = (pd.to_numeric(df[col], errors="coerce") * scale).round(dec).where(res.ok)
         out[head] = vals.astype("Int64") if dec == 0 else vals
@@ -51,7 +51,7 @@ def summary_frame(res: Results) -> pd.DataFrame:
 def row_cells(res: Results, i: int) -> list[str]:
     """The formatted cells of case i after the case id: varied inputs, status, metrics."""
     r = res.df.iloc[i]
-    cells = [fmt_value(shown(k, r[k])) for k in res.varied] + [tr(str(r["status"]))]
+    cells = [fmt_value(shown(k, r[k])) for k in res.varied] + [status_label(r["status"])]
     for col, _, dec, scale in metric_cols(res):
         v = pd.to_numeric(pd.Series([r[col]]), errors="coerce").iloc[0]
         cells.append("–" if not res.ok.iloc[i] else fmt_num(v * scale if pd.notna(v) else v, dec))
