@@ -138,7 +138,7 @@ def test_zh_bars_failed_case_and_prices_in_wan(price_run_with_a_failure, tmp_pat
     files = make_report(price_run_with_a_failure, tmp_path / "rep", lang="zh")
     assert "unmet_by_case.png" in {f.name for f in files}
     csv = pd.read_csv(tmp_path / "rep" / "summary.csv", encoding="utf-8-sig")
-    assert csv["CT 单价 (万元)"].tolist() == [100, 150]          # prices stay in 万元
+    assert csv["CT 价格 (万元)"].tolist() == [100, 150]          # prices stay in 万元
     assert csv["求解状态"].tolist()[1] == "失败" and csv["错误"].tolist()[1] == "staff short in region_A"
     md = (tmp_path / "rep" / "summary.md").read_text(encoding="utf-8")
     assert "## 失败的方案" in md and "没有 [regions] boundaries" in md and "## 说明" in md
@@ -146,7 +146,7 @@ def test_zh_bars_failed_case_and_prices_in_wan(price_run_with_a_failure, tmp_pat
     (stem, fig, texts, missing), = _figures(price_run_with_a_failure)
     assert stem == "unmet_by_case" and not missing
     words = [t.get_text() for t in texts]
-    assert "失败" in words and "CT 单价 100 万元" in words and "各方案未满足的影像检查需求" in words
+    assert "失败" in words and "CT 价格 100 万元" in words and "各方案未满足的影像检查需求" in words
     assert not _english_words("\n".join(words), ALLOWED), words
 
 

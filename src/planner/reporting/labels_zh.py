@@ -12,7 +12,7 @@ ZH: dict[str, str] = {
     # (solver statuses: the labels catalog's value.status, planner.messages.labels)
     "true": "是", "false": "否",
     # words of varied scenario keys (short_name): the key's parts once the unit suffix is gone
-    "budget": "预算", "scenario": "情景", "committed": "已承诺支出", "price": "单价", "running_cost": "运行费用",
+    "budget": "预算", "scenario": "情景", "committed": "已承诺支出", "price": "价格", "running_cost": "运行费用",
     "capacity": "产能", "service_life": "使用年限", "staff_per_unit": "每台人员", "exam_rate": "检查率",
     "demand_growth": "需求增长", "stock_growth": "存量增长", "target": "目标密度", "target_hard": "目标为硬约束",
     "shortfall": "缺口成本", "integer": "整数台数", "unmet_weight": "未满足权重", "unmet": "未满足需求",

@@ -104,8 +104,24 @@ def short_name(key: str) -> str:
 
 
 def header(key: str, wan: str = WAN_LABEL) -> str:
+    """A varied input's column header: the scenario field's label from the labels catalog, as the app's editors
+    show it (modalities.CT.price_wan_cny -> 'CT price (万元)'); totals shown in 亿元 in Chinese, and a key with no
+    label, by its short name and the unit its suffix names."""
+    if key not in YI_KEYS:
+        path, code = _field_path(key)
+        label = labels.field(path, "zh" if is_zh() else "en")
+        if label:
+            return f"{mod_label(code)} {label}" if code else label
     u = unit_of(key, wan)
     return f"{short_name(key)} ({u})" if u else short_name(key)
+
+
+def _field_path(key: str) -> tuple[str, str | None]:
+    """modalities.CT.price_wan_cny -> ('modalities.*.price_wan_cny', 'CT'); budget.committed_wan_cny as it is."""
+    parts = key.split(".")
+    if parts[0] in ("modalities", "tiers") and len(parts) == 3:
+        return f"{parts[0]}.*.{parts[2]}", parts[1]
+    return key, None
 
 
 def fmt_value(v) -> str:
