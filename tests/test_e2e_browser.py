@@ -548,6 +548,14 @@ def _appears(locator, ms: int = 2000) -> bool:
         return False
 
 
+def _gone(locator, ms: int = 2000) -> bool:
+    try:
+        locator.wait_for(state="detached", timeout=ms)
+        return True
+    except Exception:   # playwright's TimeoutError
+        return False
+
+
 def _edit_cell(page, grid, row: int, x: float, option: str = "", typed: str = "") -> None:
     """Edit a cell of a data editor (a canvas: cells have no elements to click) by where it is drawn: the
     ``row``-th body row (0 first), ``x`` pixels from the grid's left; choose ``option`` from its drop-down or
@@ -572,6 +580,8 @@ def _edit_cell(page, grid, row: int, x: float, option: str = "", typed: str = ""
         if not _appears(listed):   # the list opens with the editor, except at times: a click on it opens it
             page.locator('#portal [role="combobox"]').click()
         listed.click()
+        if not _gone(editor):   # under load the click can land before the list takes it: Enter commits it
+            page.keyboard.press("Enter")
     else:
         box = editor.locator("input, textarea").first
         box.fill(typed)
