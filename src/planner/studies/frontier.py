@@ -37,6 +37,8 @@ from planner.planning.solve import Solver
 MEASURES = {"shortfall": ("largest_shortfall_per_million", "units per million"),
             "travel": ("longest_travel_minutes", "minutes")}
 MEASURE_WORDS = {"shortfall": "study.measure_shortfall", "travel": "study.measure_travel"}  # the measure named in a sentence
+# MEASURES' units in a sentence
+UNIT_WORDS = {"shortfall": "study_words.unit_per_million", "travel": "study_words.unit_minutes"}
 NOT_SOLVED = "not_solved"   # the status of a point between the ends when an end has no plan
 
 
@@ -50,20 +52,27 @@ class Frontier:
     def unit(self) -> str:
         return MEASURES[self.measure][1]
 
+    @property
+    def unit_words(self) -> Message:
+        """The measure's unit as a message (units per million / minutes)."""
+        return msg(UNIT_WORDS[self.measure])
+
     def conclusion(self) -> str:
         """What the points with a plan show, in words, with how many of the points have one."""
+        return str(self.conclusion_words())
+
+    def conclusion_words(self) -> Message:
+        """:meth:`conclusion` as a message (study_words.conclusion_* codes), for the CLI's --lang."""
         kind, k, n = conclusion(self.table)
         m = self.table["measure"]
-        have = f"{k} of {n} points have a plan"
+        said = dict(k=k, n=n, measure=msg(MEASURE_WORDS[self.measure]), unit=self.unit_words)
         if kind == "no_trade_off":
-            return (f"{have}; both ends reach the same {self.measure} measure ({m.iloc[0]:,.3f} {self.unit}): "
-                    "the most efficient plan is already as equal as any, so there is no trade-off to draw.")
+            return msg("study_words.conclusion_no_trade_off", **said, level=m.iloc[0])
         if kind == "trade_off":
             o = self.table["weighted_sum_objective"]
-            return (f"{have}: from the most efficient end to the most equal one the {self.measure} measure goes "
-                    f"from {m.iloc[0]:,.3f} to {m.iloc[-1]:,.3f} {self.unit} and the weighted sum from "
-                    f"{o.iloc[0]:,.0f} to {o.iloc[-1]:,.0f}.")
-        return f"{have}: without a plan at both ends the trade-off cannot be judged."
+            return msg("study_words.conclusion_trade_off", **said, first=m.iloc[0], last=m.iloc[-1],
+                       objective_first=o.iloc[0], objective_last=o.iloc[-1])
+        return msg("study_words.conclusion_ends_missing", k=k, n=n)
 
 
 def conclusion(table: pd.DataFrame) -> tuple[str, int, int]:
