@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from planner.messages import msg
+from planner.planning.checks import joined
 from planner.reporting.summary import _gap_words
 from tests.test_chinese_messages import check, english_left
 
@@ -36,8 +37,12 @@ SUMMARY = [
                           bound=msg("text_summary.no_bound"), build=0.05, handoff=0.0, highs=30.0))),
     ("Verifier: all checks passed (budget, capacity, demand balance, density, eligibility, staffing)",
      msg("text_summary.verifier_ok")),
-    ("Verifier: 2 VIOLATIONS: budget 2026: 310 > 300; capacity",
-     msg("text_summary.verifier_violations", n=2, violations="budget 2026: 310 > 300; capacity")),
+    ("Verifier: 2 VIOLATIONS: 甲 in 2026: negative purchase of CT at grassroots; the objective recomputed from the "
+     "plan, 1,250.0000, is above the model's 1,150.0000",
+     msg("text_summary.verifier_violations", n=2, violations=joined([
+         msg("verify.negative_purchase", where=msg("verify.place_year", place="甲", year=2026), mod="CT",
+             tier="grassroots"),
+         msg("verify.objective_above", got=1250.0, model=1150.0)], "; "))),
     ("Spend: 1,499.91 亿元 of 1,500.00 亿元 budget (100%); by year: 2026 299.99 亿元, 2027 300 万元",
      msg("text_summary.spend", spend="1,499.91 亿元", budget="1,500.00 亿元", share=0.9999,
          years=[msg("text_summary.spend_year", year=2026, spend="299.99 亿元"),
@@ -100,9 +105,6 @@ def test_each_summary_line_reads_as_before_in_english_and_in_chinese(english, me
     assert str(message) == english
     if message.code == "text_summary.value_of_budget":   # its value is the marginal table's message
         assert message.render("zh").startswith("预算的价值: ")
-        return
-    if message.code == "text_summary.verifier_violations":   # the verifier's violations are English (verify)
-        assert message.render("zh").startswith("核验: 发现 2 处违规: ")
         return
     check(english, message.render("zh"))
 
@@ -206,6 +208,16 @@ CLI = [
          msg("study_words.difference_move", region="甲", region_code="100001", mod="CT", change=-3.0),
          msg("study_words.difference_move", region="丙", region_code="100003", mod="MOBILE_CT", change=3.0)])),
     ("alternative 2: the same units as the best plan", msg("study_words.difference_none", n=2)),
+    ("no plan found within the time limit, tried 3 time(s) (10 s then 20 s then 40 s), each started from the plan "
+     "solved before it",
+     msg("study_words.why_no_solution", n=3, tries=msg("study_words.then", first=msg("study_words.seconds", s=10.0),
+         rest=msg("study_words.then", first=msg("study_words.seconds", s=20.0),
+                  rest=msg("study_words.seconds", s=40.0))))),
+    ("no plan meets every rule within this bound ε", msg("study_words.why_infeasible")),
+    ("not solved: the most efficient end has no plan, so the bounds ε between the ends are unknown",
+     msg("study_words.why_not_solved", end=msg("study_words.end_efficient"))),
+    ("not solved: the most equal end has no plan, so the bounds ε between the ends are unknown",
+     msg("study_words.why_not_solved", end=msg("study_words.end_equal"))),
 ]
 # Latin letters a Chinese reader sees as they are in the CLI: the key (Ctrl-C), the model file's format and
 # writer as --writer names them, a location model as --model names it, the program's name and, in an internal

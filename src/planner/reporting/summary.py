@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from planner.planning.access import access_measures
+from planner.planning.checks import joined
 from planner.planning.families import label_of
 from planner.messages import Message, catalog, msg, text
 from planner.planning.results import PlanResult, target_gaps
@@ -83,7 +84,8 @@ def summary_lines(result: PlanResult, top: int = 8) -> list[str | Message]:
         return lines
     ver = result.verifier
     lines.append(msg("text_summary.verifier_ok") if ver.ok else
-                 msg("text_summary.verifier_violations", n=len(ver.violations), violations="; ".join(ver.violations[:5])))
+                 msg("text_summary.verifier_violations", n=len(ver.violations), violations=joined(
+                     list(ver.messages or ver.violations)[:5], "; ")))
     spend = result.spend_total_wan
     lines.append(msg("text_summary.spend", spend=_fmt_wan(spend), budget=_fmt_wan(inp.budget_total_wan),
                      share=spend / max(inp.budget_total_wan, 1e-9),

@@ -94,12 +94,13 @@ def why_no_plan(r: PlanResult, limits: list[float]) -> str | Message | None:
     rep = r.report
     if rep.has_plan:
         return None
-    tries = " then ".join(f"{s:,.0f} s" for s in limits)
     if rep.status == "no_solution":
-        return (f"no plan found within the time limit, tried {len(limits)} time(s) ({tries}), each started "
-                "from the plan solved before it")
+        tries = msg("study_words.seconds", s=limits[-1])
+        for s in reversed(limits[:-1]):
+            tries = msg("study_words.then", first=msg("study_words.seconds", s=s), rest=tries)
+        return msg("study_words.why_no_solution", n=len(limits), tries=tries)
     if rep.status == "infeasible":
-        return "no plan meets every rule within this bound ε"
+        return msg("study_words.why_infeasible")
     return rep.message
 
 
@@ -121,7 +122,7 @@ def point_row(label: str, epsilon: float | None, r: PlanResult, measure: str) ->
     return row
 
 
-def unsolved_row(label: str, why: str) -> dict:
+def unsolved_row(label: str, why: str | Message) -> dict:
     return {"point": label, "epsilon": None, "status": NOT_SOLVED, "gap": None, "weighted_sum_objective": None,
             "measure": None, "spend_wan_cny": None, "unmet_thousand_exams": None, "verified": None,
             "start": None, "tries": 0, "time_limit_s": None, "why_no_plan": why}
@@ -179,8 +180,8 @@ def frontier(planner: Planner, measure: str = "shortfall", points: int = 5, time
     between: list[tuple[dict, PlanResult | None]] = []
     if lo is None or hi is None:
         tell(2, total, "equity", eq)
-        end = "most efficient" if hi is None else "most equal"
-        why = f"not solved: the {end} end has no plan, so the bounds ε between the ends are unknown"
+        why = msg("study_words.why_not_solved", end=msg("study_words.end_efficient") if hi is None
+                  else msg("study_words.end_equal"))
         between = [(unsolved_row("ε = ?", why), None) for _ in range(points - 2)]
     elif points > 2 and hi > lo + 1e-6:
         tell(2, total, "equity", eq)
