@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from planner.errors import PlannerError
-from planner.messages import language, render, text
+from planner.messages import language, msg, render, text
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Plan where new CT, MRI, DR and mobile imaging units go, within a budget.")
@@ -26,14 +26,14 @@ SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="override a s
 def _time_limit_ok(value: float | None) -> float | None:
     """--time-limit is checked before anything is solved or written."""
     if value is not None and not (math.isfinite(value) and value > 0):
-        raise typer.BadParameter(f"{value:g} seconds: give a time limit above 0, e.g. --time-limit 60")
+        raise typer.BadParameter(_say("cli.bad_time_limit", seconds=value))
     return value
 
 
 def _gap_ok(value: float | None) -> float | None:
     """--gap is a fraction: 0 asks for a proven optimum, 0.01 for a plan within 1 % of the best bound."""
     if value is not None and not (math.isfinite(value) and 0 <= value < 1):
-        raise typer.BadParameter(f"{value:g}: give a gap from 0 up to (not including) 1, e.g. --gap 0.01 for 1 %")
+        raise typer.BadParameter(_say("cli.bad_gap", gap=value))
     return value
 
 
@@ -49,8 +49,7 @@ def _ctrl_c_stops(planner):
     def stop(signum, frame):
         planner.cancel()
         signal.signal(signal.SIGINT, previous)
-        typer.secho("\nStopping: keeping the best plan so far (Ctrl-C again quits at once)", err=True,
-                    fg=typer.colors.YELLOW)
+        typer.secho("\n" + _say("cli.stopping"), err=True, fg=typer.colors.YELLOW)
 
     signal.signal(signal.SIGINT, stop)
     try:
@@ -70,10 +69,11 @@ def _progress_lines(quiet: bool):
     def show(p) -> None:
         # HiGHS's stream repeats an unchanged plan and bound every 2 s (a heartbeat for the app): in a
         # terminal print a line when the plan or the bound changes, and otherwise every 15 s
-        words = progress_line(p).split(":", 1)[1]
+        line = progress_line(p, _LANG)
+        words = line.split(":", 1)[1]
         if words != last["words"] or p.seconds - last["at"] >= 15:
             last["words"], last["at"] = words, p.seconds
-            typer.echo(progress_line(p), err=True)
+            typer.echo(line, err=True)
 
     return show
 
@@ -98,6 +98,17 @@ def _options(
 
 def _say(code: str, **params) -> str:
     return render(code, _LANG, **params)
+
+
+def _names(kind: str, codes: list[str]) -> list[str] | str:
+    """Tiers or modalities named in a line: the list of codes in English (as it always printed), their labels
+    joined by 、 in Chinese."""
+    if _LANG == "en":
+        return list(codes)
+    from planner.messages import labels
+
+    said = labels.tier if kind == "tier" else labels.modality
+    return "、".join(said(c, _LANG) for c in codes)
 
 
 def _fail(e: Exception) -> None:
@@ -128,7 +139,7 @@ def solve(
         loaded = load_scenario(scenario, set_ or [])
         planner = Planner(loaded)
         if not quiet:
-            typer.echo("Solving (Ctrl-C stops and keeps the best plan so far) ...", err=True)
+            typer.echo(_say("cli.solving"), err=True)
         with _ctrl_c_stops(planner):
             result = planner.solve(time_limit=time_limit, gap=gap, progress=_progress_lines(quiet))
     except PlannerError as e:
@@ -145,11 +156,11 @@ def solve(
     else:
         for w in result.warnings:
             typer.secho(_say("cli.warning", text=w), fg=typer.colors.YELLOW, err=True)
-    typer.echo(f"Results written to {dest}/ (plan.csv, regions.csv, summary.json, scenario.toml)")
+    typer.echo(_say("cli.results_written", dest=dest))
     if not result.report.has_plan:
         raise typer.Exit(code=1)
     if result.verifier is not None and not result.verifier.ok:
-        typer.secho("The verifier found violations: do not use this plan.", fg=typer.colors.RED, err=True)
+        typer.secho(_say("cli.verifier_violations"), fg=typer.colors.RED, err=True)
         raise typer.Exit(code=3)
 
 
@@ -165,12 +176,13 @@ def check(scenario: ScenarioArg = None, set_: SetOpt = None) -> None:
         _fail(e)
         return
     inp = planner.inputs
-    typer.echo(_say("cli.check_scenario", name=inp.scenario.name, regions=len(inp.regions), tiers=inp.tiers,
-                    modalities=inp.modalities, first=inp.years[0], last=inp.years[-1]))
-    typer.echo(_say("cli.check_stock", year=inp.scenario.years.base_year, units=", ".join(
-        f"{m} {inp.stock_base[:, :, i].sum():,.0f}" for i, m in enumerate(inp.modalities))))
+    typer.echo(_say("cli.check_scenario", name=inp.scenario.name, regions=len(inp.regions),
+                    tiers=_names("tier", inp.tiers), modalities=_names("modality", inp.modalities),
+                    first=inp.years[0], last=inp.years[-1]))
+    typer.echo(_say("cli.check_stock", year=inp.scenario.years.base_year, units=[
+        msg("cli.check_stock_units", mod=m, n=inp.stock_base[:, :, i].sum()) for i, m in enumerate(inp.modalities)]))
     typer.echo(_say("cli.check_required_spend", need=planner.checks.required_spend_wan, budget=inp.budget_total_wan))
-    for w in planner.checks.warnings:   # the warnings and problems are English until planning/ speaks in codes
+    for w in planner.checks.warnings:
         typer.secho(_say("cli.warning", text=w), fg=typer.colors.YELLOW)
     if planner.checks.errors:
         for e in planner.checks.errors:
@@ -197,13 +209,12 @@ def export(
     except (PlannerError, OSError) as e:
         _fail(e)
         return
-    for problem in planner.checks.errors:
-        typer.secho("Warning: the pre-solve checks expect no feasible plan: " + problem, fg=typer.colors.YELLOW,
-                    err=True)
+    for problem in planner.checks.errors:   # messages: said in --lang (a str + Message raised TypeError)
+        typer.secho(_say("cli.export_no_feasible_plan", text=problem), fg=typer.colors.YELLOW, err=True)
     if planner.scenario.equity.objective != "efficiency":
-        typer.echo(f"Note: the file holds the weighted-sum objective; `planner solve` first minimises the "
-                   f"{planner.scenario.equity.objective.removeprefix('min_max_')} measure, then this.", err=True)
-    typer.echo(done.line())
+        typer.echo(_say("cli.export_equity_note", measure=_measure(planner.scenario.equity.objective
+                                                                   .removeprefix("min_max_"))), err=True)
+    typer.echo(done.line(_LANG))
 
 
 def _load_planner(scenario, set_):
@@ -238,8 +249,62 @@ SolveGapOpt = Annotated[Optional[float], typer.Option("--gap", help="relative MI
 def _study_line(done: int, total: int, label: str, result) -> None:
     """One stderr line per plan of a frontier or alternatives run (they solve several MIPs in a row)."""
     rep = result.report
-    gap = "" if rep.gap is None else f", gap {rep.gap:.2%}"
-    typer.echo(f"  plan {done} of {total}: {label}, {rep.status}{gap}", err=True)
+    gap = "" if rep.gap is None else msg("cli.study_gap", gap=rep.gap)
+    typer.echo(_say("cli.study_plan", done=done, total=total, label=_plan_label(label), **_status(rep.status),
+                    gap=gap), err=True)
+
+
+def _measure(name: str):
+    """A frontier's measure named in a sentence: shortfall / travel (缺口 / 出行), another name as it is."""
+    from planner.studies.frontier import MEASURE_WORDS
+
+    return msg(MEASURE_WORDS[name]) if name in MEASURE_WORDS else name
+
+
+def _status(code: str) -> dict:
+    """A solver status as a line's parameters: status_code, which the English says, and status, its words from
+    the labels catalog (value.status.optimal: 最优), which the Chinese says."""
+    from planner.messages import catalog
+
+    words = f"value.status.{code}"
+    return {"status_code": code, "status": msg(words) if words in catalog("en") else code}
+
+
+# The labels the studies give their plans (planner.studies.frontier / alternatives), said in --lang
+_PLAN_LABELS = {"efficiency": "cli.plan_efficiency", "equity": "cli.plan_equity", "best": "cli.plan_best"}
+
+
+def _plan_label(label: str):
+    import re
+
+    if label in _PLAN_LABELS:
+        return msg(_PLAN_LABELS[label])
+    alt = re.fullmatch(r"alternative[ _](\d+)", label)
+    if alt:
+        return msg("cli.plan_alternative", n=int(alt.group(1)))
+    eps = re.fullmatch(r"ε = (.+)", label)
+    return msg("cli.plan_epsilon", eps=eps.group(1)) if eps else label
+
+
+# A study table's columns the labels catalog has no entry for (the app names them in its own words)
+_STUDY_COLUMNS = {"point": "cli.column_point", "plan": "cli.column_plan", "measure": "cli.column_measure",
+                  "above_best_pct": "cli.column_above_best_pct", "units_moved_pct": "cli.column_units_moved_pct"}
+
+
+def _table(df, floats: str):
+    """A study's table as printed: its machine columns and status codes in English (as written to the CSV),
+    the columns' labels, statuses and plan labels in Chinese."""
+    from planner.messages import labels
+
+    if _LANG != "en":
+        df = df.copy()
+        for col in ("point", "plan"):
+            if col in df:
+                df[col] = [text(_plan_label(v), _LANG) for v in df[col]]
+        if "status" in df:
+            df["status"] = [text(_status(v)["status"], _LANG) for v in df["status"]]
+        df.columns = [_say(_STUDY_COLUMNS[c]) if c in _STUDY_COLUMNS else labels.header(c, _LANG) for c in df.columns]
+    return df.to_string(index=False, float_format=lambda v: format(v, floats))
 
 
 @app.command()
@@ -263,13 +328,13 @@ def frontier(
     dest = _write_study(loaded, "frontier", out, {"frontier.csv": fr.table}, fr.results,
                         [f"point_{i}" for i in range(len(fr.results))])
     cols = ["point", "status", "gap", "measure", "weighted_sum_objective", "spend_wan_cny", "unmet_thousand_exams"]
-    typer.echo(f"Frontier on the {measure} measure ({fr.unit}); weighted sum in 万元-equivalents:")
-    typer.echo(fr.table[cols].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
-    typer.echo(fr.conclusion())
+    typer.echo(_say("cli.frontier_heading", measure=_measure(measure), unit=fr.unit_words))
+    typer.echo(_table(fr.table[cols], ",.3f"))
+    typer.echo(text(fr.conclusion_words(), _LANG))
     for point, why in zip(fr.table["point"], fr.table["why_no_plan"]):
         if why:
-            typer.echo(f"  {point}: {text(why, _LANG)}")
-    typer.echo(f"Written to {dest}/ (frontier.csv, point_<i>/ with each plan)")
+            typer.echo(_say("cli.frontier_why", point=_plan_label(point), text=why))
+    typer.echo(_say("cli.frontier_written", dest=dest))
 
 
 @app.command()
@@ -292,16 +357,15 @@ def alternatives(
     names = ["best"] + [f"alternative_{i}" for i in range(1, len(alt.results))]
     dest = _write_study(loaded, "alternatives", out, {"alternatives.csv": alt.table, "by_region.csv": alt.by_region},
                         alt.results, names)
-    typer.echo(f"{len(alt.results) - 1} alternative plan(s) within {within:g} % of the best:")
+    typer.echo(_say("cli.alternatives_heading", n=len(alt.results) - 1, within=within))
     cols = ["plan", "status", "weighted_sum_objective", "above_best_pct", "units_bought", "units_moved_pct"]
-    typer.echo(alt.table[cols].to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
-    typer.echo("Largest differences from the best plan (new units):")
-    for line in alt.differences():
-        typer.echo("  " + line)
+    typer.echo(_table(alt.table[cols], ",.2f"))
+    typer.echo(_say("cli.alternatives_differences"))
+    for line in alt.difference_words():
+        typer.echo("  " + text(line, _LANG))
     if len(alt.results) - 1 < k:
-        typer.echo(f"Only {len(alt.results) - 1} of {k} found that move at least 0.5 % of units: allow more "
-                   f"than {within:g} % (--within) for more different plans.")
-    typer.echo(f"Written to {dest}/ (alternatives.csv, by_region.csv, best/ and alternative_<i>/)")
+        typer.echo(_say("cli.alternatives_only", found=len(alt.results) - 1, k=k, within=within))
+    typer.echo(_say("cli.alternatives_written", dest=dest))
 
 
 @app.command()
@@ -333,10 +397,11 @@ def locate(
         _fail(e)
         return
     dest = loc.write(result, inst, out or output_root() / "results" / f"locate-{model}")
-    typer.echo(f"{model}: {result.status}, objective {result.objective:,.3f}, bound {result.bound:,.3f}, gap "
-               f"{result.gap * 100:.2f} %, {len(result.existing)} existing + {len(result.new_sites)} new site(s): "
-               + ", ".join(str(result.site_labels[j]) for j in result.new_sites[:20]))
-    typer.echo(f"Written to {dest}/ (assignment.csv, sites.csv, summary.json); costs in minutes, weights in residents")
+    typer.echo(_say("cli.locate_result", name=model, **_status(result.status),
+                    objective=result.objective, bound=result.bound, gap=result.gap * 100,
+                    existing=len(result.existing), new=len(result.new_sites),
+                    sites=", ".join(str(result.site_labels[j]) for j in result.new_sites[:20])))
+    typer.echo(_say("cli.locate_written", dest=dest))
 
 
 def _progress_printer(quiet: bool):
@@ -344,10 +409,10 @@ def _progress_printer(quiet: bool):
     def show(p) -> None:
         if quiet:
             return
-        eta = "?" if p.eta is None else f"{p.eta:,.0f} s"
+        eta = "?" if p.eta is None else msg("cli.batch_seconds", s=p.eta)
         bar = "#" * int(30 * p.done / max(p.total, 1))
-        typer.echo(f"\r[{bar:<30}] {p.done}/{p.total} cases, {p.failed} failed, {p.elapsed:,.0f} s elapsed, "
-                   f"{eta} left", nl=p.done == p.total, err=True)
+        typer.echo(f"\r[{bar:<30}] " + _say("cli.batch_progress", done=p.done, total=p.total, failed=p.failed,
+                                            elapsed=p.elapsed, eta=eta), nl=p.done == p.total, err=True)
     return show
 
 
@@ -358,11 +423,11 @@ def _run_batch(cases, out: Path, time_limit, gap, chunk_size, workers, scheduler
                          scheduler=scheduler, resume=resume)
     df = runner.run(progress=_progress_printer(quiet))
     failed = int((df["status"] == "failed").sum()) if len(df) else 0
-    typer.echo(f"{len(df)} cases in {out}/results.csv and results.parquet ({failed} failed); "
-               f"per-case plans in {out}/cases/; manifest.json records versions and input hashes")
+    typer.echo(_say("cli.batch_done", n=len(df), out=out, failed=failed))
     if failed:
-        for _, r in df[df["status"] == "failed"].head(5).iterrows():
-            typer.secho(f"  failed {r['case_id']} ({r.get('overrides', '')}): {r['error']}", fg=typer.colors.RED, err=True)
+        for _, r in df[df["status"] == "failed"].head(5).iterrows():   # the error as results.csv keeps it
+            typer.secho(_say("cli.batch_failed", case=r["case_id"], overrides=r.get("overrides", ""), error=r["error"]),
+                        fg=typer.colors.RED, err=True)
 
 
 BatchOpts = {
@@ -445,7 +510,7 @@ def report(
     except PlannerError as e:
         _fail(e)
         return
-    typer.echo(f"{len(files)} files written to {(out or results_dir / 'report')}/:")
+    typer.echo(_say("cli.report_written", n=len(files), dest=out or results_dir / "report"))
     for f in files:
         typer.echo(f"  {f.name}")
 
@@ -493,7 +558,7 @@ def main() -> None:
     try:
         app(standalone_mode=True)
     except KeyboardInterrupt:
-        typer.echo("Interrupted: nothing was written for the unfinished solve.", err=True)
+        typer.echo(_say("cli.interrupted"), err=True)
         sys.exit(130)
     except Exception as e:  # noqa: BLE001 - last line of defence for people, not programmers
         import tempfile
@@ -502,9 +567,8 @@ def main() -> None:
         fd, log = tempfile.mkstemp(prefix="planner-error-", suffix=".log")
         with open(fd, "w", encoding="utf-8") as fh:
             traceback.print_exc(file=fh)
-        typer.secho(f"Internal error ({e.__class__.__name__}: {e}). This is a bug in planner, not in your "
-                    f"inputs; the details are in {log}: please attach that file to a bug report.",
-                    fg=typer.colors.RED, err=True)
+        typer.secho(_say("cli.internal_error", kind=e.__class__.__name__, error=e, log=log), fg=typer.colors.RED,
+                    err=True)
         sys.exit(70)
 
 

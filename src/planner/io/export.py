@@ -32,14 +32,15 @@ class Exported:
     size: dict[str, int]
     offset: float
 
-    def line(self) -> str:
+    def line(self, lang: str = "en") -> str:
+        """What was written, in ``lang`` (exported.* codes)."""
         s = self.size
-        text = (f"{s['rows']:,} rows, {s['columns']:,} columns ({s['integer_columns']:,} integer), "
-                f"{s['nonzeros']:,} nonzeros written to {self.path} ({self.format.upper()}, {self.writer} writer)")
-        if self.offset:
-            where = "as the fixed column ONE_VAR_CONSTANT" if self.writer == "pyomo" else "included"
-            text += f"; objective constant {self.offset:,.6g} {where}"
-        return text
+        size = dict(rows=s["rows"], columns=s["columns"], integer=s["integer_columns"], nonzeros=s["nonzeros"],
+                    path=self.path, format=self.format.upper(), writer=self.writer)
+        if not self.offset:
+            return msg("exported.written", **size).render(lang)
+        where = msg("exported.constant_column") if self.writer == "pyomo" else msg("exported.constant_included")
+        return msg("exported.written_constant", **size, offset=self.offset, where=where).render(lang)
 
 
 def model_format(path: Path) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from planner.planning.access import access_measures
+from planner.planning.checks import joined
 from planner.planning.families import label_of
-from planner.messages import Message, msg, text
+from planner.messages import Message, catalog, msg, text
 from planner.planning.results import PlanResult, target_gaps
 
 
@@ -47,57 +48,68 @@ def _said(words) -> str | Message:
     return words if isinstance(words, Message) else str(words)
 
 
-def _gap_words(gap: dict) -> str:
+def _gap_words(gap: dict) -> Message:
     base, share = gap["base_per_million"], gap["closed_share"]
     if share is None:
-        return f"base year {base:.2f} is already at or above the target: the plan replaces retiring units"
+        return msg("text_summary.gap_met", base=base)
     if share < 0:
-        return f"base year {base:.2f}: the plan ends below it, not every retiring unit is replaced"
-    return f"base year {base:.2f}, the plan closes {share:.0%} of the gap"
+        return msg("text_summary.gap_below", base=base)
+    return msg("text_summary.gap_closed", base=base, share=share)
 
 
 def text_summary(result: PlanResult, top: int = 8, lang: str = "en") -> str:
-    """The summary; the solver's status, the warnings and the value of budget (message codes) in ``lang``."""
+    """The summary in ``lang``: every line a message code (text_summary.*), tiers and modalities said by their
+    labels outside English; money in 万元 / 亿元 in either language."""
+    return "\n".join(text(line, lang) for line in summary_lines(result, top))
+
+
+def summary_lines(result: PlanResult, top: int = 8) -> list[str | Message]:
+    """The summary's lines as messages (an indented line is text_summary.indented around one)."""
     rep, inp = result.report, result.inputs
     scn = inp.scenario
-    lines = [f"Scenario '{scn.name}': {scn.title or ''}".rstrip(": "),
-             f"  {len(inp.regions)} regions x {len(inp.tiers)} tiers x {len(inp.modalities)} modalities x "
-             f"{len(inp.years)} years ({inp.years[0]}-{inp.years[-1]})",
-             f"Solver: {text(rep.message, lang)}",
-             f"  objective {rep.objective if rep.objective is None else f'{rep.objective:,.1f}'}, best bound "
-             f"{'none proven yet' if rep.bound is None else f'{rep.bound:,.1f}'}; build {rep.build_seconds:.2f} s, "
-             f"hand-off {rep.handoff_seconds:.2f} s, HiGHS {rep.solve_seconds:.2f} s"
-             + (f", floor {rep.floor:,.1f} ({rep.floor_seconds:.2f} s)" if rep.floor is not None else "")]
-    lines += [f"Warning: {text(w, lang)}" for w in result.warnings]
+    title = (scn.title or "").rstrip(": ")
+    lines: list = [msg("text_summary.scenario_titled", name=scn.name, title=title, title_zh=scn.title_zh or title)
+                   if title else msg("text_summary.scenario", name=scn.name),
+                   _indented(msg("text_summary.dimensions", regions=len(inp.regions), tiers=len(inp.tiers),
+                                 modalities=len(inp.modalities), years=len(inp.years), first=inp.years[0],
+                                 last=inp.years[-1])),
+                   msg("text_summary.solver", text=rep.message)]
+    figures = dict(objective=msg("text_summary.no_objective") if rep.objective is None else f"{rep.objective:,.1f}",
+                   bound=msg("text_summary.no_bound") if rep.bound is None else f"{rep.bound:,.1f}",
+                   build=rep.build_seconds, handoff=rep.handoff_seconds, highs=rep.solve_seconds)
+    lines.append(_indented(msg("text_summary.figures", **figures) if rep.floor is None else
+                           msg("text_summary.figures_floor", **figures, floor=rep.floor, floor_s=rep.floor_seconds)))
+    lines += [msg("cli.warning", text=w) for w in result.warnings]
     if not rep.has_plan:
-        return "\n".join(lines)
+        return lines
     ver = result.verifier
-    lines.append("Verifier: " + ("all checks passed (budget, capacity, demand balance, density, eligibility, "
-                                 "staffing)" if ver.ok else f"{len(ver.violations)} VIOLATIONS: "
-                                 + "; ".join(ver.violations[:5])))
+    lines.append(msg("text_summary.verifier_ok") if ver.ok else
+                 msg("text_summary.verifier_violations", n=len(ver.violations), violations=joined(
+                     list(ver.messages or ver.violations)[:5], "; ")))
     spend = result.spend_total_wan
-    lines.append(f"Spend: {_fmt_wan(spend)} of {_fmt_wan(inp.budget_total_wan)} budget "
-                 f"({spend / max(inp.budget_total_wan, 1e-9):.0%}); by year: " +
-                 ", ".join(f"{y} {_fmt_wan(c)}" for y, c in zip(result.spend["year"], result.spend["capex_wan_cny"])))
+    lines.append(msg("text_summary.spend", spend=_fmt_wan(spend), budget=_fmt_wan(inp.budget_total_wan),
+                     share=spend / max(inp.budget_total_wan, 1e-9),
+                     years=[msg("text_summary.spend_year", year=y, spend=_fmt_wan(c))
+                            for y, c in zip(result.spend["year"], result.spend["capex_wan_cny"])]))
     plan = result.plan
     if len(plan):
         by_mod = plan.pivot_table(index="modality", columns="tier", values="new_units", aggfunc="sum",
                                   fill_value=0)
-        lines.append("New units by modality and tier:")
+        lines.append(msg("text_summary.units_heading"))
         for m, row in by_mod.iterrows():
-            lines.append(f"  {m:<10} " + ", ".join(f"{t} {v:,.0f}" for t, v in row.items() if v > 0) +
-                         f"  (total {row.sum():,.0f})")
+            lines.append(_indented(msg("text_summary.units_row", mod=m, total=row.sum(), units=[
+                msg("text_summary.units_tier", tier=t, n=v) for t, v in row.items() if v > 0])))
         top_r = plan.groupby(["region_code", "region_name", "region_name_en"])[["new_units", "capex_wan_cny"]].sum()
         top_r = top_r.sort_values("capex_wan_cny", ascending=False).head(top)
-        lines.append(f"Where the money goes (top {len(top_r)} regions):")
+        lines.append(msg("text_summary.where_heading", n=len(top_r)))
         for (code, zh, en), row in top_r.iterrows():
-            lines.append(f"  {zh} {en} ({code}): {row['new_units']:,.0f} units, {_fmt_wan(row['capex_wan_cny'])}")
+            lines.append(_indented(msg("text_summary.where_region", name=zh, name_en=en, region_code=code,
+                                       units=row["new_units"], spend=_fmt_wan(row["capex_wan_cny"]))))
     else:
-        lines.append("No units bought.")
+        lines.append(msg("text_summary.no_units"))
     last = inp.years[-1]
     reg = result.regions[result.regions["year"] == last]
-    lines.append(f"Per-million density in {last} (all regions together; before = no purchases; gap = target "
-                 f"against the stock in service at the end of {inp.scenario.years.base_year}):")
+    lines.append(msg("text_summary.density_heading", year=last, base=inp.scenario.years.base_year))
     gaps = target_gaps(result)
     for m, g in reg.groupby("modality", sort=False):
         pop = g["population"].sum()
@@ -110,65 +122,74 @@ def text_summary(result: PlanResult, top: int = 8, lang: str = "en") -> str:
         short = target * g["population"] / 1e6 - g["units_after"]
         below = int((short >= 1 - 1e-9).sum()) if target > 0 else 0
         gap = gaps.get(m)
-        closed = "" if gap is None else "; " + _gap_words(gap)
-        lines.append(f"  {m:<10} {before:6.2f} -> {after:6.2f} per million" +
-                     (f" (target {target:g}{closed}; {below} of {len(g)} regions a whole unit or more short)"
-                      if target > 0 else ""))
+        row = dict(mod=m, before=before, after=after)
+        if not target > 0:
+            line = msg("text_summary.density_row", **row)
+        elif gap is None:
+            line = msg("text_summary.density_row_target", **row, target=target, below=below, regions=len(g))
+        else:
+            line = msg("text_summary.density_row_gap", **row, target=target, gap=_gap_words(gap), below=below,
+                       regions=len(g))
+        lines.append(_indented(line))
     fl = result.flows
     d, u = fl["demand_k"].sum(), fl["unmet_k"].sum()
-    lines.append(f"Demand: {d / 1e3:,.1f} million exams over the plan years; unmet {u / 1e3:,.2f} million "
-                 f"({u / max(d, 1e-9):.1%})")
+    lines.append(msg("text_summary.demand", demand=d / 1e3, unmet=u / 1e3, share=u / max(d, 1e-9)))
     g = fl[fl["tier"] == inp.tiers[0]]
     gd = g["demand_k"].sum()
     if gd > 0:
-        lines.append(f"  {inp.tiers[0]} demand {gd / 1e3:,.1f} million: served there {g['served_fixed_k'].sum() / 1e3:,.1f}, "
-                     f"by mobile units {g['served_mobile_k'].sum() / 1e3:,.2f}, referred up "
-                     f"{g['referred_up_k'].sum() / 1e3:,.1f}, unmet {g['unmet_k'].sum() / 1e3:,.2f}")
+        lines.append(_indented(msg("text_summary.first_tier", tier=inp.tiers[0], demand=gd / 1e3,
+                                   served=g["served_fixed_k"].sum() / 1e3, mobile=g["served_mobile_k"].sum() / 1e3,
+                                   up=g["referred_up_k"].sum() / 1e3, unmet=g["unmet_k"].sum() / 1e3)))
     if "sent_in_catchment_k" in fl and fl["sent_in_catchment_k"].sum() > 0:
         top = fl[fl["tier"] == inp.tiers[-1]]
         sent = top["sent_in_catchment_k"].sum()
         regions = int(top.groupby("region_code")["sent_in_catchment_k"].sum().gt(1e-6).sum())
-        lines.append(f"  {inp.tiers[-1]} demand {top['demand_k'].sum() / 1e3:,.1f} million: {sent / 1e3:,.2f} million "
-                     f"served in another region of the same parent (catchment.top_tier), from {regions} region(s); "
-                     f"unmet {top['unmet_k'].sum() / 1e3:,.2f}")
+        lines.append(_indented(msg("text_summary.catchment", tier=inp.tiers[-1], demand=top["demand_k"].sum() / 1e3,
+                                   sent=sent / 1e3, regions=regions, unmet=top["unmet_k"].sum() / 1e3)))
     lines += _equity_access_lines(result)
     if len(result.marginal):
         b = result.marginal[result.marginal["constraint"] == "budget"]
         for said in b["plain_words"].head(1):
-            lines.append("Value of budget: " + text(said, lang))
-    return "\n".join(lines)
+            lines.append(msg("text_summary.value_of_budget", text=said))
+    return lines
 
 
-def _equity_access_lines(result: PlanResult) -> list[str]:
+def _indented(line: Message) -> Message:
+    return msg("text_summary.indented", line=line)
+
+
+def _equity_access_lines(result: PlanResult) -> list[Message]:
     """Gini/Theil of units per million and travel to the nearest unit, before -> after."""
-    lines = []
+    lines: list = []
     eq = result.equity
     if len(eq):
         piv = eq.set_index(["modality", "when"])
         parts = []
         for m in eq.loc[eq["target_per_million"] > 0, "modality"].unique():
             b, a = piv.loc[(m, "before")], piv.loc[(m, "after")]
-            parts.append(f"{m} Gini {b['gini']:.3f} -> {a['gini']:.3f}, Theil {b['theil']:.4f} -> {a['theil']:.4f}, "
-                         f"largest shortfall {b['largest_shortfall_per_million']:.2f} -> "
-                         f"{a['largest_shortfall_per_million']:.2f} per million")
+            parts.append(msg("text_summary.equity_row", mod=m, gini_before=b["gini"], gini_after=a["gini"],
+                             theil_before=b["theil"], theil_after=a["theil"],
+                             short_before=b["largest_shortfall_per_million"],
+                             short_after=a["largest_shortfall_per_million"]))
         if parts:
-            lines.append("Equity across regions (units per million, population-weighted):")
-            lines += ["  " + p for p in parts]
+            lines.append(msg("text_summary.equity_heading"))
+            lines += [_indented(p) for p in parts]
     stage = result.measures.get("equity_stage")
     if stage:
-        lines.append(f"Equity objective first stage: {stage['status']}, value {stage['objective']:,.3f}, "
-                     f"gap {(stage['gap'] or 0) * 100:.2f} %")
+        lines.append(msg("text_summary.equity_stage", status=msg(f"value.status.{stage['status']}")
+                         if f"value.status.{stage['status']}" in catalog("en") else stage["status"],
+                         status_code=stage["status"], objective=stage["objective"], gap=(stage["gap"] or 0) * 100))
     acc = result.inputs.scenario.access
     if len(result.access):
         am = access_measures(result.access, acc.limit_minutes, acc.cap_minutes)
-        lines.append(f"Travel to the nearest unit (limit {acc.limit_minutes:g} min; beyond {acc.cap_minutes:g} "
-                     "counted as that):")
+        lines.append(msg("text_summary.travel_heading", limit=acc.limit_minutes, cap=acc.cap_minutes))
         for k, g in am.groupby("exam_type", sort=False):
             b, a = g[g["when"] == "before"].iloc[0], g[g["when"] == "after"].iloc[0]
-            lines.append(f"  {k:<6} mean {b['mean_minutes']:.0f} -> {a['mean_minutes']:.0f} min, longest "
-                         f"{b['longest_minutes']:.0f} -> {a['longest_minutes']:.0f} min; residents beyond the "
-                         f"limit {b['people_beyond_limit'] / 1e4:,.1f} -> {a['people_beyond_limit'] / 1e4:,.1f} 万 "
-                         f"({int(b['regions_beyond_limit'])} -> {int(a['regions_beyond_limit'])} regions)")
+            lines.append(_indented(msg(
+                "text_summary.travel_row", mod=k, mean_before=b["mean_minutes"], mean_after=a["mean_minutes"],
+                longest_before=b["longest_minutes"], longest_after=a["longest_minutes"],
+                beyond_before=b["people_beyond_limit"] / 1e4, beyond_after=a["people_beyond_limit"] / 1e4,
+                regions_before=int(b["regions_beyond_limit"]), regions_after=int(a["regions_beyond_limit"]))))
     return lines
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 from planner.api import Planner
 from planner.planning.pipeline import run
 from planner.errors import InputError
-from planner.messages import msg
+from planner.messages import Message, msg
 from planner.studies import cannot_solve
 from planner.planning.model import PlanModel
 from planner.planning.results import PlanResult
@@ -37,14 +37,20 @@ class Alternatives:
 
     def differences(self, top: int = 5) -> list[str]:
         """Per alternative, in words: the largest moves of new units against the best plan."""
+        return [str(m) for m in self.difference_words(top)]
+
+    def difference_words(self, top: int = 5) -> list[Message]:
+        """:meth:`differences` as messages (study_words.difference* codes), for the CLI's --lang."""
         out = []
         br = self.by_region
         for col in [c for c in br.columns if c.startswith("alternative_")]:
             d = br.assign(change=br[col] - br["best"])
             d = d[d["change"].abs() > 1e-9].sort_values("change", key=abs, ascending=False)
-            moves = ", ".join(f"{r.region_name} ({r.region_code}) {r.modality} {r.change:+,.0f}"
-                              for r in d.head(top).itertuples(index=False))
-            out.append(f"{col.replace('_', ' ')}: " + (moves or "the same units as the best plan"))
+            moves = [msg("study_words.difference_move", region=r.region_name, region_code=r.region_code, mod=r.modality,
+                         change=r.change) for r in d.head(top).itertuples(index=False)]
+            n = int(col.removeprefix("alternative_"))
+            out.append(msg("study_words.difference", n=n, moves=moves) if moves
+                       else msg("study_words.difference_none", n=n))
         return out
 
 

@@ -37,6 +37,8 @@ from planner.planning.solve import Solver
 MEASURES = {"shortfall": ("largest_shortfall_per_million", "units per million"),
             "travel": ("longest_travel_minutes", "minutes")}
 MEASURE_WORDS = {"shortfall": "study.measure_shortfall", "travel": "study.measure_travel"}  # the measure named in a sentence
+# MEASURES' units in a sentence
+UNIT_WORDS = {"shortfall": "study_words.unit_per_million", "travel": "study_words.unit_minutes"}
 NOT_SOLVED = "not_solved"   # the status of a point between the ends when an end has no plan
 
 
@@ -50,20 +52,27 @@ class Frontier:
     def unit(self) -> str:
         return MEASURES[self.measure][1]
 
+    @property
+    def unit_words(self) -> Message:
+        """The measure's unit as a message (units per million / minutes)."""
+        return msg(UNIT_WORDS[self.measure])
+
     def conclusion(self) -> str:
         """What the points with a plan show, in words, with how many of the points have one."""
+        return str(self.conclusion_words())
+
+    def conclusion_words(self) -> Message:
+        """:meth:`conclusion` as a message (study_words.conclusion_* codes), for the CLI's --lang."""
         kind, k, n = conclusion(self.table)
         m = self.table["measure"]
-        have = f"{k} of {n} points have a plan"
+        said = dict(k=k, n=n, measure=msg(MEASURE_WORDS[self.measure]), unit=self.unit_words)
         if kind == "no_trade_off":
-            return (f"{have}; both ends reach the same {self.measure} measure ({m.iloc[0]:,.3f} {self.unit}): "
-                    "the most efficient plan is already as equal as any, so there is no trade-off to draw.")
+            return msg("study_words.conclusion_no_trade_off", **said, level=m.iloc[0])
         if kind == "trade_off":
             o = self.table["weighted_sum_objective"]
-            return (f"{have}: from the most efficient end to the most equal one the {self.measure} measure goes "
-                    f"from {m.iloc[0]:,.3f} to {m.iloc[-1]:,.3f} {self.unit} and the weighted sum from "
-                    f"{o.iloc[0]:,.0f} to {o.iloc[-1]:,.0f}.")
-        return f"{have}: without a plan at both ends the trade-off cannot be judged."
+            return msg("study_words.conclusion_trade_off", **said, first=m.iloc[0], last=m.iloc[-1],
+                       objective_first=o.iloc[0], objective_last=o.iloc[-1])
+        return msg("study_words.conclusion_ends_missing", k=k, n=n)
 
 
 def conclusion(table: pd.DataFrame) -> tuple[str, int, int]:
@@ -85,12 +94,13 @@ def why_no_plan(r: PlanResult, limits: list[float]) -> str | Message | None:
     rep = r.report
     if rep.has_plan:
         return None
-    tries = " then ".join(f"{s:,.0f} s" for s in limits)
     if rep.status == "no_solution":
-        return (f"no plan found within the time limit, tried {len(limits)} time(s) ({tries}), each started "
-                "from the plan solved before it")
+        tries = msg("study_words.seconds", s=limits[-1])
+        for s in reversed(limits[:-1]):
+            tries = msg("study_words.then", first=msg("study_words.seconds", s=s), rest=tries)
+        return msg("study_words.why_no_solution", n=len(limits), tries=tries)
     if rep.status == "infeasible":
-        return "no plan meets every rule within this bound ε"
+        return msg("study_words.why_infeasible")
     return rep.message
 
 
@@ -112,7 +122,7 @@ def point_row(label: str, epsilon: float | None, r: PlanResult, measure: str) ->
     return row
 
 
-def unsolved_row(label: str, why: str) -> dict:
+def unsolved_row(label: str, why: str | Message) -> dict:
     return {"point": label, "epsilon": None, "status": NOT_SOLVED, "gap": None, "weighted_sum_objective": None,
             "measure": None, "spend_wan_cny": None, "unmet_thousand_exams": None, "verified": None,
             "start": None, "tries": 0, "time_limit_s": None, "why_no_plan": why}
@@ -170,8 +180,8 @@ def frontier(planner: Planner, measure: str = "shortfall", points: int = 5, time
     between: list[tuple[dict, PlanResult | None]] = []
     if lo is None or hi is None:
         tell(2, total, "equity", eq)
-        end = "most efficient" if hi is None else "most equal"
-        why = f"not solved: the {end} end has no plan, so the bounds ε between the ends are unknown"
+        why = msg("study_words.why_not_solved", end=msg("study_words.end_efficient") if hi is None
+                  else msg("study_words.end_equal"))
         between = [(unsolved_row("ε = ?", why), None) for _ in range(points - 2)]
     elif points > 2 and hi > lo + 1e-6:
         tell(2, total, "equity", eq)
