@@ -15,11 +15,6 @@ def _fmt_wan(v: float) -> str:
     return f"{v / 1e4:,.2f} 亿元" if abs(v) >= 1e4 else f"{v:,.0f} 万元"
 
 
-# The labels of the families with dual words (families.spec.Rows.dual_words), as the digest says them
-_FAMILY_WORDS = {"Capacity": msg("marginal.family_capacity"), "Density targets": msg("marginal.family_density"),
-                 "Staff": msg("marginal.family_staff")}
-
-
 def marginal_digest(marginal: pd.DataFrame, top: int = 3) -> list[str | Message]:
     """The marginal values a planner should read first, in sentences: the total budget's, then one line per
     other constraint family (how many places bind, and the largest), families ordered by their largest
@@ -38,8 +33,7 @@ def marginal_digest(marginal: pd.DataFrame, top: int = 3) -> list[str | Message]
         best = g.loc[g["marginal_value"].abs().idxmax()]
         # the table keeps each family's largest values only (results.marginal_table's top), so the
         # count is of the places listed, not of every binding row
-        label = label_of(family)
-        out.append(msg("marginal.digest", family=_FAMILY_WORDS.get(label, label), n=len(g),
+        out.append(msg("marginal.digest", family=label_of(family), n=len(g),
                        largest=_said(best["plain_words"])))
     return out[:top]
 

@@ -15,6 +15,7 @@ import pkgutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from planner.messages import Message
 from planner.planning.families.spec import ConstraintFamily, Decomposition, Rows, Variables
 
 
@@ -82,7 +83,7 @@ def family_of(block: str) -> ConstraintFamily | None:
     return None
 
 
-def label_of(name: str) -> str:
+def label_of(name: str) -> str | Message:
     """The label a planner reads for a family, given its name or the name of one of its row blocks."""
     for fam in families():
         if fam.name == name or any(rows.name == name for rows in fam.rows):

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from planner.planning.access import build_levels, candidate_hosts
+from planner.messages import msg
 from planner.planning.families.spec import INF, ConstraintFamily, Rows, Variables, always, empty_index, ones
 
 if TYPE_CHECKING:
@@ -161,7 +162,7 @@ def define_access_levels(pm: PlanModel) -> None:
 
 ORDER = 100   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
-    name="access", label="Access",
+    name="access", label=msg("family.access"),
     variables=(Variables("o", "region holds a whole fixed unit of the exam type (last year)", host_index,
                          upper=ones, integer=always),
                Variables("v", "a mobile unit of the exam type visits the region (last year)", visit_index,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from planner.messages import msg
 from planner.planning.families.spec import INF, ConstraintFamily, Rows, Variables, ones
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def _year_index(pm: PlanModel) -> pd.DataFrame:
 
 ORDER = 70   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
-    name="budget", label="Budget",
+    name="budget", label=msg("family.budget"),
     variables=(Variables("BT", "万元 over the total budget (elastic model only)",
                          lambda pm: pd.DataFrame({"what": ["total"]}), elastic_cost=ones, elastic_only=True),
                Variables("BY", "万元 over a year's budget (elastic model only)", _year_index, elastic_cost=ones,

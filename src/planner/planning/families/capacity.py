@@ -84,7 +84,7 @@ def define_mobile_capacity(pm: PlanModel) -> None:
 
 ORDER = 20   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
-    name="capacity", label="Capacity",
+    name="capacity", label=msg("family.capacity"),
     variables=(Variables("s", "thousand exams presenting at a tier, served at the same or a higher tier",
                          served_index, cost=_referral_cost),),
     rows=(Rows("capacity", define_capacity,

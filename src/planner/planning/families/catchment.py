@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from planner.messages import msg
 from planner.planning.families.spec import ConstraintFamily, Rows, Variables, empty_index
 from planner.planning.weights import year_weights
 
@@ -74,7 +75,7 @@ def define_catchment(pm: PlanModel) -> None:
 
 ORDER = 40   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
-    name="catchment", label="Catchment",
+    name="catchment", label=msg("family.catchment"),
     variables=(Variables("cq_out", "thousand top-tier exams sent to the parent's pool", sent_index, cost=_sent_cost),
                Variables("cq_in", "thousand top-tier exams served for the parent's pool", taken_index)),
     rows=(Rows("catchment", define_catchment),),

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from planner.messages import msg
 from planner.planning.families.spec import ConstraintFamily, Rows, Variables, cross_years
 from planner.planning.weights import year_weights
 
@@ -60,7 +61,7 @@ def define_demand(pm: PlanModel) -> None:
 
 ORDER = 30   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
-    name="demand", label="Demand",
+    name="demand", label=msg("family.demand"),
     variables=(Variables("u", "thousand exams unmet at their tier of origin", unmet_index, cost=_unmet_cost),),
     rows=(Rows("demand", define_demand),),
 )

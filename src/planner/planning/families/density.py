@@ -115,7 +115,7 @@ def move_targets(pm: PlanModel, per_million: dict[str, float]) -> bool:
 
 ORDER = 60   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
-    name="density", label="Density targets",
+    name="density", label=msg("family.density"),
     variables=(Variables("G", "units missing against the per-million target", _region_modality,
                          upper=_shortfall_upper, cost=_shortfall_weight, elastic_cost=_elastic_cost),
                Variables("Gb", "units missing below the base-year density, up to the target", below_base_index,

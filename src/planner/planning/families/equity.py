@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from planner.messages import msg
 from planner.planning.families.spec import INF, ConstraintFamily, Rows, Variables
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def define_equity(pm: PlanModel) -> None:
 
 ORDER = 110   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
-    name="equity", label="Equity",
+    name="equity", label=msg("family.equity"),
     variables=(Variables("Z", "the largest per-million shortfall, or the longest travel", measure_index,
                          upper=epsilon_bounds),),
     rows=(Rows("equity", define_equity, decomposition=None),),

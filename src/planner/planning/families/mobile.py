@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from planner.messages import msg
 from planner.planning.families.spec import ConstraintFamily, Variables, cross_years
 from planner.planning.weights import year_weights
 
@@ -31,7 +32,7 @@ def _away_cost(pm: PlanModel, z: pd.DataFrame) -> np.ndarray:
 
 ORDER = 50   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
-    name="mobile", label="Mobile units",
+    name="mobile", label=msg("family.mobile"),
     variables=(Variables("z", "thousand exams a mobile unit delivers along an arc from its base", delivery_index,
                          cost=_away_cost),),
 )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from planner.messages import msg
 from planner.planning.families.spec import INF, ConstraintFamily, Rows
 
 if TYPE_CHECKING:
@@ -31,6 +32,6 @@ def move_cap(pm: PlanModel, cap: float) -> None:
 
 ORDER = 120   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
-    name="objective_cap", label="Objective cap",
+    name="objective_cap", label=msg("family.objective_cap"),
     rows=(Rows("objective_cap", define_objective_cap, decomposition=None, what_if="upper"),),
 )

@@ -50,5 +50,5 @@ SHORTFALL = Variables("P", "units short of a presence rule (elastic model only)"
                       elastic_cost=lambda pm, idx: np.full(len(idx), 100.0), elastic_only=True)
 
 ORDER = 80   # where the family's columns and rows enter the model (families/__init__.py)
-FAMILY = ConstraintFamily(name="presence", label="Presence rules", rows=(Rows("presence", define_presence),),
+FAMILY = ConstraintFamily(name="presence", label=msg("family.presence"), rows=(Rows("presence", define_presence),),
                           verify=check_presence)

@@ -90,7 +90,7 @@ class ConstraintFamily:
     region x modality x year, with region_code, modality and year), after a solve (``pm.values``)."""
 
     name: str
-    label: str
+    label: str | Message   # a message code (family.<name>): the summary and the marginal table say it
     variables: tuple[Variables, ...] = ()
     rows: tuple[Rows, ...] = ()
     verify: Callable[[object], None] | None = None

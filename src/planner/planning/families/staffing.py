@@ -50,7 +50,7 @@ def check_staffing(c) -> None:
 
 ORDER = 90   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
-    name="staffing", label="Staff",
+    name="staffing", label=msg("family.staffing"),
     # a staff member short ~ 30 万元 in the elastic model (checks.elastic_explanation)
     variables=(Variables("SS", "imaging staff short in a region and year (elastic model only)", _region_years,
                          elastic_cost=lambda pm, idx: np.full(len(idx), 30.0), elastic_only=True),),

@@ -84,7 +84,7 @@ def check_facility_limits(c) -> None:
 
 ORDER = 10   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
-    name="stock", label="Stock",
+    name="stock", label=msg("family.stock"),
     variables=(
         Variables("x", "new units bought for a unit slot (region, tier, modality) in a year", slot_years,
                   upper=_limit, integer=_whole, cost=_x_cost),
