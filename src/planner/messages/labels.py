@@ -20,6 +20,8 @@ the results and input tables have, and every field an editor shows, to an entry 
 
 from __future__ import annotations
 
+from functools import cache
+
 from planner.messages import catalog, language
 
 COLUMN, PREFIX, SUFFIX = "column.", "column_prefix.", "column_suffix."
@@ -32,15 +34,25 @@ def _entry(code: str, lang: str | None) -> str | None:
 
 def _family(kind: str, lang: str | None) -> dict[str, str]:
     """suffix or prefix -> template, longest first (gap_closed_ before gap_)."""
-    found = {c.removeprefix(kind): t for c, t in catalog(language(lang)).items() if c.startswith(kind)}
+    return _family_in(kind, language(lang))
+
+
+@cache   # a table's headers ask for every column on every rerun: walk the catalog once per kind and language
+def _family_in(kind: str, lang: str) -> dict[str, str]:
+    found = {c.removeprefix(kind): t for c, t in catalog(lang).items() if c.startswith(kind)}
     return dict(sorted(found.items(), key=lambda kv: -len(kv[0])))
 
 
 def labels_of(kind: str, lang: str | None = None) -> dict[str, str]:
     """code -> label of every entry of a kind ('tier', 'modality', 'value.level'): what a table's cells
     are shown as, and read back from (an edited table in 中文 back to codes)."""
+    return dict(_labels_in(kind, language(lang)))   # a copy: callers may change theirs
+
+
+@cache
+def _labels_in(kind: str, lang: str) -> dict[str, str]:
     head = kind + "."
-    return {c.removeprefix(head): t for c, t in catalog(language(lang)).items() if c.startswith(head)
+    return {c.removeprefix(head): t for c, t in catalog(lang).items() if c.startswith(head)
             and "." not in c.removeprefix(head)}
 
 
