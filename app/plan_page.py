@@ -547,35 +547,29 @@ def page() -> None:
 
 
 # Warnings that come one per tier x modality, folded into one line (Sichuan had six, which pushed Solve
-# below the fold): the engine's English pattern, and the i18n key of the one line saying what to do.
-FOLDED_WARNINGS = {
-    "warn_over_eligibility": re.compile(r"(?P<mod>\S+) at (?P<tier>\S+): in (?P<n>\d+) region\(s\) .* the existing "
-                                        r"units already exceed eligibility\."),
-}
+# below the fold): the message code, and the i18n key of the one line saying what to do.
+FOLDED_WARNINGS = {"checks.over_eligibility": "warn_over_eligibility"}
 
 
 def folded_warnings(warnings: list[str | Message]) -> list[tuple[str, list[str]]]:
-    """The warnings (message codes, or English not converted yet) as (line, details): two or more of one kind
-    in one line saying what to do, with each of them in ``details``; any other warning as it is, with no
-    details. A kind is told by its English."""
-    kinds: dict[str, list[tuple[re.Match, str | Message]]] = {}
+    """The warnings as (line, details): two or more of one kind (a message code of FOLDED_WARNINGS) in one
+    line saying what to do, with each of them in ``details``; any other warning as it is, with no details."""
+    kinds: dict[str, list[Message]] = {}
     out: list[tuple[str, list[str]]] = []
     for w in warnings:
-        key, m = next(((k, m) for k, p in FOLDED_WARNINGS.items() if (m := p.match(str(w)))), (None, None))
-        if key is None:
-            out.append((screen_words(say(w)), []))
+        if isinstance(w, Message) and w.code in FOLDED_WARNINGS:
+            kinds.setdefault(w.code, []).append(w)
         else:
-            kinds.setdefault(key, []).append((m, w))
-    for key, pairs in kinds.items():
-        found = [m for m, _ in pairs]
-        details = [screen_words(say(w)) for _, w in pairs]
+            out.append((screen_words(say(w)), []))
+    for code, found in kinds.items():
+        details = [screen_words(say(w)) for w in found]
         if len(found) == 1:
             out.append((details[0], []))
             continue
-        counts = [int(m["n"]) for m in found]
-        pairs = ", ".join(f"{labels.modality(m['mod'])} × {labels.tier(m['tier'])}" for m in found)
-        out.append((t(key).format(k=len(found), pairs=pairs, lo=min(counts), hi=max(counts), tiers=t("tiers"),
-                                  elig=t("eligibility").split(":")[0]), details))
+        counts = [int(w.params["n"]) for w in found]
+        pairs = ", ".join(f"{labels.modality(w.params['mod'])} × {labels.tier(w.params['tier'])}" for w in found)
+        out.append((t(FOLDED_WARNINGS[code]).format(k=len(found), pairs=pairs, lo=min(counts), hi=max(counts),
+                                                    tiers=t("tiers"), elig=t("eligibility").split(":")[0]), details))
     return out
 
 

@@ -15,9 +15,7 @@ from planner_app.i18n import lang
 def say(what: str | BaseException | Message) -> str:
     """A message, an error the planner raised or a plain string, in the interface language. Give the error or
     message itself rather than its str(): its codes are then said from the catalog."""
-    if isinstance(what, Message):
-        return what.render(lang())
-    if isinstance(what, (InputError, InputErrors)):
+    if isinstance(what, (Message, InputError, InputErrors)):
         return what.render(lang())
     return str(what)
 
