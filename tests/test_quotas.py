@@ -181,3 +181,20 @@ def test_the_decomposition_refuses_a_quota_across_provinces(case):
                 quotas="code,modality,max_new_units\nX1,CT,1\n")
     with pytest.raises(NotImplementedError, match="X1"):
         split(Planner.from_file(path).inputs)
+
+
+def test_a_sweep_of_the_cap_scale_reports_the_cost_of_the_quota(case, tmp_path):
+    """planner sweep over quotas.cap_scale with the quota off (a scale of 3: 3 units, not binding) first: the
+    quota of 1 costs 150 (800 - 650) and 15 thousand exams unmet, the quota of 2 costs 50 and 5 thousand. The
+    solves are proven optimal (gap 0), so the proven range is the change itself."""
+    from planner.distributed.batch import BatchRunner, grid
+
+    path = _scenario(case, "code,modality,max_new_units\n120101,CT,1\n")
+    df = BatchRunner(grid(path, ["quotas.cap_scale=3,2,1"]), tmp_path / "sweep", workers=1).run()
+    by = df.set_index("quotas.cap_scale")
+    assert by["objective"].to_dict() == pytest.approx({3: 650.0, 2: 700.0, 1: 800.0})
+    assert by["objective_change_vs_first"].to_dict() == pytest.approx({3: 0.0, 2: 50.0, 1: 150.0})
+    assert by["objective_change_at_least"].to_dict() == pytest.approx({3: 0.0, 2: 50.0, 1: 150.0})
+    assert by["objective_change_at_most"].to_dict() == pytest.approx({3: 0.0, 2: 50.0, 1: 150.0})
+    assert by["unmet_change_vs_first_thousand_exams"].to_dict() == pytest.approx({3: 0.0, 2: 5.0, 1: 15.0})
+    assert by["verifier_ok"].all()
