@@ -198,3 +198,13 @@ def test_a_sweep_of_the_cap_scale_reports_the_cost_of_the_quota(case, tmp_path):
     assert by["objective_change_at_most"].to_dict() == pytest.approx({3: 0.0, 2: 50.0, 1: 150.0})
     assert by["unmet_change_vs_first_thousand_exams"].to_dict() == pytest.approx({3: 0.0, 2: 5.0, 1: 15.0})
     assert by["verifier_ok"].all()
+
+
+def test_the_summary_says_which_quota_binds_in_both_languages(case):
+    from planner.reporting.summary import text_summary
+
+    r = Planner.from_file(_scenario(case, "code,modality,max_new_units\n120000,CT,1\n110101,CT,3\n")).solve()
+    en, zh = text_summary(r, lang="en"), text_summary(r, lang="zh")
+    assert "Quotas:\n  new CT under the quota of 120000 (1 region(s)): 1 of the 1.0 allowed: the quota binds\n" \
+           "  new CT under the quota of 110101 (1 region(s)): 1 of the 3.0 allowed\n" in en, en
+    assert "配置限额:\n  120000 配置限额 (1 个地区) 内新增 CT: 1 台, 允许 1.0 台: 限额已用满" in zh, zh

@@ -6,7 +6,7 @@ import pandas as pd
 
 from planner.planning.access import access_measures
 from planner.planning.checks import joined
-from planner.planning.families import label_of
+from planner.planning.families import families, label_of
 from planner.messages import Message, catalog, msg, text
 from planner.planning.results import PlanResult, target_gaps
 
@@ -101,6 +101,11 @@ def summary_lines(result: PlanResult, top: int = 8) -> list[str | Message]:
                                        units=row["new_units"], spend=_fmt_wan(row["capex_wan_cny"]))))
     else:
         lines.append(msg("text_summary.no_units"))
+    for fam in families():   # what a family has to say about the plan (a policy lever's effect)
+        said = fam.summary(result) if fam.summary is not None else []
+        if said:
+            lines.append(msg("text_summary.family_heading", family=fam.label))
+            lines += [_indented(line) for line in said]
     last = inp.years[-1]
     reg = result.regions[result.regions["year"] == last]
     lines.append(msg("text_summary.density_heading", year=last, base=inp.scenario.years.base_year))

@@ -127,11 +127,32 @@ def quota_columns(pm: PlanModel, regions: pd.DataFrame) -> dict[str, np.ndarray]
     return {"quota_max_new_units": cap, "quota_used_units": used}
 
 
+def quota_lines(result) -> list:
+    """One line per quota: the new units bought under it against its cap, and whether it binds."""
+    inp, plan = result.inputs, result.plan
+    if inp.quotas is None or not inp.scenario.constraints.quotas or not len(plan):
+        return []
+    r = plan["region_code"].astype(str).map({c: i for i, c in enumerate(inp.codes)}).to_numpy()
+    m = plan["modality"].map({name: i for i, name in enumerate(inp.modalities)}).to_numpy()
+    t = plan["tier"].map({name: i for i, name in enumerate(inp.tiers)}).to_numpy()
+    units = plan["new_units"].to_numpy(float)
+    lines = []
+    for q, quota in enumerate(inp.quotas.itertuples()):
+        sel = inp.quota_members[r, q] & (m == quota.m) & ((t == quota.t) if quota.t >= 0 else True)
+        bought = float(units[sel].sum())
+        code = "text_summary.quota_binding" if bought >= np.floor(quota.cap + 1e-9) - 1e-6 else "text_summary.quota_room"
+        what = msg("text_summary.quota_what", mod=inp.modalities[quota.m]) if quota.t < 0 else \
+            msg("text_summary.quota_what_tier", mod=inp.modalities[quota.m], tier=inp.tiers[quota.t])
+        lines.append(msg(code, what=what, quota=quota.code, bought=bought, cap=float(quota.cap),
+                         regions=int(inp.quota_members[:, q].sum())))
+    return lines
+
+
 ORDER = 95   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
     name="quotas", label=msg("family.quotas"),
     variables=(Variables("QS", "new units over a quota (elastic model only)", _over_index,
                          elastic_cost=lambda pm, idx: np.full(len(idx), ELASTIC_COST_PER_UNIT), elastic_only=True),),
     rows=(Rows("quotas", define_quotas, what_if="upper", dual_words=msg("marginal.quota")),),
-    verify=check_quotas, region_columns=quota_columns,
+    verify=check_quotas, region_columns=quota_columns, summary=quota_lines,
 )

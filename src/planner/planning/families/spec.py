@@ -87,7 +87,10 @@ class ConstraintFamily:
     checked in ``c.checked[name]``.
 
     ``region_columns(pm, regions)`` adds the family's columns to the result's region table (one row per
-    region x modality x year, with region_code, modality and year), after a solve (``pm.values``)."""
+    region x modality x year, with region_code, modality and year), after a solve (``pm.values``).
+
+    ``summary(result)`` gives the family's lines in the plan's summary (CLI, summary.json, app): messages,
+    each said on its own indented line under the family's label."""
 
     name: str
     label: str | Message   # a message code (family.<name>): the summary and the marginal table say it
@@ -96,6 +99,7 @@ class ConstraintFamily:
     verify: Callable[[object], None] | None = None
     objective_offset: Callable[[PlanModel], float] | None = None
     region_columns: Callable[[PlanModel, pd.DataFrame], dict[str, np.ndarray]] | None = None
+    summary: Callable[[object], list[Message]] | None = None
 
 
 def zeros(pm: PlanModel, index: pd.DataFrame) -> np.ndarray:
