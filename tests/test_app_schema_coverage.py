@@ -82,8 +82,11 @@ def _with_section():
 
 def test_a_new_section_of_plain_fields_gets_an_editor_from_the_schema():
     model = _with_section()
-    assert scenario_editors.schema_sections() == {}   # every shipped section has an editor of its own
-    assert scenario_editors.schema_sections(model) == {"quota": ["quota.enabled", "quota.cap_units", "quota.scope"]}
+    # the renewal earmark's section (issue 27 §3) has no editor of its own: it is drawn from the schema too
+    shipped = {"renewal": ["renewal.earmark_share"]}
+    assert scenario_editors.schema_sections() == shipped
+    assert scenario_editors.schema_sections(model) == {**shipped,
+                                                       "quota": ["quota.enabled", "quota.cap_units", "quota.scope"]}
 
 
 def test_the_new_sections_editor_draws_each_field_and_writes_what_is_typed(monkeypatch):

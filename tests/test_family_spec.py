@@ -153,7 +153,7 @@ def test_the_shipped_families_are_found_in_model_order():
     rows have had since the families became specs (the matrices are byte-identical, identical_plans.py)."""
     from planner.planning.families import SHIPPED
 
-    assert [f.name for f in SHIPPED] == ["stock", "capacity", "demand", "catchment", "mobile", "density", "budget",
+    assert [f.name for f in SHIPPED] == ["stock", "capacity", "demand", "catchment", "mobile", "density", "budget", "renewal",
                                          "presence", "staffing", "access", "equity", "objective_cap"]
 
 
