@@ -162,3 +162,19 @@ def test_the_decomposition_refuses_the_earmark_and_keeps_working_without_it(case
                                  stock=STOCK))
     assert "renewal_earmark" not in Subproblem(split(off.inputs)[0]).pm.blocks
     assert np.isclose(off.solve().report.objective, 650.0)
+
+
+def test_the_app_draws_the_renewal_section_from_the_schema(tmp_path, monkeypatch):
+    """No app code: the section's editor comes from the schema, its words from the labels catalog; a share
+    above 1 is refused beside it in the field's words; a share typed reaches the scenario the page solves."""
+    from tests.conftest import started_app, wkey
+
+    at = started_app(tmp_path, monkeypatch)
+    assert "Renewal earmark" in {e.label for e in at.expander}
+    at.number_input(key=wkey(at, "edit_renewal_earmark_share")).set_value(1.5).run()
+    errors = [e.value for e in at.error]
+    assert not at.exception and any("“Share of the budget reserved for replacing retiring units" in e
+                                    and "less than or equal to 1" in e for e in errors), errors
+    at.number_input(key=wkey(at, "edit_renewal_earmark_share")).set_value(0.2).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.session_state["edited"].scenario.renewal.earmark_share == 0.2
