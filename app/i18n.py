@@ -234,6 +234,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "staff_table": ("Imaging staff available", "可用影像人员"),
     "table_cell": ("{table}, row {n}: {field}", "{table} 第 {n} 行: {field}"),
     "travel_table": ("Travel times between regions", "地区间出行时间"),
+    "quotas_table": ("Configuration quotas (配置许可)", "配置许可限额"),
+    "quotas_table_empty": ("No quota: every row you add caps the new units of a modality (at a tier, or all "
+                           "tiers) over the plan in a region, or in every region under a prefecture or province "
+                           "code. Since 2023 CT and MRI need no configuration licence; a quota here is your "
+                           "province's own plan or a what-if.",
+                           "暂无限额: 每添加一行, 即限制某地区 (或某地市、省代码下所有地区) 在规划期内某设备类型 "
+                           "(某层级或全部层级) 的新增台数。自 2023 年起 CT 和 MRI 已不需配置许可; 此处限额为本省"
+                           "自定规划或假设情景。"),
     "opt.region": ("only the region's own top-tier units", "仅本地区最高层级设备"),
     "opt.parent": ("also those of regions with the same parent (at the referral weight)",
                    "同一上级地区内各地区的最高层级设备 (按转诊权重计)"),

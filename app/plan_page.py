@@ -24,6 +24,7 @@ from planner.errors import PlannerError
 from planner.messages import Message, msg
 from planner.io.output import save_scenario
 from planner.config.scenario import LoadedScenario, validate
+from planner.data import tables
 from planner.data.tables import read_raw
 
 OPTIONAL_MOD_FIELDS = {"exam_rate_per_1000_per_year", "shortfall_wan_cny_per_unit_year"}  # empty cell = None
@@ -33,7 +34,9 @@ OPTIONAL_MOD_FIELDS = {"exam_rate_per_1000_per_year", "shortfall_wan_cny_per_uni
 HEADERS_ZH = {english: catalog_labels.field(path, "zh") for path, english in EDITOR_PATHS.items()}
 NAME = "name"  # a read-only first column: the tier's or modality's label in the interface language
 TABLE_LABELS = {"table": "regions_table", "stock": "stock_table", "facilities": "facilities_table",
-                "staff": "staff_table", "travel": "travel_table"}   # staff, travel: when the scenario has them
+                "staff": "staff_table", "travel": "travel_table",   # staff, travel: when the scenario has them
+                "quotas": "quotas_table"}   # always: a planner writes quotas in an empty table when there are none
+ALWAYS_SHOWN = {"quotas": tables.QUOTAS}   # tables edited from empty: their columns, when the scenario has none
 # Which editor section a problem belongs to, by the key path or table named in its message.
 SECTION_OF = [*scenario_editors.SECTION_OF, ("equity", "equity"), ("'access", "access"), ("access.", "access"), ("'budget.", "budget"), ("budget", "budget"), ("'modalities.", "modalities"),
               ("'tiers.", "tiers"), ("'eligibility.", "tiers"), ("'referral.", "tiers"), ("referral.", "tiers"),
@@ -390,12 +393,16 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
 
     edited_tables: dict[str, pd.DataFrame] = {}
     for key, label in TABLE_LABELS.items():
-        if not getattr(scn.regions, key) and key not in loaded.tables:
+        if not getattr(scn.regions, key) and key not in loaded.tables and key not in ALWAYS_SHOWN:
             continue
         with st.expander(t(label)):
             slots[key] = st.container()
             base = loaded.tables.get(key)
-            if base is None:
+            if base is None and not getattr(scn.regions, key):
+                base = pd.DataFrame({c.name: pd.Series(dtype=float if c.kind == "float" else object)
+                                     for c in ALWAYS_SHOWN[key].columns})
+                st.caption(t(f"{key}_table_empty"))
+            elif base is None:
                 base = read_raw(loaded.path(getattr(scn.regions, key)), scn.regions.sheet)
             # codes by their labels and Chinese headers in 中文, read back as codes (labels.py); the stock and
             # facility tables get the region's name beside its code, read-only and dropped when read back
@@ -412,6 +419,9 @@ def edit_inputs(loaded: LoadedScenario, slots: dict) -> tuple[LoadedScenario | N
             shown = st.data_editor(frame, num_rows="dynamic", key=state.wkey(f"edit_table_{key}"), hide_index=True,
                                    column_config=config)
             shown = labels.from_screen(shown.drop(columns=[REGION_NAME_COLUMN], errors="ignore"))
+            if key in ALWAYS_SHOWN and not getattr(scn.regions, key) and key not in loaded.tables \
+                    and not len(shown.dropna(how="all")):
+                continue   # still empty: the scenario has no such table
             if key in loaded.tables or not _same(shown, base):   # an untouched table stays the scenario's file
                 edited_tables[key] = shown
     with st.expander(t("upload_table")):

@@ -101,7 +101,7 @@ def covered() -> dict[str, str]:
 NOT_EDITABLE: dict[str, str] = {
     "name": "names the scenario's saved runs and its download; a changed name is a new scenario file",
     **{f"regions.{k}": "a file path: the table itself is edited in its table editor, or replaced by an upload"
-       for k in ("table", "stock", "facilities", "staff", "travel", "boundaries")},
+       for k in ("table", "stock", "facilities", "staff", "travel", "quotas", "boundaries")},
     "regions.sheet": "the sheet a workbook is read from: the table read is edited in its table editor",
 }
 

@@ -113,3 +113,29 @@ def test_the_staff_and_travel_tables_are_edited_like_the_other_tables(tmp_path, 
     tables = at.session_state["edited"].tables
     # the editor keeps the cells as read (text), the engine validates them as numbers
     assert float(tables["travel"]["minutes"].iloc[0]) == 40 and float(tables["staff"]["staff"].iloc[3]) == 12
+
+
+def test_a_quota_is_written_in_the_empty_quota_table_in_both_languages(at):
+    """No shipped scenario has quotas: the page still offers the quota table (empty, with a note saying what a
+    row means and that CT and MRI are no longer licensed) and the cap scale; a row typed there reaches the
+    scenario the page solves, and the engine reads it as a quota on the region's new units."""
+    from planner.data.inputs import resolve
+
+    labels = {e.label for e in at.expander}
+    assert {"Configuration quotas (配置许可)"} <= labels, labels
+    assert any("no longer" in c.value or "need no configuration licence" in c.value for c in at.caption)
+    scale = at.number_input(key=wkey(at, "edit_quotas_cap_scale"))
+    assert scale.value == 1.0
+    code = at.session_state["edited"].scenario.regions.table and resolve(at.session_state["edited"]).codes[0]
+    at.session_state[wkey(at, "edit_table_quotas")] = {**NO_EDIT, "added_rows": [
+        {"code": code, "modality": "CT", "max_new_units": 2}]}
+    scale.set_value(0.5)
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    edited = at.session_state["edited"]
+    assert edited.scenario.quotas.cap_scale == 0.5
+    inp = resolve(edited)
+    assert inp.quotas[["code", "cap"]].values.tolist() == [[code, 1.0]] and inp.quota_members[0, 0]
+    at.radio(key="lang").set_value("zh").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert {"配置许可限额"} <= {e.label for e in at.expander}

@@ -60,7 +60,8 @@ def test_every_new_input_is_labelled_in_both_languages():
     for p in own:   # a field's label: the library's labels catalog
         en, zh = labels.field(p, "en"), labels.field(p, "zh")
         assert en and zh and en.strip() and zh.strip() and en != zh, p
-    keys = [f"{g}" for g in scenario_editors.FIELD_GROUPS] + ["min_units_inputs", "staff_table", "travel_table"]
+    keys = [f"{g}" for g in scenario_editors.FIELD_GROUPS] + ["min_units_inputs", "staff_table", "travel_table",
+                                                               "quotas_table", "quotas_table_empty"]
     for key in keys:
         en, zh = STRINGS[key]
         assert en.strip() and zh.strip() and en != zh, key
@@ -82,11 +83,11 @@ def _with_section():
 
 def test_a_new_section_of_plain_fields_gets_an_editor_from_the_schema():
     model = _with_section()
-    # the renewal earmark's section (issue 27 §3) has no editor of its own: it is drawn from the schema too
-    shipped = {"renewal": ["renewal.earmark_share"]}
-    assert scenario_editors.schema_sections() == shipped
-    assert scenario_editors.schema_sections(model) == {**shipped,
-                                                       "quota": ["quota.enabled", "quota.cap_units", "quota.scope"]}
+    # the shipped sections drawn from the schema: the policy levers' (issue 27), which have no app code
+    shipped = scenario_editors.schema_sections()
+    assert shipped == {"renewal": ["renewal.earmark_share"], "quotas": ["quotas.cap_scale"]}
+    assert scenario_editors.schema_sections(model) == {
+        **shipped, "quota": ["quota.enabled", "quota.cap_units", "quota.scope"]}
 
 
 def test_the_new_sections_editor_draws_each_field_and_writes_what_is_typed(monkeypatch):

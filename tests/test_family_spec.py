@@ -153,8 +153,8 @@ def test_the_shipped_families_are_found_in_model_order():
     rows have had since the families became specs (the matrices are byte-identical, identical_plans.py)."""
     from planner.planning.families import SHIPPED
 
-    assert [f.name for f in SHIPPED] == ["stock", "capacity", "demand", "catchment", "mobile", "density", "budget", "renewal",
-                                         "presence", "staffing", "access", "equity", "objective_cap"]
+    assert [f.name for f in SHIPPED] == ["stock", "capacity", "demand", "catchment", "mobile", "density", "budget",
+                                         "renewal", "presence", "staffing", "quotas", "access", "equity", "objective_cap"]
 
 
 FAMILY_MODULE = '''from planner.planning.families.spec import ConstraintFamily

@@ -65,9 +65,9 @@ def not_toml(error: str, line_text: str | None) -> str | Message:
     return msg("scenario_file.not_toml", detail=detail, line=int(found["line"]), col=int(found["col"]), shown=shown)
 
 
-TABLE_KEYS = ("table", "stock", "facilities", "staff", "travel")
+TABLE_KEYS = ("table", "stock", "facilities", "staff", "travel", "quotas")
 TABLE_NAMES = {"table": msg("table.region"), "stock": msg("table.stock"), "facilities": msg("table.facilities"),
-               "staff": msg("table.staff"), "travel": msg("table.travel")}
+               "staff": msg("table.staff"), "travel": msg("table.travel"), "quotas": msg("table.quotas")}
 
 
 class LoadedScenario:

@@ -63,6 +63,11 @@ class RegionData(Strict):
                           "base-year staff, grown at staffing.growth_pct_per_year; a row with a plan year is "
                           "that year's staff as given. Regions not listed keep the computed figure")
     travel: str | None = Field(None, description="optional travel table: from_code, to_code, minutes (or km)")
+    quotas: str | None = Field(
+        None, description="optional configuration quotas (配置许可): code, modality, optional tier, max_new_units. "
+                          "A row caps the new units of the modality (at the tier, or all tiers) bought over the "
+                          "plan in the region with that code, or in every region under it (its parent_code, or "
+                          "the prefecture or province its administrative code names)")
     travel_is_road_graph: bool = Field(
         False, description="the travel table is a road network's edge list: travel = shortest path over it")
     boundaries: str | None = Field(None, description="optional GeoJSON with a `code` property, for maps")
@@ -245,6 +250,17 @@ class Policy(Strict):
         default_factory=list, description="minimum-presence rules, each a [[policy.min_units]] table")
 
 
+class Quotas(Strict):
+    """Configuration quotas (配置许可, seed 000 l.459, l.677): caps on new units, from the quota table
+    (regions.quotas). Since 2023 CT and MRI are no longer licensed (《大型医用设备配置许可管理目录(2023年)》),
+    so no quota ships: a table is a province's own plan or a what-if."""
+
+    cap_scale: float = Field(
+        1.0, ge=0, le=100, description="every quota in the table times this (1 = as written; 0.5 = half the units "
+                                       "allowed; for sweeping how tight the quotas are)",
+        json_schema_extra={"unit": "factor"})
+
+
 class Weights(Strict):
     """Objective weights, all in 万元-equivalents so the trade-offs read as money.
 
@@ -371,6 +387,7 @@ class Constraints(Strict):
     min_presence: bool = Field(True, description="the policy.min_units rules")
     mobile: bool = Field(True, description="mobile units deliver within their capacity and reach")
     renewal: bool = Field(True, description="the renewal earmark (renewal.earmark_share) when its share is above 0")
+    quotas: bool = Field(True, description="new units within the quota table's caps (regions.quotas)")
 
 
 class Scenario(Strict):
@@ -396,6 +413,7 @@ class Scenario(Strict):
     mobile: Mobile = Field(default_factory=Mobile)
     catchment: Catchment = Field(default_factory=Catchment)
     policy: Policy = Field(default_factory=Policy)
+    quotas: Quotas = Field(default_factory=Quotas)
     weights: Weights = Field(default_factory=Weights)
     access: Access = Field(default_factory=Access)
     equity: Equity = Field(default_factory=Equity)

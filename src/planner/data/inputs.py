@@ -42,6 +42,10 @@ class PlanInputs:
     budget_total_wan: float
     budget_year_wan: np.ndarray | None  # (Y,)
     minutes: np.ndarray | None = None   # (R, R) travel minutes between regions
+    # configuration quotas (regions.quotas): one row per quota (code, m, t: -1 = every tier, cap over the
+    # plan, row: its row in the file) and which regions each covers, (R, Q); None = no quota table
+    quotas: pd.DataFrame | None = None
+    quota_members: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
     # legal but suspicious inputs, shown everywhere: message codes (str() is the English; JSON takes str())
     warnings: list[str | Message] = field(default_factory=list)
@@ -182,6 +186,7 @@ def resolve(ls: LoadedScenario) -> PlanInputs:
     minutes = _travel(ls, regions, codes)
     mob = scn.mobile
     arcs = mobile_arcs(minutes, mob.max_travel_minutes, mob.max_neighbours, mob.working_minutes_per_day)
+    quotas, quota_members = _quotas(ls, d, regions)
     budget_year = None
     if scn.budget.per_year_wan_cny is not None:
         budget_year = np.array(scn.budget.per_year_wan_cny, dtype=float)
@@ -192,7 +197,8 @@ def resolve(ls: LoadedScenario) -> PlanInputs:
         serves=serves, mobile=mobile, pop=pop, stock_base=stock_base, surviving=surviving, demand=demand,
         allowed=allowed, limit=limit, facilities=facilities, staff_available=staff_available, arcs=arcs,
         budget_total_wan=scn.budget.net_wan_cny,
-        budget_year_wan=budget_year, minutes=minutes, notes=notes, warnings=warnings, source=ls,
+        budget_year_wan=budget_year, minutes=minutes, quotas=quotas, quota_members=quota_members, notes=notes,
+        warnings=warnings, source=ls,
     )
 
 
@@ -396,6 +402,56 @@ def _staff_available(ls: LoadedScenario, d: _Dims, regions: pd.DataFrame, stock_
             warnings.append(msg("inputs.staff_outside_plan", file=str(spath), n=len(outside), first=d.years[0],
                                 last=d.years[-1], rows=rows))
     return staff_available
+
+
+def admin_ancestors(code: str) -> set[str]:
+    """The prefecture and province a six-digit administrative code (GB/T 2260) lies in: 510104 is in
+    510100 and 510000. Other codes have none (a planner's own codes say their parent in parent_code)."""
+    if len(code) != 6 or not code.isdigit():
+        return set()
+    return {code[:4] + "00", code[:2] + "0000"} - {code}
+
+
+def _quotas(ls: LoadedScenario, d: _Dims, regions: pd.DataFrame) -> tuple[pd.DataFrame | None, np.ndarray | None]:
+    """The quota table: each row's modality, tier and cap (times quotas.cap_scale), and the regions it covers:
+    the region with its code, those whose parent_code it is, and those its administrative code contains. A
+    row that covers no region is refused, unless the scenario keeps only some regions (include_parent):
+    then a quota elsewhere does not apply."""
+    scn = ls.scenario
+    if not (scn.regions.quotas or "quotas" in ls.tables):
+        return None, None
+    path = str(ls.label("quotas"))
+    q = ls.read("quotas", tables.QUOTAS)
+    if "tier" not in q.columns:
+        q["tier"] = None
+    errs = _check_known(q, "modality", d.mods, path, "modality")
+    tiered = q["tier"].notna() & (q["tier"].astype(str) != "")
+    errs += _check_known(q[tiered], "tier", d.tiers, path, "tier")
+    if errs:
+        raise InputErrors(errs)
+    parents = regions["parent_code"].astype(str).to_numpy() if "parent_code" in regions.columns else \
+        np.full(len(regions), "")
+    covers = [{c, p, *admin_ancestors(c)} for c, p in zip(d.codes, parents)]
+    members, kept = [], []
+    for i, row in q.iterrows():
+        code = str(row["code"])
+        inside = np.array([code in cov for cov in covers], dtype=bool)
+        if not inside.any():
+            if scn.regions.include_parent:
+                continue
+            raise InputError(path, msg("inputs.quota_no_region", quota=code), row=int(i) + 2, column="code",
+                             value=code, fix=msg("inputs.fix_quota_code"))
+        members.append(inside)
+        kept.append(i)
+    q = q.loc[kept]
+    table = pd.DataFrame({
+        "code": q["code"].astype(str).to_numpy(),
+        "m": [d.mods.index(m) for m in q["modality"]],
+        "t": [d.tiers.index(t) if isinstance(t, str) and t else -1 for t in q["tier"]],
+        "cap": q["max_new_units"].to_numpy(float) * scn.quotas.cap_scale,
+        "row": np.asarray(kept, dtype=int) + 2,
+    })
+    return table, (np.column_stack(members) if members else np.zeros((len(d.codes), 0), dtype=bool))
 
 
 def _travel(ls: LoadedScenario, regions: pd.DataFrame, codes: list[str]) -> np.ndarray:

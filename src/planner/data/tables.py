@@ -117,6 +117,16 @@ TRAVEL = TableSpec(msg("table.travel"), (
 ), key=("from_code", "to_code"))
 
 
+QUOTAS = TableSpec(msg("table.quotas"), (
+    Column("code", "code", fix=msg("table.fix_quota_code")),
+    Column("modality", "str"),
+    # empty: the cap counts the modality's new units at every tier
+    Column("tier", "str", required=False),
+    Column("max_new_units", "float", min=0, fix=msg("table.fix_max_new_units")),
+    Column("source", "str", required=False),
+), key=("code", "modality", "tier"))
+
+
 def _size(n: float) -> Message:
     for code, step in (("table.size_mb", 1e6), ("table.size_kb", 1e3)):
         if n >= step:

@@ -222,6 +222,27 @@ class Progress:
         return None if self.done == 0 else self.elapsed / self.done * (self.total - self.done)
 
 
+def with_policy_cost(df: pd.DataFrame) -> pd.DataFrame:
+    """A one-key sweep's cost of each value against the first case (list the lever off, or at its least, first):
+    the change in the objective (万元-equivalent) and in unmet exams, and the range the solves prove: with
+    objectives o and bounds b, the true change of case i lies in [b_i - o_0, o_i - b_0], since every bound is
+    at most and every objective at least its case's optimum. Empty where a case has no plan."""
+    if not {"objective", "bound"} <= set(df.columns):
+        return df
+    has = (df["objective"].notna() & df["bound"].notna()).to_numpy()
+    if not has[0]:
+        return df   # nothing to compare with
+    o0, b0 = float(df["objective"].iloc[0]), float(df["bound"].iloc[0])
+    out = df.copy()
+    out["objective_change_vs_first"] = np.where(has, df["objective"] - o0, np.nan)
+    out["objective_change_at_least"] = np.where(has, df["bound"] - o0, np.nan)
+    out["objective_change_at_most"] = np.where(has, df["objective"] - b0, np.nan)
+    if "unmet_thousand_exams" in df.columns:
+        out["unmet_change_vs_first_thousand_exams"] = np.where(
+            has, df["unmet_thousand_exams"] - float(df["unmet_thousand_exams"].iloc[0]), np.nan)
+    return out
+
+
 class BatchRunner:
     def __init__(self, cases: list[Case], out: str | Path, time_limit: float | None = None,
                  gap: float | None = None, chunk_size: int = 5, workers: int | None = None,
@@ -256,6 +277,8 @@ class BatchRunner:
             varied = [k for k, _ in self.cases[0].params] if self.cases else []
             first = ["case_id", *varied, "status", "objective", "bound", "gap"]
             df = df[[c for c in first if c in df.columns] + [c for c in df.columns if c not in first]]
+            if len(varied) == 1:
+                df = with_policy_cost(df)
         atomic_write_csv(self.out / "results.csv", df)
         buf = __import__("io").BytesIO()
         df.to_parquet(buf, index=False)

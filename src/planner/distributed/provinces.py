@@ -49,10 +49,12 @@ def separable_blocks() -> set[str]:
 
 # PlanInputs fields indexed by region on their first axis (or on both, for region x region ones).
 MIN_MIP_SECONDS = 1.0  # a capped solve left less than this after rounding keeps the rounded plan
-REGION_ARRAYS = ("pop", "stock_base", "surviving", "demand", "limit", "facilities", "staff_available")
+REGION_ARRAYS = ("pop", "stock_base", "surviving", "demand", "limit", "facilities", "staff_available",
+                 "quota_members")
 REGION_SQUARES = ("minutes",)
 OTHER_FIELDS = {"scenario", "regions", "years", "tiers", "modalities", "exam_types", "serves", "mobile",
-                "allowed", "arcs", "budget_total_wan", "budget_year_wan", "notes", "warnings", "source"}
+                "allowed", "arcs", "budget_total_wan", "budget_year_wan", "notes", "warnings", "source",
+                "quotas"}   # quota rows: each part keeps those whose members (quota_members) it holds
 
 
 # ------------------------------------------------------------------------------------------ splitting
@@ -106,6 +108,12 @@ def _exports(inp: PlanInputs, idx: np.ndarray, in_part: np.ndarray) -> pd.DataFr
 def split(inp: PlanInputs) -> list[ProvincePart]:
     keys = province_keys(inp.regions)
     codes = inp.regions["code"].astype(str).to_numpy()
+    if inp.quota_members is not None:   # each part keeps its own quota rows: a quota across provinces would double
+        spans = [sorted(set(keys[inp.quota_members[:, q]])) for q in range(inp.quota_members.shape[1])]
+        wide = [inp.quotas["code"].iloc[q] for q, s in enumerate(spans) if len(s) > 1]
+        if wide:
+            raise NotImplementedError(f"the province decomposition cannot split the quotas of {wide} (they cover "
+                                      f"regions in more than one province): solve the national model")
     parts = []
     for key in sorted(set(keys)):
         in_part = keys == key

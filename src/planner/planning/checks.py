@@ -9,6 +9,7 @@ import numpy as np
 from planner.data.inputs import PlanInputs
 from planner.messages import Message, msg
 from planner.planning.families.renewal import active, retired_by
+from planner.planning.families.quotas import ELASTIC_COST_PER_UNIT
 
 
 @dataclass
@@ -55,6 +56,7 @@ def run_checks(inp: PlanInputs) -> CheckReport:
         _check_budget_room(inp, need, rep)
         _check_earmark_room(inp, need, rep)
     _check_staff_room(inp, need, rep)
+    _check_quota_room(inp, need, rep)
     _check_access_rule(inp, rep)
     return rep
 
@@ -179,6 +181,24 @@ def _check_staff_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport) -
         rep.warnings.append(msg("checks.staff_exceeded", n=int(over.any(axis=1).sum())))
 
 
+def _check_quota_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport) -> None:
+    """Each quota against the new units the hard rules force in the regions it covers: at its tier, what the
+    presence rules need; at every tier, the larger of that and what hard per-million targets need."""
+    if inp.quotas is None or not inp.scenario.constraints.quotas:
+        return
+    tier_need = np.maximum(need.presence - inp.surviving, 0).max(axis=3)      # (R, T, M) by the last year
+    for q, quota in enumerate(inp.quotas.itertuples()):
+        members = inp.quota_members[:, q]
+        if quota.t >= 0:
+            forced = float(tier_need[members, quota.t, quota.m].sum())
+        else:
+            forced = float(need.by_year[members, quota.m, -1].sum())
+        if forced > quota.cap + 1e-6:
+            rep.errors.append(msg("checks.quota_short", quota=quota.code, row=int(quota.row),
+                                  mod=inp.modalities[quota.m], need=forced, cap=float(quota.cap),
+                                  file=str(inp.source.label("quotas")) if inp.source else ""))
+
+
 def _check_access_rule(inp: PlanInputs, rep: CheckReport) -> None:
     """'Every region within the limit' is impossible where no region that may hold the exam type's units
     (fixed, or a mobile base that can reach it) lies within the limit."""
@@ -240,6 +260,12 @@ def elastic_explanation(inp: PlanInputs, time_limit: float = 30.0, top: int = 8)
     for v in pm.values("RE"):
         if v > 1e-6:
             found.append((v, msg("checks.earmark_more", v=float(v))))
+    QS = pm.families["QS"].index
+    for q, v in zip(QS["q"], pm.values("QS")):
+        if v > 1e-6:
+            quota = inp.quotas.iloc[int(q)]
+            found.append((ELASTIC_COST_PER_UNIT * v, msg("checks.quota_more", quota=quota["code"], row=int(quota["row"]),
+                                                         mod=inp.modalities[int(quota["m"])], v=float(v))))
     SS = pm.families["SS"].index
     for i, v in enumerate(pm.values("SS")):
         if v > 1e-6:

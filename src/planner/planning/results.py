@@ -269,11 +269,12 @@ def marginal_table(pm: PlanModel, report: SolveReport, top: int = 25) -> pd.Data
 
 
 def _dual_words(words: str | Message, v: float, row: dict) -> str | Message:
-    """A family's dual words for one row: its message with the row's {region}, {year}, {tier}, {mod} (modality),
+    """A family's dual words for one row: its message with the row's {region}, {quota} (the code a quota names), {year}, {tier}, {mod} (modality),
     {mod_exam} (exam type) and {v}; a plain template (a family not in the catalogs) with {r}, {y}, {t}, {m}, {k}
     and {v}, in English."""
     if isinstance(words, Message):
-        said = {"region": row["r"], "year": row["y"], "tier": row["t"], "mod": row["m"], "mod_exam": row["k"]}
+        said = {"region": row["r"], "quota": row["code"], "year": row["y"], "tier": row["t"], "mod": row["m"],
+                "mod_exam": row["k"]}
         return Message(words.code, {**words.params, **{k: getattr(x, "item", lambda: x)() for k, x in said.items()},
                                     "v": v})   # numpy values as Python ones (summary.json keeps them)
     return words.format(v=v, **row)
@@ -285,7 +286,9 @@ def _row_words(inp: PlanInputs, row: pd.Series, names: np.ndarray) -> dict:
     def pick(key, values):
         return values[int(row[key])] if key in row.index and int(row[key]) >= 0 else ""
 
-    return {"r": pick("r", names), "code": pick("r", inp.codes), "y": pick("y", inp.years), "t": pick("t", inp.tiers),
+    # a quota's row names the code it was written for, which need not be a region of the table (a prefecture)
+    code = row["quota_code"] if "quota_code" in row.index else pick("r", inp.codes)
+    return {"r": pick("r", names), "code": code, "y": pick("y", inp.years), "t": pick("t", inp.tiers),
             "m": pick("m", inp.modalities), "k": pick("k", inp.exam_types)}
 
 
