@@ -200,6 +200,22 @@ class Staffing(Strict):
                                          "and staff-table rows without a year grow; rows with a year do not")
 
 
+class Renewal(Strict):
+    """The equipment-renewal earmark (设备更新/以旧换新): a share of the net budget only replacements of retiring
+    units may spend. The 2024 renewal action plan raises equipment investment by at least 25 % by 2027 but
+    names no earmark share, so the default is off and any share is the scenario's policy assumption."""
+
+    earmark_share: float = Field(
+        0.0, ge=0, le=1,
+        description="share of the net budget reserved for replacing base-year units that retire during the plan: "
+                    "new units that are not replacements may spend at most (1 - share) x the net budget; "
+                    "0 = no earmark (a policy assumption: the action plan gives no share)",
+        json_schema_extra={"unit": "share (0-1)",
+                           "source": "2024 equipment-renewal action plan (推动大规模设备更新和消费品以旧换新行动方案): "
+                                     "equipment investment +25 % by 2027 vs 2023 (seed 001 l.43, 002 l.68); "
+                                     "no earmark share given"})
+
+
 class Catchment(Strict):
     """Where exams that present at the top tier (tertiary) may be served."""
 
@@ -370,6 +386,7 @@ class Constraints(Strict):
     staffing: bool = Field(True, description="units within the staff available")
     min_presence: bool = Field(True, description="the policy.min_units rules")
     mobile: bool = Field(True, description="mobile units deliver within their capacity and reach")
+    renewal: bool = Field(True, description="the renewal earmark (renewal.earmark_share) when its share is above 0")
     quotas: bool = Field(True, description="new units within the quota table's caps (regions.quotas)")
 
 
@@ -392,6 +409,7 @@ class Scenario(Strict):
                     "type add up to 1", json_schema_extra={"keys": ["<exam_type>", "<tier>"], "unit": "share (0-1)"})
     budget: Budget
     staffing: Staffing = Field(default_factory=Staffing)
+    renewal: Renewal = Field(default_factory=Renewal)
     mobile: Mobile = Field(default_factory=Mobile)
     catchment: Catchment = Field(default_factory=Catchment)
     policy: Policy = Field(default_factory=Policy)

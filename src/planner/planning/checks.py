@@ -8,6 +8,7 @@ import numpy as np
 
 from planner.data.inputs import PlanInputs
 from planner.messages import Message, msg
+from planner.planning.families.renewal import active, retired_by
 from planner.planning.families.quotas import ELASTIC_COST_PER_UNIT
 
 
@@ -53,6 +54,7 @@ def run_checks(inp: PlanInputs) -> CheckReport:
     _check_facility_room(inp, need, rep)
     if inp.scenario.constraints.budget:
         _check_budget_room(inp, need, rep)
+        _check_earmark_room(inp, need, rep)
     _check_staff_room(inp, need, rep)
     _check_quota_room(inp, need, rep)
     _check_access_rule(inp, rep)
@@ -138,6 +140,25 @@ def _check_budget_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport) 
             break
     if budget > 0 and price.min() > budget:
         rep.warnings.append(msg("checks.budget_below_price", budget=float(budget), price=float(price.min())))
+
+
+def _check_earmark_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport) -> None:
+    """The renewal earmark (families/renewal.py) against what the hard rules must buy: of the units required
+    by year y, at most the units retired by y (all tiers of the region) can be replacements; the rest must
+    fit in (1 - share) x the budget. A share with nothing retiring is money the plan cannot spend."""
+    scn = inp.scenario
+    if not active(scn):
+        return
+    share = scn.renewal.earmark_share
+    retired = retired_by(inp.stock_base, inp.surviving).sum(axis=1)          # (R, M, Y)
+    if not retired[..., -1].any():
+        rep.warnings.append(msg("checks.earmark_unused", share=float(share)))
+    not_replacing = np.maximum(need.by_year - retired, 0).max(axis=2)        # (R, M)
+    cost = float((not_replacing * inp.param("price_wan_cny")[None, :]).sum())
+    free = (1.0 - share) * inp.budget_total_wan
+    if cost > free + 1e-6:
+        rep.errors.append(msg("checks.earmark_short", need=cost, share=float(share), budget=float(inp.budget_total_wan),
+                              free=float(free)))
 
 
 def _check_staff_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport) -> None:
@@ -236,6 +257,9 @@ def elastic_explanation(inp: PlanInputs, time_limit: float = 30.0, top: int = 8)
     for y, v in zip(pm.families["BY"].index["y"], pm.values("BY")):
         if v > 1e-6:
             found.append((v, msg("checks.year_budget_more", year=int(years[int(y)]), v=float(v))))
+    for v in pm.values("RE"):
+        if v > 1e-6:
+            found.append((v, msg("checks.earmark_more", v=float(v))))
     QS = pm.families["QS"].index
     for q, v in zip(QS["q"], pm.values("QS")):
         if v > 1e-6:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from planner.messages import msg
+from planner.planning.families import renewal
 from planner.planning.families.spec import INF, ConstraintFamily, Rows, Variables, ones
 
 if TYPE_CHECKING:
@@ -69,6 +70,8 @@ def move_budget(pm: PlanModel, total_wan: float | None = None, per_year_wan: lis
     """A budget what-if: the rows' right-hand sides, the running-cost offsets kept (net 万元, as the inputs)."""
     if total_wan is not None and "budget_total" in pm.blocks:
         pm.blocks["budget_total"].upper[0] = float(total_wan) + pm.budget_offset["total"]
+    if total_wan is not None:
+        renewal.move_earmark(pm, total_wan)   # the earmark is a share of the same net total
     if per_year_wan is not None and "budget_year" in pm.blocks:
         pm.blocks["budget_year"].upper[:] = np.asarray(per_year_wan, float) + pm.budget_offset["year"]
 
