@@ -154,7 +154,7 @@ def test_the_shipped_families_are_found_in_model_order():
     from planner.planning.families import SHIPPED
 
     assert [f.name for f in SHIPPED] == ["stock", "capacity", "demand", "catchment", "mobile", "density", "budget",
-                                         "presence", "staffing", "access", "equity", "objective_cap"]
+                                         "presence", "staffing", "reading", "access", "equity", "objective_cap"]
 
 
 FAMILY_MODULE = '''from planner.planning.families.spec import ConstraintFamily

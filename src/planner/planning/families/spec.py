@@ -87,7 +87,10 @@ class ConstraintFamily:
     checked in ``c.checked[name]``.
 
     ``region_columns(pm, regions)`` adds the family's columns to the result's region table (one row per
-    region x modality x year, with region_code, modality and year), after a solve (``pm.values``)."""
+    region x modality x year, with region_code, modality and year), after a solve (``pm.values``).
+    ``flow_columns(pm, flows, val)`` likewise adds columns to the flows table (rows: the demand rows' index,
+    region x tier x exam type x year); ``val(name)`` is a variable family's solution values (zeros without a
+    plan). The verifier reads the flows table as ``c.flows``."""
 
     name: str
     label: str | Message   # a message code (family.<name>): the summary and the marginal table say it
@@ -96,6 +99,7 @@ class ConstraintFamily:
     verify: Callable[[object], None] | None = None
     objective_offset: Callable[[PlanModel], float] | None = None
     region_columns: Callable[[PlanModel, pd.DataFrame], dict[str, np.ndarray]] | None = None
+    flow_columns: Callable[[PlanModel, pd.DataFrame, Callable], dict[str, np.ndarray]] | None = None
 
 
 def zeros(pm: PlanModel, index: pd.DataFrame) -> np.ndarray:
