@@ -187,3 +187,31 @@ def test_with_reading_off_a_shipped_scenario_solves_as_before():
     assert r.report.objective == pytest.approx(64989.84932266964, rel=1e-12)
     assert "read_remotely_k" not in r.flows
     assert not any(b.startswith("reading") for b in p._pm.blocks)
+
+
+def test_a_radiologist_hired_stays_and_is_paid_each_year(case):
+    """Two plan years, demand as above each year, at most 1 hire a year at 2 a radiologist-year. Year 1:
+    hire 1 (worth 45 > 2), all read (fees 10). Year 2: the same radiologist is still in post (no second
+    hire needed; none is allowed beyond 1 a year anyway): fees 10 and 2 more for the radiologist-year.
+    Objective 2 x (10 + 2) = 24; the verifier finds the same from the tables (the fewest hires the hub's
+    reads need, 1 in post each year)."""
+    toml = TWO_TIER.format(enabled="true", hub="secondary", hire=2.0, max_hires=1.0).replace(
+        "last_plan_year = 2026", "last_plan_year = 2027")
+    r = Planner.from_file(case(toml, regions=REGIONS, stock=STOCK)).solve()
+    assert r.report.objective == pytest.approx(24.0)
+    assert r.flows["unmet_k"].sum() == pytest.approx(0.0)
+    assert r.verifier.ok, r.verifier.violations
+    assert r.verifier.recomputed["weighted_sum_objective"] == pytest.approx(24.0)
+
+
+def test_the_fewest_hires_are_held_and_hired_ahead_when_the_yearly_cap_binds():
+    """Needs of 0, 3, 1 radiologists beyond the hub's own, at most 2 hires a year: 1 must be hired in the
+    first year to have 3 in the second, and the 3 stay in the third."""
+    import numpy as np
+    from types import SimpleNamespace
+
+    from planner.planning.families.reading import hires_needed
+
+    scn = SimpleNamespace(reading=SimpleNamespace(reports_per_radiologist_per_year=1.0, max_hires_per_region_year=2.0))
+    got = hires_needed(scn, np.array([[0.0, 3.0, 1.0]]), np.zeros((1, 3)))
+    assert got.tolist() == [[1.0, 3.0, 3.0]]
