@@ -67,6 +67,7 @@ class _Check:
     def __init__(self, inp: PlanInputs, plan: pd.DataFrame):
         self.inp, self.scn, self.plan = inp, inp.scenario, plan
         self.v: list[Message | str] = []
+        self.flows: pd.DataFrame | None = None   # the plan's flows table, set by verify() before the checks
         self.checked: dict[str, int] = {}
         # the arrays the plan is checked against: derived again from the scenario and its tables
         # (planning/reference.py), or, for inputs built in memory without a scenario, the resolved ones

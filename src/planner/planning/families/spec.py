@@ -82,7 +82,7 @@ class ConstraintFamily:
 
     ``verify(c)`` gets planning.verify's check context: ``c.inp``, ``c.scn``, ``c.ref`` (the arrays derived
     again from the scenario's tables, planning/reference.py), ``c.x`` new units and ``c.n`` units in
-    service (R, T, M, Y) from the plan table; it appends violations to ``c.v`` (a ``planner.messages.msg``
+    service (R, T, M, Y) from the plan table, ``c.flows`` the flows table; it appends violations to ``c.v`` (a ``planner.messages.msg``
     whose str() is the English, or plain words), uses ``c.where(r, y)`` to name a place, and counts what it
     checked in ``c.checked[name]``.
 
