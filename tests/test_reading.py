@@ -215,3 +215,21 @@ def test_the_fewest_hires_are_held_and_hired_ahead_when_the_yearly_cap_binds():
     scn = SimpleNamespace(reading=SimpleNamespace(reports_per_radiologist_per_year=1.0, max_hires_per_region_year=2.0))
     got = hires_needed(scn, np.array([[0.0, 3.0, 1.0]]), np.zeros((1, 3)))
     assert got.tolist() == [[1.0, 3.0, 3.0]]
+
+
+@pytest.mark.parametrize("fee, objective, referred", [(0.5, 5.0, 0.0), (2.0, 10.0, 10.0)])
+def test_a_township_dr_read_remotely_is_traded_against_referring_to_the_county(case, fee, objective, referred):
+    """The county hospital has two DRs (20 thousand exams) and 6 radiologists (30 thousand reads): room for
+    the township's 10 thousand exams too. Either the township buys a DR (money weighs 0 here) and the hub
+    reads its exams remotely, at the fee a thousand, or the patients are referred to the county, at 1 a
+    thousand. Fee 0.5: the DR and remote reading, 10 x 0.5 = 5. Fee 2: referral, 10 x 1 = 10."""
+    toml = TWO_TIER.format(enabled="true", hub="secondary", hire=2.0, max_hires=0.0).replace(
+        "remote_wan_cny_per_thousand_exams = 1", f"remote_wan_cny_per_thousand_exams = {fee}")
+    stock = STOCK.replace("DR,1", "DR,2")
+    r = Planner.from_file(case(toml, regions=REGIONS, stock=stock)).solve()
+    assert r.report.objective == pytest.approx(objective)
+    f = r.flows.set_index("tier")
+    assert f.loc["grassroots", "referred_up_k"] == pytest.approx(referred)
+    assert f.loc["grassroots", "read_remotely_k"] == pytest.approx(10.0 - referred)
+    assert f["unmet_k"].sum() == pytest.approx(0.0)
+    assert r.verifier.ok, r.verifier.violations
