@@ -154,7 +154,8 @@ def test_the_shipped_families_are_found_in_model_order():
     from planner.planning.families import SHIPPED
 
     assert [f.name for f in SHIPPED] == ["stock", "capacity", "demand", "catchment", "mobile", "density", "budget",
-                                         "renewal", "presence", "staffing", "quotas", "access", "equity", "objective_cap"]
+                                         "renewal", "presence", "staffing", "reading", "quotas", "access", "equity",
+                                         "objective_cap"]
 
 
 FAMILY_MODULE = '''from planner.planning.families.spec import ConstraintFamily

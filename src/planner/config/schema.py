@@ -214,6 +214,41 @@ class Renewal(Strict):
                            "source": "2024 equipment-renewal action plan (推动大规模设备更新和消费品以旧换新行动方案): "
                                      "equipment investment +25 % by 2027 vs 2023 (seed 001 l.43, 002 l.68); "
                                      "no earmark share given"})
+class Reading(Strict):
+    """Readers (issue 27, lever 1): every exam fixed units do must be read by a radiologist, at the site or,
+    below the hub tier, remotely at the hub of the same region (the county medical community's county
+    hospital: 「基层医疗卫生机构检查、医院诊断」, seed 004 l.232-234). Off by default."""
+
+    enabled: bool = Field(False, description="exams done by fixed units must be read within the radiologists' "
+                                             "reading capacity, at the site or remotely at the hub")
+    reports_per_radiologist_per_year: float = Field(
+        12.0, gt=0, description="thousand exams one radiologist reads in a year, any modality (assumption: "
+                                "about 48 reports a working day x 250 days; no public figure found)",
+        json_schema_extra={"unit": "thousand exams per radiologist-year", "source": "assumption"})
+    radiologists_per_unit: float = Field(
+        1.0, ge=0, description="radiologists (readers) each existing unit comes with at its site; new units "
+                               "come with none, so their exams are read remotely or by hired radiologists "
+                               "(assumption: about 1 of the ≈2.6 radiology staff per device in grade II+ "
+                               "hospitals reads, the rest are technologists)",
+        json_schema_extra={"unit": "radiologists per unit",
+                           "source": "assumption, from 158,072 staff / 60,463 devices (facilities.md §2)"})
+    hub_tier: str = Field(
+        "secondary", description="the tier whose site reads remotely for the lower tiers of the same region "
+                                 "(the county hospital of a county medical community); not the lowest tier",
+        json_schema_extra={"source": "seed 004 l.232-234, seed 001 l.81-91"})
+    remote_wan_cny_per_thousand_exams: float = Field(
+        1.0, ge=0, description="cost of reading 1,000 exams remotely at the hub (transfer, reporting fee), "
+                               "万元 (assumption: 10 yuan an exam)",
+        json_schema_extra={"unit": "万元 per thousand exams", "source": "assumption"})
+    hire_wan_cny_per_radiologist_year: float = Field(
+        20.0, ge=0, description="cost of one more radiologist in post at a hub for a year (salary and on-costs), "
+                                "万元 (assumption)",
+        json_schema_extra={"unit": "万元 per radiologist-year", "source": "assumption"})
+    max_hires_per_region_year: float = Field(
+        2.0, ge=0, description="most radiologists a region's hub can hire in one plan year; hired radiologists "
+                               "stay to the end of the plan (imaging staff cannot be raised quickly, seed 004 "
+                               "l.234; the figure is an assumption)",
+        json_schema_extra={"unit": "radiologists per year", "source": "assumption"})
 
 
 class Catchment(Strict):
@@ -388,6 +423,7 @@ class Constraints(Strict):
     mobile: bool = Field(True, description="mobile units deliver within their capacity and reach")
     renewal: bool = Field(True, description="the renewal earmark (renewal.earmark_share) when its share is above 0")
     quotas: bool = Field(True, description="new units within the quota table's caps (regions.quotas)")
+    reading: bool = Field(True, description="exams read within the radiologists' reading capacity ([reading])")
 
 
 class Scenario(Strict):
@@ -410,6 +446,7 @@ class Scenario(Strict):
     budget: Budget
     staffing: Staffing = Field(default_factory=Staffing)
     renewal: Renewal = Field(default_factory=Renewal)
+    reading: Reading = Field(default_factory=Reading)
     mobile: Mobile = Field(default_factory=Mobile)
     catchment: Catchment = Field(default_factory=Catchment)
     policy: Policy = Field(default_factory=Policy)
@@ -485,6 +522,13 @@ class Scenario(Strict):
         if (self.equity.objective == "min_max_shortfall" or self.equity.max_shortfall_per_million is not None) \
                 and not self.equity_modalities:
             raise ValueError(msg("schema.shortfall_needs_target"))
+        if self.reading.enabled:   # the hub reads for the tiers below it: a tier of the scenario, not the lowest
+            hub, low = self.reading.hub_tier, min(tiers, key=lambda t: tiers[t].rank)
+            if hub not in tiers:
+                raise ValueError(msg("schema.reading_hub_unknown", hub=hub, dym=_did_you_mean(hub, tiers),
+                                     names=_names(tiers)))
+            if hub == low:
+                raise ValueError(msg("schema.reading_hub_lowest", hub=hub, names=_names(t for t in tiers if t != low)))
         for i, rule in enumerate(self.policy.min_units):
             if rule.tier not in tiers or rule.modality not in mods:
                 raise ValueError(msg("schema.min_units_unknown", i=i, tier=rule.tier, mod=rule.modality))

@@ -96,6 +96,8 @@ class PlanModel:
         return specs
 
     def _add(self, name: str, index: pd.DataFrame) -> None:
+        if name in self.families:   # a second family's "w" would silently replace the first's columns
+            raise ValueError(f"two constraint families declare a variable named {name!r}: give each its own name")
         offset = sum(len(f) for f in self.families.values())
         self.families[name] = VariableBlock(name, index.reset_index(drop=True), offset)
 

@@ -60,6 +60,9 @@ def collect(pm: PlanModel, report: SolveReport) -> PlanResult:
                  "region_name_en", "unit_price_wan_cny", "capex_wan_cny"]]
     units = _units_table(pm, val("n"))
     flows = _flows_table(pm, val)
+    for family in pm.specs:
+        if family.flow_columns is not None:
+            flows = flows.assign(**family.flow_columns(pm, flows, val))
     mobile = _mobile_table(pm, val("z"))
     regions = region_summary(inp, units, flows)
     for family in pm.specs:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from planner.planning.access import access_table
-from planner.planning.families import families
+from planner.planning.families import families, reading
 from planner.planning.families.spec import TOL, tolerance as _tol
 from planner.planning.reference import Reference, budget_caps, rederive
 from planner.data.inputs import PlanInputs
@@ -67,6 +67,7 @@ class _Check:
     def __init__(self, inp: PlanInputs, plan: pd.DataFrame):
         self.inp, self.scn, self.plan = inp, inp.scenario, plan
         self.v: list[Message | str] = []
+        self.flows: pd.DataFrame | None = None   # the plan's flows table, set by verify() before the checks
         self.checked: dict[str, int] = {}
         # the arrays the plan is checked against: derived again from the scenario and its tables
         # (planning/reference.py), or, for inputs built in memory without a scenario, the resolved ones
@@ -102,6 +103,7 @@ def verify(inp: PlanInputs, plan: pd.DataFrame, flows: pd.DataFrame, mobile: pd.
     """``weighted_sum``: the objective the model reports for this plan (its scenario weights); it is
     recomputed here from the tables, and a plan that costs more than the model reports is a violation."""
     c = _Check(inp, plan)
+    c.flows = flows   # what the families' checks read for exam flows (reading.py)
     _check_inputs_agree(c)
     _check_purchases(c)
     _check_eligibility(c)
@@ -429,6 +431,7 @@ def objective_from_tables(inp: PlanInputs, x: np.ndarray, n: np.ndarray, flows: 
         away = (mobile["base_code"].astype(str) != mobile["target_code"].astype(str)).to_numpy()
         total += w.mobile_away_wan_cny_per_thousand_exams * float(
             (mobile["exams_k"].to_numpy(float) * disc(mobile["year"]))[away].sum())
+    total += reading.cost_from_tables(inp, flows, ref.surviving, disc)   # remote reads, hires (none if off)
     yd = disc(inp.years)                                                             # (Y,)
     target = inp.param("target_per_million")
     if scn.constraints.density_targets:

@@ -82,7 +82,7 @@ class ConstraintFamily:
 
     ``verify(c)`` gets planning.verify's check context: ``c.inp``, ``c.scn``, ``c.ref`` (the arrays derived
     again from the scenario's tables, planning/reference.py), ``c.x`` new units and ``c.n`` units in
-    service (R, T, M, Y) from the plan table; it appends violations to ``c.v`` (a ``planner.messages.msg``
+    service (R, T, M, Y) from the plan table, ``c.flows`` the flows table; it appends violations to ``c.v`` (a ``planner.messages.msg``
     whose str() is the English, or plain words), uses ``c.where(r, y)`` to name a place, and counts what it
     checked in ``c.checked[name]``.
 
@@ -90,7 +90,11 @@ class ConstraintFamily:
     region x modality x year, with region_code, modality and year), after a solve (``pm.values``).
 
     ``summary(result)`` gives the family's lines in the plan's summary (CLI, summary.json, app): messages,
-    each said on its own indented line under the family's label."""
+    each said on its own indented line under the family's label.
+
+    ``flow_columns(pm, flows, val)`` likewise adds columns to the flows table (rows: the demand rows' index,
+    region x tier x exam type x year); ``val(name)`` is a variable family's solution values (zeros without a
+    plan). The verifier reads the flows table as ``c.flows``."""
 
     name: str
     label: str | Message   # a message code (family.<name>): the summary and the marginal table say it
@@ -100,6 +104,7 @@ class ConstraintFamily:
     objective_offset: Callable[[PlanModel], float] | None = None
     region_columns: Callable[[PlanModel, pd.DataFrame], dict[str, np.ndarray]] | None = None
     summary: Callable[[object], list[Message]] | None = None
+    flow_columns: Callable[[PlanModel, pd.DataFrame, Callable], dict[str, np.ndarray]] | None = None
 
 
 def zeros(pm: PlanModel, index: pd.DataFrame) -> np.ndarray:

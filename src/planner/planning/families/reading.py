@@ -1,0 +1,250 @@
+"""Readers (issue 27, lever 1): an exam done is of no use until a radiologist reads it, and equipment sits
+idle without readers (seed 004 l.194, l.258). In a county medical community the grassroots site examines
+and the county hospital reads (「基层医疗卫生机构检查、医院诊断」, seed 004 l.232-234; seed 001 l.81-91).
+
+Every exam fixed units do at site (r, t) in year y (the flows s of capacity.py, and at the top tier the
+exams taken from the parent's pool) is read there, or, when t is below the hub tier H ([reading] hub_tier),
+remotely at the hub (r, H) of the same region: rw[r,t,k,y] = w thousand exams, at remote_wan_cny_per_thousand_exams.
+A site's readers are the radiologists its surviving existing fixed units came with (radiologists_per_unit
+each: new units come with none, which is the point: a DR bought for a township centre needs a reader
+somewhere); the hub may hire more, g[r,q] radiologists hired in year q (rh, at most max_hires_per_region_year,
+in post to the end of the plan, each radiologist-year priced). The rows, in radiologists, so that a row's
+dual is what one more radiologist there is worth (rho = reports_per_radiologist_per_year, thousand exams):
+
+    (done at (r,t,y) - [t < H] sum_k w[r,t,k,y] + [t = H] sum_{t'<H,k} w[r,t',k,y]) / rho
+        - [t = H] sum_{q<=y} g[r,q]  <=  radiologists_per_unit * sum_{m fixed} E[r,t,m,y]
+    w[r,t,k,y] <= done at (r,t,k,y)   (only exams done there can be sent to the hub)
+
+Exams no reader can take must be left unmet or referred up (demand.py), where readers are: the model
+trades a DR at a township centre read remotely against referring the patient to the county. Mobile units'
+exams are not counted (their reading is left for a later version), nor are exams of different modalities
+weighted differently (one exam, one report)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from planner.messages import msg
+from planner.planning.families.spec import INF, ConstraintFamily, Rows, Variables, empty_index, tolerance
+from planner.planning.weights import year_weights
+
+if TYPE_CHECKING:
+    from planner.planning.model import PlanModel
+
+
+def _on(scn) -> bool:
+    return scn.constraints.reading and scn.reading.enabled
+
+
+def _hub(inp) -> int:
+    return inp.tiers.index(inp.scenario.reading.hub_tier)
+
+
+def _local_readers(scn, tiers: list[str], modalities: list[str], surviving: np.ndarray) -> np.ndarray:
+    """(R, T, Y) radiologists at each site: those the surviving existing fixed units came with."""
+    fixed = np.array([not scn.modalities[m].mobile for m in modalities])
+    return scn.reading.radiologists_per_unit * surviving[:, :, fixed, :].sum(axis=2)
+
+
+def remote_index(pm: PlanModel) -> pd.DataFrame:
+    """w: the cells with fixed units (capacity.py's pm.cap_cells) below the hub tier."""
+    if not _on(pm.inp.scenario):
+        return empty_index("r", "t", "k", "y")
+    cells = pm.cap_cells
+    return cells[cells["t"] < _hub(pm.inp)].reset_index(drop=True)
+
+
+def hire_index(pm: PlanModel) -> pd.DataFrame:
+    """g: one column per region with fixed units at or below the hub, and plan year."""
+    if not _on(pm.inp.scenario):
+        return empty_index("r", "y")
+    cells = pm.cap_cells
+    regions = np.unique(cells.loc[cells["t"] <= _hub(pm.inp), "r"].to_numpy())
+    Y = len(pm.inp.years)
+    return pd.DataFrame({"r": np.repeat(regions, Y), "y": np.tile(np.arange(Y), len(regions))})
+
+
+def _remote_cost(pm: PlanModel, w: pd.DataFrame) -> np.ndarray:
+    return pm.inp.scenario.reading.remote_wan_cny_per_thousand_exams * year_weights(pm.inp)[w["y"]]
+
+
+def _hire_cost(pm: PlanModel, g: pd.DataFrame) -> np.ndarray:
+    # a radiologist hired in year q is paid every plan year from q on: the sum of those years' weights
+    later = np.cumsum(year_weights(pm.inp)[::-1])[::-1]
+    return pm.inp.scenario.reading.hire_wan_cny_per_radiologist_year * later[g["y"]]
+
+
+def _hire_cap(pm: PlanModel, g: pd.DataFrame) -> np.ndarray:
+    return np.full(len(g), pm.inp.scenario.reading.max_hires_per_region_year)
+
+
+def define_reading(pm: PlanModel) -> None:
+    inp, scn = pm.inp, pm.inp.scenario
+    s = pm.families["s"].index
+    if not (_on(scn) and len(s)):
+        return
+    rho = scn.reading.reports_per_radiologist_per_year
+    H, top = _hub(inp), len(inp.tiers) - 1
+    w, g, cq = pm.families["rw"].index, pm.families["rh"].index, pm.families["cq_in"].index
+    # one row per site with exams, and per hub that reads for a site below it or may hire
+    sites = pd.concat([pm.cap_cells[["r", "t", "y"]], g.assign(t=H)[["r", "t", "y"]]])
+    sites = sites.drop_duplicates().sort_values(["r", "t", "y"]).reset_index(drop=True)
+    pos = {k: i for i, k in enumerate(zip(sites["r"], sites["t"], sites["y"]))}
+
+    def at(r, t, y):
+        return np.array([pos[k] for k in zip(r, t, y)], dtype=np.int64)
+
+    rows, cols, coefs = [at(s["r"], s["t"], s["y"])], [pm.col("s")], [np.full(len(s), 1.0 / rho)]
+    if len(cq):   # top-tier exams of other regions of the parent, done (and read) here
+        rows.append(at(cq["r"], np.full(len(cq), top), cq["y"]))
+        cols.append(pm.col("cq_in")), coefs.append(np.full(len(cq), 1.0 / rho))
+    if len(w):    # sent away from the site, read at its hub
+        rows += [at(w["r"], w["t"], w["y"]), at(w["r"], np.full(len(w), H), w["y"])]
+        cols += [pm.col("rw"), pm.col("rw")]
+        coefs += [np.full(len(w), -1.0 / rho), np.full(len(w), 1.0 / rho)]
+    Y = len(inp.years)
+    for lag in range(Y):   # hires of year q = y - lag still in post in year y
+        later = np.flatnonzero(g["y"].to_numpy() + lag < Y)
+        rows.append(at(g["r"].to_numpy()[later], np.full(len(later), H), g["y"].to_numpy()[later] + lag))
+        cols.append(pm.col("rh", later)), coefs.append(-np.ones(len(later)))
+    readers = _local_readers(scn, inp.tiers, inp.modalities, inp.surviving)
+    rhs = readers[sites["r"], sites["t"], sites["y"]]
+    pm.add_rows("reading", rows, cols, coefs, np.full(len(sites), -INF), rhs, sites)
+
+
+def define_remote(pm: PlanModel) -> None:
+    """w[r,t,k,y] - sum_o s[r,o,t,k,y] <= 0: a site sends to the hub only exams it did."""
+    s, w = pm.families["s"].index, pm.families["rw"].index
+    if len(w):
+        H = _hub(pm.inp)
+        cpos = {k: i for i, k in enumerate(zip(w["r"], w["t"], w["k"], w["y"]))}
+        below = np.flatnonzero(s["t"].to_numpy() < H)
+        srow = np.array([cpos[k] for k in zip(*(s[c].to_numpy()[below] for c in ("r", "t", "k", "y")))], dtype=np.int64)
+        pm.add_rows("reading_remote", [np.arange(len(w)), srow], [pm.col("rw"), pm.col("s", below)],
+                    [np.ones(len(w)), -np.ones(len(below))], np.full(len(w), -INF), np.zeros(len(w)), w)
+
+
+def flow_columns(pm: PlanModel, flows: pd.DataFrame, val) -> dict[str, np.ndarray]:
+    """read_remotely_k: of the exams done at this site, those read at the hub (only with reading on, so the
+    flows table is unchanged otherwise)."""
+    if not _on(pm.inp.scenario):
+        return {}
+    u, w = pm.families["u"].index, pm.families["rw"].index
+    pos = {k: i for i, k in enumerate(zip(u["r"], u["t"], u["k"], u["y"]))}
+    out = np.zeros(len(flows))
+    if len(w):
+        np.add.at(out, [pos[k] for k in zip(w["r"], w["t"], w["k"], w["y"])], val("rw"))
+    return {"read_remotely_k": out}
+
+
+def region_columns(pm: PlanModel, regions: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per region x modality x year: exams read (every exam fixed units do, wherever read) and, of those,
+    read remotely at the hub."""
+    if not _on(pm.inp.scenario):
+        return {}
+    inp = pm.inp
+    R, K, Y = len(inp.regions), len(inp.exam_types), len(inp.years)
+    remote = np.zeros((R, K, Y))
+    w = pm.families["rw"].index
+    if len(w):
+        np.add.at(remote, (w["r"].to_numpy(), w["k"].to_numpy(), w["y"].to_numpy()), pm.values("rw"))
+    ri = regions["region_code"].astype(str).map({c: i for i, c in enumerate(inp.codes)}).to_numpy(int)
+    ki = regions["modality"].map({k: i for i, k in enumerate(inp.exam_types)})
+    fixed = ki.notna().to_numpy()   # mobile modalities' rows: their exams are counted under their exam type
+    yi = regions["year"].map({y: i for i, y in enumerate(inp.years)}).to_numpy(int)
+    got = np.zeros(len(regions))
+    got[fixed] = remote[ri[fixed], ki[fixed].to_numpy(int), yi[fixed]]
+    read = np.where(fixed, regions["served_fixed_thousand_exams"].fillna(0.0).to_numpy(float), 0.0)
+    return {"exams_read_thousand": read, "exams_read_remotely_thousand": np.round(got, 9)}
+
+
+def hires_needed(scn, reads: np.ndarray, readers: np.ndarray) -> np.ndarray:
+    """(R, Y) the fewest radiologists in post at each hub that the reads (R, Y, thousand exams at the hub)
+    need: hires beyond the hub's own readers, never fewer than the year before (hired radiologists stay),
+    and hired as late as the yearly cap allows."""
+    rd = scn.reading
+    need = np.maximum(reads / rd.reports_per_radiologist_per_year - readers, 0.0)
+    Y = need.shape[1]
+    held = np.maximum.accumulate(need, axis=1)                      # nobody leaves
+    ahead = np.zeros_like(need)                                     # a later need hired for ahead of time
+    for y in range(Y):
+        ahead[:, y] = (need[:, y:] - rd.max_hires_per_region_year * np.arange(Y - y)[None, :]).max(axis=1)
+    return np.maximum(held, ahead)
+
+
+def _positions(inp, flows: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """Each flows row's region, tier, exam type and year as positions in the inputs."""
+    orders = (([str(c) for c in inp.codes], flows["region_code"].astype(str)), (inp.tiers, flows["tier"]),
+              (inp.exam_types, flows["exam_type"]), (inp.years, flows["year"]))
+    return tuple(col.map({k: i for i, k in enumerate(order)}).to_numpy(int) for order, col in orders)
+
+
+def site_reads(inp, flows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """From the flows table: (R, T, Y) thousand exams read at each site; (R, T, K, Y) exams done at each site
+    (those taken from the parent's pool included) and, of those, sent to the hub."""
+    R, T, K, Y = len(inp.codes), len(inp.tiers), len(inp.exam_types), len(inp.years)
+    at = _positions(inp, flows)
+    done, sent = np.zeros((R, T, K, Y)), np.zeros((R, T, K, Y))
+    np.add.at(done, at, flows["served_fixed_k"].to_numpy(float))
+    if "read_remotely_k" in flows:
+        np.add.at(sent, at, flows["read_remotely_k"].to_numpy(float))
+    reads = (done - sent).sum(axis=2)
+    H = _hub(inp)
+    reads[:, H] += sent[:, :H].sum(axis=(1, 2))
+    return reads, done, sent
+
+
+def check_reading(c) -> None:
+    """Every exam done is read: at its site within the readers there, or, below the hub, at the hub, whose
+    readers are its own plus at most max_hires_per_region_year more each year. Readers are re-derived from
+    the scenario (the surviving stock of planning/reference.py x radiologists_per_unit), reads from the
+    plan's flows table (c.flows)."""
+    inp, scn = c.inp, c.scn
+    if not _on(scn):
+        return
+    reads, done, sent = site_reads(inp, c.flows)
+    H = _hub(inp)
+    if (sent < -1e-7).any() or (sent[:, H:] > 1e-7).any() or (sent > done + tolerance(done) * 10).any():
+        c.v.append(msg("verify.reading_remote_bad", hub=scn.reading.hub_tier))
+    rd = scn.reading
+    capacity = rd.reports_per_radiologist_per_year * _local_readers(scn, inp.tiers, inp.modalities, c.ref.surviving)
+    capacity[:, H] += rd.reports_per_radiologist_per_year * rd.max_hires_per_region_year * \
+        np.arange(1, len(inp.years) + 1)[None, :]        # every year's hires, from the first plan year on
+    bad = reads > capacity + tolerance(capacity) * 10
+    for r, t, y in zip(*np.nonzero(bad)):
+        c.v.append(msg("verify.over_reading", where=c.where(r, y), tier=inp.tiers[t], reads=float(reads[r, t, y]),
+                       cap=float(capacity[r, t, y])))
+    c.checked["reading"] = int(reads.size)
+
+
+def cost_from_tables(inp, flows: pd.DataFrame, surviving: np.ndarray, disc) -> float:
+    """The objective's reading terms, from the flows table (verify.objective_from_tables): remote reads, and
+    the fewest radiologist-years of hiring the hubs' reads need. ``disc(years)``: each year's weight."""
+    scn = inp.scenario
+    if not _on(scn) or "read_remotely_k" not in flows:
+        return 0.0
+    rd = scn.reading
+    total = rd.remote_wan_cny_per_thousand_exams * float((flows["read_remotely_k"].to_numpy(float) *
+                                                         disc(flows["year"])).sum())
+    reads, _, _ = site_reads(inp, flows)
+    H = _hub(inp)
+    hired = hires_needed(scn, reads[:, H], _local_readers(scn, inp.tiers, inp.modalities, surviving)[:, H])
+    return total + rd.hire_wan_cny_per_radiologist_year * float((hired * disc(inp.years)[None, :]).sum())
+
+
+ORDER = 92   # after staffing (90), before quotas (95): where the columns and rows enter the model
+FAMILY = ConstraintFamily(
+    name="reading", label=msg("family.reading"),
+    variables=(Variables("rw", "thousand exams done at a site below the hub tier, read remotely at the hub",
+                         remote_index, cost=_remote_cost),
+               Variables("rh", "radiologists hired at a region's hub in a plan year (in post to the end)",
+                         hire_index, upper=_hire_cap, cost=_hire_cost)),
+    rows=(Rows("reading", define_reading, dual_words=msg("marginal.reading")),
+          Rows("reading_remote", define_remote)),
+    verify=check_reading,
+    region_columns=region_columns,
+    flow_columns=flow_columns,
+)
