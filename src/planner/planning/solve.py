@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from planner.messages import Message, msg
-from planner.planning.families.renewal import EARMARK
+from planner.planning.families import budget_following
 from planner.planning.model import PlanModel
 from planner.planning.quick import quick_plan
 from planner.planning.room import PurchaseRows
@@ -350,10 +350,12 @@ class Solver:
 
 
 def _budget_rows(pm: PlanModel) -> np.ndarray:
-    """The rows a budget what-if moves: the budget's, and the renewal earmark's (a share of the same total:
-    less money never lowers the best objective, and the floor opens it with the budget)."""
+    """The rows a budget what-if moves: the budget's, and those that follow it (Rows.follows_budget: a share of
+    the same total, like the renewal earmark; less money never lowers the best objective, and the floor opens
+    them with the budget)."""
+    names = ["budget_total", "budget_year", *(rows.name for rows in budget_following(pm.blocks))]
     return np.concatenate([np.arange(pm.row_start[b], pm.row_start[b] + pm.blocks[b].rows)
-                           for b in ("budget_total", "budget_year", EARMARK) if b in pm.blocks] + [np.zeros(0, int)])
+                           for b in names if b in pm.blocks] + [np.zeros(0, int)])
 
 
 def unlimited_budget_floor(pm: PlanModel, highs: HighsModel, time_limit: float) -> float | None:
@@ -671,8 +673,9 @@ def marginal_values(pm: PlanModel, highs: HighsModel, time_limit: float) -> tupl
             r = highs.solve(time_limit, duals=True)
             if r.row_dual is not None:
                 budget["total"] = float(r.row_dual[pm.row_start["budget_total"]])
-                if EARMARK in pm.blocks:   # like the budget, it has nothing to move once purchases are fixed
-                    duals[EARMARK] = r.row_dual[pm.row_start[EARMARK]: pm.row_start[EARMARK] + 1]
+                for rows in budget_following(pm.blocks):   # like the budget: nothing to move once purchases are fixed
+                    start = pm.row_start[rows.name]
+                    duals[rows.name] = r.row_dual[start: start + pm.blocks[rows.name].rows]
                 if "budget_year" in pm.blocks:
                     start = pm.row_start["budget_year"]
                     years = [float(r.row_dual[start + i]) for i in range(pm.blocks["budget_year"].rows)]

@@ -67,6 +67,11 @@ def added(family: ConstraintFamily) -> Iterator[ConstraintFamily]:
         unregister(family)
 
 
+def budget_following(pm_blocks) -> list[Rows]:
+    """The row blocks, among those a model holds, whose upper sides follow the budget (Rows.follows_budget)."""
+    return [rows for fam in families() for rows in fam.rows if rows.follows_budget is not None and rows.name in pm_blocks]
+
+
 def row_spec(block: str) -> Rows | None:
     """The spec of a row block by its name (None for a block no family declares)."""
     for fam in families():

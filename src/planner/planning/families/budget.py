@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from planner.messages import msg
-from planner.planning.families import renewal
 from planner.planning.families.spec import INF, ConstraintFamily, Rows, Variables, ones
 
 if TYPE_CHECKING:
@@ -70,8 +69,11 @@ def move_budget(pm: PlanModel, total_wan: float | None = None, per_year_wan: lis
     """A budget what-if: the rows' right-hand sides, the running-cost offsets kept (net 万元, as the inputs)."""
     if total_wan is not None and "budget_total" in pm.blocks:
         pm.blocks["budget_total"].upper[0] = float(total_wan) + pm.budget_offset["total"]
-    if total_wan is not None:
-        renewal.move_earmark(pm, total_wan)   # the earmark is a share of the same net total
+    if total_wan is not None:   # rows that are a share of the same net total (the renewal earmark)
+        from planner.planning.families import budget_following
+
+        for rows in budget_following(pm.blocks):
+            pm.blocks[rows.name].upper[:] = rows.follows_budget(pm, float(total_wan))
     if per_year_wan is not None and "budget_year" in pm.blocks:
         pm.blocks["budget_year"].upper[:] = np.asarray(per_year_wan, float) + pm.budget_offset["year"]
 

@@ -27,7 +27,7 @@ from planner.planning.reference import budget_caps
 if TYPE_CHECKING:
     from planner.planning.model import PlanModel
 
-EARMARK = "renewal_earmark"   # the row a budget what-if moves (solve.py counts it among the budget rows)
+EARMARK = "renewal_earmark"   # a row that follows the budget (Rows.follows_budget): a what-if moves it
 
 
 def active(scn) -> bool:
@@ -110,12 +110,6 @@ def define_earmark(pm: PlanModel) -> None:
                 _earmark_index(pm))
 
 
-def move_earmark(pm: PlanModel, total_wan: float) -> None:
-    """A budget what-if: the earmark's right-hand side follows the net total."""
-    if EARMARK in pm.blocks:
-        pm.blocks[EARMARK].upper[0] = _rhs(pm, total_wan)
-
-
 def check_renewal(c) -> None:
     """Non-replacement spend within (1 - share) x the net budget, with retirements re-derived from the
     scenario's tables (c.ref) and the most replacements the plan's purchases allow."""
@@ -158,6 +152,7 @@ FAMILY = ConstraintFamily(
                          _earmark_index, elastic_cost=ones, elastic_only=True)),
     rows=(Rows("renewal_link", define_link),
           Rows("renewal_retired", define_retired),
-          Rows(EARMARK, define_earmark, decomposition=None, what_if="upper", dual_words=msg("marginal.renewal"))),
+          Rows(EARMARK, define_earmark, decomposition=None, what_if="upper", dual_words=msg("marginal.renewal"),
+               follows_budget=lambda pm, total: np.array([_rhs(pm, total)]))),
     verify=check_renewal, region_columns=replacement_columns,
 )

@@ -73,6 +73,10 @@ class Rows:
     decomposition: Decomposition = "region"
     what_if: Literal["lower", "upper"] | None = None
     dual_words: str | Message | None = None
+    # A row whose upper side is a function of the net total budget (a share of it): a budget what-if moves it
+    # with the budget rows, the floor opens it with them, and its marginal value comes from the LP relaxation
+    # like the budget's (with purchases fixed it has nothing left to move). (pm, total 万元) -> its upper sides.
+    follows_budget: Callable[[PlanModel, float], np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
