@@ -21,6 +21,7 @@ name = "reading"
 [regions]
 table = "regions.csv"
 stock = "stock.csv"
+facilities = "facilities.csv"
 [years]
 base_year = 2025
 first_plan_year = 2026
@@ -81,11 +82,18 @@ STOCK = """
     code,tier,modality,units
     100001,secondary,DR,1
 """
+# One county hospital, full with its one DR (a unit at or above the hub brings its own readers, so a second
+# DR there would read the township's exams too: the instances are about the township's DR), five townships.
+FACILITIES = """
+    code,tier,facilities
+    100001,secondary,1
+    100001,grassroots,5
+"""
 
 
 def _solve(case, enabled="true", hub="secondary", hire=2.0, max_hires=0.0):
     toml = TWO_TIER.format(enabled=enabled, hub=hub, hire=hire, max_hires=max_hires)
-    return Planner.from_file(case(toml, regions=REGIONS, stock=STOCK)).solve()
+    return Planner.from_file(case(toml, regions=REGIONS, stock=STOCK, facilities=FACILITIES)).solve()
 
 
 def test_without_reading_the_township_dr_serves_every_exam(case):
@@ -169,14 +177,14 @@ def test_a_plan_reading_beyond_its_readers_is_caught(case):
 def test_a_hub_tier_that_cannot_read_for_a_lower_tier_is_refused(case, hub, words):
     toml = TWO_TIER.format(enabled="true", hub=hub, hire=2.0, max_hires=0.0)
     with pytest.raises(PlannerError) as err:
-        Planner.from_file(case(toml, regions=REGIONS, stock=STOCK))
+        Planner.from_file(case(toml, regions=REGIONS, stock=STOCK, facilities=FACILITIES))
     assert "reading.hub_tier" in str(err.value) and words in str(err.value)
     assert "secondary" in str(err.value)   # the fix: the tier to name
 
 
 def test_a_bad_hub_tier_is_no_error_while_reading_is_off(case):
     toml = TWO_TIER.format(enabled="false", hub="grassroots", hire=2.0, max_hires=0.0)
-    assert Planner.from_file(case(toml, regions=REGIONS, stock=STOCK)).scenario.reading.hub_tier == "grassroots"
+    assert Planner.from_file(case(toml, regions=REGIONS, stock=STOCK, facilities=FACILITIES)).scenario.reading.hub_tier == "grassroots"
 
 
 def test_with_reading_off_a_shipped_scenario_solves_as_before():
@@ -197,7 +205,7 @@ def test_a_radiologist_hired_stays_and_is_paid_each_year(case):
     reads need, 1 in post each year)."""
     toml = TWO_TIER.format(enabled="true", hub="secondary", hire=2.0, max_hires=1.0).replace(
         "last_plan_year = 2026", "last_plan_year = 2027")
-    r = Planner.from_file(case(toml, regions=REGIONS, stock=STOCK)).solve()
+    r = Planner.from_file(case(toml, regions=REGIONS, stock=STOCK, facilities=FACILITIES)).solve()
     assert r.report.objective == pytest.approx(24.0)
     assert r.flows["unmet_k"].sum() == pytest.approx(0.0)
     assert r.verifier.ok, r.verifier.violations
@@ -226,10 +234,22 @@ def test_a_township_dr_read_remotely_is_traded_against_referring_to_the_county(c
     toml = TWO_TIER.format(enabled="true", hub="secondary", hire=2.0, max_hires=0.0).replace(
         "remote_wan_cny_per_thousand_exams = 1", f"remote_wan_cny_per_thousand_exams = {fee}")
     stock = STOCK.replace("DR,1", "DR,2")
-    r = Planner.from_file(case(toml, regions=REGIONS, stock=stock)).solve()
+    r = Planner.from_file(case(toml, regions=REGIONS, stock=stock, facilities=FACILITIES)).solve()
     assert r.report.objective == pytest.approx(objective)
     f = r.flows.set_index("tier")
     assert f.loc["grassroots", "referred_up_k"] == pytest.approx(referred)
     assert f.loc["grassroots", "read_remotely_k"] == pytest.approx(10.0 - referred)
     assert f["unmet_k"].sum() == pytest.approx(0.0)
+    assert r.verifier.ok, r.verifier.violations
+
+
+def test_a_unit_bought_at_the_hub_brings_its_readers(case):
+    """With room for a second DR at the county hospital: a DR there brings 3 radiologists (30 thousand reads
+    with the first one's), so the township's 10 thousand exams are referred up (10 x 1) and all 20 thousand
+    are done and read there: objective 10, against 55 with the DR at the township (readers for 15 of 20)."""
+    toml = TWO_TIER.format(enabled="true", hub="secondary", hire=2.0, max_hires=0.0)
+    facilities = FACILITIES.replace("100001,secondary,1", "100001,secondary,2")
+    r = Planner.from_file(case(toml, regions=REGIONS, stock=STOCK, facilities=facilities)).solve()
+    assert r.report.status == "optimal" and r.report.objective == pytest.approx(10.0)
+    assert r.plan[["tier", "new_units"]].values.tolist() == [["secondary", 1.0]]
     assert r.verifier.ok, r.verifier.violations

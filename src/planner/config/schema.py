@@ -222,14 +222,16 @@ class Reading(Strict):
     enabled: bool = Field(False, description="exams done by fixed units must be read within the radiologists' "
                                              "reading capacity, at the site or remotely at the hub")
     reports_per_radiologist_per_year: float = Field(
-        12.0, gt=0, description="thousand exams one radiologist reads in a year, any modality (assumption: "
-                                "about 48 reports a working day x 250 days; no public figure found)",
+        15.0, gt=0, description="thousand exams one radiologist reads in a year, any modality (assumption: "
+                                "60 reports a working day x 250 days; no public figure found)",
         json_schema_extra={"unit": "thousand exams per radiologist-year", "source": "assumption"})
     radiologists_per_unit: float = Field(
-        1.0, ge=0, description="radiologists (readers) each existing unit comes with at its site; new units "
-                               "come with none, so their exams are read remotely or by hired radiologists "
-                               "(assumption: about 1 of the ≈2.6 radiology staff per device in grade II+ "
-                               "hospitals reads, the rest are technologists)",
+        1.3, ge=0, description="radiologists (readers) per fixed unit at its site: every unit in service at and "
+                               "above the hub tier, only the existing units below it (a new township unit comes "
+                               "without a reader, so its exams are read remotely or by hired radiologists). "
+                               "Assumption: half of the ≈2.6 radiology staff per device in grade II+ hospitals "
+                               "read, the rest are technologists; 1.3 x 15 thousand reads cover a CT's 19 thousand "
+                               "exams a year",
         json_schema_extra={"unit": "radiologists per unit",
                            "source": "assumption, from 158,072 staff / 60,463 devices (facilities.md §2)"})
     hub_tier: str = Field(

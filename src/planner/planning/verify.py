@@ -431,7 +431,7 @@ def objective_from_tables(inp: PlanInputs, x: np.ndarray, n: np.ndarray, flows: 
         away = (mobile["base_code"].astype(str) != mobile["target_code"].astype(str)).to_numpy()
         total += w.mobile_away_wan_cny_per_thousand_exams * float(
             (mobile["exams_k"].to_numpy(float) * disc(mobile["year"]))[away].sum())
-    total += reading.cost_from_tables(inp, flows, ref.surviving, disc)   # remote reads, hires (none if off)
+    total += reading.cost_from_tables(inp, flows, ref.surviving, n, disc)   # remote reads, hires (none if off)
     yd = disc(inp.years)                                                             # (Y,)
     target = inp.param("target_per_million")
     if scn.constraints.density_targets:

@@ -5,14 +5,16 @@ and the county hospital reads (「基层医疗卫生机构检查、医院诊断�
 Every exam fixed units do at site (r, t) in year y (the flows s of capacity.py, and at the top tier the
 exams taken from the parent's pool) is read there, or, when t is below the hub tier H ([reading] hub_tier),
 remotely at the hub (r, H) of the same region: rw[r,t,k,y] = w thousand exams, at remote_wan_cny_per_thousand_exams.
-A site's readers are the radiologists its surviving existing fixed units came with (radiologists_per_unit
-each: new units come with none, which is the point: a DR bought for a township centre needs a reader
-somewhere); the hub may hire more, g[r,q] radiologists hired in year q (rh, at most max_hires_per_region_year,
-in post to the end of the plan, each radiologist-year priced). The rows, in radiologists, so that a row's
-dual is what one more radiologist there is worth (rho = reports_per_radiologist_per_year, thousand exams):
+A site's readers are radiologists_per_unit for each of its fixed units: at and above the hub tier for every
+unit in service (a hospital that buys a CT staffs its reading room), below it only for the surviving existing
+units (a DR bought for a township centre comes without a reader, which is the point: its exams are read at
+the hub, by a hire there, or not done); the hub may hire more, g[r,q] radiologists hired in year q (rh, at
+most max_hires_per_region_year, in post to the end of the plan, each radiologist-year priced). The rows, in
+radiologists, so that a row's dual is what one more radiologist there is worth (rho =
+reports_per_radiologist_per_year, thousand exams; U = n at t >= H, E below):
 
     (done at (r,t,y) - [t < H] sum_k w[r,t,k,y] + [t = H] sum_{t'<H,k} w[r,t',k,y]) / rho
-        - [t = H] sum_{q<=y} g[r,q]  <=  radiologists_per_unit * sum_{m fixed} E[r,t,m,y]
+        - [t = H] sum_{q<=y} g[r,q]  <=  radiologists_per_unit * sum_{m fixed} U[r,t,m,y]
     w[r,t,k,y] <= done at (r,t,k,y)   (only exams done there can be sent to the hub)
 
 Exams no reader can take must be left unmet or referred up (demand.py), where readers are: the model
@@ -43,10 +45,16 @@ def _hub(inp) -> int:
     return inp.tiers.index(inp.scenario.reading.hub_tier)
 
 
-def _local_readers(scn, tiers: list[str], modalities: list[str], surviving: np.ndarray) -> np.ndarray:
-    """(R, T, Y) radiologists at each site: those the surviving existing fixed units came with."""
+def _local_readers(scn, tiers: list[str], modalities: list[str], surviving: np.ndarray,
+                   in_service: np.ndarray | None = None) -> np.ndarray:
+    """(R, T, Y) radiologists at each site: radiologists_per_unit for each fixed unit: below the hub tier the
+    surviving existing units, at and above it every unit in service (``in_service``; None: below the hub only,
+    as the model's right-hand side, whose units at the hub and above are columns)."""
     fixed = np.array([not scn.modalities[m].mobile for m in modalities])
-    return scn.reading.radiologists_per_unit * surviving[:, :, fixed, :].sum(axis=2)
+    H = tiers.index(scn.reading.hub_tier)
+    units = surviving[:, :, fixed, :].sum(axis=2)
+    units[:, H:] = 0.0 if in_service is None else in_service[:, H:][:, :, fixed, :].sum(axis=2)
+    return scn.reading.radiologists_per_unit * units
 
 
 def remote_index(pm: PlanModel) -> pd.DataFrame:
@@ -110,6 +118,12 @@ def define_reading(pm: PlanModel) -> None:
         later = np.flatnonzero(g["y"].to_numpy() + lag < Y)
         rows.append(at(g["r"].to_numpy()[later], np.full(len(later), H), g["y"].to_numpy()[later] + lag))
         cols.append(pm.col("rh", later)), coefs.append(-np.ones(len(later)))
+    n = pm.families["n"].index   # at and above the hub every unit in service brings its readers
+    fixed = ~inp.mobile[n["m"].to_numpy()]
+    keys = list(zip(n["r"], n["t"], n["y"]))
+    staffed = np.flatnonzero(fixed & (n["t"].to_numpy() >= H) & np.array([k in pos for k in keys], dtype=bool))
+    rows.append(np.array([pos[keys[i]] for i in staffed], dtype=np.int64))
+    cols.append(pm.col("n", staffed)), coefs.append(np.full(len(staffed), -scn.reading.radiologists_per_unit))
     readers = _local_readers(scn, inp.tiers, inp.modalities, inp.surviving)
     rhs = readers[sites["r"], sites["t"], sites["y"]]
     pm.add_rows("reading", rows, cols, coefs, np.full(len(sites), -INF), rhs, sites)
@@ -210,7 +224,8 @@ def check_reading(c) -> None:
     if (sent < -1e-7).any() or (sent[:, H:] > 1e-7).any() or (sent > done + tolerance(done) * 10).any():
         c.v.append(msg("verify.reading_remote_bad", hub=scn.reading.hub_tier))
     rd = scn.reading
-    capacity = rd.reports_per_radiologist_per_year * _local_readers(scn, inp.tiers, inp.modalities, c.ref.surviving)
+    capacity = rd.reports_per_radiologist_per_year * _local_readers(scn, inp.tiers, inp.modalities, c.ref.surviving,
+                                                                    c.n)
     capacity[:, H] += rd.reports_per_radiologist_per_year * rd.max_hires_per_region_year * \
         np.arange(1, len(inp.years) + 1)[None, :]        # every year's hires, from the first plan year on
     bad = reads > capacity + tolerance(capacity) * 10
@@ -220,7 +235,7 @@ def check_reading(c) -> None:
     c.checked["reading"] = int(reads.size)
 
 
-def cost_from_tables(inp, flows: pd.DataFrame, surviving: np.ndarray, disc) -> float:
+def cost_from_tables(inp, flows: pd.DataFrame, surviving: np.ndarray, in_service: np.ndarray, disc) -> float:
     """The objective's reading terms, from the flows table (verify.objective_from_tables): remote reads, and
     the fewest radiologist-years of hiring the hubs' reads need. ``disc(years)``: each year's weight."""
     scn = inp.scenario
@@ -231,7 +246,7 @@ def cost_from_tables(inp, flows: pd.DataFrame, surviving: np.ndarray, disc) -> f
                                                          disc(flows["year"])).sum())
     reads, _, _ = site_reads(inp, flows)
     H = _hub(inp)
-    hired = hires_needed(scn, reads[:, H], _local_readers(scn, inp.tiers, inp.modalities, surviving)[:, H])
+    hired = hires_needed(scn, reads[:, H], _local_readers(scn, inp.tiers, inp.modalities, surviving, in_service)[:, H])
     return total + rd.hire_wan_cny_per_radiologist_year * float((hired * disc(inp.years)[None, :]).sum())
 
 
