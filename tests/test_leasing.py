@@ -182,3 +182,32 @@ def test_the_decomposition_gives_the_national_answer(case):
     assert d.objective == pytest.approx(200.0, abs=1e-6)
     assert np.isclose(float(d.plan["new_units"].sum()), 6.0)
     assert d.plan.groupby("year")["leased_units"].sum().to_dict() == {2026: 4.0, 2027: 2.0}
+
+
+def test_the_pre_solve_check_counts_what_a_lease_pays(case):
+    """A hard target of 3.3 CT per million needs 2 units from 2026 (1.98 for 0.6 M people). Bought, they
+    cost 200 in 2026 against a cap of 100: refused before the solve. Leased over 2 years at 0 %, they pay
+    100 in 2026: the check lets it through, and the plan leases both (then one more in 2027, as above)."""
+    hard = "target_per_million = 3.3\ntarget_hard = true"
+    bought = Planner.from_file(case(scenario(None).replace("target_per_million = 0", hard), regions=REGIONS,
+                                    stock=STOCK))
+    assert any("2026" in str(e) and "200" in str(e) for e in bought.checks.errors), bought.checks.errors
+    leased = Planner.from_file(case(scenario().replace("target_per_million = 0", hard), regions=REGIONS, stock=STOCK))
+    assert leased.checks.ok, leased.checks.errors
+    r = leased.solve()
+    assert r.report.objective == pytest.approx(100.0) and r.verifier.ok, r.verifier.violations
+    assert by_year(r, "leased_units") == {2026: 2.0, 2027: 1.0}
+
+
+def test_leasing_off_leaves_the_baseline_model_as_it_was():
+    """models/baseline.toml without [leasing]: no lease column or row, the budget rows hold x alone (its
+    objective, 1,775,314.04, is main's before leasing, checked when the family landed)."""
+    from pathlib import Path
+
+    p = Planner.from_file(Path(__file__).parents[1] / "models" / "baseline.toml")
+    pm = PlanModel(p.inputs)
+    assert len(pm.families["L"]) == 0 and "leasing_link" not in pm.blocks
+    x = set(pm.col("x").tolist())
+    for block in ("budget_total", "budget_year"):
+        if block in pm.blocks:
+            assert set(pm.blocks[block].cols.tolist()) <= x

@@ -145,6 +145,22 @@ def payments(scn, years: list[int], plan: pd.DataFrame) -> dict[str, np.ndarray 
     return out
 
 
+def least_spend_by(scn, modalities: list[str], price: np.ndarray, by_year: np.ndarray) -> np.ndarray:
+    """(Y,) the least the budget rows count by each year (cumulative) for units that must exist by each year
+    (``by_year``, (R, M, Y), cumulative): bought, a unit costs its price; leased from the year it is first
+    needed (the cheapest start), its payments so far. The pre-solve checks' bound (checks.py)."""
+    Y = by_year.shape[-1]
+    new = np.diff(by_year, axis=-1, prepend=0.0).sum(axis=0)            # (M, Y) first needed in year q
+    per = np.repeat(price[:, None, None], Y, axis=1) * np.ones((1, 1, Y))   # (M, q, y') price
+    if active(scn):
+        T = scn.leasing.term_years
+        paid = np.clip(np.arange(Y)[None, :] - np.arange(Y)[:, None] + 1, 0, T)   # (q, y') payments by y'
+        lease = price[:, None, None] * crf(scn.leasing.rate_pct, T) * paid[None]
+        per = np.where(leasable(scn, modalities)[:, None, None], np.minimum(per, lease), per)
+    started = np.arange(Y)[:, None] <= np.arange(Y)[None, :]              # (q, y') needed by y'
+    return np.einsum("mq,mqy->y", new, per * started[None])
+
+
 def objective_from_plan(scn, years: list[int], plan: pd.DataFrame) -> float:
     """The leases' objective term from the plan table (verify.objective_from_tables): each leased unit's
     payments valued as the scenario values capital, less its price as x counts it."""
