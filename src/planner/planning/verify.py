@@ -415,8 +415,9 @@ def objective_from_tables(inp: PlanInputs, x: np.ndarray, n: np.ndarray, flows: 
     """The scenario's weighted-sum objective of a plan, from its tables (README, "Objective"): unmet and
     referred exams, mobile exams away from base, units short of soft targets, money (each year discounted at
     weights.discount_rate_pct; purchases at full price or annualised over their service inside the plan,
-    weights.capital_valuation; leased units' payments instead, from ``plan``'s leased_units), and travel to the nearest unit (capped) plus residents beyond the limit
-    when [access] is on (the last plan year, undiscounted)."""
+    weights.capital_valuation; leased units' payments instead, from ``plan``'s leased_units), and travel to
+    the nearest unit (capped) plus residents beyond the limit when [access] is on (the last plan year,
+    undiscounted)."""
     scn, w = inp.scenario, inp.scenario.weights
     pop = ref.pop
     rate = w.discount_rate_pct / 100.0

@@ -1,5 +1,6 @@
 """The budget: capital of new units (plus the running cost of units in service, when the scenario counts
-it) within the total, and within each year's cap when there is one (explicit caps or even tranches).
+it, and the payments of leased units instead of their price: leasing.py's spend_terms) within the total,
+and within each year's cap when there is one (explicit caps or even tranches).
 Both right-hand sides move with a budget what-if (PlanModel.set_budget); in the elastic model a priced
 slack (BT, BY) lets them be exceeded. The rows tie every region together: the decomposition prices them."""
 
@@ -20,8 +21,9 @@ if TYPE_CHECKING:
 
 def _spend_terms(pm: PlanModel, by_year: bool) -> tuple[list, list, list, np.ndarray]:
     """The spend of a plan as (rows, columns, coefficients) triples: capital of x, plus running cost of n
-    when the scenario counts it, plus what a family's ``spend_terms`` adds (spec.py), all in row 0 (the total) or in the row of their year; and the running
-    cost of the surviving stock per n column (0 when not counted)."""
+    when the scenario counts it, plus what a family's ``spend_terms`` adds (spec.py), all in row 0 (the
+    total) or in the row of their year; and the running cost of the surviving stock per n column (0 when
+    not counted)."""
     inp = pm.inp
     x, n = pm.families["x"].index, pm.families["n"].index
     price, opex = inp.param("price_wan_cny"), inp.param("running_cost_wan_cny_per_year")
