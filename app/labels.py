@@ -51,11 +51,11 @@ NUMBER_FORMATS: dict[str, tuple[int, str]] = {
     # head counts and unit counts
     "population": COUNT, "pop_urban": COUNT, "pop_rural": COUNT, "new_units": COUNT, "units_bought": COUNT,
     "units": COUNT, "units_base_year": COUNT, "units_before": COUNT, "units_after": COUNT, "new_units_cumulative": COUNT,
-    "facilities": COUNT, "staff": COUNT, "quota_used_units": COUNT,
+    "facilities": COUNT, "staff": COUNT, "quota_used_units": COUNT, "leased_units": COUNT,
     "max_new_units": ONE, "quota_max_new_units": ONE,   # a quota times quotas.cap_scale may be fractional
     # money (万元) and the objective in 万元-equivalents
     "unit_price_wan_cny": ONE, "capex_wan_cny": MONEY, "capex_cny": MONEY,
-    "running_cost_new_units_wan_cny": MONEY, "budget_wan_cny": MONEY, "spend_wan_cny": MONEY, "spend_cny": MONEY,
+    "running_cost_new_units_wan_cny": MONEY, "lease_payments_wan_cny": MONEY, "budget_wan_cny": MONEY, "spend_wan_cny": MONEY, "spend_cny": MONEY,
     "objective": ONE, "bound": ONE, "weighted_sum_objective": ONE, "marginal_value": TWO,
     # densities and gaps per million
     "density_before_per_million": TWO, "density_after_per_million": TWO, "target_per_million": TWO,

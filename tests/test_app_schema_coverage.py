@@ -86,7 +86,9 @@ def test_a_new_section_of_plain_fields_gets_an_editor_from_the_schema():
     # the shipped sections drawn from the schema: the policy levers' (issue 27), which have no app code
     reading = [f"reading.{k}" for k in Scenario.model_fields["reading"].annotation.model_fields]
     shipped = scenario_editors.schema_sections()
-    assert shipped == {"renewal": ["renewal.earmark_share"], "reading": reading, "quotas": ["quotas.cap_scale"]}
+    leasing = [f"leasing.{k}" for k in Scenario.model_fields["leasing"].annotation.model_fields]
+    assert shipped == {"renewal": ["renewal.earmark_share"], "leasing": leasing, "reading": reading,
+                       "quotas": ["quotas.cap_scale"]}
     assert scenario_editors.schema_sections(model) == {
         **shipped, "quota": ["quota.enabled", "quota.cap_units", "quota.scope"]}
 

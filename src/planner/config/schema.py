@@ -214,6 +214,22 @@ class Renewal(Strict):
                            "source": "2024 equipment-renewal action plan (推动大规模设备更新和消费品以旧换新行动方案): "
                                      "equipment investment +25 % by 2027 vs 2023 (seed 001 l.43, 002 l.68); "
                                      "no earmark share given"})
+class Leasing(Strict):
+    """Financing leases (融资租赁, issue 27 lever 3): a new unit may be leased instead of bought, its price
+    paid as equal yearly payments over a term (seed 000 l.683 names the instrument; no rate or term is
+    given, so both defaults are assumptions). The model chooses per purchase. Off by default."""
+
+    enabled: bool = Field(False, description="new units may be leased: yearly payments over term_years count "
+                                             "against the budget instead of the price in the year of purchase")
+    term_years: int = Field(5, ge=1, description="years a lease is paid over, from the year the unit starts "
+                                                 "(assumption); at most the plan's years",
+                            json_schema_extra={"unit": "years", "source": "assumption"})
+    rate_pct: float = Field(6.0, ge=0, le=30, description="annual financing rate of a lease, %: a payment is "
+                                                          "price x r(1+r)^T / ((1+r)^T - 1) (assumption)",
+                            json_schema_extra={"unit": "% a year", "source": "assumption"})
+    modalities: list[str] = Field(default_factory=list, description="modalities that may be leased; empty = all")
+
+
 class Reading(Strict):
     """Readers (issue 27, lever 1): every exam fixed units do must be read by a radiologist, at the site or,
     below the hub tier, remotely at the hub of the same region (the county medical community's county
@@ -426,6 +442,7 @@ class Constraints(Strict):
     renewal: bool = Field(True, description="the renewal earmark (renewal.earmark_share) when its share is above 0")
     quotas: bool = Field(True, description="new units within the quota table's caps (regions.quotas)")
     reading: bool = Field(True, description="exams read within the radiologists' reading capacity ([reading])")
+    leasing: bool = Field(True, description="leases of new units ([leasing]) when leasing.enabled")
 
 
 class Scenario(Strict):
@@ -448,6 +465,7 @@ class Scenario(Strict):
     budget: Budget
     staffing: Staffing = Field(default_factory=Staffing)
     renewal: Renewal = Field(default_factory=Renewal)
+    leasing: Leasing = Field(default_factory=Leasing)
     reading: Reading = Field(default_factory=Reading)
     mobile: Mobile = Field(default_factory=Mobile)
     catchment: Catchment = Field(default_factory=Catchment)
@@ -531,6 +549,16 @@ class Scenario(Strict):
                                      names=_names(tiers)))
             if hub == low:
                 raise ValueError(msg("schema.reading_hub_lowest", hub=hub, names=_names(t for t in tiers if t != low)))
+        years = len(self.years.plan_years)
+        # a lease longer than the plan runs past it even when it starts in the first year: refused (issue 27)
+        # (checked when leasing is on: the default term need not fit a one-year scenario that never leases)
+        if self.leasing.enabled and self.leasing.term_years > years:
+            raise ValueError(msg("schema.lease_term_too_long", term=self.leasing.term_years, years=years,
+                                 first=self.years.first_plan_year, last=self.years.last_plan_year))
+        for m in self.leasing.modalities:
+            if m not in mods:
+                raise ValueError(msg("schema.leasing_unknown_modality", m=m, dym=_did_you_mean(m, mods),
+                                     names=_names(mods)))
         for i, rule in enumerate(self.policy.min_units):
             if rule.tier not in tiers or rule.modality not in mods:
                 raise ValueError(msg("schema.min_units_unknown", i=i, tier=rule.tier, mod=rule.modality))

@@ -6,8 +6,9 @@ The national model separates by province except for two couplings:
   Lagrange multipliers λ >= 0 (objective 万元 per 万元 spent). Province p is solved with its budget rows
   dropped and λ·(its budget-row coefficients) added to its objective. For every λ >= 0,
   LB(λ) = Σ_p (HiGHS's proven dual bound of province p at λ) - λ·b is a lower bound (b: the budget).
-  Province p's bound at λ also holds at any λ' >= λ (its budget-row terms are >= 0), which keeps a
-  bound valid when the time limit cuts a round short.
+  Province p's bound at λ also holds at any λ' >= λ (its budget rows' activity is >= 0 in every plan:
+  a lease's -price in its start year is never more than its unit's +price there, leasing.py), which keeps
+  a bound valid when the time limit cuts a round short.
 * **Mobile arcs between provinces** (2,184 of the 21,335 off-home arcs of the county model): left out.
   The bound is therefore on the national model *without* them; the plan uses none, so it is feasible for
   the full model as well and its objective bounds the full model's optimum from above. With

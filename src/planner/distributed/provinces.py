@@ -359,11 +359,16 @@ class Subproblem:
         units = np.round(x[pm.col("x")], 6)
         buy = units > 1e-6
         sel = pm.families["x"].index[buy]
+        extra = {}   # a family's plan columns (leased_units), on x's rows as in results.collect
+        for fam in pm.specs:
+            if fam.plan_columns is not None:
+                extra.update(fam.plan_columns(pm, pm.families["x"].index, lambda name: x[pm.col(name)]))
         return pd.DataFrame({
             "province": self.part.key, "region_code": inp.regions["code"].astype(str).to_numpy()[sel["r"]],
             "region_name": inp.regions["name_zh"].to_numpy()[sel["r"]], "tier": np.array(inp.tiers)[sel["t"]],
             "modality": np.array(inp.modalities)[sel["m"]], "year": np.array(inp.years)[sel["y"]],
-            "new_units": units[buy], "unit_price_wan_cny": inp.param("price_wan_cny")[sel["m"]]})
+            "new_units": units[buy], "unit_price_wan_cny": inp.param("price_wan_cny")[sel["m"]],
+            **{k: v[buy] for k, v in extra.items()}})
 
 
 # ------------------------------------------------------------------------------------ worker side

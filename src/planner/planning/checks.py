@@ -8,6 +8,7 @@ import numpy as np
 
 from planner.data.inputs import PlanInputs
 from planner.messages import Message, msg
+from planner.planning.families import leasing
 from planner.planning.families.renewal import active, retired_by
 from planner.planning.families.quotas import ELASTIC_COST_PER_UNIT
 
@@ -98,7 +99,8 @@ class _RequiredUnits:
         need_target = np.maximum(self.target - surv.sum(axis=1), 0)          # (R, M, Y)
         # new units are cumulative: what must be bought by year y is the largest need up to y
         self.by_year = np.maximum.accumulate(np.maximum(need_tier, need_target), axis=2)
-        self.cost_by = (self.by_year * inp.param("price_wan_cny")[None, :, None]).sum(axis=(0, 1))  # (Y,)
+        # what the budget rows count for them by each year: the price, or a lease's payments so far
+        self.cost_by = leasing.least_spend_by(inp.scenario, inp.modalities, inp.param("price_wan_cny"), self.by_year)
 
 
 def _where(inp: PlanInputs, r: int) -> str:

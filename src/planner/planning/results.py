@@ -9,6 +9,7 @@ import pandas as pd
 
 from planner.planning.access import access_measures, access_table
 from planner.planning.equity import equity_table, largest_shortfall
+from planner.planning.families import leasing
 from planner.data.inputs import PlanInputs
 from planner.planning.model import PlanModel
 from planner.config.schema import CNY_PER_WAN
@@ -55,9 +56,14 @@ def collect(pm: PlanModel, report: SolveReport) -> PlanResult:
         return np.where(np.abs(v) < 1e-9, 0.0, v)
 
     units_new = _purchases_table(pm, val("x"))
+    base = list(units_new.columns)
+    for family in pm.specs:   # e.g. leased_units (leasing.py)
+        if family.plan_columns is not None:
+            units_new = units_new.assign(**family.plan_columns(pm, units_new, val))
     plan = units_new[units_new["new_units"] > 1e-6].reset_index(drop=True)
     plan = plan[["region_code", "region_name", "tier", "modality", "year", "new_units", "capex_cny",
-                 "region_name_en", "unit_price_wan_cny", "capex_wan_cny"]]
+                 "region_name_en", "unit_price_wan_cny", "capex_wan_cny"]
+                + [col for col in units_new.columns if col not in base]]
     units = _units_table(pm, val("n"))
     flows = _flows_table(pm, val)
     for family in pm.specs:
@@ -230,12 +236,20 @@ def region_summary(inp: PlanInputs, units: pd.DataFrame, flows: pd.DataFrame) ->
 
 
 def spend_by_year(inp: PlanInputs, units_new: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Spend per plan year as the budget counts it: capex_wan_cny is the price of units bought outright plus
+    lease payments falling in the year (lease_payments_wan_cny, only when leasing is on; the price of leased
+    units is not paid in their first year), and the running cost of new units."""
     cap = units_new.groupby("year")["capex_wan_cny"].sum().reindex(inp.years, fill_value=0.0)
+    lease = leasing.payments(inp.scenario, list(inp.years), units_new) if "leased_units" in units_new else None
+    if lease is not None:
+        cap = cap - lease["price_saved"] + lease["in_plan"]
     opex = pd.Series({m: inp.scenario.modalities[m].running_cost_wan_cny_per_year for m in inp.modalities})
     run = (units["new_in_service"] * units["modality"].map(opex)).groupby(units["year"]).sum().reindex(
         inp.years, fill_value=0.0)
     out = pd.DataFrame({"year": inp.years, "capex_wan_cny": cap.to_numpy(),
                         "running_cost_new_units_wan_cny": run.to_numpy()})
+    if lease is not None:
+        out["lease_payments_wan_cny"] = lease["in_plan"]
     out["capex_cny"] = out["capex_wan_cny"] * CNY_PER_WAN
     if inp.budget_year_wan is not None:
         out["budget_wan_cny"] = inp.budget_year_wan

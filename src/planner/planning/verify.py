@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from planner.planning.access import access_table
-from planner.planning.families import families, reading
+from planner.planning.families import families, leasing, reading
 from planner.planning.families.spec import TOL, tolerance as _tol
 from planner.planning.reference import Reference, budget_caps, rederive
 from planner.data.inputs import PlanInputs
@@ -116,7 +116,7 @@ def verify(inp: PlanInputs, plan: pd.DataFrame, flows: pd.DataFrame, mobile: pd.
     _check_mobile(c, mobile)
     _check_reported_tables(c, units_table, regions_table, dens)
     extra = _access_equity(inp, c.n, dens, mobile, c.v, c.checked)
-    extra["weighted_sum_objective"] = objective_from_tables(inp, c.x, c.n, flows, mobile, c.ref)
+    extra["weighted_sum_objective"] = objective_from_tables(inp, c.x, c.n, flows, mobile, c.ref, plan)
     # The model's value can only be higher (an unproven incumbent may carry more target shortfall than its
     # units leave); a plan that truly costs more than the model says is wrong.
     if weighted_sum is not None and extra["weighted_sum_objective"] > weighted_sum + \
@@ -190,6 +190,10 @@ def _check_budget(c: _Check) -> tuple[np.ndarray, np.ndarray]:
     capex_y = (x * price[None, None, :, None]).sum(axis=(0, 1, 2))
     run_y = ((n - c.ref.surviving) * opex[None, None, :, None]).sum(axis=(0, 1, 2))
     spend_y = capex_y + (run_y if scn.budget.include_running_cost else 0.0)
+    # leased units pay their payments in the plan years of their term, not their price in the first year
+    # (recomputed from the plan table's leased_units and the scenario's price, rate and term)
+    lease = leasing.payments(scn, list(inp.years), plan)
+    spend_y = spend_y - lease["price_saved"] + lease["in_plan"]
     if scn.constraints.budget:
         # the budget is read from the scenario (reference.budget_caps), not from the model's arrays
         total, per_year = budget_caps(scn.budget, len(inp.years))
@@ -407,12 +411,13 @@ def _access_equity(inp: PlanInputs, n: np.ndarray, dens: np.ndarray, mobile: pd.
 
 
 def objective_from_tables(inp: PlanInputs, x: np.ndarray, n: np.ndarray, flows: pd.DataFrame,
-                          mobile: pd.DataFrame, ref: Reference) -> float:
+                          mobile: pd.DataFrame, ref: Reference, plan: pd.DataFrame | None = None) -> float:
     """The scenario's weighted-sum objective of a plan, from its tables (README, "Objective"): unmet and
     referred exams, mobile exams away from base, units short of soft targets, money (each year discounted at
     weights.discount_rate_pct; purchases at full price or annualised over their service inside the plan,
-    weights.capital_valuation), and travel to the nearest unit (capped) plus residents beyond the limit
-    when [access] is on (the last plan year, undiscounted)."""
+    weights.capital_valuation; leased units' payments instead, from ``plan``'s leased_units), and travel to
+    the nearest unit (capped) plus residents beyond the limit when [access] is on (the last plan year,
+    undiscounted)."""
     scn, w = inp.scenario, inp.scenario.weights
     pop = ref.pop
     rate = w.discount_rate_pct / 100.0
@@ -461,6 +466,8 @@ def objective_from_tables(inp: PlanInputs, x: np.ndarray, n: np.ndarray, flows: 
     if scn.budget.include_running_cost:
         money += float((n * inp.param("running_cost_wan_cny_per_year")[None, None, :, None] * yd).sum())
     total += w.cost_weight * money
+    if plan is not None:   # leased units: their payments instead of their price (leasing.py)
+        total += leasing.objective_from_plan(scn, list(inp.years), plan)
     acc = scn.access
     if acc.exam_types and inp.minutes is not None:
         at = access_table(inp, n[..., -1], mobile)

@@ -1,5 +1,6 @@
 """The budget: capital of new units (plus the running cost of units in service, when the scenario counts
-it) within the total, and within each year's cap when there is one (explicit caps or even tranches).
+it, and the payments of leased units instead of their price: leasing.py's spend_terms) within the total,
+and within each year's cap when there is one (explicit caps or even tranches).
 Both right-hand sides move with a budget what-if (PlanModel.set_budget); in the elastic model a priced
 slack (BT, BY) lets them be exceeded. The rows tie every region together: the decomposition prices them."""
 
@@ -19,8 +20,9 @@ if TYPE_CHECKING:
 
 def _spend_terms(pm: PlanModel, by_year: bool) -> tuple[list, list, list, np.ndarray]:
     """The spend of a plan as (rows, columns, coefficients) triples: capital of x, plus running cost of n
-    when the scenario counts it, all in row 0 (the total) or in the row of their year; and the running
-    cost of the surviving stock per n column (0 when not counted)."""
+    when the scenario counts it, plus what a family's ``spend_terms`` adds (spec.py), all in row 0 (the
+    total) or in the row of their year; and the running cost of the surviving stock per n column (0 when
+    not counted)."""
     inp = pm.inp
     x, n = pm.families["x"].index, pm.families["n"].index
     price, opex = inp.param("price_wan_cny"), inp.param("running_cost_wan_cny_per_year")
@@ -32,6 +34,9 @@ def _spend_terms(pm: PlanModel, by_year: bool) -> tuple[list, list, list, np.nda
         rows.append(n["y"].to_numpy() if by_year else np.zeros(len(n), int))
         cols.append(pm.col("n")), coefs.append(opex[n["m"]])
         surv_cost = np.asarray(opex[n["m"]] * inp.surviving[n["r"], n["t"], n["m"], n["y"]], dtype=float)
+    for fam in pm.specs:   # other families' spend (leases: payments instead of the price), spec.py
+        for r, c, a in (fam.spend_terms(pm, by_year) if fam.spend_terms is not None else ()):
+            rows.append(r), cols.append(c), coefs.append(a)
     return rows, cols, coefs, surv_cost
 
 

@@ -96,6 +96,14 @@ class ConstraintFamily:
     ``summary(result)`` gives the family's lines in the plan's summary (CLI, summary.json, app): messages,
     each said on its own indented line under the family's label.
 
+    ``spend_terms(pm, by_year)`` adds the family's columns to the budget rows (families/budget.py): a list of
+    (rows, columns, coefficients) triples, rows 0 for the total row (``by_year`` False) or the plan year's
+    index. A family whose columns move money between years (leasing.py: a lease pays no price in its first
+    year but a payment in each year of its term) says so here; the budget rows stay one family's.
+
+    ``plan_columns(pm, purchases, val)`` likewise adds columns to the purchases behind the plan table (one row
+    per x column, x's order; the plan table keeps the rows with new units): leasing.py's leased_units.
+
     ``flow_columns(pm, flows, val)`` likewise adds columns to the flows table (rows: the demand rows' index,
     region x tier x exam type x year); ``val(name)`` is a variable family's solution values (zeros without a
     plan). The verifier reads the flows table as ``c.flows``."""
@@ -109,6 +117,8 @@ class ConstraintFamily:
     region_columns: Callable[[PlanModel, pd.DataFrame], dict[str, np.ndarray]] | None = None
     summary: Callable[[object], list[Message]] | None = None
     flow_columns: Callable[[PlanModel, pd.DataFrame, Callable], dict[str, np.ndarray]] | None = None
+    plan_columns: Callable[[PlanModel, pd.DataFrame, Callable], dict[str, np.ndarray]] | None = None
+    spend_terms: Callable[[PlanModel, bool], list[tuple[np.ndarray, np.ndarray, np.ndarray]]] | None = None
 
 
 def zeros(pm: PlanModel, index: pd.DataFrame) -> np.ndarray:
