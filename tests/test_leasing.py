@@ -34,7 +34,13 @@ STOCK = """
 """
 
 
-def scenario(lease: str | None = "term_years = 2\nrate_pct = 0", caps=(100, 150), total=250, cost_weight=0.0,
+# the instances below let payments after the plan fall to the next plan (borrowing against it), as the
+# module docstring's arithmetic does; test_payments_after_the_plan_count_in_the_total_by_default has the default
+BORROW = "\npayments_after_plan_in_total = false"
+
+
+def scenario(lease: str | None = "term_years = 2\nrate_pct = 0" + BORROW, caps=(100, 150), total=250,
+             cost_weight=0.0,
              weights: str = "") -> str:
     toml = one_tier_ct(budget=total, last_year=2027, cost_weight=cost_weight)
     toml = toml.replace("include_running_cost", f"per_year_wan_cny = {list(caps)}\ninclude_running_cost")
@@ -83,6 +89,22 @@ def test_leases_fit_more_units_under_the_yearly_caps(case):
                      "after it, against 300.0 万元 to buy them"]
 
 
+def test_payments_after_the_plan_count_in_the_total_by_default(case):
+    """The default: every payment counts against the total 250 (none against a cap after the plan). Two units
+    leased in 2026 pay 50 + 50 each (2026: 100, 2027: 100, total 200); a third, leased in 2027, would add 100 to
+    the total (300 > 250), and buying one needs 100 of 2027's 50 left: unmet 10 + 10, objective 200 (300
+    without leasing): leasing spreads the spending over the years but does not add to it."""
+    r = solve(case, scenario("term_years = 2\nrate_pct = 0"))
+    assert r.report.objective == pytest.approx(200.0)
+    assert by_year(r, "leased_units") == {2026: 2.0} and by_year(r, "new_units") == {2026: 2.0}
+    assert r.spend_total_wan == pytest.approx(200.0)
+    p = Planner.from_file(case(scenario("term_years = 2\nrate_pct = 0"), regions=REGIONS, stock=STOCK))
+    pm = PlanModel(p.inputs)
+    A, _, _ = pm.matrix()
+    col = dict(zip(pm.families["L"].index["y"].tolist(), pm.col("L").tolist()))
+    assert A[pm.row_start["budget_total"], col[1]] == 0.0    # 2027's lease: -100 + 50 x 2, after the plan too
+
+
 def test_the_budget_rows_are_as_the_module_writes_them(case):
     p = Planner.from_file(case(scenario(), regions=REGIONS, stock=STOCK))
     pm = PlanModel(p.inputs)
@@ -103,11 +125,11 @@ def test_a_dear_lease_is_taken_only_when_the_budget_binds(case):
     """At 6 % over 2 years with no discounting a lease costs 100 x 2 x crf(6, 2) = 109.1 against 100 to buy.
     With money to spare (one cap of 300 a year) the plan buys three units in 2026: 0 unmet, objective
     0.01 x 300 = 3. Under the caps above the lease's extra cost is worth its exams."""
-    free = solve(case, scenario("term_years = 2\nrate_pct = 6", caps=(300, 300), total=600, cost_weight=0.01))
+    free = solve(case, scenario("term_years = 2\nrate_pct = 6" + BORROW, caps=(300, 300), total=600, cost_weight=0.01))
     assert free.report.objective == pytest.approx(3.0)
     assert float(free.plan["leased_units"].sum()) == 0.0 and by_year(free, "new_units") == {2026: 3.0}
     assert free.verifier.recomputed["weighted_sum_objective"] == pytest.approx(3.0)
-    tight = solve(case, scenario("term_years = 2\nrate_pct = 0", cost_weight=0.01))
+    tight = solve(case, scenario("term_years = 2\nrate_pct = 0" + BORROW, cost_weight=0.01))
     # 0 %: a lease's payments sum to the price; 3 units x 100 counted at full price, 10 thousand unmet
     assert tight.report.objective == pytest.approx(100.0 + 0.01 * 300)
     assert tight.verifier.recomputed["weighted_sum_objective"] == pytest.approx(tight.report.objective)

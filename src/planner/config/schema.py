@@ -228,6 +228,11 @@ class Leasing(Strict):
                                                           "price x r(1+r)^T / ((1+r)^T - 1) (assumption)",
                             json_schema_extra={"unit": "% a year", "source": "assumption"})
     modalities: list[str] = Field(default_factory=list, description="modalities that may be leased; empty = all")
+    payments_after_plan_in_total: bool = Field(
+        True, description="lease payments that fall after the last plan year count against the total budget (a "
+                          "lease is a debt the plan commits; they count against no plan year's cap), so leasing "
+                          "spreads spending over the years but does not add to it. false: they fall to the next "
+                          "plan's budgets, and leasing borrows against them")
 
 
 class Reading(Strict):

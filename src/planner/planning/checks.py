@@ -52,6 +52,9 @@ def run_checks(inp: PlanInputs) -> CheckReport:
     _check_rules_apply(inp, rep)
     need = _RequiredUnits(inp)
     rep.required_spend_wan = float(need.cost_by[-1]) if len(need.cost_by) else 0.0
+    if inp.scenario.leasing.payments_after_plan_in_total and need.by_year.size:
+        # a lease's every payment counts in the total, never less than the price (rate >= 0): buy-price bound
+        rep.required_spend_wan = float((need.by_year[:, :, -1] * inp.param("price_wan_cny")[None, :]).sum())
     _check_facility_room(inp, need, rep)
     if inp.scenario.constraints.budget:
         _check_budget_room(inp, need, rep)

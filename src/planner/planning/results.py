@@ -37,7 +37,12 @@ class PlanResult:
 
     @property
     def spend_total_wan(self) -> float:
-        return float(self.spend["capex_wan_cny"].sum())
+        """Spend as the total budget counts it: the plan years', and lease payments after the plan when they
+        count there (leasing.payments_after_plan_in_total)."""
+        scn = self.inputs.scenario
+        after = leasing.payments(scn, list(self.inputs.years), self.plan)["after"] \
+            if scn.leasing.payments_after_plan_in_total and "leased_units" in self.plan else 0.0
+        return float(self.spend["capex_wan_cny"].sum()) + after
 
 
 def _names(inp: PlanInputs, r: np.ndarray) -> pd.DataFrame:

@@ -5,8 +5,10 @@ L[u, y] (integer where the modality's units are) counts the new units x[u, y] th
 (row leasing_link), so stock, capacity and every other family see leased units as new units. A leased unit
 does not pay its price p_m in year y; it pays a_m = p_m x CRF(r, T) (CRF = r(1+r)^T / ((1+r)^T - 1), 1/T at
 r = 0) in each year y .. y+T-1. The budget rows count the payments inside the plan (spend_terms: -p_m in
-year y's row, +a_m in each in-plan payment year's row; the total row -p_m + a_m x in-plan payment years);
-payments after the last plan year are outside the plan's budget, and the summary says how much they are.
+year y's row, +a_m in each in-plan payment year's row; the total row -p_m + a_m x T, every payment, since a
+lease is a debt the plan commits: leasing.payments_after_plan_in_total, true by default). Payments after the
+last plan year count against no plan year's cap; with the switch off they fall outside the plan's budget
+altogether (borrowing against the next plan), and the summary says how much they are either way.
 
 Objective: x already carries p_m x capital_weight[m, y] (stock.py); L adds what its payments are worth
 less that. With weights.capital_valuation = 'full_price' every payment counts, discounted (those after the
@@ -91,8 +93,9 @@ def spend_terms(pm: PlanModel, by_year: bool) -> list[tuple[np.ndarray, np.ndarr
     Y, T = len(pm.inp.years), pm.inp.scenario.leasing.term_years
     m, y, cols = idx["m"].to_numpy(), idx["y"].to_numpy(), pm.col("L")
     price, pay = pm.inp.param("price_wan_cny")[m], _payment(pm, m)
-    if not by_year:
-        return [(np.zeros(len(idx), int), cols, -price + pay * np.minimum(T, Y - y))]
+    if not by_year:   # the total: the payments in the plan, and those after it when they count there too
+        paid = T if pm.inp.scenario.leasing.payments_after_plan_in_total else np.minimum(T, Y - y)
+        return [(np.zeros(len(idx), int), cols, -price + pay * paid)]
     out = [(y, cols, -price)]
     for lag in range(T):
         sel = np.flatnonzero(y + lag < Y)
