@@ -15,6 +15,8 @@ In one process, one after the other, on the same instance (models/sichuan.toml, 
                120 s in the issue's measurement
   whatif x0.95 / x1.05   ``resolve_with_budget`` from the planner's plan (quick plan, then HiGHS from it),
                against a cold solve at the same budget, each for the what-if limit
+  levers       ``Planner.solve`` on models/sichuan_medcommunity.toml (issue 27: Sichuan with the policy levers
+               on), then with one lever at a time (the others off), beside ``planner`` on models/sichuan.toml
 
 Each row gives the time to the first plan and to a proven 1 % (HiGHS's clock, from its progress
 callbacks), the relative gap at 30, 60 and 120 s where the run lasted that long, the final relative gap
@@ -43,6 +45,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_model import environment  # noqa: E402  (one copy of the run-environment probe)
 
 SCENARIO = REPO / "models" / "sichuan.toml"
+LEVERS = REPO / "models" / "sichuan_medcommunity.toml"
+# the levers models/sichuan_medcommunity.toml turns on, and the overrides that leave only one of them on
+ONE_LEVER = {"reading": ("renewal.earmark_share=0", "leasing.enabled=false"),
+             "renewal earmark": ("reading.enabled=false", "leasing.enabled=false"),
+             "leasing": ("reading.enabled=false", "renewal.earmark_share=0")}
 GOAL = {"proven_1pct_s": 60.0, "gap_at_30s": 0.012, "whatif_1pct_s": 30.0}
 MARKS = (30.0, 60.0, 120.0)
 
@@ -231,6 +238,10 @@ def main() -> None:
         for label, path, parents in henan():
             done(planner_solve(f"Henan by {label}", a.time_limit, a.seed, scenario=path,
                                extra=(f"regions.include_parent={json.dumps(parents)}",))[0])
+    if "levers" in cases:
+        done(planner_solve("levers: sichuan_medcommunity.toml", a.time_limit, a.seed, scenario=LEVERS)[0])
+        for lever, extra in ONE_LEVER.items():
+            done(planner_solve(f"levers: {lever} only", a.time_limit, a.seed, scenario=LEVERS, extra=extra)[0])
     if "effort" in cases:
         done(planner_solve("planner, mip_heuristic_effort 0.3", a.time_limit, a.seed, effort=0.3)[0])
     if "whatif" in cases:
@@ -293,6 +304,15 @@ def report(rows: list[dict], env: dict, a) -> str:
             out.append(f"- budget x{f}: proven ≤ 1 % within {GOAL['whatif_1pct_s']:g} s from the plan: "
                        + (f"MET ({t:.1f} s; cold {_s(cold)})" if t is not None and t <= GOAL["whatif_1pct_s"] else
                           f"**NOT MET** (final gap {_g(w['gap'])}; cold {_g(by.get(f'cold at x{f}', {}).get('gap'))})"))
+    lev = by.get("levers: sichuan_medcommunity.toml")
+    if lev is not None and "planner solve" in by:
+        plain = by["planner solve"]
+        out += ["", "## The levers' cost in speed (issue 27)", "",
+                f"- Time to a proven 1 %: models/sichuan.toml {_s(plain['proven_1pct_s'])} (final gap "
+                f"{_g(plain['gap'])}), models/sichuan_medcommunity.toml {_s(lev['proven_1pct_s'])} (final gap "
+                f"{_g(lev['gap'])}), in this run, {a.time_limit:g} s each; one lever at a time: " + "; ".join(
+                    f"{k} {_s(by[f'levers: {k} only']['proven_1pct_s'])} ({_g(by[f'levers: {k} only']['gap'])})"
+                    for k in ONE_LEVER if f"levers: {k} only" in by)]
     out += ["", "Times are HiGHS's own clock on each run (a what-if's warm start and quick plan come before it). "
             "'gap of what purchases can change' is (objective − bound) / (objective − the floor no budget goes "
             "below), README 'Two gaps'."]
