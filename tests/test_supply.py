@@ -151,3 +151,27 @@ def test_supply_off_leaves_the_small_scenario_as_it_was():
     assert len(PlanModel(p.inputs).families["D"]) == 0
     r = p.solve()
     assert r.report.objective == pytest.approx(64989.84932266964, rel=1e-9)
+
+
+def test_the_decomposition_prices_domestic_units_and_refuses_the_share_rule(case):
+    """Two provinces, each the region above, budget 640: the national optimum buys 4 domestic units in each,
+    objective 0.01 x 640 = 6.4; the province decomposition finds it. The least share ties the provinces
+    together: a province's part refuses it, naming the row."""
+    import numpy as np
+
+    from planner.distributed.decomposition import solve_by_province
+    from planner.distributed.provinces import Subproblem, split
+
+    regions = """
+        code,name_zh,name_en,population
+        110101,甲,Alpha,800000
+        120101,乙,Beta,800000
+    """
+    path = case(scenario(CHEAP, budget=640), regions=regions, stock=STOCK)
+    assert Planner.from_file(path).solve().report.objective == pytest.approx(6.4)
+    d = solve_by_province(path, scheduler="inline", time_limit=30, gap=1e-6)
+    assert d.objective == pytest.approx(6.4, abs=1e-6)
+    assert np.isclose(float(d.plan["domestic_units"].sum()), 8.0)
+    ruled = Planner.from_file(case(scenario(RULE, budget=640), regions=regions, stock=STOCK))
+    with pytest.raises(NotImplementedError, match="supply_min_share"):
+        Subproblem(split(ruled.inputs)[0])
