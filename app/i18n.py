@@ -221,6 +221,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "years_inputs": ("Plan years", "规划年份"),
     "constraints_inputs": ("Rules in force (switch a family of constraints off)", "生效的约束 (可关闭某类约束)"),
     "staffing_inputs": ("Staffing", "人员配置"),
+    "supply_inputs": ("Domestic supply (国产)", "国产设备"),
     "mobile_inputs": ("Mobile units: reach and travel", "移动设备: 服务范围与出行"),
     "catchment_inputs": ("Tertiary catchment", "三级医院服务范围"),
     "min_units_inputs": ("Presence rules: a minimum of units per facility", "最低配置规则: 每机构最少台数"),

@@ -51,7 +51,7 @@ NUMBER_FORMATS: dict[str, tuple[int, str]] = {
     # head counts and unit counts
     "population": COUNT, "pop_urban": COUNT, "pop_rural": COUNT, "new_units": COUNT, "units_bought": COUNT,
     "units": COUNT, "units_base_year": COUNT, "units_before": COUNT, "units_after": COUNT, "new_units_cumulative": COUNT,
-    "facilities": COUNT, "staff": COUNT, "quota_used_units": COUNT, "leased_units": COUNT,
+    "facilities": COUNT, "staff": COUNT, "quota_used_units": COUNT, "leased_units": COUNT, "domestic_units": COUNT,
     "max_new_units": ONE, "quota_max_new_units": ONE,   # a quota times quotas.cap_scale may be fractional
     # money (万元) and the objective in 万元-equivalents
     "unit_price_wan_cny": ONE, "capex_wan_cny": MONEY, "capex_cny": MONEY,

@@ -35,6 +35,7 @@ FIELD_GROUPS: dict[str, list[str]] = {
     "mobile_inputs": ["mobile.max_travel_minutes", "mobile.detour_factor", "mobile.speed_km_per_h",
                       "mobile.working_minutes_per_day", "mobile.max_neighbours"],
     "catchment_inputs": ["catchment.top_tier"],
+    "supply_inputs": ["supply.enabled", "supply.min_domestic_share"],   # its tables: edit_supply
     "other_inputs": ["weights.discount_rate_pct", "weights.capital_valuation", "access.mobile_counts",
                      "access.min_mobile_visit_thousand_exams", "equity.modalities", "solver.threads",
                      "solver.random_seed", "solver.compute_duals", "solver.warm_start", "solver.report_floor", "solver.race",
@@ -46,6 +47,7 @@ WHOLE_NUMBERS = {"mobile.max_travel_minutes", "mobile.working_minutes_per_day"}
 MIN_UNITS_COLUMNS = list(MinUnits.model_fields)       # tier, modality, per_facility, from_year
 MODALITY_MORE = ["label", "mobile", "serves", "demand_year", "integer", "source"]  # beside editor_fields.MOD_COLUMNS
 LONG_TEXT = {"description", "description_zh"}
+SUPPLY_COLUMNS = ["domestic_price_factor", "stock_domestic_share"]   # per modality: edit_supply's table
 
 
 def _plan_page_paths() -> dict[str, str]:
@@ -61,6 +63,7 @@ def _listed() -> dict[str, str]:
     out = _plan_page_paths()
     out |= {p: f"scenario_editors.{group}" for group, paths in FIELD_GROUPS.items() for p in paths}
     out |= {f"policy.min_units[].{f}": "scenario_editors.min_units" for f in MIN_UNITS_COLUMNS}
+    out |= {f"supply.{f}": "scenario_editors.supply" for f in SUPPLY_COLUMNS}
     return out | {f"modalities.*.{f}": "scenario_editors.modality_more" for f in MODALITY_MORE}
 
 
@@ -229,6 +232,26 @@ def edit_modality_more(raw: dict, scn: Scenario) -> None:
             raw["modalities"][m][f] = _cell(v) if f not in ("label", "source") else (_cell(v) or "")
 
 
+def edit_supply(raw: dict, scn: Scenario) -> None:
+    """supply's per-modality numbers as one table, a row a modality of the scenario: the domestic price factor
+    and the stock's domestic share; an empty cell leaves the modality out (factor 1, share not given). Shares
+    the seed gives for modalities the scenario lacks are kept as they are."""
+    mods = {k: labels.modality(k) for k in scn.modalities}
+    frame = pd.DataFrame({f: [getattr(scn.supply, f).get(m) for m in mods] for f in SUPPLY_COLUMNS},
+                         index=list(mods.values()), dtype=float)
+    fields = type(scn.supply).model_fields
+    config = {f: st.column_config.NumberColumn(t(f"fld.supply.{f}"), min_value=0.0,
+                                               max_value=None if f == "domestic_price_factor" else 1.0,
+                                               help=field_help(f"supply.{f}", fields[f].description))
+              for f in SUPPLY_COLUMNS}
+    config["_index"] = st.column_config.Column(t("modality"))
+    edited = st.data_editor(frame, key=state.wkey("edit_supply"), column_config=config)
+    back = {v: k for k, v in mods.items()}
+    for f in SUPPLY_COLUMNS:
+        kept = {m: v for m, v in raw["supply"].get(f, {}).items() if m not in scn.modalities}
+        raw["supply"][f] = kept | {back[shown]: float(v) for shown, v in edited[f].items() if _cell(v) is not None}
+
+
 def edit_scenario_inputs(scn: Scenario, raw: dict, slots: dict) -> None:
     """Every editor of this module, each in its expander (closed: Solve stays near the top); writes into
     ``raw``, which the plan page validates with the other editors' edits."""
@@ -236,6 +259,10 @@ def edit_scenario_inputs(scn: Scenario, raw: dict, slots: dict) -> None:
         with st.expander(t(group)):
             slots[group.removesuffix("_inputs")] = st.container()
             edit_fields(raw, scn, group)
+    with st.expander(t("supply_inputs")):
+        slots["supply"] = st.container()
+        edit_fields(raw, scn, "supply_inputs")
+        edit_supply(raw, scn)
     with st.expander(t("min_units_inputs")):
         slots["policy"] = st.container()
         edit_min_units(raw, scn)
@@ -252,7 +279,7 @@ def edit_scenario_inputs(scn: Scenario, raw: dict, slots: dict) -> None:
 # Which of these editors a problem belongs to, by the key path its message names (plan_page.section_of
 # reads these before its own list: "constraints.budget" is no budget problem).
 SECTION_OF = [("'years", "years"), ("'constraints.", "constraints"), ("'staffing.", "staffing"),
-              ("'mobile.", "mobile"), ("'catchment.", "catchment"), ("policy.min_units", "policy"),
+              ("'mobile.", "mobile"), ("'catchment.", "catchment"), ("supply.", "supply"), ("policy.min_units", "policy"),
               ("staff table", "staff"), ("travel table", "travel")]
 
 

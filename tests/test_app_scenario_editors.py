@@ -139,3 +139,26 @@ def test_a_quota_is_written_in_the_empty_quota_table_in_both_languages(at):
     at.radio(key="lang").set_value("zh").run()
     assert not at.exception, [e.value for e in at.exception]
     assert {"配置许可限额"} <= {e.label for e in at.expander}
+
+
+def test_domestic_supply_is_edited_in_both_languages(at):
+    """[supply] (issue 27 lever 2): the switch and the least share as inputs, the per-modality price factor and
+    stock share as a table; edits reach the scenario the page solves, in English and in 中文."""
+    assert "Domestic supply (国产)" in {e.label for e in at.expander}
+    at.checkbox(key=wkey(at, "edit_supply_enabled")).check()
+    at.number_input(key=wkey(at, "edit_supply_min_domestic_share")).set_value(0.3)
+    at.session_state[wkey(at, "edit_supply")] = {**NO_EDIT, "edited_rows": {0: {"domestic_price_factor": 0.8}}}
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    supply = at.session_state["edited"].scenario.supply
+    first = next(iter(at.session_state["edited"].scenario.modalities))
+    assert supply.enabled and supply.min_domestic_share == 0.3
+    assert supply.domestic_price_factor == {first: 0.8}
+    assert supply.stock_domestic_share["CT"] == 0.65        # the seed's default, kept
+    at.radio(key="lang").set_value("zh").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "国产设备" in {e.label for e in at.expander}
+    at.session_state[wkey(at, "edit_supply")] = {**NO_EDIT, "edited_rows": {0: {"stock_domestic_share": 0.5}}}
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    assert at.session_state["edited"].scenario.supply.stock_domestic_share[first] == 0.5

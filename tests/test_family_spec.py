@@ -154,7 +154,7 @@ def test_the_shipped_families_are_found_in_model_order():
     from planner.planning.families import SHIPPED
 
     assert [f.name for f in SHIPPED] == ["stock", "capacity", "demand", "catchment", "mobile", "density", "budget",
-                                         "leasing", "renewal", "presence", "staffing", "reading", "quotas", "access", "equity",
+                                         "leasing", "supply", "renewal", "presence", "staffing", "reading", "quotas", "access", "equity",
                                          "objective_cap"]
 
 

@@ -235,6 +235,57 @@ class Leasing(Strict):
                           "plan's budgets, and leasing borrows against them")
 
 
+# The stock's domestic share by modality, seed 001 l.87 (digest 001 §2b rows 25-31): the later ("to") figure
+# of each "from -> to" pair; the years are not stated, nor whether the shares count units, value or sales.
+# CT: the below-64-row class (65 %), the larger class in county hospitals (≥64 rows: 22 %); MRI: 1.5T (47 %),
+# the common field strength (3T: 19 %); DR: the XR figure (72 %), X-ray presumably including DR.
+STOCK_DOMESTIC_SHARE = {"CT": 0.65, "MRI": 0.47, "DR": 0.72}
+
+
+class Supply(Strict):
+    """Domestic and imported units (国产/进口, issue 27 lever 2, a first version): of each year's new units the
+    model chooses how many are domestic, each at the modality's price x domestic_price_factor; a policy may
+    ask a least share of new units to be domestic (procurement preference for domestic products, seed 000
+    l.105, l.643, l.677-679). Capacity, service life and staff are the modality's whatever the origin, and
+    classes (1.5T/3T MRI, <64/≥64-row CT) are not told apart. Off by default."""
+
+    enabled: bool = Field(False, description="new units may be domestic (国产) or imported: the model chooses, "
+                                             "each domestic unit at the modality's price x its domestic price factor")
+    domestic_price_factor: dict[str, float] = Field(
+        default_factory=dict,
+        description="per modality: a domestic unit's price / the modality's price (e.g. 0.8); a modality not "
+                    "listed: 1, the same price (assumption: no award prices by origin were found)",
+        json_schema_extra={"keys": ["<modality>"], "unit": "factor", "source": "assumption"})
+    min_domestic_share: float | None = Field(
+        None, description="least share (0-1) of each modality's new units, over all regions and plan years, that "
+                          "must be domestic; empty = no rule (a policy choice: preference for domestic products, "
+                          "seed 000 l.105, l.643, l.677-679, gives no share)",
+        json_schema_extra={"unit": "share (0-1)", "source": "policy choice; seed 000 l.105, l.643, l.677-679"})
+    stock_domestic_share: dict[str, float] = Field(
+        default_factory=lambda: dict(STOCK_DOMESTIC_SHARE),
+        description="per modality: the domestic share of the existing stock, for the summary's before and after "
+                    "(defaults: the later figures of seed 001 l.87: CT 0.65, below 64 rows, the larger class in "
+                    "counties; MRI 0.47, 1.5T; DR 0.72, X-ray; years and basis not stated)",
+        json_schema_extra={"keys": ["<modality>"], "unit": "share (0-1)", "source": "seed 001 l.87"})
+
+    @field_validator("min_domestic_share")
+    @classmethod
+    def _share(cls, v: float | None) -> float | None:
+        if v is not None and not 0.0 <= v <= 1.0:
+            raise ValueError(msg("schema.supply_share_range", v=v))
+        return v
+
+    @model_validator(mode="after")
+    def _values(self) -> "Supply":
+        for m, f in self.domestic_price_factor.items():
+            if not f > 0:
+                raise ValueError(msg("schema.supply_factor_positive", m=m, v=f))
+        for m, s in self.stock_domestic_share.items():
+            if not 0.0 <= s <= 1.0:
+                raise ValueError(msg("schema.supply_stock_share_range", m=m, v=s))
+        return self
+
+
 class Reading(Strict):
     """Readers (issue 27, lever 1): every exam fixed units do must be read by a radiologist, at the site or,
     below the hub tier, remotely at the hub of the same region (the county medical community's county
@@ -448,6 +499,8 @@ class Constraints(Strict):
     quotas: bool = Field(True, description="new units within the quota table's caps (regions.quotas)")
     reading: bool = Field(True, description="exams read within the radiologists' reading capacity ([reading])")
     leasing: bool = Field(True, description="leases of new units ([leasing]) when leasing.enabled")
+    supply: bool = Field(True, description="domestic units and the least domestic share ([supply]) when "
+                                           "supply.enabled")
 
 
 class Scenario(Strict):
@@ -471,6 +524,7 @@ class Scenario(Strict):
     staffing: Staffing = Field(default_factory=Staffing)
     renewal: Renewal = Field(default_factory=Renewal)
     leasing: Leasing = Field(default_factory=Leasing)
+    supply: Supply = Field(default_factory=Supply)
     reading: Reading = Field(default_factory=Reading)
     mobile: Mobile = Field(default_factory=Mobile)
     catchment: Catchment = Field(default_factory=Catchment)
@@ -564,6 +618,14 @@ class Scenario(Strict):
             if m not in mods:
                 raise ValueError(msg("schema.leasing_unknown_modality", m=m, dym=_did_you_mean(m, mods),
                                      names=_names(mods)))
+        # domestic price factors and stock shares name the scenario's modalities; the seed's default stock
+        # shares name CT, MRI and DR, which a scenario need not have (nor lose on a save that writes defaults)
+        for key, table in (("domestic_price_factor", self.supply.domestic_price_factor),
+                           ("stock_domestic_share", self.supply.stock_domestic_share)):
+            for m in table:
+                if m not in mods and not (key == "stock_domestic_share" and m in STOCK_DOMESTIC_SHARE):
+                    raise ValueError(msg("schema.supply_unknown_modality", key=key, m=m, dym=_did_you_mean(m, mods),
+                                         names=_names(mods)))
         for i, rule in enumerate(self.policy.min_units):
             if rule.tier not in tiers or rule.modality not in mods:
                 raise ValueError(msg("schema.min_units_unknown", i=i, tier=rule.tier, mod=rule.modality))

@@ -8,7 +8,7 @@ import numpy as np
 
 from planner.data.inputs import PlanInputs
 from planner.messages import Message, msg
-from planner.planning.families import leasing
+from planner.planning.families import leasing, supply
 from planner.planning.families.renewal import active, retired_by
 from planner.planning.families.quotas import ELASTIC_COST_PER_UNIT
 
@@ -54,7 +54,7 @@ def run_checks(inp: PlanInputs) -> CheckReport:
     rep.required_spend_wan = float(need.cost_by[-1]) if len(need.cost_by) else 0.0
     if inp.scenario.leasing.payments_after_plan_in_total and need.by_year.size:
         # a lease's every payment counts in the total, never less than the price (rate >= 0): buy-price bound
-        rep.required_spend_wan = float((need.by_year[:, :, -1] * inp.param("price_wan_cny")[None, :]).sum())
+        rep.required_spend_wan = float((need.by_year[:, :, -1] * _least_price(inp)[None, :]).sum())
     _check_facility_room(inp, need, rep)
     if inp.scenario.constraints.budget:
         _check_budget_room(inp, need, rep)
@@ -103,7 +103,12 @@ class _RequiredUnits:
         # new units are cumulative: what must be bought by year y is the largest need up to y
         self.by_year = np.maximum.accumulate(np.maximum(need_tier, need_target), axis=2)
         # what the budget rows count for them by each year: the price, or a lease's payments so far
-        self.cost_by = leasing.least_spend_by(inp.scenario, inp.modalities, inp.param("price_wan_cny"), self.by_year)
+        self.cost_by = leasing.least_spend_by(inp.scenario, inp.modalities, _least_price(inp), self.by_year)
+
+
+def _least_price(inp: PlanInputs) -> np.ndarray:
+    """(M,) the least a new unit costs: its price, or a cheaper domestic one's (supply.py)."""
+    return supply.least_price(inp.scenario, inp.modalities, inp.param("price_wan_cny"))
 
 
 def _where(inp: PlanInputs, r: int) -> str:
@@ -127,7 +132,7 @@ def _check_facility_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport
 
 def _check_budget_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport) -> None:
     """What the hard rules must buy against the total and yearly budgets; a budget below every price."""
-    price = inp.param("price_wan_cny")
+    price = _least_price(inp)
     budget = inp.budget_total_wan
     by = need.by_year
     names = inp.regions["name_zh"].to_numpy()

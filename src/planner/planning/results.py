@@ -9,7 +9,7 @@ import pandas as pd
 
 from planner.planning.access import access_measures, access_table
 from planner.planning.equity import equity_table, largest_shortfall
-from planner.planning.families import leasing
+from planner.planning.families import leasing, supply
 from planner.data.inputs import PlanInputs
 from planner.planning.model import PlanModel
 from planner.config.schema import CNY_PER_WAN
@@ -243,11 +243,14 @@ def region_summary(inp: PlanInputs, units: pd.DataFrame, flows: pd.DataFrame) ->
 def spend_by_year(inp: PlanInputs, units_new: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     """Spend per plan year as the budget counts it: capex_wan_cny is the price of units bought outright plus
     lease payments falling in the year (lease_payments_wan_cny, only when leasing is on; the price of leased
-    units is not paid in their first year), and the running cost of new units."""
+    units is not paid in their first year), domestic units at their own price (supply.py), and the running
+    cost of new units."""
     cap = units_new.groupby("year")["capex_wan_cny"].sum().reindex(inp.years, fill_value=0.0)
     lease = leasing.payments(inp.scenario, list(inp.years), units_new) if "leased_units" in units_new else None
     if lease is not None:
         cap = cap - lease["price_saved"] + lease["in_plan"]
+    if "domestic_units" in units_new:   # domestic units at their own price (supply.py)
+        cap = cap + supply.price_difference(inp.scenario, list(inp.years), units_new)
     opex = pd.Series({m: inp.scenario.modalities[m].running_cost_wan_cny_per_year for m in inp.modalities})
     run = (units["new_in_service"] * units["modality"].map(opex)).groupby(units["year"]).sum().reindex(
         inp.years, fill_value=0.0)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from planner.messages import Message, msg
-from planner.planning.families import budget_following
+from planner.planning.families import budget_following, row_spec
 from planner.planning.model import PlanModel
 from planner.planning.quick import quick_plan
 from planner.planning.room import PurchaseRows
@@ -669,11 +669,14 @@ def marginal_values(pm: PlanModel, highs: HighsModel, time_limit: float) -> tupl
             for name, blk in pm.blocks.items():
                 start = pm.row_start[name]
                 duals[name] = r.row_dual[start: start + blk.rows]
-        if "budget_total" in pm.blocks:
+        relaxed = [rows for rows in (row_spec(name) for name in pm.blocks) if rows is not None and rows.relaxed_dual]
+        if "budget_total" in pm.blocks or relaxed:
             r = highs.solve(time_limit, duals=True)
             if r.row_dual is not None:
-                budget["total"] = float(r.row_dual[pm.row_start["budget_total"]])
-                for rows in budget_following(pm.blocks):   # like the budget: nothing to move once purchases are fixed
+                if "budget_total" in pm.blocks:
+                    budget["total"] = float(r.row_dual[pm.row_start["budget_total"]])
+                # like the budget: nothing to move once purchases are fixed
+                for rows in budget_following(pm.blocks) + relaxed:
                     start = pm.row_start[rows.name]
                     duals[rows.name] = r.row_dual[start: start + pm.blocks[rows.name].rows]
                 if "budget_year" in pm.blocks:

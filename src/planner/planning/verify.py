@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from planner.planning.access import access_table
-from planner.planning.families import families, leasing, reading
+from planner.planning.families import families, leasing, reading, supply
 from planner.planning.families.spec import TOL, tolerance as _tol
 from planner.planning.reference import Reference, budget_caps, rederive
 from planner.data.inputs import PlanInputs
@@ -194,6 +194,9 @@ def _check_budget(c: _Check) -> tuple[np.ndarray, np.ndarray]:
     # (recomputed from the plan table's leased_units and the scenario's price, rate and term)
     lease = leasing.payments(scn, list(inp.years), plan)
     spend_y = spend_y - lease["price_saved"] + lease["in_plan"]
+    # domestic units cost price x supply.domestic_price_factor: the difference in their purchase year (supply.py),
+    # counted whatever supply.enabled says (check_supply flags domestic units a scenario does not allow)
+    spend_y = spend_y + supply.price_difference(scn, list(inp.years), plan)
     if scn.constraints.budget:
         # the budget is read from the scenario (reference.budget_caps), not from the model's arrays
         total, per_year = budget_caps(scn.budget, len(inp.years))
@@ -470,6 +473,7 @@ def objective_from_tables(inp: PlanInputs, x: np.ndarray, n: np.ndarray, flows: 
     total += w.cost_weight * money
     if plan is not None:   # leased units: their payments instead of their price (leasing.py)
         total += leasing.objective_from_plan(scn, list(inp.years), plan)
+        total += supply.objective_from_plan(scn, list(inp.years), plan)   # domestic units' price difference
     acc = scn.access
     if acc.exam_types and inp.minutes is not None:
         at = access_table(inp, n[..., -1], mobile)

@@ -77,6 +77,9 @@ class Rows:
     # with the budget rows, the floor opens it with them, and its marginal value comes from the LP relaxation
     # like the budget's (with purchases fixed it has nothing left to move). (pm, total 万元) -> its upper sides.
     follows_budget: Callable[[PlanModel, float], np.ndarray] | None = None
+    # A row whose columns are all integers (families/supply.py's least domestic share): with purchases fixed its
+    # dual is 0, so its marginal value comes from the LP relaxation, like the budget's.
+    relaxed_dual: bool = False
 
 
 @dataclass(frozen=True)
