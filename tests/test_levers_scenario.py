@@ -19,6 +19,6 @@ def test_the_levers_scenario_is_sichuan_with_the_levers_on():
     plain, levers = REPO / "models" / "sichuan.toml", REPO / "models" / "sichuan_medcommunity.toml"
     assert _without_levers(levers) == _without_levers(plain)
     scn = load_scenario(levers).scenario
-    assert scn.reading.enabled and scn.renewal.earmark_share > 0 and scn.leasing.enabled
+    assert scn.reading.enabled and scn.renewal.earmark_share > 0 and scn.leasing.enabled and scn.supply.enabled
     base = load_scenario(plain).scenario
-    assert not base.reading.enabled and base.renewal.earmark_share == 0 and not base.leasing.enabled
+    assert not (base.reading.enabled or base.leasing.enabled or base.supply.enabled) and base.renewal.earmark_share == 0
