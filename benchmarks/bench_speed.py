@@ -47,9 +47,9 @@ from bench_model import environment  # noqa: E402  (one copy of the run-environm
 SCENARIO = REPO / "models" / "sichuan.toml"
 LEVERS = REPO / "models" / "sichuan_medcommunity.toml"
 # the levers models/sichuan_medcommunity.toml turns on, and the overrides that leave only one of them on
-ONE_LEVER = {"reading": ("renewal.earmark_share=0", "leasing.enabled=false"),
-             "renewal earmark": ("reading.enabled=false", "leasing.enabled=false"),
-             "leasing": ("reading.enabled=false", "renewal.earmark_share=0")}
+_OFF = {"reading": "reading.enabled=false", "renewal earmark": "renewal.earmark_share=0",
+        "leasing": "leasing.enabled=false", "domestic share": "supply.enabled=false"}
+ONE_LEVER = {lever: tuple(v for k, v in _OFF.items() if k != lever) for lever in _OFF}
 GOAL = {"proven_1pct_s": 60.0, "gap_at_30s": 0.012, "whatif_1pct_s": 30.0}
 MARKS = (30.0, 60.0, 120.0)
 
