@@ -436,8 +436,18 @@ def relax_and_round(pm: PlanModel, highs: HighsModel, time_limit: float, rounds:
         return None
     xcols = pm.col("x")
     sel = pm.integer[xcols]
-    highs.set_start(cols=xcols[sel], values=buy[sel])
-    return xcols[sel], buy[sel]
+    cols, values = xcols[sel], buy[sel]
+    others = np.setdiff1d(np.flatnonzero(pm.integer), cols)
+    if len(others):
+        # Integer columns beside the purchases (leased or domestic units): complete the start here. Handed a
+        # partial start, HiGHS completes it with a sub-MIP whose progress reports that sub-MIP's bound as if
+        # it were the plan's ("proven bound 227,521.4, gap 0.00%" at 0.3 s on Sichuan with leasing, 12 % later).
+        done = highs.complete(cols, values, max(1.0, 0.1 * time_limit))
+        if done.x is not None:
+            ints = np.flatnonzero(pm.integer)
+            cols, values = ints, np.round(done.x[ints])
+    highs.set_start(cols=cols, values=values)
+    return cols, values
 
 
 def rounded_purchases(pm: PlanModel, highs: HighsModel, seconds: float, rounds: int = 6,
