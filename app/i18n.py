@@ -76,6 +76,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "role_facilities": ("facilities", "机构表"),
     "role_staff": ("staff", "人员表"),
     "role_travel": ("travel times", "出行时间表"),
+    "role_quotas": ("configuration quotas", "配置限额表"),
     "role_boundaries": ("boundaries", "边界"),
     "role_none": ("— not used —", "— 不使用 —"),
     "how_uploaded": ("uploaded", "已上传"),

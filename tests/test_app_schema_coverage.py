@@ -9,6 +9,7 @@ import typing
 from pydantic import BaseModel
 
 from planner.config.schema import Scenario
+from planner.session import ROLES
 from planner_app import scenario_editors
 from planner_app.i18n import STRINGS
 
@@ -62,6 +63,7 @@ def test_every_new_input_is_labelled_in_both_languages():
         assert en and zh and en.strip() and zh.strip() and en != zh, p
     keys = [f"{g}" for g in scenario_editors.FIELD_GROUPS] + ["min_units_inputs", "staff_table", "travel_table",
                                                                "quotas_table", "quotas_table_empty"]
+    keys += [f"role_{r}" for r in ROLES]   # every table an upload can fill (a new table key needs its words)
     for key in keys:
         en, zh = STRINGS[key]
         assert en.strip() and zh.strip() and en != zh, key

@@ -377,13 +377,17 @@ def test_provinces_geojson_has_no_dashed_line():
 
 
 # ---------------------------------------------------------------- rebuild
+# tables the build script does not make: an assumed what-if written by hand (README §5.1)
+WRITTEN_BY_HAND = {"quotas_sichuan_example.csv"}
+
+
 @pytest.mark.skipif(not (SHARED / "data" / "external").is_dir(), reason="shared inputs not available")
 @pytest.mark.slow
 def test_rebuild_is_deterministic(tmp_path):
     subprocess.run([sys.executable, str(REPO / "scripts" / "build_regions.py"), "--out", str(tmp_path)],
                    check=True, capture_output=True, cwd=REPO)
     built = sorted(p.name for p in tmp_path.iterdir())
-    shipped = sorted(p.name for p in D.iterdir() if p.suffix in (".csv", ".geojson"))
+    shipped = sorted(p.name for p in D.iterdir() if p.suffix in (".csv", ".geojson") and p.name not in WRITTEN_BY_HAND)
     assert built == shipped
     for name in built:
         assert (tmp_path / name).read_bytes() == (D / name).read_bytes(), name
