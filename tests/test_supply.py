@@ -175,3 +175,25 @@ def test_the_decomposition_prices_domestic_units_and_refuses_the_share_rule(case
     ruled = Planner.from_file(case(scenario(RULE, budget=640), regions=regions, stock=STOCK))
     with pytest.raises(NotImplementedError, match="supply_min_share"):
         Subproblem(split(ruled.inputs)[0])
+
+
+def test_a_unit_is_domestic_or_leased_not_both(case):
+    """A leased unit pays the list price's lease (leasing.py): one also counted domestic would take its price
+    difference in its first year as well. The link row is D + L <= x, and the verifier flags a plan row whose
+    domestic and leased units together exceed its new units."""
+    from planner.planning.model import PlanModel
+
+    toml = scenario(CHEAP) + "\n[leasing]\nenabled = true\nterm_years = 1\nrate_pct = 0\n"
+    r = solve(case, toml)
+    assert float(r.plan["domestic_units"].sum()) + float(r.plan["leased_units"].sum()) <= \
+        float(r.plan["new_units"].sum()) + 1e-9
+    pm = PlanModel(r.inputs)
+    A, _, hi = pm.matrix()
+    at = pm.row_start["supply_link"]
+    assert A[at, pm.col("D")[0]] == 1.0 and A[at, pm.col("L")[0]] == 1.0 and A[at, pm.col("x")[0]] == -1.0
+    plan = r.plan.copy()
+    plan["leased_units"] = plan["new_units"]
+    plan["domestic_units"] = plan["new_units"]
+    report = verify(r.inputs, plan, r.flows, r.mobile)
+    assert any("a unit is domestic (bought outright) or leased, not both" in v for v in report.violations), \
+        report.violations

@@ -443,9 +443,12 @@ def relax_and_round(pm: PlanModel, highs: HighsModel, time_limit: float, rounds:
         # partial start, HiGHS completes it with a sub-MIP whose progress reports that sub-MIP's bound as if
         # it were the plan's ("proven bound 227,521.4, gap 0.00%" at 0.3 s on Sichuan with leasing, 12 % later).
         done = highs.complete(cols, values, max(1.0, 0.1 * time_limit))
-        if done.x is not None:
-            ints = np.flatnonzero(pm.integer)
-            cols, values = ints, np.round(done.x[ints])
+        if done.x is None:
+            # the rounded purchases break a row rounding cannot read (a budget row with lease or domestic
+            # terms): a start HiGHS would only complete into the same failure, with a misleading bound
+            return None
+        ints = np.flatnonzero(pm.integer)
+        cols, values = ints, np.round(done.x[ints])
     highs.set_start(cols=cols, values=values)
     return cols, values
 

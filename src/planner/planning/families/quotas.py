@@ -140,7 +140,11 @@ def quota_lines(result) -> list:
     for q, quota in enumerate(inp.quotas.itertuples()):
         sel = inp.quota_members[r, q] & (m == quota.m) & ((t == quota.t) if quota.t >= 0 else True)
         bought = float(units[sel].sum())
-        code = "text_summary.quota_binding" if bought >= np.floor(quota.cap + 1e-9) - 1e-6 else "text_summary.quota_room"
+        # binding: no whole unit more fits (a fractional cap allows its whole part) or, for units bought in
+        # fractions, the cap itself is reached
+        whole = inp.scenario.modalities[inp.modalities[quota.m]].integer
+        room = quota.cap - bought if not whole else np.floor(quota.cap + 1e-9) - bought
+        code = "text_summary.quota_binding" if room < (1.0 if whole else 1e-6) - 1e-6 else "text_summary.quota_room"
         what = msg("text_summary.quota_what", mod=inp.modalities[quota.m]) if quota.t < 0 else \
             msg("text_summary.quota_what_tier", mod=inp.modalities[quota.m], tier=inp.tiers[quota.t])
         lines.append(msg(code, what=what, quota=quota.code, bought=bought, cap=float(quota.cap),

@@ -7,7 +7,7 @@ A replacement is a new unit of a slot (region, tier, modality) bought in a year 
 of the slot's base-year units have retired: retired_by[s, y] = stock_base[s] - surviving[s, y]. RN[s, y]
 (continuous) counts them: RN <= x (same slot and year), sum_{y' <= y} RN[s, y'] <= retired_by[s, y]. The
 earmark row: sum price x - sum price RN <= (1 - share) x net budget (capital only, like the budget rows
-without running costs). It moves with a budget what-if (budget.move_budget calls move_earmark) and ties
+without running costs). It moves with a budget what-if (Rows.follows_budget: budget.move_budget finds it) and ties
 every region together. The decomposition cannot price it: its RN terms are negative, so a province's
 Lagrangian bound at λ no longer holds at every larger λ, and the coordinator's budget vector knows only
 the budget rows; it is declared None (a scenario with an earmark is refused there, with the block named).

@@ -86,13 +86,24 @@ def spend_terms(pm: PlanModel, by_year: bool) -> list[tuple[np.ndarray, np.ndarr
 
 
 def define_link(pm: PlanModel) -> None:
-    """supply_link: D <= x (domestic units are among the slot's new units that year)."""
+    """supply_link: D + L <= x (domestic units are among the slot's new units that year, and not leased: a
+    lease pays the list price's payments (leasing.py), so a leased unit at a domestic price would count its
+    price difference in its first year and its lease on the list price; in this version a unit is one or
+    the other)."""
     idx = pm.families["D"].index
     if not len(idx):
         return
     k = np.arange(len(idx))
-    pm.add_rows("supply_link", [k, k], [pm.col("D"), pm.col("x", idx["x_row"].to_numpy())],
-                [np.ones(len(idx)), -np.ones(len(idx))], np.full(len(idx), -INF), np.zeros(len(idx)),
+    rows, cols, coefs = [k, k], [pm.col("D"), pm.col("x", idx["x_row"].to_numpy())], \
+        [np.ones(len(idx)), -np.ones(len(idx))]
+    leased = pm.families["L"].index if "L" in pm.families else None
+    if leased is not None and len(leased):
+        row_of = {x: i for i, x in enumerate(idx["x_row"].to_numpy())}
+        both = [(row_of[x], j) for j, x in enumerate(leased["x_row"].to_numpy()) if x in row_of]
+        if both:
+            at, j = (np.array(v, dtype=np.int64) for v in zip(*both))
+            rows.append(at), cols.append(pm.col("L", j)), coefs.append(np.ones(len(at)))
+    pm.add_rows("supply_link", rows, cols, coefs, np.full(len(idx), -INF), np.zeros(len(idx)),
                 idx[["r", "t", "m", "y"]])
 
 
@@ -171,6 +182,10 @@ def check_supply(c) -> None:
     bad = (dom < -1e-9) | (dom > new + 1e-6) | (whole & (np.abs(dom - np.round(dom)) > 1e-6))
     for i in np.flatnonzero(bad):
         c.v.append(msg("verify.domestic_units", i=int(i), dom=float(dom[i]), new=float(new[i])))
+    leased = plan["leased_units"].to_numpy(float) if "leased_units" in plan else np.zeros(len(plan))
+    for i in np.flatnonzero(~bad & (dom + leased > new + 1e-6)):   # a unit is domestic or leased (define_link)
+        c.v.append(msg("verify.domestic_and_leased", i=int(i), dom=float(dom[i]), leased=float(leased[i]),
+                       new=float(new[i])))
     share = scn.supply.min_domestic_share
     if active(scn) and share:
         for mod, grp in plan.assign(_dom=dom).groupby("modality", sort=False):
