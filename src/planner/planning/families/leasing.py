@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from planner.messages import msg
-from planner.planning.families.spec import INF, ConstraintFamily, Rows, Variables, empty_index
+from planner.planning.families.spec import (ConstraintFamily, Rows, Variables, among_purchases, empty_index,
+                                             per_purchase)
 from planner.planning.weights import capital_weights
 
 if TYPE_CHECKING:
@@ -105,22 +106,12 @@ def spend_terms(pm: PlanModel, by_year: bool) -> list[tuple[np.ndarray, np.ndarr
 
 def define_link(pm: PlanModel) -> None:
     """leasing_link: L <= x (leased units are among the slot's new units that year)."""
-    idx = pm.families["L"].index
-    if not len(idx):
-        return
-    k = np.arange(len(idx))
-    pm.add_rows("leasing_link", [k, k], [pm.col("L"), pm.col("x", idx["x_row"].to_numpy())],
-                [np.ones(len(idx)), -np.ones(len(idx))], np.full(len(idx), -INF), np.zeros(len(idx)),
-                idx[["r", "t", "m", "y"]])
+    among_purchases(pm, "leasing_link", "L")
 
 
 def plan_columns(pm: PlanModel, purchases: pd.DataFrame, val) -> dict[str, np.ndarray]:
     """leased_units in the purchases table (one row per x column), 0 where nothing is leased."""
-    if not active(pm.inp.scenario):
-        return {}
-    out = np.zeros(len(purchases))
-    out[pm.families["L"].index["x_row"].to_numpy()] = np.round(val("L"), 6)
-    return {"leased_units": out}
+    return {"leased_units": per_purchase(pm, purchases, "L", val)} if active(pm.inp.scenario) else {}
 
 
 # ------------------------------------------------------------------------------- from the plan table

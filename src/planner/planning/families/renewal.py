@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from planner.messages import msg
-from planner.planning.families.spec import INF, ConstraintFamily, Rows, Variables, empty_index, ones, tolerance
+from planner.planning.families.spec import (INF, ConstraintFamily, Rows, Variables, among_purchases, empty_index,
+                                             ones, tolerance)
 from planner.planning.reference import budget_caps
 
 if TYPE_CHECKING:
@@ -72,12 +73,7 @@ def _rhs(pm: PlanModel, total_wan: float) -> float:
 
 def define_link(pm: PlanModel) -> None:
     """renewal_link: RN <= x (a replacement is one of the slot's purchases that year)."""
-    rn = pm.families["RN"].index
-    if not len(rn):
-        return
-    k = np.arange(len(rn))
-    pm.add_rows("renewal_link", [k, k], [pm.col("RN"), pm.col("x", rn["x_row"].to_numpy())],
-                [np.ones(len(rn)), -np.ones(len(rn))], np.full(len(rn), -INF), np.zeros(len(rn)), rn[["r", "t", "m", "y"]])
+    among_purchases(pm, "renewal_link", "RN")
 
 
 def define_retired(pm: PlanModel) -> None:

@@ -146,3 +146,25 @@ def cross_years(cells: pd.DataFrame, Y: int) -> pd.DataFrame:
 
 def empty_index(*columns: str) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=int) for c in columns})
+
+
+def among_purchases(pm: PlanModel, block: str, var: str, extra: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
+                    ) -> None:
+    """Rows ``block``: var[i] (+ extra columns) <= x[x_row[i]], for a variable family indexed by x's rows
+    (x_row: its purchase column): leased, domestic or replacement units are among the slot's new units that
+    year. ``extra``: (row, column) pairs with coefficient 1 added to those rows."""
+    idx = pm.families[var].index
+    if not len(idx):
+        return
+    k = np.arange(len(idx))
+    rows, cols = [k, k, *(r for r, _ in extra)], [pm.col(var), pm.col("x", idx["x_row"].to_numpy()),
+                                                   *(c for _, c in extra)]
+    coefs = [np.ones(len(idx)), -np.ones(len(idx)), *(np.ones(len(r)) for r, _ in extra)]
+    pm.add_rows(block, rows, cols, coefs, np.full(len(idx), -INF), np.zeros(len(idx)), idx[["r", "t", "m", "y"]])
+
+
+def per_purchase(pm: PlanModel, purchases: pd.DataFrame, var: str, val) -> np.ndarray:
+    """A variable family indexed by x's rows (x_row) as one value per purchases-table row (0 elsewhere)."""
+    out = np.zeros(len(purchases))
+    out[pm.families[var].index["x_row"].to_numpy()] = np.round(val(var), 6)
+    return out

@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from planner.messages import msg
-from planner.planning.families.spec import INF, ConstraintFamily, Rows, Variables, empty_index, tolerance
+from planner.planning.families.spec import (INF, ConstraintFamily, Rows, Variables, among_purchases, empty_index,
+                                             per_purchase, tolerance)
 from planner.planning.weights import capital_weights
 
 if TYPE_CHECKING:
@@ -91,20 +92,11 @@ def define_link(pm: PlanModel) -> None:
     price difference in its first year and its lease on the list price; in this version a unit is one or
     the other)."""
     idx = pm.families["D"].index
-    if not len(idx):
-        return
-    k = np.arange(len(idx))
-    rows, cols, coefs = [k, k], [pm.col("D"), pm.col("x", idx["x_row"].to_numpy())], \
-        [np.ones(len(idx)), -np.ones(len(idx))]
-    leased = pm.families["L"].index if "L" in pm.families else None
-    if leased is not None and len(leased):
-        row_of = {x: i for i, x in enumerate(idx["x_row"].to_numpy())}
-        both = [(row_of[x], j) for j, x in enumerate(leased["x_row"].to_numpy()) if x in row_of]
-        if both:
-            at, j = (np.array(v, dtype=np.int64) for v in zip(*both))
-            rows.append(at), cols.append(pm.col("L", j)), coefs.append(np.ones(len(at)))
-    pm.add_rows("supply_link", rows, cols, coefs, np.full(len(idx), -INF), np.zeros(len(idx)),
-                idx[["r", "t", "m", "y"]])
+    leased = pm.families["L"].index if "L" in pm.families else idx.iloc[:0]
+    row_of = {x: i for i, x in enumerate(idx["x_row"].to_numpy())}
+    both = [(row_of[x], j) for j, x in enumerate(leased["x_row"].to_numpy()) if x in row_of]
+    at, j = (np.array(v, dtype=np.int64) for v in zip(*both)) if both else (np.zeros(0, np.int64),) * 2
+    among_purchases(pm, "supply_link", "D", ((at, pm.col("L", j)),) if len(at) else ())
 
 
 def define_min_share(pm: PlanModel) -> None:
@@ -122,11 +114,7 @@ def define_min_share(pm: PlanModel) -> None:
 
 def plan_columns(pm: PlanModel, purchases: pd.DataFrame, val) -> dict[str, np.ndarray]:
     """domestic_units in the purchases table (one row per x column)."""
-    if not active(pm.inp.scenario):
-        return {}
-    out = np.zeros(len(purchases))
-    out[pm.families["D"].index["x_row"].to_numpy()] = np.round(val("D"), 6)
-    return {"domestic_units": out}
+    return {"domestic_units": per_purchase(pm, purchases, "D", val)} if active(pm.inp.scenario) else {}
 
 
 # ------------------------------------------------------------------------------- from the plan table
