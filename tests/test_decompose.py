@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from planner.errors import PlannerError
+
 from planner.distributed import provinces as decompose_parts
 from planner.api import Planner
 from planner.distributed.decomposition import solve_by_province
@@ -149,8 +151,12 @@ def test_refuses_what_it_cannot_split(planner, monkeypatch):
     # a constraint family not known to be separable (here: pretend staffing links regions) is refused
     separable = decompose_parts.separable_blocks() - {"staffing"}
     monkeypatch.setattr(decompose_parts, "separable_blocks", lambda: separable)
-    with pytest.raises(NotImplementedError, match="staffing"):
+    with pytest.raises(NotImplementedError, match="staffing") as refused:
         Subproblem(split(planner.inputs)[0])
+    # a planner's error (the CLI and app catch PlannerError), said in both languages with the fix
+    assert isinstance(refused.value, PlannerError)
+    assert "planner solve" in str(refused.value)
+    assert "按省分解" in refused.value.render("zh") and "staffing" in refused.value.render("zh")
 
 
 def test_presence_rules_are_kept_by_the_fallback_plan():

@@ -224,7 +224,12 @@ def test_time_limit_covers_the_warm_start_and_is_reported_honestly():
     assert 3 - 0.5 <= solver.warm_seconds + solver.mip_time_limit + solver.reserve <= 3 + 1e-9
     assert solver.highs.option("time_limit") == pytest.approx(solver.mip_time_limit)
     if r.report.status == "time_limit":
-        assert "NOT proven optimal" in str(r.report.message) and r.report.gap is not None
+        said = str(r.report.message)
+        assert "NOT proven optimal" in said
+        # a loaded machine can reach 3 s before HiGHS proves any bound (seen beside two other solves): the
+        # gap is then said to be unknown, never a number; either way the words match the report's gap
+        assert (r.report.gap is not None and "gap unknown" not in said) or \
+            (r.report.gap is None and "gap unknown: no bound proven yet" in said)
         assert r.verifier.ok  # a time-limited plan is still checked
 
 

@@ -26,6 +26,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from planner.data.inputs import PlanInputs
+from planner.errors import PlannerError
+from planner.messages import Message, msg
 from planner.planning.families import blocks_by_decomposition, families
 from planner.planning.model import PlanModel
 from planner.distributed.blocks import LINKING_BLOCKS, ProvinceBlocks
@@ -105,6 +107,18 @@ def _exports(inp: PlanInputs, idx: np.ndarray, in_part: np.ndarray) -> pd.DataFr
                          "upper": inp.demand[target, 0, inp.serves[m], y]})
 
 
+class DecompositionRefused(PlannerError, NotImplementedError):
+    """A scenario the province decomposition cannot split (a rule that may link provinces): said in the
+    planner's language, with the fix (solve the national model)."""
+
+    def __init__(self, problem: Message):
+        self.problem = problem
+        super().__init__(problem.render("en"))
+
+    def render(self, lang: str | None = None) -> str:
+        return self.problem.render(lang)
+
+
 def split(inp: PlanInputs) -> list[ProvincePart]:
     keys = province_keys(inp.regions)
     codes = inp.regions["code"].astype(str).to_numpy()
@@ -112,8 +126,7 @@ def split(inp: PlanInputs) -> list[ProvincePart]:
         spans = [sorted(set(keys[inp.quota_members[:, q]])) for q in range(inp.quota_members.shape[1])]
         wide = [inp.quotas["code"].iloc[q] for q, s in enumerate(spans) if len(s) > 1]
         if wide:
-            raise NotImplementedError(f"the province decomposition cannot split the quotas of {wide} (they cover "
-                                      f"regions in more than one province): solve the national model")
+            raise DecompositionRefused(msg("decompose.quotas_span", quotas=", ".join(map(str, wide))))
     parts = []
     for key in sorted(set(keys)):
         in_part = keys == key
@@ -139,8 +152,7 @@ class Subproblem:
         self.pm = pm = PlanModel(part.inputs)
         coupled = set(pm.blocks) - separable_blocks() - set(coupling_blocks())
         if coupled:
-            raise NotImplementedError(f"the province decomposition cannot split the constraint families "
-                                      f"{sorted(coupled)} (they may link provinces): solve the national model")
+            raise DecompositionRefused(msg("decompose.blocks_coupled", blocks=", ".join(sorted(coupled))))
         A, row_lo, row_hi, ex_cost = self._matrix()
         n_ex = len(ex_cost)
         self.cost = np.concatenate([pm.cost, ex_cost])
