@@ -14,9 +14,10 @@ sum_{y' <= y} RN[s, y'] <= retired_by[s, y], still built with PER_YEAR): the sam
 smaller model (Sichuan: 1,145 RN columns instead of 5,725) and a higher root bound
 (benchmarks/results/bench_earmark.md). The earmark row: sum price x - sum price RN <= (1 - share) x net
 budget (capital only, like the budget rows without running costs). It moves with a budget what-if
-(Rows.follows_budget: budget.move_budget finds it) and ties every region together. The decomposition cannot price it: its RN terms are negative, so a province's
-Lagrangian bound at λ no longer holds at every larger λ, and the coordinator's budget vector knows only
-the budget rows; it is declared None (a scenario with an earmark is refused there, with the block named).
+(Rows.follows_budget: budget.move_budget finds it) and ties every region together. The decomposition
+cannot price it: its RN terms are negative, so a province's Lagrangian bound at λ no longer holds at every
+larger λ, and the coordinator's budget vector knows only the budget rows; it is declared None (a scenario
+with an earmark is refused there, with the block named).
 """
 
 from __future__ import annotations
