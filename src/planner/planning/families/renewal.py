@@ -4,13 +4,20 @@ retiring units may spend. The 2024 equipment-renewal action plan raises equipmen
 assumes one.
 
 A replacement is a new unit of a slot (region, tier, modality) bought in a year by which at least that many
-of the slot's base-year units have retired: retired_by[s, y] = stock_base[s] - surviving[s, y]. RN[s, y]
-(continuous) counts them: RN <= x (same slot and year), sum_{y' <= y} RN[s, y'] <= retired_by[s, y]. The
-earmark row: sum price x - sum price RN <= (1 - share) x net budget (capital only, like the budget rows
-without running costs). It moves with a budget what-if (Rows.follows_budget: budget.move_budget finds it) and ties
-every region together. The decomposition cannot price it: its RN terms are negative, so a province's
-Lagrangian bound at λ no longer holds at every larger λ, and the coordinator's budget vector knows only
-the budget rows; it is declared None (a scenario with an earmark is refused there, with the block named).
+of the slot's base-year units have retired: retired_by[s, y] = stock_base[s] - surviving[s, y]. RN[s]
+(continuous, one per slot with retirements) counts them over the plan. The most a plan's purchases allow is
+the greedy count (``replacements``): with cap[s, k] = retired_by capped by every later year and cap 0 before
+the plan, it is min over k of cap[s, k] + sum_{y > k} x[s, y], so the rows are RN[s] - sum_{y > k} x[s, y] <=
+cap[s, k] (renewal_link for k before the plan, renewal_retired for the others; a row whose cap equals the
+next year's is implied and left out). This is the projection of the earlier per-year form (RN[s, y] <= x,
+sum_{y' <= y} RN[s, y'] <= retired_by[s, y], still built with PER_YEAR): the same plans and optimum, a
+smaller model (Sichuan: 1,145 RN columns instead of 5,725) and a higher root bound
+(benchmarks/results/bench_earmark.md). The earmark row: sum price x - sum price RN <= (1 - share) x net
+budget (capital only, like the budget rows without running costs). It moves with a budget what-if
+(Rows.follows_budget: budget.move_budget finds it) and ties every region together. The decomposition
+cannot price it: its RN terms are negative, so a province's Lagrangian bound at λ no longer holds at every
+larger λ, and the coordinator's budget vector knows only the budget rows; it is declared None (a scenario
+with an earmark is refused there, with the block named).
 """
 
 from __future__ import annotations
@@ -29,6 +36,9 @@ if TYPE_CHECKING:
     from planner.planning.model import PlanModel
 
 EARMARK = "renewal_earmark"   # a row that follows the budget (Rows.follows_budget): a what-if moves it
+# The earlier formulation, one RN per slot and year with the cumulative rows (benchmarks/bench_earmark.py
+# sets it to compare): the same plans and optimum, a larger model and a lower bound at a time limit
+PER_YEAR = False
 
 
 def active(scn) -> bool:
@@ -54,13 +64,36 @@ def replacements(x: np.ndarray, retired: np.ndarray) -> np.ndarray:
 
 
 def _rn_index(pm: PlanModel) -> pd.DataFrame:
-    """One RN column per x column of a slot whose base-year units retire during the plan (none when off)."""
+    """One RN column per slot whose base-year units retire during the plan (none when off); with
+    PER_YEAR, one per x column of such a slot. x_row: the slot's first-year x column."""
     if not active(pm.inp.scenario):
         return empty_index("x_row", "r", "t", "m", "y")
     inp, x = pm.inp, pm.families["x"].index
     last = retired_by(inp.stock_base, inp.surviving)[x["r"], x["t"], x["m"], len(inp.years) - 1]
     keep = np.flatnonzero(last > 0)
+    if not PER_YEAR:
+        keep = keep[x["y"].to_numpy()[keep] == 0]   # x is slot-major, year fastest: the slot's first year
     return pd.DataFrame({"x_row": keep, **{k: x[k].to_numpy()[keep] for k in ("r", "t", "m", "y")}})
+
+
+def _caps(pm: PlanModel, rn: pd.DataFrame) -> np.ndarray:
+    """(len(rn), Y) the most replacements of each RN slot by each year: retired_by capped by every later
+    year's (a later fall in retirements caps the earlier years too, as in ``replacements``)."""
+    retired = retired_by(pm.inp.stock_base, pm.inp.surviving)[rn["r"], rn["t"], rn["m"]]
+    return np.minimum.accumulate(retired[:, ::-1], axis=1)[:, ::-1]
+
+
+def _slot_rows(pm: PlanModel) -> tuple[np.ndarray, np.ndarray]:
+    """The per-slot rows RN - sum_{y > k} x[s, y] <= cap[s, k], k = -1 (cap 0: RN <= all the slot's
+    purchases) .. Y - 1 (RN <= cap by the last year), as (slot, k) pairs, keeping only the rows no other
+    row implies: row k is implied by row k + 1 when cap[k] = cap[k + 1] (x >= 0)."""
+    rn = pm.families["RN"].index
+    cap = np.concatenate([np.zeros((len(rn), 1)), _caps(pm, rn)], axis=1)   # column j is k = j - 1
+    Y = len(pm.inp.years)
+    keep = np.ones(cap.shape, bool)
+    keep[:, :Y] = cap[:, :Y] < cap[:, 1:] - 1e-9
+    slot, j = np.nonzero(keep)
+    return slot, j - 1
 
 
 def _earmark_index(pm: PlanModel) -> pd.DataFrame:
@@ -72,12 +105,22 @@ def _rhs(pm: PlanModel, total_wan: float) -> float:
 
 
 def define_link(pm: PlanModel) -> None:
-    """renewal_link: RN <= x (a replacement is one of the slot's purchases that year)."""
-    among_purchases(pm, "renewal_link", "RN")
+    """renewal_link: RN <= x (a replacement is one of the slot's purchases that year); per slot,
+    RN[s] <= sum_y x[s, y] (kept only where the slot has no retirement by the first year: else the first
+    renewal_retired row implies it)."""
+    if PER_YEAR:
+        among_purchases(pm, "renewal_link", "RN")
+        return
+    _define_slot_rows(pm, "renewal_link", link=True)
 
 
 def define_retired(pm: PlanModel) -> None:
-    """renewal_retired: sum_{y' <= y} RN[s, y'] <= retired_by[s, y] (no more replacements than retirements)."""
+    """renewal_retired: no more replacements than retirements. Per slot (the default): RN[s] - sum_{y > k}
+    x[s, y] <= cap[s, k] for each year k where the cap rises after it (and the last), cap = retired_by
+    capped by every later year; with PER_YEAR: sum_{y' <= y} RN[s, y'] <= retired_by[s, y]."""
+    if not PER_YEAR:
+        _define_slot_rows(pm, "renewal_retired", link=False)
+        return
     rn = pm.families["RN"].index
     if not len(rn):
         return
@@ -90,6 +133,28 @@ def define_retired(pm: PlanModel) -> None:
     retired = retired_by(pm.inp.stock_base, pm.inp.surviving)[rn["r"], rn["t"], rn["m"], rn["y"]]
     pm.add_rows("renewal_retired", rows, cols, [np.ones(len(r)) for r in rows], np.full(len(rn), -INF), retired,
                 rn[["r", "t", "m", "y"]])
+
+
+def _define_slot_rows(pm: PlanModel, block: str, link: bool) -> None:
+    """The per-slot rows of _slot_rows: k = -1 into renewal_link, the others into renewal_retired. Row k's
+    index year is the first year whose purchases it counts (k + 1; the last year for k = Y - 1)."""
+    rn = pm.families["RN"].index
+    if not len(rn):
+        return
+    slot, k = _slot_rows(pm)
+    sel = np.flatnonzero((k < 0) if link else (k >= 0))
+    slot, k = slot[sel], k[sel]
+    Y = len(pm.inp.years)
+    cap = _caps(pm, rn)
+    hi = np.where(k < 0, 0.0, cap[slot, np.maximum(k, 0)])
+    rows, cols, coefs = [np.arange(len(slot))], [pm.col("RN", slot)], [np.ones(len(slot))]
+    first_x = rn["x_row"].to_numpy()[slot]
+    for y in range(Y):
+        on = np.flatnonzero(y > k)
+        rows.append(on), cols.append(pm.col("x", first_x[on] + y)), coefs.append(-np.ones(len(on)))
+    index = pd.DataFrame({c: rn[c].to_numpy()[slot] for c in ("r", "t", "m")})
+    index["y"] = np.minimum(k + 1, Y - 1)
+    pm.add_rows(block, rows, cols, coefs, np.full(len(slot), -INF), hi, index)
 
 
 def define_earmark(pm: PlanModel) -> None:
@@ -143,7 +208,8 @@ def replacement_columns(pm: PlanModel, regions: pd.DataFrame) -> dict[str, np.nd
 ORDER = 75   # after the budget (70), before presence (80): families/__init__.py
 FAMILY = ConstraintFamily(
     name="renewal", label=msg("family.renewal"),
-    variables=(Variables("RN", "new units that replace retired base-year units of their slot, by year", _rn_index),
+    variables=(Variables("RN", "new units that replace retired base-year units of their slot over the plan",
+                         _rn_index),
                Variables("RE", "万元 of non-replacement spend over the earmark's limit (elastic model only)",
                          _earmark_index, elastic_cost=ones, elastic_only=True)),
     rows=(Rows("renewal_link", define_link),
