@@ -464,11 +464,14 @@ def _one_plan(page, w: dict, kinds: tuple[str, ...], budget_yi: str) -> str:
     return text
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+# Each of the two what-if tests below runs in one language, the two together in both: each checks the quick
+# and final labels with the budget in 亿元, and a second run in the other language cost 1-1.5 min of a suite
+# that must stay under 15 (CI measured 15:09 with both in both).
+@pytest.mark.parametrize("lang", ["en"])
 def test_a_whatif_shows_one_plan_labelled_with_its_kind_and_budget(app_url, lang):
     """Issue 25, item 4: during a budget what-if the quick plan replaces the plan shown before (which stayed
     below it, faded and unlabelled); the one plan on the page is labelled quick plan / improving / final and
-    with the budget it is for, in 亿元, in English and 中文."""
+    with the budget it is for, in 亿元 (English here; the Stop test below reads the same labels in 中文)."""
     from playwright.sync_api import expect
 
     with chromium_page(app_url, {"width": 1400, "height": 2400}) as page:
@@ -498,7 +501,7 @@ def _objective(page, w: dict) -> float:
     return _number(caption.inner_text())
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lang", ["zh"])   # English: the what-if test above and test_e2e_switch's Stop
 def test_stop_at_once_after_a_whatif_keeps_a_plan_no_worse_than_the_quick_one(app_url, lang):
     """Issue 25, item 1: Sichuan by county, a budget what-if, Stop pressed the moment its quick plan is on
     screen while HiGHS still runs. HiGHS's first plan of a what-if there is more than ten times worse than
@@ -554,6 +557,21 @@ def _gone(locator, ms: int = 2000) -> bool:
         return True
     except Exception:   # playwright's TimeoutError
         return False
+
+
+def _add_row(page, expander, grid) -> None:
+    """Press the data editor's "Add row". The button sits in a toolbar that appears over the grid's top edge
+    on hover, and while the page above still settles, the grid's scroller or a caption can lie over it for
+    the instant of a pointer click (CI saw 30 s of "subtree intercepts pointer events"). The click is sent to
+    the button itself instead: React takes it as the planner's click, and the row is there or the cell
+    edits that follow fail."""
+    grid.scroll_into_view_if_needed()
+    wait_idle(page)
+    grid.hover()
+    button = expander.get_by_role("button", name="Add row")
+    button.wait_for(state="attached")
+    button.dispatch_event("click")
+    wait_idle(page)
 
 
 def _edit_cell(page, grid, row: int, x: float, option: str = "", typed: str = "") -> None:
@@ -622,9 +640,7 @@ def test_each_new_scenario_editor_edits_a_field_and_the_solve_uses_them(small_ap
         wait_idle(page)
         presence = _expander(page, "Presence rules: a minimum of units per facility")
         grid = presence.locator('[data-testid="stDataFrame"]')
-        grid.hover()
-        presence.get_by_role("button", name="Add row").click()
-        wait_idle(page)
+        _add_row(page, presence, grid)
         # columns: row marker, tier, modality, units per facility, from year
         _edit_cell(page, grid, 0, 120, option="tertiary")
         _edit_cell(page, grid, 0, 320, option="CT")
