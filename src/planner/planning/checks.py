@@ -8,9 +8,8 @@ import numpy as np
 
 from planner.data.inputs import PlanInputs
 from planner.messages import Message, msg
-from planner.planning.families import leasing, supply
+from planner.planning.families import families
 from planner.planning.families.renewal import active, retired_by
-from planner.planning.families.quotas import ELASTIC_COST_PER_UNIT
 
 
 @dataclass
@@ -51,9 +50,12 @@ def run_checks(inp: PlanInputs) -> CheckReport:
     rep.warnings += inp.warnings
     _check_rules_apply(inp, rep)
     need = _RequiredUnits(inp)
-    rep.required_spend_wan = float(need.cost_by[-1]) if len(need.cost_by) else 0.0
-    if inp.scenario.leasing.payments_after_plan_in_total and need.by_year.size:
-        # a lease's every payment counts in the total, never less than the price (rate >= 0): buy-price bound
+    # what the total row counts for them: every unit at its least price, unless a family counts less there
+    # (ConstraintFamily.least_spend: leases whose payments after the plan fall outside the total)
+    per, lowered = _least_per_unit(inp, _least_price(inp), need.by_year.shape[-1], total=True)
+    if lowered:
+        rep.required_spend_wan = float(_spend_by(per, need.by_year)[-1]) if need.by_year.shape[-1] else 0.0
+    elif need.by_year.size:
         rep.required_spend_wan = float((need.by_year[:, :, -1] * _least_price(inp)[None, :]).sum())
     _check_facility_room(inp, need, rep)
     if inp.scenario.constraints.budget:
@@ -103,12 +105,39 @@ class _RequiredUnits:
         # new units are cumulative: what must be bought by year y is the largest need up to y
         self.by_year = np.maximum.accumulate(np.maximum(need_tier, need_target), axis=2)
         # what the budget rows count for them by each year: the price, or a lease's payments so far
-        self.cost_by = leasing.least_spend_by(inp.scenario, inp.modalities, _least_price(inp), self.by_year)
+        self.cost_by = _spend_by(_least_per_unit(inp, _least_price(inp), self.by_year.shape[-1])[0], self.by_year)
 
 
 def _least_price(inp: PlanInputs) -> np.ndarray:
-    """(M,) the least a new unit costs: its price, or a cheaper domestic one's (supply.py)."""
-    return supply.least_price(inp.scenario, inp.modalities, inp.param("price_wan_cny"))
+    """(M,) the least a new unit costs: its price, or less where a family says so (ConstraintFamily.least_price:
+    a cheaper domestic one's, supply.py)."""
+    price = inp.param("price_wan_cny")
+    for family in families():
+        if family.least_price is not None:
+            price = family.least_price(inp.scenario, inp.modalities, price)
+    return price
+
+
+def _least_per_unit(inp: PlanInputs, price: np.ndarray, Y: int, total: bool = False) -> tuple[np.ndarray, bool]:
+    """(M, q, y') the least the budget rows (``total``: the total row) count by year y' for a unit first needed
+    in year q: its price, or less where a family says so (ConstraintFamily.least_spend: a lease from the year
+    it is first needed, the cheapest start, its payments so far); and whether a family lowered it."""
+    per, lowered = np.repeat(price[:, None, None], Y, axis=1) * np.ones((1, 1, Y)), False
+    for family in families():
+        if family.least_spend is not None:
+            got = family.least_spend(inp.scenario, inp.modalities, price, per, total)
+            if got is not None:
+                per, lowered = got, True
+    return per, lowered
+
+
+def _spend_by(per: np.ndarray, by_year: np.ndarray) -> np.ndarray:
+    """(Y,) what the budget rows count by each year (cumulative) for units that must exist by each year
+    (``by_year``, (R, M, Y), cumulative), a unit first needed in year q counting ``per[m, q, y']`` by y'."""
+    Y = by_year.shape[-1]
+    new = np.diff(by_year, axis=-1, prepend=0.0).sum(axis=0)            # (M, Y) first needed in year q
+    started = np.arange(Y)[:, None] <= np.arange(Y)[None, :]              # (q, y') needed by y'
+    return np.einsum("mq,mqy->y", new, per * started[None])
 
 
 def _where(inp: PlanInputs, r: int) -> str:
@@ -271,10 +300,10 @@ def elastic_explanation(inp: PlanInputs, time_limit: float = 30.0, top: int = 8)
         if v > 1e-6:
             found.append((v, msg("checks.earmark_more", v=float(v))))
     QS = pm.families["QS"].index
-    for q, v in zip(QS["q"], pm.values("QS")):
+    for q, price, v in zip(QS["q"], pm.cost[pm.col("QS")], pm.values("QS")):   # its price in the elastic model
         if v > 1e-6:
             quota = inp.quotas.iloc[int(q)]
-            found.append((ELASTIC_COST_PER_UNIT * v, msg("checks.quota_more", quota=quota["code"], row=int(quota["row"]),
+            found.append((price * v, msg("checks.quota_more", quota=quota["code"], row=int(quota["row"]),
                                                          mod=inp.modalities[int(quota["m"])], v=float(v))))
     SS = pm.families["SS"].index
     for i, v in enumerate(pm.values("SS")):
