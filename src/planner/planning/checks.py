@@ -8,9 +8,7 @@ import numpy as np
 
 from planner.data.inputs import PlanInputs
 from planner.messages import Message, msg
-from planner.planning.families import leasing, supply
-from planner.planning.families.renewal import active, retired_by
-from planner.planning.families.quotas import ELASTIC_COST_PER_UNIT
+from planner.planning.families import families
 
 
 @dataclass
@@ -51,16 +49,20 @@ def run_checks(inp: PlanInputs) -> CheckReport:
     rep.warnings += inp.warnings
     _check_rules_apply(inp, rep)
     need = _RequiredUnits(inp)
-    rep.required_spend_wan = float(need.cost_by[-1]) if len(need.cost_by) else 0.0
-    if inp.scenario.leasing.payments_after_plan_in_total and need.by_year.size:
-        # a lease's every payment counts in the total, never less than the price (rate >= 0): buy-price bound
+    # what the total row counts for them: every unit at its least price, unless a family counts less there
+    # (ConstraintFamily.least_spend: leases whose payments after the plan fall outside the total)
+    per, lowered = _least_per_unit(inp, _least_price(inp), need.by_year.shape[-1], total=True)
+    if lowered:
+        rep.required_spend_wan = float(_spend_by(per, need.by_year)[-1]) if need.by_year.shape[-1] else 0.0
+    elif need.by_year.size:
         rep.required_spend_wan = float((need.by_year[:, :, -1] * _least_price(inp)[None, :]).sum())
     _check_facility_room(inp, need, rep)
     if inp.scenario.constraints.budget:
         _check_budget_room(inp, need, rep)
-        _check_earmark_room(inp, need, rep)
-    _check_staff_room(inp, need, rep)
-    _check_quota_room(inp, need, rep)
+    c = _Precheck(inp, need, rep)
+    for family in families():   # each family's own check (the renewal earmark, staff, quotas, ...)
+        if family.precheck is not None:
+            family.precheck(c)
     _check_access_rule(inp, rep)
     return rep
 
@@ -103,12 +105,50 @@ class _RequiredUnits:
         # new units are cumulative: what must be bought by year y is the largest need up to y
         self.by_year = np.maximum.accumulate(np.maximum(need_tier, need_target), axis=2)
         # what the budget rows count for them by each year: the price, or a lease's payments so far
-        self.cost_by = leasing.least_spend_by(inp.scenario, inp.modalities, _least_price(inp), self.by_year)
+        self.cost_by = _spend_by(_least_per_unit(inp, _least_price(inp), self.by_year.shape[-1])[0], self.by_year)
+
+
+class _Precheck:
+    """What a family's pre-solve check reads (ConstraintFamily.precheck) and where it writes."""
+
+    def __init__(self, inp: PlanInputs, need: _RequiredUnits, rep: CheckReport):
+        self.inp, self.scn, self.need = inp, inp.scenario, need
+        self.errors, self.warnings = rep.errors, rep.warnings
+
+    def where(self, r: int) -> str:
+        return _where(self.inp, r)
 
 
 def _least_price(inp: PlanInputs) -> np.ndarray:
-    """(M,) the least a new unit costs: its price, or a cheaper domestic one's (supply.py)."""
-    return supply.least_price(inp.scenario, inp.modalities, inp.param("price_wan_cny"))
+    """(M,) the least a new unit costs: its price, or less where a family says so (ConstraintFamily.least_price:
+    a cheaper domestic one's, supply.py)."""
+    price = inp.param("price_wan_cny")
+    for family in families():
+        if family.least_price is not None:
+            price = family.least_price(inp.scenario, inp.modalities, price)
+    return price
+
+
+def _least_per_unit(inp: PlanInputs, price: np.ndarray, Y: int, total: bool = False) -> tuple[np.ndarray, bool]:
+    """(M, q, y') the least the budget rows (``total``: the total row) count by year y' for a unit first needed
+    in year q: its price, or less where a family says so (ConstraintFamily.least_spend: a lease from the year
+    it is first needed, the cheapest start, its payments so far); and whether a family lowered it."""
+    per, lowered = np.repeat(price[:, None, None], Y, axis=1) * np.ones((1, 1, Y)), False
+    for family in families():
+        if family.least_spend is not None:
+            got = family.least_spend(inp.scenario, inp.modalities, price, per, total)
+            if got is not None:
+                per, lowered = got, True
+    return per, lowered
+
+
+def _spend_by(per: np.ndarray, by_year: np.ndarray) -> np.ndarray:
+    """(Y,) what the budget rows count by each year (cumulative) for units that must exist by each year
+    (``by_year``, (R, M, Y), cumulative), a unit first needed in year q counting ``per[m, q, y']`` by y'."""
+    Y = by_year.shape[-1]
+    new = np.diff(by_year, axis=-1, prepend=0.0).sum(axis=0)            # (M, Y) first needed in year q
+    started = np.arange(Y)[:, None] <= np.arange(Y)[None, :]              # (q, y') needed by y'
+    return np.einsum("mq,mqy->y", new, per * started[None])
 
 
 def _where(inp: PlanInputs, r: int) -> str:
@@ -150,63 +190,6 @@ def _check_budget_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport) 
             break
     if budget > 0 and price.min() > budget:
         rep.warnings.append(msg("checks.budget_below_price", budget=float(budget), price=float(price.min())))
-
-
-def _check_earmark_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport) -> None:
-    """The renewal earmark (families/renewal.py) against what the hard rules must buy: of the units required
-    by year y, at most the units retired by y (all tiers of the region) can be replacements; the rest must
-    fit in (1 - share) x the budget. A share with nothing retiring is money the plan cannot spend."""
-    scn = inp.scenario
-    if not active(scn):
-        return
-    share = scn.renewal.earmark_share
-    retired = retired_by(inp.stock_base, inp.surviving).sum(axis=1)          # (R, M, Y)
-    if not retired[..., -1].any():
-        rep.warnings.append(msg("checks.earmark_unused", share=float(share)))
-    not_replacing = np.maximum(need.by_year - retired, 0).max(axis=2)        # (R, M)
-    cost = float((not_replacing * inp.param("price_wan_cny")[None, :]).sum())
-    free = (1.0 - share) * inp.budget_total_wan
-    if cost > free + 1e-6:
-        rep.errors.append(msg("checks.earmark_short", need=cost, share=float(share), budget=float(inp.budget_total_wan),
-                              free=float(free)))
-
-
-def _check_staff_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport) -> None:
-    """Staff the hard rules need against staff available; regions whose existing units already need more."""
-    scn = inp.scenario
-    spu = inp.param("staff_per_unit")
-    if not (scn.constraints.staffing and scn.staffing.enabled and spu.any()):
-        return
-    surv = inp.surviving
-    staff_need = ((surv + np.maximum(need.presence - surv, 0)) * spu[None, None, :, None]).sum(axis=(1, 2))
-    staff_need = np.maximum(staff_need, (np.maximum(need.target, surv.sum(axis=1)) * spu[None, :, None]).sum(axis=1))
-    existing = (surv * spu[None, None, :, None]).sum(axis=(1, 2))
-    avail = inp.staff_limit()
-    for r, y in zip(*np.nonzero(staff_need > avail + 1e-6)):
-        rep.errors.append(msg("checks.staff_short", where=_where(inp, r), year=int(inp.years[y]),
-                              need=float(staff_need[r, y]), avail=float(avail[r, y])))
-        break
-    over = existing > inp.staff_available + 1e-6
-    if over.any():
-        rep.warnings.append(msg("checks.staff_exceeded", n=int(over.any(axis=1).sum())))
-
-
-def _check_quota_room(inp: PlanInputs, need: _RequiredUnits, rep: CheckReport) -> None:
-    """Each quota against the new units the hard rules force in the regions it covers: at its tier, what the
-    presence rules need; at every tier, the larger of that and what hard per-million targets need."""
-    if inp.quotas is None or not inp.scenario.constraints.quotas:
-        return
-    tier_need = np.maximum(need.presence - inp.surviving, 0).max(axis=3)      # (R, T, M) by the last year
-    for q, quota in enumerate(inp.quotas.itertuples()):
-        members = inp.quota_members[:, q]
-        if quota.t >= 0:
-            forced = float(tier_need[members, quota.t, quota.m].sum())
-        else:
-            forced = float(need.by_year[members, quota.m, -1].sum())
-        if forced > quota.cap + 1e-6:
-            rep.errors.append(msg("checks.quota_short", quota=quota.code, row=int(quota.row),
-                                  mod=inp.modalities[quota.m], need=forced, cap=float(quota.cap),
-                                  file=str(inp.source.label("quotas")) if inp.source else ""))
 
 
 def _check_access_rule(inp: PlanInputs, rep: CheckReport) -> None:
@@ -271,10 +254,10 @@ def elastic_explanation(inp: PlanInputs, time_limit: float = 30.0, top: int = 8)
         if v > 1e-6:
             found.append((v, msg("checks.earmark_more", v=float(v))))
     QS = pm.families["QS"].index
-    for q, v in zip(QS["q"], pm.values("QS")):
+    for q, price, v in zip(QS["q"], pm.cost[pm.col("QS")], pm.values("QS")):   # its price in the elastic model
         if v > 1e-6:
             quota = inp.quotas.iloc[int(q)]
-            found.append((ELASTIC_COST_PER_UNIT * v, msg("checks.quota_more", quota=quota["code"], row=int(quota["row"]),
+            found.append((price * v, msg("checks.quota_more", quota=quota["code"], row=int(quota["row"]),
                                                          mod=inp.modalities[int(quota["m"])], v=float(v))))
     SS = pm.families["SS"].index
     for i, v in enumerate(pm.values("SS")):

@@ -9,7 +9,7 @@ import pandas as pd
 
 from planner.planning.access import access_measures, access_table
 from planner.planning.equity import equity_table, largest_shortfall
-from planner.planning.families import leasing, supply
+from planner.planning.families import spend_from_plan
 from planner.data.inputs import PlanInputs
 from planner.planning.model import PlanModel
 from planner.config.schema import CNY_PER_WAN
@@ -37,11 +37,10 @@ class PlanResult:
 
     @property
     def spend_total_wan(self) -> float:
-        """Spend as the total budget counts it: the plan years', and lease payments after the plan when they
-        count there (leasing.payments_after_plan_in_total)."""
-        scn = self.inputs.scenario
-        after = leasing.payments(scn, list(self.inputs.years), self.plan)["after"] \
-            if scn.leasing.payments_after_plan_in_total and "leased_units" in self.plan else 0.0
+        """Spend as the total budget counts it: the plan years', and what the families count after the plan
+        (lease payments, when leasing.payments_after_plan_in_total: ConstraintFamily.plan_spend)."""
+        years = list(self.inputs.years)
+        after = spend_from_plan(self.inputs.scenario, years, self.plan, np.zeros(len(years))).after
         return float(self.spend["capex_wan_cny"].sum()) + after
 
 
@@ -246,18 +245,15 @@ def spend_by_year(inp: PlanInputs, units_new: pd.DataFrame, units: pd.DataFrame)
     units is not paid in their first year), domestic units at their own price (supply.py), and the running
     cost of new units."""
     cap = units_new.groupby("year")["capex_wan_cny"].sum().reindex(inp.years, fill_value=0.0)
-    lease = leasing.payments(inp.scenario, list(inp.years), units_new) if "leased_units" in units_new else None
-    if lease is not None:
-        cap = cap - lease["price_saved"] + lease["in_plan"]
-    if "domestic_units" in units_new:   # domestic units at their own price (supply.py)
-        cap = cap + supply.price_difference(inp.scenario, list(inp.years), units_new)
+    # the families' changes, as the verifier counts them (ConstraintFamily.plan_spend)
+    counted = spend_from_plan(inp.scenario, list(inp.years), units_new, cap.to_numpy())
     opex = pd.Series({m: inp.scenario.modalities[m].running_cost_wan_cny_per_year for m in inp.modalities})
     run = (units["new_in_service"] * units["modality"].map(opex)).groupby(units["year"]).sum().reindex(
         inp.years, fill_value=0.0)
-    out = pd.DataFrame({"year": inp.years, "capex_wan_cny": cap.to_numpy(),
+    out = pd.DataFrame({"year": inp.years, "capex_wan_cny": counted.by_year,
                         "running_cost_new_units_wan_cny": run.to_numpy()})
-    if lease is not None:
-        out["lease_payments_wan_cny"] = lease["in_plan"]
+    for column, values in counted.columns.items():   # e.g. lease_payments_wan_cny
+        out[column] = values
     out["capex_cny"] = out["capex_wan_cny"] * CNY_PER_WAN
     if inp.budget_year_wan is not None:
         out["budget_wan_cny"] = inp.budget_year_wan
@@ -311,7 +307,9 @@ def _row_words(inp: PlanInputs, row: pd.Series, names: np.ndarray) -> dict:
     def pick(key, values):
         return values[int(row[key])] if key in row.index and int(row[key]) >= 0 else ""
 
-    # a quota's row names the code it was written for, which need not be a region of the table (a prefecture)
+    # a quota's row names the code it was written for, which need not be a region of the table (a prefecture).
+    # This reads a column of the row's index table, not the quotas family: no hook is needed for a name that
+    # any family's row index may carry.
     code = row["quota_code"] if "quota_code" in row.index else pick("r", inp.codes)
     return {"r": pick("r", names), "code": code, "y": pick("y", inp.years), "t": pick("t", inp.tiers),
             "m": pick("m", inp.modalities), "k": pick("k", inp.exam_types)}

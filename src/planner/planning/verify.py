@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from planner.planning.access import access_table
-from planner.planning.families import families, leasing, reading, supply
+from planner.planning.families import families, spend_from_plan
 from planner.planning.families.spec import TOL, tolerance as _tol
 from planner.planning.reference import Reference, budget_caps, rederive
 from planner.data.inputs import PlanInputs
@@ -190,19 +190,16 @@ def _check_budget(c: _Check) -> tuple[np.ndarray, np.ndarray]:
     capex_y = (x * price[None, None, :, None]).sum(axis=(0, 1, 2))
     run_y = ((n - c.ref.surviving) * opex[None, None, :, None]).sum(axis=(0, 1, 2))
     spend_y = capex_y + (run_y if scn.budget.include_running_cost else 0.0)
-    # leased units pay their payments in the plan years of their term, not their price in the first year
-    # (recomputed from the plan table's leased_units and the scenario's price, rate and term)
-    lease = leasing.payments(scn, list(inp.years), plan)
-    spend_y = spend_y - lease["price_saved"] + lease["in_plan"]
-    # domestic units cost price x supply.domestic_price_factor: the difference in their purchase year (supply.py),
-    # counted whatever supply.enabled says (check_supply flags domestic units a scenario does not allow)
-    spend_y = spend_y + supply.price_difference(scn, list(inp.years), plan)
+    # the families' changes from the plan table and the scenario (leased units pay their payments instead of
+    # their price, domestic units their own price: ConstraintFamily.plan_spend), as the results count them
+    counted = spend_from_plan(scn, list(inp.years), plan, spend_y)
+    spend_y = counted.by_year
     if scn.constraints.budget:
         # the budget is read from the scenario (reference.budget_caps), not from the model's arrays
         total, per_year = budget_caps(scn.budget, len(inp.years))
         _check_budget_inputs(c, total, per_year)
-        # lease payments after the plan count against the total when the scenario says so (leasing.py)
-        spent = float(spend_y.sum()) + (lease["after"] if scn.leasing.payments_after_plan_in_total else 0.0)
+        # money after the plan counts against the total when a family says so (leasing.py's payments)
+        spent = float(spend_y.sum()) + counted.after
         if spent > total + _tol(total):
             b = scn.budget
             c.v.append(msg("verify.over_budget_committed", spend=spent, budget=float(total),
@@ -420,8 +417,9 @@ def objective_from_tables(inp: PlanInputs, x: np.ndarray, n: np.ndarray, flows: 
     """The scenario's weighted-sum objective of a plan, from its tables (README, "Objective"): unmet and
     referred exams, mobile exams away from base, units short of soft targets, money (each year discounted at
     weights.discount_rate_pct; purchases at full price or annualised over their service inside the plan,
-    weights.capital_valuation; leased units' payments instead, from ``plan``'s leased_units), and travel to
-    the nearest unit (capped) plus residents beyond the limit when [access] is on (the last plan year,
+    weights.capital_valuation), each family's own terms (ConstraintFamily.objective_from_tables: leased units'
+    payments instead of their price from ``plan``'s leased_units, remote reads and hires), and travel to the
+    nearest unit (capped) plus residents beyond the limit when [access] is on (the last plan year,
     undiscounted)."""
     scn, w = inp.scenario, inp.scenario.weights
     pop = ref.pop
@@ -441,7 +439,6 @@ def objective_from_tables(inp: PlanInputs, x: np.ndarray, n: np.ndarray, flows: 
         away = (mobile["base_code"].astype(str) != mobile["target_code"].astype(str)).to_numpy()
         total += w.mobile_away_wan_cny_per_thousand_exams * float(
             (mobile["exams_k"].to_numpy(float) * disc(mobile["year"]))[away].sum())
-    total += reading.cost_from_tables(inp, flows, ref.surviving, n, disc)   # remote reads, hires (none if off)
     yd = disc(inp.years)                                                             # (Y,)
     target = inp.param("target_per_million")
     if scn.constraints.density_targets:
@@ -471,9 +468,9 @@ def objective_from_tables(inp: PlanInputs, x: np.ndarray, n: np.ndarray, flows: 
     if scn.budget.include_running_cost:
         money += float((n * inp.param("running_cost_wan_cny_per_year")[None, None, :, None] * yd).sum())
     total += w.cost_weight * money
-    if plan is not None:   # leased units: their payments instead of their price (leasing.py)
-        total += leasing.objective_from_plan(scn, list(inp.years), plan)
-        total += supply.objective_from_plan(scn, list(inp.years), plan)   # domestic units' price difference
+    for family in families():   # e.g. leased units' payments instead of their price, remote reads and hires
+        if family.objective_from_tables is not None:
+            total += family.objective_from_tables(inp, plan, flows, ref, n, disc)
     acc = scn.access
     if acc.exam_types and inp.minutes is not None:
         at = access_table(inp, n[..., -1], mobile)

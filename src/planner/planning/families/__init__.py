@@ -16,7 +16,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from planner.messages import Message
-from planner.planning.families.spec import ConstraintFamily, Decomposition, Rows, Variables
+import numpy as np
+import pandas as pd
+
+from planner.planning.families.spec import ConstraintFamily, Decomposition, PlanSpend, Rows, Variables
 
 
 def discover(path, package: str) -> tuple[ConstraintFamily, ...]:
@@ -67,6 +70,18 @@ def added(family: ConstraintFamily) -> Iterator[ConstraintFamily]:
         unregister(family)
 
 
+def spend_from_plan(scn, years: list[int], plan: pd.DataFrame, spend: np.ndarray) -> PlanSpend:
+    """``spend`` (万元 by plan year) with every family's change from the plan table (ConstraintFamily.plan_spend),
+    the 万元 after the plan that the total budget counts, and the spend table's columns: the one arithmetic the
+    verifier's budget check and the results' spend share."""
+    after, columns = 0.0, {}
+    for fam in families():
+        if fam.plan_spend is not None:
+            part = fam.plan_spend(scn, years, plan, spend)
+            spend, after, columns = part.by_year, after + part.after, {**columns, **part.columns}
+    return PlanSpend(spend, after, columns)
+
+
 def budget_following(pm_blocks) -> list[Rows]:
     """The row blocks, among those a model holds, whose upper sides follow the budget (Rows.follows_budget)."""
     return [rows for fam in families() for rows in fam.rows if rows.follows_budget is not None and rows.name in pm_blocks]
@@ -100,5 +115,5 @@ def blocks_by_decomposition(kind: Decomposition) -> set[str]:
     return {rows.name for fam in families() for rows in fam.rows if rows.decomposition == kind}
 
 
-__all__ = ["ConstraintFamily", "Rows", "Variables", "added", "blocks_by_decomposition", "families", "family_of", "label_of",
-           "register", "row_spec", "unregister"]
+__all__ = ["ConstraintFamily", "PlanSpend", "Rows", "Variables", "added", "blocks_by_decomposition", "families", "family_of", "label_of",
+           "register", "row_spec", "spend_from_plan", "unregister"]

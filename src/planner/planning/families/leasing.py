@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from planner.messages import msg
-from planner.planning.families.spec import (ConstraintFamily, Rows, Variables, among_purchases, empty_index,
-                                             per_purchase)
+from planner.planning.families.spec import (ConstraintFamily, PlanSpend, Rows, Variables, among_purchases,
+                                             empty_index, per_purchase)
 from planner.planning.weights import capital_weights
 
 if TYPE_CHECKING:
@@ -139,26 +139,35 @@ def payments(scn, years: list[int], plan: pd.DataFrame) -> dict[str, np.ndarray 
     return out
 
 
-def least_spend_by(scn, modalities: list[str], price: np.ndarray, by_year: np.ndarray) -> np.ndarray:
-    """(Y,) the least the budget rows count by each year (cumulative) for units that must exist by each year
-    (``by_year``, (R, M, Y), cumulative): bought, a unit costs its price; leased from the year it is first
-    needed (the cheapest start), its payments so far. The pre-solve checks' bound (checks.py)."""
-    Y = by_year.shape[-1]
-    new = np.diff(by_year, axis=-1, prepend=0.0).sum(axis=0)            # (M, Y) first needed in year q
-    per = np.repeat(price[:, None, None], Y, axis=1) * np.ones((1, 1, Y))   # (M, q, y') price
-    if active(scn):
-        T = scn.leasing.term_years
-        paid = np.clip(np.arange(Y)[None, :] - np.arange(Y)[:, None] + 1, 0, T)   # (q, y') payments by y'
-        lease = price[:, None, None] * crf(scn.leasing.rate_pct, T) * paid[None]
-        per = np.where(leasable(scn, modalities)[:, None, None], np.minimum(per, lease), per)
-    started = np.arange(Y)[:, None] <= np.arange(Y)[None, :]              # (q, y') needed by y'
-    return np.einsum("mq,mqy->y", new, per * started[None])
+def plan_spend(scn, years: list[int], plan: pd.DataFrame, spend: np.ndarray) -> PlanSpend:
+    """Leased units pay their payments in the plan years of their term, not their price in the first year
+    (recomputed from the plan table's leased_units and the scenario's price, rate and term); payments after
+    the plan count against the total when the scenario says so (payments_after_plan_in_total). The spend
+    table shows the payments inside the plan (lease_payments_wan_cny) when the plan has leased_units."""
+    lease = payments(scn, years, plan)
+    after = lease["after"] if scn.leasing.payments_after_plan_in_total else 0.0
+    columns = {"lease_payments_wan_cny": lease["in_plan"]} if "leased_units" in plan else {}
+    return PlanSpend(spend - lease["price_saved"] + lease["in_plan"], after, columns)
 
 
-def objective_from_plan(scn, years: list[int], plan: pd.DataFrame) -> float:
+def least_spend(scn, modalities: list[str], price: np.ndarray, per: np.ndarray, total: bool) -> np.ndarray | None:
+    """The pre-solve checks' bound (checks.py): a unit leased from the year it is first needed (the cheapest
+    start) counts its payments so far by each year, when that is less than its price. In the total row a
+    lease's every payment counts when payments_after_plan_in_total says so, never less than the price
+    (rate >= 0): None, the buy-price bound."""
+    if (total and scn.leasing.payments_after_plan_in_total) or not active(scn):
+        return None
+    Y, T = per.shape[-1], scn.leasing.term_years
+    paid = np.clip(np.arange(Y)[None, :] - np.arange(Y)[:, None] + 1, 0, T)   # (q, y') payments by y'
+    lease = price[:, None, None] * crf(scn.leasing.rate_pct, T) * paid[None]
+    return np.where(leasable(scn, modalities)[:, None, None], np.minimum(per, lease), per)
+
+
+def objective_from_tables(inp, plan: pd.DataFrame | None, flows, ref, n, disc) -> float:
     """The leases' objective term from the plan table (verify.objective_from_tables): each leased unit's
-    payments valued as the scenario values capital, less its price as x counts it."""
-    if "leased_units" not in plan or not len(plan) or not active(scn):
+    payments valued as the scenario values capital, less its price as x counts it (instead of its price)."""
+    scn, years = inp.scenario, list(inp.years)
+    if plan is None or "leased_units" not in plan or not len(plan) or not active(scn):
         return 0.0
     w, T, Y = scn.weights, scn.leasing.term_years, len(years)
     d = w.discount_rate_pct / 100.0
@@ -215,4 +224,5 @@ FAMILY = ConstraintFamily(
                          integer=_integer, cost=_cost),),
     rows=(Rows("leasing_link", define_link),),
     verify=check_leasing, summary=summary_lines, spend_terms=spend_terms, plan_columns=plan_columns,
+    plan_spend=plan_spend, objective_from_tables=objective_from_tables, least_spend=least_spend,
 )

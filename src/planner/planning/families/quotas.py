@@ -102,6 +102,25 @@ def check_quotas(c) -> None:
     c.checked["quotas"] = checked
 
 
+def precheck(c) -> None:
+    """Each quota against the new units the hard rules force in the regions it covers (checks.py): at its tier,
+    what the presence rules need; at every tier, the larger of that and what hard per-million targets need."""
+    inp, need = c.inp, c.need
+    if inp.quotas is None or not inp.scenario.constraints.quotas:
+        return
+    tier_need = np.maximum(need.presence - inp.surviving, 0).max(axis=3)      # (R, T, M) by the last year
+    for q, quota in enumerate(inp.quotas.itertuples()):
+        members = inp.quota_members[:, q]
+        if quota.t >= 0:
+            forced = float(tier_need[members, quota.t, quota.m].sum())
+        else:
+            forced = float(need.by_year[members, quota.m, -1].sum())
+        if forced > quota.cap + 1e-6:
+            c.errors.append(msg("checks.quota_short", quota=quota.code, row=int(quota.row),
+                                mod=inp.modalities[quota.m], need=forced, cap=float(quota.cap),
+                                file=str(inp.source.label("quotas")) if inp.source else ""))
+
+
 def quota_columns(pm: PlanModel, regions: pd.DataFrame) -> dict[str, np.ndarray]:
     """Per region x modality: the tightest quota covering it (units over the plan; empty = none) and the new
     units bought under that quota, in all the regions it covers, over the plan."""
@@ -158,5 +177,5 @@ FAMILY = ConstraintFamily(
     variables=(Variables("QS", "new units over a quota (elastic model only)", _over_index,
                          elastic_cost=lambda pm, idx: np.full(len(idx), ELASTIC_COST_PER_UNIT), elastic_only=True),),
     rows=(Rows("quotas", define_quotas, what_if="upper", dual_words=msg("marginal.quota")),),
-    verify=check_quotas, region_columns=quota_columns, summary=quota_lines,
+    verify=check_quotas, region_columns=quota_columns, summary=quota_lines, precheck=precheck,
 )

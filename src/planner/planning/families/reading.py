@@ -235,10 +235,11 @@ def check_reading(c) -> None:
     c.checked["reading"] = int(reads.size)
 
 
-def cost_from_tables(inp, flows: pd.DataFrame, surviving: np.ndarray, in_service: np.ndarray, disc) -> float:
+def objective_from_tables(inp, plan, flows: pd.DataFrame, ref, in_service: np.ndarray, disc) -> float:
     """The objective's reading terms, from the flows table (verify.objective_from_tables): remote reads, and
-    the fewest radiologist-years of hiring the hubs' reads need. ``disc(years)``: each year's weight."""
-    scn = inp.scenario
+    the fewest radiologist-years of hiring the hubs' reads need (none when reading is off), with the readers
+    of the re-derived surviving stock (``ref``). ``disc(years)``: each year's weight."""
+    scn, surviving = inp.scenario, ref.surviving
     if not _on(scn) or "read_remotely_k" not in flows:
         return 0.0
     rd = scn.reading
@@ -260,6 +261,7 @@ FAMILY = ConstraintFamily(
     rows=(Rows("reading", define_reading, dual_words=msg("marginal.reading")),
           Rows("reading_remote", define_remote)),
     verify=check_reading,
+    objective_from_tables=objective_from_tables,
     region_columns=region_columns,
     flow_columns=flow_columns,
 )

@@ -188,6 +188,25 @@ def check_renewal(c) -> None:
     c.checked["renewal"] = 1
 
 
+def precheck(c) -> None:
+    """The earmark against what the hard rules must buy (checks.py): of the units required by year y, at most
+    the units retired by y (all tiers of the region) can be replacements; the rest must fit in (1 - share) x
+    the budget. A share with nothing retiring is money the plan cannot spend."""
+    inp, scn = c.inp, c.scn
+    if not active(scn):
+        return
+    share = scn.renewal.earmark_share
+    retired = retired_by(inp.stock_base, inp.surviving).sum(axis=1)          # (R, M, Y)
+    if not retired[..., -1].any():
+        c.warnings.append(msg("checks.earmark_unused", share=float(share)))
+    not_replacing = np.maximum(c.need.by_year - retired, 0).max(axis=2)      # (R, M)
+    cost = float((not_replacing * inp.param("price_wan_cny")[None, :]).sum())
+    free = (1.0 - share) * inp.budget_total_wan
+    if cost > free + 1e-6:
+        c.errors.append(msg("checks.earmark_short", need=cost, share=float(share), budget=float(inp.budget_total_wan),
+                            free=float(free)))
+
+
 def replacement_columns(pm: PlanModel, regions: pd.DataFrame) -> dict[str, np.ndarray]:
     """replacement_units per region x modality x year: of that year's purchases, those that are
     replacements (the greedy most, as the verifier counts them), summed over tiers. Only with an earmark."""
@@ -216,5 +235,5 @@ FAMILY = ConstraintFamily(
           Rows("renewal_retired", define_retired),
           Rows(EARMARK, define_earmark, decomposition=None, what_if="upper", dual_words=msg("marginal.renewal"),
                follows_budget=lambda pm, total: np.array([_rhs(pm, total)]))),
-    verify=check_renewal, region_columns=replacement_columns,
+    verify=check_renewal, region_columns=replacement_columns, precheck=precheck,
 )

@@ -5,7 +5,9 @@ which right-hand side a what-if may move without a rebuild, whether they separat
 decomposition, and what their dual means in words). It may also bring its verifier check, written
 against the scenario's tables (planning/reference.py), not the model's arrays. PlanModel, the Pyomo
 mirror, the decomposition, the marginal values, the summary and the verifier read the list of families
-in planning/families/__init__.py; nothing else lists them. PyPSA's optimization/ (variables beside
+in planning/families/__init__.py; nothing else lists them. The results' spend, the verifier's spend and
+objective, and the pre-solve checks (planning/checks.py) ask the families through hooks too (plan_spend,
+objective_from_tables, least_price, least_spend, precheck), so no module outside this package names one. PyPSA's optimization/ (variables beside
 constraints, duals assigned by constraint name) is the model.
 
 Warm starts and the quick plan need nothing from a family: they take their rounding room from the rows
@@ -15,7 +17,7 @@ the model holds (planning/room.py).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -83,6 +85,17 @@ class Rows:
 
 
 @dataclass(frozen=True)
+class PlanSpend:
+    """What the budget counts of a plan table (ConstraintFamily.plan_spend, families.spend_from_plan): the spend
+    by plan year (万元, (Y,)), the 万元 after the last plan year that the total budget counts, and columns a
+    family adds to the results' spend table (one value per plan year)."""
+
+    by_year: np.ndarray
+    after: float = 0.0
+    columns: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ConstraintFamily:
     """A family: its label (the summary's and the marginal table's word), its variables and rows in the
     order they enter the model, its verifier check, and the constant it adds to the objective.
@@ -109,7 +122,28 @@ class ConstraintFamily:
 
     ``flow_columns(pm, flows, val)`` likewise adds columns to the flows table (rows: the demand rows' index,
     region x tier x exam type x year); ``val(name)`` is a variable family's solution values (zeros without a
-    plan). The verifier reads the flows table as ``c.flows``."""
+    plan). The verifier reads the flows table as ``c.flows``.
+
+    ``plan_spend(scn, years, plan, spend)`` is the family's change to the spend the budget counts, from the plan
+    table and the scenario alone (never the model's arrays, so the verifier stays independent): ``spend`` is
+    the spend by plan year so far ((Y,) 万元), and it returns a PlanSpend with that spend changed, the 万元 after
+    the plan the total budget counts, and the spend table's columns (leasing.py: payments instead of the price).
+    The verifier's budget check and the results' spend share it (families.spend_from_plan).
+
+    ``objective_from_tables(inp, plan, flows, ref, n, disc)`` is the family's term of the weighted-sum objective
+    recomputed from the result tables (verify.objective_from_tables): ``plan`` the plan table (None when the
+    caller has none), ``flows`` the flows table, ``ref`` the re-derived arrays, ``n`` units in service
+    (R, T, M, Y), ``disc(years)`` each year's discount weight.
+
+    ``least_price(scn, modalities, price)`` lowers (M,) the least a required new unit costs (supply.py: a
+    cheaper domestic unit). ``least_spend(scn, modalities, price, per, total)`` lowers ``per`` (M, q, y'), the
+    least the budget rows count by year y' for a unit first needed in year q (``total``: in the total row),
+    or returns None to leave it (leasing.py: a lease's payments so far). Both feed the pre-solve checks.
+
+    ``precheck(c)`` is the family's own pre-solve check (planning/checks.py): ``c.inp``, ``c.scn``, ``c.need``
+    (the units the hard rules force: ``presence`` (R, T, M, Y), ``target`` and ``by_year`` (R, M, Y)), and
+    ``c.where(r)`` to name a region; it appends messages to ``c.errors`` and ``c.warnings``. The checks run
+    in family order after the budget's."""
 
     name: str
     label: str | Message   # a message code (family.<name>): the summary and the marginal table say it
@@ -122,6 +156,11 @@ class ConstraintFamily:
     flow_columns: Callable[[PlanModel, pd.DataFrame, Callable], dict[str, np.ndarray]] | None = None
     plan_columns: Callable[[PlanModel, pd.DataFrame, Callable], dict[str, np.ndarray]] | None = None
     spend_terms: Callable[[PlanModel, bool], list[tuple[np.ndarray, np.ndarray, np.ndarray]]] | None = None
+    plan_spend: Callable[[object, list[int], pd.DataFrame, np.ndarray], PlanSpend] | None = None
+    objective_from_tables: Callable[..., float] | None = None
+    least_price: Callable[[object, list[str], np.ndarray], np.ndarray] | None = None
+    least_spend: Callable[[object, list[str], np.ndarray, np.ndarray, bool], np.ndarray | None] | None = None
+    precheck: Callable[[object], None] | None = None
 
 
 def zeros(pm: PlanModel, index: pd.DataFrame) -> np.ndarray:

@@ -48,6 +48,27 @@ def check_staffing(c) -> None:
         c.checked["staffing"] = int(staff.size)
 
 
+def precheck(c) -> None:
+    """Staff the hard rules need against staff available (checks.py); regions whose existing units already
+    need more."""
+    inp, scn, need = c.inp, c.scn, c.need
+    spu = inp.param("staff_per_unit")
+    if not (scn.constraints.staffing and scn.staffing.enabled and spu.any()):
+        return
+    surv = inp.surviving
+    staff_need = ((surv + np.maximum(need.presence - surv, 0)) * spu[None, None, :, None]).sum(axis=(1, 2))
+    staff_need = np.maximum(staff_need, (np.maximum(need.target, surv.sum(axis=1)) * spu[None, :, None]).sum(axis=1))
+    existing = (surv * spu[None, None, :, None]).sum(axis=(1, 2))
+    avail = inp.staff_limit()
+    for r, y in zip(*np.nonzero(staff_need > avail + 1e-6)):
+        c.errors.append(msg("checks.staff_short", where=c.where(r), year=int(inp.years[y]),
+                            need=float(staff_need[r, y]), avail=float(avail[r, y])))
+        break
+    over = existing > inp.staff_available + 1e-6
+    if over.any():
+        c.warnings.append(msg("checks.staff_exceeded", n=int(over.any(axis=1).sum())))
+
+
 ORDER = 90   # where the family's columns and rows enter the model (families/__init__.py)
 FAMILY = ConstraintFamily(
     name="staffing", label=msg("family.staffing"),
@@ -56,5 +77,5 @@ FAMILY = ConstraintFamily(
                          elastic_cost=lambda pm, idx: np.full(len(idx), 30.0), elastic_only=True),),
     rows=(Rows("staffing", define_staffing,
                dual_words=msg("marginal.staffing")),),
-    verify=check_staffing,
+    verify=check_staffing, precheck=precheck,
 )

@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from planner.messages import msg
-from planner.planning.families.spec import (INF, ConstraintFamily, Rows, Variables, among_purchases, empty_index,
-                                             per_purchase, tolerance)
+from planner.planning.families.spec import (INF, ConstraintFamily, PlanSpend, Rows, Variables, among_purchases,
+                                             empty_index, per_purchase, tolerance)
 from planner.planning.weights import capital_weights
 
 if TYPE_CHECKING:
@@ -134,10 +134,17 @@ def price_difference(scn, years: list[int], plan: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def objective_from_plan(scn, years: list[int], plan: pd.DataFrame) -> float:
+def plan_spend(scn, years: list[int], plan: pd.DataFrame, spend: np.ndarray) -> PlanSpend:
+    """Domestic units cost price x domestic_price_factor: the difference in their purchase year, counted
+    whatever supply.enabled says (check_supply flags domestic units a scenario does not allow)."""
+    return PlanSpend(spend + price_difference(scn, years, plan))
+
+
+def objective_from_tables(inp, plan: pd.DataFrame | None, flows, ref, n, disc) -> float:
     """The domestic units' objective term from the plan table (verify.objective_from_tables): the price
     difference valued as a purchase is (full price discounted, or annualised over its in-plan service)."""
-    if not active(scn) or not len(plan) or "domestic_units" not in plan:
+    scn, years = inp.scenario, list(inp.years)
+    if plan is None or not active(scn) or not len(plan) or "domestic_units" not in plan:
         return 0.0
     w, Y = scn.weights, len(years)
     d = w.discount_rate_pct / 100.0
@@ -227,4 +234,5 @@ FAMILY = ConstraintFamily(
           Rows(SHARE, define_min_share, decomposition=None, dual_words=msg("marginal.supply_share"),
                relaxed_dual=True)),
     verify=check_supply, summary=summary_lines, spend_terms=spend_terms, plan_columns=plan_columns,
+    plan_spend=plan_spend, objective_from_tables=objective_from_tables, least_price=least_price,
 )
