@@ -1,7 +1,13 @@
 #!/usr/bin/env python3
-"""The renewal earmark's formulations side by side (families/renewal.py): per slot (the default, one RN per
-slot with the rows RN - sum_{y > k} x <= cap_k) against per slot and year (renewal.PER_YEAR, the earlier
-formulation: RN <= x, cumulative RN <= retired_by), on the two cases bench_speed.py measured the earmark in:
+"""The renewal earmark's formulations and solve paths side by side (families/renewal.py, planning/lazy.py):
+
+  old    per slot and year (renewal.PER_YEAR, the first formulation: RN <= x, cumulative RN <= retired_by),
+         the earmark's rows in the MIP throughout
+  new    per slot (one RN per slot with the rows RN - sum_{y > k} x <= cap_k), rows in the MIP throughout
+  lazy   per slot, the rows left out of the MIP when the LP relaxation gives them zero duals, and checked
+         after it (the default)
+
+on the two cases bench_speed.py measured the earmark in:
 
   earmark only   models/sichuan_medcommunity.toml with the other levers off (bench_speed's
                  "levers: renewal earmark only")
@@ -11,8 +17,8 @@ Each run is ``Planner.solve`` (rounded LP start, one HiGHS thread, requested gap
 one process. Printed and written to benchmarks/results/bench_earmark.md: gap at 30/60/120 s, first plan,
 final objective and bound, the start's objective when it is the rounded LP plan, seed and load.
 
-    nice .venv/bin/python benchmarks/bench_earmark.py                     # 4 x 120 s
-    nice .venv/bin/python benchmarks/bench_earmark.py --time-limit 60 --paths new
+    nice .venv/bin/python benchmarks/bench_earmark.py                     # 6 x 120 s
+    nice .venv/bin/python benchmarks/bench_earmark.py --paths new,lazy --name bench_earmark_lazy
 """
 
 from __future__ import annotations
@@ -29,17 +35,18 @@ from bench_model import environment  # noqa: E402
 from bench_speed import LEVERS, ONE_LEVER, planner_solve  # noqa: E402
 
 CASES = {"earmark only": ONE_LEVER["renewal earmark"], "medcommunity (all levers)": ()}
-PATHS = {"old": True, "new": False}   # renewal.PER_YEAR
+PATHS = {"old": (True, False), "new": (False, False), "lazy": (False, True)}   # renewal.PER_YEAR, lazy.ENABLED
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--time-limit", type=float, default=120.0)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--paths", default="old,new")
+    ap.add_argument("--paths", default="old,new,lazy")
     ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
     ap.add_argument("--name", default="bench_earmark")
     a = ap.parse_args()
+    from planner.planning import lazy
     from planner.planning.families import renewal
 
     env = environment()
@@ -47,14 +54,15 @@ def main() -> None:
     rows = []
     for case, extra in CASES.items():
         for path in a.paths.split(","):
-            renewal.PER_YEAR = PATHS[path]
+            renewal.PER_YEAR, lazy.ENABLED = PATHS[path]
             r, p = planner_solve(f"{case}, {path}", a.time_limit, a.seed, scenario=LEVERS, extra=extra)
-            r.update(path=path, formulation="per slot and year" if PATHS[path] else "per slot",
+            r.update(path=path, formulation="per slot and year" if PATHS[path][0] else "per slot",
+                     lazy_rows=p._solver.lazy,
                      rn_columns=len(p._pm.families["RN"]), start=p._solver.start, seed=a.seed,
                      rows=int(sum(b.rows for b in p._pm.blocks.values())), cols=len(p._pm.cost))
             rows.append(r)
             print(json.dumps(r, default=str), flush=True)
-    renewal.PER_YEAR = False
+    renewal.PER_YEAR, lazy.ENABLED = False, True
     env["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     a.out.mkdir(parents=True, exist_ok=True)
     (a.out / f"{a.name}.json").write_text(json.dumps({"env": env, "rows": rows}, indent=1, default=str),
@@ -77,16 +85,19 @@ def _n(v) -> str:
 
 
 def report(rows: list[dict], env: dict, a) -> str:
-    out = ["# The renewal earmark: per-slot against per-slot-and-year formulation", "",
+    out = ["# The renewal earmark: formulations, and its rows left out of the MIP (lazy)", "",
            f"{env['date']}, commit {env['commit']}, {env['cpu']} ({env['cores']} cores), load average at start "
            f"{env['load_start']}, at end {env['load_end']}; highspy {env['highspy']}; seed {a.seed}; one HiGHS "
            f"thread; {a.time_limit:g} s per run; requested gap 1 %. 'old' = renewal.PER_YEAR (RN per slot and "
-           "year), 'new' = RN per slot.", "",
-           "| case | formulation | model rows / cols | RN columns | start | first plan | gap at 30 s | gap at 60 s "
-           "| gap at 120 s | final gap | objective | bound | verifier | load |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+           "year), 'new' = RN per slot, 'lazy' = per slot with the earmark's rows out of the MIP when the LP "
+           "gives them zero duals (lazy rows: none = off, kept = the LP binds them, held = the plan kept them, "
+           "broken = solved again with them).", "",
+           "| case | formulation | lazy rows | model rows / cols | RN columns | start | first plan | gap at 30 s "
+           "| gap at 60 s | gap at 120 s | final gap | objective | bound | verifier | load |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        out.append(f"| {r['case']} | {r['formulation']} | {r['rows']:,} / {r['cols']:,} | {r['rn_columns']:,} | "
+        out.append(f"| {r['case']} | {r['formulation']} | {r.get('lazy_rows', 'none')} | {r['rows']:,} / "
+                   f"{r['cols']:,} | {r['rn_columns']:,} | "
                    f"{r['start']} | {_s(r['first_plan_s'])} | "
                    f"{_g(r['gap_at_30s'])} | {_g(r['gap_at_60s'])} | {_g(r['gap_at_120s'])} | {_g(r['gap'])} | "
                    f"{_n(r['objective'])} | {_n(r['bound'])} | {'ok' if r['verifier_ok'] else 'FAILED'} | "

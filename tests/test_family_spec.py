@@ -158,6 +158,19 @@ def test_the_shipped_families_are_found_in_model_order():
                                          "objective_cap"]
 
 
+def test_a_lazy_family_has_only_continuous_costless_columns():
+    """planning/lazy.py may leave a lazy family's rows out of the MIP only because its columns are continuous
+    and cost nothing (then the model without them is a relaxation, at the same objective): every shipped lazy
+    family's variables (but an elastic model's slack) declare no integrality and no cost."""
+    from planner.planning.families import SHIPPED
+
+    lazy = [f for f in SHIPPED if f.lazy]
+    assert [f.name for f in lazy] == ["renewal"]
+    for family in lazy:
+        for var in family.variables:
+            assert var.elastic_only or (var.integer is None and var.cost is None), (family.name, var.name)
+
+
 FAMILY_MODULE = '''from planner.planning.families.spec import ConstraintFamily
 ORDER = {order}
 FAMILY = ConstraintFamily(name="{name}", label="{name}")

@@ -201,3 +201,33 @@ def test_a_quick_plan_after_a_budget_cut_keeps_the_earmark(case):
     if q is not None:   # a plan at once, verified like any other (or none, and the solve below)
         assert q.verifier.ok, q.verifier.violations
     assert p.solve().report.objective == pytest.approx(700.0)
+
+
+@pytest.mark.parametrize("budget, share, objective, outcome", [
+    (1000, 0.05, 0.0, "held"),      # money to spare: the LP gives the earmark a zero dual, and the plan keeps it
+    (300, 0.05, 700.0, "broken"),   # the LP's dual is zero, but Beta's 3 new units (300 万元, none a
+                                    # replacement) break the 285 万元 the earmark leaves: solved again with it
+    (300, 1 / 3, 700.0, "kept"),    # the LP binds the earmark: the MIP keeps it from the start
+])
+def test_the_earmark_is_checked_after_the_mip_when_the_lp_leaves_it_free(case, monkeypatch, budget, share, objective,
+                                                                         outcome):
+    """planning/lazy.py: the earmark's rows leave the MIP when the LP relaxation gives them a zero dual, and
+    the plan is completed on the whole model after it, or the whole model is solved again. Every way gives
+    the optimum of the MIP that keeps the rows throughout (lazy rows off)."""
+    from planner.planning import lazy
+
+    p = Planner.from_file(case(scenario(share, budget=budget), regions=REGIONS, stock=STOCK))
+    r = p.solve()
+    assert p._solver.lazy == outcome
+    assert ("Renewal earmark left out of the search broke them" in str(r.report.message)) == (outcome == "broken")
+    if outcome == "broken":
+        assert "设备更新专项" in r.report.message.render("zh")
+    assert r.report.status == "optimal" and r.report.objective == pytest.approx(objective)
+    assert r.report.bound == pytest.approx(objective)
+    assert r.verifier.ok and "renewal" in r.verifier.checked, r.verifier.violations
+    # the replacement columns of the whole model are filled, whichever way the plan came
+    assert r.regions["replacement_units"].sum() == pytest.approx(r.plan[r.plan["region_code"] == "110101"]
+                                                                 ["new_units"].sum().clip(max=2.0))
+    monkeypatch.setattr(lazy, "ENABLED", False)
+    q = Planner.from_file(case(scenario(share, budget=budget), regions=REGIONS, stock=STOCK))
+    assert q.solve().report.objective == pytest.approx(objective) and q._solver.lazy == "none"

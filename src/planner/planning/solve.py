@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from planner.messages import Message, msg
+from planner.planning import lazy as lazy_rows
 from planner.planning.families import budget_following, row_spec
+from planner.planning.lazy import LazyRows
 from planner.planning.model import PlanModel
 from planner.planning.quick import quick_plan
 from planner.planning.room import PurchaseRows
@@ -95,6 +97,9 @@ class Solver:
         # Plans the next MIP is handed or has been shown, judged after it (keep_best): (label, cols, values)
         self._known: list[tuple[str, np.ndarray, np.ndarray]] = []
         self.stopped = False                   # cancel() was called: this solve stops, keeping its best plan
+        self.lazy = "none"                     # the lazy rows in the last MIP (planning/lazy.py): none, kept
+                                               # (the LP binds one), held (left out, the plan keeps them),
+                                               # broken (left out, the plan broke one: solved again with them)
 
     @property
     def _last(self) -> np.ndarray | None:
@@ -146,7 +151,8 @@ class Solver:
         Every plan handed over, and a quick plan shown but not handed over, is kept in ``_known`` for
         keep_best to judge after the MIP."""
         ints = np.flatnonzero(self.pm.integer)
-        if quick is not None and np.array_equal(quick[0], self.highs.row_upper[_budget_rows(self.pm)]):
+        # the model's own row sides (self._rows), not HiGHS's: lazy rows may be open while the start is made
+        if quick is not None and np.array_equal(quick[0], self._rows[1][_budget_rows(self.pm)]):
             self.highs.set_start(cols=ints, values=quick[1])
             return "quick plan"
         if self._last is not None:
@@ -158,6 +164,45 @@ class Solver:
             return "none"
         self._known.append(("rounded LP plan", *start))
         return "relax-and-round"
+
+    def _open_lazy(self, deadline: Deadline, after: float) -> LazyRows | None:
+        """The lazy families' rows left out of the MIP (planning/lazy.py) when the LP relaxation gives them
+        zero duals; None when there are none, the LP binds one, or a stop is pending. The LP takes at most
+        a tenth of the time, and its basis serves the warm start's first LP."""
+        self.lazy = "none"
+        lazy = LazyRows(self.pm) if lazy_rows.ENABLED else None
+        if not lazy or self.stopped:
+            return None
+        if not lazy.free_in_lp(self.highs, deadline.part(0.1, reserve=after)):
+            self.lazy = "kept"   # the relaxation binds a lazy row: the MIP keeps them
+            return None
+        lazy.open(self.highs)
+        return lazy
+
+    def _check_lazy(self, lazy: LazyRows, res: SolveResult, deadline: Deadline, after: float,
+                    rel_gap: float) -> SolveResult:
+        """The MIP's plan without the lazy rows, as the whole model's: completed when it keeps them; else
+        the whole model is solved for the time left, its bound no lower than the one already proven (a
+        bound of a relaxation). Without a plan, the relaxation's bound stands."""
+        if not res.status.has_solution:
+            self.lazy = "held"
+            return res
+        full = lazy.completed(self.highs, res, deadline.part(0.5, at_least=1.0))
+        if full is not None:
+            self.lazy = "held"
+            return full
+        self.lazy = "broken"
+        self._lazy_labels = lazy.labels
+        if self.stopped or deadline.part(reserve=after) < MIN_PHASE_S:
+            return SolveResult(status=Status.INTERRUPTED if self.stopped else Status.NO_SOLUTION, objective=None,
+                               bound=res.bound, x=None, seconds=res.seconds, nodes=res.nodes,
+                               stopped_by_guard=res.stopped_by_guard, detail=res.detail)
+        again = self.highs.solve(max(0.5, deadline.part(reserve=after)), rel_gap, guard=True, progress=self.progress)
+        bounds = [b for b in (res.bound, again.bound) if b is not None]
+        bound = max(bounds) if bounds else None
+        if bound is not None and again.objective is not None:
+            bound = min(bound, again.objective)
+        return dataclasses.replace(again, bound=bound, seconds=res.seconds + again.seconds)
 
     def keep_best(self, res: SolveResult, time_limit: float, rel_gap: float | None = None
                   ) -> tuple[SolveResult, str | None]:
@@ -220,15 +265,22 @@ class Solver:
             floor_first_s = time.perf_counter() - t_floor
         else:
             floor_first_s = 0.0
-        self.start = self._warm_start(deadline.part(reserve=after), quick) if s.warm_start else "none"
-        # The time limit covers the whole solve: the MIP gets what the warm start left of it, less what
-        # the phases after it hold back.
-        self.warm_seconds = time.perf_counter() - t_start
-        self.mip_time_limit = max(0.5, deadline.part(reserve=after))
-        # HiGHS checks its clock loosely in some phases (presolve, a long LP): the adapter's wall-clock
-        # guard cancels the run if it overruns the limit by more than guard_seconds allows.
-        res = self.highs.solve(self.mip_time_limit, rel_gap, guard=True, progress=self.progress,
-                               rival_seed=s.random_seed + 1 if s.race else None)
+        lazy = self._open_lazy(deadline, after)
+        try:
+            self.start = self._warm_start(deadline.part(reserve=after), quick) if s.warm_start else "none"
+            # The time limit covers the whole solve: the MIP gets what the warm start left of it, less what
+            # the phases after it hold back.
+            self.warm_seconds = time.perf_counter() - t_start
+            self.mip_time_limit = max(0.5, deadline.part(reserve=after))
+            # HiGHS checks its clock loosely in some phases (presolve, a long LP): the adapter's wall-clock
+            # guard cancels the run if it overruns the limit by more than guard_seconds allows.
+            res = self.highs.solve(self.mip_time_limit, rel_gap, guard=True, progress=self.progress,
+                                   rival_seed=s.random_seed + 1 if s.race else None)
+        finally:
+            if lazy:
+                lazy.close(self.highs)
+        if lazy:
+            res = self._check_lazy(lazy, res, deadline, after, rel_gap)
         highs_objective = res.objective
         # Judging known plans is an LP each (a MIP over presence binaries for the rounded LP plan): within
         # the time the limit has left, and briefly after a Stop (which does not interrupt it).
@@ -258,6 +310,8 @@ class Solver:
             words = ended(words, msg("status.guard"))
         if status == Status.ERROR:
             words = ended(words, msg("status.error_detail", detail=res.detail))
+        if self.lazy == "broken":
+            words = ended(words, msg("status.lazy_broken", rules=self._lazy_labels))
         if kept is not None:
             words = ended(words, _kept_words(kept, highs_objective))
         if "race" in res.extra:

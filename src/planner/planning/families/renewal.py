@@ -235,5 +235,7 @@ FAMILY = ConstraintFamily(
           Rows("renewal_retired", define_retired),
           Rows(EARMARK, define_earmark, decomposition=None, what_if="upper", dual_words=msg("marginal.renewal"),
                follows_budget=lambda pm, total: np.array([_rhs(pm, total)]))),
-    verify=check_renewal, region_columns=replacement_columns, precheck=precheck,
+    verify=check_renewal, region_columns=replacement_columns,
+    precheck=precheck,
+    lazy=True,   # the earmark seldom binds, and with it HiGHS stalls in its root cut loop (planning/lazy.py)
 )
