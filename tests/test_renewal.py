@@ -228,6 +228,10 @@ def test_the_earmark_is_checked_after_the_mip_when_the_lp_leaves_it_free(case, m
     # the replacement columns of the whole model are filled, whichever way the plan came
     assert r.regions["replacement_units"].sum() == pytest.approx(r.plan[r.plan["region_code"] == "110101"]
                                                                  ["new_units"].sum().clip(max=2.0))
+    # the family's columns sit in its own rows only: opened, they are free and presolve drops them
+    rows = lazy.LazyRows(p._solver.pm)
+    A = p._solver.pm.matrix()[0].tocsc()
+    assert len(rows.cols) and set(A[:, rows.cols].tocoo().row) <= set(rows.rows.tolist())
     monkeypatch.setattr(lazy, "ENABLED", False)
     q = Planner.from_file(case(scenario(share, budget=budget), regions=REGIONS, stock=STOCK))
     assert q.solve().report.objective == pytest.approx(objective) and q._solver.lazy == "none"

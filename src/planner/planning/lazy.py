@@ -6,8 +6,8 @@ its root cut loop on Sichuan by county, about 10 s a round, never ran its sub-MI
 12-13 % from its bound at 120 s, against 1.55 % without the earmark. Yet the earmark did not bind: the LP
 relaxation's objective was the same with it and without it up to a share of 0.6
 (benchmarks/results/bench_earmark.md). So when the LP relaxation gives every lazy row a zero dual, the MIP
-runs without them: their rows are opened (no bounds) and their columns fixed at 0, which HiGHS's presolve
-removes.
+runs without them: their rows are opened (no bounds), and their columns, in no other row, are removed by
+HiGHS's presolve.
 
 Why it is exact: a lazy family's columns are continuous and cost nothing (test_family_spec holds every
 lazy family to that), so the model without the family is a relaxation of the whole model, and its proven
@@ -75,19 +75,18 @@ class LazyRows:
         return bool(np.all(np.abs(r.row_dual[self.rows]) <= DUAL_TOL * scale))
 
     def open(self, highs: HighsModel) -> None:
-        """The MIP without the lazy rows: their bounds opened, their columns fixed at 0."""
+        """The MIP without the lazy rows: their bounds opened. Their columns, costless and in no other row,
+        are left free, so HiGHS's presolve removes them, and rounding (room.PurchaseRows, which reads the
+        model's row sides but HiGHS's column bounds) sees rows with free columns, not purchase rows: fixed at
+        0 instead, the earmark would read to it as 'every new unit within (1 - share) of the budget'."""
         self._rows = (highs.row_lower[self.rows].copy(), highs.row_upper[self.rows].copy())
-        self._cols = (highs.lower[self.cols].copy(), highs.upper[self.cols].copy())
         highs.set_row_bounds(self.rows, np.full(len(self.rows), -np.inf), np.full(len(self.rows), np.inf))
-        zero = np.zeros(len(self.cols))
-        highs.set_col_bounds(self.cols, zero, zero)
         self.opened = True
 
     def close(self, highs: HighsModel) -> None:
-        """The lazy rows and columns back as they were."""
+        """The lazy rows back as they were."""
         if self.opened:
             highs.set_row_bounds(self.rows, *self._rows)
-            highs.set_col_bounds(self.cols, *self._cols)
             self.opened = False
 
     def completed(self, highs: HighsModel, res: SolveResult, time_limit: float) -> SolveResult | None:

@@ -162,9 +162,10 @@ class ConstraintFamily:
     least_spend: Callable[[object, list[str], np.ndarray, np.ndarray, bool], np.ndarray | None] | None = None
     precheck: Callable[[object], None] | None = None
     # The family's rows may be left out of the MIP and checked after it (planning/lazy.py), when the LP
-    # relaxation leaves them slack. Only for a family whose columns are all continuous and cost nothing
-    # (test_family_spec holds it): without them the model is a relaxation, and a plan of it completes to one
-    # of the whole model at the same objective when it keeps the rows.
+    # relaxation gives them zero duals. Only for a family whose columns are all continuous, cost nothing
+    # (test_family_spec holds it) and sit in its own rows only (test_renewal): without them the model is a
+    # relaxation, and a plan of it completes to one of the whole model at the same objective when it keeps
+    # the rows.
     lazy: bool = False
 
 
