@@ -253,3 +253,96 @@ def test_a_unit_bought_at_the_hub_brings_its_readers(case):
     assert r.report.status == "optimal" and r.report.objective == pytest.approx(10.0)
     assert r.plan[["tier", "new_units"]].values.tolist() == [["secondary", 1.0]]
     assert r.verifier.ok, r.verifier.violations
+
+
+# A regional reading centre (区域影像诊断中心) at the hub. The instance above with no readers anywhere
+# (radiologists_per_unit = 0), one radiologist reading 1 thousand exams a year, remote reading free and unmet
+# exams at 100 a thousand (more than a reader costs a thousand: 20), so every exam is done and read, all at
+# the county hospital (the hub): P M people make 20 P thousand exams, half at the township (a DR there, free at
+# cost weight 0, read remotely at fee 0, beats referring them up at 1 a thousand) and half at the county's DR.
+# The hub needs 20 P radiologists: hires at 20 a radiologist-year (up to 100 a year), or a centre of 10
+# radiologists at 150 a year, cheaper once more than 150 / 20 = 7.5 radiologists are needed.
+def _centre_case(case, population, last_year=2026, max_hires=100.0):
+    toml = TWO_TIER.format(enabled="true", hub="secondary", hire=20.0, max_hires=max_hires)
+    toml = (toml.replace("reports_per_radiologist_per_year = 5", "reports_per_radiologist_per_year = 1")
+            .replace("radiologists_per_unit = 3", "radiologists_per_unit = 0")
+            .replace("remote_wan_cny_per_thousand_exams = 1", "remote_wan_cny_per_thousand_exams = 0")
+            .replace(f"max_hires_per_region_year = {max_hires}", f"max_hires_per_region_year = {max_hires}\n"
+                     "centre_radiologists = 10\ncentre_wan_cny_per_year = 150")
+            .replace("unmet_wan_cny_per_thousand_exams = 10", "unmet_wan_cny_per_thousand_exams = 100")
+            .replace("last_plan_year = 2026", f"last_plan_year = {last_year}"))
+    regions = REGIONS.replace("1000000", str(int(population * 1e6)))
+    return Planner.from_file(case(toml, regions=regions, stock=STOCK, facilities=FACILITIES))
+
+
+@pytest.mark.parametrize("population, objective, centre, hired", [(0.4, 150.0, 1.0, 0.0), (0.35, 140.0, 0.0, 7.0)])
+def test_the_hub_opens_a_reading_centre_when_more_than_seven_and_a_half_readers_are_needed(
+        case, population, objective, centre, hired):
+    """0.4 M people: 8 thousand exams, 8 radiologists: 8 hires cost 8 x 20 = 160, the centre 150 (its 10
+    radiologists cover the 8; no hire beside it): objective 150. 0.35 M: 7 radiologists: 7 x 20 = 140 < 150,
+    hired, no centre: objective 140. Leaving any exam unread costs 100 a thousand, far more. The verifier
+    finds the same objective from the tables (the centre's year from the flows table's reading_centre_open,
+    hires beyond the centre's readers: none; without a centre, 7)."""
+    p = _centre_case(case, population)
+    r = p.solve()
+    assert r.report.status == "optimal"
+    assert r.report.objective == pytest.approx(objective)
+    assert r.flows["unmet_k"].sum() == pytest.approx(0.0)
+    assert p._pm.values("rc").tolist() == pytest.approx([centre])
+    assert p._pm.values("rh").tolist() == pytest.approx([hired])
+    hub = r.flows[r.flows["tier"] == "secondary"]
+    assert hub["reading_centre_open"].tolist() == pytest.approx([centre])
+    assert r.flows.loc[r.flows["tier"] == "grassroots", "reading_centre_open"].tolist() == [0.0]
+    assert r.regions["reading_centre_open"].tolist() == pytest.approx([centre])
+    assert r.verifier.ok, r.verifier.violations
+    assert r.verifier.recomputed["weighted_sum_objective"] == pytest.approx(objective)
+
+
+def test_a_centre_stays_open_and_is_paid_each_year_and_one_a_region_at_most(case):
+    """Two plan years, 8 radiologists needed each: the centre opened in the first year, 150 each year: 300,
+    against 8 hires in post both years, 2 x 160 = 320. With 16 radiologists needed (0.8 M people), a second
+    centre is not allowed: one centre and 6 hires, (150 + 6 x 20) x 2 = 540 (16 hires: 640)."""
+    r = _centre_case(case, 0.4, last_year=2027).solve()
+    assert r.report.objective == pytest.approx(300.0)
+    hub = r.flows[r.flows["tier"] == "secondary"].sort_values("year")
+    assert hub["reading_centre_open"].tolist() == pytest.approx([1.0, 1.0])
+    assert r.verifier.ok, r.verifier.violations
+    assert r.verifier.recomputed["weighted_sum_objective"] == pytest.approx(300.0)
+    p = _centre_case(case, 0.8, last_year=2027)
+    r = p.solve()
+    assert r.report.objective == pytest.approx(540.0)
+    assert p._pm.values("rc").sum() == pytest.approx(1.0)
+    assert r.verifier.ok, r.verifier.violations
+    assert r.verifier.recomputed["weighted_sum_objective"] == pytest.approx(540.0)
+
+
+def test_a_plan_whose_centre_is_taken_out_of_the_table_is_caught(case):
+    """The centre removed from the flows table while the hub's 8 thousand reads stay: the hub has no readers
+    and no centre, at most 100 hires (100 thousand reads) in the check, so the capacity check passes, but the
+    objective recomputed needs 8 hires (160) above the model's 150: caught. With at most 5 hires a year,
+    the hub's 8 thousand reads exceed its 5 thousand: caught by the capacity check. A centre half open is
+    refused."""
+    r = _centre_case(case, 0.4).solve()
+    flows = r.flows.copy()
+    flows["reading_centre_open"] = 0.0
+    rep = verify(r.inputs, r.plan, flows, r.mobile, weighted_sum=r.report.objective)
+    assert not rep.ok and rep.recomputed["weighted_sum_objective"] == pytest.approx(160.0)
+    assert any("160.0000, is above the model's 150.0000" in v for v in rep.violations), rep.violations
+    flows = r.flows.copy()
+    flows.loc[flows["tier"] == "secondary", "reading_centre_open"] = 0.5
+    assert any("reading centres" in v for v in verify(r.inputs, r.plan, flows, r.mobile).violations)
+    r5 = _centre_case(case, 0.4, max_hires=5.0).solve()   # (the case's files rewritten: r is done with)
+    assert r5.report.objective == pytest.approx(150.0) and r5.verifier.ok, r5.verifier.violations
+    flows = r5.flows.copy()
+    flows["reading_centre_open"] = 0.0
+    rep = verify(r5.inputs, r5.plan, flows, r5.mobile)
+    assert any("secondary site" in v and "beyond its readers' 5.00 thousand" in v for v in rep.violations), \
+        rep.violations
+
+
+def test_a_negative_centre_is_refused(case):
+    toml = TWO_TIER.format(enabled="true", hub="secondary", hire=2.0, max_hires=0.0).replace(
+        "max_hires_per_region_year = 0.0", "max_hires_per_region_year = 0.0\ncentre_radiologists = -1")
+    with pytest.raises(PlannerError) as err:
+        Planner.from_file(case(toml, regions=REGIONS, stock=STOCK, facilities=FACILITIES))
+    assert "reading.centre_radiologists" in str(err.value)

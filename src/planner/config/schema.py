@@ -323,6 +323,15 @@ class Reading(Strict):
                                "stay to the end of the plan (imaging staff cannot be raised quickly, seed 004 "
                                "l.234; the figure is an assumption)",
         json_schema_extra={"unit": "radiologists per year", "source": "assumption"})
+    centre_radiologists: float = Field(
+        0.0, ge=0, description="radiologists a regional imaging reading centre (区域影像诊断中心) brings to a region's "
+                               "hub: the model may open one per region, in any plan year, open to the end of the "
+                               "plan; 0 = no centres (assumption: e.g. 10)",
+        json_schema_extra={"unit": "radiologists per centre", "source": "assumption"})
+    centre_wan_cny_per_year: float = Field(
+        150.0, ge=0, description="cost of a reading centre for each plan year it is open (staff, PACS, rent), 万元 "
+                                 "(assumption: 150 for 10 radiologists, below 10 hires at 20 each)",
+        json_schema_extra={"unit": "万元 per centre-year", "source": "assumption"})
 
 
 class Catchment(Strict):

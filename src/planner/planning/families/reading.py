@@ -9,13 +9,17 @@ A site's readers are radiologists_per_unit for each of its fixed units: at and a
 unit in service (a hospital that buys a CT staffs its reading room), below it only for the surviving existing
 units (a DR bought for a township centre comes without a reader, which is the point: its exams are read at
 the hub, by a hire there, or not done); the hub may hire more, g[r,q] radiologists hired in year q (rh, at
-most max_hires_per_region_year, in post to the end of the plan, each radiologist-year priced). The rows, in
-radiologists, so that a row's dual is what one more radiologist there is worth (rho =
-reports_per_radiologist_per_year, thousand exams; U = n at t >= H, E below):
+most max_hires_per_region_year, in post to the end of the plan, each radiologist-year priced), or open a
+regional imaging reading centre (区域影像诊断中心) there: c[r,q] = 1 when it opens in year q (rc, integer, at most
+one per region over the plan, open to the end of it), bringing C = centre_radiologists readers and costing
+centre_wan_cny_per_year each year it is open (no columns while C = 0). The rows, in radiologists, so that a
+row's dual is what one more radiologist there is worth (rho = reports_per_radiologist_per_year, thousand
+exams; U = n at t >= H, E below):
 
     (done at (r,t,y) - [t < H] sum_k w[r,t,k,y] + [t = H] sum_{t'<H,k} w[r,t',k,y]) / rho
-        - [t = H] sum_{q<=y} g[r,q]  <=  radiologists_per_unit * sum_{m fixed} U[r,t,m,y]
+        - [t = H] sum_{q<=y} (g[r,q] + C c[r,q])  <=  radiologists_per_unit * sum_{m fixed} U[r,t,m,y]
     w[r,t,k,y] <= done at (r,t,k,y)   (only exams done there can be sent to the hub)
+    sum_q c[r,q] <= 1                  (one centre a region)
 
 Exams no reader can take must be left unmet or referred up (demand.py), where readers are: the model
 trades a DR at a township centre read remotely against referring the patient to the county. Mobile units'
@@ -30,7 +34,8 @@ import numpy as np
 import pandas as pd
 
 from planner.messages import msg
-from planner.planning.families.spec import INF, ConstraintFamily, Rows, Variables, empty_index, tolerance
+from planner.planning.families.spec import (INF, ConstraintFamily, Rows, Variables, always, empty_index, ones,
+                                            tolerance)
 from planner.planning.weights import year_weights
 
 if TYPE_CHECKING:
@@ -75,14 +80,30 @@ def hire_index(pm: PlanModel) -> pd.DataFrame:
     return pd.DataFrame({"r": np.repeat(regions, Y), "y": np.tile(np.arange(Y), len(regions))})
 
 
+def centre_index(pm: PlanModel) -> pd.DataFrame:
+    """c: the hire columns' regions and years, when a centre brings readers (centre_radiologists > 0)."""
+    if not (_on(pm.inp.scenario) and pm.inp.scenario.reading.centre_radiologists > 0):
+        return empty_index("r", "y")
+    return hire_index(pm)
+
+
 def _remote_cost(pm: PlanModel, w: pd.DataFrame) -> np.ndarray:
     return pm.inp.scenario.reading.remote_wan_cny_per_thousand_exams * year_weights(pm.inp)[w["y"]]
 
 
+def _from_on(pm: PlanModel, y: pd.Series) -> np.ndarray:
+    """The sum of the weights of the plan years from y on: what one unit a year costs from y to the end."""
+    return np.cumsum(year_weights(pm.inp)[::-1])[::-1][y]
+
+
 def _hire_cost(pm: PlanModel, g: pd.DataFrame) -> np.ndarray:
-    # a radiologist hired in year q is paid every plan year from q on: the sum of those years' weights
-    later = np.cumsum(year_weights(pm.inp)[::-1])[::-1]
-    return pm.inp.scenario.reading.hire_wan_cny_per_radiologist_year * later[g["y"]]
+    # a radiologist hired in year q is paid every plan year from q on
+    return pm.inp.scenario.reading.hire_wan_cny_per_radiologist_year * _from_on(pm, g["y"])
+
+
+def _centre_cost(pm: PlanModel, c: pd.DataFrame) -> np.ndarray:
+    # a centre opened in year q is paid for every plan year from q on
+    return pm.inp.scenario.reading.centre_wan_cny_per_year * _from_on(pm, c["y"])
 
 
 def _hire_cap(pm: PlanModel, g: pd.DataFrame) -> np.ndarray:
@@ -97,8 +118,9 @@ def define_reading(pm: PlanModel) -> None:
     rho = scn.reading.reports_per_radiologist_per_year
     H, top = _hub(inp), len(inp.tiers) - 1
     w, g, cq = pm.families["rw"].index, pm.families["rh"].index, pm.families["cq_in"].index
+    c = pm.families["rc"].index
     # one row per site with exams, and per hub that reads for a site below it or may hire
-    sites = pd.concat([pm.cap_cells[["r", "t", "y"]], g.assign(t=H)[["r", "t", "y"]]])
+    sites = pd.concat([pm.cap_cells[["r", "t", "y"]], g.assign(t=H)[["r", "t", "y"]], c.assign(t=H)[["r", "t", "y"]]])
     sites = sites.drop_duplicates().sort_values(["r", "t", "y"]).reset_index(drop=True)
     pos = {k: i for i, k in enumerate(zip(sites["r"], sites["t"], sites["y"]))}
 
@@ -114,10 +136,11 @@ def define_reading(pm: PlanModel) -> None:
         cols += [pm.col("rw"), pm.col("rw")]
         coefs += [np.full(len(w), -1.0 / rho), np.full(len(w), 1.0 / rho)]
     Y = len(inp.years)
-    for lag in range(Y):   # hires of year q = y - lag still in post in year y
-        later = np.flatnonzero(g["y"].to_numpy() + lag < Y)
-        rows.append(at(g["r"].to_numpy()[later], np.full(len(later), H), g["y"].to_numpy()[later] + lag))
-        cols.append(pm.col("rh", later)), coefs.append(-np.ones(len(later)))
+    for lag in range(Y):   # hires (and centres) of year q = y - lag still in post (open) in year y
+        for name, idx, readers in (("rh", g, 1.0), ("rc", c, scn.reading.centre_radiologists)):
+            later = np.flatnonzero(idx["y"].to_numpy() + lag < Y)
+            rows.append(at(idx["r"].to_numpy()[later], np.full(len(later), H), idx["y"].to_numpy()[later] + lag))
+            cols.append(pm.col(name, later)), coefs.append(np.full(len(later), -readers))
     n = pm.families["n"].index   # at and above the hub every unit in service brings its readers
     fixed = ~inp.mobile[n["m"].to_numpy()]
     keys = list(zip(n["r"], n["t"], n["y"]))
@@ -141,9 +164,27 @@ def define_remote(pm: PlanModel) -> None:
                     [np.ones(len(w)), -np.ones(len(below))], np.full(len(w), -INF), np.zeros(len(w)), w)
 
 
+def define_centres(pm: PlanModel) -> None:
+    """sum_q c[r,q] <= 1: at most one reading centre a region over the plan."""
+    c = pm.families["rc"].index
+    if len(c):
+        regions, row = np.unique(c["r"].to_numpy(), return_inverse=True)
+        pm.add_rows("reading_centre", [row], [pm.col("rc")], [np.ones(len(c))], np.full(len(regions), -INF),
+                    np.ones(len(regions)), pd.DataFrame({"r": regions}))
+
+
+def _open(pm: PlanModel, values: np.ndarray) -> np.ndarray:
+    """(R, Y) 1 in the plan years a centre is open at the region's hub, from the c columns' values."""
+    inp, c = pm.inp, pm.families["rc"].index
+    opened = np.zeros((len(inp.regions), len(inp.years)))
+    np.add.at(opened, (c["r"].to_numpy(), c["y"].to_numpy()), values)
+    return np.round(np.cumsum(opened, axis=1), 9) + 0.0   # (no -0.0)
+
+
 def flow_columns(pm: PlanModel, flows: pd.DataFrame, val) -> dict[str, np.ndarray]:
     """read_remotely_k: of the exams done at this site, those read at the hub (only with reading on, so the
-    flows table is unchanged otherwise)."""
+    flows table is unchanged otherwise); with centres allowed, reading_centre_open: 1 on the hub tier's rows of
+    a region and year whose hub has a reading centre open (what the verifier reads back)."""
     if not _on(pm.inp.scenario):
         return {}
     u, w = pm.families["u"].index, pm.families["rw"].index
@@ -151,12 +192,16 @@ def flow_columns(pm: PlanModel, flows: pd.DataFrame, val) -> dict[str, np.ndarra
     out = np.zeros(len(flows))
     if len(w):
         np.add.at(out, [pos[k] for k in zip(w["r"], w["t"], w["k"], w["y"])], val("rw"))
-    return {"read_remotely_k": out}
+    cols = {"read_remotely_k": out}
+    if pm.inp.scenario.reading.centre_radiologists > 0:
+        hub = (u["t"].to_numpy() == _hub(pm.inp))
+        cols["reading_centre_open"] = np.where(hub, _open(pm, val("rc"))[u["r"], u["y"]], 0.0)
+    return cols
 
 
 def region_columns(pm: PlanModel, regions: pd.DataFrame) -> dict[str, np.ndarray]:
     """Per region x modality x year: exams read (every exam fixed units do, wherever read) and, of those,
-    read remotely at the hub."""
+    read remotely at the hub; with centres allowed, whether a reading centre is open at the region's hub."""
     if not _on(pm.inp.scenario):
         return {}
     inp = pm.inp
@@ -172,7 +217,10 @@ def region_columns(pm: PlanModel, regions: pd.DataFrame) -> dict[str, np.ndarray
     got = np.zeros(len(regions))
     got[fixed] = remote[ri[fixed], ki[fixed].to_numpy(int), yi[fixed]]
     read = np.where(fixed, regions["served_fixed_thousand_exams"].fillna(0.0).to_numpy(float), 0.0)
-    return {"exams_read_thousand": read, "exams_read_remotely_thousand": np.round(got, 9)}
+    cols = {"exams_read_thousand": read, "exams_read_remotely_thousand": np.round(got, 9)}
+    if inp.scenario.reading.centre_radiologists > 0:
+        cols["reading_centre_open"] = _open(pm, pm.values("rc"))[ri, yi]
+    return cols
 
 
 def hires_needed(scn, reads: np.ndarray, readers: np.ndarray) -> np.ndarray:
@@ -211,11 +259,32 @@ def site_reads(inp, flows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.nda
     return reads, done, sent
 
 
+def centres_open(inp, flows: pd.DataFrame) -> tuple[np.ndarray, bool]:
+    """From the flows table's reading_centre_open (none without the column): (R, Y) 1 where a reading centre is
+    open at the region's hub, and whether the column says what a plan can: 0 or 1 on the hub tier's rows (the
+    same for every exam type of a region and year), 0 elsewhere, and once open, open to the end of the plan."""
+    R, Y = len(inp.codes), len(inp.years)
+    if "reading_centre_open" not in flows:
+        return np.zeros((R, Y)), True
+    r, t, _, y = _positions(inp, flows)
+    got = flows["reading_centre_open"].to_numpy(float)
+    hub = t == _hub(inp)
+    most, least = np.full((R, Y), -np.inf), np.full((R, Y), np.inf)
+    np.maximum.at(most, (r[hub], y[hub]), got[hub])
+    np.minimum.at(least, (r[hub], y[hub]), got[hub])
+    opened = np.where(np.isfinite(most), most, 0.0)
+    ok = (np.abs(got[~hub]) <= 1e-6).all() and (np.abs(opened - np.round(opened)) <= 1e-6).all() \
+        and ((opened >= -1e-6) & (opened <= 1 + 1e-6)).all() and (np.diff(opened, axis=1) >= -1e-6).all() \
+        and (~np.isfinite(most) | (most - least <= 1e-6)).all()
+    return np.clip(np.round(opened), 0.0, 1.0), bool(ok)
+
+
 def check_reading(c) -> None:
     """Every exam done is read: at its site within the readers there, or, below the hub, at the hub, whose
-    readers are its own plus at most max_hires_per_region_year more each year. Readers are re-derived from
-    the scenario (the surviving stock of planning/reference.py x radiologists_per_unit), reads from the
-    plan's flows table (c.flows)."""
+    readers are its own plus at most max_hires_per_region_year more each year, plus centre_radiologists in the
+    years the flows table says a reading centre is open there. Readers are re-derived from the scenario (the
+    surviving stock of planning/reference.py x radiologists_per_unit), reads and centres from the plan's flows
+    table (c.flows)."""
     inp, scn = c.inp, c.scn
     if not _on(scn):
         return
@@ -228,6 +297,10 @@ def check_reading(c) -> None:
                                                                     c.n)
     capacity[:, H] += rd.reports_per_radiologist_per_year * rd.max_hires_per_region_year * \
         np.arange(1, len(inp.years) + 1)[None, :]        # every year's hires, from the first plan year on
+    opened, ok = centres_open(inp, c.flows)
+    if not ok or (rd.centre_radiologists == 0 and opened.any()):
+        c.v.append(msg("verify.reading_centre_bad", hub=rd.hub_tier))
+    capacity[:, H] += rd.reports_per_radiologist_per_year * rd.centre_radiologists * opened
     bad = reads > capacity + tolerance(capacity) * 10
     for r, t, y in zip(*np.nonzero(bad)):
         c.v.append(msg("verify.over_reading", where=c.where(r, y), tier=inp.tiers[t], reads=float(reads[r, t, y]),
@@ -236,9 +309,10 @@ def check_reading(c) -> None:
 
 
 def objective_from_tables(inp, plan, flows: pd.DataFrame, ref, in_service: np.ndarray, disc) -> float:
-    """The objective's reading terms, from the flows table (verify.objective_from_tables): remote reads, and
-    the fewest radiologist-years of hiring the hubs' reads need (none when reading is off), with the readers
-    of the re-derived surviving stock (``ref``). ``disc(years)``: each year's weight."""
+    """The objective's reading terms, from the flows table (verify.objective_from_tables): remote reads, the
+    reading centres' years open (reading_centre_open), and the fewest radiologist-years of hiring the hubs'
+    reads need beyond their readers (none when reading is off): those of the re-derived surviving stock
+    (``ref``) and of the centres. ``disc(years)``: each year's weight."""
     scn, surviving = inp.scenario, ref.surviving
     if not _on(scn) or "read_remotely_k" not in flows:
         return 0.0
@@ -247,7 +321,11 @@ def objective_from_tables(inp, plan, flows: pd.DataFrame, ref, in_service: np.nd
                                                          disc(flows["year"])).sum())
     reads, _, _ = site_reads(inp, flows)
     H = _hub(inp)
-    hired = hires_needed(scn, reads[:, H], _local_readers(scn, inp.tiers, inp.modalities, surviving, in_service)[:, H])
+    opened, _ = centres_open(inp, flows)
+    total += rd.centre_wan_cny_per_year * float((opened * disc(inp.years)[None, :]).sum())
+    readers = _local_readers(scn, inp.tiers, inp.modalities, surviving, in_service)[:, H] + \
+        rd.centre_radiologists * opened
+    hired = hires_needed(scn, reads[:, H], readers)
     return total + rd.hire_wan_cny_per_radiologist_year * float((hired * disc(inp.years)[None, :]).sum())
 
 
@@ -257,9 +335,12 @@ FAMILY = ConstraintFamily(
     variables=(Variables("rw", "thousand exams done at a site below the hub tier, read remotely at the hub",
                          remote_index, cost=_remote_cost),
                Variables("rh", "radiologists hired at a region's hub in a plan year (in post to the end)",
-                         hire_index, upper=_hire_cap, cost=_hire_cost)),
+                         hire_index, upper=_hire_cap, cost=_hire_cost),
+               Variables("rc", "a reading centre opened at a region's hub in a plan year (open to the end)",
+                         centre_index, upper=ones, integer=always, cost=_centre_cost)),
     rows=(Rows("reading", define_reading, dual_words=msg("marginal.reading")),
-          Rows("reading_remote", define_remote)),
+          Rows("reading_remote", define_remote),
+          Rows("reading_centre", define_centres)),
     verify=check_reading,
     objective_from_tables=objective_from_tables,
     region_columns=region_columns,
