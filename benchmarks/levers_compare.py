@@ -34,6 +34,13 @@ def figures(result) -> dict:
     out["units"] = {f"{m} {t}": float(v) for (m, t), v in units.items() if v > 0}
     out["read_remotely_thousand"] = float(regions["exams_read_remotely_thousand"].sum()) \
         if "exams_read_remotely_thousand" in regions else 0.0
+    # reading centres open in the last plan year: the flows table holds the column on the hub's rows, one per
+    # exam type, so count the regions with one
+    if "reading_centre_open" in flows:
+        last = flows[(flows["year"] == flows["year"].max()) & (flows["reading_centre_open"] > 0.5)]
+        out["reading_centres"] = int(last["region_code"].nunique())
+    else:
+        out["reading_centres"] = 0
     out["leased_units"] = float(plan["leased_units"].sum()) if "leased_units" in plan else 0.0
     out["domestic_units"] = float(plan["domestic_units"].sum()) if "domestic_units" in plan else None
     out["spend_by_year_wan"] = {int(y): float(v) for y, v in zip(spend["year"], spend["capex_wan_cny"])}
@@ -56,6 +63,7 @@ def table(rows: dict[str, dict]) -> list[str]:
     for k in keys:
         line(f"new units: {k}", lambda r, k=k: f"{r['units'].get(k, 0):,.0f}")
     line("exams read remotely at the county hospital (million)", lambda r: f"{r['read_remotely_thousand'] / 1e3:,.2f}")
+    line("regional reading centres open in the last plan year", lambda r: f"{r.get('reading_centres', 0):,d}")
     line("leased units", lambda r: f"{r['leased_units']:,.0f}")
     line("domestic units", lambda r: "–" if r["domestic_units"] is None else f"{r['domestic_units']:,.0f}")
     years = sorted({y for r in rows.values() for y in r["spend_by_year_wan"]})
