@@ -152,15 +152,19 @@ def text(value: str | Message, lang: str | None = None) -> str:
 def as_data(value: str | Message) -> str | dict:
     """A message as JSON data ({"code": ..., "params": {...}}, a message inside as the same), a string as it
     is: what summary.json keeps beside the English so a reader can say it in another language."""
+    if isinstance(value, list):   # a parameter listing messages (rows named in a sentence: _said)
+        return [as_data(v) for v in value]
     if not isinstance(value, Message):
         return value
-    return {"code": value.code, "params": {k: as_data(v) if isinstance(v, Message) else v
+    return {"code": value.code, "params": {k: as_data(v) if isinstance(v, (Message, list)) else v
                                            for k, v in value.params.items()}}
 
 
 def from_data(data: str | dict) -> str | Message:
     """The message :func:`as_data` wrote (a string stays a string)."""
+    if isinstance(data, list):
+        return [from_data(v) for v in data]
     if not isinstance(data, dict):
         return data
-    return Message(data["code"], {k: from_data(v) if isinstance(v, dict) and "code" in v else v
-                                  for k, v in data.get("params", {}).items()})
+    return Message(data["code"], {k: from_data(v) if (isinstance(v, dict) and "code" in v) or isinstance(v, list)
+                                  else v for k, v in data.get("params", {}).items()})
