@@ -31,8 +31,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_model import environment  # noqa: E402
-from bench_speed import LEVERS, ONE_LEVER, planner_solve  # noqa: E402
+from bench_model import environment, write_results  # noqa: E402
+from bench_speed import LEVERS, ONE_LEVER, _g, _s, planner_solve  # noqa: E402
 
 CASES = {"earmark only": ONE_LEVER["renewal earmark"], "medcommunity (all levers)": ()}
 PATHS = {"old": (True, False), "new": (False, False), "lazy": (False, True)}   # renewal.PER_YEAR, lazy.ENABLED
@@ -63,21 +63,7 @@ def main() -> None:
             rows.append(r)
             print(json.dumps(r, default=str), flush=True)
     renewal.PER_YEAR, lazy.ENABLED = False, True
-    env["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    a.out.mkdir(parents=True, exist_ok=True)
-    (a.out / f"{a.name}.json").write_text(json.dumps({"env": env, "rows": rows}, indent=1, default=str),
-                                          encoding="utf-8")
-    text = report(rows, env, a)
-    (a.out / f"{a.name}.md").write_text(text, encoding="utf-8")
-    print(text)
-
-
-def _g(v) -> str:
-    return "–" if v is None else f"{v:.2%}"
-
-
-def _s(v) -> str:
-    return "–" if v is None else f"{v:.1f} s"
+    write_results(a.out, a.name, env, rows, lambda: report(rows, env, a))
 
 
 def _n(v) -> str:

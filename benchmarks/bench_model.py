@@ -392,6 +392,19 @@ def environment() -> dict:
                 date=_dt.datetime.now().isoformat(timespec="seconds"), **vers)
 
 
+
+def write_results(folder: Path, name: str, env: dict, rows: list[dict], report) -> None:
+    """A benchmark's rows as <name>.json (with the run's environment, the load at its end added) and its
+    report (``report()``, made once the load is in ``env``) as <name>.md, then printed: one writer for the
+    scripts that run cases one after the other."""
+    env["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.json").write_text(json.dumps({"env": env, "rows": rows}, indent=1, default=str),
+                                         encoding="utf-8")
+    text = report()
+    (folder / f"{name}.md").write_text(text, encoding="utf-8")
+    print(text)
+
 def write_markdown(path: Path, summary: list[dict], notes: list[str], env: dict, args_line: str,
                    drift: list[str], total_s: float, rows: list[dict] | None = None) -> str:
     L = []

@@ -43,7 +43,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_model import environment  # noqa: E402  (one copy of the run-environment probe)
+from bench_model import environment, write_results  # noqa: E402  (one copy of the run-environment probe)
 
 SCENARIO = REPO / "models" / "sichuan.toml"
 LEVERS = REPO / "models" / "sichuan_medcommunity.toml"
@@ -256,13 +256,7 @@ def main() -> None:
                                                 "solver.threads=1", f"budget.total_wan_cny={b0 * f}"])
             done(planner_solve(f"cold at x{f}", a.whatif_limit, a.seed, planner=cold)[0])
             base.set_budget(b0)
-    env["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    a.out.mkdir(parents=True, exist_ok=True)
-    (a.out / f"{a.name}.json").write_text(json.dumps({"env": env, "rows": rows}, indent=1, default=str),
-                                          encoding="utf-8")
-    text = report(rows, env, a)
-    (a.out / f"{a.name}.md").write_text(text, encoding="utf-8")
-    print(text)
+    write_results(a.out, a.name, env, rows, lambda: report(rows, env, a))
 
 
 def _s(v) -> str:
