@@ -246,3 +246,27 @@ def test_the_earmark_is_checked_after_the_mip_when_the_lp_leaves_it_free(case, m
     monkeypatch.setattr(lazy, "ENABLED", False)
     q = Planner.from_file(path, over)
     assert q.solve().report.objective == pytest.approx(objective) and q._solver.lazy == "none"
+
+
+def test_a_stop_after_a_plan_that_broke_the_lazy_rows_leaves_no_plan_of_its_own(case):
+    """A stop (or no time left) after the MIP without the earmark's rows ended in a plan that breaks them:
+    that plan is not the whole model's, so the search gives none (status no_solution, the relaxation's bound
+    kept), and keep_best's known plans or the stop's words take over, never a plan with no values."""
+    from planner.planning.lazy import LazyRows
+    from planner.solver.deadline import Deadline
+
+    p = Planner.from_file(case(scenario(0.05), regions=REGIONS, stock=STOCK), ["solver.warm_start=false"])
+    p.solve()
+    solver = p._solver
+    lazy = LazyRows(solver.pm)
+    lazy.open(solver.highs)
+    try:
+        res = solver.highs.solve(10.0, 0.0)
+    finally:
+        lazy.close(solver.highs)
+    assert res.status == "optimal" and res.objective == pytest.approx(650.0)   # Beta's 3 units, no replacement
+    solver.stopped = True
+    out = solver._check_lazy(lazy, res, Deadline.of(5.0), 0.0, 0.0)
+    assert solver.lazy == "broken"
+    assert out.status == "no_solution" and out.x is None and out.objective is None
+    assert out.bound == pytest.approx(650.0)   # a bound of a relaxation, still one of the whole model

@@ -214,9 +214,11 @@ class Solver:
         self.lazy = "broken"
         self._lazy_labels = lazy.labels
         if self.stopped or deadline.part(reserve=after) < MIN_PHASE_S:
-            return SolveResult(status=Status.INTERRUPTED if self.stopped else Status.NO_SOLUTION, objective=None,
-                               bound=res.bound, x=None, seconds=res.seconds, nodes=res.nodes,
-                               stopped_by_guard=res.stopped_by_guard, detail=res.detail)
+            # no plan of the whole model from the search (keep_best may still find one among the known plans,
+            # the start for one, and a stop then says it stopped before a plan)
+            return SolveResult(status=Status.NO_SOLUTION, objective=None, bound=res.bound, x=None,
+                               seconds=res.seconds, nodes=res.nodes, stopped_by_guard=res.stopped_by_guard,
+                               detail=res.detail)
         again = self.highs.solve(max(0.5, deadline.part(reserve=after)), rel_gap, guard=True, progress=self.progress)
         bounds = [b for b in (res.bound, again.bound) if b is not None]
         bound = max(bounds) if bounds else None
