@@ -346,3 +346,40 @@ def test_a_negative_centre_is_refused(case):
     with pytest.raises(PlannerError) as err:
         Planner.from_file(case(toml, regions=REGIONS, stock=STOCK, facilities=FACILITIES))
     assert "reading.centre_radiologists" in str(err.value)
+
+
+@pytest.mark.parametrize("per_unit, hires, objective", [
+    (0.0, 4.5, 0.75 + 3.5 + 4.5),   # the mobile unit brings no reader: Beta's hub hires 4.5 radiologists
+    (3.0, 1.5, 0.75 + 3.5 + 1.5),   # it brings 3 (read 3 thousand): 1.5 hires for the other 1.5 thousand
+])
+def test_a_mobile_units_exams_are_read_at_its_base_hub(case, per_unit, hires, objective):
+    """test_hand_instances' mobile instance (one mobile CT based in Beta delivers 1.5 thousand exams to Alpha
+    and 3 thousand at home; objective 0.75 away + 0.01 x 350 spend) with readers: every exam it delivers is
+    read at its base's county hospital (hub), where the unit, at the hub tier, brings per_unit readers and
+    each radiologist (1 thousand reports a year) hired costs 1 a year, below an unmet exam's 20 a thousand.
+    Based in Alpha it would pay 1.5 away and the same hires, so Beta stays the base."""
+    from tests.test_hand_instances import TWO_TIER
+
+    reading = (f"\n[reading]\nenabled = true\nhub_tier = \"secondary\"\nreports_per_radiologist_per_year = 1\n"
+               f"radiologists_per_unit = {per_unit}\nremote_wan_cny_per_thousand_exams = 0\n"
+               f"hire_wan_cny_per_radiologist_year = 1\nmax_hires_per_region_year = 10\n")
+    toml = TWO_TIER.format(travel='travel = "travel.csv"', ct_price=10_000, budget=400).replace("\n[solver]",
+                                                                                                reading + "\n[solver]")
+    path = case(toml, regions="code,name_zh,population\n100001,甲,150000\n100002,乙,300000\n",
+                stock="code,tier,modality,units\n100001,secondary,CT,0\n",
+                travel="from_code,to_code,minutes\n100001,100002,60\n100002,100001,60\n")
+    r = Planner.from_file(path).solve()
+    assert r.report.status == "optimal" and r.report.objective == pytest.approx(objective)
+    assert r.plan[["region_code", "modality", "new_units"]].values.tolist() == [["100002", "MOBILE_CT", 1.0]]
+    assert r.mobile["exams_k"].sum() == pytest.approx(4.5)
+    rep = verify(r.inputs, r.plan, r.flows, r.mobile, weighted_sum=r.report.objective)
+    assert rep.ok, rep.violations
+    assert rep.recomputed["weighted_sum_objective"] == pytest.approx(objective)   # hires re-derived: `hires`
+    assert hires == pytest.approx(4.5 - per_unit)
+    # a mobile table that says the unit delivered 10 % more (within its capacity) needs 0.45 more hires, which
+    # the model's objective does not pay for (0.075 more away cost besides): 9.275 (per_unit 0) > 8.75
+    more = r.mobile.assign(exams_k=r.mobile["exams_k"] * 1.1)
+    words = verify(r.inputs, r.plan, r.flows, more, weighted_sum=r.report.objective).violations
+    assert words and all("objective recomputed" in v for v in words), words
+    if per_unit == 0.0:
+        assert f"{objective + 0.45 + 0.075:.4f}" in words[0]

@@ -103,7 +103,7 @@ def verify(inp: PlanInputs, plan: pd.DataFrame, flows: pd.DataFrame, mobile: pd.
     """``weighted_sum``: the objective the model reports for this plan (its scenario weights); it is
     recomputed here from the tables, and a plan that costs more than the model reports is a violation."""
     c = _Check(inp, plan)
-    c.flows = flows   # what the families' checks read for exam flows (reading.py)
+    c.flows, c.mobile = flows, mobile   # what the families' checks read for exam flows and mobile deliveries
     _check_inputs_agree(c)
     _check_purchases(c)
     _check_eligibility(c)
@@ -470,7 +470,7 @@ def objective_from_tables(inp: PlanInputs, x: np.ndarray, n: np.ndarray, flows: 
     total += w.cost_weight * money
     for family in families():   # e.g. leased units' payments instead of their price, remote reads and hires
         if family.objective_from_tables is not None:
-            total += family.objective_from_tables(inp, plan, flows, ref, n, disc)
+            total += family.objective_from_tables(inp, plan, flows, mobile, ref, n, disc)
     acc = scn.access
     if acc.exam_types and inp.minutes is not None:
         at = access_table(inp, n[..., -1], mobile)

@@ -163,7 +163,7 @@ def least_spend(scn, modalities: list[str], price: np.ndarray, per: np.ndarray, 
     return np.where(leasable(scn, modalities)[:, None, None], np.minimum(per, lease), per)
 
 
-def objective_from_tables(inp, plan: pd.DataFrame | None, flows, ref, n, disc) -> float:
+def objective_from_tables(inp, plan: pd.DataFrame | None, flows, mobile, ref, n, disc) -> float:
     """The leases' objective term from the plan table (verify.objective_from_tables): each leased unit's
     payments valued as the scenario values capital, less its price as x counts it (instead of its price)."""
     scn, years = inp.scenario, list(inp.years)

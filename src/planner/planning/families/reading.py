@@ -22,9 +22,10 @@ exams; U = n at t >= H, E below):
     sum_q c[r,q] <= 1                  (one centre a region)
 
 Exams no reader can take must be left unmet or referred up (demand.py), where readers are: the model
-trades a DR at a township centre read remotely against referring the patient to the county. Mobile units'
-exams are not counted (their reading is left for a later version), nor are exams of different modalities
-weighted differently (one exam, one report)."""
+trades a DR at a township centre read remotely against referring the patient to the county. Exams mobile
+units deliver (z, mobile.py), wherever, are read at their base's hub (+ sum z / rho in the base's hub row; a
+mobile unit at the hub tier brings its readers like a fixed one), as a county hospital reads its vans'
+images. Exams of different modalities are not weighted differently (one exam, one report)."""
 
 from __future__ import annotations
 
@@ -52,13 +53,13 @@ def _hub(inp) -> int:
 
 def _local_readers(scn, tiers: list[str], modalities: list[str], surviving: np.ndarray,
                    in_service: np.ndarray | None = None) -> np.ndarray:
-    """(R, T, Y) radiologists at each site: radiologists_per_unit for each fixed unit: below the hub tier the
-    surviving existing units, at and above it every unit in service (``in_service``; None: below the hub only,
-    as the model's right-hand side, whose units at the hub and above are columns)."""
-    fixed = np.array([not scn.modalities[m].mobile for m in modalities])
+    """(R, T, Y) radiologists at each site: radiologists_per_unit for each unit, mobile ones too (their exams
+    are read at their base's hub): below the hub tier the surviving existing units, at and above it every unit
+    in service (``in_service``; None: below the hub only, as the model's right-hand side, whose units at the hub
+    and above are columns)."""
     H = tiers.index(scn.reading.hub_tier)
-    units = surviving[:, :, fixed, :].sum(axis=2)
-    units[:, H:] = 0.0 if in_service is None else in_service[:, H:][:, :, fixed, :].sum(axis=2)
+    units = surviving.sum(axis=2)
+    units[:, H:] = 0.0 if in_service is None else in_service[:, H:].sum(axis=2)
     return scn.reading.radiologists_per_unit * units
 
 
@@ -71,11 +72,13 @@ def remote_index(pm: PlanModel) -> pd.DataFrame:
 
 
 def hire_index(pm: PlanModel) -> pd.DataFrame:
-    """g: one column per region with fixed units at or below the hub, and plan year."""
+    """g: one column per region with fixed units at or below the hub, or a mobile unit's base (its exams are
+    read at the base's hub), and plan year."""
     if not _on(pm.inp.scenario):
         return empty_index("r", "y")
     cells = pm.cap_cells
-    regions = np.unique(cells.loc[cells["t"] <= _hub(pm.inp), "r"].to_numpy())
+    regions = np.union1d(cells.loc[cells["t"] <= _hub(pm.inp), "r"].to_numpy(),
+                         pm.families["z"].index["base"].to_numpy()).astype(int)
     Y = len(pm.inp.years)
     return pd.DataFrame({"r": np.repeat(regions, Y), "y": np.tile(np.arange(Y), len(regions))})
 
@@ -112,15 +115,16 @@ def _hire_cap(pm: PlanModel, g: pd.DataFrame) -> np.ndarray:
 
 def define_reading(pm: PlanModel) -> None:
     inp, scn = pm.inp, pm.inp.scenario
-    s = pm.families["s"].index
-    if not (_on(scn) and len(s)):
+    s, z = pm.families["s"].index, pm.families["z"].index
+    if not (_on(scn) and (len(s) or len(z))):
         return
     rho = scn.reading.reports_per_radiologist_per_year
     H, top = _hub(inp), len(inp.tiers) - 1
     w, g, cq = pm.families["rw"].index, pm.families["rh"].index, pm.families["cq_in"].index
     c = pm.families["rc"].index
-    # one row per site with exams, and per hub that reads for a site below it or may hire
-    sites = pd.concat([pm.cap_cells[["r", "t", "y"]], g.assign(t=H)[["r", "t", "y"]], c.assign(t=H)[["r", "t", "y"]]])
+    # one row per site with exams, and per hub that reads for a site below it, for a mobile base, or may hire
+    sites = pd.concat([pm.cap_cells[["r", "t", "y"]], g.assign(t=H)[["r", "t", "y"]], c.assign(t=H)[["r", "t", "y"]],
+                       z.assign(r=z["base"], t=H)[["r", "t", "y"]]])
     sites = sites.drop_duplicates().sort_values(["r", "t", "y"]).reset_index(drop=True)
     pos = {k: i for i, k in enumerate(zip(sites["r"], sites["t"], sites["y"]))}
 
@@ -131,6 +135,9 @@ def define_reading(pm: PlanModel) -> None:
     if len(cq):   # top-tier exams of other regions of the parent, done (and read) here
         rows.append(at(cq["r"], np.full(len(cq), top), cq["y"]))
         cols.append(pm.col("cq_in")), coefs.append(np.full(len(cq), 1.0 / rho))
+    if len(z):    # exams mobile units deliver, wherever, read at their base's hub
+        rows.append(at(z["base"], np.full(len(z), H), z["y"]))
+        cols.append(pm.col("z")), coefs.append(np.full(len(z), 1.0 / rho))
     if len(w):    # sent away from the site, read at its hub
         rows += [at(w["r"], w["t"], w["y"]), at(w["r"], np.full(len(w), H), w["y"])]
         cols += [pm.col("rw"), pm.col("rw")]
@@ -141,10 +148,9 @@ def define_reading(pm: PlanModel) -> None:
             later = np.flatnonzero(idx["y"].to_numpy() + lag < Y)
             rows.append(at(idx["r"].to_numpy()[later], np.full(len(later), H), idx["y"].to_numpy()[later] + lag))
             cols.append(pm.col(name, later)), coefs.append(np.full(len(later), -readers))
-    n = pm.families["n"].index   # at and above the hub every unit in service brings its readers
-    fixed = ~inp.mobile[n["m"].to_numpy()]
+    n = pm.families["n"].index   # at and above the hub every unit in service, mobile ones too, brings its readers
     keys = list(zip(n["r"], n["t"], n["y"]))
-    staffed = np.flatnonzero(fixed & (n["t"].to_numpy() >= H) & np.array([k in pos for k in keys], dtype=bool))
+    staffed = np.flatnonzero((n["t"].to_numpy() >= H) & np.array([k in pos for k in keys], dtype=bool))
     rows.append(np.array([pos[keys[i]] for i in staffed], dtype=np.int64))
     cols.append(pm.col("n", staffed)), coefs.append(np.full(len(staffed), -scn.reading.radiologists_per_unit))
     readers = _local_readers(scn, inp.tiers, inp.modalities, inp.surviving)
@@ -244,9 +250,10 @@ def _positions(inp, flows: pd.DataFrame) -> tuple[np.ndarray, ...]:
     return tuple(col.map({k: i for i, k in enumerate(order)}).to_numpy(int) for order, col in orders)
 
 
-def site_reads(inp, flows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """From the flows table: (R, T, Y) thousand exams read at each site; (R, T, K, Y) exams done at each site
-    (those taken from the parent's pool included) and, of those, sent to the hub."""
+def site_reads(inp, flows: pd.DataFrame, mobile: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """From the flows table: (R, T, Y) thousand exams read at each site, with those mobile units deliver (the
+    mobile table, None: none) read at their base's hub; (R, T, K, Y) exams fixed units do at each site (those
+    taken from the parent's pool included) and, of those, sent to the hub."""
     R, T, K, Y = len(inp.codes), len(inp.tiers), len(inp.exam_types), len(inp.years)
     at = _positions(inp, flows)
     done, sent = np.zeros((R, T, K, Y)), np.zeros((R, T, K, Y))
@@ -256,6 +263,10 @@ def site_reads(inp, flows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.nda
     reads = (done - sent).sum(axis=2)
     H = _hub(inp)
     reads[:, H] += sent[:, :H].sum(axis=(1, 2))
+    if mobile is not None and len(mobile):
+        base = mobile["base_code"].astype(str).map({str(c): i for i, c in enumerate(inp.codes)}).to_numpy(int)
+        year = mobile["year"].map({y: i for i, y in enumerate(inp.years)}).to_numpy(int)
+        np.add.at(reads[:, H], (base, year), mobile["exams_k"].to_numpy(float))
     return reads, done, sent
 
 
@@ -288,7 +299,7 @@ def check_reading(c) -> None:
     inp, scn = c.inp, c.scn
     if not _on(scn):
         return
-    reads, done, sent = site_reads(inp, c.flows)
+    reads, done, sent = site_reads(inp, c.flows, c.mobile)
     H = _hub(inp)
     if (sent < -1e-7).any() or (sent[:, H:] > 1e-7).any() or (sent > done + tolerance(done) * 10).any():
         c.v.append(msg("verify.reading_remote_bad", hub=scn.reading.hub_tier))
@@ -308,7 +319,8 @@ def check_reading(c) -> None:
     c.checked["reading"] = int(reads.size)
 
 
-def objective_from_tables(inp, plan, flows: pd.DataFrame, ref, in_service: np.ndarray, disc) -> float:
+def objective_from_tables(inp, plan, flows: pd.DataFrame, mobile: pd.DataFrame, ref, in_service: np.ndarray,
+                          disc) -> float:
     """The objective's reading terms, from the flows table (verify.objective_from_tables): remote reads, the
     reading centres' years open (reading_centre_open), and the fewest radiologist-years of hiring the hubs'
     reads need beyond their readers (none when reading is off): those of the re-derived surviving stock
@@ -319,7 +331,7 @@ def objective_from_tables(inp, plan, flows: pd.DataFrame, ref, in_service: np.nd
     rd = scn.reading
     total = rd.remote_wan_cny_per_thousand_exams * float((flows["read_remotely_k"].to_numpy(float) *
                                                          disc(flows["year"])).sum())
-    reads, _, _ = site_reads(inp, flows)
+    reads, _, _ = site_reads(inp, flows, mobile)
     H = _hub(inp)
     opened, _ = centres_open(inp, flows)
     total += rd.centre_wan_cny_per_year * float((opened * disc(inp.years)[None, :]).sum())

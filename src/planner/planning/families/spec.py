@@ -102,7 +102,7 @@ class ConstraintFamily:
 
     ``verify(c)`` gets planning.verify's check context: ``c.inp``, ``c.scn``, ``c.ref`` (the arrays derived
     again from the scenario's tables, planning/reference.py), ``c.x`` new units and ``c.n`` units in
-    service (R, T, M, Y) from the plan table, ``c.flows`` the flows table; it appends violations to ``c.v`` (a ``planner.messages.msg``
+    service (R, T, M, Y) from the plan table, ``c.flows`` the flows table, ``c.mobile`` the mobile deliveries; it appends violations to ``c.v`` (a ``planner.messages.msg``
     whose str() is the English, or plain words), uses ``c.where(r, y)`` to name a place, and counts what it
     checked in ``c.checked[name]``.
 
@@ -130,9 +130,9 @@ class ConstraintFamily:
     the plan the total budget counts, and the spend table's columns (leasing.py: payments instead of the price).
     The verifier's budget check and the results' spend share it (families.spend_from_plan).
 
-    ``objective_from_tables(inp, plan, flows, ref, n, disc)`` is the family's term of the weighted-sum objective
-    recomputed from the result tables (verify.objective_from_tables): ``plan`` the plan table (None when the
-    caller has none), ``flows`` the flows table, ``ref`` the re-derived arrays, ``n`` units in service
+    ``objective_from_tables(inp, plan, flows, mobile, ref, n, disc)`` is the family's term of the weighted-sum
+    objective recomputed from the result tables (verify.objective_from_tables): ``plan`` the plan table (None
+    when the caller has none), ``flows`` the flows table, ``mobile`` the mobile deliveries, ``ref`` the re-derived arrays, ``n`` units in service
     (R, T, M, Y), ``disc(years)`` each year's discount weight.
 
     ``least_price(scn, modalities, price)`` lowers (M,) the least a required new unit costs (supply.py: a

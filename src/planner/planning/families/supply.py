@@ -140,7 +140,7 @@ def plan_spend(scn, years: list[int], plan: pd.DataFrame, spend: np.ndarray) -> 
     return PlanSpend(spend + price_difference(scn, years, plan))
 
 
-def objective_from_tables(inp, plan: pd.DataFrame | None, flows, ref, n, disc) -> float:
+def objective_from_tables(inp, plan: pd.DataFrame | None, flows, mobile, ref, n, disc) -> float:
     """The domestic units' objective term from the plan table (verify.objective_from_tables): the price
     difference valued as a purchase is (full price discounted, or annualised over its in-plan service)."""
     scn, years = inp.scenario, list(inp.years)
