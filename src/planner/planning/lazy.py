@@ -19,6 +19,7 @@ the solve goes on with the whole model for the time left, keeping the bound foun
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -56,7 +57,6 @@ class LazyRows:
         if pm.integer[self.cols].any() or np.any(pm.cost[self.cols] != 0):
             # an elastic model's slack (renewal's RE) has a cost: there the rows stay in the MIP
             self.rows, self.cols = self.rows[:0], self.cols[:0]
-        self.pm = pm
         self.opened = False
 
     def __bool__(self) -> bool:
@@ -99,6 +99,4 @@ class LazyRows:
             return None
         if abs(done.objective - res.objective) > 1e-7 * max(1.0, abs(res.objective)):
             return None   # a completion dearer than the plan (cannot happen for costless columns; never kept)
-        return SolveResult(status=res.status, objective=res.objective, bound=res.bound, x=done.x,
-                           seconds=res.seconds, nodes=res.nodes, stopped_by_guard=res.stopped_by_guard,
-                           detail=res.detail, extra=res.extra)
+        return dataclasses.replace(res, x=done.x)

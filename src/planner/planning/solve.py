@@ -212,13 +212,10 @@ class Solver:
             self.lazy = "held"
             return full
         self.lazy = "broken"
-        self._lazy_labels = lazy.labels
         if self.stopped or deadline.part(reserve=after) < MIN_PHASE_S:
             # no plan of the whole model from the search (keep_best may still find one among the known plans,
             # the start for one, and a stop then says it stopped before a plan)
-            return SolveResult(status=Status.NO_SOLUTION, objective=None, bound=res.bound, x=None,
-                               seconds=res.seconds, nodes=res.nodes, stopped_by_guard=res.stopped_by_guard,
-                               detail=res.detail)
+            return dataclasses.replace(res, status=Status.NO_SOLUTION, objective=None, x=None, extra={})
         again = self.highs.solve(max(0.5, deadline.part(reserve=after)), rel_gap, guard=True, progress=self.progress)
         bounds = [b for b in (res.bound, again.bound) if b is not None]
         bound = max(bounds) if bounds else None
@@ -335,7 +332,7 @@ class Solver:
         if status == Status.ERROR:
             words = ended(words, msg("status.error_detail", detail=res.detail))
         if self.lazy == "broken":
-            words = ended(words, msg("status.lazy_broken", rules=self._lazy_labels))
+            words = ended(words, msg("status.lazy_broken", rules=lazy.labels))
         if kept is not None:
             words = ended(words, _kept_words(kept, highs_objective))
         if "race" in res.extra:
