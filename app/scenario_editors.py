@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 from pydantic import BaseModel
 
-from planner.config.schema import MinUnits, Modality, Scenario
+from planner.config.schema import MinUnits, Modality, Scenario, UnitClass
 from planner_app import editor_fields as ef, labels, state, widgets
 from planner_app.equity_view import choice
 from planner.messages import labels as catalog_labels
@@ -48,6 +48,7 @@ MIN_UNITS_COLUMNS = list(MinUnits.model_fields)       # tier, modality, per_faci
 MODALITY_MORE = ["label", "mobile", "serves", "demand_year", "integer", "source"]  # beside editor_fields.MOD_COLUMNS
 LONG_TEXT = {"description", "description_zh"}
 SUPPLY_COLUMNS = ["domestic_price_factor", "stock_domestic_share"]   # per modality: edit_supply's table
+CLASS_COLUMNS = list(UnitClass.model_fields)                         # supply.classes: edit_classes's table
 
 
 def _plan_page_paths() -> dict[str, str]:
@@ -64,6 +65,7 @@ def _listed() -> dict[str, str]:
     out |= {p: f"scenario_editors.{group}" for group, paths in FIELD_GROUPS.items() for p in paths}
     out |= {f"policy.min_units[].{f}": "scenario_editors.min_units" for f in MIN_UNITS_COLUMNS}
     out |= {f"supply.{f}": "scenario_editors.supply" for f in SUPPLY_COLUMNS}
+    out |= {f"supply.classes[].{f}": "scenario_editors.classes" for f in CLASS_COLUMNS}
     return out | {f"modalities.*.{f}": "scenario_editors.modality_more" for f in MODALITY_MORE}
 
 
@@ -252,6 +254,33 @@ def edit_supply(raw: dict, scn: Scenario) -> None:
         raw["supply"][f] = kept | {back[shown]: float(v) for shown, v in edited[f].items() if _cell(v) is not None}
 
 
+def edit_classes(raw: dict, scn: Scenario) -> None:
+    """supply.classes as a table: one row a class of a fixed modality, its prices, capacity, staff, life and
+    least domestic share; an empty number is the modality's (or no rule)."""
+    st.caption(catalog_labels.field("supply.classes", lang()) or "supply.classes")
+    mods = {k: labels.modality(k) for k, v in scn.modalities.items() if not v.mobile}
+    frame = pd.DataFrame([c.model_dump() for c in scn.supply.classes], columns=CLASS_COLUMNS)
+    frame = frame.astype({"modality": object, "name": object, "service_life_years": "Int64",
+                          **{f: float for f in CLASS_COLUMNS if f not in ("modality", "name", "service_life_years")}})
+    frame["modality"] = frame["modality"].map(lambda m: mods.get(m, m))
+    fields = UnitClass.model_fields
+    config = {f: st.column_config.NumberColumn(t(f"fld.supply.classes[].{f}"), min_value=0.0,
+                                               help=field_help(f"supply.classes[].{f}", fields[f].description))
+              for f in CLASS_COLUMNS if f not in ("modality", "name")}
+    config["service_life_years"] = st.column_config.NumberColumn(
+        t("fld.supply.classes[].service_life_years"), step=1, format="%d", min_value=1,
+        help=config["service_life_years"]["help"])
+    config["min_domestic_share"] = st.column_config.NumberColumn(
+        t("fld.supply.classes[].min_domestic_share"), min_value=0.0, max_value=1.0,
+        help=config["min_domestic_share"]["help"])
+    config["modality"] = st.column_config.SelectboxColumn(labels.header("modality"), options=list(mods.values()))
+    config["name"] = st.column_config.TextColumn(t("fld.supply.classes[].name"))
+    shown = st.data_editor(frame, num_rows="dynamic", hide_index=True, column_config=config,
+                           key=state.wkey("edit_classes")).dropna(how="all")
+    shown["modality"] = shown["modality"].map(lambda v: _code(v, mods))
+    raw["supply"]["classes"] = [{c: _cell(v) for c, v in row.items()} for _, row in shown.iterrows()]
+
+
 def edit_scenario_inputs(scn: Scenario, raw: dict, slots: dict) -> None:
     """Every editor of this module, each in its expander (closed: Solve stays near the top); writes into
     ``raw``, which the plan page validates with the other editors' edits."""
@@ -263,6 +292,7 @@ def edit_scenario_inputs(scn: Scenario, raw: dict, slots: dict) -> None:
         slots["supply"] = st.container()
         edit_fields(raw, scn, "supply_inputs")
         edit_supply(raw, scn)
+        edit_classes(raw, scn)
     with st.expander(t("min_units_inputs")):
         slots["policy"] = st.container()
         edit_min_units(raw, scn)

@@ -162,3 +162,22 @@ def test_domestic_supply_is_edited_in_both_languages(at):
     at.run()
     assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
     assert at.session_state["edited"].scenario.supply.stock_domestic_share[first] == 0.5
+
+
+def test_classes_of_new_units_are_edited_in_both_languages(at):
+    """supply.classes (issue 27 lever 2): a table of classes, a row each; a class added in English and its
+    price edited in 中文 reach the scenario the page solves."""
+    at.checkbox(key=wkey(at, "edit_supply_enabled")).check()
+    at.session_state[wkey(at, "edit_classes")] = {**NO_EDIT, "added_rows": [
+        {"modality": "MRI", "name": "3T", "price_wan_cny": 900.0, "min_domestic_share": 0.2}]}
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    classes = at.session_state["edited"].scenario.supply.classes
+    assert [(c.modality, c.name, c.price_wan_cny, c.min_domestic_share, c.capacity_exams_per_unit_per_year)
+            for c in classes] == [("MRI", "3T", 900.0, 0.2, None)]
+    at.radio(key="lang").set_value("zh").run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.session_state[wkey(at, "edit_classes")] = {**NO_EDIT, "edited_rows": {0: {"price_wan_cny": 950.0}}}
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    assert at.session_state["edited"].scenario.supply.classes[0].price_wan_cny == 950.0

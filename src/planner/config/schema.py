@@ -242,12 +242,51 @@ class Leasing(Strict):
 STOCK_DOMESTIC_SHARE = {"CT": 0.65, "MRI": 0.47, "DR": 0.72}
 
 
+def _least_share(v: float | None) -> float | None:
+    """A least domestic share (supply's, a class's): empty, or a share from 0 to 1."""
+    if v is not None and not 0.0 <= v <= 1.0:
+        raise ValueError(msg("schema.supply_share_range", v=v))
+    return v
+
+
+class UnitClass(Strict):
+    """One class of a modality's new units (1.5T or 3T MRI, CT below or at 64 rows and above: seed 001 l.87),
+    with its own price by origin, capacity, staff and service life. A field left empty is the modality's.
+    When a modality has classes, each of its new units is of one of them (the model chooses)."""
+
+    modality: str = Field(description="the modality the class belongs to (a fixed one: mobile units have no classes)")
+    name: str = Field(min_length=1, max_length=40, description="the class's name, e.g. 3T (unique within its modality)")
+    price_wan_cny: float | None = Field(
+        None, gt=0, description="an imported unit's price, 万元; empty = the modality's price",
+        json_schema_extra={"unit": "万元 per unit", "source": "assumption"})
+    domestic_price_wan_cny: float | None = Field(
+        None, gt=0, description="a domestic unit's price, 万元; empty = the class's price x the modality's "
+                                "domestic price factor",
+        json_schema_extra={"unit": "万元 per unit", "source": "assumption"})
+    capacity_exams_per_unit_per_year: float | None = Field(
+        None, gt=0, description="exams one unit of the class can do in a year; empty = the modality's",
+        json_schema_extra={"unit": "exams per unit-year", "source": "assumption"})
+    staff_per_unit: float | None = Field(
+        None, ge=0, description="imaging staff (technologists) per unit of the class; empty = the modality's",
+        json_schema_extra={"unit": "staff per unit", "source": "assumption"})
+    service_life_years: int | None = Field(
+        None, ge=1, le=40, description="years a unit of the class serves (it values the purchase when capital "
+                                       "is annualised); empty = the modality's",
+        json_schema_extra={"unit": "years", "source": "assumption"})
+    min_domestic_share: float | None = Field(
+        None, description="least share (0-1) of the class's new units, over all regions and plan years, that must "
+                          "be domestic; empty = no rule (a policy choice)",
+        json_schema_extra={"unit": "share (0-1)", "source": "policy choice; seed 001 l.87 gives market shares"})
+
+    _share = field_validator("min_domestic_share")(classmethod(lambda cls, v: _least_share(v)))
+
+
 class Supply(Strict):
-    """Domestic and imported units (国产/进口, issue 27 lever 2, a first version): of each year's new units the
-    model chooses how many are domestic, each at the modality's price x domestic_price_factor; a policy may
-    ask a least share of new units to be domestic (procurement preference for domestic products, seed 000
-    l.105, l.643, l.677-679). Capacity, service life and staff are the modality's whatever the origin, and
-    classes (1.5T/3T MRI, <64/≥64-row CT) are not told apart. Off by default."""
+    """Domestic and imported units (国产/进口, issue 27 lever 2): of each year's new units the model chooses how
+    many are domestic, each at the modality's price x domestic_price_factor; a policy may ask a least share of
+    new units to be domestic (procurement preference for domestic products, seed 000 l.105, l.643,
+    l.677-679). A modality may have classes (1.5T/3T MRI, <64/≥64-row CT), each with its own prices by
+    origin, capacity, staff, service life and least domestic share. Off by default."""
 
     enabled: bool = Field(False, description="new units may be domestic (国产) or imported: the model chooses, "
                                              "each domestic unit at the modality's price x its domestic price factor")
@@ -267,13 +306,12 @@ class Supply(Strict):
                     "(defaults: the later figures of seed 001 l.87: CT 0.65, below 64 rows, the larger class in "
                     "counties; MRI 0.47, 1.5T; DR 0.72, X-ray; years and basis not stated)",
         json_schema_extra={"keys": ["<modality>"], "unit": "share (0-1)", "source": "seed 001 l.87"})
+    classes: list[UnitClass] = Field(
+        default_factory=list,
+        description="classes of a modality's new units, each with its own prices, capacity, staff and life; "
+                    "a modality with classes buys every new unit as one of them; empty = no classes")
 
-    @field_validator("min_domestic_share")
-    @classmethod
-    def _share(cls, v: float | None) -> float | None:
-        if v is not None and not 0.0 <= v <= 1.0:
-            raise ValueError(msg("schema.supply_share_range", v=v))
-        return v
+    _share = field_validator("min_domestic_share")(classmethod(lambda cls, v: _least_share(v)))
 
     @model_validator(mode="after")
     def _values(self) -> "Supply":
@@ -635,10 +673,31 @@ class Scenario(Strict):
                 if m not in mods and not (key == "stock_domestic_share" and m in STOCK_DOMESTIC_SHARE):
                     raise ValueError(msg("schema.supply_unknown_modality", key=key, m=m, dym=_did_you_mean(m, mods),
                                          names=_names(mods)))
+        self._check_classes(mods, years)
         for i, rule in enumerate(self.policy.min_units):
             if rule.tier not in tiers or rule.modality not in mods:
                 raise ValueError(msg("schema.min_units_unknown", i=i, tier=rule.tier, mod=rule.modality))
         return self
+
+    def _check_classes(self, mods: dict, years: int) -> None:
+        """supply.classes: a fixed modality of the scenario each, names unique within it, and a service life the
+        plan can count (in the plan, a class's units retire with their modality's: a class whose life differs
+        from it must keep both beyond the plan's last year)."""
+        seen = set()
+        for i, c in enumerate(self.supply.classes):
+            if c.modality not in mods:
+                raise ValueError(msg("schema.class_unknown_modality", i=i + 1, m=c.modality,
+                                     dym=_did_you_mean(c.modality, mods), names=_names(mods)))
+            if mods[c.modality].mobile:
+                raise ValueError(msg("schema.class_mobile", i=i + 1, m=c.modality))
+            if (c.modality, c.name) in seen:
+                raise ValueError(msg("schema.class_duplicate", i=i + 1, m=c.modality, name=c.name))
+            seen.add((c.modality, c.name))
+            own = mods[c.modality].service_life_years
+            if c.service_life_years is not None and c.service_life_years != own \
+                    and min(c.service_life_years, own) < years:
+                raise ValueError(msg("schema.class_life", i=i + 1, m=c.modality, name=c.name,
+                                     life=c.service_life_years, own=own, years=years))
 
     # --- derived views -------------------------------------------------------------------------
     @property

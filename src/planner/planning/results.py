@@ -291,11 +291,11 @@ def marginal_table(pm: PlanModel, report: SolveReport, top: int = 25) -> pd.Data
 
 def _dual_words(words: str | Message, v: float, row: dict) -> str | Message:
     """A family's dual words for one row: its message with the row's {region}, {quota} (the code a quota names), {year}, {tier}, {mod} (modality),
-    {mod_exam} (exam type) and {v}; a plain template (a family not in the catalogs) with {r}, {y}, {t}, {m}, {k}
+    {mod_exam} (exam type), {name} (what else the row names: a class) and {v}; a plain template (a family not in the catalogs) with {r}, {y}, {t}, {m}, {k}
     and {v}, in English."""
     if isinstance(words, Message):
         said = {"region": row["r"], "quota": row["code"], "year": row["y"], "tier": row["t"], "mod": row["m"],
-                "mod_exam": row["k"]}
+                "mod_exam": row["k"], "name": row["name"]}
         return Message(words.code, {**words.params, **{k: getattr(x, "item", lambda: x)() for k, x in said.items()},
                                     "v": v})   # numpy values as Python ones (summary.json keeps them)
     return words.format(v=v, **row)
@@ -311,8 +311,10 @@ def _row_words(inp: PlanInputs, row: pd.Series, names: np.ndarray) -> dict:
     # This reads a column of the row's index table, not the quotas family: no hook is needed for a name that
     # any family's row index may carry.
     code = row["quota_code"] if "quota_code" in row.index else pick("r", inp.codes)
+    # likewise a row may carry the name of what it is for beyond these (supply.py: a class of units)
     return {"r": pick("r", names), "code": code, "y": pick("y", inp.years), "t": pick("t", inp.tiers),
-            "m": pick("m", inp.modalities), "k": pick("k", inp.exam_types)}
+            "m": pick("m", inp.modalities), "k": pick("k", inp.exam_types),
+            "name": str(row["row_name"]) if "row_name" in row.index else ""}
 
 
 # What a comparison of two runs reports per region x modality x year, with the label a planner reads.

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from planner.planning.access import access_table
-from planner.planning.families import families, spend_from_plan
+from planner.planning.families import families, spend_from_plan, unit_differences
 from planner.planning.families.spec import TOL, tolerance as _tol
 from planner.planning.reference import Reference, budget_caps, rederive
 from planner.data.inputs import PlanInputs
@@ -82,6 +82,8 @@ class _Check:
         self.n = in_service(inp, self.x, self.ref.surviving)
         self.ridx = {c: i for i, c in enumerate(inp.codes)}
         self._names = inp.regions["name_zh"].to_numpy()
+        # what units in service do beyond their modality's capacity and staff (supply.py's classes)
+        self.beyond = unit_differences(self, self.n.shape)
 
     def where(self, r, y=None) -> str | Message:
         """'成都市 (510100)', or with a year the message '成都市 (510100) in 2027' (str() of it)."""
@@ -290,7 +292,7 @@ def _check_flows(c: _Check, flows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray
     if scn.constraints.capacity:
         capacity = np.zeros((R, T, K, Y))
         for m in np.flatnonzero(~inp.mobile):
-            capacity[:, :, inp.serves[m], :] += cap[m] * c.n[:, :, m, :]
+            capacity[:, :, inp.serves[m], :] += cap[m] * c.n[:, :, m, :] + c.beyond.capacity[:, :, m, :] / 1000.0
         bad = served > capacity + _tol(capacity) * 10
         for r, t, k, y in zip(*np.nonzero(bad)):
             c.v.append(msg("verify.over_capacity", where=c.where(r, y), x=float(served[r, t, k, y]),

@@ -20,15 +20,16 @@ def capital_weights(inp: PlanInputs) -> np.ndarray:
     the service life L at the discount rate (capital recovery factor r(1+r)^L / ((1+r)^L - 1), or 1/L at
     r = 0), counted for each year the unit serves inside the plan, discounted. A unit bought in the last
     plan year thus counts one year's annuity, not its full price (PyPSA's multi-period 'Type II' rule)."""
+    return np.array([life_capital_weights(inp, inp.scenario.modalities[name].service_life_years)
+                     for name in inp.modalities]).reshape(len(inp.modalities), len(inp.years))
+
+
+def life_capital_weights(inp: PlanInputs, life: int) -> np.ndarray:
+    """(Y,) capital_weights' row for a unit of service life ``life`` (a modality's, or a class's: supply.py)."""
     disc = year_weights(inp)
     Y = len(inp.years)
     if inp.scenario.weights.capital_valuation == "full_price":
-        return np.tile(disc, (len(inp.modalities), 1))
+        return disc
     rate = inp.scenario.weights.discount_rate_pct / 100.0
-    out = np.zeros((len(inp.modalities), Y))
-    for m, name in enumerate(inp.modalities):
-        life = inp.scenario.modalities[name].service_life_years
-        crf = 1.0 / life if rate == 0 else rate * (1 + rate) ** life / ((1 + rate) ** life - 1)
-        for q in range(Y):
-            out[m, q] = crf * disc[q: min(q + life, Y)].sum()
-    return out
+    crf = 1.0 / life if rate == 0 else rate * (1 + rate) ** life / ((1 + rate) ** life - 1)
+    return np.array([crf * disc[q: min(q + life, Y)].sum() for q in range(Y)])

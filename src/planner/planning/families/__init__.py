@@ -19,7 +19,8 @@ from planner.messages import Message
 import numpy as np
 import pandas as pd
 
-from planner.planning.families.spec import ConstraintFamily, Decomposition, PlanSpend, Rows, Variables
+from planner.planning.families.spec import (ConstraintFamily, Decomposition, PlanSpend, Rows, UnitDifferences,
+                                             UnitTerms, Variables)
 
 
 def discover(path, package: str) -> tuple[ConstraintFamily, ...]:
@@ -82,6 +83,23 @@ def spend_from_plan(scn, years: list[int], plan: pd.DataFrame, spend: np.ndarray
     return PlanSpend(spend, after, columns)
 
 
+def unit_terms(pm) -> list[UnitTerms]:
+    """Every family's UnitTerms for the capacity and staffing rows (ConstraintFamily.unit_terms)."""
+    found = (fam.unit_terms(pm) for fam in families() if fam.unit_terms is not None)
+    return [t for t in found if t is not None and len(t.cols)]
+
+
+def unit_differences(c, shape: tuple[int, ...]) -> UnitDifferences:
+    """What the plan table's units in service do beyond their modalities' figures, summed over the families
+    (ConstraintFamily.unit_differences): the verifier's capacity and staff checks add it."""
+    total = UnitDifferences(np.zeros(shape), np.zeros(shape))
+    for fam in families():
+        part = fam.unit_differences(c) if fam.unit_differences is not None else None
+        if part is not None:
+            total = UnitDifferences(total.capacity + part.capacity, total.staff + part.staff)
+    return total
+
+
 def budget_following(pm_blocks) -> list[Rows]:
     """The row blocks, among those a model holds, whose upper sides follow the budget (Rows.follows_budget)."""
     return [rows for fam in families() for rows in fam.rows if rows.follows_budget is not None and rows.name in pm_blocks]
@@ -116,4 +134,4 @@ def blocks_by_decomposition(kind: Decomposition) -> set[str]:
 
 
 __all__ = ["ConstraintFamily", "PlanSpend", "Rows", "Variables", "added", "blocks_by_decomposition", "families", "family_of", "label_of",
-           "register", "row_spec", "spend_from_plan", "unregister"]
+           "register", "row_spec", "spend_from_plan", "unit_differences", "unit_terms", "unregister"]

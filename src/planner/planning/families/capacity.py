@@ -41,7 +41,9 @@ def _referral_cost(pm: PlanModel, s: pd.DataFrame) -> np.ndarray:
 
 def define_capacity(pm: PlanModel) -> None:
     """capacity of fixed units: sum over origins o <= t of s[r,o,t,k,y] (+ exams taken from the parent's
-    pool, catchment.py) - sum_m cap_m n[(r,t,m),y] <= 0."""
+    pool, catchment.py) - sum_m cap_m n[(r,t,m),y] (- what units of a class do beyond cap_m) <= 0."""
+    from planner.planning.families import unit_terms   # the package imports this module
+
     inp = pm.inp
     cap = inp.param("capacity_exams_per_unit_per_year") / 1000.0  # thousand exams per unit-year
     n = pm.families["n"].index
@@ -55,6 +57,9 @@ def define_capacity(pm: PlanModel) -> None:
         rows = [srow, nrow]
         cols = [pm.col("s"), pm.col("n", nf.index.to_numpy())]
         coefs = [np.ones(len(s)), -cap[nf["m"].to_numpy()]]
+        for part in unit_terms(pm):   # units doing more (or fewer) exams than their modality's (supply.py's classes)
+            rows.append(np.array([pos[k] for k in zip(part.r, part.t, inp.serves[part.m], part.y)], dtype=np.int64))
+            cols.append(part.cols), coefs.append(-part.capacity / 1000.0)
         cq = pm.families["cq_in"].index
         if len(cq):  # top-tier exams of other regions of the parent, served here
             top = len(inp.tiers) - 1

@@ -96,6 +96,31 @@ class PlanSpend:
 
 
 @dataclass(frozen=True)
+class UnitTerms:
+    """Columns that change what units in service can do (ConstraintFamily.unit_terms): column ``cols[i]``
+    adds ``capacity[i]`` exams a year to the capacity row of (r, t, the exam type of m, y) and ``staff[i]``
+    staff to the staffing row of (r, y), beyond what n counts at the modality's own figures (supply.py:
+    a class of units doing more exams or needing more staff than its modality)."""
+
+    r: np.ndarray
+    t: np.ndarray
+    m: np.ndarray
+    y: np.ndarray
+    cols: np.ndarray
+    capacity: np.ndarray
+    staff: np.ndarray
+
+
+@dataclass(frozen=True)
+class UnitDifferences:
+    """What a plan table's units in service can do beyond their modality's figures (ConstraintFamily.
+    unit_differences, from the tables alone): exams a year and staff, each (R, T, M, Y)."""
+
+    capacity: np.ndarray
+    staff: np.ndarray
+
+
+@dataclass(frozen=True)
 class ConstraintFamily:
     """A family: its label (the summary's and the marginal table's word), its variables and rows in the
     order they enter the model, its verifier check, and the constant it adds to the objective.
@@ -140,6 +165,9 @@ class ConstraintFamily:
     least the budget rows count by year y' for a unit first needed in year q (``total``: in the total row),
     or returns None to leave it (leasing.py: a lease's payments so far). Both feed the pre-solve checks.
 
+    ``unit_terms(pm)`` gives UnitTerms the capacity and staffing rows add (capacity.py, staffing.py), and
+    ``unit_differences(c)`` the same from the verifier's tables (c.plan), a UnitDifferences or None.
+
     ``precheck(c)`` is the family's own pre-solve check (planning/checks.py): ``c.inp``, ``c.scn``, ``c.need``
     (the units the hard rules force: ``presence`` (R, T, M, Y), ``target`` and ``by_year`` (R, M, Y)), and
     ``c.where(r)`` to name a region; it appends messages to ``c.errors`` and ``c.warnings``. The checks run
@@ -161,6 +189,8 @@ class ConstraintFamily:
     least_price: Callable[[object, list[str], np.ndarray], np.ndarray] | None = None
     least_spend: Callable[[object, list[str], np.ndarray, np.ndarray, bool], np.ndarray | None] | None = None
     precheck: Callable[[object], None] | None = None
+    unit_terms: Callable[[PlanModel], UnitTerms | None] | None = None
+    unit_differences: Callable[[object], UnitDifferences | None] | None = None
     # The family's rows may be left out of the MIP and checked after it (planning/lazy.py), when the LP
     # relaxation gives them zero duals. Only for a family whose columns are all continuous, cost nothing
     # (test_family_spec holds it) and sit in its own rows only (test_renewal): without them the model is a

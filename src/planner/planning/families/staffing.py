@@ -21,16 +21,21 @@ def _region_years(pm: PlanModel) -> pd.DataFrame:
 
 
 def define_staffing(pm: PlanModel) -> None:
+    from planner.planning.families import unit_terms   # the package imports this module
+
     inp = pm.inp
     scn = pm.inp.scenario
     Y = len(inp.years)
     n = pm.families["n"].index
     spu = inp.param("staff_per_unit")
-    if scn.constraints.staffing and scn.staffing.enabled and spu.any():
+    beyond = [part for part in unit_terms(pm) if part.staff.any()]   # units needing other staff than their modality's (supply.py)
+    if scn.constraints.staffing and scn.staffing.enabled and (spu.any() or beyond):
         ry = _region_years(pm)
         row = n["r"].to_numpy() * Y + n["y"].to_numpy()
         rhs = inp.staff_limit().ravel()
         srows, scols, scoef = [row], [pm.col("n")], [spu[n["m"]].astype(float)]
+        for part in beyond:
+            srows.append(part.r * Y + part.y), scols.append(part.cols), scoef.append(part.staff)
         if pm.elastic:
             srows, scols, scoef = srows + [np.arange(len(ry))], scols + [pm.col("SS")], scoef + [-np.ones(len(ry))]
         pm.add_rows("staffing", srows, scols, scoef, np.full(len(ry), -INF), rhs, ry)
@@ -40,8 +45,8 @@ def check_staffing(c) -> None:
     """Staff the units in service need, within what each region has (the staff table, grown as the scenario says)."""
     inp, scn = c.inp, c.scn
     spu = inp.param("staff_per_unit")
-    if scn.constraints.staffing and scn.staffing.enabled and spu.any():
-        staff = (c.n * spu[None, None, :, None]).sum(axis=(1, 2))
+    if scn.constraints.staffing and scn.staffing.enabled and (spu.any() or c.beyond.staff.any()):
+        staff = (c.n * spu[None, None, :, None] + c.beyond.staff).sum(axis=(1, 2))
         avail = c.ref.staff if c.ref.staff is not None else inp.staff_limit()
         for r, y in zip(*np.nonzero(staff > avail + tolerance(avail))):
             c.v.append(msg("verify.over_staff", where=c.where(r, y), need=float(staff[r, y]), avail=float(avail[r, y])))

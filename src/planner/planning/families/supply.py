@@ -14,41 +14,112 @@ every region and plan year. It ties the regions together, so the province decomp
 with it (decomposition None, as renewal.py's earmark). Its dual with purchases fixed is 0 (every column in it
 is an integer fixed at the plan), so its marginal value comes from the LP relaxation (Rows.relaxed_dual).
 
+Classes (supply.classes: 1.5T/3T MRI, CT below/at-or-above 64 rows, seed 001 l.87). When a modality has
+classes, V[u, y, c, o] (integer where x is) counts its new units of class c and origin o (imported 0,
+domestic 1): row supply_classes sum_{c,o} V = x, and row supply_class_domestic sum_c V[.,.,c,1] = D, so
+every new unit is of one class and D stays the domestic count the rules above read. The class carries the
+whole price: D's own price difference is 0 on such a modality, and V adds (p_co - p_m) to the purchase
+year's budget row and the total, and to the objective p_co x the class life's capital weight - p_m x the
+modality's (weights.life_capital_weights). A class's capacity and staff differ from the modality's by
+(cap_c - cap_m) and (staff_c - staff_m) per unit in service (unit_terms: the capacity and staffing rows
+add them for every year the unit serves; schema.py refuses a class life that differs from its modality's
+unless both outlast the plan, so the in-plan years a unit serves are its modality's). With a class's
+min_domestic_share s_c, row supply_class_share: sum V[c,1] - s_c sum V[c,.] >= 0 (all regions and years,
+refused by the decomposition like the modality's rule).
+
 A leased unit may be domestic too (L and D are independent counts among x): its lease payments stay those of
 p_m (leasing.py) and the price difference falls in its start year, a simplification of this version.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from planner.messages import msg
-from planner.planning.families.spec import (INF, ConstraintFamily, PlanSpend, Rows, Variables, among_purchases,
-                                             empty_index, per_purchase, tolerance)
-from planner.planning.weights import capital_weights
+from planner.planning.families.spec import (INF, ConstraintFamily, PlanSpend, Rows, UnitDifferences, UnitTerms,
+                                             Variables, among_purchases, empty_index, per_purchase, tolerance)
+from planner.planning.weights import capital_weights, life_capital_weights
 
 if TYPE_CHECKING:
     from planner.planning.model import PlanModel
 
 SHARE = "supply_min_share"
+CLASS_SHARE = "supply_class_share"
 
 
 def active(scn) -> bool:
     return scn.supply.enabled and scn.constraints.supply
 
 
+@dataclass(frozen=True)
+class UnitClass:
+    """A class of a modality's new units with the scenario's empty fields filled by the modality's figures."""
+
+    modality: str
+    name: str
+    price: tuple[float, float]    # 万元 a unit: (imported, domestic)
+    capacity: float               # exams a unit-year
+    staff: float                  # staff a unit
+    life: int                     # service years
+    share: float | None           # least domestic share of its new units
+
+    @property
+    def units_column(self) -> str:
+        return f"{CLASS_UNITS}{self.modality} {self.name}"
+
+    @property
+    def domestic_column(self) -> str:
+        return f"{CLASS_DOMESTIC}{self.modality} {self.name}"
+
+
+CLASS_UNITS, CLASS_DOMESTIC = "class_units_", "class_domestic_"   # the plan table's columns of a class
+
+
+def unit_classes(scn) -> list[UnitClass]:
+    """The scenario's classes, each field the class's or its modality's (none when supply is off)."""
+    if not active(scn):
+        return []
+    out = []
+    for c in scn.supply.classes:
+        mod = scn.modalities[c.modality]
+        price = c.price_wan_cny if c.price_wan_cny is not None else mod.price_wan_cny
+        domestic = c.domestic_price_wan_cny if c.domestic_price_wan_cny is not None else \
+            price * scn.supply.domestic_price_factor.get(c.modality, 1.0)
+        out.append(UnitClass(
+            c.modality, c.name, (float(price), float(domestic)),
+            float(c.capacity_exams_per_unit_per_year if c.capacity_exams_per_unit_per_year is not None
+                  else mod.capacity_exams_per_unit_per_year),
+            float(c.staff_per_unit if c.staff_per_unit is not None else mod.staff_per_unit),
+            int(c.service_life_years if c.service_life_years is not None else mod.service_life_years),
+            c.min_domestic_share))
+    return out
+
+
 def factors(scn, modalities: list[str]) -> np.ndarray:
-    """(M,) a domestic unit's price / the modality's price (1 for a modality the scenario does not list)."""
-    return np.array([scn.supply.domestic_price_factor.get(m, 1.0) for m in modalities], dtype=float)
+    """(M,) what D's domestic unit costs / the modality's price: the scenario's factor (1 when not listed), or
+    1 for a modality with classes, whose classes carry its prices (V)."""
+    classed = {c.modality for c in scn.supply.classes}
+    return np.array([1.0 if m in classed else scn.supply.domestic_price_factor.get(m, 1.0) for m in modalities],
+                    dtype=float)
 
 
 def least_price(scn, modalities: list[str], price: np.ndarray) -> np.ndarray:
-    """(M,) the least a new unit can count in the budget rows: the dearer origin is never forced on all of
-    them, so the cheaper of the two prices bounds what hard rules need (checks.py)."""
-    return price * np.minimum(1.0, factors(scn, modalities)) if active(scn) else price
+    """(M,) the least a new unit can count in the budget rows: the dearer origin (or class) is never forced on
+    all of them, so the cheapest bounds what hard rules need (checks.py)."""
+    if not active(scn):
+        return price
+    out = price * np.minimum(1.0, factors(scn, modalities))
+    cheapest: dict[str, float] = {}
+    for c in unit_classes(scn):
+        cheapest[c.modality] = min(cheapest.get(c.modality, INF), *c.price)
+    for mod, least in cheapest.items():
+        if mod in modalities:
+            out[modalities.index(mod)] = least
+    return out
 
 
 # ------------------------------------------------------------------------------------------------ model
@@ -78,12 +149,12 @@ def _cost(pm: PlanModel, idx: pd.DataFrame) -> np.ndarray:
 
 
 def spend_terms(pm: PlanModel, by_year: bool) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """The budget rows' D terms: the price difference in the purchase year's row, or the total's."""
+    """The budget rows' D and V terms: the price difference in the purchase year's row, or the total's."""
     idx = pm.families["D"].index
     if not len(idx):
         return []
     rows = idx["y"].to_numpy() if by_year else np.zeros(len(idx), int)
-    return [(rows, pm.col("D"), _difference(pm, idx["m"].to_numpy()))]
+    return [(rows, pm.col("D"), _difference(pm, idx["m"].to_numpy())), *_class_spend_terms(pm, by_year)]
 
 
 def define_link(pm: PlanModel) -> None:
@@ -112,9 +183,136 @@ def define_min_share(pm: PlanModel) -> None:
                 pd.DataFrame({"m": mods}))
 
 
+# -------------------------------------------------------------------------------------- classes: model
+def _class_index(pm: PlanModel) -> pd.DataFrame:
+    """One V column per x column of a modality with classes, class c (its position in unit_classes) and
+    origin o (0 imported, 1 domestic); x_row: its x."""
+    inp = pm.inp
+    classes = unit_classes(inp.scenario)
+    if not classes:
+        return empty_index("x_row", "r", "t", "m", "y", "c", "o")
+    x = pm.families["x"].index
+    parts = []
+    for k, c in enumerate(classes):
+        rows = np.flatnonzero(x["m"].to_numpy() == inp.modalities.index(c.modality))
+        for o in (0, 1):
+            parts.append(pd.DataFrame({"x_row": rows, **{v: x[v].to_numpy()[rows] for v in ("r", "t", "m", "y")},
+                                       "c": k, "o": o}))
+    return pd.concat(parts, ignore_index=True).sort_values(["x_row", "c", "o"], kind="stable").reset_index(drop=True)
+
+
+def _class_price(pm: PlanModel, idx: pd.DataFrame) -> np.ndarray:
+    """p_co - p_m: what a unit of class c and origin o costs beyond its modality's price."""
+    classes, price = unit_classes(pm.inp.scenario), pm.inp.param("price_wan_cny")
+    own = np.array([classes[c].price[o] for c, o in zip(idx["c"], idx["o"])])
+    return own - price[idx["m"].to_numpy()]
+
+
+def _class_cost(pm: PlanModel, idx: pd.DataFrame) -> np.ndarray:
+    """cost_weight x (p_co x the class life's capital weight - p_m x the modality's), so x + V value the unit
+    at its class's price and life."""
+    inp = pm.inp
+    classes, price = unit_classes(inp.scenario), inp.param("price_wan_cny")
+    m, y = idx["m"].to_numpy(), idx["y"].to_numpy()
+    weights = {c.life: life_capital_weights(inp, c.life) for c in classes}
+    own = np.array([classes[c].price[o] * weights[classes[c].life][q] for c, o, q in zip(idx["c"], idx["o"], y)])
+    return inp.scenario.weights.cost_weight * (own - price[m] * capital_weights(inp)[m, y])
+
+
+def _class_spend_terms(pm: PlanModel, by_year: bool) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    idx = pm.families["V"].index
+    if not len(idx):
+        return []
+    rows = idx["y"].to_numpy() if by_year else np.zeros(len(idx), int)
+    return [(rows, pm.col("V"), _class_price(pm, idx))]
+
+
+def _classed_purchases(pm: PlanModel) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """The x columns of modalities with classes (sorted), each V column's position among them, and their
+    index (r, t, m, y): one row of supply_classes and of supply_class_domestic each."""
+    idx = pm.families["V"].index
+    xs = np.unique(idx["x_row"].to_numpy())
+    return xs, np.searchsorted(xs, idx["x_row"].to_numpy()), \
+        pm.families["x"].index.iloc[xs][["r", "t", "m", "y"]].reset_index(drop=True)
+
+
+def define_classes(pm: PlanModel) -> None:
+    """supply_classes: sum_{c,o} V - x = 0 (each new unit is of one class), one row per x column of a
+    modality with classes."""
+    idx = pm.families["V"].index
+    if not len(idx):
+        return
+    xs, row, where = _classed_purchases(pm)
+    pm.add_rows("supply_classes", [row, np.arange(len(xs))], [pm.col("V"), pm.col("x", xs)],
+                [np.ones(len(idx)), -np.ones(len(xs))], np.zeros(len(xs)), np.zeros(len(xs)), where)
+
+
+def define_class_domestic(pm: PlanModel) -> None:
+    """supply_class_domestic: sum_c V[., 1] - D = 0 (D counts the domestic units of every class)."""
+    idx = pm.families["V"].index
+    if not len(idx):
+        return
+    xs, row, where = _classed_purchases(pm)
+    dom = np.flatnonzero(idx["o"].to_numpy() == 1)
+    d_of = {r: j for j, r in enumerate(pm.families["D"].index["x_row"].to_numpy())}
+    pm.add_rows("supply_class_domestic", [row[dom], np.arange(len(xs))],
+                [pm.col("V", dom), pm.col("D", np.array([d_of[r] for r in xs]))],
+                [np.ones(len(dom)), -np.ones(len(xs))], np.zeros(len(xs)), np.zeros(len(xs)), where)
+
+
+def define_class_share(pm: PlanModel) -> None:
+    """supply_class_share: for each class with a least share s_c, sum V[c, 1] - s_c sum V[c, .] >= 0."""
+    idx, classes = pm.families["V"].index, unit_classes(pm.inp.scenario)
+    ruled = [k for k, c in enumerate(classes) if c.share]
+    if not len(idx) or not ruled:
+        return
+    rows, cols, coefs = [], [], []
+    for i, k in enumerate(ruled):
+        sel = np.flatnonzero(idx["c"].to_numpy() == k)
+        rows.append(np.full(len(sel), i)), cols.append(pm.col("V", sel))
+        coefs.append(idx["o"].to_numpy()[sel] - classes[k].share)
+    m = np.array([pm.inp.modalities.index(classes[k].modality) for k in ruled])
+    pm.add_rows(CLASS_SHARE, rows, cols, coefs, np.zeros(len(ruled)), np.full(len(ruled), INF),
+                pd.DataFrame({"m": m, "c": ruled, "row_name": [classes[k].name for k in ruled]}))
+
+
+def unit_terms(pm: PlanModel) -> UnitTerms | None:
+    """A class unit bought in year q serves from q to the plan's end (its modality's life permitting, as n
+    counts it): (cap_c - cap_m) exams and (staff_c - staff_m) staff in each of those years."""
+    idx = pm.families["V"].index
+    if not len(idx):
+        return None
+    inp = pm.inp
+    classes = unit_classes(inp.scenario)
+    cap, staff, life = (inp.param(p) for p in ("capacity_exams_per_unit_per_year", "staff_per_unit",
+                                               "service_life_years"))
+    m, q = idx["m"].to_numpy(), idx["y"].to_numpy()
+    dcap = np.array([classes[c].capacity for c in idx["c"]]) - cap[m]
+    dstaff = np.array([classes[c].staff for c in idx["c"]]) - staff[m]
+    keep = (dcap != 0) | (dstaff != 0)
+    j, y = [], []
+    for lag in range(len(inp.years)):
+        sel = np.flatnonzero(keep & (q + lag < len(inp.years)) & (life[m] > lag))
+        j.append(sel), y.append(q[sel] + lag)
+    j, y = np.concatenate(j), np.concatenate(y)
+    return UnitTerms(idx["r"].to_numpy()[j], idx["t"].to_numpy()[j], m[j], y, pm.col("V", j), dcap[j], dstaff[j])
+
+
 def plan_columns(pm: PlanModel, purchases: pd.DataFrame, val) -> dict[str, np.ndarray]:
-    """domestic_units in the purchases table (one row per x column)."""
-    return {"domestic_units": per_purchase(pm, purchases, "D", val)} if active(pm.inp.scenario) else {}
+    """domestic_units in the purchases table (one row per x column), and each class's units and domestic
+    units."""
+    if not active(pm.inp.scenario):
+        return {}
+    out = {"domestic_units": per_purchase(pm, purchases, "D", val)}
+    idx = pm.families["V"].index
+    if len(idx):
+        v = np.round(val("V"), 6)
+        for k, c in enumerate(unit_classes(pm.inp.scenario)):
+            for column, origins in ((c.units_column, (0, 1)), (c.domestic_column, (1,))):
+                sel = np.flatnonzero((idx["c"].to_numpy() == k) & np.isin(idx["o"].to_numpy(), origins))
+                out[column] = np.zeros(len(purchases))
+                np.add.at(out[column], idx["x_row"].to_numpy()[sel], v[sel])
+    return out
 
 
 # ------------------------------------------------------------------------------- from the plan table
@@ -122,45 +320,117 @@ def _domestic(plan: pd.DataFrame) -> np.ndarray:
     return plan["domestic_units"].to_numpy(float) if "domestic_units" in plan else np.zeros(len(plan))
 
 
+def _class_columns(plan: pd.DataFrame, c: UnitClass) -> tuple[np.ndarray, np.ndarray]:
+    """A class's units and domestic units per plan row (0 where the plan table has no such column)."""
+    def column(name):
+        return plan[name].to_numpy(float) if name in plan else np.zeros(len(plan))
+    return column(c.units_column), column(c.domestic_column)
+
+
+def _priced_units(scn, plan: pd.DataFrame):
+    """Each plan row's units priced apart from its modality's price, as (row, units, own price, own life):
+    D's domestic units at the modality's factor (not on a modality with classes, whose classes carry its
+    prices), and each class's imported and domestic units at the class's prices."""
+    mods = plan["modality"].to_numpy()
+    dom = _domestic(plan)
+    for i in np.flatnonzero(dom != 0):
+        mod = scn.modalities[mods[i]]
+        yield i, float(dom[i]), factors(scn, [mods[i]])[0] * mod.price_wan_cny, mod.service_life_years
+    for c in unit_classes(scn):
+        units, domestic = _class_columns(plan, c)
+        for i in np.flatnonzero(units != 0):
+            yield i, float(units[i] - domestic[i]), c.price[0], c.life
+            yield i, float(domestic[i]), c.price[1], c.life
+
+
 def price_difference(scn, years: list[int], plan: pd.DataFrame) -> np.ndarray:
-    """(Y,) what the plan table's domestic units cost more (less, below 0) than at the modalities' prices,
-    by purchase year, from the scenario's prices and factors (the verifier's and the results' arithmetic)."""
+    """(Y,) what the plan table's domestic units and class units cost more (less, below 0) than at the
+    modalities' prices, by purchase year, from the scenario's prices and factors (the verifier's and the
+    results' arithmetic)."""
     out = np.zeros(len(years))
-    if not len(plan) or "domestic_units" not in plan:
+    if not len(plan):
         return out
-    for row in plan[plan["domestic_units"] != 0].itertuples(index=False):
-        f = scn.supply.domestic_price_factor.get(row.modality, 1.0)
-        out[years.index(row.year)] += float(row.domestic_units) * (f - 1.0) * scn.modalities[row.modality].price_wan_cny
+    for i, units, price, _ in _priced_units(scn, plan):
+        row = plan.iloc[i]
+        out[years.index(row["year"])] += units * (price - scn.modalities[row["modality"]].price_wan_cny)
     return out
 
 
 def plan_spend(scn, years: list[int], plan: pd.DataFrame, spend: np.ndarray) -> PlanSpend:
-    """Domestic units cost price x domestic_price_factor: the difference in their purchase year, counted
-    whatever supply.enabled says (check_supply flags domestic units a scenario does not allow)."""
+    """Domestic units cost price x domestic_price_factor, class units their class's prices: the difference in
+    their purchase year, counted whatever supply.enabled says (check_supply flags domestic units a scenario
+    does not allow)."""
     return PlanSpend(spend + price_difference(scn, years, plan))
 
 
 def objective_from_tables(inp, plan: pd.DataFrame | None, flows, mobile, ref, n, disc) -> float:
-    """The domestic units' objective term from the plan table (verify.objective_from_tables): the price
-    difference valued as a purchase is (full price discounted, or annualised over its in-plan service)."""
+    """The domestic and class units' objective term from the plan table (verify.objective_from_tables): each
+    unit's own price valued as a purchase is (full price discounted, or annualised over its in-plan service
+    at its own life), less its modality's price valued so (the plan's x counts that)."""
     scn, years = inp.scenario, list(inp.years)
-    if plan is None or not active(scn) or not len(plan) or "domestic_units" not in plan:
+    if plan is None or not active(scn) or not len(plan):
         return 0.0
     w, Y = scn.weights, len(years)
     d = w.discount_rate_pct / 100.0
-    total = 0.0
-    for row in plan[plan["domestic_units"] != 0].itertuples(index=False):
-        mod = scn.modalities[row.modality]
-        q = years.index(row.year)
+
+    def value(life: int, q: int) -> float:
         if w.capital_valuation == "full_price":
-            value = (1 + d) ** -q
-        else:
-            life = mod.service_life_years
-            annuity = 1.0 / life if d == 0 else d / (1.0 - (1.0 + d) ** -life)
-            value = annuity * sum((1 + d) ** -k for k in range(q, min(q + life, Y)))
-        f = scn.supply.domestic_price_factor.get(row.modality, 1.0)
-        total += float(row.domestic_units) * (f - 1.0) * mod.price_wan_cny * value
+            return (1 + d) ** -q
+        annuity = 1.0 / life if d == 0 else d / (1.0 - (1.0 + d) ** -life)
+        return annuity * sum((1 + d) ** -k for k in range(q, min(q + life, Y)))
+
+    total = 0.0
+    for i, units, price, life in _priced_units(scn, plan):
+        mod, q = scn.modalities[plan["modality"].iloc[i]], years.index(plan["year"].iloc[i])
+        total += units * (price * value(life, q) - mod.price_wan_cny * value(mod.service_life_years, q))
     return w.cost_weight * total
+
+
+def unit_differences(c) -> UnitDifferences | None:
+    """What the plan table's class units in service do beyond their modality's capacity and staff, from the
+    scenario's classes: a unit bought in year q serves in every later plan year its modality's life allows."""
+    classes, plan = unit_classes(c.scn), c.plan
+    if not classes or not len(plan):
+        return None
+    inp = c.inp
+    cap, staff = np.zeros(c.n.shape), np.zeros(c.n.shape)
+    at = tuple(c.index_of(plan, col) for col in ("region_code", "tier", "modality", "year"))
+    for k in classes:
+        mod = c.scn.modalities[k.modality]
+        units = _class_columns(plan, k)[0]
+        for r, t, m, q, u in zip(*at, units):
+            if u:
+                for y in range(q, min(q + mod.service_life_years, len(inp.years))):
+                    cap[r, t, m, y] += u * (k.capacity - mod.capacity_exams_per_unit_per_year)
+                    staff[r, t, m, y] += u * (k.staff - mod.staff_per_unit)
+    return UnitDifferences(cap, staff)
+
+
+def _check_classes(c, dom: np.ndarray, new: np.ndarray, whole: np.ndarray) -> None:
+    """Each new unit of a modality with classes is of one of them: the classes' units sum to the row's new
+    units and their domestic units to its domestic units, each class's domestic units are whole and between
+    0 and its units, a class of another modality has none, and each class keeps its least domestic share."""
+    plan, classes = c.plan, unit_classes(c.scn)
+    mods = plan["modality"].to_numpy()
+    total, total_dom = np.zeros(len(plan)), np.zeros(len(plan))
+    for k in classes:
+        units, domestic = _class_columns(plan, k)
+        other = mods != k.modality
+        bad = (domestic < -1e-9) | (domestic > units + 1e-6) | (units < -1e-9) | (other & (units != 0)) | \
+            (whole & ((np.abs(units - np.round(units)) > 1e-6) | (np.abs(domestic - np.round(domestic)) > 1e-6)))
+        for i in np.flatnonzero(bad):
+            c.v.append(msg("verify.class_units", i=int(i), mod=str(mods[i]), name=k.name, units=float(units[i]),
+                           dom=float(domestic[i])))
+        total, total_dom = total + units, total_dom + domestic
+        if k.share:
+            got, of = float(domestic[~other].sum()), float(units[~other].sum())
+            if got < k.share * of - float(tolerance(of)):
+                c.v.append(msg("verify.class_share", mod=k.modality, name=k.name, dom=got, new=of,
+                               share=float(k.share)))
+    classed = np.isin(mods, [k.modality for k in classes])
+    for i in np.flatnonzero(classed & ((np.abs(total - new) > 1e-6) | (np.abs(total_dom - dom) > 1e-6))):
+        c.v.append(msg("verify.class_sum", i=int(i), mod=str(mods[i]), units=float(total[i]), new=float(new[i]),
+                       dom=float(total_dom[i]), domestic=float(dom[i])))
 
 
 def check_supply(c) -> None:
@@ -181,6 +451,8 @@ def check_supply(c) -> None:
     for i in np.flatnonzero(~bad & (dom + leased > new + 1e-6)):   # a unit is domestic or leased (define_link)
         c.v.append(msg("verify.domestic_and_leased", i=int(i), dom=float(dom[i]), leased=float(leased[i]),
                        new=float(new[i])))
+    if unit_classes(scn):
+        _check_classes(c, dom, new, whole)
     share = scn.supply.min_domestic_share
     if active(scn) and share:
         for mod, grp in plan.assign(_dom=dom).groupby("modality", sort=False):
@@ -222,6 +494,25 @@ def summary_lines(result) -> list:
                              after=after, year=int(last)))
         if mod in rule:
             lines.append(rule[mod])
+        lines += _class_lines(result, mod, grp)
+    return lines
+
+
+def _class_lines(result, mod: str, plan: pd.DataFrame) -> list:
+    """Per class of ``mod`` with new units: how many, how many domestic, and its least-share rule's marginal
+    value when it binds."""
+    marginal, said = getattr(result, "marginal", None), {}
+    if marginal is not None and len(marginal):
+        for row in marginal[marginal["constraint"] == CLASS_SHARE].itertuples(index=False):
+            said[(row.plain_words.params.get("mod"), row.plain_words.params.get("name"))] = row.plain_words
+    lines = []
+    for c in unit_classes(result.inputs.scenario):
+        units, domestic = _class_columns(plan, c)
+        if c.modality == mod and units.sum() > 0:
+            lines.append(msg("text_summary.class_units", mod=mod, name=c.name, units=float(units.sum()),
+                             dom=float(domestic.sum()), new=float(plan["new_units"].sum())))
+        if c.modality == mod and (mod, c.name) in said:
+            lines.append(said[(mod, c.name)])
     return lines
 
 
@@ -229,10 +520,17 @@ ORDER = 73   # after leasing (72), before the renewal earmark (75): families/__i
 FAMILY = ConstraintFamily(
     name="supply", label=msg("family.supply"),
     variables=(Variables("D", "new units bought domestic (国产), by slot and year", _index, integer=_integer,
-                         cost=_cost),),
+                         cost=_cost),
+               Variables("V", "new units by class and origin, by slot and year", _class_index, integer=_integer,
+                         cost=_class_cost)),
     rows=(Rows("supply_link", define_link),
           Rows(SHARE, define_min_share, decomposition=None, dual_words=msg("marginal.supply_share"),
+               relaxed_dual=True),
+          Rows("supply_classes", define_classes),
+          Rows("supply_class_domestic", define_class_domestic),
+          Rows(CLASS_SHARE, define_class_share, decomposition=None, dual_words=msg("marginal.class_share"),
                relaxed_dual=True)),
     verify=check_supply, summary=summary_lines, spend_terms=spend_terms, plan_columns=plan_columns,
     plan_spend=plan_spend, objective_from_tables=objective_from_tables, least_price=least_price,
+    unit_terms=unit_terms, unit_differences=unit_differences,
 )
