@@ -260,13 +260,18 @@ def edit_classes(raw: dict, scn: Scenario) -> None:
     st.caption(catalog_labels.field("supply.classes", lang()) or "supply.classes")
     mods = {k: labels.modality(k) for k, v in scn.modalities.items() if not v.mobile}
     frame = pd.DataFrame([c.model_dump() for c in scn.supply.classes], columns=CLASS_COLUMNS)
-    frame = frame.astype({"modality": object, "name": object, "service_life_years": "Int64",
-                          **{f: float for f in CLASS_COLUMNS if f not in ("modality", "name", "service_life_years")}})
+    frame = frame.astype({"modality": object, "name": object, "tiers": object, "service_life_years": "Int64",
+                          **{f: float for f in CLASS_COLUMNS if f not in ("modality", "name", "tiers",
+                                                                          "service_life_years")}})
     frame["modality"] = frame["modality"].map(lambda m: mods.get(m, m))
+    tiers = {k: labels.tier(k) for k in scn.tiers}
+    frame["tiers"] = frame["tiers"].map(lambda ts: ", ".join(tiers.get(x, x) for x in ts) if ts else None)
     fields = UnitClass.model_fields
     config = {f: st.column_config.NumberColumn(t(f"fld.supply.classes[].{f}"), min_value=0.0,
                                                help=field_help(f"supply.classes[].{f}", fields[f].description))
-              for f in CLASS_COLUMNS if f not in ("modality", "name")}
+              for f in CLASS_COLUMNS if f not in ("modality", "name", "tiers")}
+    config["tiers"] = st.column_config.TextColumn(t("fld.supply.classes[].tiers"),
+                                                  help=field_help("supply.classes[].tiers", fields["tiers"].description))
     config["service_life_years"] = st.column_config.NumberColumn(
         t("fld.supply.classes[].service_life_years"), step=1, format="%d", min_value=1,
         help=config["service_life_years"]["help"])
@@ -278,7 +283,11 @@ def edit_classes(raw: dict, scn: Scenario) -> None:
     shown = st.data_editor(frame, num_rows="dynamic", hide_index=True, column_config=config,
                            key=state.wkey("edit_classes")).dropna(how="all")
     shown["modality"] = shown["modality"].map(lambda v: _code(v, mods))
-    raw["supply"]["classes"] = [{c: _cell(v) for c, v in row.items()} for _, row in shown.iterrows()]
+    # tiers as comma-separated words (labels or codes), back as codes
+    shown["tiers"] = shown["tiers"].map(lambda v: [_code(x.strip(), tiers) for x in str(v).replace("，", ",").split(",")
+                                                   if x.strip()] if _cell(v) is not None else [])
+    raw["supply"]["classes"] = [{c: (v if c == "tiers" else _cell(v)) for c, v in row.items()}
+                                for _, row in shown.iterrows()]
 
 
 def edit_scenario_inputs(scn: Scenario, raw: dict, slots: dict) -> None:

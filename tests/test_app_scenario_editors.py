@@ -181,3 +181,8 @@ def test_classes_of_new_units_are_edited_in_both_languages(at):
     at.run()
     assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
     assert at.session_state["edited"].scenario.supply.classes[0].price_wan_cny == 950.0
+    tertiary = next(s for s in at.session_state["edited"].scenario.tiers if "tertiary" in s)
+    at.session_state[wkey(at, "edit_classes")] = {**NO_EDIT, "edited_rows": {0: {"tiers": "三级医院, secondary"}}}
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    assert at.session_state["edited"].scenario.supply.classes[0].tiers == [tertiary, "secondary"]

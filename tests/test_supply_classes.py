@@ -225,3 +225,58 @@ def test_a_class_of_a_mobile_modality_is_refused():
     assert "MOBILE_CT is a mobile modality; classes are for fixed units" in str(err.value)
     raw["supply"]["classes"] = [{"modality": "MRI", "name": "3T", "price_wan_cny": 900}]
     assert Scenario.model_validate(raw).supply.classes[0].price_wan_cny == 900
+
+
+TWO_TIERS = """
+[tiers.grassroots]
+rank = 0
+"""
+
+
+def test_a_class_kept_to_a_tier_is_bought_only_there(case):
+    """Two tiers, hospital above grassroots (both may hold CT; demand presents at the hospital, referral 1.0).
+    Class fast (150 万元, 20 thousand exams) at the hospital only, std everywhere: the hospital buys 2 fast
+    units as in the one-tier instance, and the verifier flags fast units said to be at grassroots."""
+    toml = scenario(FAST.replace('name = "fast"', 'name = "fast"\ntiers = ["hospital"]'))
+    toml = toml.replace("[eligibility]\nhospital = { CT = 100 }", "[eligibility]\nhospital = { CT = 100 }\n"
+                        "grassroots = { CT = 100 }").replace("[tiers.hospital]", TWO_TIERS + "\n[tiers.hospital]")
+    r = solve(case, toml)
+    assert r.report.objective == pytest.approx(3.0) and units(r, "fast") == 2.0
+    pm = PlanModel(r.inputs)
+    v = pm.families["V"].index
+    fast_at = set(v.loc[v["c"] == 1, "t"])
+    assert fast_at == {r.inputs.tiers.index("hospital")}
+    moved = r.plan.copy()
+    moved["tier"] = "grassroots"
+    words = verify(r.inputs, moved, r.flows, r.mobile).violations
+    assert any("CT class fast: 2.00 units" in w for w in words), words
+
+
+def test_a_tier_no_class_may_serve_is_refused(case):
+    toml = scenario('[[supply.classes]]\nmodality = "CT"\nname = "x"\ntiers = ["grassroots"]\n')
+    toml = toml.replace("[tiers.hospital]", TWO_TIERS + "\n[tiers.hospital]")
+    with pytest.raises(PlannerError) as err:
+        Planner.from_file(case(toml, regions=REGIONS, stock=STOCK))
+    assert "CT may stand at hospital (eligibility) but none of its classes may be bought there" in str(err.value)
+    with pytest.raises(PlannerError) as err:
+        Planner.from_file(case(scenario('[[supply.classes]]\nmodality = "CT"\nname = "x"\ntiers = ["hospitl"]\n'),
+                               regions=REGIONS, stock=STOCK))
+    assert "unknown tier 'hospitl'" in str(err.value) and "'hospital'" in str(err.value)
+
+
+def test_a_sweep_varies_a_class_by_its_name(case, tmp_path):
+    """--set/--vary reach a class by its modality and name (or its place from 1), so `planner sweep` can vary a
+    class's least share; a class not in the scenario is said with the ones that are."""
+    from planner.config.scenario import load_scenario
+    from planner.distributed.batch import grid
+    from planner.errors import InputError
+
+    path = case(scenario(SHARE + B, cost_weight=0.0), regions=REGIONS, stock=STOCK)
+    scn = load_scenario(path, ["supply.classes[CT a].min_domestic_share=0.25", "supply.classes[2].price_wan_cny=90"])
+    assert [c.min_domestic_share for c in scn.scenario.supply.classes] == [0.25, None]
+    assert scn.scenario.supply.classes[1].price_wan_cny == 90
+    cases = grid(path, ["supply.classes[CT a].min_domestic_share=0:0.8:3"])
+    assert [c.overrides for c in cases][-1] == ("supply.classes[CT a].min_domestic_share=0.8",)
+    with pytest.raises(InputError) as err:
+        load_scenario(path, ["supply.classes[MRI 3T].min_domestic_share=0.5"])
+    assert "names no row of classes: it has 2 row(s): 'CT a', 'CT b'" in str(err.value), str(err.value)

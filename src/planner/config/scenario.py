@@ -146,6 +146,24 @@ def parse_value(text: str) -> Any:
         return text
 
 
+# A row of a list of tables, in a --set/--vary key: supply.classes[MRI 3T].min_domestic_share (a row that names
+# itself: its modality and name) or supply.classes[2].price_wan_cny (the second row, counted from 1 as the
+# scenario's messages count them).
+LIST_ITEM = re.compile(r"([A-Za-z_]+)\[([^\]]+)\]")
+
+
+def _list_item(node: dict, key: str, which: str, source: str) -> dict:
+    rows = node.get(key)
+    names = [" ".join(str(r.get(k, "")) for k in ("modality", "name")).strip() for r in rows or [] if isinstance(r, dict)]
+    if isinstance(rows, list) and which.strip().isdigit() and 1 <= int(which) <= len(rows):
+        return rows[int(which) - 1]
+    if isinstance(rows, list) and which.strip() in names:
+        return rows[names.index(which.strip())]
+    raise InputError(source, msg("scenario_file.no_list_item", key=key, which=which, n=len(names),
+                                 names=", ".join(repr(n) for n in names) or "-"),
+                     fix=msg("scenario_file.fix_list_item", key=key))
+
+
 def apply_overrides(raw: dict[str, Any], overrides: list[str], source: str = "--set") -> dict[str, Any]:
     """Apply ``key.path=value`` overrides to a raw scenario dict; unknown keys are caught by validation."""
     out = copy.deepcopy(raw)
@@ -158,7 +176,8 @@ def apply_overrides(raw: dict[str, Any], overrides: list[str], source: str = "--
             raise InputError(source, msg("scenario_file.empty_key", item=item), fix=msg("scenario_file.fix_write_key"))
         node = out
         for i, p in enumerate(parts[:-1]):
-            nxt = node.get(p)
+            item = LIST_ITEM.fullmatch(p)
+            nxt = _list_item(node, *item.groups(), source) if item else node.get(p)
             if nxt is None:
                 nxt = node[p] = {}
             if not isinstance(nxt, dict):

@@ -273,6 +273,11 @@ class UnitClass(Strict):
         None, ge=1, le=40, description="years a unit of the class serves (it values the purchase when capital "
                                        "is annualised); empty = the modality's",
         json_schema_extra={"unit": "years", "source": "assumption"})
+    tiers: list[str] = Field(
+        default_factory=list,
+        description="the tiers that may buy the class (e.g. 3T MRI at tertiary hospitals only: seed 003 l.94-101 "
+                    "defines high-end classes); empty = every tier where the modality is eligible",
+        json_schema_extra={"source": "policy choice; seed 003 l.94-101"})
     min_domestic_share: float | None = Field(
         None, description="least share (0-1) of the class's new units, over all regions and plan years, that must "
                           "be domestic; empty = no rule (a policy choice)",
@@ -693,11 +698,22 @@ class Scenario(Strict):
             if (c.modality, c.name) in seen:
                 raise ValueError(msg("schema.class_duplicate", i=i + 1, m=c.modality, name=c.name))
             seen.add((c.modality, c.name))
+            for t in c.tiers:
+                if t not in self.tiers:
+                    raise ValueError(msg("schema.class_unknown_tier", i=i + 1, t=t, dym=_did_you_mean(t, self.tiers),
+                                         names=_names(self.tiers)))
             own = mods[c.modality].service_life_years
             if c.service_life_years is not None and c.service_life_years != own \
                     and min(c.service_life_years, own) < years:
                 raise ValueError(msg("schema.class_life", i=i + 1, m=c.modality, name=c.name,
                                      life=c.service_life_years, own=own, years=years))
+        # a tier where a classed modality may stand but no class of it may be bought could buy nothing there
+        # (each new unit is of a class): said here, where eligibility says otherwise, not found as an empty plan
+        for m in {c.modality for c in self.supply.classes}:
+            allowed = {t for c in self.supply.classes if c.modality == m for t in (c.tiers or self.tiers)}
+            for t in self.tiers:
+                if self.units_per_facility(t, m) > 0 and t not in allowed:
+                    raise ValueError(msg("schema.class_tier_uncovered", m=m, t=t))
 
     # --- derived views -------------------------------------------------------------------------
     @property

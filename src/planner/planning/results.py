@@ -295,7 +295,7 @@ def _dual_words(words: str | Message, v: float, row: dict) -> str | Message:
     and {v}, in English."""
     if isinstance(words, Message):
         said = {"region": row["r"], "quota": row["code"], "year": row["y"], "tier": row["t"], "mod": row["m"],
-                "mod_exam": row["k"], "name": row["name"]}
+                "mod_exam": row["k"], "name": row.get("name", "")}
         return Message(words.code, {**words.params, **{k: getattr(x, "item", lambda: x)() for k, x in said.items()},
                                     "v": v})   # numpy values as Python ones (summary.json keeps them)
     return words.format(v=v, **row)

@@ -66,6 +66,7 @@ class UnitClass:
     staff: float                  # staff a unit
     life: int                     # service years
     share: float | None           # least domestic share of its new units
+    tiers: tuple[str, ...]        # the tiers that may buy it (empty: every tier)
 
     @property
     def units_column(self) -> str:
@@ -95,7 +96,7 @@ def unit_classes(scn) -> list[UnitClass]:
                   else mod.capacity_exams_per_unit_per_year),
             float(c.staff_per_unit if c.staff_per_unit is not None else mod.staff_per_unit),
             int(c.service_life_years if c.service_life_years is not None else mod.service_life_years),
-            c.min_domestic_share))
+            c.min_domestic_share, tuple(c.tiers)))
     return out
 
 
@@ -194,7 +195,8 @@ def _class_index(pm: PlanModel) -> pd.DataFrame:
     x = pm.families["x"].index
     parts = []
     for k, c in enumerate(classes):
-        rows = np.flatnonzero(x["m"].to_numpy() == inp.modalities.index(c.modality))
+        at = [inp.tiers.index(t) for t in c.tiers] if c.tiers else range(len(inp.tiers))
+        rows = np.flatnonzero((x["m"].to_numpy() == inp.modalities.index(c.modality)) & np.isin(x["t"].to_numpy(), at))
         for o in (0, 1):
             parts.append(pd.DataFrame({"x_row": rows, **{v: x[v].to_numpy()[rows] for v in ("r", "t", "m", "y")},
                                        "c": k, "o": o}))
@@ -415,7 +417,7 @@ def _check_classes(c, dom: np.ndarray, new: np.ndarray, whole: np.ndarray) -> No
     total, total_dom = np.zeros(len(plan)), np.zeros(len(plan))
     for k in classes:
         units, domestic = _class_columns(plan, k)
-        other = mods != k.modality
+        other = (mods != k.modality) | (~plan["tier"].isin(k.tiers).to_numpy() if k.tiers else False)
         bad = (domestic < -1e-9) | (domestic > units + 1e-6) | (units < -1e-9) | (other & (units != 0)) | \
             (whole & ((np.abs(units - np.round(units)) > 1e-6) | (np.abs(domestic - np.round(domestic)) > 1e-6)))
         for i in np.flatnonzero(bad):
