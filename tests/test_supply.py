@@ -65,6 +65,7 @@ def test_cheaper_domestic_units_fit_one_more(case):
     assert r.report.objective == pytest.approx(3.2)
     assert float(r.plan["new_units"].sum()) == 4.0 and float(r.plan["domestic_units"].sum()) == 4.0
     assert r.spend_total_wan == pytest.approx(320.0)                    # the budget counts domestic prices
+    assert float(r.plan["capex_wan_cny"].sum()) == pytest.approx(320.0)  # and so do the plan's rows
     assert r.verifier.recomputed["weighted_sum_objective"] == pytest.approx(3.2)
     assert r.verifier.checked["supply"] == 1
     lines = [str(m) for m in summary_lines(r)]

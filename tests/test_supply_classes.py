@@ -106,6 +106,7 @@ def test_a_class_doing_more_exams_is_chosen_where_it_serves_more(case):
     assert r.report.objective == pytest.approx(3.0)
     assert units(r, "fast") == 2.0 and units(r, "std") == 0.0 and float(r.plan["new_units"].sum()) == 2.0
     assert r.spend_total_wan == pytest.approx(300.0)                 # the class's price, not the modality's 100
+    assert r.plan["capex_wan_cny"].tolist() == [300.0] and r.plan["unit_price_wan_cny"].tolist() == [150.0]
     assert r.verifier.recomputed["weighted_sum_objective"] == pytest.approx(3.0)
     assert float(r.flows["unmet_k"].sum()) == pytest.approx(0.0, abs=1e-6)
     lines = [str(m) for m in summary_lines(r)]
@@ -166,6 +167,9 @@ def test_the_verifier_catches_tampered_classes(case):
     slower["class_units_CT std"], slower["class_units_CT fast"] = slower["class_units_CT fast"], 0.0
     words = verify(r.inputs, slower, r.flows, r.mobile).violations
     assert any("capacity" in w.lower() for w in words), words
+    listed = r.plan.assign(capex_cny=r.plan["new_units"] * 100 * 10_000)   # the row's cost at CT's list price
+    words = verify(r.inputs, listed, r.flows, r.mobile).violations
+    assert any("capital cost" in w.lower() or "capex" in w.lower() for w in words), words
     lost = r.plan.drop(columns=["class_units_CT fast"])   # the classes no longer count the new units
     words = verify(r.inputs, lost, r.flows, r.mobile).violations
     assert any("the classes of CT count 0.00 new units" in w for w in words), words

@@ -55,6 +55,7 @@ import scipy.sparse as sp
 
 from planner.distributed.provinces import ProvincePart, SubSolve, solve_part, split, without_cross_border
 from planner.data.inputs import PlanInputs
+from planner.planning.results import priced_rows
 from planner.solver import HighsModel, Status
 
 __all__ = ["solve_by_province", "DecompositionResult", "without_cross_border"]
@@ -533,10 +534,10 @@ def solve_by_province(scenario_path: str | Path | None, overrides: list[str] | N
             search.full_round()
     finally:
         pool.close()
-    return _result(search, setup, time.perf_counter() - t0)
+    return _result(search, inp, setup, time.perf_counter() - t0)
 
 
-def _result(search: _Search, setup: float, seconds: float) -> DecompositionResult:
+def _result(search: _Search, inp: PlanInputs, setup: float, seconds: float) -> DecompositionResult:
     lb, lam = search.best_bound()
     g = search.current_gap()
     if search.infeasible:
@@ -553,7 +554,7 @@ def _result(search: _Search, setup: float, seconds: float) -> DecompositionResul
     msg += "; the bound is on the national model without mobile arcs between provinces"
     plan = pd.concat([c.solve.plan for c in search.choice], ignore_index=True) if search.choice else pd.DataFrame()
     if len(plan):
-        plan["capex_wan_cny"] = plan["new_units"] * plan["unit_price_wan_cny"]
+        plan = priced_rows(inp.scenario, list(inp.years), plan)   # at what each row's units cost
     chosen = {c.part: c for c in search.choice}
     rows = []
     for p, part in enumerate(search.parts):

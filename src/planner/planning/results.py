@@ -64,6 +64,7 @@ def collect(pm: PlanModel, report: SolveReport) -> PlanResult:
     for family in pm.specs:   # e.g. leased_units (leasing.py)
         if family.plan_columns is not None:
             units_new = units_new.assign(**family.plan_columns(pm, units_new, val))
+    units_new = priced_rows(inp.scenario, list(inp.years), units_new)
     plan = units_new[units_new["new_units"] > 1e-6].reset_index(drop=True)
     plan = plan[["region_code", "region_name", "tier", "modality", "year", "new_units", "capex_cny",
                  "region_name_en", "unit_price_wan_cny", "capex_wan_cny"]
@@ -105,6 +106,20 @@ def _purchases_table(pm: PlanModel, xv: np.ndarray) -> pd.DataFrame:
     out["capex_wan_cny"] = out["new_units"] * out["unit_price_wan_cny"]
     out["capex_cny"] = out["capex_wan_cny"] * CNY_PER_WAN
     return out
+
+
+def priced_rows(scn, years: list[int], table: pd.DataFrame) -> pd.DataFrame:
+    """A purchases or plan table with each row's capital cost at what its units cost: new units x the
+    modality's price, changed as the families count it (domestic and class prices, ConstraintFamily.
+    plan_spend's rows), and the unit price as that cost per unit (the modality's where the row buys none)."""
+    if not len(table):
+        return table
+    listed = table["modality"].map({m: v.price_wan_cny for m, v in scn.modalities.items()}).to_numpy(float)
+    new = table["new_units"].to_numpy(float)
+    capex = new * listed + spend_from_plan(scn, years, table, np.zeros(len(years))).rows
+    with np.errstate(divide="ignore", invalid="ignore"):
+        unit = np.where(new > 1e-9, capex / np.where(new > 1e-9, new, 1.0), listed)
+    return table.assign(unit_price_wan_cny=unit, capex_wan_cny=capex, capex_cny=capex * CNY_PER_WAN)
 
 
 def _units_table(pm: PlanModel, nv: np.ndarray) -> pd.DataFrame:
@@ -244,7 +259,8 @@ def spend_by_year(inp: PlanInputs, units_new: pd.DataFrame, units: pd.DataFrame)
     lease payments falling in the year (lease_payments_wan_cny, only when leasing is on; the price of leased
     units is not paid in their first year), domestic units at their own price (supply.py), and the running
     cost of new units."""
-    cap = units_new.groupby("year")["capex_wan_cny"].sum().reindex(inp.years, fill_value=0.0)
+    listed = units_new["new_units"] * units_new["modality"].map(dict(zip(inp.modalities, inp.param("price_wan_cny"))))
+    cap = listed.groupby(units_new["year"]).sum().reindex(inp.years, fill_value=0.0)
     # the families' changes, as the verifier counts them (ConstraintFamily.plan_spend)
     counted = spend_from_plan(inp.scenario, list(inp.years), units_new, cap.to_numpy())
     opex = pd.Series({m: inp.scenario.modalities[m].running_cost_wan_cny_per_year for m in inp.modalities})

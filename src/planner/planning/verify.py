@@ -213,8 +213,9 @@ def _check_budget(c: _Check) -> tuple[np.ndarray, np.ndarray]:
                                budget=float(per_year[y])))
         c.checked["budget"] = 1 + (0 if per_year is None else len(per_year))
     if len(plan):
-        expect = plan["new_units"].to_numpy(float) * plan["modality"].map(
-            dict(zip(inp.modalities, price))).to_numpy(float) * CNY_PER_WAN
+        # at what the row's units cost: the modality's price, changed as the families count it (supply.py)
+        expect = (plan["new_units"].to_numpy(float) * plan["modality"].map(
+            dict(zip(inp.modalities, price))).to_numpy(float) + counted.rows) * CNY_PER_WAN
         bad = np.abs(plan["capex_cny"].to_numpy(float) - expect) > _tol(expect)
         for i in np.flatnonzero(bad):
             c.v.append(msg("verify.capex_row", i=int(i), got=float(plan["capex_cny"].iloc[i]), want=float(expect[i])))

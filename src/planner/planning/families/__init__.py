@@ -73,14 +73,16 @@ def added(family: ConstraintFamily) -> Iterator[ConstraintFamily]:
 
 def spend_from_plan(scn, years: list[int], plan: pd.DataFrame, spend: np.ndarray) -> PlanSpend:
     """``spend`` (万元 by plan year) with every family's change from the plan table (ConstraintFamily.plan_spend),
-    the 万元 after the plan that the total budget counts, and the spend table's columns: the one arithmetic the
-    verifier's budget check and the results' spend share."""
-    after, columns = 0.0, {}
+    the 万元 after the plan that the total budget counts, the spend table's columns, and each plan row's cost
+    beyond new units x its modality's price: the one arithmetic the verifier's budget check and the results'
+    spend and plan table share."""
+    after, columns, rows = 0.0, {}, np.zeros(len(plan))
     for fam in families():
         if fam.plan_spend is not None:
             part = fam.plan_spend(scn, years, plan, spend)
             spend, after, columns = part.by_year, after + part.after, {**columns, **part.columns}
-    return PlanSpend(spend, after, columns)
+            rows = rows if part.rows is None else rows + part.rows
+    return PlanSpend(spend, after, columns, rows)
 
 
 def unit_terms(pm) -> list[UnitTerms]:

@@ -93,6 +93,9 @@ class PlanSpend:
     by_year: np.ndarray
     after: float = 0.0
     columns: dict[str, np.ndarray] = field(default_factory=dict)
+    # what each plan-table row's units cost beyond new units x the modality's price (万元, one value per row:
+    # supply.py's domestic and class prices), so the plan's capex_wan_cny is what the row's units cost
+    rows: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

@@ -345,24 +345,25 @@ def _priced_units(scn, plan: pd.DataFrame):
             yield i, float(domestic[i]), c.price[1], c.life
 
 
-def price_difference(scn, years: list[int], plan: pd.DataFrame) -> np.ndarray:
-    """(Y,) what the plan table's domestic units and class units cost more (less, below 0) than at the
-    modalities' prices, by purchase year, from the scenario's prices and factors (the verifier's and the
-    results' arithmetic)."""
-    out = np.zeros(len(years))
-    if not len(plan):
-        return out
-    for i, units, price, _ in _priced_units(scn, plan):
-        row = plan.iloc[i]
-        out[years.index(row["year"])] += units * (price - scn.modalities[row["modality"]].price_wan_cny)
+def price_difference(scn, plan: pd.DataFrame) -> np.ndarray:
+    """(rows,) what each plan-table row's domestic units and class units cost more (less, below 0) than at the
+    modality's price, from the scenario's prices and factors (the verifier's and the results' arithmetic)."""
+    out = np.zeros(len(plan))
+    mods = plan["modality"].to_numpy() if len(plan) else ()
+    for i, units, price, _ in _priced_units(scn, plan) if len(plan) else ():
+        out[i] += units * (price - scn.modalities[mods[i]].price_wan_cny)
     return out
 
 
 def plan_spend(scn, years: list[int], plan: pd.DataFrame, spend: np.ndarray) -> PlanSpend:
     """Domestic units cost price x domestic_price_factor, class units their class's prices: the difference in
-    their purchase year, counted whatever supply.enabled says (check_supply flags domestic units a scenario
-    does not allow)."""
-    return PlanSpend(spend + price_difference(scn, years, plan))
+    their purchase year (and in their row's capital cost), counted whatever supply.enabled says (check_supply
+    flags domestic units a scenario does not allow)."""
+    rows = price_difference(scn, plan)
+    by_year = np.zeros(len(years))
+    if len(plan):
+        np.add.at(by_year, plan["year"].map({y: k for k, y in enumerate(years)}).to_numpy(int), rows)
+    return PlanSpend(spend + by_year, rows=rows)
 
 
 def objective_from_tables(inp, plan: pd.DataFrame | None, flows, mobile, ref, n, disc) -> float:
