@@ -18,6 +18,8 @@ In one process, one after the other, on the same instance (models/sichuan.toml, 
   levers       ``Planner.solve`` on models/sichuan_medcommunity.toml (issue 27: Sichuan with the policy levers
                on), then with one lever at a time (the others off), beside ``planner`` on models/sichuan.toml
   medcommunity the levers scenario alone (for a long limit: --cases planner,medcommunity --time-limit 600)
+  reading      the reading lever alone with and without its reading centres, and the levers scenario without
+               them (which part of the reading lever costs the gap)
 
 Each row gives the time to the first plan and to a proven 1 % (HiGHS's clock, from its progress
 callbacks), the relative gap at 30, 60 and 120 s where the run lasted that long, the final relative gap
@@ -244,6 +246,12 @@ def main() -> None:
     if "levers" in cases:
         for lever, extra in ONE_LEVER.items():
             done(planner_solve(f"levers: {lever} only", a.time_limit, a.seed, scenario=LEVERS, extra=extra)[0])
+    if "reading" in cases:   # which part of the reading lever costs the gap: its centres (integer) or the rest
+        done(planner_solve("levers: reading only", a.time_limit, a.seed, scenario=LEVERS, extra=ONE_LEVER["reading"])[0])
+        done(planner_solve("levers: reading only, no centres", a.time_limit, a.seed, scenario=LEVERS,
+                           extra=ONE_LEVER["reading"] + ("reading.centre_radiologists=0",))[0])
+        done(planner_solve("levers: sichuan_medcommunity.toml, no centres", a.time_limit, a.seed, scenario=LEVERS,
+                           extra=("reading.centre_radiologists=0",))[0])
     if "effort" in cases:
         done(planner_solve("planner, mip_heuristic_effort 0.3", a.time_limit, a.seed, effort=0.3)[0])
     if "whatif" in cases:
