@@ -284,3 +284,20 @@ def test_a_sweep_varies_a_class_by_its_name(case, tmp_path):
     with pytest.raises(InputError) as err:
         load_scenario(path, ["supply.classes[MRI 3T].min_domestic_share=0.5"])
     assert "names no row of classes: it has 2 row(s): 'CT a', 'CT b'" in str(err.value), str(err.value)
+
+
+def test_rounding_reads_the_budget_at_the_cheapest_class_a_rule_allows(case):
+    """room.PurchaseRows puts each class column in at the cheapest completion of a purchase (Variables.
+    completion), so the budget rows are rows over purchases: CT's only class costs 150 a unit, so one more CT
+    counts 150 in the budget, not CT's 100; with a least domestic share on the class, its domestic price."""
+    from planner.planning.room import PurchaseRows
+
+    one = '[[supply.classes]]\nmodality = "CT"\nname = "fast"\nprice_wan_cny = 150\ndomestic_price_wan_cny = 140\n'
+    for extra, price in (("", 140.0), ("min_domestic_share = 0.5\n", 140.0),
+                         ("domestic_price_wan_cny = 160\n", 150.0),
+                         ("domestic_price_wan_cny = 160\nmin_domestic_share = 0.5\n", 160.0)):
+        text = one.replace("domestic_price_wan_cny = 140\n", "") if "domestic_price" in extra else one
+        pm = PlanModel(Planner.from_file(case(scenario(text + extra), regions=REGIONS, stock=STOCK)).inputs)
+        rows = PurchaseRows(pm)
+        at = list(rows.names).index("budget_total")
+        assert rows.K[at].toarray().ravel()[0] == pytest.approx(price), extra

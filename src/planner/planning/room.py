@@ -9,9 +9,12 @@ Columns: x[slot, y] (purchases) and n[slot, y] (units in service), both in PlanM
 (year fastest). The stock rows say n = surviving + the purchases still in service; n is derived from x
 with those rows (n = b + N x), never from the service life again.
 
-Purchase rows: every row (the stock rows apart) whose nonzero columns are all x or n columns, or columns
+Purchase rows: every row (the stock rows apart) whose nonzero columns are all x or n columns, columns
 fixed by their bounds (a hard target's shortfall G has upper bound 0, so its density row is one; a soft
-target's G is free, so its row is not). Written in x alone: K x in [lo, hi], with n = b + N x put in and
+target's G is free, so its row is not), or columns a family completes from purchases (Variables.completion:
+leased units 0, a class and origin the cheapest allowed one), so the budget rows with lease, domestic and
+class terms are rows over purchases too, read at the cheapest completion that keeps the rules unit by
+unit (a rounded plan that fits them can be completed into one that fits the model). Written in x alone: K x in [lo, hi], with n = b + N x put in and
 fixed columns moved to the bounds. The column bounds of n (facility limits, presence rules) are rows of K
 too (the last ones, ``N``); the column bounds of x are kept apart. Rounding works on cumulative
 purchases rc (slots x years): one more unit in slot s from year y on is x[s, y] + 1.
@@ -48,6 +51,20 @@ def budget_row_bounds(pm: PlanModel, budget: tuple[float, np.ndarray | None] | N
     return lo, hi
 
 
+def completions(pm: PlanModel, ncol: int) -> tuple[np.ndarray, np.ndarray]:
+    """For every column a family completes from purchases (Variables.completion): the x column it follows
+    (-1 for the others) and its value per unit of that x."""
+    of, share = np.full(ncol, -1, np.int64), np.zeros(ncol)
+    for fam in pm.specs:
+        for var in fam.variables:
+            idx = pm.families[var.name].index if var.completion is not None and var.name in pm.families else None
+            if idx is not None and len(idx):
+                cols = pm.col(var.name)
+                of[cols] = pm.col("x", idx["x_row"].to_numpy())
+                share[cols] = var.completion(pm, idx)
+    return of, share
+
+
 class PurchaseRows:
     """K x in [lo, hi] over the x columns (see the module docstring), with x's own bounds."""
 
@@ -64,6 +81,9 @@ class PurchaseRows:
         is_x, is_n = np.zeros(ncol, bool), np.zeros(ncol, bool)
         is_x[pm.col("x")], is_n[pm.col("n")] = True, True
         fixed = (clo == chi) & ~is_x & ~is_n
+        # columns a family completes from purchases (Variables.completion): column j = share[j] x[of[j]]
+        of, share = completions(pm, ncol)
+        done = (of >= 0) & ~fixed
 
         # n = b + N x, from the stock rows (one n column each)
         st = pm.blocks["stock"]
@@ -92,16 +112,20 @@ class PurchaseRows:
             c = blk.cols
             mine = is_x[c] | is_n[c]
             bad = np.zeros(blk.rows, bool)
-            bad[blk.row_of[~(mine | fixed[c])]] = True
+            bad[blk.row_of[~(mine | fixed[c] | done[c])]] = True
             touch = np.zeros(blk.rows, bool)
-            touch[blk.row_of[mine]] = True
+            touch[blk.row_of[mine | done[c]]] = True
             rows = np.flatnonzero(touch & ~bad)
             if not len(rows):
                 continue
             new = np.full(blk.rows, -1, np.int64)
             new[rows] = count + np.arange(len(rows))
             e = new[blk.row_of] >= 0
-            ri.append(new[blk.row_of[e]]), rj.append(c[e]), rv.append(blk.coefs[e])
+            cols, coefs = c[e].copy(), blk.coefs[e].copy()
+            sub = done[cols]                       # a completed column: its share of its purchase's x
+            coefs[sub] *= share[cols[sub]]
+            cols[sub] = of[cols[sub]]
+            ri.append(new[blk.row_of[e]]), rj.append(cols), rv.append(coefs)
             kept.append(pm.row_start[name] + rows)
             names.append(np.full(len(rows), name, dtype=object))
             count += len(rows)

@@ -506,31 +506,35 @@ def relax_and_round(pm: PlanModel, highs: HighsModel, time_limit: float, rounds:
     ``time_limit``, at least 1 s), so a time-limited run always has one. HiGHS completes the continuous
     variables itself and ignores a start that breaks a rule. Returns the start handed over (columns,
     values), or None."""
-    buy = rounded_purchases(pm, highs, max(1.0, 0.25 * time_limit), rounds, budget)
-    if buy is None:
+    found = rounded_purchases(pm, highs, max(1.0, 0.25 * time_limit), rounds, budget, without_top_up=True)
+    if found is None:
         return None
     xcols = pm.col("x")
     sel = pm.integer[xcols]
-    cols, values = xcols[sel], buy[sel]
-    others = np.setdiff1d(np.flatnonzero(pm.integer), cols)
-    if len(others):
-        # Integer columns beside the purchases (leased or domestic units): complete the start here. Handed a
-        # partial start, HiGHS completes it with a sub-MIP whose progress reports that sub-MIP's bound as if
-        # it were the plan's ("proven bound 227,521.4, gap 0.00%" at 0.3 s on Sichuan with leasing, 12 % later).
-        done = highs.complete(cols, values, max(1.0, 0.1 * time_limit))
-        if done.x is None:
-            # the rounded purchases break a row rounding cannot read (a budget row with lease or domestic
-            # terms): a start HiGHS would only complete into the same failure, with a misleading bound
-            return None
-        ints = np.flatnonzero(pm.integer)
-        cols, values = ints, np.round(done.x[ints])
-    highs.set_start(cols=cols, values=values)
-    return cols, values
+    others = np.setdiff1d(np.flatnonzero(pm.integer), xcols[sel])
+    for buy in found:   # topped up first; else the rounded-down plan, nearer the LP, which fits more often
+        cols, values = xcols[sel], buy[sel]
+        if len(others):
+            # Integer columns beside the purchases (leased or domestic units): complete the start here. Handed a
+            # partial start, HiGHS completes it with a sub-MIP whose progress reports that sub-MIP's bound as if
+            # it were the plan's ("proven bound 227,521.4, gap 0.00%" at 0.3 s on Sichuan with leasing, 12 % later).
+            done = highs.complete(cols, values, max(1.0, 0.05 * time_limit))
+            if done.x is None:
+                # the rounded purchases break a row rounding cannot read (a budget row with lease terms): a start
+                # HiGHS would only complete into the same failure, with a misleading bound
+                continue
+            ints = np.flatnonzero(pm.integer)
+            cols, values = ints, np.round(done.x[ints])
+        highs.set_start(cols=cols, values=values)
+        return cols, values
+    return None
 
 
 def rounded_purchases(pm: PlanModel, highs: HighsModel, seconds: float, rounds: int = 6,
-                      budget: tuple[float, np.ndarray | None] | None = None) -> np.ndarray | None:
-    """Whole purchases per x column (PlanModel's order) rounded from the LP relaxation, or None.
+                      budget: tuple[float, np.ndarray | None] | None = None, without_top_up: bool = False
+                      ) -> np.ndarray | tuple[np.ndarray, np.ndarray] | None:
+    """Whole purchases per x column (PlanModel's order) rounded from the LP relaxation, or None; with
+    ``without_top_up``, the same and the plan before its top-up (a pair).
 
     A short fix-and-resolve dive on cumulative purchases per unit slot, for about ``seconds``: solve the
     LP, fix every slot whose cumulative purchases are (nearly) whole and half of the rest at their nearest
@@ -602,8 +606,10 @@ def rounded_purchases(pm: PlanModel, highs: HighsModel, seconds: float, rounds: 
         return None
     rc = rows.raise_to_lower(rc)
     rc = _fit_years(pm, rc, budget, rows)
+    plain = np.diff(rc, axis=1, prepend=0.0).ravel()
     rc = _top_up(pm, rc, cum, is_int, budget, rows)
-    return np.diff(rc, axis=1, prepend=0.0).ravel()
+    topped = np.diff(rc, axis=1, prepend=0.0).ravel()
+    return (topped, plain) if without_top_up else topped
 
 
 class _Room:

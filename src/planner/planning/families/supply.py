@@ -300,6 +300,45 @@ def unit_terms(pm: PlanModel) -> UnitTerms | None:
     return UnitTerms(idx["r"].to_numpy()[j], idx["t"].to_numpy()[j], m[j], y, pm.col("V", j), dcap[j], dstaff[j])
 
 
+# ------------------------------------------------------------------ completion (rounding, room.py)
+def _cheapest(pm: PlanModel) -> tuple[np.ndarray, np.ndarray]:
+    """Per x column: the origin (0/1) and, on a modality with classes, the V column of the cheapest way to buy
+    a unit there that keeps every share rule unit by unit (domestic where the modality's or the class's least
+    share asks for any; -1 where the modality has no classes)."""
+    inp, scn = pm.inp, pm.inp.scenario
+    x = pm.families["x"].index
+    ruled = bool(scn.supply.min_domestic_share)
+    f = factors(scn, inp.modalities)[x["m"].to_numpy()]
+    origin = ((f < 1.0) | ruled).astype(float)           # no classes: domestic when cheaper or asked for
+    pick = np.full(len(x), -1, np.int64)
+    idx = pm.families["V"].index
+    if len(idx):
+        classes = unit_classes(scn)
+        forced = np.array([ruled or bool(classes[c].share) for c in idx["c"]])
+        o = idx["o"].to_numpy()
+        price = np.array([classes[c].price[k] for c, k in zip(idx["c"], o)])
+        price = np.where(forced & (o == 0), INF, price)   # an origin the rules cannot take unit by unit
+        xr = idx["x_row"].to_numpy()
+        order = np.lexsort((price, xr))                     # by purchase, the cheapest first
+        first = order[np.r_[True, xr[order][1:] != xr[order][:-1]]]
+        first = first[price[first] < INF]
+        pick[xr[first]] = first
+        has = pick >= 0
+        origin[has] = o[pick[has]]
+    return origin, pick
+
+
+def _complete_domestic(pm: PlanModel, idx: pd.DataFrame) -> np.ndarray:
+    return _cheapest(pm)[0][idx["x_row"].to_numpy()]
+
+
+def _complete_classes(pm: PlanModel, idx: pd.DataFrame) -> np.ndarray:
+    pick = _cheapest(pm)[1]
+    out = np.zeros(len(idx))
+    out[pick[pick >= 0]] = 1.0
+    return out
+
+
 def plan_columns(pm: PlanModel, purchases: pd.DataFrame, val) -> dict[str, np.ndarray]:
     """domestic_units in the purchases table (one row per x column), and each class's units and domestic
     units."""
@@ -523,9 +562,9 @@ ORDER = 73   # after leasing (72), before the renewal earmark (75): families/__i
 FAMILY = ConstraintFamily(
     name="supply", label=msg("family.supply"),
     variables=(Variables("D", "new units bought domestic (国产), by slot and year", _index, integer=_integer,
-                         cost=_cost),
+                         cost=_cost, completion=_complete_domestic),
                Variables("V", "new units by class and origin, by slot and year", _class_index, integer=_integer,
-                         cost=_class_cost)),
+                         cost=_class_cost, completion=_complete_classes)),
     rows=(Rows("supply_link", define_link),
           Rows(SHARE, define_min_share, decomposition=None, dual_words=msg("marginal.supply_share"),
                relaxed_dual=True),
