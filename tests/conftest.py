@@ -119,3 +119,8 @@ def regions_layer(deck: dict) -> dict:
     """The plan's regions in a deck's JSON (widgets.deck gives it id 'regions'; a national map draws the
     China context layers under it)."""
     return next(ly for ly in deck["layers"] if ly.get("id") == "regions")
+
+
+# The browser tests' `planner app` servers, one of each configuration per run (session-scoped; started only
+# when a test asks for one). Registered here so tests/test_e2e_browser.py and tests/test_e2e_switch.py share them.
+from tests.app_servers import app_url, small_app_url, two_scenarios_url  # noqa: E402, F401

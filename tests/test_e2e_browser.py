@@ -14,12 +14,7 @@ import contextlib
 import importlib.util
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,7 +23,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
-PLANNER = Path(sys.executable).parent / "planner"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.skipif(
     not os.path.exists(CHROMIUM) or importlib.util.find_spec("playwright") is None,
@@ -81,56 +75,8 @@ def chromium_page(url: str, viewport: dict | None = None):
     assert not foreign, f"requests to other hosts than the app's own: {sorted(set(foreign))}"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def _app_server(tmp_path_factory, tag: str = "", extra_env: dict | None = None):
-    """Start `planner app` on a free port, wait until healthy, yield its URL, end the process group."""
-    extra_env = extra_env or {}
-    port = _free_port()
-    env = {**os.environ, "PLANNER_RUNS": str(tmp_path_factory.mktemp(f"runs{tag}") / "runs.sqlite"), **extra_env}
-    log = tmp_path_factory.mktemp(f"log{tag}") / "app.log"
-    with open(log, "wb") as out:
-        # No file watcher: an edit to app/*.py during the run would otherwise put "Source file changed" in the
-        # status widget and the page would never look idle.
-        proc = subprocess.Popen([str(PLANNER), "app", "--server.port", str(port), "--server.headless", "true",
-                                 "--server.fileWatcherType", "none"],
-                                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.time() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"planner app exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-            try:
-                if urllib.request.urlopen(url + "_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if time.time() > deadline:
-                pytest.fail(f"planner app not healthy after 60 s:\n{log.read_text(errors='replace')}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)  # `planner app` runs streamlit as a child: end the whole group
-            proc.wait(10)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    with _app_server(tmp_path_factory) as url:
-        yield url
+# The `planner app` servers (fixtures app_url, small_app_url, two_scenarios_url) are in tests/app_servers.py,
+# session-scoped: one of each per run, shared with tests/test_e2e_switch.py.
 
 
 def wait_idle(page, quiet_ms: int = 800, timeout_s: float = 60) -> None:
@@ -255,16 +201,6 @@ def test_upload_solve_twice_map_language_runs(app_url):
 
 
 # ------------------------------------------------------------------------------ access and equity pages
-SMALL_MODELS = REPO / "tests" / "data" / "app_models"
-
-
-@pytest.fixture(scope="module")
-def small_app_url(tmp_path_factory):
-    """A second app server whose scenario list is the small test scenario (31 provinces, 2 years)."""
-    with _app_server(tmp_path_factory, "_small", {"PLANNER_MODELS": str(SMALL_MODELS)}) as url:
-        yield url
-
-
 def test_access_section_frontier_click_and_alternatives_screenshots(small_app_url):
     """Access on (CT), solve, the travel map and equity table; the frontier chart clicked on a point (the
     browser's own click, which AppTest cannot make); alternatives with their maps side by side."""

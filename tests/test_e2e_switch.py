@@ -9,19 +9,11 @@ import os
 import re
 import time
 
-from tests.test_e2e_browser import (ARTIFACTS, SOLVE_TIMEOUT_MS, _app_server, _number, _set_budget,  # noqa: F401
-                                    app_url, chromium_page, pytestmark, wait_idle)
-from tests.test_app_switch import _models
+from tests.test_e2e_browser import (ARTIFACTS, SOLVE_TIMEOUT_MS, _number, _set_budget,  # noqa: F401
+                                    chromium_page, pytestmark, wait_idle)
 from tests.conftest import REPO
 
 import pytest
-
-
-@pytest.fixture(scope="module")
-def two_scenarios_url(tmp_path_factory):
-    models = _models(tmp_path_factory.mktemp("models") / "m")
-    with _app_server(tmp_path_factory, "_switch", {"PLANNER_MODELS": str(models)}) as url:
-        yield url
 
 
 def test_switching_scenarios_resets_the_budget_the_solve_uses_and_delete_asks_first(two_scenarios_url):
