@@ -511,13 +511,19 @@ def relax_and_round(pm: PlanModel, highs: HighsModel, time_limit: float, rounds:
         return None
     xcols = pm.col("x")
     sel = pm.integer[xcols]
+    # the other integer columns are left to HiGHS: fixing class and domestic units at their cheapest completion
+    # (room.completions) shut out leases (a unit is domestic or leased), and the start with them failed on
+    # Sichuan with leasing where purchases alone completed
     others = np.setdiff1d(np.flatnonzero(pm.integer), xcols[sel])
     for buy in found:   # topped up first; else the rounded-down plan, nearer the LP, which fits more often
         cols, values = xcols[sel], buy[sel]
         if len(others):
-            # Integer columns beside the purchases (leased or domestic units): complete the start here. Handed a
-            # partial start, HiGHS completes it with a sub-MIP whose progress reports that sub-MIP's bound as if
-            # it were the plan's ("proven bound 227,521.4, gap 0.00%" at 0.3 s on Sichuan with leasing, 12 % later).
+            # Integer columns beside the purchases (leased, domestic or class units): complete the start here.
+            # Handed a partial start, HiGHS completes it with a sub-MIP whose progress reports that sub-MIP's bound
+            # as if it were the plan's ("proven bound 227,521.4, gap 0.00%" at 0.3 s on Sichuan with leasing, 12 %
+            # later). Fixing class and domestic units at their cheapest completion too (room.completions) shut
+            # out leases (a unit is domestic or leased): on Sichuan with leasing those starts failed where
+            # purchases alone completed.
             done = highs.complete(cols, values, max(1.0, 0.05 * time_limit))
             if done.x is None:
                 # the rounded purchases break a row rounding cannot read (a budget row with lease terms): a start
