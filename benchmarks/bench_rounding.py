@@ -4,6 +4,7 @@
 models/sichuan_medcommunity.toml and the same with benchmarks/levers_classes.py's assumed classes.
 
     nice .venv/bin/python benchmarks/bench_rounding.py --time-limit 40    # ~2 min; writes results/bench_rounding.md
+    nice .venv/bin/python benchmarks/bench_rounding.py --time-limit 40 --batches 0.25:12,0.1:20   # + smaller batches
 
 Every HiGHS call of the solve is recorded (status, objective, seconds), in order: the LP that decides the
 lazy rows, the dive's LPs, the completions of the rounded plan, the MIP, and what follows it.
@@ -52,6 +53,8 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=40.0)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
+    ap.add_argument("--batches", default="", help="share:rounds,... (e.g. 0.25:12,0.1:20): the levers scenario "
+                    "again with the dive fixing that share of the fractional slots a round, for that many rounds")
     a = ap.parse_args()
     env = environment()
     env["load_start"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -59,15 +62,29 @@ def main() -> None:
     for name, p in planners(a.seed).items():
         rows.append({"scenario": name, **traced(p, a.time_limit)})
         print(name, rows[-1]["start"], rows[-1]["objective"], flush=True)
+    import planner.planning.solve as solve
+
+    defaults = (solve.BATCH, solve.relax_and_round.__defaults__)
+    try:
+        for spec in filter(None, a.batches.split(",")):
+            share, rounds = spec.split(":")
+            solve.BATCH, solve.relax_and_round.__defaults__ = float(share), (int(rounds), None)
+            name = f"sichuan_medcommunity.toml, dive fixing {float(share):g} of the slots a round, {rounds} rounds"
+            rows.append({"scenario": name, **traced(planners(a.seed)["sichuan_medcommunity.toml"], a.time_limit)})
+            print(name, rows[-1]["objective"], flush=True)
+    finally:
+        solve.BATCH, solve.relax_and_round.__defaults__ = defaults
 
     def report() -> str:
         out = ["# The relax-and-round dive on the levers scenario", "",
                f"{env['date']}, commit {env['commit']}, {env['cpu']} ({env['cores']} cores), load "
                f"{env['load_start']} → {env['load_end']}; seed {a.seed}; {a.time_limit:g} s each.",
-               f"Command: `nice .venv/bin/python benchmarks/bench_rounding.py --time-limit {a.time_limit:g}`.", ""]
+               f"Command: `nice .venv/bin/python benchmarks/bench_rounding.py --time-limit {a.time_limit:g}"
+               + (f" --batches {a.batches}" if a.batches else "") + "`.", ""]
         for r in rows:
             gap = "–" if r["gap"] is None else f"{r['gap']:.2%}"
-            out += [f"## {r['scenario']}", "",
+            start = next((c["objective"] for c in r["calls"] if c["call"] == "complete" and c["objective"]), None)
+            out += [f"## {r['scenario']}", "", f"completed start: {'–' if start is None else format(start, ',.0f')}; "
                     f"start: {r['start']}; plan {r['objective']:,.0f}, bound {r['bound'] or 0:,.0f}, gap {gap}", "",
                     "| # | call | status | objective | s |", "|---|---|---|---|---|"]
             out += [f"| {i} | {c['call']} | {c['status']} | "

@@ -500,6 +500,10 @@ def _changeable_words(rep: SolveReport) -> Message | None:
     return msg("status.changeable", share=share_words, objective=float(rep.objective), floor=float(rep.floor))
 
 
+# the share of the still-fractional slots the dive fixes each round (benchmarks/bench_rounding.py varies it)
+BATCH = 0.5
+
+
 def relax_and_round(pm: PlanModel, highs: HighsModel, time_limit: float, rounds: int = 6,
                     budget: tuple[float, np.ndarray | None] | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """Give HiGHS a starting plan built from the LP relaxation (rounded_purchases, given a quarter of
@@ -589,7 +593,7 @@ def rounded_purchases(pm: PlanModel, highs: HighsModel, seconds: float, rounds: 
                 near = np.round(cum[free])
                 dist = np.abs(cum[free] - near).max(axis=1)
                 order = np.argsort(dist, kind="stable")
-                take = order[: max(int((dist < 1e-6).sum()), len(order) // 2, 1)]
+                take = order[: max(int((dist < 1e-6).sum()), int(len(order) * BATCH), 1)]
                 chosen = free[take]
                 values = room.round(chosen, cum[chosen])
                 fix(chosen, values)
