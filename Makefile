@@ -1,6 +1,7 @@
 # Two commands for a fresh machine with Python 3.11 and make:
 #   make run   - create .venv, install from the lock, solve the default scenario, print a summary, write results/
-#   make test  - create .venv if missing, install from the lock, run the whole test suite
+#   make test  - create .venv if missing, install from the lock, run the whole test suite (non-browser tests
+#                on 2 xdist workers, then the browser tests serially)
 # Also:
 #   make test-fast    - the suite without the slow, browser and Dask tests (for development)
 #   make test-latest  - a separate venv with the newest releases pyproject.toml allows, installed from a built
@@ -44,11 +45,17 @@ check: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/python scripts/messages.py
 
+# Two steps: everything but the browser tests on 2 pytest-xdist workers (each test has its own tmp_path, run
+# store and ports), then the browser tests alone, serially: they start `planner app` servers and Chromium,
+# whose page loads time out when they compete with two solving workers. Both steps always run (CI shows every
+# failure); either failing fails the target. loadgroup keeps tests marked xdist_group on one worker.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not browser"; parallel=$$?; \
+	$(BIN)/python -m pytest -m browser; browser=$$?; \
+	test $$parallel -eq 0 && test $$browser -eq 0
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow and not browser and not dask"
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not slow and not browser and not dask"
 
 # A fresh venv each time: the newest releases that pyproject.toml allows, the project from a wheel.
 test-latest:

@@ -194,13 +194,15 @@ def test_a_point_still_without_a_plan_says_why_and_concludes_nothing(monkeypatch
 @pytest.mark.slow
 def test_baseline_frontier_whose_most_equal_end_has_no_plan_at_first(monkeypatch):
     """The shipped baseline as issue 25 found it (the most equal end without a plan, then 'no trade-off'
-    from 2 of 5 points), at 3 s a solve (about 25 s in all): the end is tried again and has a plan, every
-    point has one, and the trade-off is drawn from all 5."""
+    from 2 of 5 points): the end is tried again and has a plan, every point has one, and the trade-off is
+    drawn from all 5. At 6 s a solve (about 20 s in all): at issue 25's 3 s the ends are cut off by their
+    time limit on a loaded machine (two xdist workers and another job on 2 cores, or half a core), the
+    efficiency end without its optimum and the equity end no better, and the frontier is these two."""
     limits = no_plan_at_first(monkeypatch, 1)
     fr = frontier(Planner.from_file(DATA.parents[1] / "models" / "baseline.toml"), "shortfall", points=5,
-                  time_limit=3)
+                  time_limit=6)
     t = fr.table
-    assert len(limits) == 2 and limits[1] >= 3 and t["tries"].iloc[-1] == 2
+    assert len(limits) == 2 and limits[1] >= 6 and t["tries"].iloc[-1] == 2
     assert len(t) == 5 and t["measure"].notna().all() and t["why_no_plan"].isna().all(), t
     assert conclusion(t) == ("trade_off", 5, 5)
     assert t["measure"].iloc[-1] < t["measure"].iloc[0] - 1

@@ -15,7 +15,10 @@ import pytest
 
 from tests.conftest import REPO
 
-pytestmark = pytest.mark.slow
+# One xdist worker runs this module (make test: -n 2 --dist loadgroup): the wheel fixture builds in the
+# checkout (pip wheel writes build/ and src/planner.egg-info), and two workers each building their own copy
+# of the module-scoped fixture at once would race on those folders.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]
 
 
 def test_make_test_latest_runs_the_installed_wheel_not_the_checkout():
