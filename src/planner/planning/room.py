@@ -12,10 +12,11 @@ with those rows (n = b + N x), never from the service life again.
 Purchase rows: every row (the stock rows apart) whose nonzero columns are all x or n columns, columns
 fixed by their bounds (a hard target's shortfall G has upper bound 0, so its density row is one; a soft
 target's G is free, so its row is not), or columns a family completes from purchases (Variables.completion:
-leased units 0, a class and origin the cheapest allowed one), so the budget rows with lease, domestic and
-class terms are rows over purchases too, read at the cheapest completion that keeps the rules unit by
-unit (a rounded plan that fits them can be completed into one that fits the model). Written in x alone: K x in [lo, hi], with n = b + N x put in and
-fixed columns moved to the bounds. The column bounds of n (facility limits, presence rules) are rows of K
+domestic units and a class and origin at the cheapest choice that keeps the rules unit by unit), so budget
+rows with domestic and class terms are rows over purchases too (a rounded plan that fits them can be
+completed into one that fits the model). Lease columns have no completion (a lease moves money between
+years, which no per-unit completion says), so a budget row with them is not one. Written in x alone:
+K x in [lo, hi], with n = b + N x put in and fixed columns moved to the bounds. The column bounds of n (facility limits, presence rules) are rows of K
 too (the last ones, ``N``); the column bounds of x are kept apart. Rounding works on cumulative
 purchases rc (slots x years): one more unit in slot s from year y on is x[s, y] + 1.
 

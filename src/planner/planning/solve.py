@@ -515,9 +515,6 @@ def relax_and_round(pm: PlanModel, highs: HighsModel, time_limit: float, rounds:
         return None
     xcols = pm.col("x")
     sel = pm.integer[xcols]
-    # the other integer columns are left to HiGHS: fixing class and domestic units at their cheapest completion
-    # (room.completions) shut out leases (a unit is domestic or leased), and the start with them failed on
-    # Sichuan with leasing where purchases alone completed
     others = np.setdiff1d(np.flatnonzero(pm.integer), xcols[sel])
     for buy in found:   # topped up first; else the rounded-down plan, nearer the LP, which fits more often
         cols, values = xcols[sel], buy[sel]

@@ -60,9 +60,9 @@ class Variables:
     elastic_cost: Callable[[PlanModel, pd.DataFrame], np.ndarray] | None = None
     elastic_only: bool = False
     # For a family indexed by x's rows (x_row): each column's value per unit of its purchase in the cheapest way
-    # to complete whole purchases that keeps the family's rules unit by unit (leased: 0; a class and origin:
-    # 1 for the cheapest allowed one). Rounding (room.py) reads the rows holding such columns, the budget with
-    # lease and domestic terms among them, as rows over purchases alone with these values put in.
+    # to complete whole purchases that keeps the family's rules unit by unit (supply.py: 1 for the cheapest
+    # allowed class and origin). Rounding (room.py) reads the rows holding such columns, the budget with
+    # domestic and class terms among them, as rows over purchases alone with these values put in.
     completion: Callable[[PlanModel, pd.DataFrame], np.ndarray] | None = None
 
 
