@@ -39,6 +39,7 @@ FIELD_GROUPS: dict[str, list[str]] = {
     "other_inputs": ["weights.discount_rate_pct", "weights.capital_valuation", "access.mobile_counts",
                      "access.min_mobile_visit_thousand_exams", "equity.modalities", "solver.threads",
                      "solver.random_seed", "solver.compute_duals", "solver.warm_start", "solver.report_floor", "solver.race",
+                     "solver.neighbourhood_search",
                      "regions.travel_is_road_graph", "regions.include_parent", "title", "title_zh",
                      "description", "description_zh"],
 }

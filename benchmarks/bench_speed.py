@@ -18,6 +18,9 @@ In one process, one after the other, on the same instance (models/sichuan.toml, 
   levers       ``Planner.solve`` on models/sichuan_medcommunity.toml (issue 27: Sichuan with the policy levers
                on), then with one lever at a time (the others off), beside ``planner`` on models/sichuan.toml
   medcommunity the levers scenario alone (for a long limit: --cases planner,medcommunity --time-limit 600)
+  neighbourhoods  ``Planner.solve`` on models/sichuan.toml and models/sichuan_medcommunity.toml with
+               solver.neighbourhood_search off and on (the MIP stops when its plan stalls, and the plan is
+               re-solved one prefecture at a time with the rest held, planning/neighbourhoods.py), side by side
   reading      the reading lever alone with and without its reading centres, and the levers scenario without
                them (which part of the reading lever costs the gap)
 
@@ -183,8 +186,13 @@ def planner_solve(name: str, limit: float, seed: int, effort: float | None = Non
     wall = time.perf_counter() - t0
     rep = r.report
     trace.add(rep.solve_seconds, rep.objective, rep.bound)
-    return row(name, trace, limit, str(rep.status), rep.objective, rep.bound, rep.changeable_gap, wall,
-               bool(r.verifier and r.verifier.ok)), p
+    out = row(name, trace, limit, str(rep.status), rep.objective, rep.bound, rep.changeable_gap, wall,
+              bool(r.verifier and r.verifier.ok))
+    found = p._solver.neighbourhood   # the neighbourhood search after the MIP, if it ran
+    if found is not None:
+        out["search"] = {"from": found.start_objective, "to": found.objective, "tried": found.tried,
+                         "improved": found.improved, "seconds": round(found.seconds, 1)}
+    return out, p
 
 
 def henan() -> list[tuple[str, Path, list[str]]]:
@@ -252,6 +260,11 @@ def main() -> None:
                            extra=ONE_LEVER["reading"] + ("reading.centre_radiologists=0",))[0])
         done(planner_solve("levers: sichuan_medcommunity.toml, no centres", a.time_limit, a.seed, scenario=LEVERS,
                            extra=("reading.centre_radiologists=0",))[0])
+    if "neighbourhoods" in cases:
+        for label, path in (("sichuan.toml", SCENARIO), ("sichuan_medcommunity.toml", LEVERS)):
+            for on in ("false", "true"):
+                done(planner_solve(f"{label}, neighbourhood_search {on}", a.time_limit, a.seed, scenario=path,
+                                   extra=(f"solver.neighbourhood_search={on}",))[0])
     if "effort" in cases:
         done(planner_solve("planner, mip_heuristic_effort 0.3", a.time_limit, a.seed, effort=0.3)[0])
     if "whatif" in cases:

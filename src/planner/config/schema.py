@@ -529,6 +529,11 @@ class Solver(Strict):
         False, description="race a second HiGHS with seed random_seed + 1 in its own process (a second core) and "
                            "keep the better plan and the higher bound; the first run to prove the gap ends both. "
                            "HiGHS's time to a proven gap varies with its seed: 131 s or 239 s on Sichuan by county")
+    neighbourhood_search: bool = Field(
+        True, description="after half the time limit, once HiGHS's best plan has not improved for a tenth of it "
+                          "(at least 5 s), stop HiGHS and re-solve the plan one group of regions (a prefecture's "
+                          "counties) at a time with the rest held, for the time left (fix-and-optimize): it finds "
+                          "better plans, not a better bound")
     report_floor: bool = Field(
         True, description="after the solve, find the floor no budget can go below (the LP relaxation with the "
                           "budget open) and report the gap as a share of what purchases can change; one LP, "

@@ -16,12 +16,13 @@ import numpy as np
 
 from planner.messages import Message, msg
 from planner.planning import lazy as lazy_rows
+from planner.planning import neighbourhoods
 from planner.planning.families import budget_following, row_spec
 from planner.planning.lazy import LazyRows
 from planner.planning.model import PlanModel
 from planner.planning.quick import quick_plan
 from planner.planning.room import PurchaseRows
-from planner.solver import HighsModel, SolveResult, Status, relative_gap
+from planner.solver import HighsModel, Progress, SolveResult, Status, relative_gap
 from planner.solver.deadline import Deadline
 from planner.solver import race as race_ends
 
@@ -97,6 +98,8 @@ class Solver:
         # Plans the next MIP is handed or has been shown, judged after it (keep_best): (label, cols, values)
         self._known: list[tuple[str, np.ndarray, np.ndarray]] = []
         self.stopped = False                   # cancel() was called: this solve stops, keeping its best plan
+        self.neighbourhood: neighbourhoods.SearchResult | None = None   # the last search after the MIP
+        self._stall: neighbourhoods.Stall | None = None    # watches the MIP's plan (solver.neighbourhood_search)
         self.lazy = "none"                     # the lazy rows in the last MIP (planning/lazy.py): none, kept
                                                # (the LP binds one, or the start breaks one), held (left out,
                                                # the plan keeps them), broken (left out, the plan broke one:
@@ -117,7 +120,7 @@ class Solver:
             self._A = A.tocsr()
             self.highs = HighsModel(pm.cost, pm.lower, pm.upper, pm.integer, A, lo, hi, offset=pm.objective_offset,
                                     threads=s.threads, seed=s.random_seed, interruptible=True)
-            self.highs.stop_when = lambda: self.stopped
+            self.highs.stop_when = lambda: self.stopped or (self._stall is not None and self._stall.fired)
             self._rows = (lo, hi)
         else:
             lo, hi = pm.row_bounds()
@@ -223,6 +226,37 @@ class Solver:
             bound = min(bound, again.objective)
         return dataclasses.replace(again, bound=bound, seconds=res.seconds + again.seconds)
 
+    def _search_neighbourhoods(self, res: SolveResult, deadline: Deadline, after: float, rel_gap: float
+                               ) -> SolveResult:
+        """A time-limited plan not proven within ``rel_gap``, improved by neighbourhood search
+        (planning/neighbourhoods.py) in the time the MIP left (it stops when its plan stalls); the bound stays
+        HiGHS's. A plan the search brings within ``rel_gap`` of the bound is proven: 'optimal'."""
+        self.neighbourhood = None
+        s = self.pm.inp.scenario.solver
+        gap = relative_gap(res.objective, res.bound)
+        limit = deadline.part(reserve=after)
+        if (not s.neighbourhood_search or self.stopped or res.x is None or res.status != Status.TIME_LIMIT
+                or (gap is not None and gap <= rel_gap) or limit < MIN_PHASE_S):
+            return res
+        mip_seconds = res.seconds
+
+        def tell(seconds: float, objective: float) -> None:
+            if self.progress is not None:
+                self.progress(Progress(mip_seconds + seconds, objective, res.bound))
+
+        found = self.neighbourhood = neighbourhoods.search(
+            self.highs, neighbourhoods.region_of_integers(self.pm),
+            neighbourhoods.region_groups(self.pm.inp.regions), res.x, res.objective, limit,
+            stop=lambda: self.stopped, on_better=tell)
+        stopped = Status.INTERRUPTED if self.stopped else res.status   # a Stop during the search keeps its best
+        if found.x is None:
+            return dataclasses.replace(res, status=stopped)
+        bound = None if res.bound is None else min(res.bound, found.objective)
+        g = relative_gap(found.objective, bound)
+        status = Status.OPTIMAL if g is not None and g <= rel_gap + 1e-12 else stopped
+        return dataclasses.replace(res, status=status, objective=found.objective, bound=bound, x=found.x,
+                                   extra={k: v for k, v in res.extra.items() if k != "highs_mip_gap"})
+
     def keep_best(self, res: SolveResult, time_limit: float, rel_gap: float | None = None
                   ) -> tuple[SolveResult, str | None]:
         """HiGHS's plan, or a better one among the plans it was handed or shown (``_known``), each valued
@@ -295,9 +329,15 @@ class Solver:
             self.mip_time_limit = max(0.5, deadline.part(reserve=after))
             # HiGHS checks its clock loosely in some phases (presolve, a long LP): the adapter's wall-clock
             # guard cancels the run if it overruns the limit by more than guard_seconds allows.
-            res = self.highs.solve(self.mip_time_limit, rel_gap, guard=True, progress=self.progress,
+            # With the neighbourhood search on, the MIP ends when its plan stalls, and the search has the rest.
+            self._stall = neighbourhoods.Stall(limit, self.progress) if s.neighbourhood_search else None
+            res = self.highs.solve(self.mip_time_limit, rel_gap, guard=True, progress=self._stall or self.progress,
                                    rival_seed=s.random_seed + 1 if s.race else None)
+            if self._stall is not None and self._stall.fired and not self.stopped and \
+                    res.status == Status.INTERRUPTED:
+                res = dataclasses.replace(res, status=Status.TIME_LIMIT)   # ended by the stall, not by a Stop
         finally:
+            self._stall = None
             if lazy:
                 lazy.close(self.highs)
         if lazy:
@@ -307,6 +347,8 @@ class Solver:
         # the time the limit has left, and briefly after a Stop (which does not interrupt it).
         res, kept = self.keep_best(res, 2.0 if self.stopped else deadline.part(0.5, at_least=min(1.0, limit)),
                                    rel_gap)
+        searched_from = res.objective
+        res = self._search_neighbourhoods(res, deadline, after, rel_gap)
         if res.status.has_solution and res.bound is None:
             # stopped before HiGHS proved anything: what is already known bounds the plan (never above it)
             known = self._bound_known()[0]
@@ -335,6 +377,8 @@ class Solver:
             words = ended(words, msg("status.lazy_broken", rules=lazy.labels))
         if kept is not None:
             words = ended(words, _kept_words(kept, highs_objective))
+        if self.neighbourhood is not None:
+            words = ended(words, _neighbourhood_words(self.neighbourhood, searched_from))
         if "race" in res.extra:
             words = ended(words, _race_words(res.extra["race"], kept))
         rep = SolveReport(status=status, termination=res.detail, objective=res.objective, bound=res.bound,
@@ -463,6 +507,15 @@ def _kept_words(kept: str, highs_objective: float | None) -> Message:
     """The ending of a status whose plan is one HiGHS was handed or shown, not its own (Solver.keep_best)."""
     found = msg("status.none") if highs_objective is None else f"{highs_objective:,.1f}"
     return msg("status.kept", kept=_KEPT.get(kept, kept), found=found)
+
+
+def _neighbourhood_words(found: neighbourhoods.SearchResult, before: float | None) -> Message:
+    """The ending of a status after a neighbourhood search (Solver._search_neighbourhoods): what it found or
+    that it found nothing better, in how many group solves."""
+    if found.x is None:
+        return msg("status.neighbourhood_none", tried=found.tried, seconds=found.seconds)
+    return msg("status.neighbourhood", before=float(before), after=found.objective, improved=found.improved,
+               tried=found.tried, seconds=found.seconds)
 
 
 def _race_words(race: dict, kept: str | None = None) -> str:
