@@ -15,7 +15,7 @@ from planner.planning.pipeline import _finish
 from planner.planning.solve import SolveReport, _neighbourhood_words
 from planner.solver import Progress, Status
 from planner.solver.deadline import Deadline
-from tests.conftest import one_tier_ct
+from tests.conftest import REPO, one_tier_ct
 
 REGIONS = """
     code,name_zh,name_en,population
@@ -81,11 +81,15 @@ def test_one_region_at_a_time_reaches_the_optimum_from_nothing(tiny):
     p, pm, highs = tiny
     start = _plan(pm, highs, {})
     assert start.objective == pytest.approx(1450.0)
+    bounds = (highs.lower.copy(), highs.upper.copy())
     found = nb.search(highs, nb.region_of_integers(pm), [np.array([0]), np.array([1]), np.array([2])],
                       start.x, start.objective, 60.0)
     assert found.objective == pytest.approx(1150.0) and found.improved >= 1 and found.start_objective == 1450.0
     assert np.round(found.x[pm.col("x")]).sum() == 3
-    assert highs.lower[pm.col("x")].max() == 0.0 and highs.upper[pm.col("x")].min() > 0   # nothing left fixed
+    # nothing left fixed, in the adapter's copy and in HiGHS's own model
+    assert np.array_equal(highs.lower, bounds[0]) and np.array_equal(highs.upper, bounds[1])
+    lp = highs._h.getLp()
+    assert np.allclose(np.minimum(lp.col_upper_, 1e30), np.minimum(bounds[1], 1e30))
 
 
 def test_a_group_alone_cannot_move_money_out_of_it_but_a_larger_one_can(tiny):
@@ -115,7 +119,7 @@ def test_the_solver_reports_the_search_and_the_verifier_checks_its_plan(tiny):
     start = _plan(pm, highs, {2: 3})
     late = dataclasses.replace(start, status=Status.TIME_LIMIT, bound=1150.0)
     solver = p._solver
-    # the tiny regions share parent 100000 and are 3 (below GROUP_SIZE): one group, the whole model's purchases
+    # the tiny regions' codes are of one prefecture (1000xx) and 3 (below GROUP_SIZE): one group of every region
     res = solver._search_neighbourhoods(late, Deadline(60.0), 0.0, 0.001)
     assert res.objective == pytest.approx(1150.0) and res.status == Status.OPTIMAL and res.bound == 1150.0
     assert solver.neighbourhood is not None and solver.neighbourhood.improved == 1
@@ -150,21 +154,34 @@ def test_the_stall_fires_after_half_the_limit_once_the_plan_stalled_for_a_tenth_
     plan is 11 s old, no; a report of the same plan does not restart the clock; at 61 s it is 12 s old: fired.
     A plan found at 5 s and nothing after: not before 60 s. Every report is passed on."""
     seen = []
-    st = nb.Stall(120.0, seen.append)
+    st = nb.Stall(120.0, 0.01, seen.append)
     for t, inc in ((3.0, 221_000.0), (39.0, 209_000.0), (49.0, 202_746.0), (55.0, 202_746.0), (60.0, 202_746.0)):
         st(Progress(t, inc, 196_000.0))
         assert not st.fired, t
     st(Progress(61.0, 202_746.0, 196_000.0))
     assert st.fired and len(seen) == 6
-    early = nb.Stall(120.0)
+    early = nb.Stall(120.0, 0.01)
     early(Progress(5.0, 10.0, None))
     early(Progress(59.9, 10.0, 5.0))
     assert not early.fired
     early(Progress(60.0, 10.0, 5.0))
     assert early.fired
-    nothing = nb.Stall(10.0)   # no plan: never (at least 5 s of stall otherwise)
+    nothing = nb.Stall(10.0, 0.01)   # no plan: never (at least 5 s of stall otherwise)
     nothing(Progress(9.0, None, 5.0))
     assert not nothing.fired
+
+
+def test_the_stall_leaves_a_mip_whose_bound_would_prove_the_gap_in_time():
+    """Limit 100 s, gap 1 %, plan 1,000 from 1 s: the bound that proves it is 990. A bound rising from 900 at 40 s
+    to 950 at 50 s (5 a second) reaches 990 in 8 s, well within the 50 s left: no stall at 50 s. A bound at 951
+    at 60 s (0.1 a second over the window, 4 in the 40 s left): fired."""
+    st = nb.Stall(100.0, 0.01)
+    st(Progress(1.0, 1000.0, 800.0))
+    st(Progress(40.0, 1000.0, 900.0))
+    st(Progress(50.0, 1000.0, 950.0))
+    assert not st.fired
+    st(Progress(60.0, 1000.0, 951.0))
+    assert st.fired
 
 
 def test_a_stop_ends_the_search_between_groups_with_its_best_plan(tiny):
@@ -176,3 +193,20 @@ def test_a_stop_ends_the_search_between_groups_with_its_best_plan(tiny):
     found = nb.search(highs, nb.region_of_integers(pm), [np.array([0]), np.array([1]), np.array([2])],
                       start.x, start.objective, 60.0, stop=lambda: next(asked, True))
     assert found.tried == 1 and found.objective == pytest.approx(1150.0)
+
+
+def test_a_stalled_mip_is_searched_and_verified(monkeypatch):
+    """small.toml (31 provinces, 2 years) at a 0 gap, which HiGHS does not prove at once, with the stall set to
+    fire at the first report after a plan (no wait, no share of the limit): the MIP stops, the search runs over
+    the province groups and the result is verified from the scenario's tables. Its status is time-limited or
+    proven; never 'interrupted' (no Stop was asked), and the stall is not left behind."""
+    monkeypatch.setattr(nb, "EARLIEST_SHARE", 0.0)
+    monkeypatch.setattr(nb, "STALL_SHARE", 0.0)
+    monkeypatch.setattr(nb, "STALL_MIN_S", 0.0)
+    p = Planner.from_file(REPO / "tests" / "data" / "app_models" / "small.toml", ["solver.compute_duals=false"])
+    r = p.solve(time_limit=20.0, gap=0.0)
+    assert p._solver._stalled and p._solver._stall is None
+    assert p._solver.neighbourhood is not None and p._solver.neighbourhood.tried >= 1
+    assert r.report.status in ("time_limit", "optimal")
+    assert r.verifier.ok, r.verifier.violations
+    assert "group" in str(r.report.message)

@@ -37,23 +37,25 @@ EARLIEST_SHARE, STALL_SHARE, STALL_MIN_S = 0.5, 0.1, 5.0
 
 
 class Stall:
-    """A MIP's progress callback (passed on to ``then``) that fires once the MIP has run EARLIEST_SHARE of
-    ``limit`` seconds and its best plan has not improved for STALL_SHARE of them (at least STALL_MIN_S). The
-    solver stops the MIP when it fires (Solver's stop_when) and searches neighbourhoods for the rest.
+    """A MIP's progress callback (passed on to ``then``) that fires once the MIP has run EARLIEST_SHARE of its
+    ``limit`` seconds and its best plan has not improved for STALL_SHARE of them (at least STALL_MIN_S), unless
+    its bound, rising as fast as it did over that window, would prove ``rel_gap`` by the limit. The solver
+    stops the MIP when it fires (Solver's stop_when) and searches neighbourhoods for the rest.
 
     Why not sooner: HiGHS stays in its root node for most of a 120 s solve of Sichuan with the levers, and
     finds its best plans late in it (209,127 at 39 s, 202,746 at 49 s, nothing better to 120 s). Counted from
     HiGHS's first bound, the stall fired before those plans, and the search, begun from an 11 % plan, ended at
     5.51 % against 2.92 % without it; counted from the first search-tree node, it never fired
-    (benchmarks/results/neighbourhoods_120_first_bound.md, neighbourhoods_120_nodes.md). A fixed half of the
-    limit for each gave 1.34 % against 1.55 % on sichuan.toml."""
+    (benchmarks/results/neighbourhoods_120_first_bound.md, neighbourhoods_120_nodes.md). Why the bound: the
+    search proves nothing, so a MIP whose bound is closing the gap is left to close it."""
 
-    def __init__(self, limit: float, then: Callable[[Progress], None] | None = None):
-        self.earliest = EARLIEST_SHARE * float(limit)
-        self.after = max(STALL_MIN_S, STALL_SHARE * float(limit))
-        self.then = then
+    def __init__(self, limit: float, rel_gap: float, then: Callable[[Progress], None] | None = None):
+        self.limit, self.rel_gap, self.then = float(limit), float(rel_gap), then
+        self.earliest = EARLIEST_SHARE * self.limit
+        self.after = max(STALL_MIN_S, STALL_SHARE * self.limit)
         self.best: float | None = None
-        self.since = 0.0    # when the best plan was found
+        self.since = 0.0                              # when the best plan was found
+        self.bounds: list[tuple[float, float]] = []   # (seconds, bound) over the last window and one before it
         self.fired = False
 
     def __call__(self, p: Progress) -> None:
@@ -61,8 +63,22 @@ class Stall:
             self.then(p)
         if p.incumbent is not None and (self.best is None or p.incumbent < self.best - 1e-9 * max(1.0, abs(self.best))):
             self.best, self.since = p.incumbent, p.seconds
-        if self.best is not None and p.seconds >= self.earliest and p.seconds - self.since >= self.after:
+        if p.bound is not None:
+            self.bounds.append((p.seconds, p.bound))
+            while len(self.bounds) > 1 and self.bounds[1][0] <= p.seconds - self.after:
+                self.bounds.pop(0)   # keep one point at or before the window's start
+        if (self.best is not None and p.seconds >= self.earliest and p.seconds - self.since >= self.after
+                and not self._bound_would_prove(p)):
             self.fired = True
+
+    def _bound_would_prove(self, p: Progress) -> bool:
+        """The bound's rise over the last window, carried on to the limit, reaches the bound that proves the gap
+        (planner.solver.relative_gap: best - rel_gap x |best|)."""
+        if p.bound is None or not self.bounds or self.bounds[0][0] > p.seconds - self.after:
+            return False
+        rate = (p.bound - self.bounds[0][1]) / max(p.seconds - self.bounds[0][0], 1e-9)
+        needed = self.best - self.rel_gap * max(abs(self.best), 1.0) - p.bound
+        return needed <= rate * max(self.limit - p.seconds, 0.0)
 
 
 @dataclass
@@ -138,7 +154,7 @@ def search(highs: HighsModel, region_of: np.ndarray, groups: list[np.ndarray], x
             limit = min(left(), max(MIN_TRY_S, left() / (len(groups) - i)))
             with highs.fixed(ints[~free], current[~free]):
                 highs.set_start(cols=ints[free], values=current[free])  # after the bounds: a change drops it
-                r = highs.solve(limit, retry=False)
+                r = highs.solve(limit, guard=True, retry=False)   # the guard: HiGHS's clock is loose in its root
             tried += 1
             if r.x is None or r.status not in (Status.OPTIMAL, Status.TIME_LIMIT, Status.INTERRUPTED):
                 continue

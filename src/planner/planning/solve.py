@@ -22,7 +22,7 @@ from planner.planning.lazy import LazyRows
 from planner.planning.model import PlanModel
 from planner.planning.quick import quick_plan
 from planner.planning.room import PurchaseRows
-from planner.solver import HighsModel, Progress, SolveResult, Status, relative_gap
+from planner.solver import HighsModel, Progress, SolveResult, Status, best_of_runs, relative_gap
 from planner.solver.deadline import Deadline
 from planner.solver import race as race_ends
 
@@ -31,7 +31,8 @@ from planner.solver import race as race_ends
 # floor was not found in time).
 AFTER_MIP_SHARE, AFTER_MIP_MAX_S, MIN_PHASE_S = 0.1, 15.0, 0.2
 NO_TIME_FOR_DUALS = msg("status.no_time_for_duals")   # an ending (ended)
-FLOOR_SHARE, FLOOR_FIRST_S = 0.25, 10.0  # the floor's share of a solve of at least 10 s, before the MIP
+FLOOR_SHARE, FLOOR_FIRST_S = 0.25, 10.0
+AGAIN_MIN_S = 5.0   # a neighbourhood search that ends this long before the MIP's time is up hands it back to HiGHS  # the floor's share of a solve of at least 10 s, before the MIP
 
 
 def changeable_gap(objective: float | None, bound: float | None, floor: float | None) -> float | None:
@@ -100,6 +101,7 @@ class Solver:
         self.stopped = False                   # cancel() was called: this solve stops, keeping its best plan
         self.neighbourhood: neighbourhoods.SearchResult | None = None   # the last search after the MIP
         self._stall: neighbourhoods.Stall | None = None    # watches the MIP's plan (solver.neighbourhood_search)
+        self._stalled = False                  # the last MIP was ended by its stall
         self.lazy = "none"                     # the lazy rows in the last MIP (planning/lazy.py): none, kept
                                                # (the LP binds one, or the start breaks one), held (left out,
                                                # the plan keeps them), broken (left out, the plan broke one:
@@ -229,12 +231,16 @@ class Solver:
     def _search_neighbourhoods(self, res: SolveResult, deadline: Deadline, after: float, rel_gap: float
                                ) -> SolveResult:
         """A time-limited plan not proven within ``rel_gap``, improved by neighbourhood search
-        (planning/neighbourhoods.py) in the time the MIP left (it stops when its plan stalls); the bound stays
-        HiGHS's. A plan the search brings within ``rel_gap`` of the bound is proven: 'optimal'."""
+        (planning/neighbourhoods.py) in the time the MIP left (it stops when its plan stalls), then, if the search
+        ends with time left (every group at its best), HiGHS again from the best plan; the bound is the higher of
+        HiGHS's two (the search proves nothing). A plan within ``rel_gap`` of the bound is proven: 'optimal'. A
+        Stop after the stall ended the MIP makes the status 'interrupted' (the solve ended on it)."""
         self.neighbourhood = None
         s = self.pm.inp.scenario.solver
         gap = relative_gap(res.objective, res.bound)
         limit = deadline.part(reserve=after)
+        if self.stopped and self._stalled and res.status == Status.TIME_LIMIT:
+            return dataclasses.replace(res, status=Status.INTERRUPTED)
         if (not s.neighbourhood_search or self.stopped or res.x is None or res.status != Status.TIME_LIMIT
                 or (gap is not None and gap <= rel_gap) or limit < MIN_PHASE_S):
             return res
@@ -248,14 +254,19 @@ class Solver:
             self.highs, neighbourhoods.region_of_integers(self.pm),
             neighbourhoods.region_groups(self.pm.inp.regions), res.x, res.objective, limit,
             stop=lambda: self.stopped, on_better=tell)
-        stopped = Status.INTERRUPTED if self.stopped else res.status   # a Stop during the search keeps its best
-        if found.x is None:
-            return dataclasses.replace(res, status=stopped)
-        bound = None if res.bound is None else min(res.bound, found.objective)
-        g = relative_gap(found.objective, bound)
-        status = Status.OPTIMAL if g is not None and g <= rel_gap + 1e-12 else stopped
-        return dataclasses.replace(res, status=status, objective=found.objective, bound=bound, x=found.x,
-                                   extra={k: v for k, v in res.extra.items() if k != "highs_mip_gap"})
+        if found.x is not None:
+            bound = None if res.bound is None else min(res.bound, found.objective)
+            res = dataclasses.replace(res, objective=found.objective, bound=bound, x=found.x,
+                                      extra={k: v for k, v in res.extra.items() if k != "highs_mip_gap"})
+        again = deadline.part(reserve=after)
+        if not self.stopped and again >= AGAIN_MIN_S:
+            ints = np.flatnonzero(self.pm.integer)
+            self.highs.set_start(cols=ints, values=np.round(res.x[ints]))
+            res = best_of_runs(res, self.highs.solve(again, rel_gap, guard=True, progress=self.progress), rel_gap)
+        g = relative_gap(res.objective, res.bound)
+        status = Status.OPTIMAL if g is not None and g <= rel_gap + 1e-12 else (
+            Status.INTERRUPTED if self.stopped else Status.TIME_LIMIT)
+        return dataclasses.replace(res, status=status)
 
     def keep_best(self, res: SolveResult, time_limit: float, rel_gap: float | None = None
                   ) -> tuple[SolveResult, str | None]:
@@ -329,12 +340,14 @@ class Solver:
             self.mip_time_limit = max(0.5, deadline.part(reserve=after))
             # HiGHS checks its clock loosely in some phases (presolve, a long LP): the adapter's wall-clock
             # guard cancels the run if it overruns the limit by more than guard_seconds allows.
-            # With the neighbourhood search on, the MIP ends when its plan stalls, and the search has the rest.
-            self._stall = neighbourhoods.Stall(limit, self.progress) if s.neighbourhood_search else None
+            # With the neighbourhood search on, the MIP ends when its plan stalls, and the search has the rest. Not
+            # in a race: the stall would end the rival too, its plan and bound unread.
+            self._stall = (neighbourhoods.Stall(self.mip_time_limit, rel_gap, self.progress)
+                           if s.neighbourhood_search and not s.race else None)
             res = self.highs.solve(self.mip_time_limit, rel_gap, guard=True, progress=self._stall or self.progress,
                                    rival_seed=s.random_seed + 1 if s.race else None)
-            if self._stall is not None and self._stall.fired and not self.stopped and \
-                    res.status == Status.INTERRUPTED:
+            self._stalled = self._stall is not None and self._stall.fired
+            if self._stalled and not self.stopped and res.status == Status.INTERRUPTED:
                 res = dataclasses.replace(res, status=Status.TIME_LIMIT)   # ended by the stall, not by a Stop
         finally:
             self._stall = None
