@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -50,7 +49,6 @@ def main() -> None:
     from planner.planning.families import renewal
 
     env = environment()
-    env["load_start"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     rows = []
     for case, extra in CASES.items():
         for path in a.paths.split(","):

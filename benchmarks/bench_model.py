@@ -389,15 +389,21 @@ def environment() -> dict:
     return dict(python=platform.python_version(), cpu=cpu, cores=os.cpu_count(),
                 commit=cmd("git", "rev-parse", "--short", "HEAD"),
                 uncommitted_changes_in_src_models_data=len(dirty.splitlines()) if dirty else 0,
-                date=_dt.datetime.now().isoformat(timespec="seconds"), **vers)
+                date=_dt.datetime.now().isoformat(timespec="seconds"),
+                load_start=load_now(), **vers)
 
+
+
+def load_now() -> str:
+    """The 1, 5 and 15 minute load averages, as the results print them."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def write_results(folder: Path, name: str, env: dict, rows: list[dict], report) -> None:
     """A benchmark's rows as <name>.json (with the run's environment, the load at its end added) and its
     report (``report()``, made once the load is in ``env``) as <name>.md, then printed: one writer for the
     scripts that run cases one after the other."""
-    env["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    env["load_end"] = load_now()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{name}.json").write_text(json.dumps({"env": env, "rows": rows}, indent=1, default=str),
                                          encoding="utf-8")

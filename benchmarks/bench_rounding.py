@@ -13,7 +13,6 @@ lazy rows, the dive's LPs, the completions of the rounded plan, the MIP, and wha
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -57,7 +56,6 @@ def main() -> None:
                     "again with the dive fixing that share of the fractional slots a round, for that many rounds")
     a = ap.parse_args()
     env = environment()
-    env["load_start"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     rows = []
     for name, p in planners(a.seed).items():
         rows.append({"scenario": name, **traced(p, a.time_limit)})

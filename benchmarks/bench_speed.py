@@ -217,7 +217,6 @@ def main() -> None:
     a = ap.parse_args()
     cases = a.cases.split(",")
     env = environment()
-    env["load_start"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     rows = []
 
     def done(r: dict) -> None:

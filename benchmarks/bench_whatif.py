@@ -30,7 +30,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_model import environment  # noqa: E402  (one copy of the run-environment probe)
+from bench_model import environment, load_now  # noqa: E402  (one copy of the run-environment probe)
 
 SCENARIOS = {"sichuan": REPO / "models" / "sichuan.toml", "baseline": REPO / "models" / "baseline.toml",
              "prefecture": REPO / "benchmarks" / "scenarios" / "prefectures.toml"}
@@ -182,10 +182,9 @@ def main() -> None:
         print(text)
         return
     env = environment()
-    env["load_start"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     rows = {s: run_scenario(s, SCENARIOS[s], [float(f) for f in args.factors.split(",")], args.time_limit, args.seed)
             for s in args.scenarios.split(",")}
-    env["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    env["load_end"] = load_now()
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"{args.name}.json").write_text(json.dumps({"env": env, "rows": rows}, indent=1), encoding="utf-8")
     text = report(rows, env, args)

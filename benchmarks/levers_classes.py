@@ -22,14 +22,13 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import os
 import sys
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_model import environment  # noqa: E402  (one copy of the run-environment probe)
+from bench_model import environment, load_now  # noqa: E402  (one copy of the run-environment probe)
 from levers_compare import figures, table  # noqa: E402  (the worked example's figures and table)
 
 SCENARIO = REPO / "models" / "sichuan_medcommunity.toml"
@@ -64,7 +63,6 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
     a = ap.parse_args()
     env = environment()
-    env["load_start"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     rows, sizes = {}, {}
     for name, p in planners(a.seed).items():
         pm = PlanModel(p.inputs)
@@ -78,7 +76,7 @@ def main() -> None:
         rows[name]["class_domestic"] = {c.removeprefix("class_domestic_"): float(result.plan[c].sum())
                                         for c in result.plan.columns if c.startswith("class_domestic_")}
         print(name, json.dumps(rows[name], default=str), flush=True)
-    env["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    env["load_end"] = load_now()
     names = list(rows)
     extra = [f"| {what} | " + " | ".join(f"{rows[n][what]:,}" for n in names) + " |"
              for what in ("columns", "integer columns", "rows")]

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_model import environment  # noqa: E402  (one copy of the run-environment probe)
+from bench_model import environment, load_now  # noqa: E402  (one copy of the run-environment probe)
 
 PAIR = {"sichuan.toml": REPO / "models" / "sichuan.toml",
         "sichuan_medcommunity.toml": REPO / "models" / "sichuan_medcommunity.toml"}
@@ -86,13 +85,12 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
     a = ap.parse_args()
     env = environment()
-    env["load_start"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     rows = {}
     for name, path in PAIR.items():
         p = Planner.from_file(path, [f"solver.random_seed={a.seed}", "solver.threads=1"])
         rows[name] = figures(p.solve(time_limit=a.time_limit))
         print(name, json.dumps(rows[name], default=str), flush=True)
-    env["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    env["load_end"] = load_now()
     text = "\n".join([
         "# What the policy levers change: Sichuan by county (issue 27)", "",
         f"{env['date']}, commit {env['commit']}, {env['cpu']} ({env['cores']} cores), load {env['load_start']} → "
