@@ -204,8 +204,11 @@ def test_a_stalled_mip_is_searched_and_verified(monkeypatch):
     monkeypatch.setattr(nb, "STALL_SHARE", 0.0)
     monkeypatch.setattr(nb, "STALL_MIN_S", 0.0)
     p = Planner.from_file(REPO / "tests" / "data" / "app_models" / "small.toml", ["solver.compute_duals=false"])
-    r = p.solve(time_limit=20.0, gap=0.0)
+    seen = []
+    r = p.solve(time_limit=20.0, gap=0.0, progress=seen.append)
     assert p._solver._stalled and p._solver._stall is None
+    # one clock through the MIP, the search and any HiGHS run after it: a display never counts back
+    assert all(b.seconds >= a.seconds - 1e-6 for a, b in zip(seen, seen[1:])), [q.seconds for q in seen]
     assert p._solver.neighbourhood is not None and p._solver.neighbourhood.tried >= 1
     assert r.report.status in ("time_limit", "optimal")
     assert r.verifier.ok, r.verifier.violations

@@ -31,8 +31,8 @@ from planner.solver import race as race_ends
 # floor was not found in time).
 AFTER_MIP_SHARE, AFTER_MIP_MAX_S, MIN_PHASE_S = 0.1, 15.0, 0.2
 NO_TIME_FOR_DUALS = msg("status.no_time_for_duals")   # an ending (ended)
-FLOOR_SHARE, FLOOR_FIRST_S = 0.25, 10.0
-AGAIN_MIN_S = 5.0   # a neighbourhood search that ends this long before the MIP's time is up hands it back to HiGHS  # the floor's share of a solve of at least 10 s, before the MIP
+FLOOR_SHARE, FLOOR_FIRST_S = 0.25, 10.0  # the floor's share of a solve of at least 10 s, before the MIP
+AGAIN_MIN_S = 5.0   # a neighbourhood search that ends this long before the MIP's time is up hands it back to HiGHS
 
 
 def changeable_gap(objective: float | None, bound: float | None, floor: float | None) -> float | None:
@@ -246,7 +246,7 @@ class Solver:
             return res
         mip_seconds = res.seconds
 
-        def tell(seconds: float, objective: float) -> None:
+        def tell(seconds: float, objective: float) -> None:   # the search's news, on the MIP's clock
             if self.progress is not None:
                 self.progress(Progress(mip_seconds + seconds, objective, res.bound))
 
@@ -262,7 +262,8 @@ class Solver:
         if not self.stopped and again >= AGAIN_MIN_S:
             ints = np.flatnonzero(self.pm.integer)
             self.highs.set_start(cols=ints, values=np.round(res.x[ints]))
-            res = best_of_runs(res, self.highs.solve(again, rel_gap, guard=True, progress=self.progress), rel_gap)
+            progress = _later(self.progress, mip_seconds + found.seconds)   # HiGHS's clock restarts at 0
+            res = best_of_runs(res, self.highs.solve(again, rel_gap, guard=True, progress=progress), rel_gap)
         g = relative_gap(res.objective, res.bound)
         status = Status.OPTIMAL if g is not None and g <= rel_gap + 1e-12 else (
             Status.INTERRUPTED if self.stopped else Status.TIME_LIMIT)
@@ -520,6 +521,14 @@ def _kept_words(kept: str, highs_objective: float | None) -> Message:
     """The ending of a status whose plan is one HiGHS was handed or shown, not its own (Solver.keep_best)."""
     found = msg("status.none") if highs_objective is None else f"{highs_objective:,.1f}"
     return msg("status.kept", kept=_KEPT.get(kept, kept), found=found)
+
+
+def _later(progress, offset: float):
+    """A progress callback that reports a later run's seconds after ``offset`` seconds already shown (None
+    stays None): a display never counts back to 0 within one solve."""
+    if progress is None:
+        return None
+    return lambda p: progress(dataclasses.replace(p, seconds=offset + p.seconds))
 
 
 def _neighbourhood_words(found: neighbourhoods.SearchResult, before: float | None) -> Message:
